@@ -1,0 +1,80 @@
+// Prometheus metrics of the agent, one registry per agent instance (tests run several).
+import { createServer, type Server } from 'node:http';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface AgentMetrics {
+  registry: Registry;
+  namespacesWatched: Gauge;
+  interfacesHooked: Gauge;
+  attachErrors: Counter;
+  detachErrors: Counter;
+  flowsEvicted: Counter;
+  mapFullEvents: Counter;
+  ringbufFlows: Counter;
+  recordsExported: Counter;
+  recordsDropped: Counter<'reason'>;
+  recordsBuffered: Gauge;
+  pushLatency: Histogram;
+  pushErrors: Counter<'kind'>;
+  evictionDuration: Histogram;
+}
+
+export function createAgentMetrics(): AgentMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'interflow_agent_' });
+  const r = [registry];
+  return {
+    registry,
+    namespacesWatched: new Gauge({ name: 'interflow_agent_namespaces_watched', help: 'Network namespaces watched', registers: r }),
+    interfacesHooked: new Gauge({ name: 'interflow_agent_interfaces_hooked', help: 'Interfaces with Interflow TC hooks', registers: r }),
+    attachErrors: new Counter({ name: 'interflow_agent_attach_errors_total', help: 'Failed hook attachments', registers: r }),
+    detachErrors: new Counter({ name: 'interflow_agent_detach_errors_total', help: 'Failed hook removals', registers: r }),
+    flowsEvicted: new Counter({ name: 'interflow_agent_flows_evicted_total', help: 'Flow entries drained from the eBPF maps', registers: r }),
+    mapFullEvents: new Counter({ name: 'interflow_agent_map_full_events_total', help: 'Packets whose flow did not fit in the flow map (sent through the ring buffer instead)', registers: r }),
+    ringbufFlows: new Counter({ name: 'interflow_agent_ringbuf_flows_total', help: 'Flow entries received through the ring buffer fallback', registers: r }),
+    recordsExported: new Counter({ name: 'interflow_agent_records_exported_total', help: 'Records acknowledged by Loki', registers: r }),
+    recordsDropped: new Counter({ name: 'interflow_agent_records_dropped_total', help: 'Records dropped, by reason', labelNames: ['reason'], registers: r }),
+    recordsBuffered: new Gauge({ name: 'interflow_agent_records_buffered', help: 'Records waiting to be pushed', registers: r }),
+    pushLatency: new Histogram({ name: 'interflow_agent_push_latency_seconds', help: 'Latency of pushes to Loki', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: r }),
+    pushErrors: new Counter({ name: 'interflow_agent_push_errors_total', help: 'Failed pushes to Loki, by kind', labelNames: ['kind'], registers: r }),
+    evictionDuration: new Histogram({ name: 'interflow_agent_eviction_duration_seconds', help: 'Time to drain the flow map and build records', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: r }),
+  };
+}
+
+/** Serves `/metrics` (and `/healthz`) on the given port; port 0 picks a free one. */
+export async function startMetricsServer(
+  metrics: AgentMetrics,
+  port: number,
+  host = '0.0.0.0',
+): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    if (req.url === '/metrics') {
+      metrics.registry
+        .metrics()
+        .then((body) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(body);
+        })
+        .catch((e: Error) => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(e.message);
+        });
+    } else if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const addr = server.address();
+  return {
+    server,
+    port: typeof addr === 'object' && addr ? addr.port : port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
