@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// `npm start`: the backend with its embedded store, the standalone page it serves, and the
+// agent when this machine can run it (root, BPF, BTF, objects built). Ctrl-C stops everything;
+// the agent removes every hook it added before it exits.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const port = process.env.INTERFLOW_PORT ?? '9001';
+const backendUrl = `http://127.0.0.1:${port}`;
+const STOP_GRACE_MS = 15_000;
+const AGENT_CANNOT_RUN = 3; // exit code the agent uses for "cannot run here", with its reason on stderr
+
+const say = (msg) => console.log(`[start] ${msg}`);
+const children = new Map(); // name → ChildProcess
+let stopping = false;
+
+function launch(name, script, env = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.set(name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (stopping) return;
+    if (name === 'agent' && code === AGENT_CANNOT_RUN) {
+      say('agent is not running (reason above); the backend and the page keep working');
+      return;
+    }
+    say(`${name} exited (${signal ?? `code ${code}`})`);
+    if (name === 'backend') void stop(1);
+  });
+  return child;
+}
+
+function agentProblem() {
+  if (process.getuid?.() !== 0) return 'it needs root (run `sudo npm start`)';
+  if (!existsSync('/sys/kernel/btf/vmlinux')) return 'the kernel has no BTF (/sys/kernel/btf/vmlinux)';
+  if (!existsSync('/sys/fs/bpf')) return 'bpffs is not available at /sys/fs/bpf';
+  if (!existsSync(join(root, 'agent', 'src', 'main.ts'))) return 'agent/src/main.ts is missing';
+  return null;
+}
+
+async function waitForHealth(timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!children.has('backend')) return false;
+    try {
+      const r = await fetch(`${backendUrl}/healthz`);
+      if (r.ok) return true;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  const exits = [...children.values()].map(
+    (child) =>
+      new Promise((done) => {
+        child.once('exit', done);
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS).unref();
+      }),
+  );
+  await Promise.all(exits);
+  say('stopped');
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+const t0 = Date.now();
+launch('backend', 'server/src/main.ts', { INTERFLOW_PORT: port });
+if (!(await waitForHealth(60_000))) {
+  say(`backend did not answer ${backendUrl}/healthz within 60 s`);
+  await stop(1);
+}
+say(`backend healthy after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+const problem = agentProblem();
+if (problem) say(`agent not started: ${problem}. The backend and the page keep working.`);
+else launch('agent', 'agent/src/main.ts', { INTERFLOW_LOKI_URL: process.env.INTERFLOW_LOKI_URL ?? backendUrl });
+
+say(`Traffic Flows: http://localhost:${port}/traffic-flows   (Ctrl-C to stop)`);
