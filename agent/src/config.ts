@@ -24,6 +24,10 @@ export interface AgentConfig {
   /** A push is sent when this many records are waiting, or after batchMaxWaitMs. */
   batchMaxRecords: number;
   batchMaxWaitMs: number;
+  /** Upper bound of one push body in bytes (before compression); a single larger record is still sent alone. */
+  batchMaxBytes: number;
+  /** Gzip push bodies (Content-Encoding: gzip). Loki accepts it; off by default for stores that may not. */
+  pushGzip: boolean;
   pushTimeoutMs: number;
   backoffMinMs: number;
   backoffMaxMs: number;
@@ -65,6 +69,13 @@ function parseInteger(variable: string, text: string, min: number, max: number):
   const n = Number(text);
   if (n < min || n > max) throw new ConfigError(variable, `${n} is outside ${min}..${max}`);
   return n;
+}
+
+function parseBoolean(variable: string, text: string): boolean {
+  const t = text.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(t)) return true;
+  if (['false', '0', 'no', 'off'].includes(t)) return false;
+  throw new ConfigError(variable, `"${text}" is not a boolean (use true or false)`);
 }
 
 function parseUrl(variable: string, text: string): string {
@@ -134,6 +145,8 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     bufferMaxRecords: int('INTERFLOW_BUFFER_MAX_RECORDS', 100_000, 1, 10_000_000),
     batchMaxRecords: int('INTERFLOW_BATCH_MAX_RECORDS', 1000, 1, 100_000),
     batchMaxWaitMs: duration('INTERFLOW_BATCH_MAX_WAIT', '1s'),
+    batchMaxBytes: int('INTERFLOW_BATCH_MAX_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    pushGzip: parseBoolean('INTERFLOW_PUSH_GZIP', get('INTERFLOW_PUSH_GZIP') ?? 'false'),
     pushTimeoutMs: duration('INTERFLOW_PUSH_TIMEOUT', '10s'),
     backoffMinMs: duration('INTERFLOW_BACKOFF_MIN', '500ms'),
     backoffMaxMs: duration('INTERFLOW_BACKOFF_MAX', '30s'),

@@ -16,6 +16,10 @@ export interface AgentMetrics {
   recordsBuffered: Gauge;
   pushLatency: Histogram;
   pushErrors: Counter<'kind'>;
+  /** Push attempts, by result (`ok`, `retry`, `rejected`). */
+  pushes: Counter<'result'>;
+  /** Capacity of the export buffer (INTERFLOW_BUFFER_MAX_RECORDS), to alert on its fill ratio. */
+  recordsBufferCapacity: Gauge;
   evictionDuration: Histogram;
 }
 
@@ -37,6 +41,8 @@ export function createAgentMetrics(): AgentMetrics {
     recordsBuffered: new Gauge({ name: 'interflow_agent_records_buffered', help: 'Records waiting to be pushed', registers: r }),
     pushLatency: new Histogram({ name: 'interflow_agent_push_latency_seconds', help: 'Latency of pushes to Loki', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: r }),
     pushErrors: new Counter({ name: 'interflow_agent_push_errors_total', help: 'Failed pushes to Loki, by kind', labelNames: ['kind'], registers: r }),
+    pushes: new Counter({ name: 'interflow_agent_pushes_total', help: 'Push attempts to Loki, by result', labelNames: ['result'], registers: r }),
+    recordsBufferCapacity: new Gauge({ name: 'interflow_agent_records_buffer_capacity', help: 'Capacity of the export buffer, in records', registers: r }),
     evictionDuration: new Histogram({ name: 'interflow_agent_eviction_duration_seconds', help: 'Time to drain the flow map and build records', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: r }),
   };
 }
