@@ -1,0 +1,215 @@
+// Feeds the identity index from the Kubernetes API: list+watch (client-node ListWatch
+// informers) of this node's pods, all nodes, all services, and the ReplicaSets and Jobs that
+// name pods' Deployments and CronJobs. ListWatch re-watches by itself when a watch ends and
+// re-lists on 410 Gone, but gives up on other errors: those are retried here with backoff.
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  KubeConfig,
+  ListWatch,
+  Watch,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type V1Job,
+  type V1Node,
+  type V1Pod,
+  type V1ReplicaSet,
+  type V1Service,
+} from '@kubernetes/client-node';
+import type { Logger } from '../log.ts';
+import type { IdentityIndex } from './identity-index.ts';
+import { controllerOwnerFromKube, nodeFromKube, podFromKube, serviceFromKube } from './kube-models.ts';
+
+export interface KubeSourcesOptions {
+  /** How long createEnricher waits for the first lists before going on (then they keep retrying). */
+  initialSyncTimeoutMs: number;
+  retryMinMs: number;
+  retryMaxMs: number;
+}
+
+export interface KubeSources {
+  /** Names of the resources whose first list has not succeeded yet. */
+  unsynced(): string[];
+  close(): Promise<void>;
+}
+
+interface Source<T extends KubernetesObject> {
+  name: string;
+  /** Resources the enricher cannot work without (pods, nodes, services) vs. owner details. */
+  essential: boolean;
+  path: string;
+  fieldSelector?: string;
+  list: () => Promise<KubernetesListObject<T>>;
+  upsert: (obj: T) => void;
+  remove: (obj: T) => void;
+}
+
+export async function startKubeSources(
+  kc: KubeConfig,
+  nodeName: string,
+  index: IdentityIndex,
+  log: Logger,
+  opts: KubeSourcesOptions,
+): Promise<KubeSources> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const batch = kc.makeApiClient(BatchV1Api);
+  const podSelector = `spec.nodeName=${nodeName}`;
+  const warnedPods = new Set<string>();
+
+  const upsertPod = (pod: V1Pod): void => {
+    const conv = podFromKube(pod);
+    if (!conv) return;
+    if (conv.annotationProblem && !warnedPods.has(conv.model.uid)) {
+      warnedPods.add(conv.model.uid);
+      log.warn(
+        { namespace: conv.model.namespace, pod: conv.model.name, problem: conv.annotationProblem },
+        'ignoring unusable network-status annotation',
+      );
+    }
+    index.upsertPod(conv.model);
+  };
+  const removePod = (pod: V1Pod): void => {
+    if (!pod.metadata?.uid) return;
+    warnedPods.delete(pod.metadata.uid);
+    index.deletePod(pod.metadata.uid);
+  };
+
+  const sources: Source<KubernetesObject>[] = [
+    {
+      name: 'pods',
+      essential: true,
+      path: '/api/v1/pods',
+      fieldSelector: podSelector,
+      list: () => core.listPodForAllNamespaces({ fieldSelector: podSelector }),
+      upsert: upsertPod,
+      remove: removePod,
+    } satisfies Source<V1Pod>,
+    {
+      name: 'nodes',
+      essential: true,
+      path: '/api/v1/nodes',
+      list: () => core.listNode(),
+      upsert: (n: V1Node) => {
+        const m = nodeFromKube(n);
+        if (m) index.upsertNode(m);
+      },
+      remove: (n: V1Node) => {
+        const m = nodeFromKube(n);
+        if (m) index.deleteNode(m.uid);
+      },
+    } satisfies Source<V1Node>,
+    {
+      name: 'services',
+      essential: true,
+      path: '/api/v1/services',
+      list: () => core.listServiceForAllNamespaces(),
+      upsert: (s: V1Service) => {
+        const m = serviceFromKube(s);
+        if (m) index.upsertService(m);
+      },
+      remove: (s: V1Service) => {
+        const m = serviceFromKube(s);
+        if (m) index.deleteService(m.uid);
+      },
+    } satisfies Source<V1Service>,
+    {
+      name: 'replicasets',
+      essential: false,
+      path: '/apis/apps/v1/replicasets',
+      list: () => apps.listReplicaSetForAllNamespaces(),
+      upsert: (rs: V1ReplicaSet) => {
+        const c = controllerOwnerFromKube(rs, 'Deployment');
+        if (c) index.setControllerOwner('ReplicaSet', c.namespace, c.name, c.owner);
+      },
+      remove: (rs: V1ReplicaSet) => {
+        if (rs.metadata?.name) index.deleteControllerOwner('ReplicaSet', rs.metadata.namespace ?? '', rs.metadata.name);
+      },
+    } satisfies Source<V1ReplicaSet>,
+    {
+      name: 'jobs',
+      essential: false,
+      path: '/apis/batch/v1/jobs',
+      list: () => batch.listJobForAllNamespaces(),
+      upsert: (job: V1Job) => {
+        const c = controllerOwnerFromKube(job, 'CronJob');
+        if (c) index.setControllerOwner('Job', c.namespace, c.name, c.owner);
+      },
+      remove: (job: V1Job) => {
+        if (job.metadata?.name) index.deleteControllerOwner('Job', job.metadata.namespace ?? '', job.metadata.name);
+      },
+    } satisfies Source<V1Job>,
+  ] as Source<KubernetesObject>[];
+
+  let closed = false;
+  const timers = new Set<NodeJS.Timeout>();
+  const synced = new Set<string>();
+  const informers: ListWatch<KubernetesObject>[] = [];
+
+  const run = (src: Source<KubernetesObject>): Promise<void> => {
+    const informer = new ListWatch<KubernetesObject>(src.path, new Watch(kc), src.list, false, undefined, src.fieldSelector);
+    informers.push(informer);
+    let delay = opts.retryMinMs;
+    let failedAttempt = false;
+    let resolveFirst!: () => void;
+    const first = new Promise<void>((r) => (resolveFirst = r));
+    informer.on('add', src.upsert);
+    informer.on('update', src.upsert);
+    informer.on('delete', src.remove);
+    informer.on('error', (err: unknown) => {
+      failedAttempt = true;
+      if (closed) return;
+      const status = (err as { statusCode?: number; code?: number })?.statusCode ?? (err as { code?: number })?.code;
+      log[src.essential || delay === opts.retryMinMs ? 'warn' : 'debug'](
+        { resource: src.name, status, err: (err as Error)?.message ?? String(err), retryInMs: delay },
+        status === 403
+          ? `not allowed to list/watch ${src.name} (check the agent's RBAC); retrying`
+          : `list/watch of ${src.name} failed; retrying`,
+      );
+      const t = setTimeout(() => {
+        timers.delete(t);
+        void attempt();
+      }, delay);
+      timers.add(t);
+      delay = Math.min(delay * 2, opts.retryMaxMs);
+    });
+    const attempt = async (): Promise<void> => {
+      if (closed) return;
+      failedAttempt = false;
+      await informer.start();
+      if (!failedAttempt && !closed) {
+        delay = opts.retryMinMs;
+        if (!synced.has(src.name)) {
+          synced.add(src.name);
+          log.debug({ resource: src.name }, 'kubernetes list/watch running');
+        }
+        resolveFirst();
+      }
+    };
+    void attempt();
+    return first;
+  };
+
+  const firsts = sources.map((s) => run(s));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((r) => (timer = setTimeout(r, opts.initialSyncTimeoutMs)));
+  await Promise.race([Promise.all(firsts), timeout]);
+  clearTimeout(timer);
+  const missing = sources.filter((s) => !synced.has(s.name)).map((s) => s.name);
+  if (missing.length) {
+    log.warn({ resources: missing }, 'kubernetes enrichment starts without these resources; still trying');
+  } else {
+    log.info({ node: nodeName, pods: index.podCount }, 'kubernetes enrichment ready');
+  }
+
+  return {
+    unsynced: () => sources.filter((s) => !synced.has(s.name)).map((s) => s.name),
+    async close() {
+      closed = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      await Promise.all(informers.map((i) => i.stop()));
+    },
+  };
+}
