@@ -1,0 +1,59 @@
+/* Shared between the eBPF program (flows.bpf.c) and the native helper (agent/native/).
+ * Layouts are fixed-size with explicit padding so both sides agree byte for byte. */
+#ifndef INTERFLOW_FLOWS_H
+#define INTERFLOW_FLOWS_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define IFLOW_DIR_INGRESS 0
+#define IFLOW_DIR_EGRESS 1
+
+/* One flow on one interface of one network namespace, in one direction. IPv4 addresses are
+ * stored IPv4-mapped (::ffff:a.b.c.d) so one key type serves both families. */
+struct iflow_key {
+	__u32 netns_ino; /* inode of the network namespace (same as stat() on its nsfs file) */
+	__u32 ifindex;   /* ifindex inside that namespace */
+	__u8 src[16];
+	__u8 dst[16];
+	__u16 sport; /* host byte order; 0 when not TCP/UDP/SCTP */
+	__u16 dport;
+	__u16 etype; /* host byte order, after VLAN tags */
+	__u8 proto;
+	__u8 dir; /* IFLOW_DIR_* from the interface's point of view */
+};
+
+struct iflow_stats {
+	__u64 bytes;
+	__u64 packets;
+	__u64 first_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 last_ns;
+	__u32 tcp_flags; /* OR of the flags seen (32 bits so the program can OR atomically) */
+	__u8 src_mac[6]; /* from the first packet of the flow in this interval */
+	__u8 dst_mac[6];
+	__u8 dscp;       /* from the latest packet */
+	__u8 pad[7];
+};
+
+/* A packet whose flow did not fit in the flow map, sent through the ring buffer. */
+struct iflow_event {
+	struct iflow_key key;
+	struct iflow_stats stats;
+};
+
+/* Indexes of the per-CPU counter array. */
+enum iflow_counter {
+	IFLOW_CNT_MAP_FULL = 0, /* flow map update failed; flow went to the ring buffer */
+	IFLOW_CNT_RINGBUF_DROP, /* ring buffer full as well: packet counted here and nowhere else */
+	IFLOW_CNT_MAX,
+};
+
+/* Identity of Interflow's TC filters: a fixed handle and priority (so restarts never
+ * duplicate them and only ours are removed) plus a program-name prefix checked before
+ * removing a leftover. */
+#define IFLOW_TC_HANDLE 0x49464c57u /* "IFLW" */
+#define IFLOW_TC_PRIORITY 1
+#define IFLOW_PROG_PREFIX "interflow_"
+
+#endif

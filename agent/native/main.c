@@ -1,0 +1,309 @@
+/* interflow-agent-helper: the kernel side of the Interflow agent, spawned by it.
+ *
+ * Loads flows.bpf.o once, runs one dedicated thread per watched network namespace (setns,
+ * rtnetlink link events, tc attach/detach), drains the flow map on request and forwards the
+ * ring-buffer fallback. Talks to the agent over stdin/stdout:
+ *
+ *   stdin, one command per line, fields separated by TAB:
+ *     watch <id> <path>     start a worker for the namespace file (id chosen by the agent)
+ *     unwatch <id>          detach all of that namespace's hooks, stop its worker
+ *     attach <id> <ifindex> / detach <id> <ifindex>
+ *     drain <req>           drain the flow map
+ *     quit                  detach everything and exit (stdin EOF, SIGTERM, SIGINT: same)
+ *   stdout, one JSON value per line:
+ *     {"ev":"ready",...} {"ev":"watched","id","ino"} {"ev":"link","id","op":"new|del","ifindex",
+ *     "name","mac","up","kind","initial"[,"movedToNsid"]} {"ev":"links_done","id"}
+ *     {"ev":"attached","id","ifindex","createdQdisc"} {"ev":"detached","id","ifindex"}
+ *     {"ev":"unwatched","id"} {"ev":"stale_removed","id","ifindex","count"} {"ev":"resync","id"}
+ *     {"ev":"error","id","op","ifindex","errno","msg"}
+ *     ["F",netnsIno,ifindex,dir,etype,proto,src,dst,sport,dport,bytes,packets,firstNs,lastNs,
+ *      tcpFlags,srcMac,dstMac,dscp,fromRingbuf]       one flow (drain or ring buffer)
+ *     {"ev":"drained","req","count","monoNs","realNs","mapFull","ringbufDrops","batch"}
+ *     {"ev":"exit"}
+ */
+#include "flowout.h"
+#include "nsworker.h"
+#include "out.h"
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_WORKERS 65536
+#define DRAIN_BATCH 4096
+
+static struct nsworker *workers[MAX_WORKERS];
+static struct tc_progs progs;
+static int flows_fd, counters_fd;
+static int ncpus;
+static volatile bool rb_stop;
+static bool batch_ok = true;
+
+__thread bool libbpf_quiet;
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG || libbpf_quiet)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void fatal(const char *what, int err)
+{
+	out_begin();
+	printf("{\"ev\":\"fatal\",\"msg\":");
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s: %s", what, strerror(err));
+	out_str(msg);
+	printf(",\"errno\":%d}\n", err);
+	out_end();
+	exit(3);
+}
+
+static int on_ringbuf(void *ctx, void *data, size_t size)
+{
+	if (size < sizeof(struct iflow_event))
+		return 0;
+	const struct iflow_event *e = data;
+	out_begin();
+	flow_print(&e->key, &e->stats, 1);
+	out_end();
+	return 0;
+}
+
+static void *ringbuf_main(void *arg)
+{
+	struct ring_buffer *rb = arg;
+	while (!rb_stop)
+		ring_buffer__poll(rb, 200);
+	ring_buffer__consume(rb);
+	return NULL;
+}
+
+static unsigned long long counter_sum(__u32 idx)
+{
+	__u64 vals[ncpus];
+	if (bpf_map_lookup_elem(counters_fd, &idx, vals) != 0)
+		return 0;
+	unsigned long long s = 0;
+	for (int i = 0; i < ncpus; i++)
+		s += vals[i];
+	return s;
+}
+
+static unsigned long long ns_of(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* Fallback for kernels without batch ops: walk the keys and delete each one. */
+static long drain_iterate(void)
+{
+	struct iflow_key key, next;
+	struct iflow_stats val;
+	long count = 0;
+	bool first = true;
+	while (bpf_map_get_next_key(flows_fd, first ? NULL : &key, &next) == 0) {
+		first = false;
+		key = next;
+		if (bpf_map_lookup_and_delete_elem(flows_fd, &key, &val) == 0 ||
+		    (bpf_map_lookup_elem(flows_fd, &key, &val) == 0 && bpf_map_delete_elem(flows_fd, &key) == 0)) {
+			flow_print(&key, &val, 0);
+			count++;
+			first = true; /* the deleted key cannot be the cursor: restart from the top */
+		}
+	}
+	return count;
+}
+
+static void drain(long req)
+{
+	static struct iflow_key keys[DRAIN_BATCH];
+	static struct iflow_stats vals[DRAIN_BATCH];
+	long total = 0;
+	__u32 in = 0, out = 0;
+	bool first = true;
+	out_begin();
+	while (batch_ok) {
+		__u32 n = DRAIN_BATCH;
+		DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts);
+		int err = bpf_map_lookup_and_delete_batch(flows_fd, first ? NULL : &in, &out, keys, vals, &n, &opts);
+		if (err && err != -ENOENT && first && n == 0 && (err == -EINVAL || err == -ENOTSUP || err == -EOPNOTSUPP)) {
+			batch_ok = false;
+			break;
+		}
+		for (__u32 i = 0; i < n; i++)
+			flow_print(&keys[i], &vals[i], 0);
+		total += n;
+		if (err)
+			break; /* -ENOENT: done; anything else: the rest waits for the next drain */
+		in = out;
+		first = false;
+	}
+	if (!batch_ok)
+		total += drain_iterate();
+	printf("{\"ev\":\"drained\",\"req\":%ld,\"count\":%ld,\"monoNs\":%llu,\"realNs\":%llu,\"mapFull\":%llu,"
+	       "\"ringbufDrops\":%llu,\"batch\":%s}\n",
+	       req, total, ns_of(CLOCK_MONOTONIC), ns_of(CLOCK_REALTIME), counter_sum(IFLOW_CNT_MAP_FULL),
+	       counter_sum(IFLOW_CNT_RINGBUF_DROP), batch_ok ? "true" : "false");
+	out_end();
+}
+
+static void shutdown_all(void)
+{
+	for (int i = 0; i < MAX_WORKERS; i++)
+		if (workers[i]) {
+			nsworker_stop(workers[i]);
+			workers[i] = NULL;
+		}
+}
+
+/* Returns false on "quit". */
+static bool handle_command(char *line)
+{
+	char *f[4] = {0};
+	int nf = 0;
+	for (char *p = line; p && nf < 4; nf++) {
+		f[nf] = p;
+		p = strchr(p, '\t');
+		if (p)
+			*p++ = 0;
+	}
+	if (!f[0] || !*f[0])
+		return true;
+	long id = f[1] ? strtol(f[1], NULL, 10) : -1;
+	if (strcmp(f[0], "drain") == 0) {
+		drain(id);
+		return true;
+	}
+	if (strcmp(f[0], "quit") == 0)
+		return false;
+	if (id < 0 || id >= MAX_WORKERS) {
+		out_error((int)id, f[0], 0, EINVAL, "bad id");
+		return true;
+	}
+	if (strcmp(f[0], "watch") == 0 && f[2]) {
+		if (workers[id]) {
+			out_error((int)id, "watch", 0, EEXIST, "id already watched");
+			return true;
+		}
+		workers[id] = nsworker_start((int)id, f[2], &progs);
+	} else if (strcmp(f[0], "unwatch") == 0) {
+		if (workers[id])
+			nsworker_stop(workers[id]);
+		else
+			out_line("{\"ev\":\"unwatched\",\"id\":%ld}", id);
+		workers[id] = NULL;
+	} else if ((strcmp(f[0], "attach") == 0 || strcmp(f[0], "detach") == 0) && f[2]) {
+		int ifindex = atoi(f[2]);
+		if (!workers[id]) {
+			out_error((int)id, f[0], ifindex, ENOENT, "namespace not watched");
+			return true;
+		}
+		if (f[0][0] == 'a')
+			nsworker_attach(workers[id], ifindex);
+		else
+			nsworker_detach(workers[id], ifindex);
+	} else {
+		out_error((int)id, f[0], 0, EINVAL, "unknown command");
+	}
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	const char *obj_path = NULL;
+	long max_flows = 100000;
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--bpf-obj") == 0)
+			obj_path = argv[i + 1];
+		else if (strcmp(argv[i], "--max-flows") == 0)
+			max_flows = strtol(argv[i + 1], NULL, 10);
+	}
+	out_init();
+	if (!obj_path)
+		fatal("usage: interflow-agent-helper --bpf-obj FILE [--max-flows N]", EINVAL);
+
+	/* Signals are read from a signalfd by the main thread only; block them everywhere
+	 * (threads inherit the mask) before any thread starts. */
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+
+	libbpf_set_print(libbpf_log);
+	ncpus = libbpf_num_possible_cpus();
+	struct bpf_object *obj = bpf_object__open_file(obj_path, NULL);
+	if (!obj)
+		fatal("open BPF object", errno);
+	struct bpf_map *flows = bpf_object__find_map_by_name(obj, "iflow_flows");
+	if (!flows)
+		fatal("BPF object has no iflow_flows map", ENOENT);
+	bpf_map__set_max_entries(flows, max_flows);
+	int err = bpf_object__load(obj);
+	if (err)
+		fatal("load BPF object", -err);
+	flows_fd = bpf_map__fd(flows);
+	counters_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "iflow_counters"));
+	progs.ingress_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "interflow_in"));
+	progs.egress_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "interflow_eg"));
+	struct ring_buffer *rb =
+		ring_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(obj, "iflow_overflow")), on_ringbuf, NULL, NULL);
+	if (!rb)
+		fatal("ring buffer", errno);
+	pthread_t rb_thread;
+	pthread_create(&rb_thread, NULL, ringbuf_main, rb);
+	out_line("{\"ev\":\"ready\",\"version\":1,\"maxFlows\":%ld,\"ncpus\":%d,\"pid\":%d}", max_flows, ncpus, getpid());
+
+	static char buf[65536];
+	size_t used = 0;
+	bool running = true;
+	while (running) {
+		struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents & POLLIN)
+			break; /* SIGTERM/SIGINT/SIGHUP */
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t n = read(0, buf + used, sizeof(buf) - used - 1);
+			if (n <= 0)
+				break; /* the agent went away: clean up */
+			used += n;
+			char *start = buf, *nl;
+			while (running && (nl = memchr(start, '\n', buf + used - start))) {
+				*nl = 0;
+				running = handle_command(start);
+				start = nl + 1;
+			}
+			used = buf + used - start;
+			memmove(buf, start, used);
+			if (used == sizeof(buf) - 1)
+				used = 0; /* a line that long is garbage */
+		}
+	}
+	shutdown_all();
+	rb_stop = true;
+	pthread_join(rb_thread, NULL);
+	ring_buffer__free(rb);
+	bpf_object__close(obj);
+	out_line("{\"ev\":\"exit\"}");
+	return 0;
+}
