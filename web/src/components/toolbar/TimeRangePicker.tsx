@@ -1,0 +1,82 @@
+// Relative ranges (5m … 2w) or a custom absolute range entered as local date-times.
+import { useState } from 'react';
+import { Button, FormSelect, FormSelectOption, TextInput } from '@patternfly/react-core';
+import { TIME_RANGES_S, durationLabel } from '../../model/time-range.ts';
+import type { TimeSelection } from '../../model/view.ts';
+import { useT } from '../../i18n/use-t.ts';
+
+const CUSTOM = 'custom';
+
+/** `datetime-local` value (local time, seconds precision) ↔ epoch seconds. */
+export function toLocalInput(epochS: number): string {
+  const d = new Date(epochS * 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+export function fromLocalInput(text: string): number | null {
+  const ms = new Date(text).getTime();
+  return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
+}
+
+export interface TimeRangePickerProps {
+  value: TimeSelection;
+  onChange: (next: TimeSelection) => void;
+}
+
+export function TimeRangePicker({ value, onChange }: TimeRangePickerProps) {
+  const t = useT();
+  const [editing, setEditing] = useState(false);
+  const nowS = Math.floor(Date.now() / 1000);
+  const initial = value.kind === 'absolute' ? value : { startS: nowS - 3600, endS: nowS };
+  const [start, setStart] = useState(toLocalInput(initial.startS));
+  const [end, setEnd] = useState(toLocalInput(initial.endS));
+  const startS = fromLocalInput(start);
+  const endS = fromLocalInput(end);
+  const invalid = startS === null || endS === null || startS >= endS;
+
+  const selected = editing || value.kind === 'absolute' ? CUSTOM : String(value.rangeS);
+  const isPreset = value.kind === 'relative' && (TIME_RANGES_S as readonly number[]).includes(value.rangeS);
+
+  return (
+    <div className="interflow-time-range">
+      <FormSelect
+        value={selected}
+        aria-label={t('Time range')}
+        onChange={(_e, v) => {
+          if (v === CUSTOM) setEditing(true);
+          else {
+            setEditing(false);
+            onChange({ kind: 'relative', rangeS: Number(v) });
+          }
+        }}
+      >
+        {TIME_RANGES_S.map((s) => (
+          <FormSelectOption key={s} value={String(s)} label={t('Last {{duration}}', { duration: durationLabel(s) })} />
+        ))}
+        {value.kind === 'relative' && !isPreset && (
+          <FormSelectOption value={String(value.rangeS)} label={t('Last {{duration}}', { duration: durationLabel(value.rangeS) })} />
+        )}
+        <FormSelectOption value={CUSTOM} label={t('Custom time range')} />
+      </FormSelect>
+      {selected === CUSTOM && (
+        <div className="interflow-time-range__custom">
+          <TextInput type="datetime-local" step={1} value={start} onChange={(_e, v) => setStart(v)} aria-label={t('From')} />
+          <TextInput type="datetime-local" step={1} value={end} onChange={(_e, v) => setEnd(v)} aria-label={t('To')} />
+          <Button
+            variant="secondary"
+            isDisabled={invalid}
+            onClick={() => {
+              if (startS !== null && endS !== null && startS < endS) {
+                setEditing(false);
+                onChange({ kind: 'absolute', startS, endS });
+              }
+            }}
+          >
+            {t('Apply')}
+          </Button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,161 @@
+// The Traffic Flows view (used by the page and by the Pod/Namespace tab): toolbar, table,
+// details drawer and export, with the whole view kept in the URL.
+import { useMemo, useState } from 'react';
+import { Alert, Drawer, DrawerContent, DrawerContentBody, Pagination, Content } from '@patternfly/react-core';
+import { exportUrl } from '../../api/client.ts';
+import { useApiBase } from '../../api/api-base.tsx';
+import type { FlowRecord } from '../../api/types.ts';
+import { addFilterValue } from '../../model/filters.ts';
+import { FALLBACK_DEFAULT_COLUMNS, KNOWN_COLUMNS, sortRecords } from '../../model/fields.ts';
+import { columnLabel } from '../../model/labels.ts';
+import { DEFAULT_SORT, toApiParams, type ViewState } from '../../model/view.ts';
+import { useConfig } from '../../hooks/useConfig.ts';
+import { useFlows } from '../../hooks/useFlows.ts';
+import { useView } from '../../hooks/useView.ts';
+import { useT } from '../../i18n/use-t.ts';
+import { FlowDetails } from '../details/FlowDetails.tsx';
+import { ExportModal } from '../export/ExportModal.tsx';
+import { EmptyFlows, FlowsError, LoadingState } from '../states/FlowsStates.tsx';
+import { FlowsTable } from '../table/FlowsTable.tsx';
+import { FALLBACK_FILTER_DEFS } from '../toolbar/filter-name.ts';
+import { FlowsToolbar } from '../toolbar/FlowsToolbar.tsx';
+
+export interface TrafficFlowsViewProps {
+  /** View used when the URL carries none (e.g. the Pod tab pre-filtered to its pod). */
+  initialView?: ViewState;
+}
+
+const PER_PAGE_OPTIONS = [20, 50, 100, 500, 1000].map((n) => ({ title: String(n), value: n }));
+
+export function TrafficFlowsView({ initialView }: TrafficFlowsViewProps) {
+  const t = useT();
+  const base = useApiBase();
+  const { config, error: configError } = useConfig();
+  const { view, problems, setView } = useView(initialView);
+  const [refreshS, setRefreshS] = useState(0);
+  const [selected, setSelected] = useState<FlowRecord | null>(null);
+  const [exportOpen, setExportOpen] = useState(false);
+  const [page, setPage] = useState(1);
+  const [perPage, setPerPage] = useState(50);
+
+  const apiQuery = toApiParams(view).toString();
+  const flows = useFlows(apiQuery, refreshS);
+  const [pagedQuery, setPagedQuery] = useState(apiQuery);
+  if (pagedQuery !== apiQuery) {
+    // a new query starts again at the first page
+    setPagedQuery(apiQuery);
+    setPage(1);
+  }
+
+  const filterDefs = config?.filters.length ? config.filters : FALLBACK_FILTER_DEFS;
+  const allColumns = useMemo(() => {
+    const ids = [...(config?.columns.map((c) => c.id) ?? []), ...KNOWN_COLUMNS];
+    const names = new Map(config?.columns.map((c) => [c.id, c.name]));
+    return [...new Set(ids)].map((id) => ({ id, label: columnLabel(t, id, names.get(id)) }));
+  }, [config, t]);
+  const defaultColumns = config?.defaults.columns.length ? config.defaults.columns : FALLBACK_DEFAULT_COLUMNS;
+  const visibleIds = view.cols ?? defaultColumns;
+  const visibleColumns = allColumns.filter((c) => visibleIds.includes(c.id));
+  const sort = view.sort ?? DEFAULT_SORT;
+
+  const records = flows.data?.records;
+  const sorted = useMemo(() => (records ? sortRecords(records, sort.field, sort.direction) : []), [records, sort.field, sort.direction]);
+  const pageRows = sorted.slice((page - 1) * perPage, page * perPage);
+
+  const update = (next: ViewState) => {
+    setView(next);
+  };
+  const addFilter = (id: string, value: string) => update({ ...view, filters: addFilterValue(view.filters, id, '=', value) });
+
+  let body;
+  if (flows.error && !flows.loading) body = <FlowsError error={flows.error} onRetry={flows.reload} />;
+  else if (!flows.data) body = <LoadingState />;
+  else if (!sorted.length)
+    body = (
+      <EmptyFlows
+        hasFilters={view.filters.length > 0}
+        onClearFilters={() => update({ ...view, filters: [] })}
+        onWiderRange={() => update({ ...view, time: { kind: 'relative', rangeS: 86400 } })}
+      />
+    );
+  else
+    body = (
+      <>
+        <FlowsTable
+          records={pageRows}
+          columns={visibleColumns}
+          sort={sort}
+          onSort={(s) => update({ ...view, sort: s })}
+          selected={selected}
+          onSelect={setSelected}
+          offset={(page - 1) * perPage}
+        />
+        <Pagination
+          itemCount={sorted.length}
+          page={page}
+          perPage={perPage}
+          perPageOptions={PER_PAGE_OPTIONS}
+          onSetPage={(_e, p) => setPage(p)}
+          onPerPageSelect={(_e, n) => {
+            setPerPage(n);
+            setPage(1);
+          }}
+          variant="bottom"
+          titles={{ paginationAriaLabel: t('Pages of flows') }}
+        />
+      </>
+    );
+
+  return (
+    <div className="interflow-view">
+      {problems.map((p) => (
+        <Alert key={p.param} variant="warning" isInline isPlain title={t('The link had an unusable "{{param}}" parameter; the default is used instead.', { param: p.param })}>
+          {p.message}
+        </Alert>
+      ))}
+      {configError && (
+        <Alert variant="warning" isInline isPlain title={t('The page settings could not be loaded; built-in defaults are used.')}>
+          {configError.message}
+        </Alert>
+      )}
+      <FlowsToolbar
+        view={view}
+        onViewChange={update}
+        filterDefs={filterDefs}
+        columns={allColumns}
+        visibleColumns={visibleIds}
+        refreshS={refreshS}
+        onRefreshChange={setRefreshS}
+        onReload={flows.reload}
+        onExport={() => setExportOpen(true)}
+        loading={flows.loading}
+      />
+      <Content component="p" className="interflow-summary" aria-live="polite">
+        {flows.loading && flows.data ? t('Updating…') : null}
+        {flows.data && !flows.loading
+          ? flows.data.stats.limitReached
+            ? t('Showing the newest {{rows}} flows: the row limit was reached. Narrow the filters or raise the limit to see more; Export downloads every match.', { rows: flows.data.records.length })
+            : t('{{rows}} flows found in {{duration}} ms.', { rows: flows.data.records.length, duration: flows.data.stats.durationMs })
+          : null}
+      </Content>
+      <Drawer isExpanded={selected !== null} isInline position="end">
+        <DrawerContent
+          panelContent={
+            selected ? (
+              <FlowDetails record={selected} onClose={() => setSelected(null)} onAddFilter={addFilter} />
+            ) : undefined
+          }
+        >
+          <DrawerContentBody>{body}</DrawerContentBody>
+        </DrawerContent>
+      </Drawer>
+      <ExportModal
+        isOpen={exportOpen}
+        onClose={() => setExportOpen(false)}
+        columns={allColumns}
+        initialColumns={visibleIds}
+        urlFor={(cols) => exportUrl(base, toApiParams(view), cols)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+// Page URL <-> ViewState. Opening a URL restores the view; every change writes it back.
+// Parameters (DESIGN.md "Page URL"): filters, match, timeRange | startTime+endTime (epoch s),
+// limit, cols (comma-separated column ids), sort (`field:asc|desc`).
+import { encodeFilters, parseFilters, FilterSyntaxError, type Filter } from './filters.ts';
+import { DEFAULT_VIEW, MAX_LIMIT, type SortSpec, type TimeSelection, type ViewState } from './view.ts';
+
+const VIEW_PARAMS = ['filters', 'match', 'timeRange', 'startTime', 'endTime', 'limit', 'cols', 'sort'] as const;
+
+/** A parameter of the URL that could not be used; the view falls back to the default for it. */
+export interface UrlProblem {
+  param: string;
+  message: string;
+}
+
+export interface DecodedView {
+  view: ViewState;
+  problems: UrlProblem[];
+}
+
+/** Writes the view into `base` (other parameters are kept), returning a new URLSearchParams. */
+export function encodeView(view: ViewState, base: URLSearchParams = new URLSearchParams()): URLSearchParams {
+  const p = new URLSearchParams(base);
+  for (const name of VIEW_PARAMS) p.delete(name);
+  if (view.filters.length) p.set('filters', encodeFilters(view.filters));
+  p.set('match', view.match);
+  if (view.time.kind === 'relative') p.set('timeRange', String(view.time.rangeS));
+  else {
+    p.set('startTime', String(view.time.startS));
+    p.set('endTime', String(view.time.endS));
+  }
+  p.set('limit', String(view.limit));
+  if (view.cols) p.set('cols', view.cols.join(','));
+  if (view.sort) p.set('sort', `${view.sort.field}:${view.sort.direction}`);
+  return p;
+}
+
+const INTEGER = /^\d+$/;
+
+export function decodeView(params: URLSearchParams): DecodedView {
+  const problems: UrlProblem[] = [];
+  const view: ViewState = { ...DEFAULT_VIEW };
+
+  const filters = params.get('filters');
+  if (filters !== null) {
+    try {
+      view.filters = parseFilters(filters).filter((f: Filter) => f.values.length > 0);
+    } catch (e) {
+      if (!(e instanceof FilterSyntaxError)) throw e;
+      problems.push({ param: 'filters', message: e.message });
+    }
+  }
+
+  const match = params.get('match');
+  if (match !== null) {
+    if (match === 'all' || match === 'any') view.match = match;
+    else problems.push({ param: 'match', message: `match must be "all" or "any", not "${match}"` });
+  }
+
+  view.time = decodeTime(params, problems);
+
+  const limit = params.get('limit');
+  if (limit !== null) {
+    const n = INTEGER.test(limit) ? Number(limit) : NaN;
+    if (n >= 1 && n <= MAX_LIMIT) view.limit = n;
+    else problems.push({ param: 'limit', message: `limit must be a whole number from 1 to ${MAX_LIMIT}, not "${limit}"` });
+  }
+
+  const cols = params.get('cols');
+  if (cols !== null) view.cols = cols === '' ? [] : cols.split(',');
+
+  const sort = params.get('sort');
+  if (sort !== null) {
+    const parsed = decodeSort(sort);
+    if (parsed) view.sort = parsed;
+    else problems.push({ param: 'sort', message: `sort must look like "field:asc" or "field:desc", not "${sort}"` });
+  }
+  return { view, problems };
+}
+
+function decodeTime(params: URLSearchParams, problems: UrlProblem[]): TimeSelection {
+  const start = params.get('startTime');
+  const end = params.get('endTime');
+  if (start !== null || end !== null) {
+    if (start !== null && end !== null && INTEGER.test(start) && INTEGER.test(end) && Number(start) < Number(end)) {
+      return { kind: 'absolute', startS: Number(start), endS: Number(end) };
+    }
+    problems.push({
+      param: 'startTime',
+      message: 'startTime and endTime must both be epoch seconds with startTime before endTime',
+    });
+  }
+  const range = params.get('timeRange');
+  if (range !== null) {
+    if (INTEGER.test(range) && Number(range) > 0) return { kind: 'relative', rangeS: Number(range) };
+    problems.push({ param: 'timeRange', message: `timeRange must be a positive number of seconds, not "${range}"` });
+  }
+  return DEFAULT_VIEW.time;
+}
+
+function decodeSort(text: string): SortSpec | null {
+  const at = text.lastIndexOf(':');
+  if (at <= 0) return null;
+  const direction = text.slice(at + 1);
+  if (direction !== 'asc' && direction !== 'desc') return null;
+  return { field: text.slice(0, at), direction };
+}

@@ -1,0 +1,51 @@
+// The state of the Traffic Flows view: everything the shareable URL carries.
+import { encodeFilters, type Filter } from './filters.ts';
+
+export type MatchMode = 'all' | 'any';
+
+export type TimeSelection =
+  | { kind: 'relative'; rangeS: number }
+  | { kind: 'absolute'; startS: number; endS: number };
+
+export interface SortSpec {
+  field: string;
+  direction: 'asc' | 'desc';
+}
+
+export interface ViewState {
+  filters: Filter[];
+  match: MatchMode;
+  time: TimeSelection;
+  limit: number;
+  /** Visible column ids (record field names); null = the backend's default columns. */
+  cols: string[] | null;
+  /** null = the default, newest first. */
+  sort: SortSpec | null;
+}
+
+export const DEFAULT_SORT: SortSpec = { field: 'TimeFlowEndMs', direction: 'desc' };
+
+export const DEFAULT_VIEW: ViewState = {
+  filters: [],
+  match: 'all',
+  time: { kind: 'relative', rangeS: 300 },
+  limit: 100,
+  cols: null,
+  sort: null,
+};
+
+export const MAX_LIMIT = 10000;
+
+/** Parameters of GET /api/flows (and, with format/columns added, of the export). */
+export function toApiParams(view: ViewState): URLSearchParams {
+  const p = new URLSearchParams();
+  if (view.filters.length) p.set('filters', encodeFilters(view.filters));
+  p.set('match', view.match);
+  if (view.time.kind === 'relative') p.set('timeRange', String(view.time.rangeS));
+  else {
+    p.set('startTime', String(view.time.startS));
+    p.set('endTime', String(view.time.endS));
+  }
+  p.set('limit', String(view.limit));
+  return p;
+}

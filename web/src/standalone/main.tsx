@@ -1,0 +1,30 @@
+// The Traffic Flows page outside the console (served by the backend at /traffic-flows).
+// Stand-ins only for what the console provides at runtime: router, i18n loader, theme and
+// the page chrome. The backend is on the same origin, so the API base is ''.
+import '@patternfly/react-core/dist/styles/base.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { ApiBaseContext } from '../api/api-base.tsx';
+import TrafficFlowsPage from '../components/traffic-flows/TrafficFlowsPage.tsx';
+import { initStandaloneI18n, pickLanguage } from './i18n-setup.ts';
+import { applyTheme } from './theme.ts';
+
+async function start() {
+  applyTheme(window);
+  await initStandaloneI18n(pickLanguage(window.location.search, navigator.languages ?? []));
+  createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <ApiBaseContext.Provider value="">
+      <BrowserRouter>
+        <Routes>
+          <Route path="/traffic-flows/*" element={<TrafficFlowsPage />} />
+          <Route path="*" element={<Navigate to="/traffic-flows" replace />} />
+        </Routes>
+      </BrowserRouter>
+    </ApiBaseContext.Provider>
+  </StrictMode>,
+  );
+}
+
+void start();
