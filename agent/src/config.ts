@@ -71,7 +71,7 @@ function parseInteger(variable: string, text: string, min: number, max: number):
   return n;
 }
 
-function parseBoolean(variable: string, text: string): boolean {
+function parseFlag(variable: string, text: string): boolean {
   const t = text.trim().toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(t)) return true;
   if (['false', '0', 'no', 'off'].includes(t)) return false;
@@ -146,7 +146,7 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     batchMaxRecords: int('INTERFLOW_BATCH_MAX_RECORDS', 1000, 1, 100_000),
     batchMaxWaitMs: duration('INTERFLOW_BATCH_MAX_WAIT', '1s'),
     batchMaxBytes: int('INTERFLOW_BATCH_MAX_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
-    pushGzip: parseBoolean('INTERFLOW_PUSH_GZIP', get('INTERFLOW_PUSH_GZIP') ?? 'false'),
+    pushGzip: parseFlag('INTERFLOW_PUSH_GZIP', get('INTERFLOW_PUSH_GZIP') ?? 'false'),
     pushTimeoutMs: duration('INTERFLOW_PUSH_TIMEOUT', '10s'),
     backoffMinMs: duration('INTERFLOW_BACKOFF_MIN', '500ms'),
     backoffMaxMs: duration('INTERFLOW_BACKOFF_MAX', '30s'),
