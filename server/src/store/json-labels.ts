@@ -1,0 +1,81 @@
+// Label extraction from a JSON log line with Loki's `| json` semantics:
+// - no parameters: every scalar becomes a label; nested objects are flattened with `_`
+//   (`{"a":{"b":1}}` → `a_b="1"`); arrays are skipped; key characters outside [a-zA-Z0-9_]
+//   become `_`; null → ""; booleans → "true"/"false".
+// - with parameters (`a="F.g[0]"`): the value at that path; objects and arrays as JSON text.
+// A label that already exists in the stream labels gets the `_extracted` suffix, as in Loki.
+// Difference from Loki: numbers are rendered by JavaScript (1.50 → "1.5"), not as raw text.
+import type { JsonExtraction } from './logql-ast.ts';
+
+export const DUPLICATE_SUFFIX = '_extracted';
+
+export function sanitizeLabelKey(key: string, isPrefix: boolean): string {
+  let k = key.trim();
+  if (k === '') return k;
+  if (isPrefix && k[0]! >= '0' && k[0]! <= '9') k = '_' + k;
+  return k.replace(/[^a-zA-Z0-9_]/g, '_');
+}
+
+function scalarText(v: unknown): string | undefined {
+  if (v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return undefined;
+}
+
+function setParsed(out: Map<string, string>, base: Record<string, string>, key: string, value: string): void {
+  const name = Object.hasOwn(base, key) ? key + DUPLICATE_SUFFIX : key;
+  out.set(name, value);
+}
+
+function flatten(obj: Record<string, unknown>, prefix: string, out: Map<string, string>, base: Record<string, string>): void {
+  for (const [rawKey, v] of Object.entries(obj)) {
+    const key = prefix === '' ? sanitizeLabelKey(rawKey, true) : `${prefix}_${sanitizeLabelKey(rawKey, false)}`;
+    if (key === '') continue;
+    if (Array.isArray(v)) continue;
+    if (v !== null && typeof v === 'object') {
+      flatten(v as Record<string, unknown>, key, out, base);
+      continue;
+    }
+    setParsed(out, base, key, scalarText(v)!);
+  }
+}
+
+/** Returns an error message when the line is not a JSON object, else fills `out`. */
+export function extractJsonLabels(
+  line: string,
+  extractions: JsonExtraction[] | null,
+  base: Record<string, string>,
+  out: Map<string, string>,
+): string | null {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(line);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  if (extractions === null) {
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return 'line is not a JSON object';
+    flatten(doc as Record<string, unknown>, '', out, base);
+    return null;
+  }
+  for (const { label, path } of extractions) {
+    let cur: unknown = doc;
+    for (const step of path) {
+      if (cur === null || typeof cur !== 'object') {
+        cur = undefined;
+        break;
+      }
+      if (typeof step === 'number') cur = Array.isArray(cur) ? cur[step] : undefined;
+      else cur = Array.isArray(cur) ? undefined : (cur as Record<string, unknown>)[step];
+    }
+    if (cur === undefined) {
+      setParsed(out, base, label, '');
+      continue;
+    }
+    const text = scalarText(cur) ?? JSON.stringify(cur);
+    setParsed(out, base, label, text);
+  }
+  return null;
+}

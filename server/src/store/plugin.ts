@@ -1,0 +1,187 @@
+// Fastify plugin serving the embedded store with Loki's HTTP API:
+//   POST /loki/api/v1/push                    Loki JSON push (gzip Content-Encoding accepted) → 204
+//   GET|POST /loki/api/v1/query_range         log queries in the LogQL subset of logql-parse.ts
+//   GET /loki/api/v1/labels                   label names
+//   GET /loki/api/v1/label/:name/values       label values
+//   GET /ready                                200 "ready"
+// Errors are plain text with Loki-like messages (400 for anything the client sent wrong).
+// The plugin is encapsulated: its error handler, hooks and body parsers apply to these routes only.
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { createGunzip } from 'node:zlib';
+import { StoreError } from './errors.ts';
+import { LABELS_DEFAULT_SPAN_NS, parseDirection, parseLimit, parseRange } from './http-params.ts';
+import { parseLogQuery, parseSelectorOnly } from './logql-parse.ts';
+import { isLoopbackAddress } from './loopback.ts';
+import { decodePush } from './push-decode.ts';
+import {
+  LabelNameParams, NoContent, LabelsQuery, PlainText, PushBody, QueryRangeParams, QueryRangeResponse, StringListResponse,
+} from './schemas.ts';
+import { openStore, type EmbeddedStore, type QueryResult } from './sqlite-store.ts';
+
+export interface EmbeddedStorePluginOptions {
+  /** directory of the SQLite database (created when missing) */
+  dataDir: string;
+  /** age limit of entries in ms; 0 = keep forever */
+  retentionMs: number;
+  /** cap on the database's used bytes, oldest entries deleted first; 0 = no cap */
+  maxBytes: number;
+  /** accept clients that are not on loopback (otherwise 403) */
+  allowRemote: boolean;
+  /** largest accepted push body after decompression (default 64 MiB) */
+  maxPushBytes?: number;
+  /** use this store instead of opening one (it is then not closed with the app) */
+  store?: EmbeddedStore;
+}
+
+const DEFAULT_MAX_PUSH_BYTES = 64 * 1024 * 1024;
+
+function toLokiResponse(r: QueryResult): QueryRangeResponse {
+  const s = r.stats;
+  const secs = s.execTimeMs / 1000;
+  return {
+    status: 'success',
+    data: {
+      resultType: 'streams',
+      result: r.result,
+      stats: {
+        summary: {
+          bytesProcessedPerSecond: secs > 0 ? Math.round(s.bytesScanned / secs) : 0,
+          linesProcessedPerSecond: secs > 0 ? Math.round(s.entriesScanned / secs) : 0,
+          totalBytesProcessed: s.bytesScanned,
+          totalLinesProcessed: s.entriesScanned,
+          totalEntriesReturned: s.entriesReturned,
+          totalPostFilterLines: s.entriesReturned,
+          execTime: secs,
+          queueTime: 0,
+          subqueries: 0,
+        },
+        embeddedStore: { streamsMatched: s.streamsMatched, chunksRead: s.chunks },
+      },
+    },
+  };
+}
+
+/** Maps any error of these routes to a status and a plain-text message; never 500 for client input. */
+function errorReply(err: FastifyError | StoreError | Error, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  let status = 500;
+  let message = 'internal error of the embedded store';
+  if (err instanceof StoreError) {
+    status = err.statusCode;
+    message = err.message;
+  } else if ((err as FastifyError).validation) {
+    status = 400;
+    message = `invalid request: ${err.message}`;
+  } else if (typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('Z_')) {
+    status = 400;
+    message = `invalid gzip body: ${err.message}`;
+  } else {
+    const sc = (err as FastifyError).statusCode;
+    if (typeof sc === 'number' && sc >= 400 && sc < 500) {
+      status = sc;
+      message = err.message;
+    }
+  }
+  if (status >= 500) req.log.error({ err }, 'embedded store error');
+  return reply.code(status).type('text/plain; charset=utf-8').send(message + '\n');
+}
+
+export const embeddedStorePlugin: FastifyPluginAsync<EmbeddedStorePluginOptions> = async (
+  fastify: FastifyInstance,
+  opts: EmbeddedStorePluginOptions,
+) => {
+  const store =
+    opts.store ?? openStore({ dataDir: opts.dataDir, retentionMs: opts.retentionMs, maxBytes: opts.maxBytes });
+  if (!opts.store) fastify.addHook('onClose', async () => store.close());
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler((err, req, reply) => errorReply(err as FastifyError, req, reply));
+  app.setNotFoundHandler((req, reply) => reply.code(404).type('text/plain; charset=utf-8').send('404 page not found\n'));
+
+  if (!opts.allowRemote) {
+    app.addHook('onRequest', async (req) => {
+      if (!isLoopbackAddress(req.socket.remoteAddress)) {
+        throw new StoreError(
+          'forbidden',
+          `the embedded Loki-API store only accepts loopback clients (peer ${req.socket.remoteAddress ?? 'unknown'}); enable allowRemote to accept others`,
+        );
+      }
+    });
+  }
+
+  // Loki also takes query parameters as a form body on POST
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  app.addContentTypeParser(['application/x-protobuf', 'application/protobuf'], (_req, _payload, done) => {
+    done(
+      new StoreError(
+        'unsupported_media',
+        'protobuf push is not supported by the embedded store; push JSON (Content-Type: application/json)',
+      ),
+    );
+  });
+
+  app.post(
+    '/loki/api/v1/push',
+    {
+      bodyLimit: opts.maxPushBytes ?? DEFAULT_MAX_PUSH_BYTES,
+      schema: { body: PushBody, response: { 204: NoContent } },
+      preParsing: async (req, _reply, payload) => {
+        const enc = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+        if (enc === 'identity' || enc === '') return payload;
+        if (enc === 'gzip' || enc === 'x-gzip') {
+          const gunzip = createGunzip();
+          payload.on('error', (e) => gunzip.destroy(e));
+          return payload.pipe(gunzip);
+        }
+        throw new StoreError('unsupported_media', `unsupported Content-Encoding ${JSON.stringify(enc)} (use gzip or none)`);
+      },
+    },
+    async (req, reply) => {
+      store.push(decodePush(req.body));
+      return reply.code(204).send(null);
+    },
+  );
+
+  const queryRange = async (params: QueryRangeParams): Promise<QueryRangeResponse> => {
+    const limit = parseLimit(params.limit);
+    const direction = parseDirection(params.direction);
+    const { start, end } = parseRange(params.start, params.end);
+    const query = parseLogQuery(params.query);
+    return toLokiResponse(await store.queryRange({ query, start, end, limit, direction }));
+  };
+  app.get(
+    '/loki/api/v1/query_range',
+    { schema: { querystring: QueryRangeParams, response: { 200: QueryRangeResponse } } },
+    async (req) => queryRange(req.query),
+  );
+  app.post(
+    '/loki/api/v1/query_range',
+    { schema: { body: QueryRangeParams, response: { 200: QueryRangeResponse } } },
+    async (req) => queryRange(req.body),
+  );
+
+  app.get(
+    '/loki/api/v1/labels',
+    { schema: { querystring: LabelsQuery, response: { 200: StringListResponse } } },
+    async (req): Promise<StringListResponse> => {
+      const { start, end } = parseRange(req.query.start, req.query.end, LABELS_DEFAULT_SPAN_NS);
+      const matchers = req.query.query ? parseSelectorOnly(req.query.query) : [];
+      return { status: 'success', data: store.labelNames(start, end, matchers) };
+    },
+  );
+  app.get(
+    '/loki/api/v1/label/:name/values',
+    { schema: { params: LabelNameParams, querystring: LabelsQuery, response: { 200: StringListResponse } } },
+    async (req): Promise<StringListResponse> => {
+      const { start, end } = parseRange(req.query.start, req.query.end, LABELS_DEFAULT_SPAN_NS);
+      const matchers = req.query.query ? parseSelectorOnly(req.query.query) : [];
+      return { status: 'success', data: store.labelValues(req.params.name, start, end, matchers) };
+    },
+  );
+
+  app.get('/ready', { schema: { response: { 200: PlainText } } }, async (_req, reply) =>
+    reply.type('text/plain; charset=utf-8').send('ready\n'),
+  );
+};

@@ -1,0 +1,67 @@
+// TypeBox schemas of the embedded store's routes (Loki's HTTP API), types from Static<>.
+import { Type, type Static } from 'typebox';
+
+const LabelSet = Type.Record(Type.String(), Type.String());
+
+/** Loki JSON push: values are [ts ns string, line] or [ts, line, structured metadata]. */
+export const PushBody = Type.Object({
+  streams: Type.Array(
+    Type.Object({
+      stream: LabelSet,
+      values: Type.Array(Type.Array(Type.Union([Type.String(), LabelSet]), { minItems: 2, maxItems: 3 })),
+    }),
+  ),
+});
+export type PushBody = Static<typeof PushBody>;
+
+export const QueryRangeParams = Type.Object({
+  query: Type.String(),
+  start: Type.Optional(Type.String()),
+  end: Type.Optional(Type.String()),
+  limit: Type.Optional(Type.String()),
+  direction: Type.Optional(Type.String()),
+  step: Type.Optional(Type.String()), // accepted and ignored for log queries, as in Loki
+  interval: Type.Optional(Type.String()),
+});
+export type QueryRangeParams = Static<typeof QueryRangeParams>;
+
+export const LabelsQuery = Type.Object({
+  start: Type.Optional(Type.String()),
+  end: Type.Optional(Type.String()),
+  query: Type.Optional(Type.String()),
+});
+export type LabelsQuery = Static<typeof LabelsQuery>;
+
+export const LabelNameParams = Type.Object({ name: Type.String() });
+export type LabelNameParams = Static<typeof LabelNameParams>;
+
+const Summary = Type.Object({
+  bytesProcessedPerSecond: Type.Number(),
+  linesProcessedPerSecond: Type.Number(),
+  totalBytesProcessed: Type.Number(),
+  totalLinesProcessed: Type.Number(),
+  totalEntriesReturned: Type.Number(),
+  totalPostFilterLines: Type.Number(),
+  execTime: Type.Number(), // seconds, as in Loki
+  queueTime: Type.Number(),
+  subqueries: Type.Number(),
+});
+
+export const QueryRangeResponse = Type.Object({
+  status: Type.Literal('success'),
+  data: Type.Object({
+    resultType: Type.Literal('streams'),
+    result: Type.Array(Type.Object({ stream: LabelSet, values: Type.Array(Type.Array(Type.String())) })),
+    stats: Type.Object({
+      summary: Summary,
+      embeddedStore: Type.Object({ streamsMatched: Type.Number(), chunksRead: Type.Number() }),
+    }),
+  }),
+});
+export type QueryRangeResponse = Static<typeof QueryRangeResponse>;
+
+export const StringListResponse = Type.Object({ status: Type.Literal('success'), data: Type.Array(Type.String()) });
+export type StringListResponse = Static<typeof StringListResponse>;
+
+export const PlainText = Type.String();
+export const NoContent = Type.Null();

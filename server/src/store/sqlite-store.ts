@@ -1,0 +1,493 @@
+// The embedded Loki-API store: SQLite (better-sqlite3) in WAL mode with synchronous=FULL, so a
+// push is on disk (fsynced WAL) before its 2xx is sent and survives kill -9 and power loss.
+//
+// Schema: `streams` (one row per distinct label set, cached in memory) and `entries`
+// (stream_id, ts in ns, line, structured metadata). Index `entries(ts)` serves newest-first
+// scans over every stream; `entries(stream_id, ts)` serves selective stream selectors (a k-way
+// merge of per-stream cursors) and de-duplication of (stream, ts, line) as Loki does.
+// Queries read in keyset-paginated chunks, so memory stays bounded whatever the data size.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { LabelMatcher, LogQuery } from './logql-ast.ts';
+import { compilePipeline, type Labels } from './pipeline.ts';
+import { NS_PER_MS, nowNs } from './timestamps.ts';
+
+export interface StoreOptions {
+  /** directory of the database file (created if missing); ':memory:' is not supported */
+  dataDir: string;
+  /** entries older than this are deleted; 0 = keep forever */
+  retentionMs: number;
+  /** cap on the database's used size in bytes (oldest entries go first); 0 = no cap */
+  maxBytes: number;
+  /** how often retention runs in the background (default 60 s) */
+  retentionIntervalMs?: number;
+}
+
+export interface PushEntry {
+  ts: bigint;
+  line: string;
+  metadata?: Labels;
+}
+export interface PushStream {
+  labels: Labels;
+  entries: PushEntry[];
+}
+
+export interface QueryRangeParams {
+  query: LogQuery;
+  start: bigint; // inclusive
+  end: bigint; // exclusive
+  limit: number;
+  direction: 'backward' | 'forward';
+}
+
+export interface QueryStats {
+  entriesScanned: number;
+  bytesScanned: number;
+  entriesReturned: number;
+  streamsMatched: number;
+  chunks: number;
+  execTimeMs: number;
+}
+
+export interface StreamResult {
+  stream: Labels;
+  values: [string, string][];
+}
+
+export interface QueryResult {
+  result: StreamResult[];
+  stats: QueryStats;
+}
+
+export interface PushResult {
+  accepted: number;
+  duplicates: number;
+}
+
+interface StreamInfo {
+  id: number;
+  labels: Labels;
+  key: string;
+  minTs: bigint | null;
+  maxTs: bigint | null;
+}
+
+type Row = [bigint, bigint, bigint, string, string | null]; // id, stream_id, ts, line, meta
+
+const FIRST_CHUNK = 256;
+const MAX_CHUNK = 4096;
+const MERGE_MAX_STREAMS = 16;
+const YIELD_EVERY_MS = 20;
+const RETENTION_BATCH = 20_000;
+
+export function labelsKey(labels: Labels): string {
+  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+}
+
+export function matchesAll(matchers: LabelMatcher[], labels: Labels): boolean {
+  for (const m of matchers) if (!m.matches(labels[m.name] ?? '')) return false;
+  return true;
+}
+
+export class EmbeddedStore {
+  readonly db: Database.Database;
+  private readonly byKey = new Map<string, StreamInfo>();
+  private readonly byId = new Map<number, StreamInfo>();
+  private readonly timer: NodeJS.Timeout | null;
+  private bytesSinceRetention = 0;
+  private lastRetention = Date.now();
+  private closed = false;
+
+  private readonly stmts: ReturnType<EmbeddedStore['prepare']>;
+
+  constructor(readonly opts: StoreOptions) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    this.db = new Database(join(opts.dataDir, 'interflow-store.sqlite'));
+    // auto_vacuum must be chosen before the first table exists; it lets retention shrink the file
+    this.db.pragma('auto_vacuum = INCREMENTAL');
+    this.db.pragma('journal_mode = WAL');
+    // FULL: every commit fsyncs the WAL, so an acknowledged push survives a crash of the machine
+    // too (NORMAL would survive kill -9 but could lose the last commits on power loss).
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('cache_size = -65536'); // 64 MiB page cache
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS streams (
+        id INTEGER PRIMARY KEY,
+        labels TEXT NOT NULL UNIQUE,
+        min_ts INTEGER,
+        max_ts INTEGER
+      );
+      CREATE TABLE IF NOT EXISTS entries (
+        id INTEGER PRIMARY KEY,
+        stream_id INTEGER NOT NULL,
+        ts INTEGER NOT NULL,
+        line TEXT NOT NULL,
+        meta TEXT
+      );
+      CREATE INDEX IF NOT EXISTS entries_ts ON entries (ts);
+      CREATE INDEX IF NOT EXISTS entries_stream_ts ON entries (stream_id, ts);
+    `);
+    this.stmts = this.prepare();
+    for (const row of this.stmts.allStreams.all() as [bigint, string, bigint | null, bigint | null][]) {
+      const labels = Object.fromEntries(JSON.parse(row[1]) as [string, string][]);
+      const info: StreamInfo = { id: Number(row[0]), labels, key: row[1], minTs: row[2], maxTs: row[3] };
+      this.byKey.set(info.key, info);
+      this.byId.set(info.id, info);
+    }
+    const interval = opts.retentionIntervalMs ?? 60_000;
+    this.timer = opts.retentionMs > 0 || opts.maxBytes > 0 ? setInterval(() => this.enforceRetention(), interval) : null;
+    this.timer?.unref();
+    this.enforceRetention();
+  }
+
+  private prepare() {
+    const db = this.db;
+    const safe = <T extends Database.Statement>(s: T): T => s.safeIntegers(true) as T;
+    return {
+      allStreams: safe(db.prepare('SELECT id, labels, min_ts, max_ts FROM streams').raw(true)),
+      insertStream: safe(db.prepare('INSERT INTO streams (labels, min_ts, max_ts) VALUES (?, ?, ?)')),
+      updateStreamRange: safe(db.prepare('UPDATE streams SET min_ts = ?, max_ts = ? WHERE id = ?')),
+      insertEntry: safe(
+        db.prepare(
+          `INSERT INTO entries (stream_id, ts, line, meta) SELECT ?, ?, ?, ?
+           WHERE NOT EXISTS (SELECT 1 FROM entries WHERE stream_id = ? AND ts = ? AND line = ?)`,
+        ),
+      ),
+      // keyset pagination in index order; (ts, id) row values keep the position exact on ts ties
+      scanBackward: safe(
+        db.prepare(
+          `SELECT id, stream_id, ts, line, meta FROM entries INDEXED BY entries_ts
+           WHERE ts >= ? AND (ts, id) < (?, ?) ORDER BY ts DESC, id DESC LIMIT ?`,
+        ).raw(true),
+      ),
+      scanForward: safe(
+        db.prepare(
+          `SELECT id, stream_id, ts, line, meta FROM entries INDEXED BY entries_ts
+           WHERE ts < ? AND (ts, id) > (?, ?) ORDER BY ts ASC, id ASC LIMIT ?`,
+        ).raw(true),
+      ),
+      streamBackward: safe(
+        db.prepare(
+          `SELECT id, stream_id, ts, line, meta FROM entries INDEXED BY entries_stream_ts
+           WHERE stream_id = ? AND ts >= ? AND (ts, id) < (?, ?) ORDER BY ts DESC, id DESC LIMIT ?`,
+        ).raw(true),
+      ),
+      streamForward: safe(
+        db.prepare(
+          `SELECT id, stream_id, ts, line, meta FROM entries INDEXED BY entries_stream_ts
+           WHERE stream_id = ? AND ts < ? AND (ts, id) > (?, ?) ORDER BY ts ASC, id ASC LIMIT ?`,
+        ).raw(true),
+      ),
+      oldestIds: safe(db.prepare('SELECT id FROM entries INDEXED BY entries_ts ORDER BY ts ASC, id ASC LIMIT ?').pluck()),
+      deleteOlderThan: safe(
+        db.prepare(
+          `DELETE FROM entries WHERE id IN
+           (SELECT id FROM entries INDEXED BY entries_ts WHERE ts < ? ORDER BY ts LIMIT ${RETENTION_BATCH})`,
+        ),
+      ),
+      deleteOldest: safe(
+        db.prepare(
+          'DELETE FROM entries WHERE id IN (SELECT id FROM entries INDEXED BY entries_ts ORDER BY ts ASC, id ASC LIMIT ?)',
+        ),
+      ),
+      countEntries: safe(db.prepare('SELECT count(*) FROM entries').pluck()),
+      streamMinTs: safe(db.prepare('SELECT min(ts) FROM entries WHERE stream_id = ?').pluck()),
+      deleteStream: safe(db.prepare('DELETE FROM streams WHERE id = ?')),
+    };
+  }
+
+  /** Bytes the database uses (pages in use × page size), the measure maxBytes caps. */
+  usedBytes(): number {
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    return (pages - free) * pageSize;
+  }
+
+  entryCount(): number {
+    return Number(this.stmts.countEntries.get());
+  }
+
+  private streamFor(labels: Labels): StreamInfo {
+    const key = labelsKey(labels);
+    let info = this.byKey.get(key);
+    if (!info) {
+      const res = this.stmts.insertStream.run(key, null, null);
+      info = { id: Number(res.lastInsertRowid), labels: { ...labels }, key, minTs: null, maxTs: null };
+      this.byKey.set(key, info);
+      this.byId.set(info.id, info);
+    }
+    return info;
+  }
+
+  /** Stores every entry in one transaction; returns when it is durable on disk. */
+  push(streams: PushStream[]): PushResult {
+    if (this.closed) throw new Error('store is closed');
+    let accepted = 0;
+    let duplicates = 0;
+    let bytes = 0;
+    const created: StreamInfo[] = [];
+    const tx = this.db.transaction(() => {
+      for (const s of streams) {
+        if (s.entries.length === 0) continue;
+        const known = this.byKey.has(labelsKey(s.labels));
+        const info = this.streamFor(s.labels);
+        if (!known) created.push(info);
+        let lo = info.minTs;
+        let hi = info.maxTs;
+        for (const e of s.entries) {
+          const meta = e.metadata && Object.keys(e.metadata).length > 0 ? JSON.stringify(e.metadata) : null;
+          const res = this.stmts.insertEntry.run(info.id, e.ts, e.line, meta, info.id, e.ts, e.line);
+          if (res.changes === 0) {
+            duplicates++;
+            continue;
+          }
+          accepted++;
+          bytes += e.line.length;
+          if (lo === null || e.ts < lo) lo = e.ts;
+          if (hi === null || e.ts > hi) hi = e.ts;
+        }
+        if (lo !== info.minTs || hi !== info.maxTs) {
+          this.stmts.updateStreamRange.run(lo, hi, info.id);
+          info.minTs = lo;
+          info.maxTs = hi;
+        }
+      }
+    });
+    try {
+      tx();
+    } catch (err) {
+      // the transaction rolled back: forget streams created inside it
+      for (const info of created) {
+        this.byKey.delete(info.key);
+        this.byId.delete(info.id);
+      }
+      throw err;
+    }
+    this.bytesSinceRetention += bytes;
+    this.maybeEnforceRetention();
+    return { accepted, duplicates };
+  }
+
+  /** Streams whose labels match and whose entries may overlap [start, end). */
+  matchingStreams(matchers: LabelMatcher[], start?: bigint, end?: bigint): StreamInfo[] {
+    const out: StreamInfo[] = [];
+    for (const s of this.byId.values()) {
+      if (s.minTs === null || s.maxTs === null) continue;
+      if (start !== undefined && s.maxTs < start) continue;
+      if (end !== undefined && s.minTs >= end) continue;
+      if (matchesAll(matchers, s.labels)) out.push(s);
+    }
+    return out;
+  }
+
+  labelNames(start: bigint, end: bigint, matchers: LabelMatcher[] = []): string[] {
+    const names = new Set<string>();
+    for (const s of this.matchingStreams(matchers, start, end)) for (const k of Object.keys(s.labels)) names.add(k);
+    return [...names].sort();
+  }
+
+  labelValues(name: string, start: bigint, end: bigint, matchers: LabelMatcher[] = []): string[] {
+    const values = new Set<string>();
+    for (const s of this.matchingStreams(matchers, start, end)) {
+      const v = s.labels[name];
+      if (v !== undefined && v !== '') values.add(v);
+    }
+    return [...values].sort();
+  }
+
+  async queryRange(p: QueryRangeParams): Promise<QueryResult> {
+    const t0 = performance.now();
+    const stats: QueryStats = {
+      entriesScanned: 0, bytesScanned: 0, entriesReturned: 0, streamsMatched: 0, chunks: 0, execTimeMs: 0,
+    };
+    const streams = this.matchingStreams(p.query.matchers, p.start, p.end);
+    stats.streamsMatched = streams.length;
+    const pipeline = compilePipeline(p.query.pipeline);
+    const groups = new Map<string, StreamResult>();
+    const backward = p.direction === 'backward';
+
+    if (streams.length > 0 && p.limit > 0 && p.start < p.end) {
+      const source =
+        streams.length === this.byId.size
+          ? this.globalScan(p, null, stats)
+          : streams.length <= MERGE_MAX_STREAMS
+            ? this.mergedScan(p, streams, stats)
+            : this.globalScan(p, new Set(streams.map((s) => s.id)), stats);
+      let sliceStart = performance.now();
+      for (const row of source) {
+        const [, streamId, ts, line, meta] = row;
+        stats.entriesScanned++;
+        stats.bytesScanned += line.length;
+        const info = this.byId.get(Number(streamId));
+        if (info) {
+          const base = meta === null ? info.labels : { ...info.labels, ...(JSON.parse(meta) as Labels) };
+          const labels = pipeline.run(line, base);
+          if (labels !== null) {
+            const key = labels === info.labels ? info.key : labelsKey(labels);
+            let g = groups.get(key);
+            if (!g) {
+              g = { stream: labels, values: [] };
+              groups.set(key, g);
+            }
+            g.values.push([ts.toString(), line]);
+            if (++stats.entriesReturned >= p.limit) break;
+          }
+        }
+        if ((stats.entriesScanned & 1023) === 0 && performance.now() - sliceStart > YIELD_EVERY_MS) {
+          // let pushes and other requests run during long scans
+          await yieldToLoop();
+          sliceStart = performance.now();
+        }
+      }
+    }
+    stats.execTimeMs = performance.now() - t0;
+    return { result: [...groups.values()], stats };
+  }
+
+  /** Every entry in [start, end) in time order, optionally only from some streams. */
+  private *globalScan(p: QueryRangeParams, only: Set<number> | null, stats: QueryStats): Generator<Row> {
+    const backward = p.direction === 'backward';
+    let curTs = backward ? p.end : p.start - 1n;
+    let curId = backward ? -1n : 9_223_372_036_854_775_807n;
+    if (backward) {
+      // (ts, id) < (end, -1) excludes ts = end; ids are positive
+      curId = -1n;
+    }
+    let chunk = FIRST_CHUNK;
+    for (;;) {
+      const rows = (backward
+        ? this.stmts.scanBackward.all(p.start, curTs, curId, chunk)
+        : this.stmts.scanForward.all(p.end, curTs, curId, chunk)) as Row[];
+      stats.chunks++;
+      for (const r of rows) {
+        if (only === null || only.has(Number(r[1]))) yield r;
+      }
+      if (rows.length < chunk) return;
+      const last = rows[rows.length - 1]!;
+      curTs = last[2];
+      curId = last[0];
+      chunk = Math.min(chunk * 2, MAX_CHUNK);
+    }
+  }
+
+  /** k-way merge of per-stream cursors (few streams selected out of many). */
+  private *mergedScan(p: QueryRangeParams, streams: StreamInfo[], stats: QueryStats): Generator<Row> {
+    const backward = p.direction === 'backward';
+    interface Cursor { streamId: number; rows: Row[]; pos: number; done: boolean; ts: bigint; id: bigint; chunk: number }
+    const cursors: Cursor[] = streams.map((s) => ({
+      streamId: s.id, rows: [], pos: 0, done: false,
+      ts: backward ? p.end : p.start - 1n, id: backward ? -1n : 9_223_372_036_854_775_807n, chunk: FIRST_CHUNK / 4,
+    }));
+    const fill = (c: Cursor): void => {
+      if (c.pos < c.rows.length || c.done) return;
+      c.rows = (backward
+        ? this.stmts.streamBackward.all(c.streamId, p.start, c.ts, c.id, c.chunk)
+        : this.stmts.streamForward.all(c.streamId, p.end, c.ts, c.id, c.chunk)) as Row[];
+      stats.chunks++;
+      c.pos = 0;
+      if (c.rows.length < c.chunk) c.done = true;
+      const last = c.rows[c.rows.length - 1];
+      if (last) {
+        c.ts = last[2];
+        c.id = last[0];
+      }
+      c.chunk = Math.min(c.chunk * 2, MAX_CHUNK);
+    };
+    for (;;) {
+      let best: Cursor | null = null;
+      let bestRow: Row | null = null;
+      for (const c of cursors) {
+        fill(c);
+        const r = c.rows[c.pos];
+        if (!r) continue;
+        if (
+          !bestRow ||
+          (backward
+            ? r[2] > bestRow[2] || (r[2] === bestRow[2] && r[0] > bestRow[0])
+            : r[2] < bestRow[2] || (r[2] === bestRow[2] && r[0] < bestRow[0]))
+        ) {
+          best = c;
+          bestRow = r;
+        }
+      }
+      if (!best || !bestRow) return;
+      best.pos++;
+      yield bestRow;
+    }
+  }
+
+  private maybeEnforceRetention(): void {
+    // cheap checks after pushes: at most every 5 s, or when ~1% of the cap was written
+    const sizeDue = this.opts.maxBytes > 0 && this.bytesSinceRetention > Math.max(64 * 1024, this.opts.maxBytes / 100);
+    if (sizeDue || Date.now() - this.lastRetention > 5_000) this.enforceRetention();
+  }
+
+  /** Deletes entries past the age limit, then the oldest until under the size cap. */
+  enforceRetention(now: bigint = nowNs()): { deleted: number } {
+    if (this.closed) return { deleted: 0 };
+    this.lastRetention = Date.now();
+    this.bytesSinceRetention = 0;
+    let deleted = 0;
+    if (this.opts.retentionMs > 0) {
+      const cutoff = now - BigInt(Math.floor(this.opts.retentionMs)) * NS_PER_MS;
+      for (;;) {
+        const n = this.stmts.deleteOlderThan.run(cutoff).changes;
+        deleted += n;
+        if (n < RETENTION_BATCH) break;
+      }
+    }
+    if (this.opts.maxBytes > 0) {
+      // delete down to 90% of the cap so that every push does not trigger a delete
+      const target = this.opts.maxBytes * 0.9;
+      for (let round = 0; round < 1000; round++) {
+        const used = this.usedBytes();
+        if (used <= this.opts.maxBytes && round === 0) break;
+        if (used <= target) break;
+        const count = this.entryCount();
+        if (count === 0) break;
+        const share = Math.min(1, (used - target) / used);
+        const n = Math.max(1, Math.min(RETENTION_BATCH, Math.ceil(count * share)));
+        deleted += this.stmts.deleteOldest.run(n).changes;
+        this.db.pragma('incremental_vacuum');
+      }
+    }
+    if (deleted > 0) {
+      this.db.pragma('incremental_vacuum');
+      this.refreshStreamRanges();
+    }
+    return { deleted };
+  }
+
+  private refreshStreamRanges(): void {
+    const tx = this.db.transaction(() => {
+      for (const s of [...this.byId.values()]) {
+        const min = this.stmts.streamMinTs.get(s.id) as bigint | null;
+        if (min === null) {
+          this.stmts.deleteStream.run(s.id);
+          this.byId.delete(s.id);
+          this.byKey.delete(s.key);
+        } else if (min !== s.minTs) {
+          this.stmts.updateStreamRange.run(min, s.maxTs, s.id);
+          s.minTs = min;
+        }
+      }
+    });
+    tx();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.db.close();
+  }
+}
+
+export function openStore(opts: StoreOptions): EmbeddedStore {
+  return new EmbeddedStore(opts);
+}
