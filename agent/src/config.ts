@@ -1,6 +1,7 @@
 // Agent configuration from the environment, validated once at start-up. A bad value fails
 // fast with a message that names the variable, so a DaemonSet never runs half-configured.
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 export interface InterfaceMatcher {
   /** Exact names and /regex/ patterns as written, for logs. */
@@ -39,6 +40,10 @@ export interface AgentConfig {
   agentIp: string | undefined;
   staticEnrichmentFile: string | undefined;
   logLevel: string;
+  /** Watch (and hook) the host's own network namespace too (IfNetns ""). */
+  hostNetns: boolean;
+  /** Where `make -C agent` put flows.bpf.o and interflow-agent-helper. */
+  agentBuildDir: string;
 }
 
 export class ConfigError extends Error {
@@ -113,6 +118,13 @@ export function parseInterfaceList(variable: string, text: string): InterfaceMat
   return { source, matches: (name) => exact.has(name) || patterns.some((p) => p.test(name)) };
 }
 
+function parseBoolean(variable: string, text: string): boolean {
+  const t = text.trim().toLowerCase();
+  if (t === 'true' || t === '1' || t === 'yes') return true;
+  if (t === 'false' || t === '0' || t === 'no') return false;
+  throw new ConfigError(variable, `"${text}" is not a boolean (true or false)`);
+}
+
 export function loadAgentConfig(env: Env = process.env): AgentConfig {
   const get = (name: string): string | undefined => {
     const v = env[name];
@@ -156,6 +168,8 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     agentIp: get('INTERFLOW_AGENT_IP'),
     staticEnrichmentFile: get('INTERFLOW_STATIC_ENRICHMENT'),
     logLevel: get('INTERFLOW_LOG_LEVEL') ?? 'info',
+    hostNetns: parseBoolean('INTERFLOW_HOST_NETNS', get('INTERFLOW_HOST_NETNS') ?? 'true'),
+    agentBuildDir: get('INTERFLOW_AGENT_BUILD_DIR') ?? fileURLToPath(new URL('../build', import.meta.url)),
   };
   if (cfg.backoffMinMs > cfg.backoffMaxMs) {
     throw new ConfigError('INTERFLOW_BACKOFF_MIN', 'must not exceed INTERFLOW_BACKOFF_MAX');

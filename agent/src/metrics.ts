@@ -21,6 +21,9 @@ export interface AgentMetrics {
   /** Capacity of the export buffer (INTERFLOW_BUFFER_MAX_RECORDS), to alert on its fill ratio. */
   recordsBufferCapacity: Gauge;
   evictionDuration: Histogram;
+  ringbufDrops: Counter;
+  unknownInterfaceFlows: Counter;
+  staleHooksRemoved: Counter;
 }
 
 export function createAgentMetrics(): AgentMetrics {
@@ -44,6 +47,9 @@ export function createAgentMetrics(): AgentMetrics {
     pushes: new Counter({ name: 'interflow_agent_pushes_total', help: 'Push attempts to Loki, by result', labelNames: ['result'], registers: r }),
     recordsBufferCapacity: new Gauge({ name: 'interflow_agent_records_buffer_capacity', help: 'Capacity of the export buffer, in records', registers: r }),
     evictionDuration: new Histogram({ name: 'interflow_agent_eviction_duration_seconds', help: 'Time to drain the flow map and build records', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: r }),
+    ringbufDrops: new Counter({ name: 'interflow_agent_ringbuf_drops_total', help: 'Packets not counted in any flow because the flow map and the ring buffer were both full', registers: r }),
+    unknownInterfaceFlows: new Counter({ name: 'interflow_agent_unknown_interface_flows_total', help: 'Flow entries whose interface name was no longer known (exported with ifindex:/netns-inode: placeholders)', registers: r }),
+    staleHooksRemoved: new Counter({ name: 'interflow_agent_stale_hooks_removed_total', help: 'Interflow TC filters left by an earlier run and removed at start-up', registers: r }),
   };
 }
 

@@ -1,0 +1,283 @@
+// The capture side of the agent: namespaces (inotify + resync) → per-namespace helper workers
+// (rtnetlink links, tc hooks) → periodic eviction into records. main.ts wires it to the
+// enricher and the exporter; tests use it in-process with their own sink.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AgentConfig } from './config.ts';
+import type { Enricher } from './enrich/index.ts';
+import { agentIp } from './evict/agent-ip.ts';
+import { monotonicNowNs } from './evict/clock.ts';
+import { Evictor } from './evict/evictor.ts';
+import { HookManager } from './hooks/hook-manager.ts';
+import { hookPolicy } from './hooks/hook-policy.ts';
+import { LinkTable } from './links/link-table.ts';
+import type { Logger } from './log.ts';
+import type { AgentMetrics } from './metrics.ts';
+import { NativeHelper } from './native/helper-process.ts';
+import type { HelperEvent, LinkEvent } from './native/helper-protocol.ts';
+import type { NamespaceState } from './netns/namespace-state.ts';
+import { hostNetnsInode, type NetnsEntry } from './netns/netns-scan.ts';
+import { NetnsWatcher } from './netns/netns-watcher.ts';
+import type { FlowRecord } from './record/flow-record.ts';
+
+export const HELPER_NAME = 'interflow-agent-helper';
+export const BPF_OBJECT_NAME = 'flows.bpf.o';
+const HOST_NETNS_PATH = '/proc/self/ns/net';
+
+export interface CaptureOptions {
+  cfg: AgentConfig;
+  metrics: AgentMetrics;
+  log: Logger;
+  sink: (records: FlowRecord[]) => void;
+  enricher?: Pick<Enricher, 'enrich'>;
+}
+
+/** Why the capture cannot run on this machine, or null. */
+export function captureProblem(cfg: AgentConfig): string | null {
+  if (process.getuid?.() !== 0) return 'the agent needs root (network namespaces, tc, eBPF)';
+  if (!existsSync('/sys/kernel/btf/vmlinux')) return 'the kernel has no BTF (/sys/kernel/btf/vmlinux missing): eBPF CO-RE cannot run';
+  for (const f of [HELPER_NAME, BPF_OBJECT_NAME]) {
+    if (!existsSync(join(cfg.agentBuildDir, f))) return `${join(cfg.agentBuildDir, f)} is missing: run "make -C agent"`;
+  }
+  return null;
+}
+
+export interface HookedInterface {
+  netns: string;
+  ifname: string;
+  ifindex: number;
+  phase: string;
+}
+
+export class Capture {
+  readonly helper: NativeHelper;
+  private readonly byId = new Map<number, NamespaceState>();
+  private readonly byIno = new Map<number, NamespaceState>();
+  /** Namespaces that went away, kept for the tombstone TTL to name their last flows. */
+  private readonly retired: NamespaceState[] = [];
+  private readonly hooks: HookManager;
+  private readonly evictor: Evictor;
+  private watcher: NetnsWatcher | undefined;
+  private readonly tombstoneTtlNs: number;
+  private nextId = 1;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+
+  constructor(private readonly o: CaptureOptions) {
+    const { cfg, metrics, log } = o;
+    // Long enough for any entry counted before a link/namespace vanished to be drained.
+    this.tombstoneTtlNs = Math.max(60_000, cfg.evictIntervalMs * 10) * 1e6;
+    this.helper = new NativeHelper({
+      helperPath: join(cfg.agentBuildDir, HELPER_NAME),
+      bpfObjectPath: join(cfg.agentBuildDir, BPF_OBJECT_NAME),
+      maxFlows: cfg.cacheMaxFlows,
+      log,
+    });
+    this.hooks = new HookManager(this.helper, hookPolicy(cfg), metrics, log, () => this.byId.values());
+    this.evictor = new Evictor({
+      drain: () => this.helper.drain(),
+      resolver: { resolve: (ino, ifindex, atNs) => this.resolve(ino, ifindex, atNs) },
+      enricher: o.enricher,
+      sink: o.sink,
+      agentIp: agentIp(cfg.agentIp),
+      nodeName: cfg.nodeName,
+      intervalMs: cfg.evictIntervalMs,
+      metrics,
+      log,
+    });
+  }
+
+  async start(): Promise<void> {
+    const { cfg, log } = this.o;
+    this.helper.on('event', (ev) => this.onEvent(ev));
+    this.helper.on('exit', (code, signal) => {
+      if (!this.stopping) log.error({ code, signal }, 'native helper exited unexpectedly');
+    });
+    await this.helper.start();
+    const hostIno = await hostNetnsInode();
+    if (cfg.hostNetns) this.addNamespace({ ino: hostIno, name: '', path: HOST_NETNS_PATH });
+    // The host namespace is never taken from the dirs, even when mounted there too.
+    this.watcher = new NetnsWatcher(
+      { dirs: cfg.netnsDirs, resyncIntervalMs: cfg.resyncIntervalMs, log, hostIno },
+      { added: (ns) => this.addNamespace(ns), removed: (ns) => this.removeNamespace(ns.ino) },
+    );
+    await this.watcher.start();
+    this.evictor.start();
+    this.resyncTimer = setInterval(() => this.resync(), cfg.resyncIntervalMs);
+    log.info({ netnsDirs: cfg.netnsDirs, hostNetns: cfg.hostNetns, evictIntervalMs: cfg.evictIntervalMs }, 'capture started');
+  }
+
+  /** Stops watching, removes every hook, exports what is left in the map, stops the helper. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.watcher?.close();
+    this.evictor.stopTimer();
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    for (const ns of [...this.byId.values()]) this.removeNamespace(ns.ino);
+    // Commands run in order: the unwatches (which detach) are done before this drain.
+    await this.evictor.evict();
+    await this.helper.stop();
+    this.o.log.info('capture stopped: every Interflow hook removed');
+  }
+
+  /** Drains and exports now (tests, benchmarks). */
+  evictNow(): Promise<number> {
+    return this.evictor.evict();
+  }
+
+  /** Rescans the netns dirs now and waits for it (tests). */
+  async rescanNamespaces(): Promise<void> {
+    await this.watcher?.rescan();
+  }
+
+  hookedInterfaces(): HookedInterface[] {
+    const out: HookedInterface[] = [];
+    for (const ns of this.byId.values()) {
+      for (const [ifindex, h] of ns.hooks) {
+        out.push({ netns: ns.name, ifname: ns.links.get(ifindex)?.name ?? h.ifname, ifindex, phase: h.phase });
+      }
+    }
+    return out;
+  }
+
+  namespaces(): { name: string; ino: number; status: string; links: number }[] {
+    return [...this.byId.values()].map((ns) => ({ name: ns.name, ino: ns.ino, status: ns.status, links: ns.links.size }));
+  }
+
+  /** Total remembered state (namespaces incl. retired, link spans) for leak checks. */
+  stateSize(): { namespaces: number; retired: number; linkSpans: number } {
+    let linkSpans = 0;
+    for (const ns of [...this.byId.values(), ...this.retired]) linkSpans += ns.links.historySize;
+    return { namespaces: this.byId.size, retired: this.retired.length, linkSpans };
+  }
+
+  private addNamespace(entry: NetnsEntry): void {
+    if (this.stopping || this.byIno.has(entry.ino)) return;
+    const ns: NamespaceState = {
+      id: this.nextId++,
+      ino: entry.ino,
+      name: entry.name,
+      path: entry.path,
+      links: new LinkTable(this.tombstoneTtlNs),
+      hooks: new Map(),
+      status: 'starting',
+      linksReady: false,
+    };
+    this.byId.set(ns.id, ns);
+    this.byIno.set(ns.ino, ns);
+    this.o.log.info({ netns: ns.name, ino: ns.ino, path: ns.path }, 'watching network namespace');
+    this.helper.watch(ns.id, ns.path);
+    this.updateNamespaceGauge();
+  }
+
+  private removeNamespace(ino: number): void {
+    const ns = this.byIno.get(ino);
+    if (!ns) return;
+    this.byIno.delete(ino);
+    this.byId.delete(ns.id);
+    this.helper.unwatch(ns.id);
+    this.hooks.namespaceGone(ns);
+    ns.status = 'removed';
+    ns.removedAtNs = monotonicNowNs();
+    ns.links.clear(ns.removedAtNs);
+    this.retired.push(ns);
+    this.o.log.info({ netns: ns.name, ino: ns.ino }, 'network namespace gone: state removed');
+    this.updateNamespaceGauge();
+  }
+
+  private updateNamespaceGauge(): void {
+    this.o.metrics.namespacesWatched.set(this.byId.size);
+  }
+
+  private resolve(ino: number, ifindex: number, atNs: number) {
+    const candidates = [this.byIno.get(ino), ...this.retired.filter((r) => r.ino === ino).reverse()];
+    for (const ns of candidates) {
+      if (!ns) continue;
+      const n = ns.links.nameAt(ifindex, atNs);
+      if (n) return { netnsName: ns.name, netnsInode: ns.ino, ifname: n.name, mac: n.mac };
+    }
+    return undefined;
+  }
+
+  private resync(): void {
+    const now = monotonicNowNs();
+    for (const ns of this.byId.values()) {
+      ns.links.prune(now);
+      this.hooks.reconcile(ns);
+    }
+    for (let i = this.retired.length - 1; i >= 0; i--) {
+      if (now - (this.retired[i]!.removedAtNs ?? now) > this.tombstoneTtlNs) this.retired.splice(i, 1);
+    }
+  }
+
+  private onEvent(ev: HelperEvent): void {
+    const { log, metrics } = this.o;
+    if (!('id' in ev)) return;
+    const ns = this.byId.get(ev.id);
+    switch (ev.ev) {
+      case 'watched':
+        if (!ns) return;
+        if (ev.ino !== ns.ino) {
+          // The file was replaced between our stat and the helper's open: start over.
+          log.warn({ netns: ns.name, expected: ns.ino, got: ev.ino }, 'namespace file changed while opening; rescanning');
+          this.removeNamespace(ns.ino);
+          void this.watcher?.rescan();
+          return;
+        }
+        ns.status = 'watching';
+        return;
+      case 'link':
+        if (ns) this.onLink(ns, ev);
+        return;
+      case 'links_done':
+        if (!ns) return;
+        ns.linksReady = true;
+        this.hooks.reconcile(ns);
+        return;
+      case 'attached':
+        if (ns) this.hooks.attached(ns, ev.ifindex, ev.createdQdisc);
+        return;
+      case 'detached':
+        if (ns) this.hooks.detached(ns, ev.ifindex);
+        return;
+      case 'stale_removed':
+        metrics.staleHooksRemoved.inc(ev.count);
+        log.warn({ netns: ns?.name, ifname: ns?.links.get(ev.ifindex)?.name, ifindex: ev.ifindex, count: ev.count }, 'removed Interflow filters left by an earlier run');
+        return;
+      case 'resync':
+        log.warn({ netns: ns?.name }, 'link events were lost; links dumped again');
+        return;
+      case 'error':
+        if (ev.op === 'attach' || ev.op === 'detach') {
+          if (ns) this.hooks.failed(ns, ev.op, ev.ifindex, ev.msg, ev.errno);
+        } else if (ev.op === 'watch') {
+          // Deleted before we could open it, or not a namespace after all.
+          log.warn({ netns: ns?.name, err: ev.msg }, 'cannot watch namespace');
+          if (ns) {
+            this.byIno.delete(ns.ino);
+            this.byId.delete(ns.id);
+            this.updateNamespaceGauge();
+          }
+        } else {
+          log.error({ netns: ns?.name, op: ev.op, err: ev.msg }, 'native helper error');
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onLink(ns: NamespaceState, ev: LinkEvent): void {
+    const now = monotonicNowNs();
+    const change =
+      ev.op === 'del'
+        ? ns.links.remove(ev.ifindex, now)
+        : ns.links.upsert({ ifindex: ev.ifindex, name: ev.name, mac: ev.mac, up: ev.up, kind: ev.kind }, now);
+    if (!change || change.kind === 'unchanged') return;
+    if (change.kind !== 'updated') {
+      this.o.log.debug({ netns: ns.name, ifname: ev.name, ifindex: ev.ifindex, change: change.kind, movedToNsid: ev.movedToNsid }, 'link event');
+    }
+    this.hooks.linkChanged(ns, change);
+  }
+}

@@ -1,0 +1,103 @@
+// Every eviction interval: drain the flow map (and the ring-buffer fallback), name each entry's
+// interface from the cached link tables, build records, enrich them and hand them on.
+import type { Enricher } from '../enrich/index.ts';
+import type { AgentMetrics } from '../metrics.ts';
+import type { Logger } from '../log.ts';
+import type { DrainResult } from '../native/helper-process.ts';
+import type { RawFlow } from '../native/helper-protocol.ts';
+import type { FlowRecord } from '../record/flow-record.ts';
+import { buildRecord, mergeFlows, type InterfaceLabel } from './record-builder.ts';
+
+export interface InterfaceResolver {
+  /** Names the interface of a flow entry at the time its packets were counted. */
+  resolve(netnsIno: number, ifindex: number, atNs: number): (InterfaceLabel & { netnsInode: number }) | undefined;
+}
+
+export interface EvictorOptions {
+  drain: () => Promise<DrainResult>;
+  resolver: InterfaceResolver;
+  enricher: Pick<Enricher, 'enrich'> | undefined;
+  sink: (records: FlowRecord[]) => void;
+  agentIp: string;
+  nodeName: string;
+  intervalMs: number;
+  metrics: AgentMetrics;
+  log: Logger;
+}
+
+export class Evictor {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private lastMapFull = 0;
+  private lastRingbufDrops = 0;
+
+  constructor(private readonly o: EvictorOptions) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      void this.evict().catch((e: Error) => this.o.log.error({ err: e.message }, 'eviction failed'));
+    }, this.o.intervalMs);
+  }
+
+  stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One eviction (waits for one in progress first). Returns the number of records built. */
+  async evict(): Promise<number> {
+    while (this.running) await this.running;
+    this.running = this.evictOnce().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async evictOnce(): Promise<number> {
+    const t0 = process.hrtime.bigint();
+    const { flows, meta } = await this.o.drain();
+    if (meta.req < 0) return 0; // helper gone
+    const m = this.o.metrics;
+    m.flowsEvicted.inc(flows.length);
+    const fromRing = flows.reduce((n, f) => n + (f.fromRingbuf ? 1 : 0), 0);
+    if (fromRing) m.ringbufFlows.inc(fromRing);
+    if (meta.mapFull > this.lastMapFull) {
+      m.mapFullEvents.inc(meta.mapFull - this.lastMapFull);
+      this.o.log.warn({ mapFull: meta.mapFull - this.lastMapFull }, 'flow map full: flows went through the ring buffer (raise INTERFLOW_CACHE_MAX_FLOWS or shorten INTERFLOW_EVICT_INTERVAL)');
+    }
+    if (meta.ringbufDrops > this.lastRingbufDrops) {
+      m.ringbufDrops.inc(meta.ringbufDrops - this.lastRingbufDrops);
+      this.o.log.error({ packets: meta.ringbufDrops - this.lastRingbufDrops }, 'flow map and ring buffer both full: packets not counted');
+    }
+    this.lastMapFull = meta.mapFull;
+    this.lastRingbufDrops = meta.ringbufDrops;
+
+    const records = this.build(flows, meta);
+    if (records.length) this.o.sink(records);
+    m.evictionDuration.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+    return records.length;
+  }
+
+  private build(flows: RawFlow[], clock: { monoNs: number; realNs: number }): FlowRecord[] {
+    const ctx = { clock, agentIp: this.o.agentIp, nodeName: this.o.nodeName, receivedS: Math.floor(Date.now() / 1000) };
+    const out: FlowRecord[] = [];
+    for (const f of mergeFlows(flows)) {
+      let label = this.o.resolver.resolve(f.netnsIno, f.ifindex, f.lastNs);
+      if (!label) {
+        // Never guess a name: say plainly what is known.
+        this.o.metrics.unknownInterfaceFlows.inc();
+        label = { netnsName: `netns-inode:${f.netnsIno}`, netnsInode: f.netnsIno, ifname: `ifindex:${f.ifindex}`, mac: '' };
+      }
+      const rec = buildRecord(f, label, ctx);
+      if (this.o.enricher) {
+        try {
+          this.o.enricher.enrich(rec, { netnsName: label.netnsName, netnsInode: label.netnsInode, ifname: label.ifname, mac: label.mac });
+        } catch (e) {
+          this.o.log.warn({ err: (e as Error).message }, 'enrichment failed for a record');
+        }
+      }
+      out.push(rec);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,13 @@
+// Which interfaces get Interflow's TC hooks: INTERFLOW_INTERFACES (when set) must match and
+// INTERFLOW_EXCLUDE_INTERFACES (default `lo`) must not. Both take exact names or /regex/.
+import type { AgentConfig } from '../config.ts';
+
+export type HookPolicy = (ifname: string) => boolean;
+
+export function hookPolicy(cfg: Pick<AgentConfig, 'interfaces' | 'excludeInterfaces'>): HookPolicy {
+  return (ifname) => {
+    if (!ifname) return false;
+    if (cfg.interfaces && !cfg.interfaces.matches(ifname)) return false;
+    return !cfg.excludeInterfaces.matches(ifname);
+  };
+}

@@ -1,0 +1,76 @@
+// Interflow agent process (`npm run agent`): capture → enrich → export, metrics on
+// INTERFLOW_AGENT_METRICS_PORT. On SIGTERM/SIGINT it removes every hook it added, exports what
+// is left and exits. When it cannot run here it prints one line saying why and exits with 3.
+import { Capture, captureProblem } from './capture.ts';
+import { ConfigError, loadAgentConfig, type AgentConfig } from './config.ts';
+import { createEnricher } from './enrich/index.ts';
+import { createLokiExporter } from './export/loki-exporter.ts';
+import { createLogger } from './log.ts';
+import { createAgentMetrics, startMetricsServer } from './metrics.ts';
+import { HelperStartError } from './native/helper-process.ts';
+
+const EXIT_CANNOT_RUN = 3;
+const SHUTDOWN_FLUSH_MS = 5000;
+
+function cannotRun(why: string): never {
+  process.stderr.write(`interflow-agent: cannot run: ${why}\n`);
+  process.exit(EXIT_CANNOT_RUN);
+}
+
+async function main(): Promise<void> {
+  let cfg: AgentConfig;
+  try {
+    cfg = loadAgentConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`interflow-agent: bad configuration: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const problem = captureProblem(cfg);
+  if (problem) cannotRun(problem);
+
+  const log = createLogger(cfg.logLevel);
+  const metrics = createAgentMetrics();
+  const enricher = await createEnricher(cfg, log);
+  const exporter = createLokiExporter(cfg, metrics, log);
+  const capture = new Capture({ cfg, metrics, log, enricher, sink: (records) => exporter.enqueue(records) });
+  try {
+    await capture.start();
+  } catch (e) {
+    if (e instanceof HelperStartError) cannotRun(`eBPF set-up failed: ${e.message}`);
+    throw e;
+  }
+  const metricsServer = await startMetricsServer(metrics, cfg.metricsPort);
+  log.info({ metricsPort: metricsServer.port, lokiUrl: cfg.lokiUrl, node: cfg.nodeName }, 'interflow agent running');
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info({ signal }, 'shutting down');
+    try {
+      await capture.stop();
+      await exporter.close(SHUTDOWN_FLUSH_MS);
+      await enricher.close();
+      await metricsServer.close();
+    } catch (e) {
+      log.error({ err: (e as Error).message }, 'error during shutdown');
+    }
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  capture.helper.on('exit', () => {
+    if (!shuttingDown) {
+      log.error('native helper died: exiting so the supervisor restarts the agent');
+      void shutdown('helper-exit').finally(() => process.exit(1));
+    }
+  });
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`interflow-agent: ${e.stack ?? e.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,141 @@
+// Spawns and talks to the native helper (agent/build/interflow-agent-helper): the only part of
+// the agent that touches the kernel. Events are delivered to one listener; drain() collects
+// the flow lines printed before the matching "drained" event.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { Logger } from '../log.ts';
+import { commandLine, parseFlowLine, type DrainedEvent, type HelperEvent, type RawFlow } from './helper-protocol.ts';
+
+export interface DrainResult {
+  flows: RawFlow[];
+  meta: DrainedEvent;
+}
+
+export interface HelperOptions {
+  helperPath: string;
+  bpfObjectPath: string;
+  maxFlows: number;
+  log: Logger;
+}
+
+export class HelperStartError extends Error {
+  override name = 'HelperStartError';
+}
+
+export class NativeHelper extends EventEmitter<{ event: [HelperEvent]; exit: [number | null, NodeJS.Signals | null] }> {
+  private child: ChildProcess | undefined;
+  private pendingFlows: RawFlow[] = [];
+  private drains = new Map<number, (r: DrainResult) => void>();
+  private nextReq = 1;
+  private exited = false;
+
+  constructor(private readonly opts: HelperOptions) {
+    super();
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts the helper and waits for it to load the eBPF object. */
+  async start(): Promise<{ maxFlows: number; ncpus: number }> {
+    const child = spawn(this.opts.helperPath, ['--bpf-obj', this.opts.bpfObjectPath, '--max-flows', String(this.opts.maxFlows)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const rl = createInterface({ input: child.stdout!, crlfDelay: Infinity });
+    const stderr = createInterface({ input: child.stderr! });
+    stderr.on('line', (line) => this.opts.log.warn({ helper: line }, 'native helper'));
+    child.stdin!.on('error', () => {
+      /* the helper exited; the exit handler reports it */
+    });
+
+    return new Promise((resolve, reject) => {
+      let ready = false;
+      rl.on('line', (line) => {
+        if (!line) return;
+        let v: unknown;
+        try {
+          v = JSON.parse(line);
+        } catch {
+          this.opts.log.warn({ line: line.slice(0, 200) }, 'unparsable line from native helper');
+          return;
+        }
+        if (Array.isArray(v)) {
+          this.pendingFlows.push(parseFlowLine(v));
+          return;
+        }
+        const ev = v as HelperEvent;
+        if (ev.ev === 'ready' && !ready) {
+          ready = true;
+          resolve({ maxFlows: ev.maxFlows, ncpus: ev.ncpus });
+        } else if (ev.ev === 'fatal' && !ready) {
+          reject(new HelperStartError(ev.msg));
+        } else if (ev.ev === 'drained') {
+          const flows = this.pendingFlows;
+          this.pendingFlows = [];
+          const done = this.drains.get(ev.req);
+          this.drains.delete(ev.req);
+          done?.({ flows, meta: ev });
+        }
+        this.emit('event', ev);
+      });
+      child.on('error', (e) => {
+        if (!ready) reject(new HelperStartError(`cannot run ${this.opts.helperPath}: ${e.message}`));
+      });
+      child.on('exit', (code, signal) => {
+        this.exited = true;
+        if (!ready) reject(new HelperStartError(`native helper exited (code ${code}, signal ${signal}) before it was ready`));
+        for (const done of this.drains.values()) {
+          done({ flows: [], meta: { ev: 'drained', req: -1, count: 0, monoNs: 0, realNs: 0, mapFull: 0, ringbufDrops: 0, batch: true } });
+        }
+        this.drains.clear();
+        this.emit('exit', code, signal);
+      });
+    });
+  }
+
+  private send(...fields: (string | number)[]): void {
+    if (this.exited || !this.child?.stdin?.writable) return;
+    this.child.stdin.write(commandLine(...fields));
+  }
+
+  watch(id: number, path: string): void {
+    this.send('watch', id, path);
+  }
+  unwatch(id: number): void {
+    this.send('unwatch', id);
+  }
+  attach(id: number, ifindex: number): void {
+    this.send('attach', id, ifindex);
+  }
+  detach(id: number, ifindex: number): void {
+    this.send('detach', id, ifindex);
+  }
+
+  /** Drains the flow map; also returns ring-buffer flows received since the last drain. */
+  drain(): Promise<DrainResult> {
+    const req = this.nextReq++;
+    return new Promise((resolve) => {
+      if (this.exited) {
+        resolve({ flows: [], meta: { ev: 'drained', req, count: 0, monoNs: 0, realNs: 0, mapFull: 0, ringbufDrops: 0, batch: true } });
+        return;
+      }
+      this.drains.set(req, resolve);
+      this.send('drain', req);
+    });
+  }
+
+  /** Asks the helper to detach everything and exit; waits up to timeoutMs, then kills it. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    const child = this.child;
+    if (!child || this.exited) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    this.send('quit');
+    child.stdin?.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  }
+}

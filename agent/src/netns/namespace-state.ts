@@ -1,0 +1,25 @@
+// What the agent knows about one watched network namespace.
+import type { LinkTable } from '../links/link-table.ts';
+
+export type HookPhase = 'attaching' | 'attached' | 'detaching';
+
+export interface HookState {
+  phase: HookPhase;
+  /** Name when the hook was requested (for logs). */
+  ifname: string;
+}
+
+export interface NamespaceState {
+  /** Helper worker id (one dedicated thread in the helper). */
+  id: number;
+  ino: number;
+  /** File name in the netns directory; "" for the host namespace. */
+  name: string;
+  path: string;
+  links: LinkTable;
+  hooks: Map<number, HookState>;
+  /** starting: helper worker not confirmed yet; removed: kept only to name late flows. */
+  status: 'starting' | 'watching' | 'removed';
+  linksReady: boolean;
+  removedAtNs?: number;
+}
