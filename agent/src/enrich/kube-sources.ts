@@ -192,11 +192,14 @@ export async function startKubeSources(
   };
 
   const firsts = sources.map((s) => run(s));
+  // Owner details (ReplicaSets, Jobs) may be forbidden by RBAC: names fall back to conventions
+  // meanwhile, so only pods, nodes and services are waited for.
+  const essential = firsts.filter((_, i) => sources[i]!.essential);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((r) => (timer = setTimeout(r, opts.initialSyncTimeoutMs)));
-  await Promise.race([Promise.all(firsts), timeout]);
+  await Promise.race([Promise.all(essential), timeout]);
   clearTimeout(timer);
-  const missing = sources.filter((s) => !synced.has(s.name)).map((s) => s.name);
+  const missing = sources.filter((s) => s.essential && !synced.has(s.name)).map((s) => s.name);
   if (missing.length) {
     log.warn({ resources: missing }, 'kubernetes enrichment starts without these resources; still trying');
   } else {

@@ -1,0 +1,137 @@
+// Test support shared by the enricher tests: records, interfaces, Kubernetes objects, waiting.
+import type { FlowRecord } from '../record/flow-record.ts';
+import type { InterfaceIdentity } from './identity-index.ts';
+import type { KubeObject } from './stand-in-kube-api.ts';
+
+export function flowRecord(fields: Partial<FlowRecord> & { SrcAddr: string; DstAddr: string; direction: 0 | 1; ifname: string; netns: string }): FlowRecord {
+  const { direction, ifname, netns, ...rest } = fields;
+  return {
+    TimeFlowStartMs: 1_700_000_000_000,
+    TimeFlowEndMs: 1_700_000_001_000,
+    TimeReceived: 1_700_000_002,
+    SrcPort: 40000,
+    DstPort: 5201,
+    Proto: 6,
+    SrcMac: '00:00:00:00:00:01',
+    DstMac: '00:00:00:00:00:02',
+    Etype: 0x0800,
+    Dscp: 0,
+    Flags: 0,
+    Bytes: 1500,
+    Packets: 1,
+    Interfaces: [ifname],
+    IfDirections: [direction],
+    IfNetns: [netns],
+    FlowDirection: direction,
+    AgentIP: '127.0.0.1',
+    K8S_HostName: 'worker-0',
+    ...rest,
+  };
+}
+
+export function iface(netnsName: string, netnsInode: number, ifname: string, mac: string): InterfaceIdentity {
+  return { netnsName, netnsInode, ifname, mac };
+}
+
+/** The Kubernetes fields of a record, for compact assertions. */
+export function k8sFields(r: FlowRecord): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(r).filter(([k]) => /^(Src|Dst|If)K8S_/.test(k)) as [string, string][],
+  );
+}
+
+export interface PodSpec {
+  namespace: string;
+  name: string;
+  node?: string;
+  ips?: string[];
+  networkStatus?: unknown;
+  /** Raw annotation text (overrides networkStatus). */
+  networkStatusText?: string;
+  owner?: { kind: string; name: string; apiVersion?: string };
+  labels?: Record<string, string>;
+  created?: string;
+  deleting?: boolean;
+  phase?: string;
+  hostNetwork?: boolean;
+  uid?: string;
+}
+
+export function pod(p: PodSpec): KubeObject {
+  const annotations: Record<string, string> = {};
+  if (p.networkStatusText !== undefined) annotations['k8s.v1.cni.cncf.io/network-status'] = p.networkStatusText;
+  else if (p.networkStatus !== undefined) annotations['k8s.v1.cni.cncf.io/network-status'] = JSON.stringify(p.networkStatus);
+  const ips = p.ips ?? [];
+  return {
+    metadata: {
+      namespace: p.namespace,
+      name: p.name,
+      ...(p.uid ? { uid: p.uid } : {}),
+      creationTimestamp: p.created ?? '2026-01-01T00:00:00Z',
+      ...(p.deleting ? { deletionTimestamp: '2026-01-02T00:00:00Z' } : {}),
+      annotations,
+      labels: p.labels ?? {},
+      ownerReferences: p.owner
+        ? [{ apiVersion: p.owner.apiVersion ?? 'apps/v1', kind: p.owner.kind, name: p.owner.name, uid: `uid-${p.owner.name}`, controller: true }]
+        : [],
+    },
+    spec: { nodeName: p.node ?? 'worker-0', hostNetwork: p.hostNetwork ?? false, containers: [{ name: 'c', image: 'x' }] },
+    status: {
+      phase: p.phase ?? 'Running',
+      ...(ips[0] ? { podIP: ips[0] } : {}),
+      podIPs: ips.map((ip) => ({ ip })),
+    },
+  };
+}
+
+export function node(name: string, internalIp: string): KubeObject {
+  return {
+    metadata: { name },
+    status: {
+      addresses: [
+        { type: 'InternalIP', address: internalIp },
+        { type: 'Hostname', address: name },
+      ],
+    },
+  };
+}
+
+export function service(namespace: string, name: string, clusterIPs: string[]): KubeObject {
+  return { metadata: { namespace, name }, spec: { clusterIP: clusterIPs[0], clusterIPs, ports: [{ port: 443 }] } };
+}
+
+export function replicaSet(namespace: string, name: string, owner?: { kind: string; name: string }): KubeObject {
+  return {
+    metadata: {
+      namespace,
+      name,
+      ownerReferences: owner ? [{ apiVersion: 'apps/v1', kind: owner.kind, name: owner.name, uid: `uid-${owner.name}`, controller: true }] : [],
+    },
+    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [] } } },
+  };
+}
+
+export function job(namespace: string, name: string, cronJob?: string): KubeObject {
+  return {
+    metadata: {
+      namespace,
+      name,
+      ownerReferences: cronJob ? [{ apiVersion: 'batch/v1', kind: 'CronJob', name: cronJob, uid: `uid-${cronJob}`, controller: true }] : [],
+    },
+    spec: { template: { spec: { containers: [] } } },
+  };
+}
+
+/** Polls `check` until it stops throwing (bounded wait for asynchronous watch delivery). */
+export async function eventually(check: () => void, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}
