@@ -1,0 +1,82 @@
+// Integration across parts: the exporter pushes to the real embedded Loki-API store
+// (server/src/store) over HTTP on loopback, and the records are read back with query_range —
+// plain and gzip bodies, labels as the backend's selectors expect them.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import Fastify from 'fastify';
+import { request } from 'undici';
+import { embeddedStorePlugin } from '../../../server/src/store/index.ts';
+import { loadAgentConfig } from '../config.ts';
+import { createAgentMetrics } from '../metrics.ts';
+import type { FlowRecord } from '../record/flow-record.ts';
+import { createLokiExporter } from './loki-exporter.ts';
+import { captureLogger } from './test-exporter.ts';
+import { ids, makeRecord, range } from './test-receiver.ts';
+
+async function startStore(t: TestContext): Promise<string> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'interflow-export-store-'));
+  const app = Fastify();
+  await app.register(embeddedStorePlugin, { dataDir, retentionMs: 0, maxBytes: 0, allowRemote: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  t.after(async () => {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const addr = app.server.address();
+  return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+}
+
+async function queryAll(url: string, query: string): Promise<{ stream: Record<string, string>; records: FlowRecord[] }[]> {
+  const params = new URLSearchParams({
+    query,
+    start: '1764115000000000000',
+    end: '1764116000000000000',
+    limit: '5000',
+    direction: 'forward',
+  });
+  const res = await request(`${url}/loki/api/v1/query_range?${params}`);
+  const text = await res.body.text();
+  assert.equal(res.statusCode, 200, text);
+  const body = JSON.parse(text) as { data: { result: { stream: Record<string, string>; values: [string, string][] }[] } };
+  return body.data.result.map((s) => ({ stream: s.stream, records: s.values.map(([, line]) => JSON.parse(line) as FlowRecord) }));
+}
+
+// The gzip variant is a known failure of the embedded store, kept as `todo` (it runs, and its
+// result is shown, without failing the suite): its preParsing hook returns a gunzip stream
+// without `receivedEncodedLength`, so Fastify compares the decompressed size with
+// Content-Length and answers 400 "Request body size did not match Content-Length" to any real
+// HTTP client. INTERFLOW_PUSH_GZIP stays off by default for that reason.
+const GZIP_TODO = 'embedded store answers 400 to gzip pushes over HTTP (server/src/store/plugin.ts preParsing lacks receivedEncodedLength)';
+
+for (const gzip of [false, true]) {
+  test(`exporter → embedded store${gzip ? ' (gzip body)' : ''}: every record stored once, labelled, readable with LogQL`, { todo: gzip ? GZIP_TODO : false }, async (t) => {
+    const url = await startStore(t);
+    const cfg = loadAgentConfig({
+      INTERFLOW_LOKI_URL: url,
+      INTERFLOW_BATCH_MAX_RECORDS: '100',
+      INTERFLOW_BATCH_MAX_WAIT: '50ms',
+      INTERFLOW_PUSH_GZIP: String(gzip),
+    });
+    const exporter = createLokiExporter(cfg, createAgentMetrics(), captureLogger([]));
+    t.after(() => exporter.close(500));
+
+    const sent = range(0, 450).map((i) =>
+      makeRecord(i, i % 3 === 0 ? { SrcK8S_Namespace: 'sriov-test', DstK8S_Namespace: 'sriov-test', FlowDirection: 0 } : {}),
+    );
+    for (let i = 0; i < sent.length; i += 50) exporter.enqueue(sent.slice(i, i + 50));
+    await exporter.flush();
+    assert.deepEqual(exporter.stats(), { buffered: 0, exported: 450, dropped: 0, pushes: exporter.stats().pushes, failedPushes: 0 });
+
+    const all = (await queryAll(url, '{app="interflow"}')).flatMap((s) => s.records);
+    assert.deepEqual(ids(all).sort((a, b) => a - b), range(0, 450));
+    assert.deepEqual(all.find((r) => r.Bytes === 7), sent[7]);
+
+    const ns = await queryAll(url, '{app="interflow", SrcK8S_Namespace="sriov-test", FlowDirection="0"}');
+    assert.equal(ns.length, 1);
+    assert.deepEqual(ns[0]!.stream, { app: 'interflow', SrcK8S_Namespace: 'sriov-test', DstK8S_Namespace: 'sriov-test', FlowDirection: '0', K8S_HostName: 'node-1' });
+    assert.deepEqual(ids(ns[0]!.records), range(0, 450).filter((i) => i % 3 === 0), 'in order within the stream');
+  });
+}
