@@ -131,7 +131,13 @@ export const embeddedStorePlugin: FastifyPluginAsync<EmbeddedStorePluginOptions>
         const enc = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
         if (enc === 'identity' || enc === '') return payload;
         if (enc === 'gzip' || enc === 'x-gzip') {
-          const gunzip = createGunzip();
+          // Fastify compares Content-Length with `receivedEncodedLength` of the stream we return,
+          // and applies bodyLimit to the decompressed bytes (so a gzip bomb is cut off).
+          const gunzip = createGunzip() as ReturnType<typeof createGunzip> & { receivedEncodedLength: number };
+          gunzip.receivedEncodedLength = 0;
+          payload.on('data', (chunk: Buffer) => {
+            gunzip.receivedEncodedLength += chunk.length;
+          });
           payload.on('error', (e) => gunzip.destroy(e));
           return payload.pipe(gunzip);
         }
