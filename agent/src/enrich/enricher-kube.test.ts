@@ -6,7 +6,17 @@ import { loadAgentConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { createEnricher, type Enricher } from './index.ts';
 import { StandInKubeApiServer } from './stand-in-kube-api.ts';
-import { eventually, flowRecord, iface, job, k8sFields, node, pod, replicaSet, service } from './test-helpers.ts';
+import {
+  eventually,
+  flowRecord,
+  iface,
+  job,
+  k8sFields,
+  node,
+  pod,
+  replicaSet,
+  service,
+} from './test-helpers.ts';
 
 const log = createLogger('silent');
 const EGRESS = 1;
@@ -24,7 +34,14 @@ const podA = pod({
   labels: { 'pod-template-hash': '7d9f8b' },
   networkStatus: [
     { name: OVN, interface: 'eth0', ips: ['10.128.0.5'], mac: '0a:58:0a:80:00:05', default: true, dns: {} },
-    { name: SRIOV, interface: 'net1', ips: ['192.168.122.71'], mac: '02:11:22:33:44:71', dns: {}, 'device-info': { type: 'pci' } },
+    {
+      name: SRIOV,
+      interface: 'net1',
+      ips: ['192.168.122.71'],
+      mac: '02:11:22:33:44:71',
+      dns: {},
+      'device-info': { type: 'pci' },
+    },
   ],
 });
 // Pod B: StatefulSet "server", eth0 + net1 on the same SR-IOV network.
@@ -46,9 +63,17 @@ function podLists(server: StandInKubeApiServer): number {
   return server.requests.filter((r) => r.path === '/api/v1/pods' && r.query.watch !== 'true').length;
 }
 
-async function startEnricher(server: StandInKubeApiServer, t: { after(fn: () => Promise<void>): void }): Promise<Enricher> {
+async function startEnricher(
+  server: StandInKubeApiServer,
+  t: { after(fn: () => Promise<void>): void },
+): Promise<Enricher> {
   const cfg = loadAgentConfig({ INTERFLOW_NODE_NAME: 'worker-0' });
-  const enricher = await createEnricher(cfg, log, { kubeConfig: server.kubeConfig(), initialSyncTimeoutMs: 5000, retryMinMs: 50, retryMaxMs: 200 });
+  const enricher = await createEnricher(cfg, log, {
+    kubeConfig: server.kubeConfig(),
+    initialSyncTimeoutMs: 5000,
+    retryMinMs: 50,
+    retryMaxMs: 200,
+  });
   t.after(() => enricher.close());
   return enricher;
 }
@@ -77,7 +102,13 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     assert.ok(server.requests.every((r) => r.authorization === `Bearer ${server.token}`));
 
     // eth0 of pod A, egress to the API service.
-    const eth0 = flowRecord({ SrcAddr: '10.128.0.5', DstAddr: '172.30.0.1', direction: EGRESS, ifname: 'eth0', netns: 'cni-aaaa' });
+    const eth0 = flowRecord({
+      SrcAddr: '10.128.0.5',
+      DstAddr: '172.30.0.1',
+      direction: EGRESS,
+      ifname: 'eth0',
+      netns: 'cni-aaaa',
+    });
     enricher.enrich(eth0, iface('cni-aaaa', 4026532001, 'eth0', '0a:58:0a:80:00:05'));
     assert.deepEqual(k8sFields(eth0), {
       SrcK8S_Namespace: 'test',
@@ -98,7 +129,13 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     });
 
     // net1 of pod A, egress to pod B's net1.
-    const net1 = flowRecord({ SrcAddr: '192.168.122.71', DstAddr: '192.168.122.72', direction: EGRESS, ifname: 'net1', netns: 'cni-aaaa' });
+    const net1 = flowRecord({
+      SrcAddr: '192.168.122.71',
+      DstAddr: '192.168.122.72',
+      direction: EGRESS,
+      ifname: 'net1',
+      netns: 'cni-aaaa',
+    });
     enricher.enrich(net1, iface('cni-aaaa', 4026532001, 'net1', '02:11:22:33:44:71'));
     assert.deepEqual(k8sFields(net1), {
       SrcK8S_Namespace: 'test',
@@ -121,19 +158,41 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     });
 
     // net1 of pod B with both endpoints outside the cluster: the interface is still pod B's.
-    const outside = flowRecord({ SrcAddr: '192.168.122.200', DstAddr: '192.168.122.201', direction: INGRESS, ifname: 'net1', netns: 'cni-bbbb' });
+    const outside = flowRecord({
+      SrcAddr: '192.168.122.200',
+      DstAddr: '192.168.122.201',
+      direction: INGRESS,
+      ifname: 'net1',
+      netns: 'cni-bbbb',
+    });
     enricher.enrich(outside, iface('cni-bbbb', 4026532002, 'net1', '02:11:22:33:44:72'));
-    assert.deepEqual(k8sFields(outside), { IfK8S_Namespace: 'test', IfK8S_Name: 'server-0', IfK8S_NetworkName: SRIOV });
+    assert.deepEqual(k8sFields(outside), {
+      IfK8S_Namespace: 'test',
+      IfK8S_Name: 'server-0',
+      IfK8S_NetworkName: SRIOV,
+    });
 
     // The same name in two pods: each net1 is told apart by its MAC.
-    const inB = flowRecord({ SrcAddr: '192.168.122.200', DstAddr: '192.168.122.72', direction: INGRESS, ifname: 'net1', netns: 'cni-bbbb' });
+    const inB = flowRecord({
+      SrcAddr: '192.168.122.200',
+      DstAddr: '192.168.122.72',
+      direction: INGRESS,
+      ifname: 'net1',
+      netns: 'cni-bbbb',
+    });
     enricher.enrich(inB, iface('cni-bbbb', 4026532002, 'net1', '02:11:22:33:44:72'));
     assert.equal(inB.IfK8S_Name, 'server-0');
     assert.equal(inB.DstK8S_Name, 'server-0');
     assert.equal(inB.SrcK8S_Name, undefined);
 
     // Host interface: node addresses name the node; host interfaces belong to no pod.
-    const host = flowRecord({ SrcAddr: '192.0.2.10', DstAddr: '192.0.2.11', direction: EGRESS, ifname: 'eth0', netns: '' });
+    const host = flowRecord({
+      SrcAddr: '192.0.2.10',
+      DstAddr: '192.0.2.11',
+      direction: EGRESS,
+      ifname: 'eth0',
+      netns: '',
+    });
     enricher.enrich(host, iface('', 4026531840, 'eth0', '52:54:00:00:00:10'));
     assert.deepEqual(k8sFields(host), {
       SrcK8S_Name: 'worker-0',
@@ -149,7 +208,13 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     });
 
     // A pod of another node is not watched here, so its address stays unnamed.
-    const remote = flowRecord({ SrcAddr: '10.128.0.5', DstAddr: '10.129.0.9', direction: EGRESS, ifname: 'eth0', netns: 'cni-aaaa' });
+    const remote = flowRecord({
+      SrcAddr: '10.128.0.5',
+      DstAddr: '10.129.0.9',
+      direction: EGRESS,
+      ifname: 'eth0',
+      netns: 'cni-aaaa',
+    });
     enricher.enrich(remote, iface('cni-aaaa', 4026532001, 'eth0', '0a:58:0a:80:00:05'));
     assert.equal(remote.DstK8S_Name, undefined);
   });
@@ -176,59 +241,154 @@ describe('enricher with a stand-in Kubernetes API server', () => {
         name: 'multi-ip',
         ips: ['10.128.1.2', 'fd00:10:128::1:2'],
         networkStatus: [
-          { name: 'custom-default', interface: 'eth0', ips: ['10.128.1.2', 'FD00:10:128:0:0:0:1:2'], mac: '0A:58:0A:80:01:02', default: true },
-          { name: 'variants/dual', interface: 'net1', ips: ['192.168.51.2', 'FD00:51:0::2'], mac: '02:00:00:51:00:02' },
+          {
+            name: 'custom-default',
+            interface: 'eth0',
+            ips: ['10.128.1.2', 'FD00:10:128:0:0:0:1:2'],
+            mac: '0A:58:0A:80:01:02',
+            default: true,
+          },
+          {
+            name: 'variants/dual',
+            interface: 'net1',
+            ips: ['192.168.51.2', 'FD00:51:0::2'],
+            mac: '02:00:00:51:00:02',
+          },
           'not an entry',
           { interface: 'net9', ips: ['192.168.59.9'] },
         ],
       }),
     );
     // Malformed annotation: primary IP still names the pod, nothing else is guessed.
-    server.apply('pods', pod({ namespace: 'variants', name: 'broken', ips: ['10.128.1.3'], networkStatusText: '[{"name": "x", "ips": [' }));
-    server.apply('pods', pod({ namespace: 'variants', name: 'object', ips: ['10.128.1.4'], networkStatusText: '{"name":"x","interface":"net1","mac":"02:00:00:00:01:04"}' }));
+    server.apply(
+      'pods',
+      pod({
+        namespace: 'variants',
+        name: 'broken',
+        ips: ['10.128.1.3'],
+        networkStatusText: '[{"name": "x", "ips": [',
+      }),
+    );
+    server.apply(
+      'pods',
+      pod({
+        namespace: 'variants',
+        name: 'object',
+        ips: ['10.128.1.4'],
+        networkStatusText: '{"name":"x","interface":"net1","mac":"02:00:00:00:01:04"}',
+      }),
+    );
     // Two pods whose net1 share one MAC (ipvlan): the MAC does not tell them apart.
-    for (const [name, ip] of [['ipvlan-1', '192.168.60.1'], ['ipvlan-2', '192.168.60.2']] as const) {
-      server.apply('pods', pod({ namespace: 'variants', name, ips: [], networkStatus: [{ name: 'variants/ipvlan', interface: 'net1', ips: [ip], mac: '52:54:00:aa:bb:cc' }] }));
+    for (const [name, ip] of [
+      ['ipvlan-1', '192.168.60.1'],
+      ['ipvlan-2', '192.168.60.2'],
+    ] as const) {
+      server.apply(
+        'pods',
+        pod({
+          namespace: 'variants',
+          name,
+          ips: [],
+          networkStatus: [
+            { name: 'variants/ipvlan', interface: 'net1', ips: [ip], mac: '52:54:00:aa:bb:cc' },
+          ],
+        }),
+      );
     }
     // Host-network pod: its address is the node's, never the pod's.
-    server.apply('pods', pod({ namespace: 'variants', name: 'host-net', ips: ['192.0.2.10'], hostNetwork: true }));
+    server.apply(
+      'pods',
+      pod({ namespace: 'variants', name: 'host-net', ips: ['192.0.2.10'], hostNetwork: true }),
+    );
     server.apply('nodes', node('worker-0', '192.0.2.10'));
     const enricher = await startEnricher(server, t);
 
     // eth0 first (MAC known), then net1 of the same netns (no MAC) is the same pod on its network.
-    const eth0 = flowRecord({ SrcAddr: '10.128.1.1', DstAddr: '10.128.1.2', direction: EGRESS, ifname: 'eth0', netns: 'ns-nomac' });
+    const eth0 = flowRecord({
+      SrcAddr: '10.128.1.1',
+      DstAddr: '10.128.1.2',
+      direction: EGRESS,
+      ifname: 'eth0',
+      netns: 'ns-nomac',
+    });
     enricher.enrich(eth0, iface('ns-nomac', 11, 'eth0', '0a:58:0a:80:01:01'));
     assert.equal(eth0.IfK8S_Name, 'no-mac');
     assert.equal(eth0.DstK8S_Name, 'multi-ip');
     assert.equal(eth0.DstK8S_NetworkName, 'custom-default');
-    const net1 = flowRecord({ SrcAddr: '192.168.50.99', DstAddr: '192.168.50.1', direction: INGRESS, ifname: 'net1', netns: 'ns-nomac' });
+    const net1 = flowRecord({
+      SrcAddr: '192.168.50.99',
+      DstAddr: '192.168.50.1',
+      direction: INGRESS,
+      ifname: 'net1',
+      netns: 'ns-nomac',
+    });
     enricher.enrich(net1, iface('ns-nomac', 11, 'net1', '02:aa:aa:aa:aa:aa'));
     assert.deepEqual(
       [net1.IfK8S_Name, net1.IfK8S_NetworkName, net1.DstK8S_Name, net1.DstK8S_NetworkName, net1.SrcK8S_Name],
       ['no-mac', 'variants/macvlan', 'no-mac', 'variants/macvlan', undefined],
     );
     // Without the eth0 hint (another netns, same pod not learned): the interface's own address tells.
-    const byAddr = flowRecord({ SrcAddr: '192.168.50.1', DstAddr: '192.168.50.77', direction: EGRESS, ifname: 'net1', netns: 'ns-fresh' });
+    const byAddr = flowRecord({
+      SrcAddr: '192.168.50.1',
+      DstAddr: '192.168.50.77',
+      direction: EGRESS,
+      ifname: 'net1',
+      netns: 'ns-fresh',
+    });
     enricher.enrich(byAddr, iface('ns-fresh', 12, 'net1', '02:bb:bb:bb:bb:bb'));
     assert.equal(byAddr.IfK8S_Name, 'no-mac');
 
     // Several IPs: both families resolve, on the entry's network.
     for (const ip of ['192.168.51.2', 'fd00:51::2']) {
-      const r = flowRecord({ SrcAddr: ip.includes(':') ? 'fd00:51::99' : '192.168.51.99', DstAddr: ip, direction: INGRESS, ifname: 'net1', netns: 'ns-multi' });
+      const r = flowRecord({
+        SrcAddr: ip.includes(':') ? 'fd00:51::99' : '192.168.51.99',
+        DstAddr: ip,
+        direction: INGRESS,
+        ifname: 'net1',
+        netns: 'ns-multi',
+      });
       enricher.enrich(r, iface('ns-multi', 13, 'net1', '02:00:00:51:00:02'));
-      assert.deepEqual([r.IfK8S_Name, r.DstK8S_Name, r.DstK8S_NetworkName], ['multi-ip', 'multi-ip', 'variants/dual'], ip);
+      assert.deepEqual(
+        [r.IfK8S_Name, r.DstK8S_Name, r.DstK8S_NetworkName],
+        ['multi-ip', 'multi-ip', 'variants/dual'],
+        ip,
+      );
     }
-    const v6 = flowRecord({ SrcAddr: 'fd00:10:128::1:2', DstAddr: 'fd00:10:128::1:1', direction: EGRESS, ifname: 'eth0', netns: 'ns-multi' });
+    const v6 = flowRecord({
+      SrcAddr: 'fd00:10:128::1:2',
+      DstAddr: 'fd00:10:128::1:1',
+      direction: EGRESS,
+      ifname: 'eth0',
+      netns: 'ns-multi',
+    });
     enricher.enrich(v6, iface('ns-multi', 13, 'eth0', '0a:58:0a:80:01:02'));
-    assert.deepEqual([v6.SrcK8S_Name, v6.SrcK8S_NetworkName, v6.IfK8S_NetworkName], ['multi-ip', 'custom-default', 'custom-default']);
+    assert.deepEqual(
+      [v6.SrcK8S_Name, v6.SrcK8S_NetworkName, v6.IfK8S_NetworkName],
+      ['multi-ip', 'custom-default', 'custom-default'],
+    );
     // The nameless entry's address names nobody.
-    const nameless = flowRecord({ SrcAddr: '192.168.59.1', DstAddr: '192.168.59.9', direction: INGRESS, ifname: 'net9', netns: 'ns-multi' });
+    const nameless = flowRecord({
+      SrcAddr: '192.168.59.1',
+      DstAddr: '192.168.59.9',
+      direction: INGRESS,
+      ifname: 'net9',
+      netns: 'ns-multi',
+    });
     enricher.enrich(nameless, iface('ns-multi', 13, 'net9', '02:00:00:59:00:09'));
     assert.equal(nameless.DstK8S_Name, undefined);
 
     // Malformed JSON and a non-array annotation: the primary IP still names the pod; no interface guessed.
-    for (const [name, ip, mac] of [['broken', '10.128.1.3', '0a:58:0a:80:01:03'], ['object', '10.128.1.4', '02:00:00:00:01:04']] as const) {
-      const r = flowRecord({ SrcAddr: ip, DstAddr: '10.128.1.2', direction: EGRESS, ifname: 'net1', netns: `ns-${name}` });
+    for (const [name, ip, mac] of [
+      ['broken', '10.128.1.3', '0a:58:0a:80:01:03'],
+      ['object', '10.128.1.4', '02:00:00:00:01:04'],
+    ] as const) {
+      const r = flowRecord({
+        SrcAddr: ip,
+        DstAddr: '10.128.1.2',
+        direction: EGRESS,
+        ifname: 'net1',
+        netns: `ns-${name}`,
+      });
       enricher.enrich(r, iface(`ns-${name}`, 14, 'net1', mac));
       assert.equal(r.SrcK8S_Name, name);
       assert.equal(r.SrcK8S_NetworkName, undefined);
@@ -236,65 +396,168 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     }
 
     // Shared MAC: neither ipvlan pod is named from the MAC; the address still names the endpoint.
-    const ipv = flowRecord({ SrcAddr: '192.168.60.9', DstAddr: '192.168.60.200', direction: INGRESS, ifname: 'net1', netns: 'ns-ipvlan' });
+    const ipv = flowRecord({
+      SrcAddr: '192.168.60.9',
+      DstAddr: '192.168.60.200',
+      direction: INGRESS,
+      ifname: 'net1',
+      netns: 'ns-ipvlan',
+    });
     enricher.enrich(ipv, iface('ns-ipvlan', 15, 'net1', '52:54:00:aa:bb:cc'));
     assert.deepEqual(k8sFields(ipv), {});
-    const ipv2 = flowRecord({ SrcAddr: '192.168.60.9', DstAddr: '192.168.60.2', direction: INGRESS, ifname: 'net1', netns: 'ns-ipvlan2' });
+    const ipv2 = flowRecord({
+      SrcAddr: '192.168.60.9',
+      DstAddr: '192.168.60.2',
+      direction: INGRESS,
+      ifname: 'net1',
+      netns: 'ns-ipvlan2',
+    });
     enricher.enrich(ipv2, iface('ns-ipvlan2', 16, 'net1', '52:54:00:aa:bb:cc'));
     assert.deepEqual([ipv2.IfK8S_Name, ipv2.DstK8S_Name], ['ipvlan-2', 'ipvlan-2']);
 
     // An ipvlan child shares the host parent's MAC: the host interface is still nobody's pod.
-    server.apply('pods', pod({ namespace: 'variants', name: 'ipvlan-solo', ips: [], networkStatus: [{ name: 'variants/ipvlan2', interface: 'net1', ips: ['192.168.61.1'], mac: '52:54:00:dd:dd:dd' }] }));
+    server.apply(
+      'pods',
+      pod({
+        namespace: 'variants',
+        name: 'ipvlan-solo',
+        ips: [],
+        networkStatus: [
+          { name: 'variants/ipvlan2', interface: 'net1', ips: ['192.168.61.1'], mac: '52:54:00:dd:dd:dd' },
+        ],
+      }),
+    );
     await eventually(() => {
-      const r = flowRecord({ SrcAddr: '192.168.61.1', DstAddr: '192.168.61.9', direction: EGRESS, ifname: 'net1', netns: 'ns-solo' });
+      const r = flowRecord({
+        SrcAddr: '192.168.61.1',
+        DstAddr: '192.168.61.9',
+        direction: EGRESS,
+        ifname: 'net1',
+        netns: 'ns-solo',
+      });
       enricher.enrich(r, iface('ns-solo', 17, 'net1', '52:54:00:dd:dd:dd'));
       assert.equal(r.IfK8S_Name, 'ipvlan-solo');
     });
-    const parent = flowRecord({ SrcAddr: '192.168.61.9', DstAddr: '192.168.61.1', direction: EGRESS, ifname: 'ens3', netns: '' });
+    const parent = flowRecord({
+      SrcAddr: '192.168.61.9',
+      DstAddr: '192.168.61.1',
+      direction: EGRESS,
+      ifname: 'ens3',
+      netns: '',
+    });
     enricher.enrich(parent, iface('', 1, 'ens3', '52:54:00:dd:dd:dd'));
     assert.equal(parent.IfK8S_Name, undefined);
     assert.equal(parent.DstK8S_Name, 'ipvlan-solo');
 
     // Host-network pod: the address names the node.
-    const h = flowRecord({ SrcAddr: '192.0.2.10', DstAddr: '10.128.1.1', direction: EGRESS, ifname: 'eth0', netns: '' });
+    const h = flowRecord({
+      SrcAddr: '192.0.2.10',
+      DstAddr: '10.128.1.1',
+      direction: EGRESS,
+      ifname: 'eth0',
+      netns: '',
+    });
     enricher.enrich(h, iface('', 1, 'eth0', '52:54:00:00:00:10'));
     assert.deepEqual([h.SrcK8S_Type, h.SrcK8S_Name], ['Node', 'worker-0']);
   });
 
   test('a pod replaced with the same IP is renamed through watch events (stand-in Kubernetes API server)', async (t) => {
     // Listed in name order (a-new first), the newer pod still wins the shared address.
-    server.apply('pods', pod({ namespace: 'reuse', name: 'b-old', ips: ['10.128.9.9'], created: '2026-01-01T00:00:00Z' }));
-    server.apply('pods', pod({ namespace: 'reuse', name: 'a-new', ips: ['10.128.9.9'], created: '2026-01-01T00:10:00Z' }));
+    server.apply(
+      'pods',
+      pod({ namespace: 'reuse', name: 'b-old', ips: ['10.128.9.9'], created: '2026-01-01T00:00:00Z' }),
+    );
+    server.apply(
+      'pods',
+      pod({ namespace: 'reuse', name: 'a-new', ips: ['10.128.9.9'], created: '2026-01-01T00:10:00Z' }),
+    );
     const enricher = await startEnricher(server, t);
     const nameOf = (ip: string): string | undefined => {
-      const r = flowRecord({ SrcAddr: '192.168.122.1', DstAddr: ip, direction: INGRESS, ifname: 'eth0', netns: 'ns-x' });
+      const r = flowRecord({
+        SrcAddr: '192.168.122.1',
+        DstAddr: ip,
+        direction: INGRESS,
+        ifname: 'eth0',
+        netns: 'ns-x',
+      });
       enricher.enrich(r, iface('ns-x', 99, 'eth0', '02:99:99:99:99:99'));
       return r.DstK8S_Name;
     };
     assert.equal(nameOf('10.128.9.9'), 'a-new');
-    const status = (ip: string, mac: string) => [{ name: OVN, interface: 'eth0', ips: [ip], mac, default: true }];
+    const status = (ip: string, mac: string) => [
+      { name: OVN, interface: 'eth0', ips: [ip], mac, default: true },
+    ];
 
     // ADDED, then the old pod terminates (MODIFIED), its successor gets the IP (ADDED),
     // and the old pod's DELETED arrives last: the successor keeps the name.
-    server.apply('pods', pod({ namespace: 'reuse', name: 'old', ips: ['10.128.9.1'], created: '2026-01-01T00:00:00Z', networkStatus: status('10.128.9.1', '0a:58:0a:80:09:01') }));
+    server.apply(
+      'pods',
+      pod({
+        namespace: 'reuse',
+        name: 'old',
+        ips: ['10.128.9.1'],
+        created: '2026-01-01T00:00:00Z',
+        networkStatus: status('10.128.9.1', '0a:58:0a:80:09:01'),
+      }),
+    );
     await eventually(() => assert.equal(nameOf('10.128.9.1'), 'old'));
-    server.apply('pods', pod({ namespace: 'reuse', name: 'old', ips: ['10.128.9.1'], created: '2026-01-01T00:00:00Z', deleting: true }));
-    server.apply('pods', pod({ namespace: 'reuse', name: 'new', ips: ['10.128.9.1'], created: '2026-01-01T00:05:00Z', networkStatus: status('10.128.9.1', '0a:58:0a:80:09:01') }));
+    server.apply(
+      'pods',
+      pod({
+        namespace: 'reuse',
+        name: 'old',
+        ips: ['10.128.9.1'],
+        created: '2026-01-01T00:00:00Z',
+        deleting: true,
+      }),
+    );
+    server.apply(
+      'pods',
+      pod({
+        namespace: 'reuse',
+        name: 'new',
+        ips: ['10.128.9.1'],
+        created: '2026-01-01T00:05:00Z',
+        networkStatus: status('10.128.9.1', '0a:58:0a:80:09:01'),
+      }),
+    );
     await eventually(() => assert.equal(nameOf('10.128.9.1'), 'new'));
     // A late update of the old pod does not take the address back.
-    server.apply('pods', pod({ namespace: 'reuse', name: 'old', ips: ['10.128.9.1'], created: '2026-01-01T00:00:00Z', deleting: true, labels: { touched: 'yes' } }));
+    server.apply(
+      'pods',
+      pod({
+        namespace: 'reuse',
+        name: 'old',
+        ips: ['10.128.9.1'],
+        created: '2026-01-01T00:00:00Z',
+        deleting: true,
+        labels: { touched: 'yes' },
+      }),
+    );
     server.remove('pods', 'reuse', 'old');
     server.apply('pods', pod({ namespace: 'reuse', name: 'marker', ips: ['10.128.9.250'] }));
     await eventually(() => assert.equal(nameOf('10.128.9.250'), 'marker'));
     assert.equal(nameOf('10.128.9.1'), 'new');
     // The interface MAC (derived from the IP) follows the new pod too.
-    const r = flowRecord({ SrcAddr: '10.128.9.1', DstAddr: '10.0.0.1', direction: EGRESS, ifname: 'eth0', netns: 'ns-new' });
+    const r = flowRecord({
+      SrcAddr: '10.128.9.1',
+      DstAddr: '10.0.0.1',
+      direction: EGRESS,
+      ifname: 'eth0',
+      netns: 'ns-new',
+    });
     enricher.enrich(r, iface('ns-new', 98, 'eth0', '0a:58:0a:80:09:01'));
     assert.equal(r.IfK8S_Name, 'new');
 
     // Successor added while the old pod is still there and not terminating; old deleted after.
-    server.apply('pods', pod({ namespace: 'reuse', name: 'first', ips: ['10.128.9.2'], created: '2026-01-01T00:00:00Z' }));
-    server.apply('pods', pod({ namespace: 'reuse', name: 'second', ips: ['10.128.9.2'], created: '2026-01-01T00:01:00Z' }));
+    server.apply(
+      'pods',
+      pod({ namespace: 'reuse', name: 'first', ips: ['10.128.9.2'], created: '2026-01-01T00:00:00Z' }),
+    );
+    server.apply(
+      'pods',
+      pod({ namespace: 'reuse', name: 'second', ips: ['10.128.9.2'], created: '2026-01-01T00:01:00Z' }),
+    );
     await eventually(() => assert.equal(nameOf('10.128.9.2'), 'second'));
     server.remove('pods', 'reuse', 'first');
     server.apply('pods', pod({ namespace: 'reuse', name: 'marker', ips: ['10.128.9.251'] }));
@@ -308,7 +571,10 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     // A finished pod releases its address.
     server.apply('pods', pod({ namespace: 'reuse', name: 'job-pod', ips: ['10.128.9.3'] }));
     await eventually(() => assert.equal(nameOf('10.128.9.3'), 'job-pod'));
-    server.apply('pods', pod({ namespace: 'reuse', name: 'job-pod', ips: ['10.128.9.3'], phase: 'Succeeded' }));
+    server.apply(
+      'pods',
+      pod({ namespace: 'reuse', name: 'job-pod', ips: ['10.128.9.3'], phase: 'Succeeded' }),
+    );
     await eventually(() => assert.equal(nameOf('10.128.9.3'), undefined));
 
     // Same name, new UID (StatefulSet pod recreated) and a new address: the old address is released
@@ -324,16 +590,63 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     server.apply('replicasets', replicaSet('owners', 'web-5c6d7', { kind: 'Deployment', name: 'web' }));
     server.apply('replicasets', replicaSet('owners', 'bare-rs', undefined));
     server.apply('jobs', job('owners', 'backup-29000000', 'backup'));
-    server.apply('pods', pod({ namespace: 'owners', name: 'web-5c6d7-aaaaa', ips: ['10.128.7.1'], owner: { kind: 'ReplicaSet', name: 'web-5c6d7' }, labels: { 'pod-template-hash': '5c6d7' } }));
-    server.apply('pods', pod({ namespace: 'owners', name: 'bare-rs-bbbbb', ips: ['10.128.7.2'], owner: { kind: 'ReplicaSet', name: 'bare-rs' } }));
-    server.apply('pods', pod({ namespace: 'owners', name: 'backup-29000000-ccccc', ips: ['10.128.7.3'], owner: { kind: 'Job', name: 'backup-29000000', apiVersion: 'batch/v1' } }));
+    server.apply(
+      'pods',
+      pod({
+        namespace: 'owners',
+        name: 'web-5c6d7-aaaaa',
+        ips: ['10.128.7.1'],
+        owner: { kind: 'ReplicaSet', name: 'web-5c6d7' },
+        labels: { 'pod-template-hash': '5c6d7' },
+      }),
+    );
+    server.apply(
+      'pods',
+      pod({
+        namespace: 'owners',
+        name: 'bare-rs-bbbbb',
+        ips: ['10.128.7.2'],
+        owner: { kind: 'ReplicaSet', name: 'bare-rs' },
+      }),
+    );
+    server.apply(
+      'pods',
+      pod({
+        namespace: 'owners',
+        name: 'backup-29000000-ccccc',
+        ips: ['10.128.7.3'],
+        owner: { kind: 'Job', name: 'backup-29000000', apiVersion: 'batch/v1' },
+      }),
+    );
     server.apply('pods', pod({ namespace: 'owners', name: 'lonely', ips: ['10.128.7.4'] }));
-    server.apply('pods', pod({ namespace: 'owners', name: 'agent-x', ips: ['10.128.7.5'], owner: { kind: 'DaemonSet', name: 'agent' } }));
+    server.apply(
+      'pods',
+      pod({
+        namespace: 'owners',
+        name: 'agent-x',
+        ips: ['10.128.7.5'],
+        owner: { kind: 'DaemonSet', name: 'agent' },
+      }),
+    );
     // Pod whose ReplicaSet is not known yet and whose name does not follow the hash convention.
-    server.apply('pods', pod({ namespace: 'owners', name: 'late-1', ips: ['10.128.7.6'], owner: { kind: 'ReplicaSet', name: 'late-rs' } }));
+    server.apply(
+      'pods',
+      pod({
+        namespace: 'owners',
+        name: 'late-1',
+        ips: ['10.128.7.6'],
+        owner: { kind: 'ReplicaSet', name: 'late-rs' },
+      }),
+    );
     const enricher = await startEnricher(server, t);
     const ownerOf = (ip: string): string => {
-      const r = flowRecord({ SrcAddr: ip, DstAddr: '10.0.0.1', direction: EGRESS, ifname: 'eth0', netns: 'ns-o' });
+      const r = flowRecord({
+        SrcAddr: ip,
+        DstAddr: '10.0.0.1',
+        direction: EGRESS,
+        ifname: 'eth0',
+        netns: 'ns-o',
+      });
       enricher.enrich(r, iface('ns-o', 50, 'eth0', '02:50:50:50:50:50'));
       return `${r.SrcK8S_OwnerType}/${r.SrcK8S_OwnerName}`;
     };
@@ -351,11 +664,29 @@ describe('enricher with a stand-in Kubernetes API server', () => {
   test('Deployment named from the pod-template-hash when ReplicaSets cannot be read (stand-in Kubernetes API server)', async (t) => {
     server.failRequests('replicasets', 403);
     t.after(() => server.failRequests('replicasets', undefined));
-    server.apply('pods', pod({ namespace: 'rbac', name: 'api-6f7c9-zzzzz', ips: ['10.128.6.1'], owner: { kind: 'ReplicaSet', name: 'api-6f7c9' }, labels: { 'pod-template-hash': '6f7c9' } }));
+    server.apply(
+      'pods',
+      pod({
+        namespace: 'rbac',
+        name: 'api-6f7c9-zzzzz',
+        ips: ['10.128.6.1'],
+        owner: { kind: 'ReplicaSet', name: 'api-6f7c9' },
+        labels: { 'pod-template-hash': '6f7c9' },
+      }),
+    );
     const enricher = await startEnricher(server, t);
-    const r = flowRecord({ SrcAddr: '10.128.6.1', DstAddr: '10.0.0.1', direction: EGRESS, ifname: 'eth0', netns: 'ns-r' });
+    const r = flowRecord({
+      SrcAddr: '10.128.6.1',
+      DstAddr: '10.0.0.1',
+      direction: EGRESS,
+      ifname: 'eth0',
+      netns: 'ns-r',
+    });
     enricher.enrich(r, iface('ns-r', 60, 'eth0', '02:60:60:60:60:60'));
-    assert.deepEqual([r.SrcK8S_Name, r.SrcK8S_OwnerType, r.SrcK8S_OwnerName], ['api-6f7c9-zzzzz', 'Deployment', 'api']);
+    assert.deepEqual(
+      [r.SrcK8S_Name, r.SrcK8S_OwnerType, r.SrcK8S_OwnerName],
+      ['api-6f7c9-zzzzz', 'Deployment', 'api'],
+    );
   });
 
   test('watches resume after the server closes them, and re-list after 410 Gone (stand-in Kubernetes API server)', async (t) => {
@@ -363,7 +694,13 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     server.apply('pods', pod({ namespace: 'resume', name: 'drop', ips: ['10.128.5.2'] }));
     const enricher = await startEnricher(server, t);
     const nameOf = (ip: string): string | undefined => {
-      const r = flowRecord({ SrcAddr: ip, DstAddr: '10.0.0.1', direction: EGRESS, ifname: 'eth0', netns: 'ns-w' });
+      const r = flowRecord({
+        SrcAddr: ip,
+        DstAddr: '10.0.0.1',
+        direction: EGRESS,
+        ifname: 'eth0',
+        netns: 'ns-w',
+      });
       enricher.enrich(r, iface('ns-w', 70, 'eth0', '02:70:70:70:70:70'));
       return r.SrcK8S_Name;
     };
@@ -396,10 +733,21 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     server.failRequests('pods', 500);
     server.apply('pods', pod({ namespace: 'retry', name: 'eventually-seen', ips: ['10.128.4.1'] }));
     const cfg = loadAgentConfig({ INTERFLOW_NODE_NAME: 'worker-0' });
-    const enricher = await createEnricher(cfg, log, { kubeConfig: server.kubeConfig(), initialSyncTimeoutMs: 200, retryMinMs: 50, retryMaxMs: 100 });
+    const enricher = await createEnricher(cfg, log, {
+      kubeConfig: server.kubeConfig(),
+      initialSyncTimeoutMs: 200,
+      retryMinMs: 50,
+      retryMaxMs: 100,
+    });
     t.after(() => enricher.close());
     const nameOf = (): string | undefined => {
-      const r = flowRecord({ SrcAddr: '10.128.4.1', DstAddr: '10.0.0.1', direction: EGRESS, ifname: 'eth0', netns: 'ns-f' });
+      const r = flowRecord({
+        SrcAddr: '10.128.4.1',
+        DstAddr: '10.0.0.1',
+        direction: EGRESS,
+        ifname: 'eth0',
+        netns: 'ns-f',
+      });
       enricher.enrich(r, iface('ns-f', 80, 'eth0', '02:80:80:80:80:80'));
       return r.SrcK8S_Name;
     };

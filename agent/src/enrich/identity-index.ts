@@ -97,7 +97,11 @@ export class IdentityIndex {
         networkName,
       });
     const primary = identity(model.defaultNetwork);
-    const ifOwner = (network: string | undefined, ips: string[], endpoint: EndpointIdentity): InterfaceOwner =>
+    const ifOwner = (
+      network: string | undefined,
+      ips: string[],
+      endpoint: EndpointIdentity,
+    ): InterfaceOwner =>
       freeze({ podUid: model.uid, namespace: model.namespace, name: model.name, network, ips, endpoint });
     const podOwner = ifOwner(model.defaultNetwork, model.primaryIps, primary);
 
@@ -216,11 +220,21 @@ export class IdentityIndex {
       if (owner.network !== undefined) record.IfK8S_NetworkName = owner.network;
     }
     let src = this.endpoint(record.SrcAddr, network);
-    if (!src && owner && direction === IF_DIRECTION.egress && ownAddress(owner, record.SrcAddr, record.SrcMac, iface.mac)) {
+    if (
+      !src &&
+      owner &&
+      direction === IF_DIRECTION.egress &&
+      ownAddress(owner, record.SrcAddr, record.SrcMac, iface.mac)
+    ) {
       src = owner.endpoint;
     }
     let dst = this.endpoint(record.DstAddr, network);
-    if (!dst && owner && direction === IF_DIRECTION.ingress && ownAddress(owner, record.DstAddr, record.DstMac, iface.mac)) {
+    if (
+      !dst &&
+      owner &&
+      direction === IF_DIRECTION.ingress &&
+      ownAddress(owner, record.DstAddr, record.DstMac, iface.mac)
+    ) {
       dst = owner.endpoint;
     }
     if (src) {
@@ -259,7 +273,11 @@ export class IdentityIndex {
    * Which pod the capturing interface belongs to. Interfaces of the host namespace belong to
    * the node, never to a pod (ipvlan children share their parent's MAC, so a MAC alone would lie).
    */
-  interfaceOwner(record: FlowRecord, iface: InterfaceIdentity, direction: number | undefined): InterfaceOwner | undefined {
+  interfaceOwner(
+    record: FlowRecord,
+    iface: InterfaceIdentity,
+    direction: number | undefined,
+  ): InterfaceOwner | undefined {
     if (iface.netnsName === '') return undefined;
     // 1. Static mapping: netns name (+ interface name).
     const byName = this.netnsIf.get(`${iface.netnsName}|${iface.ifname}`) ?? this.netns.get(iface.netnsName);
@@ -280,7 +298,11 @@ export class IdentityIndex {
     }
     // 4. The record's local address is a pod's address on an interface of this name.
     const local =
-      direction === IF_DIRECTION.egress ? record.SrcAddr : direction === IF_DIRECTION.ingress ? record.DstAddr : '';
+      direction === IF_DIRECTION.egress
+        ? record.SrcAddr
+        : direction === IF_DIRECTION.ingress
+          ? record.DstAddr
+          : '';
     return local ? this.ifNameIp.getUnambiguous(`${iface.ifname}|${local}`) : undefined;
   }
 
@@ -305,7 +327,9 @@ export class IdentityIndex {
   private trackDependent(entry: PodEntry, model: PodModel): void {
     const c = model.owner ? undefined : model.controller;
     const key =
-      c && (c.kind === 'ReplicaSet' || c.kind === 'Job') ? controllerKeyOf(c.kind, model.namespace, c.name) : undefined;
+      c && (c.kind === 'ReplicaSet' || c.kind === 'Job')
+        ? controllerKeyOf(c.kind, model.namespace, c.name)
+        : undefined;
     if (entry.controllerKey === key) return;
     if (entry.controllerKey) this.dependents.get(entry.controllerKey)?.delete(model.uid);
     entry.controllerKey = key;

@@ -51,7 +51,11 @@ function clusterConnection(log: Logger): KubeConfig | undefined {
   return undefined;
 }
 
-export async function createEnricher(cfg: AgentConfig, log: Logger, options: EnricherOptions = {}): Promise<Enricher> {
+export async function createEnricher(
+  cfg: AgentConfig,
+  log: Logger,
+  options: EnricherOptions = {},
+): Promise<Enricher> {
   const index = new IdentityIndex();
   let sources = false;
 
@@ -62,7 +66,12 @@ export async function createEnricher(cfg: AgentConfig, log: Logger, options: Enr
     for (const s of mapping.services) index.upsertService(s);
     for (const p of mapping.pods) index.upsertPod(p);
     log.info(
-      { file: cfg.staticEnrichmentFile, pods: mapping.pods.length, nodes: mapping.nodes.length, services: mapping.services.length },
+      {
+        file: cfg.staticEnrichmentFile,
+        pods: mapping.pods.length,
+        nodes: mapping.nodes.length,
+        services: mapping.services.length,
+      },
       'static enrichment mapping loaded',
     );
     sources = true;

@@ -1,7 +1,14 @@
 // Turns Kubernetes objects into the enricher's models. Objects arrive either deserialised by
 // the generated client (lists: Date timestamps) or as raw JSON (watch events: strings), so
 // only plain fields are read and both timestamp forms are accepted.
-import type { V1Job, V1Node, V1OwnerReference, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type {
+  V1Job,
+  V1Node,
+  V1OwnerReference,
+  V1Pod,
+  V1ReplicaSet,
+  V1Service,
+} from '@kubernetes/client-node';
 import { canonicalIp, canonicalIps } from './addresses.ts';
 import type { InterfaceModel, NodeModel, OwnerRef, PodModel, ServiceModel } from './model.ts';
 import { NETWORK_STATUS_ANNOTATION, parseNetworkStatus } from './network-status.ts';
@@ -54,7 +61,8 @@ export function podFromKube(pod: V1Pod): PodConversion | undefined {
   const primarySet = new Set(model.primaryIps);
   // The default network is the entry marked default, else the one holding a primary address.
   const defaultEntry =
-    parsed.entries.find((e) => e.default) ?? parsed.entries.find((e) => e.ips.some((ip) => primarySet.has(ip)));
+    parsed.entries.find((e) => e.default) ??
+    parsed.entries.find((e) => e.ips.some((ip) => primarySet.has(ip)));
   if (defaultEntry) model.defaultNetwork = defaultEntry.name;
   for (const e of parsed.entries) {
     const iface: InterfaceModel = { ips: e.ips, network: e.name, isDefault: e === defaultEntry };

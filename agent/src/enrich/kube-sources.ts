@@ -124,7 +124,8 @@ export async function startKubeSources(
         if (c) index.setControllerOwner('ReplicaSet', c.namespace, c.name, c.owner);
       },
       remove: (rs: V1ReplicaSet) => {
-        if (rs.metadata?.name) index.deleteControllerOwner('ReplicaSet', rs.metadata.namespace ?? '', rs.metadata.name);
+        if (rs.metadata?.name)
+          index.deleteControllerOwner('ReplicaSet', rs.metadata.namespace ?? '', rs.metadata.name);
       },
     } satisfies Source<V1ReplicaSet>,
     {
@@ -137,7 +138,8 @@ export async function startKubeSources(
         if (c) index.setControllerOwner('Job', c.namespace, c.name, c.owner);
       },
       remove: (job: V1Job) => {
-        if (job.metadata?.name) index.deleteControllerOwner('Job', job.metadata.namespace ?? '', job.metadata.name);
+        if (job.metadata?.name)
+          index.deleteControllerOwner('Job', job.metadata.namespace ?? '', job.metadata.name);
       },
     } satisfies Source<V1Job>,
   ] as Source<KubernetesObject>[];
@@ -148,7 +150,14 @@ export async function startKubeSources(
   const informers: ListWatch<KubernetesObject>[] = [];
 
   const run = (src: Source<KubernetesObject>): Promise<void> => {
-    const informer = new ListWatch<KubernetesObject>(src.path, new Watch(kc), src.list, false, undefined, src.fieldSelector);
+    const informer = new ListWatch<KubernetesObject>(
+      src.path,
+      new Watch(kc),
+      src.list,
+      false,
+      undefined,
+      src.fieldSelector,
+    );
     informers.push(informer);
     let delay = opts.retryMinMs;
     let failedAttempt = false;
@@ -160,7 +169,8 @@ export async function startKubeSources(
     informer.on('error', (err: unknown) => {
       failedAttempt = true;
       if (closed) return;
-      const status = (err as { statusCode?: number; code?: number })?.statusCode ?? (err as { code?: number })?.code;
+      const status =
+        (err as { statusCode?: number; code?: number })?.statusCode ?? (err as { code?: number })?.code;
       log[src.essential || delay === opts.retryMinMs ? 'warn' : 'debug'](
         { resource: src.name, status, err: (err as Error)?.message ?? String(err), retryInMs: delay },
         status === 403

@@ -51,7 +51,7 @@ export class RankedIndex<V> {
   }
 
   set(key: string, owner: string, rank: Rank, value: V): void {
-    let list = this.claims.get(key);
+    const list = this.claims.get(key);
     if (!list) {
       this.claims.set(key, [{ owner, rank, value }]);
       return;

@@ -25,7 +25,10 @@ export const RESOURCES = {
 export type ResourceName = keyof typeof RESOURCES;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type KubeObject = { metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string; [k: string]: any }; [k: string]: any };
+export type KubeObject = {
+  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string; [k: string]: any };
+  [k: string]: any;
+};
 
 interface WatchEvent {
   rv: number;
@@ -177,13 +180,21 @@ export class StandInKubeApiServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', this.url);
     const query = Object.fromEntries(url.searchParams);
-    this.requests.push({ method: req.method ?? '', path: url.pathname, query, authorization: req.headers.authorization });
-    const entry = (Object.entries(RESOURCES) as [ResourceName, ResourceDef][]).find(([, d]) => d.path === url.pathname);
+    this.requests.push({
+      method: req.method ?? '',
+      path: url.pathname,
+      query,
+      authorization: req.headers.authorization,
+    });
+    const entry = (Object.entries(RESOURCES) as [ResourceName, ResourceDef][]).find(
+      ([, d]) => d.path === url.pathname,
+    );
     const status = (code: number, reason: string, message: string): void => {
       res.writeHead(code, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code }));
     };
-    if (req.method !== 'GET' || !entry) return status(404, 'NotFound', `stand-in serves no ${req.method} ${url.pathname}`);
+    if (req.method !== 'GET' || !entry)
+      return status(404, 'NotFound', `stand-in serves no ${req.method} ${url.pathname}`);
     if (req.headers.authorization !== `Bearer ${this.token}`) return status(401, 'Unauthorized', 'bad token');
     const [resource, def] = entry;
     const failure = this.failures.get(resource);
@@ -198,7 +209,14 @@ export class StandInKubeApiServer {
         // As the API server does: 200, one ERROR event carrying a 410 Status, then close.
         this.send(res, {
           type: 'ERROR',
-          object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Expired', code: 410, message: 'too old resource version' },
+          object: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            reason: 'Expired',
+            code: 410,
+            message: 'too old resource version',
+          },
         });
         res.end();
         return;
@@ -219,7 +237,12 @@ export class StandInKubeApiServer {
       .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(
-      JSON.stringify({ kind: `${def.kind}List`, apiVersion: def.apiVersion, metadata: { resourceVersion: String(this.rv) }, items }),
+      JSON.stringify({
+        kind: `${def.kind}List`,
+        apiVersion: def.apiVersion,
+        metadata: { resourceVersion: String(this.rv) },
+        items,
+      }),
     );
   }
 }

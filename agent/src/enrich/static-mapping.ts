@@ -78,7 +78,16 @@ function mac(v: unknown, path: string): string | undefined {
 }
 
 function parsePod(raw: unknown, path: string): PodModel {
-  const o = object(raw, path, ['namespace', 'name', 'netns', 'ips', 'network', 'hostName', 'owner', 'interfaces']);
+  const o = object(raw, path, [
+    'namespace',
+    'name',
+    'netns',
+    'ips',
+    'network',
+    'hostName',
+    'owner',
+    'interfaces',
+  ]);
   const namespace = text(o.namespace, `${path}.namespace`, true);
   const name = text(o.name, `${path}.name`, true);
   const pod: PodModel = {
@@ -98,7 +107,10 @@ function parsePod(raw: unknown, path: string): PodModel {
   if (hostName !== undefined) pod.hostName = hostName;
   if (o.owner !== undefined) {
     const owner = object(o.owner, `${path}.owner`, ['kind', 'name']);
-    pod.owner = { kind: text(owner.kind, `${path}.owner.kind`, true), name: text(owner.name, `${path}.owner.name`, true) };
+    pod.owner = {
+      kind: text(owner.kind, `${path}.owner.kind`, true),
+      name: text(owner.name, `${path}.owner.name`, true),
+    };
   }
   const ifnames = new Set<string>();
   array(o.interfaces, `${path}.interfaces`).forEach((rawIf, i) => {
@@ -119,7 +131,8 @@ function parsePod(raw: unknown, path: string): PodModel {
     pod.interfaces.push(iface);
   });
   const findable = pod.netns || pod.primaryIps.length || pod.interfaces.some((x) => x.mac || x.ips.length);
-  if (!findable) fail(path, 'says nothing to recognise the pod by: give "netns", "ips", or an interface "mac" or "ips"');
+  if (!findable)
+    fail(path, 'says nothing to recognise the pod by: give "netns", "ips", or an interface "mac" or "ips"');
   return pod;
 }
 
@@ -167,7 +180,10 @@ export function loadStaticMapping(file: string, variable = STATIC_ENRICHMENT_VAR
   try {
     doc = /\.ya?ml$/i.test(file) ? loadYaml(content) : JSON.parse(content);
   } catch (e) {
-    throw new ConfigError(variable, `${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
+    throw new ConfigError(
+      variable,
+      `${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(e as Error).message}`,
+    );
   }
   try {
     return parseDocument(doc);

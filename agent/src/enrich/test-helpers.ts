@@ -3,7 +3,15 @@ import type { FlowRecord } from '../record/flow-record.ts';
 import type { InterfaceIdentity } from './identity-index.ts';
 import type { KubeObject } from './stand-in-kube-api.ts';
 
-export function flowRecord(fields: Partial<FlowRecord> & { SrcAddr: string; DstAddr: string; direction: 0 | 1; ifname: string; netns: string }): FlowRecord {
+export function flowRecord(
+  fields: Partial<FlowRecord> & {
+    SrcAddr: string;
+    DstAddr: string;
+    direction: 0 | 1;
+    ifname: string;
+    netns: string;
+  },
+): FlowRecord {
   const { direction, ifname, netns, ...rest } = fields;
   return {
     TimeFlowStartMs: 1_700_000_000_000,
@@ -59,8 +67,10 @@ export interface PodSpec {
 
 export function pod(p: PodSpec): KubeObject {
   const annotations: Record<string, string> = {};
-  if (p.networkStatusText !== undefined) annotations['k8s.v1.cni.cncf.io/network-status'] = p.networkStatusText;
-  else if (p.networkStatus !== undefined) annotations['k8s.v1.cni.cncf.io/network-status'] = JSON.stringify(p.networkStatus);
+  if (p.networkStatusText !== undefined)
+    annotations['k8s.v1.cni.cncf.io/network-status'] = p.networkStatusText;
+  else if (p.networkStatus !== undefined)
+    annotations['k8s.v1.cni.cncf.io/network-status'] = JSON.stringify(p.networkStatus);
   const ips = p.ips ?? [];
   return {
     metadata: {
@@ -72,10 +82,22 @@ export function pod(p: PodSpec): KubeObject {
       annotations,
       labels: p.labels ?? {},
       ownerReferences: p.owner
-        ? [{ apiVersion: p.owner.apiVersion ?? 'apps/v1', kind: p.owner.kind, name: p.owner.name, uid: `uid-${p.owner.name}`, controller: true }]
+        ? [
+            {
+              apiVersion: p.owner.apiVersion ?? 'apps/v1',
+              kind: p.owner.kind,
+              name: p.owner.name,
+              uid: `uid-${p.owner.name}`,
+              controller: true,
+            },
+          ]
         : [],
     },
-    spec: { nodeName: p.node ?? 'worker-0', hostNetwork: p.hostNetwork ?? false, containers: [{ name: 'c', image: 'x' }] },
+    spec: {
+      nodeName: p.node ?? 'worker-0',
+      hostNetwork: p.hostNetwork ?? false,
+      containers: [{ name: 'c', image: 'x' }],
+    },
     status: {
       phase: p.phase ?? 'Running',
       ...(ips[0] ? { podIP: ips[0] } : {}),
@@ -97,17 +119,37 @@ export function node(name: string, internalIp: string): KubeObject {
 }
 
 export function service(namespace: string, name: string, clusterIPs: string[]): KubeObject {
-  return { metadata: { namespace, name }, spec: { clusterIP: clusterIPs[0], clusterIPs, ports: [{ port: 443 }] } };
+  return {
+    metadata: { namespace, name },
+    spec: { clusterIP: clusterIPs[0], clusterIPs, ports: [{ port: 443 }] },
+  };
 }
 
-export function replicaSet(namespace: string, name: string, owner?: { kind: string; name: string }): KubeObject {
+export function replicaSet(
+  namespace: string,
+  name: string,
+  owner?: { kind: string; name: string },
+): KubeObject {
   return {
     metadata: {
       namespace,
       name,
-      ownerReferences: owner ? [{ apiVersion: 'apps/v1', kind: owner.kind, name: owner.name, uid: `uid-${owner.name}`, controller: true }] : [],
+      ownerReferences: owner
+        ? [
+            {
+              apiVersion: 'apps/v1',
+              kind: owner.kind,
+              name: owner.name,
+              uid: `uid-${owner.name}`,
+              controller: true,
+            },
+          ]
+        : [],
     },
-    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [] } } },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [] } },
+    },
   };
 }
 
@@ -116,7 +158,17 @@ export function job(namespace: string, name: string, cronJob?: string): KubeObje
     metadata: {
       namespace,
       name,
-      ownerReferences: cronJob ? [{ apiVersion: 'batch/v1', kind: 'CronJob', name: cronJob, uid: `uid-${cronJob}`, controller: true }] : [],
+      ownerReferences: cronJob
+        ? [
+            {
+              apiVersion: 'batch/v1',
+              kind: 'CronJob',
+              name: cronJob,
+              uid: `uid-${cronJob}`,
+              controller: true,
+            },
+          ]
+        : [],
     },
     spec: { template: { spec: { containers: [] } } },
   };
