@@ -1,0 +1,22 @@
+// GET /api/config — columns, filter definitions and defaults for the page.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { COLUMNS, DEFAULT_COLUMNS } from '../../flows/columns.ts';
+import { DEFAULT_LIMIT, DEFAULT_TIME_RANGE_S } from '../../flows/query-params.ts';
+import { FILTER_SPECS } from '../../logql/filter-defs.ts';
+import { ConfigResponseSchema, type ConfigResponse } from '../schemas.ts';
+
+export interface ConfigRouteOptions {
+  store: () => ConfigResponse['store'];
+}
+
+export const configRoutes: FastifyPluginAsyncTypebox<ConfigRouteOptions> = async (app, { store }) => {
+  const fixed: Omit<ConfigResponse, 'store'> = {
+    columns: COLUMNS.map((c) => ({ ...c })),
+    filters: FILTER_SPECS.map(({ id, name, description, autocomplete, examples }) => ({ id, name, description, autocomplete, examples })),
+    defaults: { timeRange: DEFAULT_TIME_RANGE_S, limit: DEFAULT_LIMIT, match: 'all', columns: DEFAULT_COLUMNS, sort: 'TimeFlowEndMs:desc' },
+  };
+  app.get('/api/config', { schema: { response: { 200: ConfigResponseSchema } } }, async (_req, reply) => {
+    reply.header('cache-control', 'no-cache');
+    return { ...fixed, store: store() };
+  });
+};

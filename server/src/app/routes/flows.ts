@@ -1,0 +1,97 @@
+// GET /api/flows (the table) and GET /api/flows/export (every matching record as CSV).
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { COLUMNS } from '../../flows/columns.ts';
+import { csvChunks } from '../../flows/csv-export.ts';
+import type { FlowService } from '../../flows/flow-service.ts';
+import { parseColumns, parseFlowRequest, parseFormat, parseLimit } from '../../flows/query-params.ts';
+import type { LokiEntry } from '../../loki/client.ts';
+import type { ServerMetrics } from '../metrics.ts';
+import {
+  CsvResponseSchema,
+  ErrorResponseSchema,
+  ExportQuerySchema,
+  FlowsQuerySchema,
+  FlowsResponseSchema,
+  type FlowRecord,
+} from '../schemas.ts';
+
+export interface FlowRoutesOptions {
+  flows: FlowService;
+  metrics: ServerMetrics;
+}
+
+const ALL_COLUMNS = COLUMNS.map((c) => c.id);
+
+function exportFileName(now = new Date()): string {
+  return `interflow-flows-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.csv`;
+}
+
+export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (app, { flows, metrics }) => {
+  app.get(
+    '/api/flows',
+    {
+      schema: {
+        querystring: FlowsQuerySchema,
+        response: { 200: FlowsResponseSchema, 400: ErrorResponseSchema, 401: ErrorResponseSchema, 503: ErrorResponseSchema },
+      },
+    },
+    async (req, reply) => {
+      const request = parseFlowRequest(req.query);
+      const limit = parseLimit(req.query.limit);
+      const ac = new AbortController();
+      req.raw.once('close', () => {
+        if (!reply.sent) ac.abort();
+      });
+      const body = await flows.list(request, limit, { authorization: req.headers.authorization, signal: ac.signal });
+      reply.header('cache-control', 'no-store');
+      return body;
+    },
+  );
+
+  app.get(
+    '/api/flows/export',
+    {
+      schema: {
+        querystring: ExportQuerySchema,
+        // 200 is a CSV stream (text/csv), sent as is, never serialized.
+        response: { 200: CsvResponseSchema, 400: ErrorResponseSchema, 401: ErrorResponseSchema, 503: ErrorResponseSchema },
+      },
+    },
+    async (req, reply) => {
+      const request = parseFlowRequest(req.query);
+      parseFormat(req.query.format);
+      const columns = parseColumns(req.query.columns) ?? ALL_COLUMNS;
+      const ac = new AbortController();
+      // A client that goes away stops the upstream queries (and the pager, via the stream's destroy).
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) ac.abort();
+      });
+      const entries = flows.entries(request, { authorization: req.headers.authorization, signal: ac.signal, prefetch: true });
+      // The first page is fetched before answering, so an unreachable store is a 503, not a broken file.
+      const first = await entries.next();
+      async function* records(): AsyncGenerator<FlowRecord> {
+        try {
+          if (first.done) return;
+          const r0 = flows.parse(first.value);
+          if (r0) yield r0;
+          for await (const e of entries as AsyncIterable<LokiEntry>) {
+            const r = flows.parse(e);
+            if (r) yield r;
+          }
+        } finally {
+          await entries.return(undefined);
+        }
+      }
+      const body = Readable.from(csvChunks(records(), columns, (n) => metrics.exportRows.inc(n)), { objectMode: false });
+      body.on('error', (err) => {
+        if (!ac.signal.aborted) req.log.warn({ err }, 'export stopped by an upstream error; the file is truncated');
+      });
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${exportFileName()}"`)
+        .header('cache-control', 'no-store')
+        .send(body as unknown as string); // a stream; the 200 schema only documents the text
+    },
+  );
+};

@@ -1,0 +1,33 @@
+// /healthz (the process answers), /readyz (the store answers), /metrics (Prometheus).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { InterflowError } from '../../errors.ts';
+import type { LokiClient } from '../../loki/client.ts';
+import type { ServerMetrics } from '../metrics.ts';
+import { HealthResponseSchema } from '../schemas.ts';
+
+export interface HealthOptions {
+  client: LokiClient;
+  embedded: boolean;
+  metrics: ServerMetrics;
+}
+
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, { client, embedded, metrics }) => {
+  app.get('/healthz', { schema: { response: { 200: HealthResponseSchema } } }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', { schema: { response: { 200: HealthResponseSchema, 503: HealthResponseSchema } } }, async (_req, reply) => {
+    let url = '';
+    try {
+      url = client.url;
+      await client.ready(embedded, AbortSignal.timeout(5000));
+      return { status: 'ready', store: url };
+    } catch (e) {
+      const why = e instanceof InterflowError ? e.message : `store at ${url || 'unknown address'} is not ready: ${(e as Error).message}`;
+      return reply.code(503).send({ status: 'not ready', store: url, error: why });
+    }
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+};

@@ -1,0 +1,39 @@
+// GET /api/resources/:kind — autocomplete values (sorted, unique).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { BadParamError } from '../../errors.ts';
+import type { FlowService } from '../../flows/flow-service.ts';
+import { parseTimeWindow } from '../../flows/query-params.ts';
+import {
+  ErrorResponseSchema,
+  RESOURCE_KINDS,
+  ResourceParamsSchema,
+  ResourceQuerySchema,
+  ResourceResponseSchema,
+  type ResourceKind,
+} from '../schemas.ts';
+
+/** Autocomplete looks further back than the table's default 5 minutes. */
+const RESOURCE_DEFAULT_RANGE_S = 3600;
+
+export const resourceRoutes: FastifyPluginAsyncTypebox<{ flows: FlowService }> = async (app, { flows }) => {
+  app.get(
+    '/api/resources/:kind',
+    {
+      schema: {
+        params: ResourceParamsSchema,
+        querystring: ResourceQuerySchema,
+        response: { 200: ResourceResponseSchema, 400: ErrorResponseSchema, 401: ErrorResponseSchema, 503: ErrorResponseSchema },
+      },
+    },
+    async (req, reply) => {
+      const kind = req.params.kind;
+      if (!(RESOURCE_KINDS as readonly string[]).includes(kind)) {
+        throw new BadParamError('kind', `kind must be one of ${RESOURCE_KINDS.join(', ')}`);
+      }
+      const window = parseTimeWindow(req.query, Date.now(), RESOURCE_DEFAULT_RANGE_S);
+      const values = await flows.resourceValues(kind as ResourceKind, window, { authorization: req.headers.authorization });
+      reply.header('cache-control', 'no-store');
+      return { values };
+    },
+  );
+};

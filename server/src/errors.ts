@@ -1,0 +1,85 @@
+// Every error the backend reports on purpose, with a stable code, in one module. The Fastify
+// error handler (app/error-handler.ts) maps them to HTTP: client input → 400 {error, param},
+// store trouble → 503 {error}. Anything unexpected is logged and answered 500 — which never
+// happens for client input because every input path throws one of these first.
+
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'BAD_PARAM'
+  | 'UNAUTHORIZED'
+  | 'NOT_FOUND'
+  | 'STORE_UNAVAILABLE'
+  | 'WEB_BUILD_MISSING';
+
+export abstract class InterflowError extends Error {
+  abstract readonly code: ErrorCode;
+  abstract readonly statusCode: number;
+}
+
+/** A bad INTERFLOW_* variable; start-up stops with this message. */
+export class ConfigError extends InterflowError {
+  readonly code = 'CONFIG_INVALID';
+  readonly statusCode = 500;
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Anything wrong with what the client sent; `param` names the query parameter. */
+export class BadParamError extends InterflowError {
+  readonly code = 'BAD_PARAM';
+  readonly statusCode = 400;
+  constructor(
+    readonly param: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BadParamError';
+  }
+}
+
+/** INTERFLOW_LOKI_AUTH=forward and the caller sent no Authorization header. */
+export class UnauthorizedError extends InterflowError {
+  readonly code = 'UNAUTHORIZED';
+  readonly statusCode = 401;
+  constructor(message = 'an Authorization header is required (INTERFLOW_LOKI_AUTH=forward)') {
+    super(message);
+    this.name = 'UnauthorizedError';
+  }
+}
+
+export class NotFoundError extends InterflowError {
+  readonly code = 'NOT_FOUND';
+  readonly statusCode = 404;
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** Loki (or the embedded store) could not answer: unreachable, timed out, refused, or replied with an error. */
+export class StoreUnavailableError extends InterflowError {
+  readonly code = 'STORE_UNAVAILABLE';
+  readonly statusCode = 503;
+  constructor(
+    readonly storeUrl: string,
+    readonly why: string,
+  ) {
+    super(`Loki is unreachable at ${storeUrl}: ${why}`);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** The web build (INTERFLOW_WEB_DIST) is not there. */
+export class WebBuildMissingError extends InterflowError {
+  readonly code = 'WEB_BUILD_MISSING';
+  readonly statusCode = 503;
+  constructor(dir: string) {
+    super(`the web build is missing in ${dir}: run \`npm run build:web\``);
+    this.name = 'WebBuildMissingError';
+  }
+}

@@ -1,0 +1,123 @@
+// Answers flow questions from Loki: the table's newest records, every record for an export,
+// and autocomplete values. Builds LogQL from the typed query, never from raw text.
+import type { FastifyBaseLogger } from 'fastify';
+import type { FlowRecord, FlowsResponse, ResourceKind } from '../app/schemas.ts';
+import type { ServerMetrics } from '../app/metrics.ts';
+import { type LabelMatcher, renderLogQuery } from '../logql/ast.ts';
+import { buildLogQueries } from '../logql/build.ts';
+import type { CallOptions, LokiClient, LokiEntry } from '../loki/client.ts';
+import { streamEntries } from './entry-stream.ts';
+import type { FlowRequest, TimeWindow } from './query-params.ts';
+
+export interface FlowServiceOptions {
+  selector: LabelMatcher[];
+  /** Loki's max entries per query: the page size. */
+  maxEntries: number;
+}
+
+export class FlowService {
+  constructor(
+    private readonly client: LokiClient,
+    private readonly opts: FlowServiceOptions,
+    private readonly metrics: ServerMetrics,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  queriesFor(req: FlowRequest): string[] {
+    return buildLogQueries(req, this.opts.selector);
+  }
+
+  /** Every matching entry, newest first; stops (and aborts upstream) when the caller stops or the signal fires. */
+  entries(
+    req: FlowRequest,
+    call: CallOptions & { pageSize?: number; prefetch?: boolean; onQuery?: () => void },
+  ): AsyncGenerator<LokiEntry> {
+    return streamEntries(this.client, this.queriesFor(req), {
+      startNs: req.window.startNs,
+      endNs: req.window.endNs,
+      pageSize: Math.min(call.pageSize ?? this.opts.maxEntries, this.opts.maxEntries),
+      authorization: call.authorization,
+      signal: call.signal,
+      prefetch: call.prefetch,
+      onQuery: call.onQuery,
+      onTimestampOverflow: (ts) => {
+        this.metrics.timestampOverflows.inc();
+        this.log.warn({ ts: ts.toString() }, 'more entries share one timestamp than one query returns; some were skipped');
+      },
+    });
+  }
+
+  parse(entry: LokiEntry): FlowRecord | undefined {
+    try {
+      const v: unknown = JSON.parse(entry.line);
+      if (v && typeof v === 'object' && !Array.isArray(v)) return v as FlowRecord;
+    } catch {
+      // counted below
+    }
+    this.metrics.badLines.inc();
+    return undefined;
+  }
+
+  async list(req: FlowRequest, limit: number, call: CallOptions): Promise<FlowsResponse> {
+    const started = performance.now();
+    let queries = 0;
+    const records: FlowRecord[] = [];
+    const ac = new AbortController();
+    const signal = call.signal ? AbortSignal.any([call.signal, ac.signal]) : ac.signal;
+    const it = this.entries(req, { ...call, signal, pageSize: limit, onQuery: () => queries++ });
+    try {
+      for await (const entry of it) {
+        const r = this.parse(entry);
+        if (r) records.push(r);
+        if (records.length >= limit) break;
+      }
+    } finally {
+      ac.abort(); // stops any query still running for another branch of match=any
+    }
+    // Loki orders by entry timestamp; the page promises TimeFlowEndMs, which is the same for
+    // our records and nearly so for others. A stable sort keeps Loki's order on ties.
+    records.sort((a, b) => (b.TimeFlowEndMs ?? 0) - (a.TimeFlowEndMs ?? 0));
+    return {
+      records,
+      stats: {
+        queries,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+        limit,
+        limitReached: records.length >= limit,
+      },
+    };
+  }
+
+  async resourceValues(kind: ResourceKind, window: TimeWindow, call: CallOptions): Promise<string[]> {
+    const values = new Set<string>();
+    const labelValues = async (label: string): Promise<void> => {
+      const query = renderLogQuery({ selector: this.opts.selector, lineFilters: [], streamLabelFilters: [], jsonLabelFilters: [] });
+      for (const v of await this.client.labelValues(label, { ...window, ...call, query })) values.add(v);
+    };
+    switch (kind) {
+      case 'namespaces':
+        await Promise.all([labelValues('SrcK8S_Namespace'), labelValues('DstK8S_Namespace')]);
+        break;
+      case 'nodes':
+        await labelValues('K8S_HostName');
+        break;
+      case 'interfaces':
+      case 'netns': {
+        // Not labels (cardinality): collected from the newest page of records in the window.
+        const field = kind === 'interfaces' ? 'Interfaces' : 'IfNetns';
+        const it = this.entries({ filters: [], match: 'all', window }, { ...call, pageSize: this.opts.maxEntries });
+        let n = 0;
+        for await (const e of it) {
+          const r = this.parse(e) as Record<string, unknown> | undefined;
+          const arr = r?.[field];
+          if (Array.isArray(arr)) for (const v of arr) if (typeof v === 'string') values.add(v);
+          if (++n >= this.opts.maxEntries) break;
+        }
+        break;
+      }
+    }
+    // "" is the host namespace for netns and a real choice there; elsewhere it means "unknown".
+    if (kind !== 'netns') values.delete('');
+    return [...values].sort();
+  }
+}

@@ -1,0 +1,67 @@
+// A small typed model of the LogQL subset the backend generates (see contracts: stream
+// selector, line filters, `| json`, label filter expressions). Queries are built as these
+// objects and turned into text only by `renderLogQuery`, which quotes every value.
+import { quoteString } from './literals.ts';
+
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+export type LineOp = '|=' | '!=' | '|~' | '!~';
+
+/** A label name as LogQL writes it unquoted. Only our own field names get here. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export interface LabelMatcher {
+  label: string;
+  op: MatchOp;
+  /** The value, or the regular expression for =~ and !~ (fully anchored, as in Loki). */
+  value: string;
+}
+
+export interface LineFilter {
+  op: LineOp;
+  /** The text, or the regular expression for |~ and !~ (unanchored). */
+  value: string;
+}
+
+export type LabelExpr =
+  | { kind: 'match'; matcher: LabelMatcher }
+  | { kind: 'and' | 'or'; items: LabelExpr[] };
+
+export interface LogQuery {
+  selector: LabelMatcher[];
+  lineFilters: LineFilter[];
+  /** Label filters on stream labels: need no parser. */
+  streamLabelFilters: LabelExpr[];
+  /** Label filters on fields of the JSON line: rendered after `| json`. */
+  jsonLabelFilters: LabelExpr[];
+}
+
+function identifier(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new TypeError(`not a LogQL label name: ${JSON.stringify(name)}`);
+  return name;
+}
+
+function renderMatcher(m: LabelMatcher): string {
+  return `${identifier(m.label)}${m.op}${quoteString(m.value)}`;
+}
+
+function renderExpr(e: LabelExpr, parentKind?: 'and' | 'or'): string {
+  if (e.kind === 'match') return renderMatcher(e.matcher);
+  if (e.items.length === 0) throw new TypeError('empty label filter expression');
+  if (e.items.length === 1) return renderExpr(e.items[0]!, parentKind);
+  const text = e.items.map((i) => renderExpr(i, e.kind)).join(` ${e.kind} `);
+  // Always parenthesise a nested group: `and` binds tighter than `or` in LogQL, and
+  // explicit parentheses keep the meaning obvious to a reader of the query too.
+  return parentKind === undefined ? text : `(${text})`;
+}
+
+export function renderLogQuery(q: LogQuery): string {
+  if (q.selector.length === 0) throw new TypeError('a stream selector needs at least one matcher');
+  let out = `{${q.selector.map(renderMatcher).join(', ')}}`;
+  for (const f of q.lineFilters) out += ` ${f.op} ${quoteString(f.value)}`;
+  for (const e of q.streamLabelFilters) out += ` | ${renderExpr(e)}`;
+  if (q.jsonLabelFilters.length > 0) {
+    out += ' | json';
+    for (const e of q.jsonLabelFilters) out += ` | ${renderExpr(e)}`;
+  }
+  return out;
+}

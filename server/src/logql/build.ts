@@ -1,0 +1,126 @@
+// Typed flow query → LogQL. Values only ever reach the query through escapeRegex/quoteString
+// (via the AST in ast.ts), so no value can change the query's structure.
+//
+// Where each filter goes (DESIGN.md, "Loki labels"):
+//  - a stream-label field with one field (src_namespace, host_name, node_direction…) → the
+//    stream selector, which is exact and lets Loki skip whole streams;
+//  - a stream-label pair (namespace = source or destination) → a label filter `a or b`;
+//  - a scalar of the JSON line → `| json` + label filter;
+//  - an array (Interfaces, IfNetns, IfDirections) → a line filter regex over the array's JSON
+//    text that matches one whole element, so `net1` never matches `net10`, whatever other
+//    elements the array holds.
+import { type LabelExpr, type LabelMatcher, type LogQuery, type LineFilter, renderLogQuery } from './ast.ts';
+import { filterSpec, type FilterSpec } from './filter-defs.ts';
+import type { FilterOp, FlowFilter } from './filter-syntax.ts';
+import { escapeRegex } from './literals.ts';
+
+export type MatchMode = 'all' | 'any';
+
+export interface FlowQuery {
+  filters: FlowFilter[];
+  match: MatchMode;
+}
+
+const isNegated = (op: FilterOp): boolean => op === '!=' || op === '!~';
+const isContains = (op: FilterOp): boolean => op === '~' || op === '!~';
+
+/**
+ * Any character. Label matchers and label filters compile as `^(?s:re)$` in Loki (Prometheus
+ * matchers), so `.` matches newlines there too.
+ */
+const ANY = '.';
+/** One character of a JSON string body as JSON.stringify writes it: plain, \uXXXX, or a short escape. */
+const JSON_STRING_UNIT = String.raw`(?:[^"\\]|\\u[0-9a-fA-F]{4}|\\[^u])`;
+/** One character of a number in a JSON number array. */
+const JSON_NUMBER_UNIT = String.raw`[^,\]]`;
+/**
+ * Repetition bounds for the array regexes. Bounded on purpose: the embedded store runs the
+ * regex on a backtracking engine and refuses nested unbounded repetition. Names in these
+ * arrays are short (IFNAMSIZ 16, netns file names ≤ 255 bytes) and arrays hold a few elements.
+ */
+export const ARRAY_REGEX_BOUNDS = { elements: 32, stringUnits: 256, numberChars: 24 } as const;
+const PRECEDING_STRINGS = `(?:"${JSON_STRING_UNIT}{0,${ARRAY_REGEX_BOUNDS.stringUnits}}",){0,${ARRAY_REGEX_BOUNDS.elements}}`;
+const PRECEDING_NUMBERS = `(?:${JSON_NUMBER_UNIT}{0,${ARRAY_REGEX_BOUNDS.numberChars}},){0,${ARRAY_REGEX_BOUNDS.elements}}`;
+
+function alternation(escaped: string[]): string {
+  return escaped.length === 1 ? escaped[0]! : `(?:${escaped.join('|')})`;
+}
+
+/** Regex for a whole label value: equal to one of the values, or containing one. */
+function scalarRegex(values: string[], contains: boolean): string {
+  const alt = alternation(values.map(escapeRegex));
+  return contains ? `${ANY}*${alt}${ANY}*` : alt;
+}
+
+function scalarMatcher(field: string, op: FilterOp, values: string[]): LabelMatcher {
+  const negated = isNegated(op);
+  if (!isContains(op) && values.length === 1) return { label: field, op: negated ? '!=' : '=', value: values[0]! };
+  return { label: field, op: negated ? '!~' : '=~', value: scalarRegex(values, isContains(op)) };
+}
+
+/** "the field is / contains one of the values" for one field, or for either of a src/dst pair. */
+function scalarExpr(spec: FilterSpec, filter: FlowFilter): LabelExpr {
+  const items: LabelExpr[] = spec.fields.map((f) => ({ kind: 'match', matcher: scalarMatcher(f, filter.op, filter.values) }));
+  // Negated: neither field matches (the negation of "source or destination matches").
+  return { kind: isNegated(filter.op) ? 'and' : 'or', items };
+}
+
+/**
+ * Unanchored regex that finds `"Field":[…]` with an element equal to (or containing) one of the values.
+ * Relies on compact JSON (no spaces), as JSON.stringify and Go's encoding/json write it.
+ */
+export function arrayElementRegex(field: string, numeric: boolean, values: string[], contains: boolean): string {
+  const key = `${escapeRegex(JSON.stringify(field))}:\\[`;
+  if (numeric) {
+    const alt = alternation(values.map(escapeRegex));
+    const inside = `${JSON_NUMBER_UNIT}{0,${ARRAY_REGEX_BOUNDS.numberChars}}`;
+    return contains ? `${key}${PRECEDING_NUMBERS}${inside}${alt}` : `${key}${PRECEDING_NUMBERS}${alt}[,\\]]`;
+  }
+  // Match the value's JSON encoding, so quotes and backslashes in it compare as the line holds them.
+  const alt = alternation(values.map((v) => escapeRegex(JSON.stringify(v).slice(1, -1))));
+  const inside = `${JSON_STRING_UNIT}{0,${ARRAY_REGEX_BOUNDS.stringUnits}}`;
+  return contains ? `${key}${PRECEDING_STRINGS}"${inside}${alt}` : `${key}${PRECEDING_STRINGS}"${alt}"[,\\]]`;
+}
+
+function arrayLineFilter(spec: FilterSpec, filter: FlowFilter): LineFilter {
+  const re = arrayElementRegex(spec.fields[0]!, spec.kind === 'numberArray', filter.values, isContains(filter.op));
+  return { op: isNegated(filter.op) ? '!~' : '|~', value: re };
+}
+
+function addFilter(q: LogQuery, filter: FlowFilter): void {
+  const spec = filterSpec(filter.id);
+  if (!spec) throw new TypeError(`unknown filter id ${filter.id}`); // parseFilters rejects these first
+  if (filter.values.length === 0) throw new TypeError(`filter ${filter.id} has no values`);
+  switch (spec.kind) {
+    case 'label':
+      if (spec.fields.length === 1) q.selector.push(scalarMatcher(spec.fields[0]!, filter.op, filter.values));
+      else q.streamLabelFilters.push(scalarExpr(spec, filter));
+      return;
+    case 'string':
+    case 'number':
+      q.jsonLabelFilters.push(scalarExpr(spec, filter));
+      return;
+    case 'stringArray':
+    case 'numberArray':
+      q.lineFilters.push(arrayLineFilter(spec, filter));
+      return;
+  }
+}
+
+function logQueryFor(base: LabelMatcher[], filters: FlowFilter[]): LogQuery {
+  const q: LogQuery = { selector: [...base], lineFilters: [], streamLabelFilters: [], jsonLabelFilters: [] };
+  for (const f of filters) addFilter(q, f);
+  return q;
+}
+
+/**
+ * The LogQL queries for a flow query. `match=all` is one query; `match=any` is one query per
+ * filter (a line filter cannot be ORed with a label filter in LogQL), whose results the caller
+ * merges and de-duplicates.
+ */
+export function buildLogQueries(query: FlowQuery, baseSelector: LabelMatcher[]): string[] {
+  if (query.match === 'any' && query.filters.length > 1) {
+    return query.filters.map((f) => renderLogQuery(logQueryFor(baseSelector, [f])));
+  }
+  return [renderLogQuery(logQueryFor(baseSelector, query.filters))];
+}

@@ -1,0 +1,131 @@
+// The filter ids of the page URL and the API (../shared/DESIGN.md, "Filters"), and how each
+// maps onto record fields. Unprefixed ids of a src_/dst_ pair mean "source or destination".
+
+/**
+ * How a field is stored, which decides how it is matched in LogQL:
+ *  - label: a Loki stream label (exact in the stream selector, or a label filter);
+ *  - string / number: a scalar of the JSON line (`| json` + label filter);
+ *  - stringArray / numberArray: a JSON array, matched element-wise by a line filter regex.
+ */
+export type FieldKind = 'label' | 'string' | 'number' | 'stringArray' | 'numberArray';
+
+export type Autocomplete = 'namespaces' | 'interfaces' | 'netns' | 'nodes' | null;
+
+export interface FilterSpec {
+  id: string;
+  name: string;
+  description: string;
+  /** Record fields; a value matches when it matches any of them. */
+  fields: string[];
+  kind: FieldKind;
+  autocomplete: Autocomplete;
+  examples: string[];
+  /** Words accepted for numeric fields (`tcp` → 6); bare numbers are always accepted. */
+  names?: Record<string, number>;
+  /** Largest number accepted for numeric fields. */
+  max?: number;
+}
+
+const PROTOCOLS: Record<string, number> = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, icmpv6: 58, sctp: 132 };
+const IF_DIRECTIONS: Record<string, number> = { ingress: 0, egress: 1 };
+const NODE_DIRECTIONS: Record<string, number> = { ingress: 0, egress: 1, inner: 2 };
+
+interface PairBase {
+  base: string;
+  field: string; // after the Src/Dst prefix
+  kind: FieldKind;
+  what: string;
+  autocomplete: Autocomplete;
+  examples: string[];
+  max?: number;
+}
+
+const PAIRS: PairBase[] = [
+  { base: 'namespace', field: 'K8S_Namespace', kind: 'label', what: 'Namespace', autocomplete: 'namespaces', examples: ['default', 'openshift-dns'] },
+  { base: 'name', field: 'K8S_Name', kind: 'string', what: 'Name', autocomplete: null, examples: ['my-pod-7d9f'] },
+  { base: 'kind', field: 'K8S_Type', kind: 'string', what: 'Kind', autocomplete: null, examples: ['Pod', 'Service', 'Node'] },
+  { base: 'address', field: 'Addr', kind: 'string', what: 'IP address', autocomplete: null, examples: ['10.128.0.12', 'fd00::1'] },
+  { base: 'port', field: 'Port', kind: 'number', what: 'Port', autocomplete: null, examples: ['443', '53'], max: 65535 },
+  { base: 'mac', field: 'Mac', kind: 'string', what: 'MAC address', autocomplete: null, examples: ['0a:58:0a:80:00:0c'] },
+];
+
+function pairSpecs(p: PairBase): FilterSpec[] {
+  const src = `Src${p.field}`;
+  const dst = `Dst${p.field}`;
+  const common = { kind: p.kind, autocomplete: p.autocomplete, examples: p.examples, ...(p.max ? { max: p.max } : {}) };
+  return [
+    { id: `src_${p.base}`, name: `Source ${p.what.toLowerCase()}`, description: `${p.what} of the source (${src})`, fields: [src], ...common },
+    { id: `dst_${p.base}`, name: `Destination ${p.what.toLowerCase()}`, description: `${p.what} of the destination (${dst})`, fields: [dst], ...common },
+    { id: p.base, name: p.what, description: `${p.what} of the source or the destination (${src} or ${dst})`, fields: [src, dst], ...common },
+  ];
+}
+
+export const FILTER_SPECS: readonly FilterSpec[] = [
+  {
+    id: 'interfaces',
+    name: 'Network interface name',
+    description: 'Name of the interface the flow was seen on, e.g. net1 for an SR-IOV VF in a pod (exact element of Interfaces)',
+    fields: ['Interfaces'],
+    kind: 'stringArray',
+    autocomplete: 'interfaces',
+    examples: ['net1', 'eth0'],
+  },
+  {
+    id: 'ifdirections',
+    name: 'Interface direction',
+    description: 'Direction on the interface: ingress (0) or egress (1)',
+    fields: ['IfDirections'],
+    kind: 'numberArray',
+    autocomplete: null,
+    examples: ['ingress', 'egress'],
+    names: IF_DIRECTIONS,
+    max: 1,
+  },
+  {
+    id: 'netns',
+    name: 'Network namespace',
+    description: 'Network namespace of the interface (empty value = the host namespace)',
+    fields: ['IfNetns'],
+    kind: 'stringArray',
+    autocomplete: 'netns',
+    examples: ['cni-1234abcd'],
+  },
+  ...PAIRS.flatMap(pairSpecs),
+  {
+    id: 'protocol',
+    name: 'Protocol',
+    description: 'IP protocol: a number or tcp, udp, icmp, icmpv6, sctp…',
+    fields: ['Proto'],
+    kind: 'number',
+    autocomplete: null,
+    examples: ['tcp', 'udp', '17'],
+    names: PROTOCOLS,
+    max: 255,
+  },
+  {
+    id: 'node_direction',
+    name: 'Node direction',
+    description: 'Direction as seen by the node: ingress (0), egress (1) or inner (2)',
+    fields: ['FlowDirection'],
+    kind: 'label',
+    autocomplete: null,
+    examples: ['ingress', 'egress', 'inner'],
+    names: NODE_DIRECTIONS,
+    max: 2,
+  },
+  {
+    id: 'host_name',
+    name: 'Node name',
+    description: 'Name of the node that reported the flow (K8S_HostName)',
+    fields: ['K8S_HostName'],
+    kind: 'label',
+    autocomplete: 'nodes',
+    examples: ['worker-0'],
+  },
+];
+
+const BY_ID = new Map(FILTER_SPECS.map((s) => [s.id, s]));
+
+export function filterSpec(id: string): FilterSpec | undefined {
+  return BY_ID.get(id);
+}

@@ -1,0 +1,226 @@
+// HTTP client for Loki's query API (a real Loki/LokiStack, or the embedded store, which
+// speaks the same API — one code path). Every failure becomes a StoreUnavailableError that
+// names the URL and what failed; a caller that goes away aborts the request.
+import { Agent, request, type Dispatcher } from 'undici';
+import { StoreUnavailableError, UnauthorizedError } from '../errors.ts';
+import type { LokiAuthMode } from '../config/config.ts';
+import { TokenFile } from './token.ts';
+
+export interface LokiEntry {
+  /** Nanoseconds since the epoch, as Loki sent it (may exceed 2^53). */
+  ts: bigint;
+  line: string;
+  labels: Record<string, string>;
+}
+
+export interface CallOptions {
+  /** The caller's Authorization header (INTERFLOW_LOKI_AUTH=forward). */
+  authorization?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface QueryRangeParams extends CallOptions {
+  query: string;
+  startNs: bigint;
+  endNs: bigint;
+  limit: number;
+  direction?: 'backward' | 'forward';
+}
+
+export interface LokiClientOptions {
+  /** Base URL, or a function giving it (the embedded store's address is known only after listen). */
+  baseUrl: string | (() => string);
+  tenant?: string | undefined;
+  auth: LokiAuthMode;
+  tokenFile?: string | undefined;
+  ca?: string | undefined;
+  timeoutMs: number;
+  /** Talking to ourselves over TLS on loopback: our serving certificate is not issued for 127.0.0.1. */
+  trustSelfOnLoopback?: boolean;
+  /** Told about every query_range call (metrics). */
+  onQueryRange?: (seconds: number, ok: boolean) => void;
+}
+
+export class ClientGoneError extends Error {
+  constructor() {
+    super('the client went away');
+    this.name = 'ClientGoneError';
+  }
+}
+
+interface LokiStreamsBody {
+  status?: string;
+  data?: { resultType?: string; result?: Array<{ stream?: Record<string, string>; values?: Array<[string, string]> }> };
+}
+
+const MAX_ERROR_BODY = 300;
+
+export class LokiClient {
+  private readonly dispatcher: Dispatcher;
+  private readonly tokenFile: TokenFile | undefined;
+
+  constructor(private readonly opts: LokiClientOptions) {
+    this.dispatcher = new Agent({
+      connect: {
+        ...(opts.ca ? { ca: opts.ca } : {}),
+        ...(opts.trustSelfOnLoopback ? { rejectUnauthorized: false } : {}),
+      },
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+      keepAliveTimeout: 10_000,
+    });
+    this.tokenFile = opts.tokenFile ? new TokenFile(opts.tokenFile) : undefined;
+  }
+
+  get url(): string {
+    return typeof this.opts.baseUrl === 'string' ? this.opts.baseUrl : this.opts.baseUrl();
+  }
+
+  /** Entries of every stream, newest first (or oldest first for direction=forward). */
+  async queryRange(p: QueryRangeParams): Promise<LokiEntry[]> {
+    const started = performance.now();
+    let ok = false;
+    try {
+      const entries = await this.queryRangeOnce(p);
+      ok = true;
+      return entries;
+    } finally {
+      this.opts.onQueryRange?.((performance.now() - started) / 1000, ok);
+    }
+  }
+
+  private async queryRangeOnce(p: QueryRangeParams): Promise<LokiEntry[]> {
+    const direction = p.direction ?? 'backward';
+    const body = (await this.getJson(
+      '/loki/api/v1/query_range',
+      {
+        query: p.query,
+        start: p.startNs.toString(),
+        end: p.endNs.toString(),
+        limit: String(p.limit),
+        direction,
+      },
+      p,
+    )) as LokiStreamsBody;
+    const result = body?.data?.result;
+    if (body?.status !== 'success' || !Array.isArray(result)) {
+      throw new StoreUnavailableError(this.url, 'query_range answered without a streams result');
+    }
+    const entries: LokiEntry[] = [];
+    for (const s of result) {
+      const labels = s.stream ?? {};
+      for (const v of s.values ?? []) {
+        if (!Array.isArray(v) || typeof v[0] !== 'string' || typeof v[1] !== 'string' || !/^\d+$/.test(v[0])) {
+          throw new StoreUnavailableError(this.url, 'query_range answered with a malformed entry');
+        }
+        entries.push({ ts: BigInt(v[0]), line: v[1], labels });
+      }
+    }
+    const sign = direction === 'backward' ? -1 : 1;
+    entries.sort((a, b) => (a.ts === b.ts ? 0 : a.ts < b.ts ? -sign : sign));
+    return entries;
+  }
+
+  async labelValues(name: string, p: CallOptions & { startNs: bigint; endNs: bigint; query?: string }): Promise<string[]> {
+    const params: Record<string, string> = { start: p.startNs.toString(), end: p.endNs.toString() };
+    if (p.query) params.query = p.query;
+    const body = (await this.getJson(`/loki/api/v1/label/${encodeURIComponent(name)}/values`, params, p)) as {
+      status?: string;
+      data?: unknown;
+    };
+    if (body?.status !== 'success') throw new StoreUnavailableError(this.url, 'label values answered without success');
+    const data = body.data ?? [];
+    if (!Array.isArray(data) || !data.every((v) => typeof v === 'string')) {
+      throw new StoreUnavailableError(this.url, 'label values answered with something other than a list of strings');
+    }
+    return data as string[];
+  }
+
+  /**
+   * Resolves when the store answers. The embedded store has /ready; a Loki behind a gateway
+   * may not expose it, so there the labels API is asked (a 401/403 still proves it is up
+   * when the caller's credentials are forwarded).
+   */
+  async ready(embedded: boolean, signal?: AbortSignal): Promise<void> {
+    if (embedded) {
+      await this.send('/ready', {}, { signal }, false);
+      return;
+    }
+    const now = BigInt(Date.now()) * 1_000_000n;
+    try {
+      await this.send('/loki/api/v1/labels', { start: (now - 300_000_000_000n).toString(), end: now.toString() }, { signal }, true);
+    } catch (e) {
+      if (e instanceof UnauthorizedError && this.opts.auth === 'forward') return;
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private async headers(call: CallOptions): Promise<Record<string, string>> {
+    const h: Record<string, string> = { accept: 'application/json' };
+    if (this.opts.tenant) h['x-scope-orgid'] = this.opts.tenant;
+    if (this.opts.auth === 'host' && this.tokenFile) {
+      try {
+        h.authorization = `Bearer ${await this.tokenFile.token()}`;
+      } catch (e) {
+        throw new StoreUnavailableError(this.url, `cannot read the token file: ${(e as Error).message}`);
+      }
+    } else if (this.opts.auth === 'forward') {
+      if (!call.authorization) throw new UnauthorizedError();
+      h.authorization = call.authorization;
+    }
+    return h;
+  }
+
+  private async getJson(path: string, params: Record<string, string>, call: CallOptions): Promise<unknown> {
+    const text = await this.send(path, params, call, true);
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new StoreUnavailableError(this.url, `${path} answered with something that is not JSON`);
+    }
+  }
+
+  private async send(path: string, params: Record<string, string>, call: CallOptions, withAuth: boolean): Promise<string> {
+    const base = this.url;
+    const url = `${base}${path}${Object.keys(params).length ? `?${new URLSearchParams(params)}` : ''}`;
+    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    const what = path.replace(/^\/loki\/api\/v1\//, '').replace(/\/values$/, ' values');
+    let res: Dispatcher.ResponseData;
+    try {
+      const headers = withAuth ? await this.headers(call) : { accept: 'application/json' };
+      res = await request(url, { method: 'GET', headers, dispatcher: this.dispatcher, signal });
+    } catch (e) {
+      throw this.failure(e, what, call.signal, timeout);
+    }
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (e) {
+      throw this.failure(e, what, call.signal, timeout);
+    }
+    if (res.statusCode === 401 || res.statusCode === 403) {
+      if (this.opts.auth === 'forward') throw new UnauthorizedError(`Loki at ${base} refused the forwarded credentials (HTTP ${res.statusCode})`);
+      throw new StoreUnavailableError(base, `${what} was refused (HTTP ${res.statusCode}): check INTERFLOW_LOKI_AUTH / INTERFLOW_LOKI_TOKEN_FILE`);
+    }
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      const detail = text.trim().slice(0, MAX_ERROR_BODY);
+      throw new StoreUnavailableError(base, `${what} answered HTTP ${res.statusCode}${detail ? `: ${detail}` : ''}`);
+    }
+    return text;
+  }
+
+  private failure(e: unknown, what: string, callerSignal: AbortSignal | undefined, timeout: AbortSignal): Error {
+    if (e instanceof StoreUnavailableError || e instanceof UnauthorizedError) return e;
+    if (callerSignal?.aborted) return new ClientGoneError();
+    if (timeout.aborted) return new StoreUnavailableError(this.url, `${what} got no answer within ${this.opts.timeoutMs} ms`);
+    const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+    const code = err.code ?? err.cause?.code;
+    const msg = err.cause?.message ?? err.message;
+    return new StoreUnavailableError(this.url, `${what} failed: ${code ? `${code} ` : ''}${msg}`);
+  }
+}

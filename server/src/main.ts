@@ -1,0 +1,57 @@
+// The listening backend process (`npm run server`). Configuration errors stop it at once
+// with the variable's name; SIGTERM/SIGINT close it gracefully (in-flight requests finish,
+// the embedded store is closed by the app's onClose hooks).
+import { buildApp } from './app/app.ts';
+import { loadServerConfig, type ServerConfig } from './config/config.ts';
+import { ConfigError } from './errors.ts';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config: ServerConfig;
+  try {
+    config = loadServerConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`interflow-server: invalid configuration: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const app = await buildApp(config);
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      app.log.error('graceful shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+
+  await app.listen({ host: config.host, port: config.port });
+  app.log.info(
+    {
+      store: config.lokiUrl ?? `embedded (data in ${config.dataDir})`,
+      tls: !!config.tlsCertFile,
+      web: config.webDist,
+    },
+    'interflow backend ready',
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`interflow-server: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
