@@ -2,7 +2,12 @@
 // `maxMs`, and the delay is drawn uniformly between `minMs` and that ceiling: agents on every
 // node that lost the store at the same moment then spread their retries instead of
 // returning in lock-step.
-export function backoffDelay(attempt: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  minMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const exponent = Math.min(Math.max(attempt, 1), 30); // 2^30 × anything already exceeds maxMs
   const ceiling = Math.min(maxMs, minMs * 2 ** exponent);
   return Math.round(minMs + random() * (ceiling - minMs));

@@ -1,7 +1,15 @@
 // The Loki exporter against a real HTTP(S) server on loopback (test-receiver.ts).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
@@ -29,7 +37,12 @@ describe('push body and headers', () => {
       makeRecord(1, { SrcK8S_Namespace: 'a', DstK8S_Namespace: 'b', FlowDirection: 1 }),
       makeRecord(2, { SrcK8S_Namespace: 'a', DstK8S_Namespace: 'b', FlowDirection: 0 }),
       makeRecord(3, { K8S_HostName: '', FlowDirection: 2 }), // no namespaces, empty host: labels left out
-      makeRecord(4, { SrcK8S_Namespace: '', DstK8S_Namespace: 'b', FlowDirection: 0, TimeFlowEndMs: 1_764_115_200_123.5 }),
+      makeRecord(4, {
+        SrcK8S_Namespace: '',
+        DstK8S_Namespace: 'b',
+        FlowDirection: 0,
+        TimeFlowEndMs: 1_764_115_200_123.5,
+      }),
     ];
     exporter.enqueue(sent);
     await exporter.flush();
@@ -44,8 +57,20 @@ describe('push body and headers', () => {
     assert.deepEqual(
       push.streams.map((s) => s.stream),
       [
-        { app: 'interflow', SrcK8S_Namespace: 'a', DstK8S_Namespace: 'b', FlowDirection: '0', K8S_HostName: 'node-1' },
-        { app: 'interflow', SrcK8S_Namespace: 'a', DstK8S_Namespace: 'b', FlowDirection: '1', K8S_HostName: 'node-1' },
+        {
+          app: 'interflow',
+          SrcK8S_Namespace: 'a',
+          DstK8S_Namespace: 'b',
+          FlowDirection: '0',
+          K8S_HostName: 'node-1',
+        },
+        {
+          app: 'interflow',
+          SrcK8S_Namespace: 'a',
+          DstK8S_Namespace: 'b',
+          FlowDirection: '1',
+          K8S_HostName: 'node-1',
+        },
         { app: 'interflow', FlowDirection: '2' },
         { app: 'interflow', DstK8S_Namespace: 'b', FlowDirection: '0', K8S_HostName: 'node-1' },
       ],
@@ -78,7 +103,10 @@ describe('push body and headers', () => {
     await exporter.flush();
     const push = receiver.requests[0]!;
     assert.equal(push.headers['content-encoding'], 'gzip');
-    assert.ok(push.wireBytes < push.jsonBytes, `gzip body ${push.wireBytes} B should be smaller than JSON ${push.jsonBytes} B`);
+    assert.ok(
+      push.wireBytes < push.jsonBytes,
+      `gzip body ${push.wireBytes} B should be smaller than JSON ${push.jsonBytes} B`,
+    );
     assert.deepEqual(ids(receiver.acceptedRecords()), range(0, 200));
   });
 
@@ -100,7 +128,10 @@ describe('push body and headers', () => {
 
 describe('batching', () => {
   test('by size: a full batch goes at once, the remainder waits for the timer or a flush', async (t) => {
-    const { receiver, exporter } = await exporterRig(t, { INTERFLOW_BATCH_MAX_RECORDS: '10', INTERFLOW_BATCH_MAX_WAIT: '1h' });
+    const { receiver, exporter } = await exporterRig(t, {
+      INTERFLOW_BATCH_MAX_RECORDS: '10',
+      INTERFLOW_BATCH_MAX_WAIT: '1h',
+    });
     exporter.enqueue(records(0, 35));
     await waitUntil(() => receiver.requests.length >= 3, 'three full batches');
     await new Promise((r) => setTimeout(r, 200));
@@ -118,7 +149,10 @@ describe('batching', () => {
   });
 
   test('by time: a partial batch goes once its oldest record is INTERFLOW_BATCH_MAX_WAIT old', async (t) => {
-    const { receiver, exporter } = await exporterRig(t, { INTERFLOW_BATCH_MAX_RECORDS: '1000', INTERFLOW_BATCH_MAX_WAIT: '100ms' });
+    const { receiver, exporter } = await exporterRig(t, {
+      INTERFLOW_BATCH_MAX_RECORDS: '1000',
+      INTERFLOW_BATCH_MAX_WAIT: '100ms',
+    });
     exporter.enqueue(records(0, 5));
     exporter.enqueue(records(5, 7));
     await waitUntil(() => receiver.requests.length === 1, 'a push without flush()');
@@ -127,7 +161,10 @@ describe('batching', () => {
   });
 
   test('by bytes: no push body exceeds INTERFLOW_BATCH_MAX_BYTES, a single larger record goes alone', async (t) => {
-    const { receiver, exporter } = await exporterRig(t, { INTERFLOW_BATCH_MAX_BYTES: '2048', INTERFLOW_BATCH_MAX_WAIT: '1h' });
+    const { receiver, exporter } = await exporterRig(t, {
+      INTERFLOW_BATCH_MAX_BYTES: '2048',
+      INTERFLOW_BATCH_MAX_WAIT: '1h',
+    });
     const big = makeRecord(20, { SrcK8S_Name: 'x'.repeat(3000) });
     exporter.enqueue([...records(0, 20), big, ...records(21, 40)]);
     await exporter.flush();
@@ -187,7 +224,8 @@ describe('bearer token file', () => {
     const file = join(dir, 'token');
     writeFileSync(file, 'expired');
     const { receiver, exporter, metrics } = await exporterRig(t, { INTERFLOW_LOKI_TOKEN_FILE: file });
-    receiver.reply = (push) => (push.headers.authorization === 'Bearer fresh' ? undefined : { status: 401, body: 'token expired' });
+    receiver.reply = (push) =>
+      push.headers.authorization === 'Bearer fresh' ? undefined : { status: 401, body: 'token expired' };
     exporter.enqueue(records(0, 10));
     await waitUntil(() => receiver.requests.length >= 2, 'retries with the old token');
     writeFileSync(file, 'fresh');
@@ -217,11 +255,30 @@ describe('TLS with INTERFLOW_LOKI_CA_FILE', () => {
     const dir = tempDir(t);
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-        '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
       { stdio: 'ignore' },
     );
-    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), certFile: join(dir, 'cert.pem') };
+    return {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+      certFile: join(dir, 'cert.pem'),
+    };
   }
 
   test('HTTPS to a self-signed server works with the CA file and fails (retried, counted) without it', async (t) => {
@@ -231,11 +288,22 @@ describe('TLS with INTERFLOW_LOKI_CA_FILE', () => {
 
     // Without the CA: the certificate is not trusted, nothing is delivered, the records stay buffered.
     const untrustingLogs: LogLine[] = [];
-    const untrusting = createLokiExporter(loadAgentConfig({ INTERFLOW_LOKI_URL: receiver.url, INTERFLOW_BACKOFF_MIN: '20ms', INTERFLOW_BACKOFF_MAX: '100ms' }), createAgentMetrics(), captureLogger(untrustingLogs));
+    const untrusting = createLokiExporter(
+      loadAgentConfig({
+        INTERFLOW_LOKI_URL: receiver.url,
+        INTERFLOW_BACKOFF_MIN: '20ms',
+        INTERFLOW_BACKOFF_MAX: '100ms',
+      }),
+      createAgentMetrics(),
+      captureLogger(untrustingLogs),
+    );
     untrusting.enqueue(records(0, 3));
     await waitUntil(() => untrusting.stats().failedPushes >= 2, 'failed TLS attempts');
     assert.equal(untrusting.stats().buffered, 3);
-    assert.ok(untrustingLogs.some((l) => /certificate/i.test(String(l.err))), 'the log says why');
+    assert.ok(
+      untrustingLogs.some((l) => /certificate/i.test(String(l.err))),
+      'the log says why',
+    );
     await untrusting.close(100);
 
     const { exporter } = await exporterRig(t, { INTERFLOW_LOKI_CA_FILE: tls.certFile }, receiver);
@@ -247,10 +315,17 @@ describe('TLS with INTERFLOW_LOKI_CA_FILE', () => {
 
   test('an unreadable CA file fails at start-up naming INTERFLOW_LOKI_CA_FILE', (t) => {
     const dir = tempDir(t);
-    const cfg = (file: string) => loadAgentConfig({ INTERFLOW_LOKI_URL: 'https://127.0.0.1:1', INTERFLOW_LOKI_CA_FILE: file });
-    assert.throws(() => createLokiExporter(cfg(join(dir, 'missing.pem')), createAgentMetrics(), captureLogger([])), /INTERFLOW_LOKI_CA_FILE/);
+    const cfg = (file: string) =>
+      loadAgentConfig({ INTERFLOW_LOKI_URL: 'https://127.0.0.1:1', INTERFLOW_LOKI_CA_FILE: file });
+    assert.throws(
+      () => createLokiExporter(cfg(join(dir, 'missing.pem')), createAgentMetrics(), captureLogger([])),
+      /INTERFLOW_LOKI_CA_FILE/,
+    );
     writeFileSync(join(dir, 'not-a-cert.pem'), 'hello');
-    assert.throws(() => createLokiExporter(cfg(join(dir, 'not-a-cert.pem')), createAgentMetrics(), captureLogger([])), /INTERFLOW_LOKI_CA_FILE.*no PEM certificate/);
+    assert.throws(
+      () => createLokiExporter(cfg(join(dir, 'not-a-cert.pem')), createAgentMetrics(), captureLogger([])),
+      /INTERFLOW_LOKI_CA_FILE.*no PEM certificate/,
+    );
   });
 });
 
@@ -258,11 +333,19 @@ describe('retry and rejection', () => {
   test('500 and 429 are retried with the same batch until accepted; order is kept, nothing lost', async (t) => {
     const { receiver, exporter, metrics } = await exporterRig(t, { INTERFLOW_BATCH_MAX_RECORDS: '10' });
     receiver.reply = (_push, n) =>
-      n < 2 ? { status: 500, body: 'ingester unavailable' } : n === 2 ? { status: 429, body: 'slow down', headers: { 'retry-after': '0' } } : undefined;
+      n < 2
+        ? { status: 500, body: 'ingester unavailable' }
+        : n === 2
+          ? { status: 429, body: 'slow down', headers: { 'retry-after': '0' } }
+          : undefined;
     exporter.enqueue(records(0, 30));
     await exporter.flush();
     assert.deepEqual(ids(receiver.acceptedRecords()), range(0, 30));
-    assert.deepEqual(ids(receiver.requests[0]!.records), ids(receiver.requests[3]!.records), 'the failed batch is sent again as it was');
+    assert.deepEqual(
+      ids(receiver.requests[0]!.records),
+      ids(receiver.requests[3]!.records),
+      'the failed batch is sent again as it was',
+    );
     assert.deepEqual(exporter.stats(), { buffered: 0, exported: 30, dropped: 0, pushes: 6, failedPushes: 3 });
     assert.equal(await metricValue(metrics.pushErrors, { kind: 'server_error' }), 2);
     assert.equal(await metricValue(metrics.pushErrors, { kind: 'rate_limited' }), 1);
@@ -282,16 +365,25 @@ describe('retry and rejection', () => {
 
   test('a 400 rejects only its batch: counted as dropped "rejected", body logged, later batches go on', async (t) => {
     const { receiver, exporter, metrics, logs } = await exporterRig(t, { INTERFLOW_BATCH_MAX_RECORDS: '10' });
-    receiver.reply = (push) => (push.records.some((r) => r.Bytes === 15) ? { status: 400, body: 'error parsing labels: poison' } : undefined);
+    receiver.reply = (push) =>
+      push.records.some((r) => r.Bytes === 15)
+        ? { status: 400, body: 'error parsing labels: poison' }
+        : undefined;
     exporter.enqueue(records(0, 30));
     await exporter.flush();
     assert.deepEqual(ids(receiver.acceptedRecords()), [...range(0, 10), ...range(20, 30)]);
     assert.equal(receiver.requests.length, 3, 'the rejected batch is not retried');
-    assert.deepEqual(exporter.stats(), { buffered: 0, exported: 20, dropped: 10, pushes: 3, failedPushes: 1 });
+    assert.deepEqual(exporter.stats(), {
+      buffered: 0,
+      exported: 20,
+      dropped: 10,
+      pushes: 3,
+      failedPushes: 1,
+    });
     assert.equal(await metricValue(metrics.recordsDropped, { reason: 'rejected' }), 10);
     assert.equal(await metricValue(metrics.pushErrors, { kind: 'rejected' }), 1);
     const line = logs.find((l) => l.msg.includes('rejected'));
-    assert.ok(line && String(line.body).includes('poison'), 'the store\'s answer is logged');
+    assert.ok(line && String(line.body).includes('poison'), "the store's answer is logged");
   });
 
   test('a partial 400 ("entry too far behind … total ignored: N out of M") drops only N, without resending', async (t) => {
@@ -316,7 +408,8 @@ describe('retry and rejection', () => {
 
   test('413 splits the batch until the store takes it; nothing is dropped', async (t) => {
     const { receiver, exporter } = await exporterRig(t, { INTERFLOW_BATCH_MAX_RECORDS: '16' });
-    receiver.reply = (push) => (push.records.length > 4 ? { status: 413, body: 'request body too large' } : undefined);
+    receiver.reply = (push) =>
+      push.records.length > 4 ? { status: 413, body: 'request body too large' } : undefined;
     exporter.enqueue(records(0, 40));
     await exporter.flush();
     assert.deepEqual(ids(receiver.acceptedRecords()), range(0, 40));
@@ -326,7 +419,10 @@ describe('retry and rejection', () => {
 
 describe('bounded buffer and shutdown', () => {
   test('store down from the start: exactly the overflow is dropped, the buffered records are delivered in order', async (t) => {
-    const { receiver, exporter, metrics, logs } = await exporterRig(t, { INTERFLOW_BUFFER_MAX_RECORDS: '500', INTERFLOW_BATCH_MAX_RECORDS: '100' });
+    const { receiver, exporter, metrics, logs } = await exporterRig(t, {
+      INTERFLOW_BUFFER_MAX_RECORDS: '500',
+      INTERFLOW_BATCH_MAX_RECORDS: '100',
+    });
     await receiver.stop();
     const total = 1200;
     for (let i = 0; i < total; i += 100) exporter.enqueue(records(i, i + 100));

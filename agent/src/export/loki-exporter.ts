@@ -158,7 +158,10 @@ class LokiExporter implements RecordExporter {
     await this.pumpDone;
     const left = this.queue.clear();
     if (left.length > 0) {
-      this.log.warn({ records: left.length }, 'store did not take every record before shutdown; they are dropped');
+      this.log.warn(
+        { records: left.length },
+        'store did not take every record before shutdown; they are dropped',
+      );
       this.drop('shutdown', left.length);
       this.settle(left[left.length - 1]!.seq);
     }
@@ -212,9 +215,15 @@ class LokiExporter implements RecordExporter {
         case 'too_large':
           if (n > 1) {
             this.batchLimit = Math.max(1, Math.floor(n / 2));
-            this.log.warn({ status: outcome.status, records: n, next: this.batchLimit }, 'push too large for the store; splitting');
+            this.log.warn(
+              { status: outcome.status, records: n, next: this.batchLimit },
+              'push too large for the store; splitting',
+            );
           } else {
-            this.log.error({ status: outcome.status, body: outcome.body.slice(0, LOGGED_BODY_CHARS) }, 'store refused a single record as too large');
+            this.log.error(
+              { status: outcome.status, body: outcome.body.slice(0, LOGGED_BODY_CHARS) },
+              'store refused a single record as too large',
+            );
             this.finishBatch(1, 1);
           }
           break;
@@ -223,7 +232,14 @@ class LokiExporter implements RecordExporter {
           const backoff = backoffDelay(failures, this.cfg.backoffMinMs, this.cfg.backoffMaxMs);
           const delay = Math.min(this.cfg.backoffMaxMs, Math.max(backoff, outcome.retryAfterMs ?? 0));
           this.log.warn(
-            { kind: outcome.error, status: outcome.status, err: outcome.message, attempt: failures, retryInMs: delay, buffered: this.queue.length },
+            {
+              kind: outcome.error,
+              status: outcome.status,
+              err: outcome.message,
+              attempt: failures,
+              retryInMs: delay,
+              buffered: this.queue.length,
+            },
             'push to Loki failed; will retry',
           );
           await this.wait(delay, true);
@@ -283,14 +299,20 @@ class LokiExporter implements RecordExporter {
 
   private noteOverflow(n: number): void {
     if (this.overflowing === 0) {
-      this.log.warn({ capacity: this.cfg.bufferMaxRecords }, 'export buffer full; dropping new records until the store catches up');
+      this.log.warn(
+        { capacity: this.cfg.bufferMaxRecords },
+        'export buffer full; dropping new records until the store catches up',
+      );
     }
     this.overflowing += n;
     this.drop('buffer_full', n);
   }
 
   private endOverflow(): void {
-    this.log.warn({ dropped: this.overflowing }, 'export buffer has room again; records were dropped while it was full');
+    this.log.warn(
+      { dropped: this.overflowing },
+      'export buffer has room again; records were dropped while it was full',
+    );
     this.overflowing = 0;
   }
 

@@ -59,12 +59,19 @@ export async function runStoreOutage(t: TestContext, o: OutageOptions): Promise<
   assert.equal(during.exported, 50, 'nothing is exported while the store is down');
   assert.equal(during.buffered, keptDuringOutage, 'records are kept up to the buffer size');
   assert.equal(during.dropped, expectedDropped, 'every record beyond the buffer is counted as dropped');
-  assert.ok(during.failedPushes >= 1 && (await metricValue(metrics.pushErrors, { kind: 'network' })) >= 1, 'failed pushes are counted');
+  assert.ok(
+    during.failedPushes >= 1 && (await metricValue(metrics.pushErrors, { kind: 'network' })) >= 1,
+    'failed pushes are counted',
+  );
   assert.equal(receiver.requests.length, 1, 'nothing reached the store during the outage');
 
   // The store returns: the buffer drains without any flush() call.
   await receiver.start();
-  await waitUntil(() => exporter.stats().exported === 50 + keptDuringOutage, 'the buffered records delivered', 60_000);
+  await waitUntil(
+    () => exporter.stats().exported === 50 + keptDuringOutage,
+    'the buffered records delivered',
+    60_000,
+  );
 
   // After: new records flow again.
   const afterStart = nextId;
@@ -74,7 +81,11 @@ export async function runStoreOutage(t: TestContext, o: OutageOptions): Promise<
   const delivered = receiver.acceptedRecords();
   assert.deepEqual(
     ids(delivered),
-    [...range(0, 50), ...range(outageStart, outageStart + keptDuringOutage), ...range(afterStart, afterStart + 50)],
+    [
+      ...range(0, 50),
+      ...range(outageStart, outageStart + keptDuringOutage),
+      ...range(afterStart, afterStart + 50),
+    ],
     'delivered in order, each once, and only the overflow is missing',
   );
   const total = nextId;
@@ -87,9 +98,18 @@ export async function runStoreOutage(t: TestContext, o: OutageOptions): Promise<
   assert.equal(await metricValue(metrics.recordsExported), delivered.length);
   if (expectedDropped > 0) {
     const text = await metrics.registry.metrics();
-    assert.match(text, new RegExp(`^interflow_agent_records_dropped_total\\{reason="buffer_full"\\} ${expectedDropped}$`, 'm'));
-    assert.ok(logs.some((l) => l.msg.includes('buffer full')), 'the overflow is logged when it starts');
-    assert.ok(logs.some((l) => l.dropped === expectedDropped), 'and its size when it ends');
+    assert.match(
+      text,
+      new RegExp(`^interflow_agent_records_dropped_total\\{reason="buffer_full"\\} ${expectedDropped}$`, 'm'),
+    );
+    assert.ok(
+      logs.some((l) => l.msg.includes('buffer full')),
+      'the overflow is logged when it starts',
+    );
+    assert.ok(
+      logs.some((l) => l.dropped === expectedDropped),
+      'and its size when it ends',
+    );
   }
   return { sentDuringOutage, keptDuringOutage, dropped: stats.dropped, delivered: delivered.length, total };
 }

@@ -56,10 +56,20 @@ export function createPushClient(cfg: AgentConfig, log: Logger): PushClient {
   let ca = cfg.lokiCaFile ? readCaOrFail(cfg.lokiCaFile) : undefined;
   let agent = agentFor(ca);
   const caFile = cfg.lokiCaFile
-    ? new WatchedFile(cfg.lokiCaFile, (e) => log.warn({ err: e.message, file: cfg.lokiCaFile }, 'cannot re-read Loki CA file; keeping the previous one'))
+    ? new WatchedFile(cfg.lokiCaFile, (e) =>
+        log.warn(
+          { err: e.message, file: cfg.lokiCaFile },
+          'cannot re-read Loki CA file; keeping the previous one',
+        ),
+      )
     : undefined;
   const tokenFile = cfg.lokiTokenFile
-    ? new WatchedFile(cfg.lokiTokenFile, (e) => log.warn({ err: e.message, file: cfg.lokiTokenFile }, 'cannot re-read Loki token file; keeping the previous token'))
+    ? new WatchedFile(cfg.lokiTokenFile, (e) =>
+        log.warn(
+          { err: e.message, file: cfg.lokiTokenFile },
+          'cannot re-read Loki token file; keeping the previous token',
+        ),
+      )
     : undefined;
 
   /** Swaps the undici Agent when the CA bundle changed on disk (service CA rotation). */
@@ -82,9 +92,14 @@ export function createPushClient(cfg: AgentConfig, log: Logger): PushClient {
       try {
         token = (await tokenFile.read()).trim();
       } catch (e) {
-        return { kind: 'retry', error: 'auth', message: `cannot read token file ${cfg.lokiTokenFile}: ${(e as Error).message}` };
+        return {
+          kind: 'retry',
+          error: 'auth',
+          message: `cannot read token file ${cfg.lokiTokenFile}: ${(e as Error).message}`,
+        };
       }
-      if (!token) return { kind: 'retry', error: 'auth', message: `token file ${cfg.lokiTokenFile} is empty` };
+      if (!token)
+        return { kind: 'retry', error: 'auth', message: `token file ${cfg.lokiTokenFile} is empty` };
       headers.authorization = `Bearer ${token}`;
     }
     await refreshCa();
@@ -108,10 +123,22 @@ export function createPushClient(cfg: AgentConfig, log: Logger): PushClient {
       if (status >= 200 && status < 300) return { kind: 'ok', status };
       const message = `HTTP ${status}: ${text.slice(0, 500)}`;
       if (status === 429) {
-        return { kind: 'retry', error: 'rate_limited', status, message, retryAfterMs: parseRetryAfter(res.headers['retry-after']) };
+        return {
+          kind: 'retry',
+          error: 'rate_limited',
+          status,
+          message,
+          retryAfterMs: parseRetryAfter(res.headers['retry-after']),
+        };
       }
       if (status >= 500) {
-        return { kind: 'retry', error: 'server_error', status, message, retryAfterMs: parseRetryAfter(res.headers['retry-after']) };
+        return {
+          kind: 'retry',
+          error: 'server_error',
+          status,
+          message,
+          retryAfterMs: parseRetryAfter(res.headers['retry-after']),
+        };
       }
       // Credentials, not the batch, are wrong: keep the records (bounded by the buffer) and
       // retry, so a token that rotates or a fixed RBAC rule lets them through.

@@ -15,7 +15,11 @@ test('store unreachable for 30 s: records are kept and delivered after it return
     tickMs: 250,
     backoffMax: '2s',
   });
-  assert.equal(r.delivered - 100, 1000, 'a full buffer of outage records was delivered (plus 50 before and 50 after)');
+  assert.equal(
+    r.delivered - 100,
+    1000,
+    'a full buffer of outage records was delivered (plus 50 before and 50 after)',
+  );
   assert.equal(r.dropped, r.sentDuringOutage - 1000);
   assert.equal(r.delivered + r.dropped, r.total);
 });

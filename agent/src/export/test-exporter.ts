@@ -51,7 +51,9 @@ export async function exporterRig(
 
 /** Current value of a counter or gauge for the given labels (0 when never set). */
 export async function metricValue(
-  metric: { get(): Promise<{ values: { value: number; labels: Record<string, string | number> }[] }> },
+  metric: {
+    get(): Promise<{ values: { value: number; labels: Partial<Record<string, string | number>> }[] }>;
+  },
   labels: Record<string, string> = {},
 ): Promise<number> {
   const { values } = await metric.get();

@@ -2,7 +2,12 @@
 // received, and can be told to answer errors, reset or hang connections, or stop listening
 // (connection refused) and start again on the same port. Not a Loki: it checks the body is
 // Loki's JSON push shape and nothing more.
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -115,7 +120,9 @@ export async function startTestReceiver(tls?: { key: string; cert: string }): Pr
     });
   };
 
-  const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createHttpServer(handler);
+  const server: Server = tls
+    ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler)
+    : createHttpServer(handler);
 
   async function listen(port: number): Promise<void> {
     await new Promise<void>((resolve, reject) => {
@@ -172,4 +179,5 @@ export function makeRecord(id: number, overrides: Partial<FlowRecord> = {}): Flo
 
 /** The ids (Bytes) of records, to compare order. */
 export const ids = (records: FlowRecord[]): number[] => records.map((r) => r.Bytes);
-export const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+export const range = (from: number, to: number): number[] =>
+  Array.from({ length: to - from }, (_, i) => from + i);
