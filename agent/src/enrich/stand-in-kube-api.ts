@@ -24,10 +24,16 @@ export const RESOURCES = {
 
 export type ResourceName = keyof typeof RESOURCES;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** A Kubernetes object as JSON: only the metadata the server itself uses is typed. */
 export type KubeObject = {
-  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string; [k: string]: any };
-  [k: string]: any;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
 };
 
 interface WatchEvent {
