@@ -1,0 +1,140 @@
+// deploy/images/: the Containerfiles can only be built by a container engine (none here), so
+// this checks what can go wrong without one: pinned base images and tools, sources that
+// exist in the repository, and tags that match what the manifests pull.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEPLOY_DIR, REPO_ROOT, find, render } from './test-support/render.ts';
+
+const CONTAINERFILES = {
+  backend: join(DEPLOY_DIR, 'images/Containerfile.backend'),
+  agent: join(DEPLOY_DIR, 'images/Containerfile.agent'),
+} as const;
+
+interface Instruction {
+  op: string;
+  args: string;
+}
+
+/** Instructions of a Containerfile, continuation lines joined, comments dropped. */
+function instructions(file: string): Instruction[] {
+  const text = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => !/^\s*#/.test(l))
+    .join('\n')
+    .replace(/\\\n/g, ' ');
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [op, ...rest] = l.split(/\s+/);
+      return { op: op!.toUpperCase(), args: rest.join(' ') };
+    });
+}
+
+function args(ins: Instruction[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const i of ins.filter((x) => x.op === 'ARG')) {
+    const [k, v] = i.args.split('=');
+    if (v !== undefined) m.set(k!, v);
+  }
+  return m;
+}
+
+const lockedVersion = (pkg: string): string =>
+  (
+    JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version: string }>;
+    }
+  ).packages[`node_modules/${pkg}`]!.version;
+
+for (const [name, file] of Object.entries(CONTAINERFILES)) {
+  test(`Containerfile.${name}: base images and tools are pinned`, () => {
+    const ins = instructions(file);
+    const vars = args(ins);
+    const froms = ins.filter((i) => i.op === 'FROM');
+    assert.ok(froms.length >= 2, 'multi-stage: a build stage and a runtime stage');
+    const stages = new Set<string>();
+    for (const from of froms) {
+      const [ref, as, stage] = from.args.split(/\s+/);
+      const image = ref!.replace(/\$\{(\w+)\}/g, (_, v: string) => vars.get(v) ?? `<unset ${v}>`);
+      if (!stages.has(image)) {
+        assert.match(image, /^[\w.-]+(\/[\w.-]+)+:[\w][\w.-]*$/, `${image}: registry/name:tag`);
+        assert.ok(!image.endsWith(':latest'), image);
+      }
+      if (as?.toUpperCase() === 'AS' && stage) stages.add(stage);
+    }
+    // tsx runs the TypeScript in the image: the same version as the repository's lock.
+    assert.equal(vars.get('TSX_VERSION'), lockedVersion('tsx'));
+    assert.deepEqual(
+      ins.filter((i) => i.op === 'CMD').map((i) => JSON.parse(i.args) as string[]),
+      [['tsx', `${name === 'agent' ? 'agent' : 'server'}/src/main.ts`]],
+    );
+    // npm installs from the lock, never a bare `npm install` of the project.
+    for (const run of ins.filter((i) => i.op === 'RUN' && /\bnpm (install|i)\b/.test(i.args))) {
+      assert.match(run.args, /npm install -g [^&]*tsx@\$\{TSX_VERSION\}/, run.args);
+    }
+    assert.ok(ins.some((i) => i.op === 'RUN' && /npm ci\b/.test(i.args)));
+  });
+
+  test(`Containerfile.${name}: every source it copies from the build context exists`, () => {
+    for (const copy of instructions(file).filter((i) => i.op === 'COPY' && !i.args.startsWith('--from'))) {
+      const parts = copy.args.split(/\s+/);
+      for (const src of parts.slice(0, -1)) {
+        assert.ok(existsSync(join(REPO_ROOT, src)), `${src} (COPY ${copy.args})`);
+      }
+    }
+  });
+}
+
+test('Containerfile.agent builds the eBPF object and helper with make -C agent and ships both', () => {
+  const ins = instructions(CONTAINERFILES.agent);
+  assert.ok(ins.some((i) => i.op === 'RUN' && /make -C agent\b/.test(i.args)));
+  const shipped = ins.filter((i) => i.op === 'COPY' && i.args.startsWith('--from=build')).map((i) => i.args);
+  assert.ok(
+    shipped.some(
+      (a) => a.includes('agent/build/flows.bpf.o') && a.includes('agent/build/interflow-agent-helper'),
+    ),
+  );
+  // the runtime stage has the helper's shared libraries
+  assert.ok(
+    ins.some(
+      (i) => i.op === 'RUN' && /libbpf1/.test(i.args) && /libelf1/.test(i.args) && /zlib1g/.test(i.args),
+    ),
+  );
+});
+
+test('Containerfile.backend builds the web bundle and keeps production dependencies only', () => {
+  const runs = instructions(CONTAINERFILES.backend)
+    .filter((i) => i.op === 'RUN')
+    .map((i) => i.args)
+    .join('\n');
+  assert.match(runs, /npm run build:web/);
+  assert.match(runs, /npm prune --omit=dev/);
+  const env = instructions(CONTAINERFILES.backend)
+    .filter((i) => i.op === 'ENV')
+    .map((i) => i.args)
+    .join(' ');
+  assert.match(env, /INTERFLOW_HOST=0\.0\.0\.0/);
+  assert.match(env, /INTERFLOW_PORT=9001/);
+  assert.match(readFileSync(CONTAINERFILES.backend, 'utf8'), /^USER 1001$/m);
+});
+
+test('the manifests pull the images these files build, tagged with the package version', () => {
+  const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string })
+    .version;
+  const objects = render('base');
+  const image = (kind: string, name: string) =>
+    (find(objects, kind, name).spec as { template: { spec: { containers: { image: string }[] } } }).template
+      .spec.containers[0]!.image;
+  assert.equal(image('Deployment', 'interflow-plugin'), `quay.io/interflow/interflow-backend:v${version}`);
+  assert.equal(image('DaemonSet', 'interflow-agent'), `quay.io/interflow/interflow-agent:v${version}`);
+  for (const [name, file] of Object.entries(CONTAINERFILES)) {
+    assert.match(
+      readFileSync(file, 'utf8'),
+      new RegExp(`-t quay\\.io/interflow/interflow-${name}:v${version.replace(/\./g, '\\.')} `),
+    );
+  }
+});
