@@ -3,4 +3,5 @@ import { useTranslation } from 'react-i18next';
 
 export const I18N_NAMESPACE = 'plugin__interflow-plugin';
 
-export const useT = () => useTranslation(I18N_NAMESPACE).t;
+// The literal namespace lets i18next-parser see it.
+export const useT = () => useTranslation('plugin__interflow-plugin').t;

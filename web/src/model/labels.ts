@@ -1,4 +1,4 @@
-// Translated names for columns and direction values. Literal t('…') calls so i18next-parser finds them.
+// Translated names for columns and direction values. Every call passes a string literal so i18next-parser finds it.
 import type { TFunction } from 'i18next';
 
 export function columnLabel(t: TFunction, id: string, fallback?: string): string {

@@ -49,7 +49,7 @@ export interface FlowsErrorProps {
   onRetry: () => void;
 }
 
-/** The backend's own message is shown as is: it names the store and the reason (e.g. "Loki is unreachable at …"). */
+/** The backend's own message is shown as is: it names the store and the reason (for example that Loki is unreachable at some address). */
 export function FlowsError({ error, onRetry }: FlowsErrorProps) {
   const t = useT();
   let title: string;

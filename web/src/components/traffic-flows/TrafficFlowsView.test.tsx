@@ -1,0 +1,178 @@
+// Component tests of the whole view against a stubbed backend API (jsdom; the real backend is
+// covered by the browser tests).
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { flow, stubBackend, type StubBackend } from '../../test-support/stub-backend.ts';
+import { renderAt } from '../../test-support/render-view.tsx';
+import { TrafficFlowsView } from './TrafficFlowsView.tsx';
+
+let backend: StubBackend | null = null;
+afterEach(() => backend?.restore());
+
+const byInterface = (url: URL) => {
+  const records = Array.from({ length: 8 }, (_, i) => flow(i));
+  const f = url.searchParams.get('filters') ?? '';
+  return f.includes('interfaces=net1') ? records.filter((r) => r.Interfaces?.[0] === 'net1') : records;
+};
+
+describe('TrafficFlowsView (stubbed backend API)', () => {
+  it('opens a shared URL: the filters go to /api/flows and only matching rows show', async () => {
+    backend = stubBackend({ records: byInterface });
+    renderAt('/traffic-flows?filters=interfaces%3Dnet1&match=all&timeRange=900&limit=50', <TrafficFlowsView />);
+    const rows = await screen.findAllByTestId('interflow-flow-row');
+    expect(rows).toHaveLength(4);
+    for (const row of rows) expect(row).toHaveTextContent('net1');
+    const req = backend.flowRequests().at(-1)!;
+    expect(req.searchParams.get('filters')).toBe('interfaces=net1');
+    expect(req.searchParams.get('timeRange')).toBe('900');
+    expect(req.searchParams.get('limit')).toBe('50');
+    // the filter is shown as a chip under its display name
+    expect(screen.getByRole('group', { name: 'Active filters' })).toHaveTextContent('Network interface name =');
+  });
+
+  it('adding a filter through the picker writes the URL and refetches', async () => {
+    backend = stubBackend({ records: byInterface });
+    const user = userEvent.setup();
+    const { search } = renderAt('/traffic-flows', <TrafficFlowsView />);
+    expect(await screen.findAllByTestId('interflow-flow-row')).toHaveLength(8);
+    await user.selectOptions(screen.getByLabelText('Filter category'), 'interfaces');
+    await user.type(screen.getByLabelText('Filter value'), 'net1{Enter}');
+    await waitFor(() => expect(search().get('filters')).toBe('interfaces=net1'));
+    await waitFor(() => expect(screen.getAllByTestId('interflow-flow-row')).toHaveLength(4));
+    expect(backend.flowRequests().at(-1)!.searchParams.get('filters')).toBe('interfaces=net1');
+  });
+
+  it('a hostile value typed in the picker reaches the URL and the API intact', async () => {
+    backend = stubBackend({ records: [] });
+    const user = userEvent.setup();
+    const { search } = renderAt('/traffic-flows', <TrafficFlowsView />);
+    await screen.findByText('No flows found');
+    const hostile = 'a,b;c\\d"e`f=g~h!i%j+k 日本';
+    await user.selectOptions(screen.getByLabelText('Filter operator'), '!~');
+    await user.type(screen.getByLabelText('Filter value'), `${hostile}{Enter}`);
+    await waitFor(() => expect(search().get('filters')).toBe('interfaces!~a\\,b\\;c\\\\d"e`f=g~h!i%j+k 日本'));
+    await waitFor(() => expect(backend!.flowRequests().at(-1)!.searchParams.get('filters')).toBe(search().get('filters')));
+    expect(screen.getByRole('group', { name: 'Active filters' })).toHaveTextContent(hostile);
+  });
+
+  it('removing a chip removes the filter from the URL', async () => {
+    backend = stubBackend({ records: byInterface });
+    const user = userEvent.setup();
+    const { search } = renderAt('/traffic-flows?filters=interfaces%3Dnet1%3Bsrc_namespace%3Dtest', <TrafficFlowsView />);
+    await screen.findAllByTestId('interflow-flow-row');
+    await user.click(screen.getByRole('button', { name: 'Remove net1' }));
+    await waitFor(() => expect(search().get('filters')).toBe('src_namespace=test'));
+  });
+
+  it('a row opens the details drawer with every field and the raw JSON; a value becomes a filter', async () => {
+    backend = stubBackend({ records: [flow(0, { SrcK8S_Namespace: 'test' })] });
+    const user = userEvent.setup();
+    const { search } = renderAt('/traffic-flows', <TrafficFlowsView />);
+    const [row] = await screen.findAllByTestId('interflow-flow-row');
+    await user.click(within(row!).getByText('10.0.0.0'));
+    const details = await screen.findByRole('heading', { name: 'Flow details' });
+    const panel = details.closest('.interflow-details') as HTMLElement;
+    expect(within(panel).getByText('Source namespace')).toBeInTheDocument();
+    expect(within(panel).getByText('Node')).toBeInTheDocument();
+    expect(panel.querySelector('#interflow-raw-json')?.textContent).toContain('"SrcK8S_Namespace": "test"');
+    await user.click(within(panel).getByRole('button', { name: 'Filter on Interface = net1' }));
+    await waitFor(() => expect(search().get('filters')).toBe('interfaces=net1'));
+  });
+
+  it('rows open from the keyboard too', async () => {
+    backend = stubBackend({ records: [flow(0)] });
+    const user = userEvent.setup();
+    renderAt('/traffic-flows', <TrafficFlowsView />);
+    const [row] = await screen.findAllByTestId('interflow-flow-row');
+    row!.focus();
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('heading', { name: 'Flow details' })).toBeInTheDocument();
+  });
+
+  it('sorting by a column writes sort to the URL and reorders rows', async () => {
+    backend = stubBackend({ records: [flow(0, { Bytes: 5 }), flow(1, { Bytes: 500 }), flow(2, { Bytes: 50 })] });
+    const user = userEvent.setup();
+    const { search } = renderAt('/traffic-flows', <TrafficFlowsView />);
+    await screen.findAllByTestId('interflow-flow-row');
+    await user.click(screen.getByRole('button', { name: 'Bytes' }));
+    await waitFor(() => expect(search().get('sort')).toMatch(/^Bytes:(asc|desc)$/));
+    const direction = search().get('sort')!.split(':')[1];
+    const bytes = screen.getAllByTestId('interflow-flow-row').map((r) => within(r).getByTitle(/^\d+$/).getAttribute('title'));
+    expect(bytes).toEqual(direction === 'asc' ? ['5', '50', '500'] : ['500', '50', '5']);
+  });
+
+  it('a 503 shows the backend message (which store, why) and what to try', async () => {
+    backend = stubBackend({ flowsStatus: 503, flowsError: 'Loki is unreachable at http://loki.example:3100: connect ECONNREFUSED' });
+    renderAt('/traffic-flows', <TrafficFlowsView />);
+    expect(await screen.findByText('Loki is unreachable at http://loki.example:3100: connect ECONNREFUSED')).toBeInTheDocument();
+    expect(screen.getByText('The flow store is unavailable')).toBeInTheDocument();
+    expect(screen.getByText(/Check that Loki/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
+  });
+
+  it('the empty state offers a longer time range and clearing filters', async () => {
+    backend = stubBackend({ records: [] });
+    const user = userEvent.setup();
+    const { search } = renderAt('/traffic-flows?filters=interfaces%3Dnet9', <TrafficFlowsView />);
+    expect(await screen.findByText('No flows found')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Last 1 day' }));
+    await waitFor(() => expect(search().get('timeRange')).toBe('86400'));
+  });
+
+  it('an unusable URL parameter is reported and the default used', async () => {
+    backend = stubBackend({ records: [] });
+    renderAt('/traffic-flows?limit=abc', <TrafficFlowsView />);
+    expect(await screen.findByText(/unusable "limit" parameter/)).toBeInTheDocument();
+    await waitFor(() => expect(backend!.flowRequests().at(-1)!.searchParams.get('limit')).toBe('100'));
+  });
+
+  it('paginates large results', async () => {
+    backend = stubBackend({ records: Array.from({ length: 120 }, (_, i) => flow(i)) });
+    const user = userEvent.setup();
+    renderAt('/traffic-flows?limit=500', <TrafficFlowsView />);
+    expect(await screen.findAllByTestId('interflow-flow-row')).toHaveLength(50);
+    await user.click(screen.getAllByRole('button', { name: 'Go to next page' })[0]!);
+    expect(screen.getAllByTestId('interflow-flow-row')).toHaveLength(50);
+    await user.click(screen.getAllByRole('button', { name: 'Go to next page' })[0]!);
+    expect(screen.getAllByTestId('interflow-flow-row')).toHaveLength(20);
+  });
+
+  it('export downloads /api/flows/export for the current query with the visible columns', async () => {
+    backend = stubBackend({ records: [flow(0)] });
+    const user = userEvent.setup();
+    renderAt('/traffic-flows?filters=interfaces%3Dnet1&limit=50&cols=TimeFlowEndMs%2CInterfaces', <TrafficFlowsView />);
+    await screen.findAllByTestId('interflow-flow-row');
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByLabelText('Interface')).toBeChecked();
+    expect(within(dialog).getByLabelText('Bytes')).not.toBeChecked();
+    await user.click(within(dialog).getByLabelText('Bytes'));
+    const link = within(dialog).getByRole('link', { name: 'Download CSV' }) as HTMLAnchorElement;
+    const url = new URL(link.href);
+    expect(url.pathname).toBe('/api/flows/export');
+    expect(url.searchParams.get('filters')).toBe('interfaces=net1');
+    expect(url.searchParams.get('format')).toBe('csv');
+    expect(url.searchParams.get('columns')).toBe('TimeFlowEndMs,Interfaces,Bytes');
+    expect(url.searchParams.has('limit')).toBe(false);
+  });
+
+  it('changing time range, limit and match writes the URL; back restores', async () => {
+    backend = stubBackend({ records: [flow(0)] });
+    const user = userEvent.setup();
+    const { search, back } = renderAt('/traffic-flows', <TrafficFlowsView />);
+    await screen.findAllByTestId('interflow-flow-row');
+    await user.selectOptions(screen.getByLabelText('Time range'), '3600');
+    await waitFor(() => expect(search().get('timeRange')).toBe('3600'));
+    await user.selectOptions(screen.getByLabelText('Row limit'), '1000');
+    await waitFor(() => expect(search().get('limit')).toBe('1000'));
+    await user.click(screen.getByRole('button', { name: 'Match any' }));
+    await waitFor(() => expect(search().get('match')).toBe('any'));
+    expect(backend.flowRequests().at(-1)!.searchParams.get('match')).toBe('any');
+    act(() => void back());
+    await waitFor(() => expect(search().get('match')).toBe('all'));
+    expect(search().get('limit')).toBe('1000');
+    expect(screen.getByRole('button', { name: 'Match all' })).toHaveAttribute('aria-pressed', 'true');
+    await waitFor(() => expect(backend!.flowRequests().at(-1)!.searchParams.get('match')).toBe('all'));
+  });
+});

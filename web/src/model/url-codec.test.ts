@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { FILTER_OPERATORS } from './filters.ts';
+import { decodeView, encodeView } from './url-codec.ts';
+import { DEFAULT_VIEW, toApiParams, type ViewState } from './view.ts';
+
+/** What the browser does: the query string goes through the location and back. */
+function throughUrl(view: ViewState): ViewState {
+  const url = new URL(`http://localhost/traffic-flows?${encodeView(view).toString()}`);
+  const { view: back, problems } = decodeView(new URL(url.href).searchParams);
+  expect(problems).toEqual([]);
+  return back;
+}
+
+const HOSTILE = ['"', "'", '\\', '`', ',', ';', '=', '~', '!', '%', '%2C', '+', '&', '#', '?', '/', 'é', '日本語', '😀', '\n', '\u0000', ' ', 'a b', 'x&filters=y'];
+
+describe('page URL codec', () => {
+  it('opens the DESIGN example URL', () => {
+    const { view, problems } = decodeView(new URLSearchParams('filters=interfaces%3Dnet1%3Bsrc_namespace%3Dtest&match=all&timeRange=300&limit=100'));
+    expect(problems).toEqual([]);
+    expect(view.filters).toEqual([
+      { id: 'interfaces', operator: '=', values: ['net1'] },
+      { id: 'src_namespace', operator: '=', values: ['test'] },
+    ]);
+    expect(view.time).toEqual({ kind: 'relative', rangeS: 300 });
+    expect(view.limit).toBe(100);
+  });
+
+  it('round-trips hostile filter values, absolute time, columns and sort', () => {
+    for (const v of HOSTILE) {
+      const view: ViewState = {
+        filters: [
+          { id: 'interfaces', operator: '~', values: [v, `net1${v}`] },
+          { id: 'netns', operator: '!=', values: [''] },
+        ],
+        match: 'any',
+        time: { kind: 'absolute', startS: 1700000000, endS: 1700003600 },
+        limit: 500,
+        cols: ['TimeFlowEndMs', 'Interfaces'],
+        sort: { field: 'Bytes', direction: 'asc' },
+      };
+      expect(throughUrl(view)).toEqual(view);
+    }
+  });
+
+  it('round-trips any view (property)', () => {
+    const view = fc.record({
+      filters: fc.array(
+        fc.record({
+          id: fc.constantFrom('interfaces', 'netns', 'src_namespace', 'dst_port', 'protocol'),
+          operator: fc.constantFrom(...FILTER_OPERATORS),
+          values: fc.array(
+            // any Unicode text (lone surrogates cannot exist in a URL), and strings dense in separators
+            fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: fc.constantFrom('\\', ',', ';', '=', '~', '!', '%', '+', '&', '#', ' ', '\n', '"', '`', 'a') })),
+            { minLength: 1, maxLength: 3 },
+          ),
+        }),
+        { maxLength: 4 },
+      ),
+      match: fc.constantFrom('all' as const, 'any' as const),
+      time: fc.oneof(
+        fc.record({ kind: fc.constant('relative' as const), rangeS: fc.integer({ min: 1, max: 1209600 }) }),
+        fc.integer({ min: 0, max: 2_000_000_000 }).chain((startS) =>
+          fc.record({ kind: fc.constant('absolute' as const), startS: fc.constant(startS), endS: fc.integer({ min: startS + 1, max: startS + 10_000_000 }) }),
+        ),
+      ),
+      limit: fc.integer({ min: 1, max: 10000 }),
+      cols: fc.option(fc.array(fc.constantFrom('TimeFlowEndMs', 'SrcAddr', 'Interfaces', 'Bytes'), { minLength: 1 }), { nil: null }),
+      sort: fc.option(fc.record({ field: fc.constantFrom('Bytes', 'TimeFlowEndMs', 'SrcK8S_Name'), direction: fc.constantFrom('asc' as const, 'desc' as const) }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(view, (v) => {
+        expect(throughUrl(v as ViewState)).toEqual(v);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps parameters that are not part of the view', () => {
+    const p = encodeView(DEFAULT_VIEW, new URLSearchParams('lng=ja&limit=5'));
+    expect(p.get('lng')).toBe('ja');
+    expect(p.get('limit')).toBe('100');
+  });
+
+  it('reports unusable parameters and falls back to defaults for them', () => {
+    const { view, problems } = decodeView(new URLSearchParams('filters=%3Dx&match=some&limit=0&timeRange=-5&sort=Bytes&startTime=10'));
+    expect(problems.map((p) => p.param).sort()).toEqual(['filters', 'limit', 'match', 'sort', 'startTime', 'timeRange']);
+    expect(view).toEqual(DEFAULT_VIEW);
+  });
+
+  it('gives the API the same filters string, time and limit', () => {
+    const view: ViewState = { ...DEFAULT_VIEW, filters: [{ id: 'interfaces', operator: '=', values: ['net1'] }], time: { kind: 'absolute', startS: 5, endS: 10 } };
+    expect(toApiParams(view).toString()).toBe('filters=interfaces%3Dnet1&match=all&startTime=5&endTime=10&limit=100');
+  });
+});
