@@ -1,0 +1,3 @@
+export declare class UnquoteError extends Error {
+}
+export declare function goUnquote(literal: string): string;

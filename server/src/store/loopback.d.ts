@@ -1,0 +1,1 @@
+export declare function isLoopbackAddress(addr: string | undefined): boolean;

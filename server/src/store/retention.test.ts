@@ -1,0 +1,76 @@
+// Retention by age and by size, on a real database file.
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { parseLogQuery } from './logql-parse.ts';
+import { openStore, type EmbeddedStore } from './sqlite-store.ts';
+import { tempDir } from './test-store.ts';
+import { nowNs } from './timestamps.ts';
+
+const MIN_NS = 60_000_000_000n;
+const all = parseLogQuery('{app="interflow"}');
+
+async function lines(store: EmbeddedStore, limit = 5000): Promise<string[]> {
+  const r = await store.queryRange({ query: all, start: 0n, end: nowNs() + MIN_NS, limit, direction: 'backward' });
+  return r.result.flatMap((s) => s.values.map((v) => v[1]));
+}
+
+describe('retention', () => {
+  test('by age: entries older than retentionMs are deleted, their streams and label values go too', async (t) => {
+    const store = openStore({ dataDir: tempDir(t), retentionMs: 60 * 60_000, maxBytes: 0 });
+    t.after(() => store.close());
+    const now = nowNs();
+    store.push([
+      { labels: { app: 'interflow', ns: 'old' }, entries: [{ ts: now - 120n * MIN_NS, line: 'two hours ago' }] },
+      { labels: { app: 'interflow', ns: 'new' }, entries: [{ ts: now - 61n * MIN_NS, line: 'just too old' }, { ts: now - 10n * MIN_NS, line: 'ten minutes ago' }] },
+    ]);
+    assert.deepEqual((await lines(store)).sort(), ['just too old', 'ten minutes ago', 'two hours ago']);
+    assert.deepEqual(store.enforceRetention(now), { deleted: 2 });
+    assert.deepEqual(await lines(store), ['ten minutes ago']);
+    assert.deepEqual(store.labelValues('ns', 0n, now + MIN_NS), ['new']);
+  });
+
+  test('by age, in the background: the periodic run deletes without any call', async (t) => {
+    const store = openStore({ dataDir: tempDir(t), retentionMs: 1000, maxBytes: 0, retentionIntervalMs: 50 });
+    t.after(() => store.close());
+    store.push([{ labels: { app: 'interflow' }, entries: [{ ts: nowNs() - 500_000_000n, line: 'half a second old' }] }]);
+    assert.equal(store.entryCount(), 1);
+    const deadline = Date.now() + 10_000;
+    while (store.entryCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(store.entryCount(), 0);
+  });
+
+  test('by size: the oldest entries go first and the database stays near maxBytes', async (t) => {
+    const dataDir = tempDir(t);
+    const maxBytes = 2 * 1024 * 1024;
+    const store = openStore({ dataDir, retentionMs: 0, maxBytes });
+    t.after(() => store.close());
+    const base = nowNs() - 60n * MIN_NS;
+    const pad = 'p'.repeat(400);
+    let maxSeen = 0;
+    const total = 25_000; // ~11 MB of lines, over 5 times the cap
+    for (let b = 0; b < total / 500; b++) {
+      const entries = Array.from({ length: 500 }, (_, i) => {
+        const n = b * 500 + i;
+        return { ts: base + BigInt(n) * 1000n, line: `entry ${n} ${pad}` };
+      });
+      store.push([{ labels: { app: 'interflow' }, entries }]);
+      maxSeen = Math.max(maxSeen, store.usedBytes());
+    }
+    store.enforceRetention();
+    const used = store.usedBytes();
+    assert.ok(used <= maxBytes, `used ${used} > cap ${maxBytes}`);
+    // checks after pushes keep it bounded all along (at most ~one check interval over)
+    assert.ok(maxSeen < maxBytes * 1.5, `peak ${maxSeen} while cap is ${maxBytes}`);
+    const kept = await lines(store);
+    assert.ok(kept.length > 1000 && kept.length < total / 2, `kept ${kept.length}`);
+    // what remains is exactly the newest entries, in order, with no gap
+    const nums = kept.map((l) => Number(l.split(' ')[1]));
+    assert.equal(nums[0], total - 1);
+    for (let i = 1; i < nums.length; i++) assert.equal(nums[i], nums[i - 1]! - 1);
+    // incremental vacuum gives the space back to the file system
+    const fileSize = statSync(join(dataDir, 'interflow-store.sqlite')).size;
+    assert.ok(fileSize < maxBytes * 1.5, `file is ${fileSize} bytes`);
+  });
+});
