@@ -313,6 +313,29 @@ describe('TLS with INTERFLOW_LOKI_CA_FILE', () => {
     assert.equal(exporter.stats().failedPushes, 0);
   });
 
+  test('a rotated CA file is picked up for new connections', async (t) => {
+    const first = selfSigned(t);
+    const second = selfSigned(t);
+    const receiver = await startTestReceiver(first);
+    const dir = tempDir(t);
+    const caFile = join(dir, 'service-ca.crt');
+    writeFileSync(caFile, first.cert);
+    const { exporter, logs } = await exporterRig(t, { INTERFLOW_LOKI_CA_FILE: caFile }, receiver);
+    exporter.enqueue(records(0, 2));
+    await exporter.flush();
+
+    // The server moves to a certificate signed by another CA; the old connections go away.
+    receiver.setTls(second);
+    await receiver.stop();
+    await receiver.start();
+    writeFileSync(caFile, second.cert);
+    exporter.enqueue(records(2, 4));
+    await exporter.flush();
+    assert.deepEqual(ids(receiver.acceptedRecords()), range(0, 4));
+    assert.equal(exporter.stats().failedPushes, 0, 'the new CA was used for the first new connection');
+    assert.ok(logs.some((l) => l.msg.includes('CA file changed')));
+  });
+
   test('an unreadable CA file fails at start-up naming INTERFLOW_LOKI_CA_FILE', (t) => {
     const dir = tempDir(t);
     const cfg = (file: string) =>

@@ -8,7 +8,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import type { FlowRecord } from '../record/flow-record.ts';
@@ -53,6 +53,8 @@ export interface TestReceiver {
   stop(): Promise<void>;
   /** Listen again on the same port. */
   start(): Promise<void>;
+  /** HTTPS only: serve another key and certificate to new connections. */
+  setTls(tls: { key: string; cert: string }): void;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,10 @@ export async function startTestReceiver(tls?: { key: string; cert: string }): Pr
       });
     },
     start: () => listen(receiver.port),
+    setTls: (next) => {
+      if (!tls) throw new Error('not an HTTPS receiver');
+      (server as HttpsServer).setSecureContext({ key: next.key, cert: next.cert });
+    },
     close: async () => {
       for (const res of hanging) res.destroy();
       if (server.listening) await receiver.stop();
