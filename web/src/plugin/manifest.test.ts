@@ -1,0 +1,69 @@
+// console-extensions.json, package.json's consolePlugin, the checked-in plugin-manifest.json and
+// the built dist/plugin-manifest.json must agree: every $codeRef resolves to an exposed module.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DIST, ROOT, distMissing } from './built-plugin.ts';
+
+const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
+const extensions = readJson(join(ROOT, 'console-extensions.json')) as Array<{ type: string; properties: Record<string, unknown> }>;
+const pkg = readJson(join(ROOT, 'package.json'));
+const plugin = pkg.consolePlugin as { name: string; version: string; exposedModules: Record<string, string>; dependencies: Record<string, string> };
+
+function codeRefs(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((v) => codeRefs(v, out));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '$codeRef' && typeof v === 'string') out.push(v);
+      else codeRefs(v, out);
+    }
+  }
+  return out;
+}
+
+describe('console plugin metadata', () => {
+  it('names the plugin interflow-plugin and requires a console that has the plugin API', () => {
+    expect(plugin.name).toBe('interflow-plugin');
+    expect(plugin.dependencies['@console/pluginAPI']).toBeTruthy();
+  });
+
+  it('declares the route, the Observe nav item and the Pod/Namespace tabs', () => {
+    const route = extensions.find((e) => e.type === 'console.page/route');
+    expect(route?.properties.path).toBe('/traffic-flows');
+    const nav = extensions.find((e) => e.type === 'console.navigation/href');
+    expect(nav?.properties).toMatchObject({ perspective: 'admin', section: 'observe', href: '/traffic-flows', name: '%plugin__interflow-plugin~Traffic Flows%' });
+    const tabs = extensions.filter((e) => e.type === 'console.tab/horizontalNav').map((e) => (e.properties.model as { kind: string }).kind);
+    expect(tabs.sort()).toEqual(['Namespace', 'Pod']);
+  });
+
+  it('every $codeRef names an exposed module whose file exists', () => {
+    const refs = codeRefs(extensions);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      const [module] = ref.split('.');
+      expect(Object.keys(plugin.exposedModules), ref).toContain(module);
+    }
+    for (const file of Object.values(plugin.exposedModules)) expect(existsSync(join(ROOT, file)), file).toBe(true);
+  });
+
+  it('the checked-in plugin-manifest.json matches console-extensions.json and package.json', () => {
+    const manifest = readJson(join(ROOT, 'plugin-manifest.json'));
+    expect(manifest.name).toBe(plugin.name);
+    expect(manifest.version).toBe(plugin.version);
+    expect(manifest.dependencies).toEqual(plugin.dependencies);
+    expect(manifest.extensions).toEqual(extensions);
+    expect(manifest.loadScripts).toEqual(['plugin-entry.js']);
+    expect(manifest.baseURL).toBe(`/api/plugins/${plugin.name}/`);
+  });
+
+  it.skipIf(distMissing())('the built dist/plugin-manifest.json equals the checked-in one (but for buildHash)', () => {
+    const built = readJson(join(DIST, 'plugin-manifest.json'));
+    expect(typeof built.buildHash).toBe('string');
+    delete built.buildHash;
+    expect(built).toEqual(readJson(join(ROOT, 'plugin-manifest.json')));
+    expect(existsSync(join(DIST, 'plugin-entry.js'))).toBe(true);
+    expect(existsSync(join(DIST, 'locales', 'en', 'plugin__interflow-plugin.json'))).toBe(true);
+    expect(existsSync(join(DIST, 'locales', 'ja', 'plugin__interflow-plugin.json'))).toBe(true);
+    expect(existsSync(join(DIST, 'standalone', 'index.html'))).toBe(true);
+  });
+});
