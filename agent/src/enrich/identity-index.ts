@@ -11,7 +11,7 @@ import type {
   PodModel,
   ServiceModel,
 } from './model.ts';
-import { ClaimBuilder, ClaimSet, RankedIndex, type Rank } from './ranked-index.ts';
+import { ClaimBuilder, ClaimSet, GroupedIndex, RankedIndex, type Rank } from './ranked-index.ts';
 
 /** The interface a record was captured on (see contracts: agent/src/enrich/index.ts). */
 export interface InterfaceIdentity {
@@ -42,21 +42,23 @@ function controllerKeyOf(kind: string, namespace: string, name: string): string 
   return `${kind}/${namespace}/${name}`;
 }
 
+/** Precedence of address claims: a pod's primary address first, a node's last. */
+const TIER = { podPrimary: 3, podSecondary: 2, service: 1, node: 0 } as const;
+/** Two live pods with one secondary address (isolated networks reusing a range): cannot tell. */
+const AMBIGUOUS_SECONDARY = new Set<number>([TIER.podSecondary]);
+const ALWAYS_AMBIGUOUS = new Set<number>([0]);
+
 export class IdentityIndex {
-  // Endpoint lookups by address. Separate indexes give a fixed precedence between kinds.
-  private readonly podIp = new RankedIndex<EndpointIdentity>();
-  /** `<network>|<ip>`: an address on one named network (secondary networks may reuse ranges). */
-  private readonly podNetIp = new RankedIndex<EndpointIdentity>();
-  /** Secondary-network addresses, any network. */
-  private readonly podSecondaryIp = new RankedIndex<EndpointIdentity>();
-  private readonly serviceIp = new RankedIndex<EndpointIdentity>();
-  private readonly nodeIp = new RankedIndex<EndpointIdentity>();
+  /** Every known address → who it is (pods, services, nodes, by TIER). */
+  private readonly byIp = new RankedIndex<EndpointIdentity>(AMBIGUOUS_SECONDARY);
+  /** Per network name: its pods' addresses (secondary networks may reuse ranges). */
+  private readonly byNetworkIp = new GroupedIndex<EndpointIdentity>();
   // Interface owner lookups.
-  private readonly ifMac = new RankedIndex<InterfaceOwner>();
-  /** `<ifname>|<ip>`: the pod interface with that name and address. */
-  private readonly ifNameIp = new RankedIndex<InterfaceOwner>();
-  /** Static mapping: `<netns>|<ifname>` and `<netns>`. */
-  private readonly netnsIf = new RankedIndex<InterfaceOwner>();
+  private readonly ifMac = new RankedIndex<InterfaceOwner>(ALWAYS_AMBIGUOUS);
+  /** Per interface name: the pod interfaces with that name, by address. */
+  private readonly ifNameIp = new GroupedIndex<InterfaceOwner>(ALWAYS_AMBIGUOUS);
+  /** Static mapping: per netns name, the interfaces it describes; and the netns as a whole. */
+  private readonly netnsIf = new GroupedIndex<InterfaceOwner>();
   private readonly netns = new RankedIndex<InterfaceOwner>();
 
   private readonly pods = new Map<string, PodEntry>();
@@ -68,8 +70,8 @@ export class IdentityIndex {
   private readonly controllerOwners = new Map<string, OwnerRef | null>();
   /** Controller key → uids of pods whose identity used it. */
   private readonly dependents = new Map<string, Set<string>>();
-  /** Network namespace (by inode or name) → uid of the pod one of its interfaces was matched to by MAC. */
-  private readonly learnedNetns = new Map<string, string>();
+  /** Network namespace inode → uid of the pod one of its interfaces was matched to by MAC. */
+  private readonly learnedNetns = new Map<number, string>();
   private seq = 0;
 
   get podCount(): number {
@@ -106,7 +108,7 @@ export class IdentityIndex {
     const podOwner = ifOwner(model.defaultNetwork, model.primaryIps, primary);
 
     const claims = new ClaimBuilder();
-    for (const ip of model.primaryIps) claims.add(this.podIp, ip, primary);
+    for (const ip of model.primaryIps) claims.add(this.byIp, ip, primary, TIER.podPrimary);
     const byIfname = new Map<string, InterfaceOwner>();
     const primarySet = new Set(model.primaryIps);
     for (const iface of model.interfaces) {
@@ -116,12 +118,12 @@ export class IdentityIndex {
       if (iface.ifname && !byIfname.has(iface.ifname)) byIfname.set(iface.ifname, owner);
       if (iface.mac) claims.add(this.ifMac, iface.mac, owner);
       for (const ip of iface.ips) {
-        if (network) claims.add(this.podNetIp, `${network}|${ip}`, endpoint);
-        if (iface.isDefault) claims.add(this.podIp, ip, primary);
-        else if (!primarySet.has(ip)) claims.add(this.podSecondaryIp, ip, endpoint);
-        if (iface.ifname) claims.add(this.ifNameIp, `${iface.ifname}|${ip}`, owner);
+        if (network) claims.add(this.byNetworkIp.group(network), ip, endpoint);
+        if (iface.isDefault) claims.add(this.byIp, ip, primary, TIER.podPrimary);
+        else if (!primarySet.has(ip)) claims.add(this.byIp, ip, endpoint, TIER.podSecondary);
+        if (iface.ifname) claims.add(this.ifNameIp.group(iface.ifname), ip, owner);
       }
-      if (model.netns && iface.ifname) claims.add(this.netnsIf, `${model.netns}|${iface.ifname}`, owner);
+      if (model.netns && iface.ifname) claims.add(this.netnsIf.group(model.netns), iface.ifname, owner);
     }
     if (model.netns) claims.add(this.netns, model.netns, podOwner);
 
@@ -134,7 +136,7 @@ export class IdentityIndex {
       entry.podOwner = podOwner;
     }
     const rank: Rank = { live: model.live, createdMs: model.createdMs, seq: entry.seq };
-    entry.claims.replace(rank, claims.entries);
+    entry.claims.replace(rank, claims);
     this.trackDependent(entry, model);
   }
 
@@ -159,8 +161,8 @@ export class IdentityIndex {
       hostName: model.name,
     });
     const claims = new ClaimBuilder();
-    for (const ip of model.ips) claims.add(this.nodeIp, ip, identity);
-    entry.claims.replace({ live: true, createdMs: 0, seq: entry.seq }, claims.entries);
+    for (const ip of model.ips) claims.add(this.byIp, ip, identity, TIER.node);
+    entry.claims.replace({ live: true, createdMs: 0, seq: entry.seq }, claims);
   }
 
   deleteNode(uid: string): void {
@@ -178,8 +180,8 @@ export class IdentityIndex {
       ownerType: 'Service',
     });
     const claims = new ClaimBuilder();
-    for (const ip of model.ips) claims.add(this.serviceIp, ip, identity);
-    entry.claims.replace({ live: true, createdMs: 0, seq: entry.seq }, claims.entries);
+    for (const ip of model.ips) claims.add(this.byIp, ip, identity, TIER.service);
+    entry.claims.replace({ live: true, createdMs: 0, seq: entry.seq }, claims);
   }
 
   deleteService(uid: string): void {
@@ -260,13 +262,7 @@ export class IdentityIndex {
   /** Who an address belongs to; an address on the interface's own network is looked up there first. */
   endpoint(ip: string, network: string | undefined): EndpointIdentity | undefined {
     if (!ip) return undefined;
-    return (
-      (network !== undefined ? this.podNetIp.get(`${network}|${ip}`) : undefined) ??
-      this.podIp.get(ip) ??
-      this.podSecondaryIp.getUnambiguous(ip) ??
-      this.serviceIp.get(ip) ??
-      this.nodeIp.get(ip)
-    );
+    return (network !== undefined ? this.byNetworkIp.get(network, ip) : undefined) ?? this.byIp.get(ip);
   }
 
   /**
@@ -280,21 +276,23 @@ export class IdentityIndex {
   ): InterfaceOwner | undefined {
     if (iface.netnsName === '') return undefined;
     // 1. Static mapping: netns name (+ interface name).
-    const byName = this.netnsIf.get(`${iface.netnsName}|${iface.ifname}`) ?? this.netns.get(iface.netnsName);
-    if (byName) return byName;
+    if (this.netns.size > 0) {
+      const byName = this.netnsIf.get(iface.netnsName, iface.ifname) ?? this.netns.get(iface.netnsName);
+      if (byName) return byName;
+    }
     // 2. The interface's MAC in a pod's network-status.
-    const nsKey = iface.netnsInode > 0 ? `i${iface.netnsInode}` : `n${iface.netnsName}`;
-    const byMac = iface.mac ? this.ifMac.getUnambiguous(iface.mac) : undefined;
+    const ino = iface.netnsInode;
+    const byMac = iface.mac ? this.ifMac.get(iface.mac) : undefined;
     if (byMac) {
-      if (this.learnedNetns.get(nsKey) !== byMac.podUid) this.learnedNetns.set(nsKey, byMac.podUid);
+      if (ino > 0 && this.learnedNetns.get(ino) !== byMac.podUid) this.learnedNetns.set(ino, byMac.podUid);
       return byMac;
     }
     // 3. Another interface of this namespace was matched: same pod; name the network by interface name.
-    const learnedUid = this.learnedNetns.get(nsKey);
+    const learnedUid = ino > 0 ? this.learnedNetns.get(ino) : undefined;
     if (learnedUid !== undefined) {
       const pod = this.pods.get(learnedUid);
       if (pod) return pod.byIfname.get(iface.ifname) ?? pod.podOwner;
-      this.learnedNetns.delete(nsKey);
+      this.learnedNetns.delete(ino);
     }
     // 4. The record's local address is a pod's address on an interface of this name.
     const local =
@@ -303,7 +301,7 @@ export class IdentityIndex {
         : direction === IF_DIRECTION.ingress
           ? record.DstAddr
           : '';
-    return local ? this.ifNameIp.getUnambiguous(`${iface.ifname}|${local}`) : undefined;
+    return local ? this.ifNameIp.get(iface.ifname, local) : undefined;
   }
 
   // ---- internals -----------------------------------------------------------------------

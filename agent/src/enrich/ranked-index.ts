@@ -1,9 +1,10 @@
 // A map from a key (an IP, a MAC, a netns name…) to the objects that currently claim it.
 // Several objects may claim one key for a while — a pod being deleted and its successor
-// that got the same IP, or a static entry and a live pod — so every claim is kept and the
-// best-ranked one answers. Ranking does not depend on the order events arrive in: a live
-// object beats a terminating one, then the newer object wins, then the later claim. Removing
-// a claim can never remove somebody else's: claims are owned by an id (the pod's UID).
+// that got the same IP, or a pod address and a node address — so every claim is kept and
+// the best one answers. The order does not depend on the order events arrive in: a higher
+// tier first (a pod's primary address before a node's), then a live object before a
+// terminating one, then the newer object, then the later claim. Removing a claim never
+// removes somebody else's: claims are owned by an id (the pod's UID).
 
 export interface Rank {
   /** false once the object is terminating (deletionTimestamp set). */
@@ -16,54 +17,58 @@ export interface Rank {
 
 interface Claim<V> {
   owner: string;
+  tier: number;
   rank: Rank;
   value: V;
 }
 
-function better(a: Rank, b: Rank): number {
-  if (a.live !== b.live) return a.live ? -1 : 1;
-  if (a.createdMs !== b.createdMs) return b.createdMs - a.createdMs;
-  return b.seq - a.seq;
+function better(a: Claim<unknown>, b: Claim<unknown>): number {
+  if (a.tier !== b.tier) return b.tier - a.tier;
+  if (a.rank.live !== b.rank.live) return a.rank.live ? -1 : 1;
+  if (a.rank.createdMs !== b.rank.createdMs) return b.rank.createdMs - a.rank.createdMs;
+  return b.rank.seq - a.rank.seq;
 }
 
 export class RankedIndex<V> {
   // Claims per key, best first. Nearly always one element.
   private readonly claims = new Map<string, Claim<V>[]>();
 
+  /**
+   * @param ambiguousTiers tiers in which two live claims on one key mean "cannot tell" (e.g.
+   *   ipvlan interfaces sharing their parent's MAC): get() then answers undefined.
+   */
+  constructor(private readonly ambiguousTiers: ReadonlySet<number> = new Set()) {}
+
   get size(): number {
     return this.claims.size;
   }
 
-  /** The best claim's value. */
   get(key: string): V | undefined {
-    return this.claims.get(key)?.[0]?.value;
-  }
-
-  /**
-   * The best claim's value unless a second live claim competes with it (then the key does not
-   * tell the owners apart — e.g. ipvlan interfaces sharing their parent's MAC).
-   */
-  getUnambiguous(key: string): V | undefined {
     const list = this.claims.get(key);
-    if (!list || list.length === 0) return undefined;
-    if (list.length > 1 && list[1]!.rank.live && list[0]!.rank.live) return undefined;
-    return list[0]!.value;
+    if (list === undefined) return undefined;
+    const top = list[0]!;
+    if (list.length > 1 && this.ambiguousTiers.has(top.tier)) {
+      const next = list[1]!;
+      if (next.tier === top.tier && next.rank.live && top.rank.live) return undefined;
+    }
+    return top.value;
   }
 
-  set(key: string, owner: string, rank: Rank, value: V): void {
+  set(key: string, owner: string, tier: number, rank: Rank, value: V): void {
     const list = this.claims.get(key);
     if (!list) {
-      this.claims.set(key, [{ owner, rank, value }]);
+      this.claims.set(key, [{ owner, tier, rank, value }]);
       return;
     }
     const existing = list.find((c) => c.owner === owner);
     if (existing) {
       existing.value = value;
+      existing.tier = tier;
       existing.rank = rank;
     } else {
-      list.push({ owner, rank, value });
+      list.push({ owner, tier, rank, value });
     }
-    if (list.length > 1) list.sort((a, b) => better(a.rank, b.rank));
+    if (list.length > 1) list.sort(better);
   }
 
   delete(key: string, owner: string): void {
@@ -76,6 +81,25 @@ export class RankedIndex<V> {
   }
 }
 
+interface Pending {
+  tier: number;
+  value: unknown;
+}
+
+/** Collects (index, key, tier, value) claims for ClaimSet.replace; the first claim of a key wins. */
+export class ClaimBuilder {
+  readonly entries = new Map<RankedIndex<unknown>, Map<string, Pending>>();
+
+  add<V>(index: RankedIndex<V>, key: string, value: V, tier = 0): void {
+    let keys = this.entries.get(index as RankedIndex<unknown>);
+    if (!keys) {
+      keys = new Map();
+      this.entries.set(index as RankedIndex<unknown>, keys);
+    }
+    if (!keys.has(key)) keys.set(key, { tier, value });
+  }
+}
+
 /**
  * The keys one owner holds in several indexes, so an update replaces exactly the owner's
  * previous claims (keys it no longer has are released, the others re-ranked in place).
@@ -85,15 +109,14 @@ export class ClaimSet {
 
   constructor(readonly owner: string) {}
 
-  /** Claims `entries` (index → key → value) and releases what the owner held before but not now. */
-  replace(rank: Rank, entries: Map<RankedIndex<unknown>, Map<string, unknown>>): void {
+  replace(rank: Rank, claims: ClaimBuilder): void {
     for (const [index, keys] of this.held) {
-      const next = entries.get(index);
+      const next = claims.entries.get(index);
       for (const key of keys) if (!next?.has(key)) index.delete(key, this.owner);
     }
     const held = new Map<RankedIndex<unknown>, Set<string>>();
-    for (const [index, keys] of entries) {
-      for (const [key, value] of keys) index.set(key, this.owner, rank, value);
+    for (const [index, keys] of claims.entries) {
+      for (const [key, p] of keys) index.set(key, this.owner, p.tier, rank, p.value);
       held.set(index, new Set(keys.keys()));
     }
     this.held = held;
@@ -105,16 +128,25 @@ export class ClaimSet {
   }
 }
 
-/** Collects (index, key, value) triples for ClaimSet.replace; the first value for a key wins. */
-export class ClaimBuilder {
-  readonly entries = new Map<RankedIndex<unknown>, Map<string, unknown>>();
+/**
+ * Indexes grouped by a first key (a network name, an interface name): looking up the group
+ * once and then the address avoids building `group|address` strings per record.
+ */
+export class GroupedIndex<V> {
+  private readonly groups = new Map<string, RankedIndex<V>>();
 
-  add<V>(index: RankedIndex<V>, key: string, value: V): void {
-    let keys = this.entries.get(index as RankedIndex<unknown>);
-    if (!keys) {
-      keys = new Map();
-      this.entries.set(index as RankedIndex<unknown>, keys);
+  constructor(private readonly ambiguousTiers: ReadonlySet<number> = new Set()) {}
+
+  group(name: string): RankedIndex<V> {
+    let g = this.groups.get(name);
+    if (!g) {
+      g = new RankedIndex<V>(this.ambiguousTiers);
+      this.groups.set(name, g);
     }
-    if (!keys.has(key)) keys.set(key, value);
+    return g;
+  }
+
+  get(group: string, key: string): V | undefined {
+    return this.groups.get(group)?.get(key);
   }
 }
