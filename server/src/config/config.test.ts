@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError } from '../errors.ts';
+import { loadServerConfig } from './config.ts';
+
+const fails = (env: Record<string, string>, variable: string, message?: RegExp): void => {
+  assert.throws(
+    () => loadServerConfig(env),
+    (e: unknown) => e instanceof ConfigError && e.variable === variable && e.message.startsWith(variable) && (!message || message.test(e.message)),
+  );
+};
+
+test('defaults', () => {
+  const c = loadServerConfig({});
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.port, 9001);
+  assert.equal(c.lokiUrl, undefined);
+  assert.equal(c.lokiAuth, 'disabled');
+  assert.equal(c.lokiSelectorText, '{app="interflow"}');
+  assert.deepEqual(c.lokiSelector, [{ label: 'app', op: '=', value: 'interflow' }]);
+  assert.equal(c.lokiTimeoutMs, 30_000);
+  assert.equal(c.lokiMaxEntries, 5000);
+  assert.equal(c.dataDir, resolve('./data'));
+  assert.equal(c.storeRetentionMs, 24 * 3_600_000);
+  assert.equal(c.storeMaxBytes, 2 ** 30);
+  assert.equal(c.storeAllowRemote, false);
+  assert.equal(c.logLevel, 'info');
+  assert.ok(c.webDist.endsWith('/dist'));
+});
+
+test('values are parsed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'interflow-config-'));
+  try {
+    const token = join(dir, 'token');
+    writeFileSync(token, 'abc\n');
+    const c = loadServerConfig({
+      INTERFLOW_PORT: '0',
+      INTERFLOW_HOST: '0.0.0.0',
+      INTERFLOW_LOKI_URL: 'https://loki.example:8080/api/logs/v1/network/',
+      INTERFLOW_LOKI_TENANT: 'network',
+      INTERFLOW_LOKI_AUTH: 'host',
+      INTERFLOW_LOKI_TOKEN_FILE: token,
+      INTERFLOW_LOKI_TIMEOUT: '500ms',
+      INTERFLOW_STORE_RETENTION: '7d',
+      INTERFLOW_STORE_MAX_BYTES: '512MiB',
+      INTERFLOW_STORE_ALLOW_REMOTE: 'true',
+      INTERFLOW_LOKI_SELECTOR: '{app="netobserv-flowcollector"}',
+      INTERFLOW_LOG_LEVEL: 'debug',
+    });
+    assert.equal(c.port, 0);
+    assert.equal(c.lokiUrl, 'https://loki.example:8080/api/logs/v1/network');
+    assert.equal(c.lokiTokenFile, token);
+    assert.equal(c.lokiTimeoutMs, 500);
+    assert.equal(c.storeRetentionMs, 7 * 86_400_000);
+    assert.equal(c.storeMaxBytes, 512 * 2 ** 20);
+    assert.equal(c.storeAllowRemote, true);
+    assert.equal(c.lokiSelector[0]!.value, 'netobserv-flowcollector');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bad values fail naming the variable', () => {
+  fails({ INTERFLOW_PORT: '70000' }, 'INTERFLOW_PORT');
+  fails({ INTERFLOW_PORT: 'http' }, 'INTERFLOW_PORT');
+  fails({ INTERFLOW_LOKI_URL: 'loki:3100' }, 'INTERFLOW_LOKI_URL');
+  fails({ INTERFLOW_LOKI_URL: 'ftp://loki' }, 'INTERFLOW_LOKI_URL');
+  fails({ INTERFLOW_LOKI_AUTH: 'bearer' }, 'INTERFLOW_LOKI_AUTH');
+  fails({ INTERFLOW_LOKI_AUTH: 'host' }, 'INTERFLOW_LOKI_TOKEN_FILE', /required/);
+  fails({ INTERFLOW_LOKI_TOKEN_FILE: '/nonexistent/token' }, 'INTERFLOW_LOKI_TOKEN_FILE', /cannot read/);
+  fails({ INTERFLOW_LOKI_CA_FILE: '/nonexistent/ca.crt' }, 'INTERFLOW_LOKI_CA_FILE');
+  fails({ INTERFLOW_LOKI_SELECTOR: 'app=interflow' }, 'INTERFLOW_LOKI_SELECTOR');
+  fails({ INTERFLOW_LOKI_TIMEOUT: 'soon' }, 'INTERFLOW_LOKI_TIMEOUT');
+  fails({ INTERFLOW_STORE_RETENTION: '0s' }, 'INTERFLOW_STORE_RETENTION');
+  fails({ INTERFLOW_STORE_MAX_BYTES: '10 parsecs' }, 'INTERFLOW_STORE_MAX_BYTES');
+  fails({ INTERFLOW_STORE_ALLOW_REMOTE: 'maybe' }, 'INTERFLOW_STORE_ALLOW_REMOTE');
+  fails({ INTERFLOW_TLS_CERT_FILE: '/etc/hostname' }, 'INTERFLOW_TLS_KEY_FILE', /together/);
+  fails({ INTERFLOW_WEB_DIST: '/nonexistent/dist' }, 'INTERFLOW_WEB_DIST');
+  fails({ INTERFLOW_LOG_LEVEL: 'loud' }, 'INTERFLOW_LOG_LEVEL');
+  fails({ INTERFLOW_FRAME_ANCESTORS: "'self'; script-src *" }, 'INTERFLOW_FRAME_ANCESTORS');
+});
+
+test('a CA file without a certificate is refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'interflow-config-'));
+  try {
+    writeFileSync(join(dir, 'ca'), 'not a cert');
+    fails({ INTERFLOW_LOKI_CA_FILE: join(dir, 'ca') }, 'INTERFLOW_LOKI_CA_FILE', /no PEM/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
