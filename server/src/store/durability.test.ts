@@ -14,10 +14,16 @@ const KILL_AFTER_ACKS = 60;
 
 test('acknowledged pushes survive kill -9 of the serving process', { timeout: 120_000 }, async (t) => {
   const dataDir = tempDir(t, 'interflow-store-durability-');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'durability-child.ts'), dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'durability-child.ts'), dataDir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.on('exit', (_code, signal) => resolve(signal)),
+  );
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -37,7 +43,8 @@ test('acknowledged pushes survive kill -9 of the serving process', { timeout: 12
   let next = 0;
   let killed = false;
   const base = BigInt(Date.now()) * 1_000_000n;
-  const batchLines = (b: number) => Array.from({ length: BATCH }, (_, i) => `batch ${b} entry ${i} ${'x'.repeat(200)}`);
+  const batchLines = (b: number) =>
+    Array.from({ length: BATCH }, (_, i) => `batch ${b} entry ${i} ${'x'.repeat(200)}`);
 
   const worker = async (): Promise<void> => {
     while (!killed) {
@@ -45,8 +52,11 @@ test('acknowledged pushes survive kill -9 of the serving process', { timeout: 12
       const values = batchLines(b).map((line, i) => [String(base + BigInt(b * BATCH + i)), line]);
       try {
         const res = await fetch(`${url}/loki/api/v1/push`, {
-          method: 'POST', headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ streams: [{ stream: { app: 'interflow', worker: String(b % CONCURRENCY) }, values }] }),
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            streams: [{ stream: { app: 'interflow', worker: String(b % CONCURRENCY) }, values }],
+          }),
         });
         if (res.status === 204) {
           acked.push(b);
@@ -69,7 +79,8 @@ test('acknowledged pushes survive kill -9 of the serving process', { timeout: 12
   const rows = store.db.prepare('SELECT line FROM entries').pluck().all() as string[];
   const present = new Set(rows);
   for (const b of acked) {
-    for (const line of batchLines(b)) assert.ok(present.has(line), `acknowledged batch ${b} lost "${line.slice(0, 20)}"`);
+    for (const line of batchLines(b))
+      assert.ok(present.has(line), `acknowledged batch ${b} lost "${line.slice(0, 20)}"`);
   }
   // every batch in the database is complete: one transaction per push
   const perBatch = new Map<number, number>();
@@ -81,7 +92,14 @@ test('acknowledged pushes survive kill -9 of the serving process', { timeout: 12
   // and the store answers queries over the recovered data
   const { parseLogQuery } = await import('./logql-parse.ts');
   const r = await store.queryRange({
-    query: parseLogQuery('{app="interflow"} |= "entry 7 "'), start: base, end: base + 10_000_000n, limit: 5000, direction: 'forward',
+    query: parseLogQuery('{app="interflow"} |= "entry 7 "'),
+    start: base,
+    end: base + 10_000_000n,
+    limit: 5000,
+    direction: 'forward',
   });
-  assert.equal(r.result.reduce((n, s) => n + s.values.length, 0), perBatch.size);
+  assert.equal(
+    r.result.reduce((n, s) => n + s.values.length, 0),
+    perBatch.size,
+  );
 });

@@ -3,7 +3,15 @@
 // \x and octal escapes produce raw bytes, so the result is assembled as UTF-8 bytes.
 
 const SIMPLE: Record<string, number> = {
-  a: 0x07, b: 0x08, f: 0x0c, n: 0x0a, r: 0x0d, t: 0x09, v: 0x0b, '\\': 0x5c, '"': 0x22,
+  a: 0x07,
+  b: 0x08,
+  f: 0x0c,
+  n: 0x0a,
+  r: 0x0d,
+  t: 0x09,
+  v: 0x0b,
+  '\\': 0x5c,
+  '"': 0x22,
 };
 
 const utf8 = new TextEncoder();

@@ -13,7 +13,9 @@ export function parseLimit(raw: string | undefined): number {
   const n = Number(raw);
   if (n <= 0) throw badParam('limit must be a positive value');
   if (n > MAX_ENTRIES_LIMIT) {
-    throw badParam(`max entries limit per query exceeded, limit > max_entries_limit (${raw} > ${MAX_ENTRIES_LIMIT})`);
+    throw badParam(
+      `max entries limit per query exceeded, limit > max_entries_limit (${raw} > ${MAX_ENTRIES_LIMIT})`,
+    );
   }
   return n;
 }

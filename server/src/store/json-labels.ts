@@ -9,6 +9,21 @@ import type { JsonExtraction } from './logql-ast.ts';
 
 export const DUPLICATE_SUFFIX = '_extracted';
 
+// Records repeat the same few keys: remember their sanitized form (bounded).
+const sanitizedCache = new Map<string, string>();
+const SANITIZED_CACHE_MAX = 10_000;
+
+function sanitizeCached(key: string, isPrefix: boolean): string {
+  const ck = isPrefix ? key : '\0' + key;
+  let v = sanitizedCache.get(ck);
+  if (v === undefined) {
+    v = sanitizeLabelKey(key, isPrefix);
+    if (sanitizedCache.size >= SANITIZED_CACHE_MAX) sanitizedCache.clear();
+    sanitizedCache.set(ck, v);
+  }
+  return v;
+}
+
 export function sanitizeLabelKey(key: string, isPrefix: boolean): string {
   let k = key.trim();
   if (k === '') return k;
@@ -29,9 +44,15 @@ function setParsed(out: Map<string, string>, base: Record<string, string>, key: 
   out.set(name, value);
 }
 
-function flatten(obj: Record<string, unknown>, prefix: string, out: Map<string, string>, base: Record<string, string>): void {
-  for (const [rawKey, v] of Object.entries(obj)) {
-    const key = prefix === '' ? sanitizeLabelKey(rawKey, true) : `${prefix}_${sanitizeLabelKey(rawKey, false)}`;
+function flatten(
+  obj: Record<string, unknown>,
+  prefix: string,
+  out: Map<string, string>,
+  base: Record<string, string>,
+): void {
+  for (const rawKey in obj) {
+    const v = obj[rawKey];
+    const key = prefix === '' ? sanitizeCached(rawKey, true) : `${prefix}_${sanitizeCached(rawKey, false)}`;
     if (key === '') continue;
     if (Array.isArray(v)) continue;
     if (v !== null && typeof v === 'object') {

@@ -6,7 +6,14 @@ import { badQuery, unsupported } from './errors.ts';
 import { goUnquote, UnquoteError } from './go-unquote.ts';
 import { RegexError, re2ToJs } from './re2-to-js.ts';
 import type {
-  JsonExtraction, LabelFilterExpr, LabelMatcher, LineFilter, LogQuery, MatchOp, NumberOp, PipelineStage,
+  JsonExtraction,
+  LabelFilterExpr,
+  LabelMatcher,
+  LineFilter,
+  LogQuery,
+  MatchOp,
+  NumberOp,
+  PipelineStage,
 } from './logql-ast.ts';
 
 export const MAX_QUERY_LENGTH = 64 * 1024;
@@ -48,14 +55,18 @@ class Ctx {
   }
   refuse(what: string, n: SyntaxNode): never {
     const snippet = this.src(n);
-    throw unsupported(`${what} (${JSON.stringify(snippet.length > 80 ? snippet.slice(0, 80) + '…' : snippet)} at col ${this.col(n)})`);
+    throw unsupported(
+      `${what} (${JSON.stringify(snippet.length > 80 ? snippet.slice(0, 80) + '…' : snippet)} at col ${this.col(n)})`,
+    );
   }
   string(n: SyntaxNode | null): string {
-    if (!n || n.name !== 'String') throw badQuery(`expected a string literal${n ? ` at col ${this.col(n)}` : ''}`);
+    if (!n || n.name !== 'String')
+      throw badQuery(`expected a string literal${n ? ` at col ${this.col(n)}` : ''}`);
     try {
       return goUnquote(this.src(n));
     } catch (err) {
-      if (err instanceof UnquoteError) throw badQuery(`invalid string literal at col ${this.col(n)}: ${err.message}`);
+      if (err instanceof UnquoteError)
+        throw badQuery(`invalid string literal at col ${this.col(n)}: ${err.message}`);
       throw err;
     }
   }
@@ -64,7 +75,8 @@ class Ctx {
       // Label matchers compile as ^(?s:re)$ in Prometheus/Loki; line filters as plain re.
       return re2ToJs(source, { anchored, dotAll: anchored });
     } catch (err) {
-      if (err instanceof RegexError) throw badQuery(`invalid regular expression at col ${this.col(n)}: ${err.message}`);
+      if (err instanceof RegexError)
+        throw badQuery(`invalid regular expression at col ${this.col(n)}: ${err.message}`);
       throw err;
     }
   }
@@ -207,7 +219,14 @@ function parseJsonExtractions(ctx: Ctx, n: SyntaxNode): JsonExtraction[] {
   return out;
 }
 
-const NUMBER_OPS: Record<string, NumberOp> = { Gtr: '>', Gte: '>=', Lss: '<', Lte: '<=', Eql: '==', Neq: '!=' };
+const NUMBER_OPS: Record<string, NumberOp> = {
+  Gtr: '>',
+  Gte: '>=',
+  Lss: '<',
+  Lte: '<=',
+  Eql: '==',
+  Neq: '!=',
+};
 
 function parseLabelFilter(ctx: Ctx, n: SyntaxNode): LabelFilterExpr {
   const kids = children(n);
@@ -225,7 +244,8 @@ function parseLabelFilter(ctx: Ctx, n: SyntaxNode): LabelFilterExpr {
     const op = NUMBER_OPS[opNode?.name ?? ''];
     if (!id || !op || !lit) throw badQuery(`malformed number filter at col ${ctx.col(nf)}`);
     const value = Number(ctx.src(lit).replace(/\s+/g, ''));
-    if (!Number.isFinite(value)) throw badQuery(`invalid number ${JSON.stringify(ctx.src(lit))} at col ${ctx.col(lit)}`);
+    if (!Number.isFinite(value))
+      throw badQuery(`invalid number ${JSON.stringify(ctx.src(lit))} at col ${ctx.col(lit)}`);
     return { kind: 'number', name: ctx.src(id), op, value };
   }
   const filters = kids.filter((k) => k.name === 'LabelFilter');
@@ -245,7 +265,8 @@ function parsePipeline(ctx: Ctx, n: SyntaxNode, out: PipelineStage[]): void {
         if (s.name === 'Pipe') continue;
         if (s.name === 'LineFilters') parseLineFilters(ctx, s, out);
         else if (s.name === 'LabelParser') out.push({ kind: 'json', extractions: null });
-        else if (s.name === 'JsonExpressionParser') out.push({ kind: 'json', extractions: parseJsonExtractions(ctx, s) });
+        else if (s.name === 'JsonExpressionParser')
+          out.push({ kind: 'json', extractions: parseJsonExtractions(ctx, s) });
         else if (s.name === 'LabelFilter') out.push({ kind: 'labelFilter', expr: parseLabelFilter(ctx, s) });
         else ctx.refuse(`pipeline stage ${s.name}`, s);
       }
@@ -274,7 +295,9 @@ export function parseLogQuery(query: string): LogQuery {
   const err = firstError(top);
   if (err) {
     const near = query.slice(err.from, err.from + 20);
-    throw badQuery(`syntax error at col ${err.from + 1}${near ? ` near ${JSON.stringify(near)}` : ' (unexpected end of query)'}`);
+    throw badQuery(
+      `syntax error at col ${err.from + 1}${near ? ` near ${JSON.stringify(near)}` : ' (unexpected end of query)'}`,
+    );
   }
   refuseUnsupportedInside(ctx, top);
   const expr = top.getChild('Expr');
@@ -286,6 +309,7 @@ export function parseLogQuery(query: string): LogQuery {
 /** A stream selector alone (labels / label values `query` parameter). */
 export function parseSelectorOnly(query: string): LabelMatcher[] {
   const q = parseLogQuery(query);
-  if (q.pipeline.length > 0) throw badQuery('only a stream selector is allowed here, without pipeline stages');
+  if (q.pipeline.length > 0)
+    throw badQuery('only a stream selector is allowed here, without pipeline stages');
   return q.matchers;
 }

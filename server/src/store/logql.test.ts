@@ -13,9 +13,31 @@ import { ago, queryRange, type LokiStreamsResponse } from './test-store.ts';
 
 const HOSTILE = 'weird "quoted" \\ `tick` ünï 🚀\nnewline\ttab';
 const LINES = {
-  L1: JSON.stringify({ Interfaces: ['net1'], SrcK8S_Namespace: 'a', Bytes: 100, Proto: 6, Nested: { x: { y: 'deep' } }, Flag: true, Nul: null, Name: 'pod-1', 'we-ird.key': 'k' }),
-  L2: JSON.stringify({ Interfaces: ['net10'], SrcK8S_Namespace: 'b', Bytes: 5000, Proto: 17, Name: 'pod-2', FlowDirection: 1 }),
-  L3: JSON.stringify({ Interfaces: ['eth0', 'net1'], SrcK8S_Namespace: 'a', Bytes: 'notanumber', Name: HOSTILE }),
+  L1: JSON.stringify({
+    Interfaces: ['net1'],
+    SrcK8S_Namespace: 'a',
+    Bytes: 100,
+    Proto: 6,
+    Nested: { x: { y: 'deep' } },
+    Flag: true,
+    Nul: null,
+    Name: 'pod-1',
+    'we-ird.key': 'k',
+  }),
+  L2: JSON.stringify({
+    Interfaces: ['net10'],
+    SrcK8S_Namespace: 'b',
+    Bytes: 5000,
+    Proto: 17,
+    Name: 'pod-2',
+    FlowDirection: 1,
+  }),
+  L3: JSON.stringify({
+    Interfaces: ['eth0', 'net1'],
+    SrcK8S_Namespace: 'a',
+    Bytes: 'notanumber',
+    Name: HOSTILE,
+  }),
   L4: 'hello world',
   O1: JSON.stringify({ Name: 'other-app' }),
 };
@@ -28,11 +50,24 @@ before(async () => {
   app = Fastify();
   await app.register(embeddedStorePlugin, { dataDir: dir, retentionMs: 0, maxBytes: 0, allowRemote: false });
   const res = await app.inject({
-    method: 'POST', url: '/loki/api/v1/push',
+    method: 'POST',
+    url: '/loki/api/v1/push',
     payload: {
       streams: [
-        { stream: { app: 'interflow', FlowDirection: '0', ns: 'a' }, values: [[ago(40), LINES.L1], [ago(30), LINES.L3]] },
-        { stream: { app: 'interflow', FlowDirection: '1', ns: 'b' }, values: [[ago(35), LINES.L2], [ago(20), LINES.L4]] },
+        {
+          stream: { app: 'interflow', FlowDirection: '0', ns: 'a' },
+          values: [
+            [ago(40), LINES.L1],
+            [ago(30), LINES.L3],
+          ],
+        },
+        {
+          stream: { app: 'interflow', FlowDirection: '1', ns: 'b' },
+          values: [
+            [ago(35), LINES.L2],
+            [ago(20), LINES.L4],
+          ],
+        },
         { stream: { app: 'other' }, values: [[ago(25), LINES.O1]] },
       ],
     },
@@ -47,7 +82,10 @@ after(async () => {
 async function ids(query: string): Promise<Id[]> {
   const r = await queryRange(app, query);
   assert.equal(r.status, 200, `${query}: ${r.body}`);
-  return r.json().data.result.flatMap((s) => s.values.map((v) => idOf.get(v[1])!)).sort();
+  return r
+    .json()
+    .data.result.flatMap((s) => s.values.map((v) => idOf.get(v[1])!))
+    .sort();
 }
 async function streams(query: string): Promise<LokiStreamsResponse['data']['result']> {
   const r = await queryRange(app, query);
@@ -129,7 +167,10 @@ const CASES: [string, Id[]][] = [
   [`${I} | json | Name="pod-1" or (Name="pod-2" and Proto==6)`, ['L1']],
   // hostile literals are decoded exactly like Loki (Go escapes; raw strings verbatim)
   [`${I} | json | Name=${JSON.stringify(HOSTILE)}`, ['L3']],
-  [`${I} | json | Name="weird \\"quoted\\" \\\\ \`tick\` \\u00fcn\\u00ef \\U0001f680\\nnewline\\ttab"`, ['L3']],
+  [
+    `${I} | json | Name="weird \\"quoted\\" \\\\ \`tick\` \\u00fcn\\u00ef \\U0001f680\\nnewline\\ttab"`,
+    ['L3'],
+  ],
   [`${I} | json | Name=\`weird "quoted" \\ \``, []],
   [`${I} |= \`\\\\ \``, ['L3']],
   [`${I} |= \`quoted"\``, []],
@@ -146,21 +187,36 @@ describe('LogQL subset evaluated by the store', () => {
   test('labels extracted by | json are in the result stream labels, as in Loki', async () => {
     const res = await streams(`${I} | json | Name="pod-2"`);
     assert.deepEqual(res[0]!.stream, {
-      app: 'interflow', FlowDirection: '1', ns: 'b',
-      SrcK8S_Namespace: 'b', Bytes: '5000', Proto: '17', Name: 'pod-2', FlowDirection_extracted: '1',
+      app: 'interflow',
+      FlowDirection: '1',
+      ns: 'b',
+      SrcK8S_Namespace: 'b',
+      Bytes: '5000',
+      Proto: '17',
+      Name: 'pod-2',
+      FlowDirection_extracted: '1',
     });
     const err = await streams(`${I} | json | Bytes > 10 | Name=${JSON.stringify(HOSTILE)}`);
     assert.equal(err[0]!.stream.__error__, 'LabelFilterErr');
     const params = await streams(`${I} | json iface="Interfaces[0]", FlowDirection="Proto" | iface="net10"`);
-    assert.deepEqual(params[0]!.stream, { app: 'interflow', FlowDirection: '1', ns: 'b', iface: 'net10', FlowDirection_extracted: '17' });
+    assert.deepEqual(params[0]!.stream, {
+      app: 'interflow',
+      FlowDirection: '1',
+      ns: 'b',
+      iface: 'net10',
+      FlowDirection_extracted: '17',
+    });
   });
 
   test('without a parser the result streams are the stored streams', async () => {
     const res = await streams(`${I} |= "o"`);
-    assert.deepEqual(res.map((s) => s.stream).sort((a, b) => a.FlowDirection!.localeCompare(b.FlowDirection!)), [
-      { app: 'interflow', FlowDirection: '0', ns: 'a' },
-      { app: 'interflow', FlowDirection: '1', ns: 'b' },
-    ]);
+    assert.deepEqual(
+      res.map((s) => s.stream).sort((a, b) => a.FlowDirection!.localeCompare(b.FlowDirection!)),
+      [
+        { app: 'interflow', FlowDirection: '0', ns: 'a' },
+        { app: 'interflow', FlowDirection: '1', ns: 'b' },
+      ],
+    );
   });
 });
 
@@ -212,6 +268,9 @@ describe('queries outside the subset', () => {
   }
   test('unsupported messages quote the part of the query and say so', async () => {
     const r = await queryRange(app, `${I} | line_format "x"`);
-    assert.equal(r.body.trim(), 'unsupported LogQL: line_format stage ("line_format \\"x\\"" at col 21) is not supported by the embedded store');
+    assert.equal(
+      r.body.trim(),
+      'unsupported LogQL: line_format stage ("line_format \\"x\\"" at col 21) is not supported by the embedded store',
+    );
   });
 });

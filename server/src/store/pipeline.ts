@@ -24,12 +24,18 @@ export function parseGoFloat(s: string): number | null {
 
 function compare(a: number, op: string, b: number): boolean {
   switch (op) {
-    case '>': return a > b;
-    case '>=': return a >= b;
-    case '<': return a < b;
-    case '<=': return a <= b;
-    case '==': return a === b;
-    default: return a !== b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '==':
+      return a === b;
+    default:
+      return a !== b;
   }
 }
 

@@ -6,7 +6,13 @@
 //   GET /ready                                200 "ready"
 // Errors are plain text with Loki-like messages (400 for anything the client sent wrong).
 // The plugin is encapsulated: its error handler, hooks and body parsers apply to these routes only.
-import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createGunzip } from 'node:zlib';
 import { StoreError } from './errors.ts';
@@ -15,7 +21,14 @@ import { parseLogQuery, parseSelectorOnly } from './logql-parse.ts';
 import { isLoopbackAddress } from './loopback.ts';
 import { decodePush } from './push-decode.ts';
 import {
-  LabelNameParams, NoContent, LabelsQuery, PlainText, PushBody, QueryRangeParams, QueryRangeResponse, StringListResponse,
+  LabelNameParams,
+  NoContent,
+  LabelsQuery,
+  PlainText,
+  PushBody,
+  QueryRangeParams,
+  QueryRangeResponse,
+  StringListResponse,
 } from './schemas.ts';
 import { openStore, type EmbeddedStore, type QueryResult } from './sqlite-store.ts';
 
@@ -63,7 +76,11 @@ function toLokiResponse(r: QueryResult): QueryRangeResponse {
 }
 
 /** Maps any error of these routes to a status and a plain-text message; never 500 for client input. */
-function errorReply(err: FastifyError | StoreError | Error, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+function errorReply(
+  err: FastifyError | StoreError | Error,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   let status = 500;
   let message = 'internal error of the embedded store';
   if (err instanceof StoreError) {
@@ -72,7 +89,10 @@ function errorReply(err: FastifyError | StoreError | Error, req: FastifyRequest,
   } else if ((err as FastifyError).validation) {
     status = 400;
     message = `invalid request: ${err.message}`;
-  } else if (typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('Z_')) {
+  } else if (
+    typeof (err as { code?: unknown }).code === 'string' &&
+    (err as { code: string }).code.startsWith('Z_')
+  ) {
     status = 400;
     message = `invalid gzip body: ${err.message}`;
   } else {
@@ -83,7 +103,10 @@ function errorReply(err: FastifyError | StoreError | Error, req: FastifyRequest,
     }
   }
   if (status >= 500) req.log.error({ err }, 'embedded store error');
-  return reply.code(status).type('text/plain; charset=utf-8').send(message + '\n');
+  return reply
+    .code(status)
+    .type('text/plain; charset=utf-8')
+    .send(message + '\n');
 }
 
 export const embeddedStorePlugin: FastifyPluginAsync<EmbeddedStorePluginOptions> = async (
@@ -91,12 +114,12 @@ export const embeddedStorePlugin: FastifyPluginAsync<EmbeddedStorePluginOptions>
   opts: EmbeddedStorePluginOptions,
 ) => {
   const store =
-    opts.store ?? openStore({ dataDir: opts.dataDir, retentionMs: opts.retentionMs, maxBytes: opts.maxBytes });
+    opts.store ??
+    openStore({ dataDir: opts.dataDir, retentionMs: opts.retentionMs, maxBytes: opts.maxBytes });
   if (!opts.store) fastify.addHook('onClose', async () => store.close());
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler((err, req, reply) => errorReply(err as FastifyError, req, reply));
-  app.setNotFoundHandler((req, reply) => reply.code(404).type('text/plain; charset=utf-8').send('404 page not found\n'));
 
   if (!opts.allowRemote) {
     app.addHook('onRequest', async (req) => {
@@ -109,18 +132,27 @@ export const embeddedStorePlugin: FastifyPluginAsync<EmbeddedStorePluginOptions>
     });
   }
 
-  // Loki also takes query parameters as a form body on POST
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
-  });
-  app.addContentTypeParser(['application/x-protobuf', 'application/protobuf'], (_req, _payload, done) => {
-    done(
-      new StoreError(
-        'unsupported_media',
-        'protobuf push is not supported by the embedded store; push JSON (Content-Type: application/json)',
-      ),
+  // Loki also takes query parameters as a form body on POST (unless the app already parses forms)
+  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
+    app.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string' },
+      (_req, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      },
     );
-  });
+  }
+  for (const type of ['application/x-protobuf', 'application/protobuf']) {
+    if (app.hasContentTypeParser(type)) continue;
+    app.addContentTypeParser(type, (_req, _payload, done) => {
+      done(
+        new StoreError(
+          'unsupported_media',
+          'protobuf push is not supported by the embedded store; push JSON (Content-Type: application/json)',
+        ),
+      );
+    });
+  }
 
   app.post(
     '/loki/api/v1/push',
@@ -133,7 +165,9 @@ export const embeddedStorePlugin: FastifyPluginAsync<EmbeddedStorePluginOptions>
         if (enc === 'gzip' || enc === 'x-gzip') {
           // Fastify compares Content-Length with `receivedEncodedLength` of the stream we return,
           // and applies bodyLimit to the decompressed bytes (so a gzip bomb is cut off).
-          const gunzip = createGunzip() as ReturnType<typeof createGunzip> & { receivedEncodedLength: number };
+          const gunzip = createGunzip() as ReturnType<typeof createGunzip> & {
+            receivedEncodedLength: number;
+          };
           gunzip.receivedEncodedLength = 0;
           payload.on('data', (chunk: Buffer) => {
             gunzip.receivedEncodedLength += chunk.length;
@@ -141,7 +175,10 @@ export const embeddedStorePlugin: FastifyPluginAsync<EmbeddedStorePluginOptions>
           payload.on('error', (e) => gunzip.destroy(e));
           return payload.pipe(gunzip);
         }
-        throw new StoreError('unsupported_media', `unsupported Content-Encoding ${JSON.stringify(enc)} (use gzip or none)`);
+        throw new StoreError(
+          'unsupported_media',
+          `unsupported Content-Encoding ${JSON.stringify(enc)} (use gzip or none)`,
+        );
       },
     },
     async (req, reply) => {
@@ -150,22 +187,34 @@ export const embeddedStorePlugin: FastifyPluginAsync<EmbeddedStorePluginOptions>
     },
   );
 
-  const queryRange = async (params: QueryRangeParams): Promise<QueryRangeResponse> => {
+  const queryRange = async (params: QueryRangeParams, reply: FastifyReply): Promise<QueryRangeResponse> => {
     const limit = parseLimit(params.limit);
     const direction = parseDirection(params.direction);
     const { start, end } = parseRange(params.start, params.end);
     const query = parseLogQuery(params.query);
-    return toLokiResponse(await store.queryRange({ query, start, end, limit, direction }));
+    // a client that goes away stops the scan (checked between chunks)
+    const abort = new AbortController();
+    const onClose = (): void => {
+      if (!reply.raw.writableFinished) abort.abort();
+    };
+    reply.raw.once('close', onClose);
+    try {
+      return toLokiResponse(
+        await store.queryRange({ query, start, end, limit, direction, signal: abort.signal }),
+      );
+    } finally {
+      reply.raw.off('close', onClose);
+    }
   };
   app.get(
     '/loki/api/v1/query_range',
     { schema: { querystring: QueryRangeParams, response: { 200: QueryRangeResponse } } },
-    async (req) => queryRange(req.query),
+    async (req, reply) => queryRange(req.query, reply),
   );
   app.post(
     '/loki/api/v1/query_range',
     { schema: { body: QueryRangeParams, response: { 200: QueryRangeResponse } } },
-    async (req) => queryRange(req.body),
+    async (req, reply) => queryRange(req.body, reply),
   );
 
   app.get(

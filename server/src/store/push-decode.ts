@@ -11,7 +11,8 @@ export function decodePush(body: PushBody): PushStream[] {
   const out: PushStream[] = [];
   body.streams.forEach((s, si) => {
     const names = Object.keys(s.stream);
-    if (names.length === 0) throw badPush(`streams[${si}]: error at least one label pair is required per stream`);
+    if (names.length === 0)
+      throw badPush(`streams[${si}]: error at least one label pair is required per stream`);
     for (const name of names) {
       if (!LABEL_NAME.test(name)) throw badPush(`streams[${si}]: invalid label name ${JSON.stringify(name)}`);
     }
@@ -24,9 +25,12 @@ export function decodePush(body: PushBody): PushStream[] {
       const [tsRaw, line, meta] = v;
       const ts = parsePushTime(tsRaw);
       if (ts === null) {
-        throw badPush(`streams[${si}].values[${vi}]: timestamp must be a string of nanoseconds since the epoch, got ${JSON.stringify(tsRaw)}`);
+        throw badPush(
+          `streams[${si}].values[${vi}]: timestamp must be a string of nanoseconds since the epoch, got ${JSON.stringify(tsRaw)}`,
+        );
       }
-      if (typeof line !== 'string') throw badPush(`streams[${si}].values[${vi}]: the log line must be a string`);
+      if (typeof line !== 'string')
+        throw badPush(`streams[${si}].values[${vi}]: the log line must be a string`);
       if (Buffer.byteLength(line) > MAX_LINE_BYTES) {
         throw badPush(`streams[${si}].values[${vi}]: line too long (over ${MAX_LINE_BYTES} bytes)`);
       }
@@ -35,7 +39,10 @@ export function decodePush(body: PushBody): PushStream[] {
       }
       if (meta) {
         for (const k of Object.keys(meta)) {
-          if (!LABEL_NAME.test(k)) throw badPush(`streams[${si}].values[${vi}]: invalid structured metadata name ${JSON.stringify(k)}`);
+          if (!LABEL_NAME.test(k))
+            throw badPush(
+              `streams[${si}].values[${vi}]: invalid structured metadata name ${JSON.stringify(k)}`,
+            );
         }
       }
       return meta ? { ts, line, metadata: meta } : { ts, line };

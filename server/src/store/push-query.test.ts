@@ -20,7 +20,9 @@ describe('push and query_range', () => {
     assert.equal(body.status, 'success');
     assert.deepEqual(Object.keys(body.data), ['resultType', 'result', 'stats']);
     assert.equal(body.data.resultType, 'streams');
-    assert.deepEqual(body.data.result, [{ stream: { app: 'interflow', FlowDirection: '0' }, values: [[ago(10), 'line one']] }]);
+    assert.deepEqual(body.data.result, [
+      { stream: { app: 'interflow', FlowDirection: '0' }, values: [[ago(10), 'line one']] },
+    ]);
     const s = body.data.stats.summary;
     assert.equal(s.totalLinesProcessed, 1);
     assert.equal(s.totalEntriesReturned, 1);
@@ -32,25 +34,39 @@ describe('push and query_range', () => {
     const { app } = await storeApp(t);
     const ts = '1764115200123456789';
     const res = await app.inject({
-      method: 'POST', url: '/loki/api/v1/push', payload: { streams: [{ stream: APP, values: [[ts, 'x']] }] },
+      method: 'POST',
+      url: '/loki/api/v1/push',
+      payload: { streams: [{ stream: APP, values: [[ts, 'x']] }] },
     });
     assert.equal(res.statusCode, 204);
     assert.equal(res.body, '');
-    const r = await queryRange(app, '{app="interflow"}', { start: '1764115200123456789', end: '1764115200123456790' });
+    const r = await queryRange(app, '{app="interflow"}', {
+      start: '1764115200123456789',
+      end: '1764115200123456790',
+    });
     assert.deepEqual(allValues(r.json()), [[ts, 'x']]);
   });
 
   test('over a real listening port (loopback), with a gzip-encoded push', async (t) => {
     const app = Fastify();
-    await app.register(embeddedStorePlugin, { dataDir: tempDir(t), retentionMs: 0, maxBytes: 0, allowRemote: false });
+    await app.register(embeddedStorePlugin, {
+      dataDir: tempDir(t),
+      retentionMs: 0,
+      maxBytes: 0,
+      allowRemote: false,
+    });
     t.after(() => app.close());
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     const body = gzipSync(JSON.stringify({ streams: [{ stream: APP, values: [[ago(5), 'zipped ✓']] }] }));
     const pushRes = await fetch(`${address}/loki/api/v1/push`, {
-      method: 'POST', body, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
     });
     assert.equal(pushRes.status, 204);
-    const q = await fetch(`${address}/loki/api/v1/query_range?query=${encodeURIComponent('{app="interflow"}')}`);
+    const q = await fetch(
+      `${address}/loki/api/v1/query_range?query=${encodeURIComponent('{app="interflow"}')}`,
+    );
     assert.equal(q.status, 200);
     const json = (await q.json()) as { data: { result: { values: string[][] }[] } };
     assert.deepEqual(json.data.result[0]!.values, [[ago(5), 'zipped ✓']]);
@@ -61,18 +77,49 @@ describe('push and query_range', () => {
 
   test('out-of-order entries are accepted and come back in time order', async (t) => {
     const { app } = await storeApp(t);
-    await push(app, [{ stream: APP, values: [[ago(1), 'c'], [ago(3), 'a']] }]);
-    await push(app, [{ stream: APP, values: [[ago(2), 'b'], [ago(4), 'z']] }]);
+    await push(app, [
+      {
+        stream: APP,
+        values: [
+          [ago(1), 'c'],
+          [ago(3), 'a'],
+        ],
+      },
+    ]);
+    await push(app, [
+      {
+        stream: APP,
+        values: [
+          [ago(2), 'b'],
+          [ago(4), 'z'],
+        ],
+      },
+    ]);
     const back = await queryRange(app, '{app="interflow"}');
-    assert.deepEqual(allValues(back.json()).map((v) => v[1]), ['c', 'b', 'a', 'z']);
+    assert.deepEqual(
+      allValues(back.json()).map((v) => v[1]),
+      ['c', 'b', 'a', 'z'],
+    );
     const fwd = await queryRange(app, '{app="interflow"}', { direction: 'forward' });
-    assert.deepEqual(allValues(fwd.json()).map((v) => v[1]), ['z', 'a', 'b', 'c']);
+    assert.deepEqual(
+      allValues(fwd.json()).map((v) => v[1]),
+      ['z', 'a', 'b', 'c'],
+    );
   });
 
   test('duplicates (same stream, timestamp and line) are stored once, like Loki', async (t) => {
     const { app } = await storeApp(t);
     const ts = ago(7);
-    await push(app, [{ stream: APP, values: [[ts, 'dup'], [ts, 'dup'], [ts, 'other line']] }]);
+    await push(app, [
+      {
+        stream: APP,
+        values: [
+          [ts, 'dup'],
+          [ts, 'dup'],
+          [ts, 'other line'],
+        ],
+      },
+    ]);
     await push(app, [{ stream: APP, values: [[ts, 'dup']] }]);
     await push(app, [{ stream: { ...APP, FlowDirection: '1' }, values: [[ts, 'dup']] }]); // other stream: kept
     const r = await queryRange(app, '{app="interflow"}');
@@ -82,7 +129,10 @@ describe('push and query_range', () => {
 
   test('entries of several streams are merged newest first; limit and direction apply across streams', async (t) => {
     const { app } = await storeApp(t);
-    const streams = ['0', '1', '2'].map((d) => ({ stream: { ...APP, FlowDirection: d }, values: [] as [string, string][] }));
+    const streams = ['0', '1', '2'].map((d) => ({
+      stream: { ...APP, FlowDirection: d },
+      values: [] as [string, string][],
+    }));
     for (let i = 0; i < 30; i++) streams[i % 3]!.values.push([ago(100 - i), `e${i}`]);
     await push(app, streams);
     const newest = await queryRange(app, '{app="interflow"}', { limit: '5' });
@@ -93,7 +143,10 @@ describe('push and query_range', () => {
     // a selective selector (per-stream merge path) gives the same order
     const sel = await queryRange(app, '{app="interflow", FlowDirection=~"1|2"}', { limit: '4' });
     assert.deepEqual(linesOf(sel.json()), ['e29', 'e28', 'e26', 'e25']);
-    const selFwd = await queryRange(app, '{app="interflow", FlowDirection!="0"}', { limit: '3', direction: 'forward' });
+    const selFwd = await queryRange(app, '{app="interflow", FlowDirection!="0"}', {
+      limit: '3',
+      direction: 'forward',
+    });
     assert.deepEqual(linesOf(selFwd.json()).reverse(), ['e1', 'e2', 'e4']);
     const all = await queryRange(app, '{app="interflow"}');
     assert.equal(allValues(all.json()).length, 30); // default limit 100
@@ -114,13 +167,28 @@ describe('push and query_range', () => {
   test('start is inclusive, end exclusive; ns, seconds, decimal seconds and RFC3339 are accepted', async (t) => {
     const { app } = await storeApp(t);
     const base = 1764115200n * 1_000_000_000n; // 2025-11-26T00:00:00Z
-    await push(app, [{ stream: APP, values: [[String(base), 'at'], [String(base + 1_000_000_000n), 'plus1s'], [String(base - 1n), 'before']] }]);
-    const lines = async (params: Record<string, string>) => linesOf((await queryRange(app, '{app="interflow"}', params)).json());
+    await push(app, [
+      {
+        stream: APP,
+        values: [
+          [String(base), 'at'],
+          [String(base + 1_000_000_000n), 'plus1s'],
+          [String(base - 1n), 'before'],
+        ],
+      },
+    ]);
+    const lines = async (params: Record<string, string>) =>
+      linesOf((await queryRange(app, '{app="interflow"}', params)).json());
     assert.deepEqual(await lines({ start: String(base), end: String(base + 1_000_000_000n) }), ['at']);
     assert.deepEqual(await lines({ start: '1764115200', end: '1764115201' }), ['at']);
     assert.deepEqual(await lines({ start: '1764115200.0', end: '1764115201.001' }), ['plus1s', 'at']);
-    assert.deepEqual(await lines({ start: '2025-11-26T00:00:00Z', end: '2025-11-26T00:00:01.000000001Z' }), ['plus1s', 'at']);
-    assert.deepEqual(await lines({ start: '2025-11-25T23:59:59.999999999Z', end: '2025-11-26T00:00:00Z' }), ['before']);
+    assert.deepEqual(await lines({ start: '2025-11-26T00:00:00Z', end: '2025-11-26T00:00:01.000000001Z' }), [
+      'plus1s',
+      'at',
+    ]);
+    assert.deepEqual(await lines({ start: '2025-11-25T23:59:59.999999999Z', end: '2025-11-26T00:00:00Z' }), [
+      'before',
+    ]);
     assert.deepEqual(await lines({ start: String(base), end: String(base) }), []);
   });
 
@@ -150,7 +218,8 @@ describe('push and query_range', () => {
     const { app } = await storeApp(t);
     await push(app, [{ stream: APP, values: [[ago(3), 'posted']] }]);
     const res = await app.inject({
-      method: 'POST', url: '/loki/api/v1/query_range',
+      method: 'POST',
+      url: '/loki/api/v1/query_range',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ query: '{app="interflow"} |= "post"', limit: '10' }).toString(),
     });
@@ -160,9 +229,19 @@ describe('push and query_range', () => {
 
   test('structured metadata is returned among the stream labels and can be filtered on', async (t) => {
     const { app } = await storeApp(t);
-    await push(app, [{ stream: APP, values: [[ago(2), 'with meta', { trace_id: 'abc' }], [ago(1), 'without']] }]);
+    await push(app, [
+      {
+        stream: APP,
+        values: [
+          [ago(2), 'with meta', { trace_id: 'abc' }],
+          [ago(1), 'without'],
+        ],
+      },
+    ]);
     const r = await queryRange(app, '{app="interflow"} | trace_id="abc"');
-    assert.deepEqual(r.json().data.result, [{ stream: { app: 'interflow', trace_id: 'abc' }, values: [[ago(2), 'with meta']] }]);
+    assert.deepEqual(r.json().data.result, [
+      { stream: { app: 'interflow', trace_id: 'abc' }, values: [[ago(2), 'with meta']] },
+    ]);
   });
 
   test('labels and label values, optionally restricted by a selector and a time range', async (t) => {
@@ -178,14 +257,29 @@ describe('push and query_range', () => {
       assert.equal(res.statusCode, 200, res.body);
       return JSON.parse(res.body) as { status: string; data: string[] };
     };
-    assert.deepEqual(await get('/loki/api/v1/labels'), { status: 'success', data: ['FlowDirection', 'SrcK8S_Namespace', 'app'] });
-    assert.deepEqual((await get('/loki/api/v1/label/SrcK8S_Namespace/values')).data, ['ns-a', 'ns-b', 'ns-c']);
+    assert.deepEqual(await get('/loki/api/v1/labels'), {
+      status: 'success',
+      data: ['FlowDirection', 'SrcK8S_Namespace', 'app'],
+    });
+    assert.deepEqual((await get('/loki/api/v1/label/SrcK8S_Namespace/values')).data, [
+      'ns-a',
+      'ns-b',
+      'ns-c',
+    ]);
     const sel = encodeURIComponent('{app="interflow"}');
-    assert.deepEqual((await get(`/loki/api/v1/label/SrcK8S_Namespace/values?query=${sel}`)).data, ['ns-a', 'ns-b']);
+    assert.deepEqual((await get(`/loki/api/v1/label/SrcK8S_Namespace/values?query=${sel}`)).data, [
+      'ns-a',
+      'ns-b',
+    ]);
     const start = String(BigInt(ago(4 * 86400)));
-    assert.deepEqual((await get(`/loki/api/v1/label/SrcK8S_Namespace/values?query=${sel}&start=${start}`)).data, ['ns-a', 'ns-b', 'ns-old']);
+    assert.deepEqual(
+      (await get(`/loki/api/v1/label/SrcK8S_Namespace/values?query=${sel}&start=${start}`)).data,
+      ['ns-a', 'ns-b', 'ns-old'],
+    );
     assert.deepEqual((await get('/loki/api/v1/label/nope/values')).data, []);
-    const bad = await app.inject({ url: `/loki/api/v1/labels?query=${encodeURIComponent('{app="interflow"} |= "x"')}` });
+    const bad = await app.inject({
+      url: `/loki/api/v1/labels?query=${encodeURIComponent('{app="interflow"} |= "x"')}`,
+    });
     assert.equal(bad.statusCode, 400);
   });
 });
@@ -208,23 +302,64 @@ describe('push validation', () => {
     ];
     for (const [payload, message, encoding] of bodies) {
       const res = await app.inject({
-        method: 'POST', url: '/loki/api/v1/push', payload,
-        headers: { 'content-type': 'application/json', ...(encoding ? { 'content-encoding': encoding } : {}) },
+        method: 'POST',
+        url: '/loki/api/v1/push',
+        payload,
+        headers: {
+          'content-type': 'application/json',
+          ...(encoding ? { 'content-encoding': encoding } : {}),
+        },
       });
       assert.ok(res.statusCode === 400 || res.statusCode === 415, `${payload}: ${res.statusCode}`);
       assert.match(res.body, message, payload);
     }
     const proto = await app.inject({
-      method: 'POST', url: '/loki/api/v1/push', payload: Buffer.from([1, 2, 3]), headers: { 'content-type': 'application/x-protobuf' },
+      method: 'POST',
+      url: '/loki/api/v1/push',
+      payload: Buffer.from([1, 2, 3]),
+      headers: { 'content-type': 'application/x-protobuf' },
     });
     assert.equal(proto.statusCode, 415);
     assert.match(proto.body, /protobuf push is not supported/);
     // a batch with one bad entry is refused as a whole
     const partial = await app.inject({
-      method: 'POST', url: '/loki/api/v1/push',
-      payload: { streams: [{ stream: APP, values: [[ago(1), 'good'], ['bad', 'bad']] }] },
+      method: 'POST',
+      url: '/loki/api/v1/push',
+      payload: {
+        streams: [
+          {
+            stream: APP,
+            values: [
+              [ago(1), 'good'],
+              ['bad', 'bad'],
+            ],
+          },
+        ],
+      },
     });
     assert.equal(partial.statusCode, 400);
+    assert.deepEqual((await queryRange(app, '{app="interflow"}')).json().data.result, []);
+  });
+
+  test('bodies over the limit, also once decompressed (gzip bomb), get a 413', async (t) => {
+    const { app } = await storeApp(t, { maxPushBytes: 64 * 1024 });
+    const big = JSON.stringify({ streams: [{ stream: APP, values: [[ago(1), 'x'.repeat(200_000)]] }] });
+    const plain = await app.inject({
+      method: 'POST',
+      url: '/loki/api/v1/push',
+      payload: big,
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(plain.statusCode, 413);
+    const zipped = gzipSync(big);
+    assert.ok(zipped.length < 64 * 1024);
+    const bomb = await app.inject({
+      method: 'POST',
+      url: '/loki/api/v1/push',
+      payload: zipped,
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    });
+    assert.equal(bomb.statusCode, 413);
     assert.deepEqual((await queryRange(app, '{app="interflow"}')).json().data.result, []);
   });
 
@@ -233,7 +368,8 @@ describe('push validation', () => {
     await fc.assert(
       fc.asyncProperty(fc.jsonValue(), async (value) => {
         const res = await app.inject({
-          method: 'POST', url: '/loki/api/v1/push',
+          method: 'POST',
+          url: '/loki/api/v1/push',
           payload: JSON.stringify({ streams: [{ stream: { app: 'x' }, values: [value] }] }),
           headers: { 'content-type': 'application/json' },
         });
@@ -251,7 +387,12 @@ describe('loopback restriction', () => {
       const res = await app.inject({ url: '/ready', remoteAddress });
       assert.equal(res.statusCode, 403, remoteAddress);
       assert.match(res.body, /loopback/);
-      const p = await app.inject({ method: 'POST', url: '/loki/api/v1/push', remoteAddress, payload: { streams: [] } });
+      const p = await app.inject({
+        method: 'POST',
+        url: '/loki/api/v1/push',
+        remoteAddress,
+        payload: { streams: [] },
+      });
       assert.equal(p.statusCode, 403);
     }
     for (const remoteAddress of ['127.0.0.1', '127.5.6.7', '::1', '::ffff:127.0.0.1']) {
@@ -259,7 +400,11 @@ describe('loopback restriction', () => {
       assert.equal(res.statusCode, 200, remoteAddress);
     }
     // a forged X-Forwarded-For does not help
-    const forged = await app.inject({ url: '/ready', remoteAddress: '10.1.2.3', headers: { 'x-forwarded-for': '127.0.0.1' } });
+    const forged = await app.inject({
+      url: '/ready',
+      remoteAddress: '10.1.2.3',
+      headers: { 'x-forwarded-for': '127.0.0.1' },
+    });
     assert.equal(forged.statusCode, 403);
 
     const { app: open } = await storeApp(t, { allowRemote: true });

@@ -58,11 +58,25 @@ describe('re2ToJs', () => {
 
   test('constructs RE2 rejects or we cannot map are refused with their name', () => {
     const cases: [string, RegExp][] = [
-      ['(?=a)', /lookahead/], ['(?<!a)', /lookbehind/], ['(a)\\1', /backreference/], ['(a*)*', /nested repetition/],
-      ['(a+){2,}', /nested repetition/], ['((ab)+c)+', /nested repetition/], ['a{1001}', /1000/], ['(?U)a+', /ungreedy/],
-      ['a(?i)b', /flags inside the pattern/], ['(?i:a)', /flags inside the pattern/], ['[[:^alpha:]]', /negated POSIX/],
-      ['[[:nope:]]', /unknown POSIX class/], ['\\C', /\\C/], ['\\p{Nope}', /unknown Unicode class/], ['a**', /nested repetition operator/],
-      ['*a', /missing argument/], ['a\\', /trailing backslash/], ['[a', /missing closing \]/], ['a)', /unexpected \)/],
+      ['(?=a)', /lookahead/],
+      ['(?<!a)', /lookbehind/],
+      ['(a)\\1', /backreference/],
+      ['(a*)*', /nested repetition/],
+      ['(a+){2,}', /nested repetition/],
+      ['((ab)+c)+', /nested repetition/],
+      ['a{1001}', /1000/],
+      ['(?U)a+', /ungreedy/],
+      ['a(?i)b', /flags inside the pattern/],
+      ['(?i:a)', /flags inside the pattern/],
+      ['[[:^alpha:]]', /negated POSIX/],
+      ['[[:nope:]]', /unknown POSIX class/],
+      ['\\C', /\\C/],
+      ['\\p{Nope}', /unknown Unicode class/],
+      ['a**', /nested repetition operator/],
+      ['*a', /missing argument/],
+      ['a\\', /trailing backslash/],
+      ['[a', /missing closing \]/],
+      ['a)', /unexpected \)/],
     ];
     for (const [re, msg] of cases) assert.throws(() => line(re), msg, re);
   });
@@ -70,11 +84,15 @@ describe('re2ToJs', () => {
   test('property: an escaped literal (RE2 QuoteMeta style) matches exactly itself', () => {
     const quoteMeta = (s: string) => s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 5 }), (s, extra) => {
-        const re = label(quoteMeta(s));
-        assert.equal(re.test(s), true);
-        if (extra !== '') assert.equal(re.test(s + extra), false);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 30 }),
+        fc.string({ unit: 'binary', maxLength: 5 }),
+        (s, extra) => {
+          const re = label(quoteMeta(s));
+          assert.equal(re.test(s), true);
+          if (extra !== '') assert.equal(re.test(s + extra), false);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -10,12 +10,30 @@ export const MAX_REGEX_LENGTH = 4096;
 const MAX_REPEAT = 1000; // RE2's limit for {n,m}
 
 const POSIX: Record<string, string> = {
-  alnum: '0-9A-Za-z', alpha: 'A-Za-z', ascii: '\\x00-\\x7f', blank: '\\t ', cntrl: '\\x00-\\x1f\\x7f',
-  digit: '0-9', graph: '!-~', lower: 'a-z', print: ' -~', punct: '!-\\/:-@\\[-`{-~',
-  space: '\\t\\n\\v\\f\\r ', upper: 'A-Z', word: '0-9A-Za-z_', xdigit: '0-9A-Fa-f',
+  alnum: '0-9A-Za-z',
+  alpha: 'A-Za-z',
+  ascii: '\\x00-\\x7f',
+  blank: '\\t ',
+  cntrl: '\\x00-\\x1f\\x7f',
+  digit: '0-9',
+  graph: '!-~',
+  lower: 'a-z',
+  print: ' -~',
+  punct: '!-\\/:-@\\[-`{-~',
+  space: '\\t\\n\\v\\f\\r ',
+  upper: 'A-Z',
+  word: '0-9A-Za-z_',
+  xdigit: '0-9A-Fa-f',
 };
 const SPACE_CLASS = '\\t\\n\\f\\r '; // RE2 \s is ASCII only; JS \s is Unicode
-const CONTROL_ESCAPES: Record<string, string> = { a: '\\x07', f: '\\f', t: '\\t', n: '\\n', r: '\\r', v: '\\v' };
+const CONTROL_ESCAPES: Record<string, string> = {
+  a: '\\x07',
+  f: '\\f',
+  t: '\\t',
+  n: '\\n',
+  r: '\\r',
+  v: '\\v',
+};
 const JS_SYNTAX = new Set([...'^$\\.*+?()[]{}|/-']);
 
 interface Options {
@@ -243,17 +261,23 @@ export function re2ToJs(source: string, opts: Options): RegExp {
         if (rest.startsWith('(?:')) {
           out += '(?:';
           i += 3;
-        } else if (rest.startsWith('(?P<') || (rest.startsWith('(?<') && rest[3] !== '=' && rest[3] !== '!')) {
+        } else if (
+          rest.startsWith('(?P<') ||
+          (rest.startsWith('(?<') && rest[3] !== '=' && rest[3] !== '!')
+        ) {
           const start = i + (rest.startsWith('(?P<') ? 4 : 3);
           const end = cps.indexOf('>', start);
           const name = end < 0 ? '' : cps.slice(start, end).join('');
-          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RegexError(`invalid capture group name "${name}"`);
+          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+            throw new RegexError(`invalid capture group name "${name}"`);
           out += `(?<${name}>`;
           i = end + 1;
         } else if (/^\(\?(=|!|<=|<!)/.test(rest)) {
           throw new RegexError('lookahead/lookbehind assertions (?=…) (?!…) (?<=…) (?<!…) are not supported');
         } else {
-          throw new RegexError(`group ${rest}… (flags inside the pattern) is not supported; only a leading (?flags)`);
+          throw new RegexError(
+            `group ${rest}… (flags inside the pattern) is not supported; only a leading (?flags)`,
+          );
         }
       } else {
         out += '(';

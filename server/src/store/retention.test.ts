@@ -12,7 +12,13 @@ const MIN_NS = 60_000_000_000n;
 const all = parseLogQuery('{app="interflow"}');
 
 async function lines(store: EmbeddedStore, limit = 5000): Promise<string[]> {
-  const r = await store.queryRange({ query: all, start: 0n, end: nowNs() + MIN_NS, limit, direction: 'backward' });
+  const r = await store.queryRange({
+    query: all,
+    start: 0n,
+    end: nowNs() + MIN_NS,
+    limit,
+    direction: 'backward',
+  });
   return r.result.flatMap((s) => s.values.map((v) => v[1]));
 }
 
@@ -22,8 +28,17 @@ describe('retention', () => {
     t.after(() => store.close());
     const now = nowNs();
     store.push([
-      { labels: { app: 'interflow', ns: 'old' }, entries: [{ ts: now - 120n * MIN_NS, line: 'two hours ago' }] },
-      { labels: { app: 'interflow', ns: 'new' }, entries: [{ ts: now - 61n * MIN_NS, line: 'just too old' }, { ts: now - 10n * MIN_NS, line: 'ten minutes ago' }] },
+      {
+        labels: { app: 'interflow', ns: 'old' },
+        entries: [{ ts: now - 120n * MIN_NS, line: 'two hours ago' }],
+      },
+      {
+        labels: { app: 'interflow', ns: 'new' },
+        entries: [
+          { ts: now - 61n * MIN_NS, line: 'just too old' },
+          { ts: now - 10n * MIN_NS, line: 'ten minutes ago' },
+        ],
+      },
     ]);
     assert.deepEqual((await lines(store)).sort(), ['just too old', 'ten minutes ago', 'two hours ago']);
     assert.deepEqual(store.enforceRetention(now), { deleted: 2 });
@@ -34,7 +49,9 @@ describe('retention', () => {
   test('by age, in the background: the periodic run deletes without any call', async (t) => {
     const store = openStore({ dataDir: tempDir(t), retentionMs: 1000, maxBytes: 0, retentionIntervalMs: 50 });
     t.after(() => store.close());
-    store.push([{ labels: { app: 'interflow' }, entries: [{ ts: nowNs() - 500_000_000n, line: 'half a second old' }] }]);
+    store.push([
+      { labels: { app: 'interflow' }, entries: [{ ts: nowNs() - 500_000_000n, line: 'half a second old' }] },
+    ]);
     assert.equal(store.entryCount(), 1);
     const deadline = Date.now() + 10_000;
     while (store.entryCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

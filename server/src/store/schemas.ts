@@ -60,7 +60,10 @@ export const QueryRangeResponse = Type.Object({
 });
 export type QueryRangeResponse = Static<typeof QueryRangeResponse>;
 
-export const StringListResponse = Type.Object({ status: Type.Literal('success'), data: Type.Array(Type.String()) });
+export const StringListResponse = Type.Object({
+  status: Type.Literal('success'),
+  data: Type.Array(Type.String()),
+});
 export type StringListResponse = Static<typeof StringListResponse>;
 
 export const PlainText = Type.String();

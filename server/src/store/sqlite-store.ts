@@ -41,6 +41,8 @@ export interface QueryRangeParams {
   end: bigint; // exclusive
   limit: number;
   direction: 'backward' | 'forward';
+  /** stops the scan early (the client went away); the partial result is returned */
+  signal?: AbortSignal;
 }
 
 export interface QueryStats {
@@ -84,7 +86,11 @@ const YIELD_EVERY_MS = 20;
 const RETENTION_BATCH = 20_000;
 
 export function labelsKey(labels: Labels): string {
-  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  );
 }
 
 export function matchesAll(matchers: LabelMatcher[], labels: Labels): boolean {
@@ -139,7 +145,8 @@ export class EmbeddedStore {
       this.byId.set(info.id, info);
     }
     const interval = opts.retentionIntervalMs ?? 60_000;
-    this.timer = opts.retentionMs > 0 || opts.maxBytes > 0 ? setInterval(() => this.enforceRetention(), interval) : null;
+    this.timer =
+      opts.retentionMs > 0 || opts.maxBytes > 0 ? setInterval(() => this.enforceRetention(), interval) : null;
     this.timer?.unref();
     this.enforceRetention();
   }
@@ -159,30 +166,40 @@ export class EmbeddedStore {
       ),
       // keyset pagination in index order; (ts, id) row values keep the position exact on ts ties
       scanBackward: safe(
-        db.prepare(
-          `SELECT id, stream_id, ts, line, meta FROM entries INDEXED BY entries_ts
+        db
+          .prepare(
+            `SELECT id, stream_id, ts, line, meta FROM entries INDEXED BY entries_ts
            WHERE ts >= ? AND (ts, id) < (?, ?) ORDER BY ts DESC, id DESC LIMIT ?`,
-        ).raw(true),
+          )
+          .raw(true),
       ),
       scanForward: safe(
-        db.prepare(
-          `SELECT id, stream_id, ts, line, meta FROM entries INDEXED BY entries_ts
+        db
+          .prepare(
+            `SELECT id, stream_id, ts, line, meta FROM entries INDEXED BY entries_ts
            WHERE ts < ? AND (ts, id) > (?, ?) ORDER BY ts ASC, id ASC LIMIT ?`,
-        ).raw(true),
+          )
+          .raw(true),
       ),
       streamBackward: safe(
-        db.prepare(
-          `SELECT id, stream_id, ts, line, meta FROM entries INDEXED BY entries_stream_ts
+        db
+          .prepare(
+            `SELECT id, stream_id, ts, line, meta FROM entries INDEXED BY entries_stream_ts
            WHERE stream_id = ? AND ts >= ? AND (ts, id) < (?, ?) ORDER BY ts DESC, id DESC LIMIT ?`,
-        ).raw(true),
+          )
+          .raw(true),
       ),
       streamForward: safe(
-        db.prepare(
-          `SELECT id, stream_id, ts, line, meta FROM entries INDEXED BY entries_stream_ts
+        db
+          .prepare(
+            `SELECT id, stream_id, ts, line, meta FROM entries INDEXED BY entries_stream_ts
            WHERE stream_id = ? AND ts < ? AND (ts, id) > (?, ?) ORDER BY ts ASC, id ASC LIMIT ?`,
-        ).raw(true),
+          )
+          .raw(true),
       ),
-      oldestIds: safe(db.prepare('SELECT id FROM entries INDEXED BY entries_ts ORDER BY ts ASC, id ASC LIMIT ?').pluck()),
+      oldestIds: safe(
+        db.prepare('SELECT id FROM entries INDEXED BY entries_ts ORDER BY ts ASC, id ASC LIMIT ?').pluck(),
+      ),
       deleteOlderThan: safe(
         db.prepare(
           `DELETE FROM entries WHERE id IN
@@ -287,7 +304,8 @@ export class EmbeddedStore {
 
   labelNames(start: bigint, end: bigint, matchers: LabelMatcher[] = []): string[] {
     const names = new Set<string>();
-    for (const s of this.matchingStreams(matchers, start, end)) for (const k of Object.keys(s.labels)) names.add(k);
+    for (const s of this.matchingStreams(matchers, start, end))
+      for (const k of Object.keys(s.labels)) names.add(k);
     return [...names].sort();
   }
 
@@ -303,13 +321,17 @@ export class EmbeddedStore {
   async queryRange(p: QueryRangeParams): Promise<QueryResult> {
     const t0 = performance.now();
     const stats: QueryStats = {
-      entriesScanned: 0, bytesScanned: 0, entriesReturned: 0, streamsMatched: 0, chunks: 0, execTimeMs: 0,
+      entriesScanned: 0,
+      bytesScanned: 0,
+      entriesReturned: 0,
+      streamsMatched: 0,
+      chunks: 0,
+      execTimeMs: 0,
     };
     const streams = this.matchingStreams(p.query.matchers, p.start, p.end);
     stats.streamsMatched = streams.length;
     const pipeline = compilePipeline(p.query.pipeline);
     const groups = new Map<string, StreamResult>();
-    const backward = p.direction === 'backward';
 
     if (streams.length > 0 && p.limit > 0 && p.start < p.end) {
       const source =
@@ -341,6 +363,7 @@ export class EmbeddedStore {
         if ((stats.entriesScanned & 1023) === 0 && performance.now() - sliceStart > YIELD_EVERY_MS) {
           // let pushes and other requests run during long scans
           await yieldToLoop();
+          if (p.signal?.aborted) break;
           sliceStart = performance.now();
         }
       }
@@ -360,9 +383,11 @@ export class EmbeddedStore {
     }
     let chunk = FIRST_CHUNK;
     for (;;) {
-      const rows = (backward
-        ? this.stmts.scanBackward.all(p.start, curTs, curId, chunk)
-        : this.stmts.scanForward.all(p.end, curTs, curId, chunk)) as Row[];
+      const rows = (
+        backward
+          ? this.stmts.scanBackward.all(p.start, curTs, curId, chunk)
+          : this.stmts.scanForward.all(p.end, curTs, curId, chunk)
+      ) as Row[];
       stats.chunks++;
       for (const r of rows) {
         if (only === null || only.has(Number(r[1]))) yield r;
@@ -378,16 +403,31 @@ export class EmbeddedStore {
   /** k-way merge of per-stream cursors (few streams selected out of many). */
   private *mergedScan(p: QueryRangeParams, streams: StreamInfo[], stats: QueryStats): Generator<Row> {
     const backward = p.direction === 'backward';
-    interface Cursor { streamId: number; rows: Row[]; pos: number; done: boolean; ts: bigint; id: bigint; chunk: number }
+    interface Cursor {
+      streamId: number;
+      rows: Row[];
+      pos: number;
+      done: boolean;
+      ts: bigint;
+      id: bigint;
+      chunk: number;
+    }
     const cursors: Cursor[] = streams.map((s) => ({
-      streamId: s.id, rows: [], pos: 0, done: false,
-      ts: backward ? p.end : p.start - 1n, id: backward ? -1n : 9_223_372_036_854_775_807n, chunk: FIRST_CHUNK / 4,
+      streamId: s.id,
+      rows: [],
+      pos: 0,
+      done: false,
+      ts: backward ? p.end : p.start - 1n,
+      id: backward ? -1n : 9_223_372_036_854_775_807n,
+      chunk: FIRST_CHUNK / 4,
     }));
     const fill = (c: Cursor): void => {
       if (c.pos < c.rows.length || c.done) return;
-      c.rows = (backward
-        ? this.stmts.streamBackward.all(c.streamId, p.start, c.ts, c.id, c.chunk)
-        : this.stmts.streamForward.all(c.streamId, p.end, c.ts, c.id, c.chunk)) as Row[];
+      c.rows = (
+        backward
+          ? this.stmts.streamBackward.all(c.streamId, p.start, c.ts, c.id, c.chunk)
+          : this.stmts.streamForward.all(c.streamId, p.end, c.ts, c.id, c.chunk)
+      ) as Row[];
       stats.chunks++;
       c.pos = 0;
       if (c.rows.length < c.chunk) c.done = true;
@@ -423,7 +463,8 @@ export class EmbeddedStore {
 
   private maybeEnforceRetention(): void {
     // cheap checks after pushes: at most every 5 s, or when ~1% of the cap was written
-    const sizeDue = this.opts.maxBytes > 0 && this.bytesSinceRetention > Math.max(64 * 1024, this.opts.maxBytes / 100);
+    const sizeDue =
+      this.opts.maxBytes > 0 && this.bytesSinceRetention > Math.max(64 * 1024, this.opts.maxBytes / 100);
     if (sizeDue || Date.now() - this.lastRetention > 5_000) this.enforceRetention();
   }
 

@@ -18,7 +18,13 @@ export async function storeApp(
 ): Promise<{ app: FastifyInstance; dataDir: string }> {
   const dataDir = opts.dataDir ?? tempDir(t);
   const app = Fastify();
-  await app.register(embeddedStorePlugin, { dataDir, retentionMs: 0, maxBytes: 0, allowRemote: false, ...opts });
+  await app.register(embeddedStorePlugin, {
+    dataDir,
+    retentionMs: 0,
+    maxBytes: 0,
+    allowRemote: false,
+    ...opts,
+  });
   await app.ready();
   t.after(() => app.close());
   return { app, dataDir };
@@ -62,7 +68,9 @@ export function allValues(r: LokiStreamsResponse): [string, string][] {
 /** Lines of a response ordered by timestamp descending (ties by line), for set comparisons. */
 export function linesOf(r: LokiStreamsResponse): string[] {
   return allValues(r)
-    .sort((a, b) => (BigInt(b[0]) > BigInt(a[0]) ? 1 : BigInt(b[0]) < BigInt(a[0]) ? -1 : a[1] < b[1] ? -1 : 1))
+    .sort((a, b) =>
+      BigInt(b[0]) > BigInt(a[0]) ? 1 : BigInt(b[0]) < BigInt(a[0]) ? -1 : a[1] < b[1] ? -1 : 1,
+    )
     .map((v) => v[1]);
 }
 

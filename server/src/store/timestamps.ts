@@ -25,7 +25,8 @@ export function parseQueryTime(value: string | undefined, def: bigint, param: st
   }
   if (/^[+-]?\d+$/.test(value)) {
     const n = BigInt(value);
-    if (n > MAX_NS || n < -MAX_NS) throw badParam(`invalid ${param}: ${JSON.stringify(value)} is out of range`);
+    if (n > MAX_NS || n < -MAX_NS)
+      throw badParam(`invalid ${param}: ${JSON.stringify(value)} is out of range`);
     return value.replace(/^[+-]/, '').length <= 10 ? n * 1_000_000_000n : n;
   }
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i.exec(value);
@@ -33,7 +34,9 @@ export function parseQueryTime(value: string | undefined, def: bigint, param: st
     const ms = Date.parse(`${m[1]}${m[3]!.toUpperCase()}`);
     if (!Number.isNaN(ms)) return BigInt(ms) * NS_PER_MS + BigInt((m[2] ?? '').padEnd(9, '0'));
   }
-  throw badParam(`invalid ${param}: cannot parse ${JSON.stringify(value)} as a timestamp (use ns, seconds or RFC3339)`);
+  throw badParam(
+    `invalid ${param}: cannot parse ${JSON.stringify(value)} as a timestamp (use ns, seconds or RFC3339)`,
+  );
 }
 
 /** Push timestamps: a decimal string of nanoseconds, as Loki's JSON push API expects. */

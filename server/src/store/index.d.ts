@@ -1,4 +1,0 @@
-export { embeddedStorePlugin, type EmbeddedStorePluginOptions } from './plugin.ts';
-export { openStore, EmbeddedStore, type StoreOptions, type PushStream, type QueryRangeParams } from './sqlite-store.ts';
-export { parseLogQuery } from './logql-parse.ts';
-export { StoreError } from './errors.ts';

@@ -1,1 +1,0 @@
-export declare function isLoopbackAddress(addr: string | undefined): boolean;
