@@ -1,0 +1,147 @@
+// The HTTP API through app.inject / a real listening server: shapes of /api/config,
+// /api/resources, health, metrics; bad input → 400 {error, param}, never 500.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { generateFlows, pushRecords } from '../../../test/fixtures/flow-generator.ts';
+import { FILTER_SPECS } from '../logql/filter-defs.ts';
+import { startTestApp, type TestApp } from './test-app.ts';
+
+describe('API', () => {
+  let t: TestApp;
+  const now = Date.now();
+  const window = `startTime=${Math.floor(now / 1000) - 600}&endTime=${Math.ceil(now / 1000) + 1}`;
+  before(async () => {
+    t = await startTestApp();
+    await pushRecords(t.url, generateFlows({ count: 500, seed: 7, startMs: now - 300_000, endMs: now }));
+  });
+  after(() => t.close());
+
+  test('GET /api/config has columns, filters, defaults and the store', async () => {
+    const res = await t.app.inject('/api/config');
+    assert.equal(res.statusCode, 200);
+    const body = res.json();
+    assert.ok(body.columns.some((c: { id: string }) => c.id === 'Interfaces'));
+    assert.deepEqual(
+      body.filters.map((f: { id: string }) => f.id),
+      FILTER_SPECS.map((f) => f.id),
+    );
+    assert.equal(body.filters.find((f: { id: string }) => f.id === 'interfaces').name, 'Network interface name');
+    assert.deepEqual(body.defaults.match, 'all');
+    assert.equal(body.defaults.timeRange, 300);
+    assert.equal(body.defaults.limit, 100);
+    assert.equal(body.defaults.sort, 'TimeFlowEndMs:desc');
+    assert.equal(body.store.kind, 'embedded');
+    assert.equal(body.store.url, t.url);
+  });
+
+  test('GET /api/flows returns records newest first with stats', async () => {
+    const res = await t.app.inject(`/api/flows?${window}&limit=50`);
+    assert.equal(res.statusCode, 200);
+    const body = res.json();
+    assert.equal(body.records.length, 50);
+    assert.deepEqual(Object.keys(body.stats).sort(), ['durationMs', 'limit', 'limitReached', 'queries']);
+    assert.equal(body.stats.limit, 50);
+    assert.equal(body.stats.limitReached, true);
+    assert.equal(body.stats.queries, 1);
+    for (let i = 1; i < body.records.length; i++) assert.ok(body.records[i - 1].TimeFlowEndMs >= body.records[i].TimeFlowEndMs);
+    assert.ok(Array.isArray(body.records[0].Interfaces));
+    const all = (await t.app.inject(`/api/flows?${window}&limit=10000`)).json();
+    assert.equal(all.records.length, 500);
+    assert.equal(all.stats.limitReached, false);
+  });
+
+  test('GET /api/resources/:kind gives sorted unique values', async () => {
+    for (const [kind, expected] of [
+      ['nodes', ['master-0', 'worker-0', 'worker-1']],
+      ['interfaces', ['br-ex', 'ens1f0v3', 'eth0', 'net1', 'net1.100', 'net10', 'xnet1']],
+      ['netns', ['', 'cni-1f2e3d4c', 'cni-aa11bb22', 'ns with space']],
+      ['namespaces', ['default', 'openshift-dns', 'sriov-test', 'team-a', 'team.b']],
+    ] as const) {
+      const res = await t.app.inject(`/api/resources/${kind}?timeRange=3600`);
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual(res.json(), { values: expected }, kind);
+    }
+  });
+
+  const badRequests: Array<[string, string]> = [
+    ['/api/flows?filters=color%3Dred', 'filters'],
+    ['/api/flows?filters=interfaces%3Enet1', 'filters'],
+    ['/api/flows?filters=port%3Dhttp', 'filters'],
+    [`/api/flows?filters=${encodeURIComponent(Array.from({ length: 21 }, () => 'name=a').join(';'))}`, 'filters'],
+    [`/api/flows?filters=${encodeURIComponent(`name=${'x'.repeat(300)}`)}`, 'filters'],
+    ['/api/flows?match=some', 'match'],
+    ['/api/flows?limit=0', 'limit'],
+    ['/api/flows?limit=10001', 'limit'],
+    ['/api/flows?limit=ten', 'limit'],
+    ['/api/flows?limit=1&limit=2', 'limit'],
+    ['/api/flows?timeRange=-5', 'timeRange'],
+    ['/api/flows?timeRange=1e9', 'timeRange'],
+    ['/api/flows?startTime=yesterday', 'startTime'],
+    ['/api/flows?startTime=200&endTime=100', 'endTime'],
+    ['/api/flows?endTime=100', 'startTime'],
+    ['/api/flows?filters=a&filters=b', 'filters'],
+    ['/api/flows/export?format=xlsx', 'format'],
+    ['/api/flows/export?columns=Interfaces,Nope', 'columns'],
+    ['/api/flows/export?columns=Bytes,Bytes', 'columns'],
+    ['/api/flows/export?filters=nope%3D1', 'filters'],
+    ['/api/resources/pods', 'kind'],
+    ['/api/resources/nodes?timeRange=x', 'timeRange'],
+  ];
+  for (const [url, param] of badRequests) {
+    test(`bad input ${decodeURIComponent(url).slice(0, 70)} → 400 naming ${param}`, async () => {
+      const res = await t.app.inject(url);
+      assert.equal(res.statusCode, 400, res.body);
+      const body = res.json();
+      assert.equal(body.param, param);
+      assert.equal(typeof body.error, 'string');
+      assert.ok(body.error.length > 5);
+    });
+  }
+
+  test('health, readiness and metrics', async () => {
+    assert.deepEqual((await t.app.inject('/healthz')).json(), { status: 'ok' });
+    const ready = await t.app.inject('/readyz');
+    assert.equal(ready.statusCode, 200);
+    assert.equal(ready.json().status, 'ready');
+    const metrics = await t.app.inject('/metrics');
+    assert.equal(metrics.statusCode, 200);
+    assert.match(metrics.body, /interflow_server_loki_queries_total\{result="ok"\} \d+/);
+    assert.match(metrics.body, /interflow_server_http_request_duration_seconds_count\{route="\/api\/flows"/);
+  });
+
+  test('answers carry nosniff and a referrer policy; unknown routes are a JSON 404', async () => {
+    const res = await t.app.inject('/api/nope');
+    assert.equal(res.statusCode, 404);
+    assert.match(res.json().error, /no such route/);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.equal(res.headers['referrer-policy'], 'no-referrer');
+  });
+});
+
+describe('API without a reachable store', () => {
+  let t: TestApp;
+  before(async () => {
+    // A port nothing listens on: bind one, note it, close it.
+    const probe = await startTestApp();
+    const deadUrl = probe.url;
+    await probe.close();
+    t = await startTestApp({ INTERFLOW_LOKI_URL: deadUrl, INTERFLOW_LOKI_TIMEOUT: '2s' });
+  });
+  after(() => t.close());
+
+  test('flows, export and resources answer 503 naming the store URL; readyz says not ready', async () => {
+    for (const url of ['/api/flows', '/api/flows/export', '/api/resources/namespaces', '/api/resources/interfaces']) {
+      const res = await t.app.inject(url);
+      assert.equal(res.statusCode, 503, url);
+      assert.match(res.json().error, new RegExp(`^Loki is unreachable at ${t.config.lokiUrl}: .*ECONNREFUSED`));
+    }
+    const ready = await t.app.inject('/readyz');
+    assert.equal(ready.statusCode, 503);
+    assert.equal(ready.json().status, 'not ready');
+  });
+
+  test('bad input is still a 400, checked before the store is asked', async () => {
+    const res = await t.app.inject('/api/flows?limit=0');
+    assert.equal(res.statusCode, 400);
+  });
+});
