@@ -24,7 +24,7 @@ test('filters parse into id, operator and ORed values', () => {
   assert.deepEqual(parseFilters(undefined), []);
   assert.deepEqual(parseFilters('netns='), [{ id: 'netns', op: '=', values: [''] }]);
   // Everything after the operator is the value, whatever it holds.
-  assert.deepEqual(parseFilters('name=a=b~"c\\`'), [{ id: 'name', op: '=', values: ['a=b~"c\\`'] }]);
+  assert.deepEqual(parseFilters('name=a=b~"c\\\\`'), [{ id: 'name', op: '=', values: ['a=b~"c\\`'] }]);
 });
 
 test('numeric filters take numbers and names', () => {
@@ -88,4 +88,15 @@ test('the configured stream selector is read into matchers or rejected', () => {
   assert.throws(() => parseStreamSelector('{app="x"} |= "y"'), /stream selector only/);
   assert.throws(() => parseStreamSelector('{app="x"'), /syntax error/);
   assert.throws(() => parseStreamSelector('{app!="x"}'), /selects streams/);
+});
+
+test('backslash escapes keep commas, semicolons and backslashes inside values (same rule as the page)', () => {
+  const values = ['a,b', 'c;d', 'e\\f', '\\', ',;', 'plain', ''];
+  const text = formatFilters([{ id: 'name', op: '=', values }]);
+  assert.equal(text, 'name=a\\,b,c\\;d,e\\\\f,\\\\,\\,\\;,plain,');
+  assert.deepEqual(parseFilters(`${text};interfaces=net1`), [
+    { id: 'name', op: '=', values },
+    { id: 'interfaces', op: '=', values: ['net1'] },
+  ]);
+  assert.throws(() => parseFilters('name=abc\\'), /lone "\\"/);
 });

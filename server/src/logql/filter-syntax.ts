@@ -25,6 +25,37 @@ export const FILTER_LIMITS = {
 
 const SEGMENT = /^([A-Za-z0-9_]*)(!=|!~|=|~)([\s\S]*)$/;
 
+// Inside a value a backslash escapes the next character, so "\\" is a backslash, "\," a comma
+// and "\;" a semicolon (the page writes exactly these three; any other escaped character
+// stands for itself). Shared with web/src/model/filters.ts.
+
+/** Splits on unescaped `sep`, keeping escapes in the pieces. */
+function splitUnescaped(param: string, text: string, sep: string): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\') {
+      if (i + 1 >= text.length) {
+        throw new BadParamError(param, 'a filter ends with a lone "\\" (write "\\\\" for a backslash)');
+      }
+      i++;
+    } else if (text[i] === sep) {
+      pieces.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  pieces.push(text.slice(start));
+  return pieces;
+}
+
+function unescapeValue(value: string): string {
+  return value.replace(/\\([\s\S])/g, '$1');
+}
+
+export function escapeFilterValue(value: string): string {
+  return value.replace(/[\\,;]/g, (c) => `\\${c}`);
+}
+
 export function isNumericSpec(spec: FilterSpec): boolean {
   return spec.max !== undefined;
 }
@@ -50,7 +81,7 @@ export function parseFilters(text: string | undefined, param = 'filters'): FlowF
     throw new BadParamError(param, `filters are longer than ${FILTER_LIMITS.maxTextLength} characters`);
   }
   if (hasLoneSurrogate(text)) throw new BadParamError(param, 'filters contain a lone UTF-16 surrogate');
-  const segments = text.split(';').filter((s) => s !== '');
+  const segments = splitUnescaped(param, text, ';').filter((s) => s !== '');
   if (segments.length > FILTER_LIMITS.maxFilters) {
     throw new BadParamError(param, `at most ${FILTER_LIMITS.maxFilters} filters are allowed (got ${segments.length})`);
   }
@@ -66,7 +97,7 @@ export function parseFilters(text: string | undefined, param = 'filters'): FlowF
     if (!spec) {
       throw new BadParamError(param, `unknown filter id "${id}" (known: ${FILTER_SPECS.map((s) => s.id).join(', ')})`);
     }
-    const raw = valuesText.split(',');
+    const raw = splitUnescaped(param, valuesText, ',').map(unescapeValue);
     if (raw.length > FILTER_LIMITS.maxValuesPerFilter) {
       throw new BadParamError(param, `filter ${id}: at most ${FILTER_LIMITS.maxValuesPerFilter} values are allowed`);
     }
@@ -86,5 +117,5 @@ export function parseFilters(text: string | undefined, param = 'filters'): FlowF
 
 /** The inverse of parseFilters, for logs and tests. */
 export function formatFilters(filters: FlowFilter[]): string {
-  return filters.map((f) => `${f.id}${f.op}${f.values.join(',')}`).join(';');
+  return filters.map((f) => `${f.id}${f.op}${f.values.map(escapeFilterValue).join(',')}`).join(';');
 }
