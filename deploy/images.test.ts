@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve as resolvePath } from 'node:path';
+import ts from 'typescript';
 import { DEPLOY_DIR, REPO_ROOT, find, render } from './test-support/render.ts';
 
 const CONTAINERFILES = {
@@ -138,3 +140,86 @@ test('the manifests pull the images these files build, tagged with the package v
     );
   }
 });
+
+/**
+ * Files and packages a TypeScript entry point loads at run time: relative imports followed
+ * transitively, type-only imports left out (tsx erases them).
+ */
+function runtimeClosure(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const queue = [join(REPO_ROOT, entry)];
+  while (queue.length) {
+    const file = queue.pop()!;
+    if (files.has(file)) continue;
+    assert.ok(existsSync(file), `${file} (imported) does not exist`);
+    files.add(file);
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
+    const specifiers: string[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+        const clause = node.importClause;
+        const typeOnly =
+          clause?.isTypeOnly ||
+          (clause &&
+            !clause.name &&
+            clause.namedBindings &&
+            ts.isNamedImports(clause.namedBindings) &&
+            clause.namedBindings.elements.length > 0 &&
+            clause.namedBindings.elements.every((e) => e.isTypeOnly));
+        if (!typeOnly) specifiers.push(node.moduleSpecifier.text);
+      } else if (
+        ts.isExportDeclaration(node) &&
+        node.moduleSpecifier &&
+        ts.isStringLiteral(node.moduleSpecifier)
+      ) {
+        if (!node.isTypeOnly) specifiers.push(node.moduleSpecifier.text);
+      } else if (
+        ts.isCallExpression(node) &&
+        node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+        node.arguments[0] &&
+        ts.isStringLiteral(node.arguments[0])
+      ) {
+        specifiers.push(node.arguments[0].text);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    for (const spec of specifiers) {
+      if (spec.startsWith('.')) queue.push(resolvePath(dirname(file), spec));
+      else if (!spec.startsWith('node:') && !builtinModules.includes(spec)) {
+        packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+      }
+    }
+  }
+  return { files, packages };
+}
+
+const IMAGE_ENTRIES = {
+  backend: { entry: 'server/src/main.ts', copied: ['server/', 'agent/src/'] },
+  agent: { entry: 'agent/src/main.ts', copied: ['agent/src/'] },
+} as const;
+
+for (const [name, { entry, copied }] of Object.entries(IMAGE_ENTRIES)) {
+  test(`${name} image: everything ${entry} loads is copied into the image and a production dependency`, () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const { files, packages } = runtimeClosure(entry);
+    assert.ok(files.size > 1, `${entry} imports nothing?`);
+    for (const f of files) {
+      const rel = relative(REPO_ROOT, f);
+      assert.ok(
+        copied.some((dir) => rel.startsWith(dir)),
+        `${rel} is loaded at run time but not copied into the image`,
+      );
+      assert.ok(!/\.test\.ts$/.test(rel), `${rel}: a test file is loaded at run time`);
+    }
+    for (const p of packages) {
+      assert.ok(
+        p in pkg.dependencies,
+        `${p} is loaded at run time but is not in package.json dependencies (pruned from the image)`,
+      );
+    }
+  });
+}
