@@ -8,7 +8,6 @@ import {
   CoreV1Api,
   KubeConfig,
   ListWatch,
-  Watch,
   type KubernetesListObject,
   type KubernetesObject,
   type V1Job,
@@ -20,6 +19,15 @@ import {
 import type { Logger } from '../log.ts';
 import type { IdentityIndex } from './identity-index.ts';
 import { controllerOwnerFromKube, nodeFromKube, podFromKube, serviceFromKube } from './kube-models.ts';
+import {
+  TrimmingWatch,
+  trimController,
+  trimmedList,
+  trimNode,
+  trimPod,
+  trimService,
+  type Trimmer,
+} from './trim.ts';
 
 export interface KubeSourcesOptions {
   /** How long createEnricher waits for the first lists before going on (then they keep retrying). */
@@ -41,6 +49,8 @@ interface Source<T extends KubernetesObject> {
   path: string;
   fieldSelector?: string;
   list: () => Promise<KubernetesListObject<T>>;
+  /** Cuts objects down to the fields the enricher reads before the informer caches them. */
+  trim: Trimmer;
   upsert: (obj: T) => void;
   remove: (obj: T) => void;
 }
@@ -79,6 +89,7 @@ export async function startKubeSources(
   const sources: Source<KubernetesObject>[] = [
     {
       name: 'pods',
+      trim: trimPod,
       essential: true,
       path: '/api/v1/pods',
       fieldSelector: podSelector,
@@ -88,6 +99,7 @@ export async function startKubeSources(
     } satisfies Source<V1Pod>,
     {
       name: 'nodes',
+      trim: trimNode,
       essential: true,
       path: '/api/v1/nodes',
       list: () => core.listNode(),
@@ -102,6 +114,7 @@ export async function startKubeSources(
     } satisfies Source<V1Node>,
     {
       name: 'services',
+      trim: trimService,
       essential: true,
       path: '/api/v1/services',
       list: () => core.listServiceForAllNamespaces(),
@@ -116,6 +129,7 @@ export async function startKubeSources(
     } satisfies Source<V1Service>,
     {
       name: 'replicasets',
+      trim: trimController,
       essential: false,
       path: '/apis/apps/v1/replicasets',
       list: () => apps.listReplicaSetForAllNamespaces(),
@@ -130,6 +144,7 @@ export async function startKubeSources(
     } satisfies Source<V1ReplicaSet>,
     {
       name: 'jobs',
+      trim: trimController,
       essential: false,
       path: '/apis/batch/v1/jobs',
       list: () => batch.listJobForAllNamespaces(),
@@ -152,8 +167,8 @@ export async function startKubeSources(
   const run = (src: Source<KubernetesObject>): Promise<void> => {
     const informer = new ListWatch<KubernetesObject>(
       src.path,
-      new Watch(kc),
-      src.list,
+      new TrimmingWatch(kc, src.trim),
+      trimmedList(src.list, src.trim),
       false,
       undefined,
       src.fieldSelector,
