@@ -61,6 +61,19 @@ const portNumber = (c: Container, port: number | string): number => {
 
 const OVERLAYS = ['overlays/openshift', 'overlays/dev'] as const;
 
+/**
+ * [apiGroup, resource] of every list/watch the agent's enricher runs, read from its API paths
+ * (`/api/v1/pods`, `/apis/apps/v1/replicasets`, …) so RBAC follows the code.
+ */
+function enrichmentResources(): [string, string][] {
+  const source = readFileSync(join(REPO_ROOT, 'agent/src/enrich/kube-sources.ts'), 'utf8');
+  const found = [...source.matchAll(/path: '\/(?:api\/v1|apis\/([\w.]+)\/v\w+)\/([a-z]+)'/g)].map(
+    (m) => [m[1] ?? '', m[2]!] as [string, string],
+  );
+  assert.ok(found.length >= 4, `read ${found.length} resources from kube-sources.ts`);
+  return found;
+}
+
 for (const overlay of ['base', ...OVERLAYS] as const) {
   test(`${overlay}: the agent is privileged on the host network and sees pod netns as they appear`, () => {
     const objects = render(overlay);
@@ -129,12 +142,7 @@ for (const overlay of ['base', ...OVERLAYS] as const) {
           (!r.resourceNames || (name !== undefined && r.resourceNames.includes(name))),
       );
     assert.ok(allows('security.openshift.io', 'securitycontextconstraints', 'use', 'privileged'));
-    for (const [group, resource] of [
-      ['', 'pods'],
-      ['', 'nodes'],
-      ['', 'services'],
-      ['apps', 'replicasets'],
-    ] as const) {
+    for (const [group, resource] of enrichmentResources()) {
       for (const verb of ['get', 'list', 'watch']) {
         assert.ok(allows(group, resource, verb), `agent cannot ${verb} ${group || 'core'}/${resource}`);
       }
