@@ -12,6 +12,7 @@ export function columnLabel(t: TFunction, id: string, fallback?: string): string
     case 'SrcK8S_OwnerName': return t('Source owner');
     case 'SrcK8S_OwnerType': return t('Source owner kind');
     case 'SrcK8S_NetworkName': return t('Source network');
+    case 'SrcK8S_HostName': return t('Source node');
     case 'SrcAddr': return t('Source IP');
     case 'SrcPort': return t('Source port');
     case 'SrcMac': return t('Source MAC');
@@ -21,6 +22,7 @@ export function columnLabel(t: TFunction, id: string, fallback?: string): string
     case 'DstK8S_OwnerName': return t('Destination owner');
     case 'DstK8S_OwnerType': return t('Destination owner kind');
     case 'DstK8S_NetworkName': return t('Destination network');
+    case 'DstK8S_HostName': return t('Destination node');
     case 'DstAddr': return t('Destination IP');
     case 'DstPort': return t('Destination port');
     case 'DstMac': return t('Destination MAC');

@@ -1,0 +1,188 @@
+// The standalone Traffic Flows page in Debian's Chromium against the real backend and its
+// embedded store, filled with real records through the Loki push API.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { browserAvailable, launchChromium } from '../support/browser.ts';
+import { generateFlows, pushRecords } from '../fixtures/flow-generator.ts';
+import { REPO, startBackend, webBuildProblem, type RunningBackend } from './server-harness.ts';
+
+function options(): { skip?: string } {
+  const browser = browserAvailable();
+  if (browser.skip) return browser;
+  const problem = webBuildProblem();
+  if (!problem) return {};
+  if (process.env.CI === 'true') throw new Error(`browser test cannot run under CI=true: ${problem}`);
+  return { skip: `skipped: ${problem}` };
+}
+
+const RESULTS = join(REPO, 'test-results');
+
+interface FlowsAnswer {
+  records: Array<Record<string, unknown>>;
+  stats: { limitReached: boolean };
+}
+
+async function apiFlows(base: string, params: Record<string, string>): Promise<FlowsAnswer> {
+  const res = await fetch(`${base}/api/flows?${new URLSearchParams(params)}`);
+  assert.equal(res.status, 200, await res.clone().text());
+  return (await res.json()) as FlowsAnswer;
+}
+
+/** Texts of one column of the rows on screen, found by its header. */
+async function columnTexts(page: Page, header: string): Promise<string[]> {
+  return page.evaluate((name) => {
+    const headers = [...document.querySelectorAll('.interflow-flows-table thead th')].map((th) => th.textContent?.trim());
+    const index = headers.indexOf(name);
+    if (index < 0) throw new Error(`no column "${name}" in ${headers.join(' | ')}`);
+    return [...document.querySelectorAll('.interflow-flows-table tbody tr')].map((tr) => tr.children[index]?.textContent?.trim() ?? '');
+  }, header);
+}
+
+async function summary(page: Page): Promise<string> {
+  return (await page.locator('.interflow-summary').textContent())?.trim() ?? '';
+}
+
+describe('Traffic Flows page (Chromium, real backend, embedded store)', options(), () => {
+  let backend: RunningBackend;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+
+  before(async () => {
+    backend = await startBackend();
+    const records = [...generateFlows({ count: 400, seed: 42, endMs: Date.now() - 1000 })];
+    await pushRecords(backend.url, records);
+    ({ browser, close: closeBrowser } = await launchChromium());
+    mkdirSync(RESULTS, { recursive: true });
+  });
+
+  after(async () => {
+    await closeBrowser?.();
+    await backend?.close();
+  });
+
+  test('a shared URL with interfaces=net1 shows only net1 rows; a filter added in the UI updates URL and table; reload keeps the view', async () => {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      const shared = `${backend.url}/traffic-flows?filters=${encodeURIComponent('interfaces=net1')}&match=all&timeRange=3600&limit=1000`;
+      await page.goto(shared);
+      await page.getByRole('heading', { level: 1, name: 'Traffic Flows' }).waitFor();
+      await page.locator('[data-testid="interflow-flow-row"]').first().waitFor();
+
+      const expected = await apiFlows(backend.url, { filters: 'interfaces=net1', match: 'all', timeRange: '3600', limit: '1000' });
+      assert.ok(expected.records.length > 0, 'the fixtures hold net1 records');
+      assert.match(await summary(page), new RegExp(`^${expected.records.length} flows found`));
+      const interfaces = await columnTexts(page, 'Interface');
+      assert.equal(interfaces.length, Math.min(50, expected.records.length));
+      for (const cell of interfaces) assert.ok(cell.split(', ').includes('net1'), `row without net1: "${cell}"`);
+      assert.ok(!interfaces.some((c) => c.split(', ').every((i) => i !== 'net1')), 'net10/xnet1 rows must not match');
+
+      // Add "Source namespace = team-a" through the picker.
+      await page.getByLabel('Filter category').selectOption('src_namespace');
+      await page.getByLabel('Filter value').fill('team-a');
+      await page.getByLabel('Filter value').press('Enter');
+      await page.waitForURL((url) => url.searchParams.get('filters') === 'interfaces=net1;src_namespace=team-a');
+      const narrowed = await apiFlows(backend.url, { filters: 'interfaces=net1;src_namespace=team-a', match: 'all', timeRange: '3600', limit: '1000' });
+      assert.ok(narrowed.records.length < expected.records.length);
+      await page.waitForFunction((n) => document.querySelector('.interflow-summary')?.textContent?.trim().startsWith(`${n} flows found`), narrowed.records.length);
+      if (narrowed.records.length) {
+        for (const ns of await columnTexts(page, 'Source namespace')) assert.equal(ns, 'team-a');
+      }
+      const url = page.url();
+
+      // Reload: the same view comes back from the URL alone.
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Traffic Flows' }).waitFor();
+      await page.waitForFunction((n) => document.querySelector('.interflow-summary')?.textContent?.trim().startsWith(`${n} flows found`), narrowed.records.length);
+      assert.equal(page.url(), url);
+      const chips = await page.getByRole('group', { name: 'Active filters' }).textContent();
+      assert.match(chips ?? '', /Network interface name =.*net1/);
+      assert.match(chips ?? '', /Source namespace =.*team-a/);
+
+      // Back returns to the net1-only view.
+      await page.goBack();
+      await page.waitForURL((u) => u.searchParams.get('filters') === 'interfaces=net1');
+      await page.waitForFunction((n) => document.querySelector('.interflow-summary')?.textContent?.trim().startsWith(`${n} flows found`), expected.records.length);
+
+      // The details drawer opens from the keyboard and shows the raw JSON.
+      await page.locator('[data-testid="interflow-flow-row"]').first().focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Flow details' }).waitFor();
+      const json = await page.locator('#interflow-raw-json').textContent();
+      assert.ok((JSON.parse(json ?? '{}') as { Interfaces: string[] }).Interfaces.includes('net1'));
+
+      await page.screenshot({ path: join(RESULTS, 'traffic-flows.png'), fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('Export downloads exactly what /api/flows/export returns for the current query', async () => {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${backend.url}/traffic-flows?filters=${encodeURIComponent('interfaces=net1,eth0')}&timeRange=3600&limit=50&cols=TimeFlowEndMs,Interfaces,SrcAddr,Bytes`);
+      await page.locator('[data-testid="interflow-flow-row"]').first().waitFor();
+      await page.getByRole('button', { name: 'Export' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      await dialog.getByLabel('Destination port').check();
+      const link = dialog.getByRole('link', { name: 'Download CSV' });
+      const href = await link.getAttribute('href');
+      assert.ok(href);
+      const exportUrl = new URL(href, backend.url);
+      assert.equal(exportUrl.pathname, '/api/flows/export');
+      assert.equal(exportUrl.searchParams.get('columns'), 'TimeFlowEndMs,Interfaces,SrcAddr,DstPort,Bytes');
+      assert.equal(exportUrl.searchParams.get('filters'), 'interfaces=net1,eth0');
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      const downloaded = readFileSync((await download.path())!, 'utf8');
+      const direct = await (await fetch(exportUrl)).text();
+      assert.equal(downloaded, direct);
+      const lines = downloaded.trim().split(/\r?\n/);
+      // every matching record, not only the 50 rows of the table
+      const all = await apiFlows(backend.url, { filters: 'interfaces=net1,eth0', timeRange: '3600', limit: '10000' });
+      assert.equal(lines.length - 1, all.records.length);
+      assert.ok(all.records.length > 50, 'the export must not be capped by the table limit');
+      assert.match(download.suggestedFilename(), /^interflow-flows-.*\.csv$/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the page speaks Japanese with ?lng=ja (catalog loaded from /locales/ja/…)', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${backend.url}/traffic-flows?lng=ja&timeRange=3600`);
+      await page.getByRole('heading', { level: 1, name: 'トラフィックフロー' }).waitFor();
+      assert.equal(await page.getByLabel('フィルターのカテゴリー').count(), 1);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('Traffic Flows page when the store is unreachable (Chromium, real backend)', options(), () => {
+  test('says which Loki is unreachable and what to try', async () => {
+    // Port 1 on loopback: nothing listens there, so the backend's Loki client fails to connect.
+    const backend = await startBackend({ INTERFLOW_LOKI_URL: 'http://127.0.0.1:1' });
+    const { browser, close } = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${backend.url}/traffic-flows`);
+      const message = page.locator('.interflow-error__message');
+      await message.waitFor();
+      assert.match((await message.textContent()) ?? '', /127\.0\.0\.1:1/);
+      assert.ok(await page.getByText('The flow store is unavailable').isVisible());
+      assert.ok(await page.getByRole('button', { name: 'Retry' }).isVisible());
+    } finally {
+      await close();
+      await backend.close();
+    }
+  });
+});
