@@ -57,12 +57,28 @@ const apiParams = fc.record(
   { requiredKeys: [] },
 );
 
+/** Percent-encodes a path segment; lone surrogates (which encodeURIComponent refuses) are sent
+ * as their raw WTF-8 bytes, so the server also sees byte sequences that are not valid UTF-8. */
+function encodeSegment(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0xd800 && cp <= 0xdfff) {
+      const bytes = [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)];
+      out += bytes.map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+    } else {
+      out += encodeURIComponent(ch);
+    }
+  }
+  return out;
+}
+
 const requestArb = fc.record({
   path: fc.oneof(
     fc.constantFrom('/api/flows', '/api/flows/export', '/api/config', '/loki/api/v1/query_range', '/loki/api/v1/labels'),
     fc.constantFrom('namespaces', 'interfaces', 'netns', 'nodes', 'pods', '..', '%2e%2e', '').map((k) => `/api/resources/${k}`),
-    nastyString.map((s) => `/loki/api/v1/label/${encodeURIComponent(s)}/values`),
-    nastyString.map((s) => `/traffic-flows/${encodeURIComponent(s)}`),
+    nastyString.map((s) => `/loki/api/v1/label/${encodeSegment(s)}/values`),
+    nastyString.map((s) => `/traffic-flows/${encodeSegment(s)}`),
   ),
   params: apiParams,
   post: fc.option(
