@@ -22,6 +22,22 @@ async function lines(store: EmbeddedStore, limit = 5000): Promise<string[]> {
   return r.result.flatMap((s) => s.values.map((v) => v[1]));
 }
 
+describe('long scans', () => {
+  test('a scan stops early once its signal is aborted (the client went away)', async (t) => {
+    const store = openStore({ dataDir: tempDir(t), retentionMs: 0, maxBytes: 0 });
+    t.after(() => store.close());
+    const base = nowNs() - MIN_NS;
+    const entries = Array.from({ length: 10_000 }, (_, i) => ({ ts: base + BigInt(i), line: `line ${i}` }));
+    store.push([{ labels: { app: 'interflow' }, entries }]);
+    const query = parseLogQuery('{app="interflow"} |= "no such line"');
+    const range = { query, start: 0n, end: nowNs(), limit: 100, direction: 'backward' as const };
+    const full = await store.queryRange(range);
+    assert.equal(full.stats.entriesScanned, 10_000);
+    const aborted = await store.queryRange({ ...range, signal: AbortSignal.abort() });
+    assert.ok(aborted.stats.entriesScanned <= 1024, `scanned ${aborted.stats.entriesScanned}`);
+  });
+});
+
 describe('retention', () => {
   test('by age: entries older than retentionMs are deleted, their streams and label values go too', async (t) => {
     const store = openStore({ dataDir: tempDir(t), retentionMs: 60 * 60_000, maxBytes: 0 });

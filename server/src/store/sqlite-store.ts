@@ -360,11 +360,14 @@ export class EmbeddedStore {
             if (++stats.entriesReturned >= p.limit) break;
           }
         }
-        if ((stats.entriesScanned & 1023) === 0 && performance.now() - sliceStart > YIELD_EVERY_MS) {
-          // let pushes and other requests run during long scans
-          await yieldToLoop();
+        if ((stats.entriesScanned & 1023) === 0) {
           if (p.signal?.aborted) break;
-          sliceStart = performance.now();
+          if (performance.now() - sliceStart > YIELD_EVERY_MS) {
+            // let pushes and other requests run during long scans
+            await yieldToLoop();
+            if (p.signal?.aborted) break;
+            sliceStart = performance.now();
+          }
         }
       }
     }
