@@ -60,6 +60,9 @@ export class IdentityIndex {
   /** Static mapping: per netns name, the interfaces it describes; and the netns as a whole. */
   private readonly netnsIf = new GroupedIndex<InterfaceOwner>();
   private readonly netns = new RankedIndex<InterfaceOwner>();
+  /** Static mapping: netns name patterns (`iflow-a-*`), and which pod each name seen matched. */
+  private readonly netnsPatterns: { re: RegExp; uid: string }[] = [];
+  private readonly netnsPatternHits = new Map<string, string | null>();
 
   private readonly pods = new Map<string, PodEntry>();
   /** `namespace/name` → uid, to drop a pod whose successor reuses its name before its deletion is seen. */
@@ -123,9 +126,12 @@ export class IdentityIndex {
         else if (!primarySet.has(ip)) claims.add(this.byIp, ip, endpoint, TIER.podSecondary);
         if (iface.ifname) claims.add(this.ifNameIp.group(iface.ifname), ip, owner);
       }
-      if (model.netns && iface.ifname) claims.add(this.netnsIf.group(model.netns), iface.ifname, owner);
+      if (model.netns && !isPattern(model.netns) && iface.ifname) {
+        claims.add(this.netnsIf.group(model.netns), iface.ifname, owner);
+      }
     }
-    if (model.netns) claims.add(this.netns, model.netns, podOwner);
+    if (model.netns && !isPattern(model.netns)) claims.add(this.netns, model.netns, podOwner);
+    this.setNetnsPattern(model.uid, model.netns && isPattern(model.netns) ? model.netns : undefined);
 
     if (!entry) {
       entry = { model, claims: new ClaimSet(model.uid), seq: ++this.seq, byIfname, podOwner };
@@ -144,6 +150,7 @@ export class IdentityIndex {
     const entry = this.pods.get(uid);
     if (!entry) return;
     entry.claims.releaseAll();
+    this.setNetnsPattern(uid, undefined);
     this.pods.delete(uid);
     const byName = `${entry.model.namespace}/${entry.model.name}`;
     if (this.podUidByName.get(byName) === uid) this.podUidByName.delete(byName);
@@ -280,6 +287,10 @@ export class IdentityIndex {
       const byName = this.netnsIf.get(iface.netnsName, iface.ifname) ?? this.netns.get(iface.netnsName);
       if (byName) return byName;
     }
+    if (this.netnsPatterns.length > 0) {
+      const pod = this.podByNetnsPattern(iface.netnsName);
+      if (pod) return pod.byIfname.get(iface.ifname) ?? pod.podOwner;
+    }
     // 2. The interface's MAC in a pod's network-status.
     const ino = iface.netnsInode;
     const byMac = iface.mac ? this.ifMac.get(iface.mac) : undefined;
@@ -305,6 +316,25 @@ export class IdentityIndex {
   }
 
   // ---- internals -----------------------------------------------------------------------
+
+  private setNetnsPattern(uid: string, pattern: string | undefined): void {
+    const i = this.netnsPatterns.findIndex((p) => p.uid === uid);
+    if (i < 0 && pattern === undefined) return;
+    if (i >= 0) this.netnsPatterns.splice(i, 1);
+    if (pattern !== undefined) this.netnsPatterns.push({ re: patternRegExp(pattern), uid });
+    this.netnsPatternHits.clear();
+  }
+
+  /** The pod whose netns pattern matches this name; one scan per name, then a map lookup. */
+  private podByNetnsPattern(netnsName: string): PodEntry | undefined {
+    let uid = this.netnsPatternHits.get(netnsName);
+    if (uid === undefined) {
+      uid = this.netnsPatterns.find((p) => p.re.test(netnsName))?.uid ?? null;
+      if (this.netnsPatternHits.size >= 4096) this.netnsPatternHits.clear();
+      this.netnsPatternHits.set(netnsName, uid);
+    }
+    return uid === null ? undefined : this.pods.get(uid);
+  }
 
   private resolveOwner(model: PodModel): OwnerRef {
     if (model.owner) return model.owner;
@@ -354,6 +384,16 @@ export class IdentityIndex {
 function ownAddress(owner: InterfaceOwner, ip: string, recordMac: string, ifaceMac: string): boolean {
   if (owner.ips.length > 0) return owner.ips.includes(ip);
   return ifaceMac !== '' && recordMac.toLowerCase() === ifaceMac.toLowerCase();
+}
+
+/** Static netns names may use `*` for any characters (the test scenario adds a unique suffix). */
+export function isPattern(netns: string): boolean {
+  return netns.includes('*');
+}
+
+function patternRegExp(pattern: string): RegExp {
+  const escaped = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${escaped.join('.*')}$`);
 }
 
 function sameOwner(a: OwnerRef | null, b: OwnerRef | null): boolean {

@@ -137,6 +137,59 @@ test('the demo mapping file test/fixtures/static-enrichment.json is valid and na
   });
   enricher.enrich(r2, iface(b.netns, 2, 'net1', '02:00:00:00:00:02'));
   assert.equal(r2.IfK8S_Name, 'sriov-server');
+  // eth0 of the same namespace is the pod's too (no network named); other namespaces are not.
+  const eth0 = flowRecord({
+    SrcAddr: '10.200.1.1',
+    DstAddr: '10.200.1.2',
+    direction: EGRESS,
+    ifname: 'eth0',
+    netns: a.netns,
+  });
+  enricher.enrich(eth0, iface(a.netns, 1, 'eth0', '02:00:00:00:00:03'));
+  assert.deepEqual(k8sFields(eth0), { IfK8S_Namespace: 'sriov-test', IfK8S_Name: 'sriov-client' });
+  for (const other of ['iflow-a', 'xiflow-a-1', 'iflow-c-7k2x9']) {
+    const o = flowRecord({
+      SrcAddr: '10.1.1.1',
+      DstAddr: '10.1.1.2',
+      direction: EGRESS,
+      ifname: 'net1',
+      netns: other,
+    });
+    enricher.enrich(o, iface(other, 3, 'net1', '02:00:00:00:00:04'));
+    assert.equal(o.IfK8S_Name, undefined, other);
+  }
+});
+
+test('static netns patterns: exact names first, then patterns in file order; regex characters are literal', async (t) => {
+  const file = join(tempDir(t), 'patterns.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      pods: [
+        { namespace: 'p', name: 'wide', netns: 'ns-*' },
+        { namespace: 'p', name: 'exact', netns: 'ns-special' },
+        { namespace: 'p', name: 'narrow', netns: 'ns-a*' },
+        { namespace: 'p', name: 'dots', netns: 'x.y(*)' },
+      ],
+    }),
+  );
+  const enricher = await enricherFor(file);
+  t.after(() => enricher.close());
+  const ownerOf = (netns: string) => {
+    const r = flowRecord({
+      SrcAddr: '10.9.9.1',
+      DstAddr: '10.9.9.2',
+      direction: EGRESS,
+      ifname: 'eth0',
+      netns,
+    });
+    enricher.enrich(r, iface(netns, 1, 'eth0', '02:00:00:00:00:05'));
+    return r.IfK8S_Name;
+  };
+  assert.equal(ownerOf('ns-special'), 'exact');
+  assert.equal(ownerOf('ns-abc'), 'wide', 'first matching pattern in file order');
+  assert.equal(ownerOf('x.y(1)'), 'dots');
+  assert.equal(ownerOf('xzy(1)'), undefined, '"." is not a wildcard');
 });
 
 test('static mapping: MAC, owner, nodes, services, YAML, and the interface own address by MAC', async (t) => {

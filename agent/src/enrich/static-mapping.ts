@@ -6,7 +6,9 @@
 // {
 //   "pods": [{
 //     "namespace": "sriov-test", "name": "sriov-client",          required
-//     "netns": "interflow-pod-a",      network namespace name as the agent sees it (IfNetns)
+//     "netns": "iflow-a-*",            network namespace name as the agent sees it (IfNetns);
+//                                      `*` matches any characters (exact names are tried first,
+//                                      then patterns in file order)
 //     "ips": ["10.128.0.5"],           primary (default network) addresses
 //     "network": "ovn-kubernetes",     default network name (NetworkName of "ips")
 //     "hostName": "worker-0",          node the pod runs on
