@@ -37,3 +37,12 @@ test('the Traffic Flows links encode the filters as the page does', () => {
   );
   for (const l of links) assert.match(l.get('filters') ?? '', /^interfaces=net1(;namespace=sriov-test)?$/);
 });
+
+test('the OpenShift version the guide requires is the console version the plugin declares', () => {
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'plugin-manifest.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  const declared = /^>=\s*(\d+\.\d+)/.exec(manifest.dependencies?.['@console/pluginAPI'] ?? '')?.[1];
+  assert.ok(declared, 'plugin-manifest.json declares no @console/pluginAPI minimum');
+  assert.match(guide, new RegExp(`OpenShift ${declared.replace('.', '\\.')} or later`));
+});
