@@ -124,6 +124,7 @@ describe('stand-in Loki: tenant and auth', () => {
 describe('stand-in Loki over TLS: CA file', () => {
   let loki: StandInLoki;
   let caFile: string;
+  let keyFile: string;
   before(async () => {
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
@@ -132,6 +133,7 @@ describe('stand-in Loki over TLS: CA file', () => {
       '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
     ], { stdio: 'ignore' });
     caFile = cert;
+    keyFile = key;
     loki = await startStandInLoki({ cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') });
   });
   after(() => loki.close());
@@ -153,6 +155,18 @@ describe('stand-in Loki over TLS: CA file', () => {
       const res = await t.app.inject('/api/flows');
       assert.equal(res.statusCode, 503);
       assert.match(res.json().error, new RegExp(`^Loki is unreachable at ${loki.url}: query_range failed: .*(SELF_SIGNED|self.signed|certificate)`, 'i'));
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('the backend serving TLS itself reaches its embedded store over TLS on loopback', async () => {
+    const t = await startTestApp({ INTERFLOW_TLS_CERT_FILE: caFile, INTERFLOW_TLS_KEY_FILE: keyFile });
+    try {
+      assert.match(t.url, /^https:/);
+      const res = await t.app.inject('/api/flows');
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json().stats.queries, 1);
     } finally {
       await t.close();
     }
