@@ -1,4 +1,5 @@
 // Parses the `filters` parameter (`interfaces=net1;src_namespace!=a,b`) into typed filters,
+// with the same syntax as the page (web/src/model/filters.ts: `\\`, `\,`, `\;` escapes),
 // rejecting anything unknown or oversized with a BadParamError naming the parameter.
 import { BadParamError } from '../errors.ts';
 import { hasLoneSurrogate } from './literals.ts';
@@ -23,39 +24,6 @@ export const FILTER_LIMITS = {
   maxValueLength: 256,
 } as const;
 
-const SEGMENT = /^([A-Za-z0-9_]*)(!=|!~|=|~)([\s\S]*)$/;
-
-// Inside a value a backslash escapes the next character, so "\\" is a backslash, "\," a comma
-// and "\;" a semicolon (the page writes exactly these three; any other escaped character
-// stands for itself). Shared with web/src/model/filters.ts.
-
-/** Splits on unescaped `sep`, keeping escapes in the pieces. */
-function splitUnescaped(param: string, text: string, sep: string): string[] {
-  const pieces: string[] = [];
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\\') {
-      if (i + 1 >= text.length) {
-        throw new BadParamError(param, 'a filter ends with a lone "\\" (write "\\\\" for a backslash)');
-      }
-      i++;
-    } else if (text[i] === sep) {
-      pieces.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  pieces.push(text.slice(start));
-  return pieces;
-}
-
-function unescapeValue(value: string): string {
-  return value.replace(/\\([\s\S])/g, '$1');
-}
-
-export function escapeFilterValue(value: string): string {
-  return value.replace(/[\\,;]/g, (c) => `\\${c}`);
-}
-
 export function isNumericSpec(spec: FilterSpec): boolean {
   return spec.max !== undefined;
 }
@@ -75,29 +43,86 @@ function normalizeNumber(param: string, spec: FilterSpec, op: FilterOp, value: s
   return value;
 }
 
+const ID_CHAR = /[a-z0-9_]/;
+
+interface RawFilter {
+  id: string;
+  op: FilterOp;
+  values: string[];
+}
+
+/**
+ * Splits the text into filters (syntax shared with web/src/model/filters.ts):
+ *   filters := filter (";" filter)* ; filter := id operator value ("," value)*
+ * Inside a value a backslash escapes the next character ("\\", "\,", "\;").
+ */
+function splitFilters(param: string, text: string): RawFilter[] {
+  const out: RawFilter[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] === ';') {
+      i++; // an empty segment (e.g. a trailing ";") carries nothing
+      continue;
+    }
+    const idStart = i;
+    while (i < text.length && ID_CHAR.test(text[i]!)) i++;
+    const id = text.slice(idStart, i);
+    if (!id) throw new BadParamError(param, `filter at position ${idStart} has no id (expected a-z, 0-9 or _)`);
+    let op: FilterOp;
+    if (text.startsWith('!=', i)) op = '!=';
+    else if (text.startsWith('!~', i)) op = '!~';
+    else if (text[i] === '=') op = '=';
+    else if (text[i] === '~') op = '~';
+    else throw new BadParamError(param, `filter "${id}" needs an operator (${FILTER_OPS.join(' ')}) at position ${i}`);
+    i += op.length;
+    const values: string[] = [];
+    let current = '';
+    for (;;) {
+      if (i >= text.length || text[i] === ';') {
+        values.push(current);
+        break;
+      }
+      const c = text[i]!;
+      if (c === '\\') {
+        if (i + 1 >= text.length) throw new BadParamError(param, `filter "${id}" ends with a lone "\\" (write "\\\\" for a backslash)`);
+        // Keep a surrogate pair whole.
+        const cp = text.codePointAt(i + 1)!;
+        const ch = String.fromCodePoint(cp);
+        current += ch;
+        i += 1 + ch.length;
+        continue;
+      }
+      if (c === ',') {
+        values.push(current);
+        current = '';
+      } else {
+        current += c;
+      }
+      i++;
+      if (values.length > FILTER_LIMITS.maxValuesPerFilter) {
+        throw new BadParamError(param, `filter ${id}: at most ${FILTER_LIMITS.maxValuesPerFilter} values are allowed`);
+      }
+    }
+    out.push({ id, op, values });
+    if (out.length > FILTER_LIMITS.maxFilters) {
+      throw new BadParamError(param, `at most ${FILTER_LIMITS.maxFilters} filters are allowed`);
+    }
+  }
+  return out;
+}
+
 export function parseFilters(text: string | undefined, param = 'filters'): FlowFilter[] {
   if (text === undefined || text.trim() === '') return [];
   if (text.length > FILTER_LIMITS.maxTextLength) {
     throw new BadParamError(param, `filters are longer than ${FILTER_LIMITS.maxTextLength} characters`);
   }
   if (hasLoneSurrogate(text)) throw new BadParamError(param, 'filters contain a lone UTF-16 surrogate');
-  const segments = splitUnescaped(param, text, ';').filter((s) => s !== '');
-  if (segments.length > FILTER_LIMITS.maxFilters) {
-    throw new BadParamError(param, `at most ${FILTER_LIMITS.maxFilters} filters are allowed (got ${segments.length})`);
-  }
   let totalValues = 0;
-  return segments.map((segment) => {
-    const m = SEGMENT.exec(segment);
-    if (!m) {
-      const shown = segment.length > 40 ? `${segment.slice(0, 40)}…` : segment;
-      throw new BadParamError(param, `filter "${shown}" needs an id, an operator (${FILTER_OPS.join(' ')}) and values`);
-    }
-    const [, id, opText, valuesText] = m as unknown as [string, string, FilterOp, string];
+  return splitFilters(param, text).map(({ id, op, values: raw }) => {
     const spec = filterSpec(id);
     if (!spec) {
       throw new BadParamError(param, `unknown filter id "${id}" (known: ${FILTER_SPECS.map((s) => s.id).join(', ')})`);
     }
-    const raw = splitUnescaped(param, valuesText, ',').map(unescapeValue);
     if (raw.length > FILTER_LIMITS.maxValuesPerFilter) {
       throw new BadParamError(param, `filter ${id}: at most ${FILTER_LIMITS.maxValuesPerFilter} values are allowed`);
     }
@@ -109,10 +134,14 @@ export function parseFilters(text: string | undefined, param = 'filters'): FlowF
       if (v.length > FILTER_LIMITS.maxValueLength) {
         throw new BadParamError(param, `filter ${id}: a value is longer than ${FILTER_LIMITS.maxValueLength} characters`);
       }
-      return isNumericSpec(spec) ? normalizeNumber(param, spec, opText, v) : v;
+      return isNumericSpec(spec) ? normalizeNumber(param, spec, op, v) : v;
     });
-    return { id, op: opText, values: [...new Set(values)] };
+    return { id, op, values: [...new Set(values)] };
   });
+}
+
+export function escapeFilterValue(value: string): string {
+  return value.replace(/[\\,;]/g, (c) => `\\${c}`);
 }
 
 /** The inverse of parseFilters, for logs and tests. */
