@@ -1,0 +1,164 @@
+// Backend benchmark (`npm run bench:server`). Prints figures, asserts nothing:
+//  - push rate into the embedded store over HTTP (records/s), against a baseline of just
+//    building and parsing the same push bodies in this process;
+//  - /api/flows p50/p95 for limit 100 with an interface filter over N stored records,
+//    against the same query without a filter;
+//  - export rows/s and peak RSS for N rows, against paging the raw query_range API.
+// N defaults to 1 000 000 (BENCH_RECORDS to change it). Everything runs in one process on
+// 127.0.0.1 with a throw-away data directory.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../../server/src/app/app.ts';
+import { loadServerConfig } from '../../server/src/config/config.ts';
+import { generateFlows, pushBody, type FlowRecord } from '../fixtures/flow-generator.ts';
+
+const N = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const BATCH = 5000;
+const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 40);
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MB`;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'interflow-bench-server-'));
+  const config = loadServerConfig({
+    INTERFLOW_DATA_DIR: dataDir,
+    INTERFLOW_LOG_LEVEL: 'warn',
+    INTERFLOW_STORE_MAX_BYTES: '64GiB',
+    INTERFLOW_STORE_RETENTION: '7d',
+  });
+  const app = await buildApp(config, { logger: false });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const now = Date.now();
+  const startMs = now - 3_000_000;
+  const window = `startTime=${Math.floor(startMs / 1000) - 1}&endTime=${Math.ceil(now / 1000) + 1}`;
+  console.log(`interflow server bench: ${fmt(N)} records, batches of ${BATCH}, node ${process.version}`);
+
+  try {
+    // Baseline: the cost of producing and parsing the push bodies alone.
+    {
+      const sample = Math.min(N, 100_000);
+      const t0 = performance.now();
+      let batch: FlowRecord[] = [];
+      for (const r of generateFlows({ count: sample, seed: 1, startMs, endMs: now })) {
+        batch.push(r);
+        if (batch.length === BATCH) {
+          JSON.parse(JSON.stringify(pushBody(batch)));
+          batch = [];
+        }
+      }
+      const rate = sample / ((performance.now() - t0) / 1000);
+      console.log(`baseline  build+parse push bodies        ${fmt(rate)} records/s`);
+    }
+
+    // Push rate into the embedded store over HTTP.
+    let pushMs = 0;
+    {
+      let batch: FlowRecord[] = [];
+      const send = async (): Promise<void> => {
+        const body = JSON.stringify(pushBody(batch));
+        const t0 = performance.now();
+        const res = await fetch(`${url}/loki/api/v1/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        if (res.status >= 300) throw new Error(`push failed: ${res.status} ${await res.text()}`);
+        pushMs += performance.now() - t0;
+        batch = [];
+      };
+      const wall0 = performance.now();
+      for (const r of generateFlows({ count: N, seed: 1, startMs, endMs: now })) {
+        batch.push(r);
+        if (batch.length === BATCH) await send();
+      }
+      if (batch.length) await send();
+      const wall = (performance.now() - wall0) / 1000;
+      console.log(`push      embedded store over HTTP       ${fmt(N / (pushMs / 1000))} records/s (time in push requests; ${wall.toFixed(1)} s wall incl. generating)`);
+    }
+
+    // /api/flows latency.
+    const timeQuery = async (filters: string): Promise<number[]> => {
+      const times: number[] = [];
+      for (let i = 0; i < QUERY_RUNS; i++) {
+        const t0 = performance.now();
+        const res = await app.inject(`/api/flows?${window}&limit=100${filters ? `&filters=${encodeURIComponent(filters)}` : ''}`);
+        times.push(performance.now() - t0);
+        if (res.statusCode !== 200) throw new Error(`query failed: ${res.body}`);
+        if (i === 0 && res.json().records.length !== 100) throw new Error(`expected 100 records for ${filters}`);
+      }
+      return times.sort((a, b) => a - b);
+    };
+    for (const [label, filters] of [
+      ['baseline  no filter', ''],
+      ['flows     interfaces=net1', 'interfaces=net1'],
+      ['flows     interfaces=net1;protocol=sctp', 'interfaces=net1;protocol=sctp'],
+      ['flows     namespace=team-a (match=all)', 'namespace=team-a'],
+    ] as const) {
+      const t = await timeQuery(filters);
+      console.log(`${label.padEnd(40)} p50 ${percentile(t, 50).toFixed(1)} ms  p95 ${percentile(t, 95).toFixed(1)} ms  (limit 100, ${QUERY_RUNS} runs)`);
+    }
+
+    // Baseline for the export: page through query_range directly, no CSV.
+    {
+      const t0 = performance.now();
+      let end = BigInt(now + 1000) * 1_000_000n;
+      const start = BigInt(startMs - 1000) * 1_000_000n;
+      let rows = 0;
+      for (;;) {
+        const q = new URLSearchParams({ query: '{app="interflow"}', start: start.toString(), end: end.toString(), limit: '5000', direction: 'backward' });
+        const body = (await (await fetch(`${url}/loki/api/v1/query_range?${q}`)).json()) as {
+          data: { result: Array<{ values: Array<[string, string]> }> };
+        };
+        let oldest: bigint | undefined;
+        let n = 0;
+        for (const s of body.data.result) for (const [ts] of s.values) {
+          n++;
+          const b = BigInt(ts);
+          if (oldest === undefined || b < oldest) oldest = b;
+        }
+        rows += n;
+        if (n < 5000 || oldest === undefined) break;
+        end = oldest; // exclusive: a baseline, may skip ties
+      }
+      const s = (performance.now() - t0) / 1000;
+      console.log(`baseline  raw query_range paging         ${fmt(rows / s)} rows/s (${fmt(rows)} rows)`);
+    }
+
+    // Export through the API.
+    {
+      global.gc?.();
+      const rss0 = process.memoryUsage().rss;
+      let peak = rss0;
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }, 20);
+      const t0 = performance.now();
+      const res = await fetch(`${url}/api/flows/export?${window}`);
+      let bytes = 0;
+      let lines = 0;
+      const reader = res.body!.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        bytes += value.byteLength;
+        for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
+      }
+      clearInterval(sampler);
+      const s = (performance.now() - t0) / 1000;
+      const rows = lines - 1;
+      console.log(`export    CSV over HTTP                  ${fmt(rows / s)} rows/s (${fmt(rows)} rows, ${mb(bytes)}, ${s.toFixed(1)} s)`);
+      console.log(`export    peak RSS                       ${mb(peak)} (before ${mb(rss0)}, +${mb(peak - rss0)}; server and client in one process)`);
+      if (rows !== N) console.log(`WARNING   export wrote ${rows} rows, expected ${N}`);
+    }
+  } finally {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
