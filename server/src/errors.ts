@@ -4,12 +4,7 @@
 // happens for client input because every input path throws one of these first.
 
 export type ErrorCode =
-  | 'CONFIG_INVALID'
-  | 'BAD_PARAM'
-  | 'UNAUTHORIZED'
-  | 'NOT_FOUND'
-  | 'STORE_UNAVAILABLE'
-  | 'WEB_BUILD_MISSING';
+  'CONFIG_INVALID' | 'BAD_PARAM' | 'UNAUTHORIZED' | 'NOT_FOUND' | 'STORE_UNAVAILABLE' | 'WEB_BUILD_MISSING';
 
 export abstract class InterflowError extends Error {
   abstract readonly code: ErrorCode;

@@ -63,7 +63,11 @@ async function main(): Promise<void> {
       const send = async (): Promise<void> => {
         const body = JSON.stringify(pushBody(batch));
         const t0 = performance.now();
-        const res = await fetch(`${url}/loki/api/v1/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const res = await fetch(`${url}/loki/api/v1/push`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
         if (res.status >= 300) throw new Error(`push failed: ${res.status} ${await res.text()}`);
         pushMs += performance.now() - t0;
         batch = [];
@@ -75,7 +79,9 @@ async function main(): Promise<void> {
       }
       if (batch.length) await send();
       const wall = (performance.now() - wall0) / 1000;
-      console.log(`push      embedded store over HTTP       ${fmt(N / (pushMs / 1000))} records/s (time in push requests; ${wall.toFixed(1)} s wall incl. generating)`);
+      console.log(
+        `push      embedded store over HTTP       ${fmt(N / (pushMs / 1000))} records/s (time in push requests; ${wall.toFixed(1)} s wall incl. generating)`,
+      );
     }
 
     // /api/flows latency.
@@ -83,10 +89,13 @@ async function main(): Promise<void> {
       const times: number[] = [];
       for (let i = 0; i < QUERY_RUNS; i++) {
         const t0 = performance.now();
-        const res = await app.inject(`/api/flows?${window}&limit=100${filters ? `&filters=${encodeURIComponent(filters)}` : ''}`);
+        const res = await app.inject(
+          `/api/flows?${window}&limit=100${filters ? `&filters=${encodeURIComponent(filters)}` : ''}`,
+        );
         times.push(performance.now() - t0);
         if (res.statusCode !== 200) throw new Error(`query failed: ${res.body}`);
-        if (i === 0 && res.json().records.length !== 100) throw new Error(`expected 100 records for ${filters}`);
+        if (i === 0 && res.json().records.length !== 100)
+          throw new Error(`expected 100 records for ${filters}`);
       }
       return times.sort((a, b) => a - b);
     };
@@ -97,7 +106,9 @@ async function main(): Promise<void> {
       ['flows     namespace=team-a (match=all)', 'namespace=team-a'],
     ] as const) {
       const t = await timeQuery(filters);
-      console.log(`${label.padEnd(40)} p50 ${percentile(t, 50).toFixed(1)} ms  p95 ${percentile(t, 95).toFixed(1)} ms  (limit 100, ${QUERY_RUNS} runs)`);
+      console.log(
+        `${label.padEnd(40)} p50 ${percentile(t, 50).toFixed(1)} ms  p95 ${percentile(t, 95).toFixed(1)} ms  (limit 100, ${QUERY_RUNS} runs)`,
+      );
     }
 
     // Baseline for the export: page through query_range directly, no CSV.
@@ -107,17 +118,24 @@ async function main(): Promise<void> {
       const start = BigInt(startMs - 1000) * 1_000_000n;
       let rows = 0;
       for (;;) {
-        const q = new URLSearchParams({ query: '{app="interflow"}', start: start.toString(), end: end.toString(), limit: '5000', direction: 'backward' });
+        const q = new URLSearchParams({
+          query: '{app="interflow"}',
+          start: start.toString(),
+          end: end.toString(),
+          limit: '5000',
+          direction: 'backward',
+        });
         const body = (await (await fetch(`${url}/loki/api/v1/query_range?${q}`)).json()) as {
           data: { result: Array<{ values: Array<[string, string]> }> };
         };
         let oldest: bigint | undefined;
         let n = 0;
-        for (const s of body.data.result) for (const [ts] of s.values) {
-          n++;
-          const b = BigInt(ts);
-          if (oldest === undefined || b < oldest) oldest = b;
-        }
+        for (const s of body.data.result)
+          for (const [ts] of s.values) {
+            n++;
+            const b = BigInt(ts);
+            if (oldest === undefined || b < oldest) oldest = b;
+          }
         rows += n;
         if (n < 5000 || oldest === undefined) break;
         end = oldest; // exclusive: a baseline, may skip ties
@@ -148,8 +166,12 @@ async function main(): Promise<void> {
       clearInterval(sampler);
       const s = (performance.now() - t0) / 1000;
       const rows = lines - 1;
-      console.log(`export    CSV over HTTP                  ${fmt(rows / s)} rows/s (${fmt(rows)} rows, ${mb(bytes)}, ${s.toFixed(1)} s)`);
-      console.log(`export    peak RSS                       ${mb(peak)} (before ${mb(rss0)}, +${mb(peak - rss0)}; server and client in one process)`);
+      console.log(
+        `export    CSV over HTTP                  ${fmt(rows / s)} rows/s (${fmt(rows)} rows, ${mb(bytes)}, ${s.toFixed(1)} s)`,
+      );
+      console.log(
+        `export    peak RSS                       ${mb(peak)} (before ${mb(rss0)}, +${mb(peak - rss0)}; server and client in one process)`,
+      );
       if (rows !== N) console.log(`WARNING   export wrote ${rows} rows, expected ${N}`);
     }
   } finally {

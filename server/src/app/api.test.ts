@@ -25,7 +25,10 @@ describe('API', () => {
       body.filters.map((f: { id: string }) => f.id),
       FILTER_SPECS.map((f) => f.id),
     );
-    assert.equal(body.filters.find((f: { id: string }) => f.id === 'interfaces').name, 'Network interface name');
+    assert.equal(
+      body.filters.find((f: { id: string }) => f.id === 'interfaces').name,
+      'Network interface name',
+    );
     assert.deepEqual(body.defaults.match, 'all');
     assert.equal(body.defaults.timeRange, 300);
     assert.equal(body.defaults.limit, 100);
@@ -43,7 +46,8 @@ describe('API', () => {
     assert.equal(body.stats.limit, 50);
     assert.equal(body.stats.limitReached, true);
     assert.equal(body.stats.queries, 1);
-    for (let i = 1; i < body.records.length; i++) assert.ok(body.records[i - 1].TimeFlowEndMs >= body.records[i].TimeFlowEndMs);
+    for (let i = 1; i < body.records.length; i++)
+      assert.ok(body.records[i - 1].TimeFlowEndMs >= body.records[i].TimeFlowEndMs);
     assert.ok(Array.isArray(body.records[0].Interfaces));
     const all = (await t.app.inject(`/api/flows?${window}&limit=10000`)).json();
     assert.equal(all.records.length, 500);
@@ -67,7 +71,10 @@ describe('API', () => {
     ['/api/flows?filters=color%3Dred', 'filters'],
     ['/api/flows?filters=interfaces%3Enet1', 'filters'],
     ['/api/flows?filters=port%3Dhttp', 'filters'],
-    [`/api/flows?filters=${encodeURIComponent(Array.from({ length: 21 }, () => 'name=a').join(';'))}`, 'filters'],
+    [
+      `/api/flows?filters=${encodeURIComponent(Array.from({ length: 21 }, () => 'name=a').join(';'))}`,
+      'filters',
+    ],
     [`/api/flows?filters=${encodeURIComponent(`name=${'x'.repeat(300)}`)}`, 'filters'],
     ['/api/flows?match=some', 'match'],
     ['/api/flows?limit=0', 'limit'],
@@ -130,10 +137,18 @@ describe('API without a reachable store', () => {
   after(() => t.close());
 
   test('flows, export and resources answer 503 naming the store URL; readyz says not ready', async () => {
-    for (const url of ['/api/flows', '/api/flows/export', '/api/resources/namespaces', '/api/resources/interfaces']) {
+    for (const url of [
+      '/api/flows',
+      '/api/flows/export',
+      '/api/resources/namespaces',
+      '/api/resources/interfaces',
+    ]) {
       const res = await t.app.inject(url);
       assert.equal(res.statusCode, 503, url);
-      assert.match(res.json().error, new RegExp(`^Loki is unreachable at ${t.config.lokiUrl}: .*ECONNREFUSED`));
+      assert.match(
+        res.json().error,
+        new RegExp(`^Loki is unreachable at ${t.config.lokiUrl}: .*ECONNREFUSED`),
+      );
     }
     const ready = await t.app.inject('/readyz');
     assert.equal(ready.statusCode, 503);

@@ -40,7 +40,10 @@ function selfUrl(app: FastifyInstance, tls: boolean): string {
   return `${tls ? 'https' : 'http'}://${host}:${addr.port}`;
 }
 
-export async function buildApp(config: ServerConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  config: ServerConfig,
+  options: BuildAppOptions = {},
+): Promise<FastifyInstance> {
   const tls = !!(config.tlsCertFile && config.tlsKeyFile);
   const fastifyOptions: FastifyServerOptions = {
     logger: options.logger ?? { level: config.logLevel, name: 'interflow-server' },
@@ -49,14 +52,13 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   };
-  const app = (
-    tls
-      ? // Same port, TLS (OpenShift serving certificate); typed as the plain server like the rest of the app.
-        Fastify({
-          ...fastifyOptions,
-          https: { cert: readFileSync(config.tlsCertFile!), key: readFileSync(config.tlsKeyFile!) },
-        } as FastifyServerOptions)
-      : Fastify(fastifyOptions)
+  const app = (tls
+    ? // Same port, TLS (OpenShift serving certificate); typed as the plain server like the rest of the app.
+      Fastify({
+        ...fastifyOptions,
+        https: { cert: readFileSync(config.tlsCertFile!), key: readFileSync(config.tlsKeyFile!) },
+      } as FastifyServerOptions)
+    : Fastify(fastifyOptions)
   ).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
   const embedded = config.lokiUrl === undefined;
@@ -75,7 +77,12 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     },
   });
   app.addHook('onClose', async () => client.close());
-  const flows = new FlowService(client, { selector: config.lokiSelector, maxEntries: config.lokiMaxEntries }, metrics, app.log);
+  const flows = new FlowService(
+    client,
+    { selector: config.lokiSelector, maxEntries: config.lokiMaxEntries },
+    metrics,
+    app.log,
+  );
 
   installErrorHandlers(app);
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -101,7 +108,9 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
       // Fastify allows one not-found handler per prefix in the whole app; the store's would
       // answer every unknown path of the app (ours is registered at the root). Its routes keep
       // their own error handler; unknown paths get the app's JSON 404.
-      const storeScope = Object.create(scope, { setNotFoundHandler: { value: () => storeScope } }) as FastifyInstance;
+      const storeScope = Object.create(scope, {
+        setNotFoundHandler: { value: () => storeScope },
+      }) as FastifyInstance;
       await embeddedStorePlugin(storeScope, storeOptions);
     });
   }

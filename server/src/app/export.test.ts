@@ -25,7 +25,8 @@ function expectedCell(v: unknown): string {
   return String(v);
 }
 
-const rowHash = (cells: string[]): string => createHash('sha1').update(JSON.stringify(cells)).digest('base64');
+const rowHash = (cells: string[]): string =>
+  createHash('sha1').update(JSON.stringify(cells)).digest('base64');
 
 /** Parses a CSV stream back; calls onRow for every record after the header. */
 async function parseCsv(body: Readable, onRow: (row: string[]) => void): Promise<string[]> {
@@ -55,7 +56,9 @@ describe('export paging against a stand-in Loki', () => {
     try {
       for (const match of ['all', 'any']) {
         loki.requests.length = 0;
-        const res = await fetch(`${t.url}/api/flows/export?timeRange=300&match=${match}&filters=${encodeURIComponent('interfaces~n;netns~c')}&columns=TimeFlowEndMs,Interfaces,SrcAddr,SrcPort,Bytes`);
+        const res = await fetch(
+          `${t.url}/api/flows/export?timeRange=300&match=${match}&filters=${encodeURIComponent('interfaces~n;netns~c')}&columns=TimeFlowEndMs,Interfaces,SrcAddr,SrcPort,Bytes`,
+        );
         assert.equal(res.status, 200);
         const seen = new Map<string, number>();
         let last = Infinity;
@@ -72,7 +75,10 @@ describe('export paging against a stand-in Loki', () => {
           expected.set(h, (expected.get(h) ?? 0) + 1);
         }
         assert.deepEqual(seen, expected);
-        assert.ok(loki.requests.filter((r) => r.path.endsWith('query_range')).length >= 13, 'paged in pages of 100');
+        assert.ok(
+          loki.requests.filter((r) => r.path.endsWith('query_range')).length >= 13,
+          'paged in pages of 100',
+        );
       }
     } finally {
       await t.close();
@@ -81,10 +87,9 @@ describe('export paging against a stand-in Loki', () => {
 
   test('a client that disconnects stops the upstream queries', async () => {
     const now = Date.now();
-    loki.entries = [...generateFlows({ count: 5000, seed: 6, startMs: now - 60_000, endMs: now - 1000 })].map((r) => [
-      BigInt(r.TimeFlowEndMs) * 1_000_000n,
-      JSON.stringify(r),
-    ]);
+    loki.entries = [...generateFlows({ count: 5000, seed: 6, startMs: now - 60_000, endMs: now - 1000 })].map(
+      (r) => [BigInt(r.TimeFlowEndMs) * 1_000_000n, JSON.stringify(r)],
+    );
     const t = await startTestApp({ INTERFLOW_LOKI_URL: loki.url, INTERFLOW_LOKI_MAX_ENTRIES: '100' });
     try {
       loki.requests.length = 0;
@@ -114,7 +119,11 @@ describe('export paging against a stand-in Loki', () => {
       assert.ok(queries.at(-1)!.aborted, 'the in-flight query was aborted');
       const count = queries.length;
       await new Promise((r) => setTimeout(r, 700));
-      assert.equal(loki.requests.filter((r) => r.path.endsWith('query_range')).length, count, 'no query after the disconnect');
+      assert.equal(
+        loki.requests.filter((r) => r.path.endsWith('query_range')).length,
+        count,
+        'no query after the disconnect',
+      );
     } finally {
       loki.handler = undefined;
       await t.close();
@@ -130,7 +139,14 @@ function rssOf(pid: number): number {
 async function startBackendProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'server/src/main.ts')], {
     cwd: REPO,
-    env: { ...process.env, INTERFLOW_PORT: '0', INTERFLOW_HOST: '127.0.0.1', INTERFLOW_DATA_DIR: dataDir, INTERFLOW_LOG_LEVEL: 'info', INTERFLOW_LOKI_URL: '' },
+    env: {
+      ...process.env,
+      INTERFLOW_PORT: '0',
+      INTERFLOW_HOST: '127.0.0.1',
+      INTERFLOW_DATA_DIR: dataDir,
+      INTERFLOW_LOG_LEVEL: 'info',
+      INTERFLOW_LOKI_URL: '',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((done, fail) => {
@@ -156,7 +172,8 @@ describe('export of 200 000 records from the embedded store (separate backend pr
   let dataDir: string;
   let backend: { child: ChildProcess; url: string };
   const now = Date.now();
-  const gen = (): Generator<FlowRecord> => generateFlows({ count: COUNT, seed: 99, startMs: now - 3_000_000, endMs: now - 1000 });
+  const gen = (): Generator<FlowRecord> =>
+    generateFlows({ count: COUNT, seed: 99, startMs: now - 3_000_000, endMs: now - 1000 });
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'interflow-export-'));
@@ -180,10 +197,15 @@ describe('export of 200 000 records from the embedded store (separate backend pr
     let rows = 0;
     let header: string[];
     try {
-      const res = await fetch(`${backend.url}/api/flows/export?startTime=${Math.floor((now - 3_100_000) / 1000)}&endTime=${Math.ceil(now / 1000)}`);
+      const res = await fetch(
+        `${backend.url}/api/flows/export?startTime=${Math.floor((now - 3_100_000) / 1000)}&endTime=${Math.ceil(now / 1000)}`,
+      );
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
-      assert.match(res.headers.get('content-disposition') ?? '', /^attachment; filename="interflow-flows-\d{8}T\d{6}Z\.csv"$/);
+      assert.match(
+        res.headers.get('content-disposition') ?? '',
+        /^attachment; filename="interflow-flows-\d{8}T\d{6}Z\.csv"$/,
+      );
       header = await parseCsv(Readable.fromWeb(res.body as never), (row) => {
         rows++;
         const h = rowHash(row);
@@ -192,7 +214,11 @@ describe('export of 200 000 records from the embedded store (separate backend pr
     } finally {
       clearInterval(sampler);
     }
-    assert.deepEqual(header, COLUMNS.map((c) => c.id), 'header: every field');
+    assert.deepEqual(
+      header,
+      COLUMNS.map((c) => c.id),
+      'header: every field',
+    );
     assert.equal(rows, COUNT);
     let missing = 0;
     for (const r of gen()) {
@@ -205,7 +231,9 @@ describe('export of 200 000 records from the embedded store (separate backend pr
     assert.equal(missing, 0, 'rows missing from the export');
     assert.equal(seen.size, 0, 'rows exported twice or not generated');
     const growthMb = (peak - baseline) / 2 ** 20;
-    console.log(`export of ${COUNT} rows: backend RSS ${Math.round(baseline / 2 ** 20)} MB → peak ${Math.round(peak / 2 ** 20)} MB (+${growthMb.toFixed(1)} MB)`);
+    console.log(
+      `export of ${COUNT} rows: backend RSS ${Math.round(baseline / 2 ** 20)} MB → peak ${Math.round(peak / 2 ** 20)} MB (+${growthMb.toFixed(1)} MB)`,
+    );
     assert.ok(growthMb < 100, `backend memory grew by ${growthMb.toFixed(1)} MB during the export`);
   });
 });

@@ -36,7 +36,11 @@ export function createServerMetrics(): ServerMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
-    exportRows: new Counter({ name: 'interflow_server_export_rows_total', help: 'CSV rows exported', registers }),
+    exportRows: new Counter({
+      name: 'interflow_server_export_rows_total',
+      help: 'CSV rows exported',
+      registers,
+    }),
     badLines: new Counter({
       name: 'interflow_server_unparsable_lines_total',
       help: 'Loki lines that were not a JSON flow record (skipped)',

@@ -64,7 +64,10 @@ const FlowQueryFields = {
   endTime: OptStr,
 };
 
-export const FlowsQuerySchema = Type.Object({ ...FlowQueryFields, limit: OptStr }, { additionalProperties: true });
+export const FlowsQuerySchema = Type.Object(
+  { ...FlowQueryFields, limit: OptStr },
+  { additionalProperties: true },
+);
 export type FlowsQuery = Static<typeof FlowsQuerySchema>;
 
 export const ExportQuerySchema = Type.Object(

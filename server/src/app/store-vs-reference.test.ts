@@ -30,19 +30,26 @@ function referenceMatches(r: FlowRecord, f: FlowFilter): boolean {
     const arr = (rec[spec.fields[0]!] as unknown[] | undefined) ?? [];
     any = arr.some((x) => hit(String(x)));
   } else {
-    any = spec.fields.some((field) => hit(rec[field] === undefined || rec[field] === null ? '' : String(rec[field])));
+    any = spec.fields.some((field) =>
+      hit(rec[field] === undefined || rec[field] === null ? '' : String(rec[field])),
+    );
   }
   return negated ? !any : any;
 }
 
 function reference(records: FlowRecord[], filters: FlowFilter[], match: 'all' | 'any'): FlowRecord[] {
   return records.filter((r) =>
-    filters.length === 0 ? true : match === 'all' ? filters.every((f) => referenceMatches(r, f)) : filters.some((f) => referenceMatches(r, f)),
+    filters.length === 0
+      ? true
+      : match === 'all'
+        ? filters.every((f) => referenceMatches(r, f))
+        : filters.some((f) => referenceMatches(r, f)),
   );
 }
 
 /** Field order differs after serialization; compare records by content. */
-const key = (r: FlowRecord): string => JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1))));
+const key = (r: FlowRecord): string =>
+  JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1))));
 
 describe('embedded store vs reference evaluation', () => {
   let t: TestApp;
@@ -65,7 +72,8 @@ describe('embedded store vs reference evaluation', () => {
     assert.equal(res.statusCode, 200, `${filtersText}: ${res.body}`);
     const got = res.json().records as FlowRecord[];
     const expected = reference(records, parseFilters(filtersText), match);
-    for (let i = 1; i < got.length; i++) assert.ok(got[i - 1]!.TimeFlowEndMs >= got[i]!.TimeFlowEndMs, 'newest first');
+    for (let i = 1; i < got.length; i++)
+      assert.ok(got[i - 1]!.TimeFlowEndMs >= got[i]!.TimeFlowEndMs, 'newest first');
     const gotKeys = got.map(key).sort();
     const expKeys = expected.map(key).sort();
     if (gotKeys.length !== expKeys.length || gotKeys.some((k, i) => k !== expKeys[i])) {
@@ -73,7 +81,9 @@ describe('embedded store vs reference evaluation', () => {
       const e = new Set(expKeys);
       const extra = gotKeys.filter((k) => !e.has(k)).slice(0, 2);
       const missing = expKeys.filter((k) => !g.has(k)).slice(0, 2);
-      assert.fail(`${match} ${filtersText}: got ${got.length}, expected ${expected.length}\nextra: ${extra}\nmissing: ${missing}`);
+      assert.fail(
+        `${match} ${filtersText}: got ${got.length}, expected ${expected.length}\nextra: ${extra}\nmissing: ${missing}`,
+      );
     }
     return got.length;
   }
@@ -143,7 +153,10 @@ describe('embedded store vs reference evaluation', () => {
       const spec = filterSpec(id)!;
       if (spec.max !== undefined) {
         const names = Object.keys(spec.names ?? {});
-        return fc.oneof(fc.nat({ max: Math.min(spec.max, 500) }).map(String), ...(names.length ? [fc.constantFrom(...names)] : []));
+        return fc.oneof(
+          fc.nat({ max: Math.min(spec.max, 500) }).map(String),
+          ...(names.length ? [fc.constantFrom(...names)] : []),
+        );
       }
       const pool: string[] =
         spec.kind === 'stringArray'
@@ -152,20 +165,39 @@ describe('embedded store vs reference evaluation', () => {
             ? [...NAMESPACES, ...HOSTILE_VALUES]
             : spec.fields[0] === 'K8S_HostName'
               ? [...NODES]
-              : ['pod-1', 'svc-3', 'Pod', 'Service', '10.128.', '172.30.1', '0a:58', 'fd00', ...HOSTILE_VALUES];
+              : [
+                  'pod-1',
+                  'svc-3',
+                  'Pod',
+                  'Service',
+                  '10.128.',
+                  '172.30.1',
+                  '0a:58',
+                  'fd00',
+                  ...HOSTILE_VALUES,
+                ];
       return fc.oneof(fc.constantFrom(...pool), fc.string({ maxLength: 3 }));
     };
     const arbFilter = fc
       .constantFrom(...FILTER_SPECS.map((s) => s.id))
       .chain((id) =>
         fc
-          .tuple(fc.constantFrom('=', '!=', '~', '!~'), fc.uniqueArray(valueFor(id), { minLength: 1, maxLength: 3 }))
+          .tuple(
+            fc.constantFrom('=', '!=', '~', '!~'),
+            fc.uniqueArray(valueFor(id), { minLength: 1, maxLength: 3 }),
+          )
           .map(([op, values]) => `${id}${op}${values.map(escapeFilterValue).join(',')}`),
       );
-    const samples = fc.sample(fc.tuple(fc.array(arbFilter, { minLength: 1, maxLength: 3 }), fc.constantFrom<'all' | 'any'>('all', 'any')), {
-      numRuns: 40,
-      seed: 20261126,
-    });
+    const samples = fc.sample(
+      fc.tuple(
+        fc.array(arbFilter, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom<'all' | 'any'>('all', 'any'),
+      ),
+      {
+        numRuns: 40,
+        seed: 20261126,
+      },
+    );
     let nonEmpty = 0;
     for (const [filters, match] of samples) {
       if ((await compare(filters.join(';'), match)) > 0) nonEmpty++;

@@ -9,7 +9,11 @@ import { loadServerConfig } from './config.ts';
 const fails = (env: Record<string, string>, variable: string, message?: RegExp): void => {
   assert.throws(
     () => loadServerConfig(env),
-    (e: unknown) => e instanceof ConfigError && e.variable === variable && e.message.startsWith(variable) && (!message || message.test(e.message)),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.variable === variable &&
+      e.message.startsWith(variable) &&
+      (!message || message.test(e.message)),
   );
 };
 

@@ -64,7 +64,11 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     return v === undefined ? undefined : readableFile(name, v);
   };
 
-  const lokiAuth = parseEnum('INTERFLOW_LOKI_AUTH', get('INTERFLOW_LOKI_AUTH') ?? 'disabled', LOKI_AUTH_MODES);
+  const lokiAuth = parseEnum(
+    'INTERFLOW_LOKI_AUTH',
+    get('INTERFLOW_LOKI_AUTH') ?? 'disabled',
+    LOKI_AUTH_MODES,
+  );
   const lokiTokenFile = file('INTERFLOW_LOKI_TOKEN_FILE');
   if (lokiAuth === 'host' && !lokiTokenFile) {
     throw new ConfigError('INTERFLOW_LOKI_TOKEN_FILE', 'is required when INTERFLOW_LOKI_AUTH=host');
@@ -105,7 +109,9 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   return {
     host: get('INTERFLOW_HOST') ?? '127.0.0.1',
     port: get('INTERFLOW_PORT') ? parseInteger('INTERFLOW_PORT', get('INTERFLOW_PORT')!, 0, 65535) : 9001,
-    lokiUrl: get('INTERFLOW_LOKI_URL') ? parseHttpUrl('INTERFLOW_LOKI_URL', get('INTERFLOW_LOKI_URL')!) : undefined,
+    lokiUrl: get('INTERFLOW_LOKI_URL')
+      ? parseHttpUrl('INTERFLOW_LOKI_URL', get('INTERFLOW_LOKI_URL')!)
+      : undefined,
     lokiTenant: get('INTERFLOW_LOKI_TENANT'),
     lokiAuth,
     lokiTokenFile,
@@ -120,7 +126,10 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     dataDir: resolve(get('INTERFLOW_DATA_DIR') ?? './data'),
     storeRetentionMs: parseDuration('INTERFLOW_STORE_RETENTION', get('INTERFLOW_STORE_RETENTION') ?? '24h'),
     storeMaxBytes: parseBytes('INTERFLOW_STORE_MAX_BYTES', get('INTERFLOW_STORE_MAX_BYTES') ?? '1GiB'),
-    storeAllowRemote: parseBoolean('INTERFLOW_STORE_ALLOW_REMOTE', get('INTERFLOW_STORE_ALLOW_REMOTE') ?? 'false'),
+    storeAllowRemote: parseBoolean(
+      'INTERFLOW_STORE_ALLOW_REMOTE',
+      get('INTERFLOW_STORE_ALLOW_REMOTE') ?? 'false',
+    ),
     webDist,
     tlsCertFile,
     tlsKeyFile,

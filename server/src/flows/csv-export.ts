@@ -8,12 +8,19 @@ const BATCH_ROWS = 1000;
 
 function cell(v: unknown): string {
   if (v === undefined || v === null) return '';
-  if (Array.isArray(v)) return v.map((x) => (x === null || typeof x !== 'object' ? String(x ?? '') : JSON.stringify(x))).join(',');
+  if (Array.isArray(v))
+    return v
+      .map((x) => (x === null || typeof x !== 'object' ? String(x ?? '') : JSON.stringify(x)))
+      .join(',');
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }
 
-export async function* csvChunks(records: AsyncIterable<FlowRecord>, columns: string[], onRows?: (n: number) => void): AsyncGenerator<string> {
+export async function* csvChunks(
+  records: AsyncIterable<FlowRecord>,
+  columns: string[],
+  onRows?: (n: number) => void,
+): AsyncGenerator<string> {
   // The header is written before the first record so an empty export is still a valid CSV file.
   yield stringify([columns], { record_delimiter: '\r\n' });
   let batch: string[][] = [];

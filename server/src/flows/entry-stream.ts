@@ -44,7 +44,10 @@ async function* pageQuery(client: LokiClient, query: string, o: StreamOptions): 
     let page = await fetchPage(end);
     for (;;) {
       const fresh = page.filter(
-        (e) => boundaryTs === undefined || e.ts < boundaryTs || (e.ts === boundaryTs && !boundaryKeys.has(entryKey(e))),
+        (e) =>
+          boundaryTs === undefined ||
+          e.ts < boundaryTs ||
+          (e.ts === boundaryTs && !boundaryKeys.has(entryKey(e))),
       );
       let more = false;
       if (page.length >= o.pageSize) {
@@ -77,7 +80,11 @@ async function* pageQuery(client: LokiClient, query: string, o: StreamOptions): 
 }
 
 /** Every entry of every query, newest first, each (timestamp, line) once. */
-export async function* streamEntries(client: LokiClient, queries: string[], o: StreamOptions): AsyncGenerator<LokiEntry> {
+export async function* streamEntries(
+  client: LokiClient,
+  queries: string[],
+  o: StreamOptions,
+): AsyncGenerator<LokiEntry> {
   if (queries.length === 1) {
     yield* pageQuery(client, queries[0]!, o);
     return;

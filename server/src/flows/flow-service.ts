@@ -42,7 +42,10 @@ export class FlowService {
       onQuery: call.onQuery,
       onTimestampOverflow: (ts) => {
         this.metrics.timestampOverflows.inc();
-        this.log.warn({ ts: ts.toString() }, 'more entries share one timestamp than one query returns; some were skipped');
+        this.log.warn(
+          { ts: ts.toString() },
+          'more entries share one timestamp than one query returns; some were skipped',
+        );
       },
     });
   }
@@ -91,7 +94,12 @@ export class FlowService {
   async resourceValues(kind: ResourceKind, window: TimeWindow, call: CallOptions): Promise<string[]> {
     const values = new Set<string>();
     const labelValues = async (label: string): Promise<void> => {
-      const query = renderLogQuery({ selector: this.opts.selector, lineFilters: [], streamLabelFilters: [], jsonLabelFilters: [] });
+      const query = renderLogQuery({
+        selector: this.opts.selector,
+        lineFilters: [],
+        streamLabelFilters: [],
+        jsonLabelFilters: [],
+      });
       for (const v of await this.client.labelValues(label, { ...window, ...call, query })) values.add(v);
     };
     switch (kind) {
@@ -105,7 +113,10 @@ export class FlowService {
       case 'netns': {
         // Not labels (cardinality): collected from the newest page of records in the window.
         const field = kind === 'interfaces' ? 'Interfaces' : 'IfNetns';
-        const it = this.entries({ filters: [], match: 'all', window }, { ...call, pageSize: this.opts.maxEntries });
+        const it = this.entries(
+          { filters: [], match: 'all', window },
+          { ...call, pageSize: this.opts.maxEntries },
+        );
         let n = 0;
         for await (const e of it) {
           const r = this.parse(e) as Record<string, unknown> | undefined;

@@ -22,7 +22,8 @@ export interface FlowRequest extends FlowQuery {
 const NUMBER = /^\s*\d+(\.\d+)?\s*$/;
 
 function epochSeconds(param: string, text: string): number {
-  if (!NUMBER.test(text)) throw new BadParamError(param, `${param} must be epoch seconds (a number), got "${clip(text)}"`);
+  if (!NUMBER.test(text))
+    throw new BadParamError(param, `${param} must be epoch seconds (a number), got "${clip(text)}"`);
   return Number(text);
 }
 
@@ -44,14 +45,20 @@ export function parseTimeWindow(
     const end = q.endTime === undefined ? nowS : epochSeconds('endTime', q.endTime);
     if (end <= start) throw new BadParamError('endTime', 'endTime must be after startTime');
     if (end - start > MAX_TIME_SPAN_S) {
-      throw new BadParamError('startTime', `the time range may span at most ${MAX_TIME_SPAN_S / 86_400} days`);
+      throw new BadParamError(
+        'startTime',
+        `the time range may span at most ${MAX_TIME_SPAN_S / 86_400} days`,
+      );
     }
     return { startNs: secondsToNs(start), endNs: secondsToNs(end) };
   }
   let range = defaultRangeS;
   if (q.timeRange !== undefined) {
     if (!/^\s*\d+\s*$/.test(q.timeRange)) {
-      throw new BadParamError('timeRange', `timeRange must be a whole number of seconds, got "${clip(q.timeRange)}"`);
+      throw new BadParamError(
+        'timeRange',
+        `timeRange must be a whole number of seconds, got "${clip(q.timeRange)}"`,
+      );
     }
     range = Number(q.timeRange);
     if (range < 1 || range > MAX_TIME_SPAN_S) {
@@ -70,14 +77,22 @@ export function parseMatch(text: string | undefined): MatchMode {
 
 export function parseLimit(text: string | undefined): number {
   if (text === undefined || text === '') return DEFAULT_LIMIT;
-  if (!/^\s*\d+\s*$/.test(text)) throw new BadParamError('limit', `limit must be a whole number, got "${clip(text)}"`);
+  if (!/^\s*\d+\s*$/.test(text))
+    throw new BadParamError('limit', `limit must be a whole number, got "${clip(text)}"`);
   const n = Number(text);
-  if (n < 1 || n > MAX_LIMIT) throw new BadParamError('limit', `limit must be between 1 and ${MAX_LIMIT}, got ${n}`);
+  if (n < 1 || n > MAX_LIMIT)
+    throw new BadParamError('limit', `limit must be between 1 and ${MAX_LIMIT}, got ${n}`);
   return n;
 }
 
 export function parseFlowRequest(
-  q: { filters?: string | undefined; match?: string | undefined; timeRange?: string | undefined; startTime?: string | undefined; endTime?: string | undefined },
+  q: {
+    filters?: string | undefined;
+    match?: string | undefined;
+    timeRange?: string | undefined;
+    startTime?: string | undefined;
+    endTime?: string | undefined;
+  },
   nowMs = Date.now(),
 ): FlowRequest {
   return { filters: parseFilters(q.filters), match: parseMatch(q.match), window: parseTimeWindow(q, nowMs) };
@@ -88,10 +103,12 @@ export const MAX_EXPORT_COLUMNS = 200;
 export function parseColumns(text: string | undefined): string[] | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   const ids = text.split(',').map((s) => s.trim());
-  if (ids.length > MAX_EXPORT_COLUMNS) throw new BadParamError('columns', `at most ${MAX_EXPORT_COLUMNS} columns`);
+  if (ids.length > MAX_EXPORT_COLUMNS)
+    throw new BadParamError('columns', `at most ${MAX_EXPORT_COLUMNS} columns`);
   const seen = new Set<string>();
   for (const id of ids) {
-    if (!COLUMN_IDS.has(id)) throw new BadParamError('columns', `unknown column "${clip(id)}" (columns are record field names)`);
+    if (!COLUMN_IDS.has(id))
+      throw new BadParamError('columns', `unknown column "${clip(id)}" (columns are record field names)`);
     if (seen.has(id)) throw new BadParamError('columns', `column "${id}" is listed twice`);
     seen.add(id);
   }

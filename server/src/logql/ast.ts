@@ -22,9 +22,7 @@ export interface LineFilter {
   value: string;
 }
 
-export type LabelExpr =
-  | { kind: 'match'; matcher: LabelMatcher }
-  | { kind: 'and' | 'or'; items: LabelExpr[] };
+export type LabelExpr = { kind: 'match'; matcher: LabelMatcher } | { kind: 'and' | 'or'; items: LabelExpr[] };
 
 export interface LogQuery {
   selector: LabelMatcher[];

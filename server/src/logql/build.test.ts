@@ -44,7 +44,31 @@ const stringValue = fc.oneof(
   fc.constantFrom(...HOSTILE),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.string({ unit: fc.constantFrom('"', '\\', '`', '\n', '.', '*', '(', ')', '[', ']', '{', '}', '|', '^', '$', '?', '+', 'a', '1', ','), maxLength: 30 }),
+  fc.string({
+    unit: fc.constantFrom(
+      '"',
+      '\\',
+      '`',
+      '\n',
+      '.',
+      '*',
+      '(',
+      ')',
+      '[',
+      ']',
+      '{',
+      '}',
+      '|',
+      '^',
+      '$',
+      '?',
+      '+',
+      'a',
+      '1',
+      ',',
+    ),
+    maxLength: 30,
+  }),
 );
 
 function render(filters: FlowFilter[], match: 'all' | 'any' = 'all'): string[] {
@@ -76,7 +100,11 @@ function matcherAccepts(m: { op: string; value: string }, v: string): boolean {
     case '=~':
     case '!~': {
       const results = labelRegex(m.value).map((r) => r.test(v));
-      assert.equal(new Set(results).size, 1, `regex ${m.value} disagrees between u and non-u modes on ${JSON.stringify(v)}`);
+      assert.equal(
+        new Set(results).size,
+        1,
+        `regex ${m.value} disagrees between u and non-u modes on ${JSON.stringify(v)}`,
+      );
       return m.op === '=~' ? results[0]! : !results[0]!;
     }
   }
@@ -105,10 +133,10 @@ describe('LogQL rendering', () => {
   test('unprefixed ids mean source or destination; negated means neither', () => {
     const pos = parsed(render([{ id: 'namespace', op: '=', values: ['a'] }])[0]!);
     assert.deepEqual(pos.keywords, ['or']);
-    assert.deepEqual(pos.matchers.filter((m) => m.where === 'filter').map((m) => `${m.label}${m.op}${m.value}`), [
-      'SrcK8S_Namespace=a',
-      'DstK8S_Namespace=a',
-    ]);
+    assert.deepEqual(
+      pos.matchers.filter((m) => m.where === 'filter').map((m) => `${m.label}${m.op}${m.value}`),
+      ['SrcK8S_Namespace=a', 'DstK8S_Namespace=a'],
+    );
     const neg = parsed(render([{ id: 'namespace', op: '!=', values: ['a'] }])[0]!);
     assert.deepEqual(neg.keywords, ['and']);
   });
@@ -123,7 +151,8 @@ describe('LogQL rendering', () => {
     const q = parsed(render([{ id: 'interfaces', op: '=', values: ['net1'] }])[0]!);
     assert.equal(q.lineFilters.length, 1);
     const f = q.lineFilters[0]!;
-    const line = (ifs: string[]): string => JSON.stringify({ TimeFlowEndMs: 1, Interfaces: ifs, IfNetns: ifs.map(() => 'net1') });
+    const line = (ifs: string[]): string =>
+      JSON.stringify({ TimeFlowEndMs: 1, Interfaces: ifs, IfNetns: ifs.map(() => 'net1') });
     assert.ok(lineAccepts(f, line(['net1'])));
     assert.ok(lineAccepts(f, line(['eth0', 'net1'])));
     assert.ok(lineAccepts(f, line(['net1', 'eth0'])));
@@ -135,7 +164,9 @@ describe('LogQL rendering', () => {
     assert.ok(!lineAccepts(f, line(['"net1"'])));
     assert.ok(!lineAccepts(f, line([])));
     // A value elsewhere in the line that looks like the array does not count.
-    assert.ok(!lineAccepts(f, JSON.stringify({ SrcK8S_Name: '"Interfaces":["net1"]', Interfaces: ['eth0'] })));
+    assert.ok(
+      !lineAccepts(f, JSON.stringify({ SrcK8S_Name: '"Interfaces":["net1"]', Interfaces: ['eth0'] })),
+    );
   });
 
   test('match=any renders one query per filter', () => {
@@ -227,7 +258,11 @@ describe('LogQL rendering with random and hostile values (property)', () => {
         for (const m of fieldMatchers) {
           assert.equal(m.where, spec.kind === 'label' && spec.fields.length === 1 ? 'selector' : 'filter');
           for (const v of filter.values) {
-            assert.equal(matcherAccepts(m, v), !negated, `${m.label}${m.op}${JSON.stringify(m.value)} on ${JSON.stringify(v)}`);
+            assert.equal(
+              matcherAccepts(m, v),
+              !negated,
+              `${m.label}${m.op}${JSON.stringify(m.value)} on ${JSON.stringify(v)}`,
+            );
             if (contains) assert.equal(matcherAccepts(m, `<${v}>`), !negated);
           }
           const other = differentFrom(filter.values[0]!);
@@ -244,12 +279,16 @@ describe('LogQL rendering with random and hostile values (property)', () => {
 
   test('several filters together still parse, with one literal per condition', () => {
     fc.assert(
-      fc.property(fc.array(arbFilter, { minLength: 1, maxLength: 6 }), fc.constantFrom<'all' | 'any'>('all', 'any'), (filters, match) => {
-        for (const query of render(filters, match)) {
-          const q = parsed(query);
-          assert.ok(q.strings.length >= 2);
-        }
-      }),
+      fc.property(
+        fc.array(arbFilter, { minLength: 1, maxLength: 6 }),
+        fc.constantFrom<'all' | 'any'>('all', 'any'),
+        (filters, match) => {
+          for (const query of render(filters, match)) {
+            const q = parsed(query);
+            assert.ok(q.strings.length >= 2);
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -54,13 +54,17 @@ function scalarRegex(values: string[], contains: boolean): string {
 
 function scalarMatcher(field: string, op: FilterOp, values: string[]): LabelMatcher {
   const negated = isNegated(op);
-  if (!isContains(op) && values.length === 1) return { label: field, op: negated ? '!=' : '=', value: values[0]! };
+  if (!isContains(op) && values.length === 1)
+    return { label: field, op: negated ? '!=' : '=', value: values[0]! };
   return { label: field, op: negated ? '!~' : '=~', value: scalarRegex(values, isContains(op)) };
 }
 
 /** "the field is / contains one of the values" for one field, or for either of a src/dst pair. */
 function scalarExpr(spec: FilterSpec, filter: FlowFilter): LabelExpr {
-  const items: LabelExpr[] = spec.fields.map((f) => ({ kind: 'match', matcher: scalarMatcher(f, filter.op, filter.values) }));
+  const items: LabelExpr[] = spec.fields.map((f) => ({
+    kind: 'match',
+    matcher: scalarMatcher(f, filter.op, filter.values),
+  }));
   // Negated: neither field matches (the negation of "source or destination matches").
   return { kind: isNegated(filter.op) ? 'and' : 'or', items };
 }
@@ -69,7 +73,12 @@ function scalarExpr(spec: FilterSpec, filter: FlowFilter): LabelExpr {
  * Unanchored regex that finds `"Field":[…]` with an element equal to (or containing) one of the values.
  * Relies on compact JSON (no spaces), as JSON.stringify and Go's encoding/json write it.
  */
-export function arrayElementRegex(field: string, numeric: boolean, values: string[], contains: boolean): string {
+export function arrayElementRegex(
+  field: string,
+  numeric: boolean,
+  values: string[],
+  contains: boolean,
+): string {
   const key = `${escapeRegex(JSON.stringify(field))}:\\[`;
   if (numeric) {
     const alt = alternation(values.map(escapeRegex));
@@ -83,7 +92,12 @@ export function arrayElementRegex(field: string, numeric: boolean, values: strin
 }
 
 function arrayLineFilter(spec: FilterSpec, filter: FlowFilter): LineFilter {
-  const re = arrayElementRegex(spec.fields[0]!, spec.kind === 'numberArray', filter.values, isContains(filter.op));
+  const re = arrayElementRegex(
+    spec.fields[0]!,
+    spec.kind === 'numberArray',
+    filter.values,
+    isContains(filter.op),
+  );
   return { op: isNegated(filter.op) ? '!~' : '|~', value: re };
 }
 

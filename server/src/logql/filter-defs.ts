@@ -26,7 +26,16 @@ export interface FilterSpec {
   max?: number;
 }
 
-const PROTOCOLS: Record<string, number> = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, icmpv6: 58, sctp: 132 };
+const PROTOCOLS: Record<string, number> = {
+  icmp: 1,
+  igmp: 2,
+  tcp: 6,
+  udp: 17,
+  gre: 47,
+  esp: 50,
+  icmpv6: 58,
+  sctp: 132,
+};
 const IF_DIRECTIONS: Record<string, number> = { ingress: 0, egress: 1 };
 const NODE_DIRECTIONS: Record<string, number> = { ingress: 0, egress: 1, inner: 2 };
 
@@ -41,22 +50,88 @@ interface PairBase {
 }
 
 const PAIRS: PairBase[] = [
-  { base: 'namespace', field: 'K8S_Namespace', kind: 'label', what: 'Namespace', autocomplete: 'namespaces', examples: ['default', 'openshift-dns'] },
-  { base: 'name', field: 'K8S_Name', kind: 'string', what: 'Name', autocomplete: null, examples: ['my-pod-7d9f'] },
-  { base: 'kind', field: 'K8S_Type', kind: 'string', what: 'Kind', autocomplete: null, examples: ['Pod', 'Service', 'Node'] },
-  { base: 'address', field: 'Addr', kind: 'string', what: 'IP address', autocomplete: null, examples: ['10.128.0.12', 'fd00::1'] },
-  { base: 'port', field: 'Port', kind: 'number', what: 'Port', autocomplete: null, examples: ['443', '53'], max: 65535 },
-  { base: 'mac', field: 'Mac', kind: 'string', what: 'MAC address', autocomplete: null, examples: ['0a:58:0a:80:00:0c'] },
+  {
+    base: 'namespace',
+    field: 'K8S_Namespace',
+    kind: 'label',
+    what: 'Namespace',
+    autocomplete: 'namespaces',
+    examples: ['default', 'openshift-dns'],
+  },
+  {
+    base: 'name',
+    field: 'K8S_Name',
+    kind: 'string',
+    what: 'Name',
+    autocomplete: null,
+    examples: ['my-pod-7d9f'],
+  },
+  {
+    base: 'kind',
+    field: 'K8S_Type',
+    kind: 'string',
+    what: 'Kind',
+    autocomplete: null,
+    examples: ['Pod', 'Service', 'Node'],
+  },
+  {
+    base: 'address',
+    field: 'Addr',
+    kind: 'string',
+    what: 'IP address',
+    autocomplete: null,
+    examples: ['10.128.0.12', 'fd00::1'],
+  },
+  {
+    base: 'port',
+    field: 'Port',
+    kind: 'number',
+    what: 'Port',
+    autocomplete: null,
+    examples: ['443', '53'],
+    max: 65535,
+  },
+  {
+    base: 'mac',
+    field: 'Mac',
+    kind: 'string',
+    what: 'MAC address',
+    autocomplete: null,
+    examples: ['0a:58:0a:80:00:0c'],
+  },
 ];
 
 function pairSpecs(p: PairBase): FilterSpec[] {
   const src = `Src${p.field}`;
   const dst = `Dst${p.field}`;
-  const common = { kind: p.kind, autocomplete: p.autocomplete, examples: p.examples, ...(p.max ? { max: p.max } : {}) };
+  const common = {
+    kind: p.kind,
+    autocomplete: p.autocomplete,
+    examples: p.examples,
+    ...(p.max ? { max: p.max } : {}),
+  };
   return [
-    { id: `src_${p.base}`, name: `Source ${p.what.toLowerCase()}`, description: `${p.what} of the source (${src})`, fields: [src], ...common },
-    { id: `dst_${p.base}`, name: `Destination ${p.what.toLowerCase()}`, description: `${p.what} of the destination (${dst})`, fields: [dst], ...common },
-    { id: p.base, name: p.what, description: `${p.what} of the source or the destination (${src} or ${dst})`, fields: [src, dst], ...common },
+    {
+      id: `src_${p.base}`,
+      name: `Source ${p.what.toLowerCase()}`,
+      description: `${p.what} of the source (${src})`,
+      fields: [src],
+      ...common,
+    },
+    {
+      id: `dst_${p.base}`,
+      name: `Destination ${p.what.toLowerCase()}`,
+      description: `${p.what} of the destination (${dst})`,
+      fields: [dst],
+      ...common,
+    },
+    {
+      id: p.base,
+      name: p.what,
+      description: `${p.what} of the source or the destination (${src} or ${dst})`,
+      fields: [src, dst],
+      ...common,
+    },
   ];
 }
 
@@ -64,7 +139,8 @@ export const FILTER_SPECS: readonly FilterSpec[] = [
   {
     id: 'interfaces',
     name: 'Network interface name',
-    description: 'Name of the interface the flow was seen on, e.g. net1 for an SR-IOV VF in a pod (exact element of Interfaces)',
+    description:
+      'Name of the interface the flow was seen on, e.g. net1 for an SR-IOV VF in a pod (exact element of Interfaces)',
     fields: ['Interfaces'],
     kind: 'stringArray',
     autocomplete: 'interfaces',

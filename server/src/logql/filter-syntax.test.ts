@@ -46,7 +46,10 @@ test('unknown ids, missing operators and oversized filters are rejected naming t
   bad('=net1', /has no id/);
   bad('name=a\\', /lone/);
   bad(Array.from({ length: FILTER_LIMITS.maxFilters + 1 }, () => 'name=a').join(';'), /at most 20 filters/);
-  bad(`name=${Array.from({ length: FILTER_LIMITS.maxValuesPerFilter + 1 }, (_, i) => i).join(',')}`, /at most 50 values/);
+  bad(
+    `name=${Array.from({ length: FILTER_LIMITS.maxValuesPerFilter + 1 }, (_, i) => i).join(',')}`,
+    /at most 50 values/,
+  );
   bad(`name=${'x'.repeat(FILTER_LIMITS.maxValueLength + 1)}`, /longer than 256/);
   bad('x'.repeat(FILTER_LIMITS.maxTextLength + 1), /longer than 8192/);
   bad('name=\uD800', /surrogate/);
@@ -56,10 +59,13 @@ test('formatFilters is the inverse of parseFilters, whatever the values hold (pr
   const text = 'interfaces=net1,net2;namespace!~a b';
   assert.equal(formatFilters(parseFilters(text)), text);
   fc.assert(
-    fc.property(fc.uniqueArray(fc.string({ unit: 'binary', maxLength: 20 }), { minLength: 1, maxLength: 5 }), (values) => {
-      const filters = [{ id: 'name', op: '!~' as const, values }];
-      assert.deepEqual(parseFilters(formatFilters(filters)), filters);
-    }),
+    fc.property(
+      fc.uniqueArray(fc.string({ unit: 'binary', maxLength: 20 }), { minLength: 1, maxLength: 5 }),
+      (values) => {
+        const filters = [{ id: 'name', op: '!~' as const, values }];
+        assert.deepEqual(parseFilters(formatFilters(filters)), filters);
+      },
+    ),
     { numRuns: 1000 },
   );
 });

@@ -37,7 +37,8 @@ function normalizeNumber(param: string, spec: FilterSpec, op: FilterOp, value: s
   }
   if (op === '=' || op === '!=') {
     const n = Number(value);
-    if (n > spec.max!) throw new BadParamError(param, `filter ${spec.id}: ${value} is larger than ${spec.max}`);
+    if (n > spec.max!)
+      throw new BadParamError(param, `filter ${spec.id}: ${value} is larger than ${spec.max}`);
     return String(n); // 080 → 80, as the record holds it
   }
   return value;
@@ -67,13 +68,18 @@ function splitFilters(param: string, text: string): RawFilter[] {
     const idStart = i;
     while (i < text.length && ID_CHAR.test(text[i]!)) i++;
     const id = text.slice(idStart, i);
-    if (!id) throw new BadParamError(param, `filter at position ${idStart} has no id (expected a-z, 0-9 or _)`);
+    if (!id)
+      throw new BadParamError(param, `filter at position ${idStart} has no id (expected a-z, 0-9 or _)`);
     let op: FilterOp;
     if (text.startsWith('!=', i)) op = '!=';
     else if (text.startsWith('!~', i)) op = '!~';
     else if (text[i] === '=') op = '=';
     else if (text[i] === '~') op = '~';
-    else throw new BadParamError(param, `filter "${id}" needs an operator (${FILTER_OPS.join(' ')}) at position ${i}`);
+    else
+      throw new BadParamError(
+        param,
+        `filter "${id}" needs an operator (${FILTER_OPS.join(' ')}) at position ${i}`,
+      );
     i += op.length;
     const values: string[] = [];
     let current = '';
@@ -84,7 +90,11 @@ function splitFilters(param: string, text: string): RawFilter[] {
       }
       const c = text[i]!;
       if (c === '\\') {
-        if (i + 1 >= text.length) throw new BadParamError(param, `filter "${id}" ends with a lone "\\" (write "\\\\" for a backslash)`);
+        if (i + 1 >= text.length)
+          throw new BadParamError(
+            param,
+            `filter "${id}" ends with a lone "\\" (write "\\\\" for a backslash)`,
+          );
         // Keep a surrogate pair whole.
         const cp = text.codePointAt(i + 1)!;
         const ch = String.fromCodePoint(cp);
@@ -100,7 +110,10 @@ function splitFilters(param: string, text: string): RawFilter[] {
       }
       i++;
       if (values.length > FILTER_LIMITS.maxValuesPerFilter) {
-        throw new BadParamError(param, `filter ${id}: at most ${FILTER_LIMITS.maxValuesPerFilter} values are allowed`);
+        throw new BadParamError(
+          param,
+          `filter ${id}: at most ${FILTER_LIMITS.maxValuesPerFilter} values are allowed`,
+        );
       }
     }
     out.push({ id, op, values });
@@ -121,10 +134,16 @@ export function parseFilters(text: string | undefined, param = 'filters'): FlowF
   return splitFilters(param, text).map(({ id, op, values: raw }) => {
     const spec = filterSpec(id);
     if (!spec) {
-      throw new BadParamError(param, `unknown filter id "${id}" (known: ${FILTER_SPECS.map((s) => s.id).join(', ')})`);
+      throw new BadParamError(
+        param,
+        `unknown filter id "${id}" (known: ${FILTER_SPECS.map((s) => s.id).join(', ')})`,
+      );
     }
     if (raw.length > FILTER_LIMITS.maxValuesPerFilter) {
-      throw new BadParamError(param, `filter ${id}: at most ${FILTER_LIMITS.maxValuesPerFilter} values are allowed`);
+      throw new BadParamError(
+        param,
+        `filter ${id}: at most ${FILTER_LIMITS.maxValuesPerFilter} values are allowed`,
+      );
     }
     totalValues += raw.length;
     if (totalValues > FILTER_LIMITS.maxValues) {
@@ -132,7 +151,10 @@ export function parseFilters(text: string | undefined, param = 'filters'): FlowF
     }
     const values = raw.map((v) => {
       if (v.length > FILTER_LIMITS.maxValueLength) {
-        throw new BadParamError(param, `filter ${id}: a value is longer than ${FILTER_LIMITS.maxValueLength} characters`);
+        throw new BadParamError(
+          param,
+          `filter ${id}: a value is longer than ${FILTER_LIMITS.maxValueLength} characters`,
+        );
       }
       return isNumericSpec(spec) ? normalizeNumber(param, spec, op, v) : v;
     });

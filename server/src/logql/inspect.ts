@@ -24,7 +24,14 @@ export interface InspectedQuery {
   keywords: string[];
 }
 
-const OPS: Record<string, string> = { Eq: '=', Neq: '!=', Re: '=~', Nre: '!~', PipeExact: '|=', PipeMatch: '|~' };
+const OPS: Record<string, string> = {
+  Eq: '=',
+  Neq: '!=',
+  Re: '=~',
+  Nre: '!~',
+  PipeExact: '|=',
+  PipeMatch: '|~',
+};
 
 function opOf(node: SyntaxNode, text: string): string {
   for (let c = node.firstChild; c; c = c.nextSibling) {
@@ -40,7 +47,14 @@ function hasAncestor(node: SyntaxNode, name: string): boolean {
 }
 
 export function inspectLogQL(query: string): InspectedQuery {
-  const out: InspectedQuery = { errors: [], matchers: [], lineFilters: [], strings: [], parsers: [], keywords: [] };
+  const out: InspectedQuery = {
+    errors: [],
+    matchers: [],
+    lineFilters: [],
+    strings: [],
+    parsers: [],
+    keywords: [],
+  };
   const tree = parser.parse(query);
   tree.iterate({
     enter(ref) {

@@ -17,7 +17,8 @@ export function parseStreamSelector(text: string): LabelMatcher[] {
     enter(n) {
       if (n.type.isError) error ??= `syntax error at offset ${n.from}`;
       if (n.name === 'Selector') selector ??= n.node;
-      if (n.name === 'PipelineExpr' || n.name === 'MetricExpr' || n.name === 'RangeAggregationExpr') pipeline = true;
+      if (n.name === 'PipelineExpr' || n.name === 'MetricExpr' || n.name === 'RangeAggregationExpr')
+        pipeline = true;
     },
   });
   if (error) throw new Error(error);

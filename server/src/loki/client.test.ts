@@ -6,14 +6,20 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startTestApp, type TestApp } from '../app/test-app.ts';
+import { startTestApp } from '../app/test-app.ts';
 import { startStandInLoki, type StandInLoki } from './stand-in-loki.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'interflow-loki-client-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function line(ms: number): string {
-  return JSON.stringify({ TimeFlowStartMs: ms - 10, TimeFlowEndMs: ms, SrcAddr: '10.0.0.1', DstAddr: '10.0.0.2', Interfaces: ['net1'] });
+  return JSON.stringify({
+    TimeFlowStartMs: ms - 10,
+    TimeFlowEndMs: ms,
+    SrcAddr: '10.0.0.1',
+    DstAddr: '10.0.0.2',
+    Interfaces: ['net1'],
+  });
 }
 
 describe('stand-in Loki: tenant and auth', () => {
@@ -21,7 +27,8 @@ describe('stand-in Loki: tenant and auth', () => {
   before(async () => {
     loki = await startStandInLoki();
     const now = Date.now();
-    for (let i = 0; i < 5; i++) loki.entries.push([BigInt(now - i * 1000) * 1_000_000n, line(now - i * 1000)]);
+    for (let i = 0; i < 5; i++)
+      loki.entries.push([BigInt(now - i * 1000) * 1_000_000n, line(now - i * 1000)]);
   });
   after(() => loki.close());
 
@@ -29,7 +36,10 @@ describe('stand-in Loki: tenant and auth', () => {
     const t = await startTestApp({ INTERFLOW_LOKI_URL: loki.url, INTERFLOW_LOKI_TENANT: 'network' });
     try {
       loki.requests.length = 0;
-      const res = await t.app.inject({ url: '/api/flows?limit=3', headers: { authorization: 'Bearer user' } });
+      const res = await t.app.inject({
+        url: '/api/flows?limit=3',
+        headers: { authorization: 'Bearer user' },
+      });
       assert.equal(res.statusCode, 200, res.body);
       assert.equal(res.json().records.length, 3);
       const r = loki.requests.find((x) => x.path === '/loki/api/v1/query_range')!;
@@ -46,7 +56,11 @@ describe('stand-in Loki: tenant and auth', () => {
   test('host mode sends the token file, re-read when it changes', async () => {
     const token = join(dir, 'token');
     writeFileSync(token, 'first-token\n');
-    const t = await startTestApp({ INTERFLOW_LOKI_URL: loki.url, INTERFLOW_LOKI_AUTH: 'host', INTERFLOW_LOKI_TOKEN_FILE: token });
+    const t = await startTestApp({
+      INTERFLOW_LOKI_URL: loki.url,
+      INTERFLOW_LOKI_AUTH: 'host',
+      INTERFLOW_LOKI_TOKEN_FILE: token,
+    });
     try {
       loki.requests.length = 0;
       assert.equal((await t.app.inject('/api/flows')).statusCode, 200);
@@ -59,7 +73,7 @@ describe('stand-in Loki: tenant and auth', () => {
     }
   });
 
-  test('forward mode passes the caller\'s Authorization on; without one the API answers 401', async () => {
+  test("forward mode passes the caller's Authorization on; without one the API answers 401", async () => {
     const t = await startTestApp({ INTERFLOW_LOKI_URL: loki.url, INTERFLOW_LOKI_AUTH: 'forward' });
     try {
       loki.requests.length = 0;
@@ -93,7 +107,10 @@ describe('stand-in Loki: tenant and auth', () => {
       };
       const res = await t.app.inject({ url: '/api/flows', headers: { authorization: 'Bearer x' } });
       assert.equal(res.statusCode, 503);
-      assert.equal(res.json().error, `Loki is unreachable at ${loki.url}: query_range answered HTTP 500: too many outstanding requests`);
+      assert.equal(
+        res.json().error,
+        `Loki is unreachable at ${loki.url}: query_range answered HTTP 500: too many outstanding requests`,
+      );
       loki.handler = (_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"error"}');
         return true;
@@ -128,10 +145,27 @@ describe('stand-in Loki over TLS: CA file', () => {
   before(async () => {
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     caFile = cert;
     keyFile = key;
     loki = await startStandInLoki({ cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') });
@@ -154,7 +188,13 @@ describe('stand-in Loki over TLS: CA file', () => {
     try {
       const res = await t.app.inject('/api/flows');
       assert.equal(res.statusCode, 503);
-      assert.match(res.json().error, new RegExp(`^Loki is unreachable at ${loki.url}: query_range failed: .*(SELF_SIGNED|self.signed|certificate)`, 'i'));
+      assert.match(
+        res.json().error,
+        new RegExp(
+          `^Loki is unreachable at ${loki.url}: query_range failed: .*(SELF_SIGNED|self.signed|certificate)`,
+          'i',
+        ),
+      );
     } finally {
       await t.close();
     }

@@ -50,7 +50,10 @@ export class ClientGoneError extends Error {
 
 interface LokiStreamsBody {
   status?: string;
-  data?: { resultType?: string; result?: Array<{ stream?: Record<string, string>; values?: Array<[string, string]> }> };
+  data?: {
+    resultType?: string;
+    result?: Array<{ stream?: Record<string, string>; values?: Array<[string, string]> }>;
+  };
 }
 
 const MAX_ERROR_BODY = 300;
@@ -110,7 +113,12 @@ export class LokiClient {
     for (const s of result) {
       const labels = s.stream ?? {};
       for (const v of s.values ?? []) {
-        if (!Array.isArray(v) || typeof v[0] !== 'string' || typeof v[1] !== 'string' || !/^\d+$/.test(v[0])) {
+        if (
+          !Array.isArray(v) ||
+          typeof v[0] !== 'string' ||
+          typeof v[1] !== 'string' ||
+          !/^\d+$/.test(v[0])
+        ) {
           throw new StoreUnavailableError(this.url, 'query_range answered with a malformed entry');
         }
         entries.push({ ts: BigInt(v[0]), line: v[1], labels });
@@ -121,17 +129,24 @@ export class LokiClient {
     return entries;
   }
 
-  async labelValues(name: string, p: CallOptions & { startNs: bigint; endNs: bigint; query?: string }): Promise<string[]> {
+  async labelValues(
+    name: string,
+    p: CallOptions & { startNs: bigint; endNs: bigint; query?: string },
+  ): Promise<string[]> {
     const params: Record<string, string> = { start: p.startNs.toString(), end: p.endNs.toString() };
     if (p.query) params.query = p.query;
     const body = (await this.getJson(`/loki/api/v1/label/${encodeURIComponent(name)}/values`, params, p)) as {
       status?: string;
       data?: unknown;
     };
-    if (body?.status !== 'success') throw new StoreUnavailableError(this.url, 'label values answered without success');
+    if (body?.status !== 'success')
+      throw new StoreUnavailableError(this.url, 'label values answered without success');
     const data = body.data ?? [];
     if (!Array.isArray(data) || !data.every((v) => typeof v === 'string')) {
-      throw new StoreUnavailableError(this.url, 'label values answered with something other than a list of strings');
+      throw new StoreUnavailableError(
+        this.url,
+        'label values answered with something other than a list of strings',
+      );
     }
     return data as string[];
   }
@@ -148,7 +163,12 @@ export class LokiClient {
     }
     const now = BigInt(Date.now()) * 1_000_000n;
     try {
-      await this.send('/loki/api/v1/labels', { start: (now - 300_000_000_000n).toString(), end: now.toString() }, { signal }, true);
+      await this.send(
+        '/loki/api/v1/labels',
+        { start: (now - 300_000_000_000n).toString(), end: now.toString() },
+        { signal },
+        true,
+      );
     } catch (e) {
       if (e instanceof UnauthorizedError && this.opts.auth === 'forward') return;
       throw e;
@@ -184,7 +204,12 @@ export class LokiClient {
     }
   }
 
-  private async send(path: string, params: Record<string, string>, call: CallOptions, withAuth: boolean): Promise<string> {
+  private async send(
+    path: string,
+    params: Record<string, string>,
+    call: CallOptions,
+    withAuth: boolean,
+  ): Promise<string> {
     const base = this.url;
     const url = `${base}${path}${Object.keys(params).length ? `?${new URLSearchParams(params)}` : ''}`;
     const timeout = AbortSignal.timeout(this.opts.timeoutMs);
@@ -204,20 +229,35 @@ export class LokiClient {
       throw this.failure(e, what, call.signal, timeout);
     }
     if (res.statusCode === 401 || res.statusCode === 403) {
-      if (this.opts.auth === 'forward') throw new UnauthorizedError(`Loki at ${base} refused the forwarded credentials (HTTP ${res.statusCode})`);
-      throw new StoreUnavailableError(base, `${what} was refused (HTTP ${res.statusCode}): check INTERFLOW_LOKI_AUTH / INTERFLOW_LOKI_TOKEN_FILE`);
+      if (this.opts.auth === 'forward')
+        throw new UnauthorizedError(
+          `Loki at ${base} refused the forwarded credentials (HTTP ${res.statusCode})`,
+        );
+      throw new StoreUnavailableError(
+        base,
+        `${what} was refused (HTTP ${res.statusCode}): check INTERFLOW_LOKI_AUTH / INTERFLOW_LOKI_TOKEN_FILE`,
+      );
     }
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const detail = text.trim().slice(0, MAX_ERROR_BODY);
-      throw new StoreUnavailableError(base, `${what} answered HTTP ${res.statusCode}${detail ? `: ${detail}` : ''}`);
+      throw new StoreUnavailableError(
+        base,
+        `${what} answered HTTP ${res.statusCode}${detail ? `: ${detail}` : ''}`,
+      );
     }
     return text;
   }
 
-  private failure(e: unknown, what: string, callerSignal: AbortSignal | undefined, timeout: AbortSignal): Error {
+  private failure(
+    e: unknown,
+    what: string,
+    callerSignal: AbortSignal | undefined,
+    timeout: AbortSignal,
+  ): Error {
     if (e instanceof StoreUnavailableError || e instanceof UnauthorizedError) return e;
     if (callerSignal?.aborted) return new ClientGoneError();
-    if (timeout.aborted) return new StoreUnavailableError(this.url, `${what} got no answer within ${this.opts.timeoutMs} ms`);
+    if (timeout.aborted)
+      return new StoreUnavailableError(this.url, `${what} got no answer within ${this.opts.timeoutMs} ms`);
     const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
     const code = err.code ?? err.cause?.code;
     const msg = err.cause?.message ?? err.message;

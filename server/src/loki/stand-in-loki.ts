@@ -2,7 +2,12 @@
 // the backend sends (headers, parameters) or make Loki misbehave. It answers query_range from
 // an in-memory list of entries by time window and limit (newest first) and ignores the LogQL
 // (filtering is tested against the embedded store). Named "stand-in Loki" in test names.
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
@@ -35,7 +40,12 @@ export async function startStandInLoki(tls?: { cert: string; key: string }): Pro
   };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const u = new URL(req.url ?? '/', 'http://x');
-    const rec: RecordedRequest = { path: u.pathname, params: u.searchParams, headers: req.headers, aborted: false };
+    const rec: RecordedRequest = {
+      path: u.pathname,
+      params: u.searchParams,
+      headers: req.headers,
+      aborted: false,
+    };
     s.requests.push(rec);
     res.on('close', () => {
       if (!res.writableFinished) rec.aborted = true;
@@ -58,7 +68,10 @@ export async function startStandInLoki(tls?: { cert: string; key: string }): Pro
         .sort((a, b) => (a[0] === b[0] ? 0 : a[0] > b[0] ? -1 : 1))
         .slice(0, limit)
         .map(([ts, line]) => [ts.toString(), line]);
-      return json({ status: 'success', data: { resultType: 'streams', result: [{ stream: { app: 'interflow' }, values }], stats: {} } });
+      return json({
+        status: 'success',
+        data: { resultType: 'streams', result: [{ stream: { app: 'interflow' }, values }], stats: {} },
+      });
     }
     res.writeHead(404).end('404 page not found\n');
   };
@@ -67,7 +80,9 @@ export async function startStandInLoki(tls?: { cert: string; key: string }): Pro
       if (!res.headersSent) res.writeHead(500).end(String(e));
     });
   };
-  const server: Server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener) : createHttpServer(listener);
+  const server: Server = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener)
+    : createHttpServer(listener);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   s.url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;

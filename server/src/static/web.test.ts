@@ -16,11 +16,20 @@ describe('web build', () => {
     writeFileSync(join(dist, 'plugin-manifest.json'), '{"name":"interflow-plugin"}');
     writeFileSync(join(dist, 'plugin-entry.js'), 'window.x=1;');
     writeFileSync(join(dist, 'exposed-TrafficFlows.0123456789abcdef0123.js'), 'export {};');
-    writeFileSync(join(dist, 'standalone', 'index.html'), '<!doctype html><title>Traffic Flows</title><script src="/standalone/main.89abcdef01234567.js"></script>');
+    writeFileSync(
+      join(dist, 'standalone', 'index.html'),
+      '<!doctype html><title>Traffic Flows</title><script src="/standalone/main.89abcdef01234567.js"></script>',
+    );
     writeFileSync(join(dist, 'standalone', 'main.89abcdef01234567.js'), 'console.log(1);');
-    writeFileSync(join(dist, 'standalone', 'assets', 'logo.fedcba9876543210.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    writeFileSync(
+      join(dist, 'standalone', 'assets', 'logo.fedcba9876543210.svg'),
+      '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    );
     writeFileSync(join(dist, '.secret'), 'x');
-    t = await startTestApp({ INTERFLOW_WEB_DIST: dist, INTERFLOW_FRAME_ANCESTORS: "'self' https://console.example" });
+    t = await startTestApp({
+      INTERFLOW_WEB_DIST: dist,
+      INTERFLOW_FRAME_ANCESTORS: "'self' https://console.example",
+    });
   });
   after(async () => {
     await t.close();
@@ -34,7 +43,12 @@ describe('web build', () => {
   });
 
   test('the standalone page, also for deeper paths and with a query, no-cache with CSP', async () => {
-    for (const url of ['/traffic-flows', '/traffic-flows/', '/traffic-flows/details/1', '/traffic-flows?filters=interfaces%3Dnet1']) {
+    for (const url of [
+      '/traffic-flows',
+      '/traffic-flows/',
+      '/traffic-flows/details/1',
+      '/traffic-flows?filters=interfaces%3Dnet1',
+    ]) {
       const res = await t.app.inject(url);
       assert.equal(res.statusCode, 200, url);
       assert.match(String(res.headers['content-type']), /^text\/html/);
@@ -54,9 +68,21 @@ describe('web build', () => {
     const cases: Array<[string, RegExp, string]> = [
       ['/plugin-manifest.json', /^application\/json/, 'no-cache'],
       ['/plugin-entry.js', /^(text|application)\/javascript/, 'no-cache'],
-      ['/exposed-TrafficFlows.0123456789abcdef0123.js', /^(text|application)\/javascript/, 'public, max-age=31536000, immutable'],
-      ['/standalone/main.89abcdef01234567.js', /^(text|application)\/javascript/, 'public, max-age=31536000, immutable'],
-      ['/standalone/assets/logo.fedcba9876543210.svg', /^image\/svg\+xml/, 'public, max-age=31536000, immutable'],
+      [
+        '/exposed-TrafficFlows.0123456789abcdef0123.js',
+        /^(text|application)\/javascript/,
+        'public, max-age=31536000, immutable',
+      ],
+      [
+        '/standalone/main.89abcdef01234567.js',
+        /^(text|application)\/javascript/,
+        'public, max-age=31536000, immutable',
+      ],
+      [
+        '/standalone/assets/logo.fedcba9876543210.svg',
+        /^image\/svg\+xml/,
+        'public, max-age=31536000, immutable',
+      ],
     ];
     for (const [url, type, cache] of cases) {
       const res = await t.app.inject(url);

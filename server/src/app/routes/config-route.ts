@@ -12,8 +12,20 @@ export interface ConfigRouteOptions {
 export const configRoutes: FastifyPluginAsyncTypebox<ConfigRouteOptions> = async (app, { store }) => {
   const fixed: Omit<ConfigResponse, 'store'> = {
     columns: COLUMNS.map((c) => ({ ...c })),
-    filters: FILTER_SPECS.map(({ id, name, description, autocomplete, examples }) => ({ id, name, description, autocomplete, examples })),
-    defaults: { timeRange: DEFAULT_TIME_RANGE_S, limit: DEFAULT_LIMIT, match: 'all', columns: DEFAULT_COLUMNS, sort: 'TimeFlowEndMs:desc' },
+    filters: FILTER_SPECS.map(({ id, name, description, autocomplete, examples }) => ({
+      id,
+      name,
+      description,
+      autocomplete,
+      examples,
+    })),
+    defaults: {
+      timeRange: DEFAULT_TIME_RANGE_S,
+      limit: DEFAULT_LIMIT,
+      match: 'all',
+      columns: DEFAULT_COLUMNS,
+      sort: 'TimeFlowEndMs:desc',
+    },
   };
   app.get('/api/config', { schema: { response: { 200: ConfigResponseSchema } } }, async (_req, reply) => {
     reply.header('cache-control', 'no-cache');

@@ -24,7 +24,10 @@ export interface FlowRoutesOptions {
 const ALL_COLUMNS = COLUMNS.map((c) => c.id);
 
 function exportFileName(now = new Date()): string {
-  return `interflow-flows-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.csv`;
+  return `interflow-flows-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}.csv`;
 }
 
 export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (app, { flows, metrics }) => {
@@ -33,7 +36,12 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
     {
       schema: {
         querystring: FlowsQuerySchema,
-        response: { 200: FlowsResponseSchema, 400: ErrorResponseSchema, 401: ErrorResponseSchema, 503: ErrorResponseSchema },
+        response: {
+          200: FlowsResponseSchema,
+          400: ErrorResponseSchema,
+          401: ErrorResponseSchema,
+          503: ErrorResponseSchema,
+        },
       },
     },
     async (req, reply) => {
@@ -43,7 +51,10 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
       req.raw.once('close', () => {
         if (!reply.sent) ac.abort();
       });
-      const body = await flows.list(request, limit, { authorization: req.headers.authorization, signal: ac.signal });
+      const body = await flows.list(request, limit, {
+        authorization: req.headers.authorization,
+        signal: ac.signal,
+      });
       reply.header('cache-control', 'no-store');
       return body;
     },
@@ -55,7 +66,12 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
       schema: {
         querystring: ExportQuerySchema,
         // 200 is a CSV stream (text/csv), sent as is, never serialized.
-        response: { 200: CsvResponseSchema, 400: ErrorResponseSchema, 401: ErrorResponseSchema, 503: ErrorResponseSchema },
+        response: {
+          200: CsvResponseSchema,
+          400: ErrorResponseSchema,
+          401: ErrorResponseSchema,
+          503: ErrorResponseSchema,
+        },
       },
     },
     async (req, reply) => {
@@ -67,7 +83,11 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) ac.abort();
       });
-      const entries = flows.entries(request, { authorization: req.headers.authorization, signal: ac.signal, prefetch: true });
+      const entries = flows.entries(request, {
+        authorization: req.headers.authorization,
+        signal: ac.signal,
+        prefetch: true,
+      });
       // The first page is fetched before answering, so an unreachable store is a 503, not a broken file.
       const first = await entries.next();
       async function* records(): AsyncGenerator<FlowRecord> {
@@ -83,9 +103,13 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
           await entries.return(undefined);
         }
       }
-      const body = Readable.from(csvChunks(records(), columns, (n) => metrics.exportRows.inc(n)), { objectMode: false });
+      const body = Readable.from(
+        csvChunks(records(), columns, (n) => metrics.exportRows.inc(n)),
+        { objectMode: false },
+      );
       body.on('error', (err) => {
-        if (!ac.signal.aborted) req.log.warn({ err }, 'export stopped by an upstream error; the file is truncated');
+        if (!ac.signal.aborted)
+          req.log.warn({ err }, 'export stopped by an upstream error; the file is truncated');
       });
       return reply
         .header('content-type', 'text/csv; charset=utf-8')

@@ -11,20 +11,32 @@ export interface HealthOptions {
   metrics: ServerMetrics;
 }
 
-export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, { client, embedded, metrics }) => {
-  app.get('/healthz', { schema: { response: { 200: HealthResponseSchema } } }, async () => ({ status: 'ok' }));
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (
+  app,
+  { client, embedded, metrics },
+) => {
+  app.get('/healthz', { schema: { response: { 200: HealthResponseSchema } } }, async () => ({
+    status: 'ok',
+  }));
 
-  app.get('/readyz', { schema: { response: { 200: HealthResponseSchema, 503: HealthResponseSchema } } }, async (_req, reply) => {
-    let url = '';
-    try {
-      url = client.url;
-      await client.ready(embedded, AbortSignal.timeout(5000));
-      return { status: 'ready', store: url };
-    } catch (e) {
-      const why = e instanceof InterflowError ? e.message : `store at ${url || 'unknown address'} is not ready: ${(e as Error).message}`;
-      return reply.code(503).send({ status: 'not ready', store: url, error: why });
-    }
-  });
+  app.get(
+    '/readyz',
+    { schema: { response: { 200: HealthResponseSchema, 503: HealthResponseSchema } } },
+    async (_req, reply) => {
+      let url = '';
+      try {
+        url = client.url;
+        await client.ready(embedded, AbortSignal.timeout(5000));
+        return { status: 'ready', store: url };
+      } catch (e) {
+        const why =
+          e instanceof InterflowError
+            ? e.message
+            : `store at ${url || 'unknown address'} is not ready: ${(e as Error).message}`;
+        return reply.code(503).send({ status: 'not ready', store: url, error: why });
+      }
+    },
+  );
 
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);

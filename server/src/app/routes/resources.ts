@@ -22,7 +22,12 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ flows: FlowService }> =
       schema: {
         params: ResourceParamsSchema,
         querystring: ResourceQuerySchema,
-        response: { 200: ResourceResponseSchema, 400: ErrorResponseSchema, 401: ErrorResponseSchema, 503: ErrorResponseSchema },
+        response: {
+          200: ResourceResponseSchema,
+          400: ErrorResponseSchema,
+          401: ErrorResponseSchema,
+          503: ErrorResponseSchema,
+        },
       },
     },
     async (req, reply) => {
@@ -31,7 +36,9 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ flows: FlowService }> =
         throw new BadParamError('kind', `kind must be one of ${RESOURCE_KINDS.join(', ')}`);
       }
       const window = parseTimeWindow(req.query, Date.now(), RESOURCE_DEFAULT_RANGE_S);
-      const values = await flows.resourceValues(kind as ResourceKind, window, { authorization: req.headers.authorization });
+      const values = await flows.resourceValues(kind as ResourceKind, window, {
+        authorization: req.headers.authorization,
+      });
       reply.header('cache-control', 'no-store');
       return { values };
     },
