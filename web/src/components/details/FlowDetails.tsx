@@ -18,10 +18,26 @@ import {
   Title,
 } from '@patternfly/react-core';
 import type { FlowRecord } from '../../api/types.ts';
-import { FIELD_FILTER, fieldValues } from '../../model/fields.ts';
+import { FIELD_FILTER } from '../../model/fields.ts';
 import { columnLabel } from '../../model/labels.ts';
 import { useT } from '../../i18n/use-t.ts';
-import { CellValue } from '../table/CellValue.tsx';
+import { CellValue, formatValue } from '../table/CellValue.tsx';
+
+const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+
+/** Each value is a link-styled button: activating it adds "field = value" as a filter. */
+function FilterableValues(props: { values: unknown[]; render: (v: unknown) => string; label: (v: unknown) => string; onFilter: (v: unknown) => void }) {
+  const { values, render, label, onFilter } = props;
+  return (
+    <span className="interflow-details__values">
+      {values.map((v, i) => (
+        <Button key={i} variant="link" isInline className="interflow-details__filter" onClick={() => onFilter(v)} aria-label={label(v)} title={label(v)}>
+          {render(v)}
+        </Button>
+      ))}
+    </span>
+  );
+}
 
 export interface FlowDetailsProps {
   record: FlowRecord;
@@ -55,20 +71,16 @@ export function FlowDetails({ record, onClose, onAddFilter }: FlowDetailsProps) 
                   <span title={field}>{label}</span>
                 </DescriptionListTerm>
                 <DescriptionListDescription>
-                  <CellValue record={record} field={field} />
-                  {filterId &&
-                    fieldValues(record, field).map((v, i) => (
-                      <Button
-                        key={i}
-                        variant="link"
-                        isInline
-                        className="interflow-details__filter"
-                        onClick={() => onAddFilter(filterId, v)}
-                        aria-label={t('Filter on {{field}} = {{value}}', { field: label, value: v === '' ? t('(empty)') : v })}
-                      >
-                        {t('Filter')}
-                      </Button>
-                    ))}
+                  {filterId ? (
+                    <FilterableValues
+                      values={asList(record[field])}
+                      render={(v) => formatValue(t, field, v)}
+                      label={(v) => t('Filter on {{field}} = {{value}}', { field: label, value: v === '' ? t('(empty)') : String(v) })}
+                      onFilter={(v) => onAddFilter(filterId, String(v))}
+                    />
+                  ) : (
+                    <CellValue record={record} field={field} />
+                  )}
                 </DescriptionListDescription>
               </DescriptionListGroup>
             );

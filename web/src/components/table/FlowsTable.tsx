@@ -3,7 +3,9 @@ import { Table, Tbody, Td, Th, Thead, Tr, type ThProps } from '@patternfly/react
 import type { FlowRecord } from '../../api/types.ts';
 import type { SortSpec } from '../../model/view.ts';
 import { useT } from '../../i18n/use-t.ts';
-import { CellValue } from './CellValue.tsx';
+import { memo } from 'react';
+import type { TFunction } from 'i18next';
+import { cellContent } from './CellValue.tsx';
 
 export interface FlowsTableProps {
   records: readonly FlowRecord[];
@@ -37,29 +39,44 @@ export function FlowsTable({ records, columns, sort, onSort, selected, onSelect,
       </Thead>
       <Tbody>
         {records.map((r, i) => (
-          <Tr
-            key={offset + i}
-            isClickable
-            isRowSelected={r === selected}
-            onRowClick={() => onSelect(r)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' || e.key === ' ') {
-                e.preventDefault();
-                onSelect(r);
-              }
-            }}
-            tabIndex={0}
-            aria-label={t('Show details of flow {{number}}', { number: offset + i + 1 })}
-            data-testid="interflow-flow-row"
-          >
-            {columns.map((c) => (
-              <Td key={c.id} dataLabel={c.label} modifier="nowrap">
-                <CellValue record={r} field={c.id} />
-              </Td>
-            ))}
-          </Tr>
+          <FlowRow key={offset + i} record={r} number={offset + i + 1} columns={columns} isSelected={r === selected} onSelect={onSelect} t={t} />
         ))}
       </Tbody>
     </Table>
   );
 }
+
+interface FlowRowProps {
+  record: FlowRecord;
+  number: number;
+  columns: ReadonlyArray<{ id: string; label: string }>;
+  isSelected: boolean;
+  onSelect: (record: FlowRecord) => void;
+  t: TFunction;
+}
+
+/** Memoised: selecting a row or refreshing with the same records re-renders only what changed. */
+const FlowRow = memo(function FlowRow({ record, number, columns, isSelected, onSelect, t }: FlowRowProps) {
+  return (
+    <Tr
+      isClickable
+      isRowSelected={isSelected}
+      onRowClick={() => onSelect(record)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          onSelect(record);
+        }
+      }}
+      tabIndex={0}
+      aria-label={t('Show details of flow {{number}}', { number })}
+      data-testid="interflow-flow-row"
+    >
+      {columns.map((c) => (
+        <Td key={c.id} dataLabel={c.label} modifier="nowrap">
+          {cellContent(t, record, c.id)}
+        </Td>
+      ))}
+    </Tr>
+  );
+});
