@@ -166,3 +166,47 @@ export function payload(records: FlowRecord[], headers: number): number {
 export function within(measured: number, expected: number, tolerance: number): boolean {
   return expected > 0 && Math.abs(measured / expected - 1) <= tolerance;
 }
+
+/** One scrape of a Prometheus endpoint: metric name → value summed over its label sets. */
+export async function scrape(metricsUrl: string): Promise<Map<string, number>> {
+  const text = await (await fetch(metricsUrl)).text();
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? ([0-9.eE+-]+|NaN)$/.exec(line);
+    if (m) out.set(m[1]!, (out.get(m[1]!) ?? 0) + Number(m[3]));
+  }
+  return out;
+}
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  netns?: string;
+  ifname?: string;
+  [key: string]: unknown;
+}
+
+/** The agent's structured (pino JSON) log lines so far. */
+export function logLines(output: string): LogLine[] {
+  const out: LogLine[] = [];
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      out.push(JSON.parse(line) as LogLine);
+    } catch {
+      /* a line cut by the pipe */
+    }
+  }
+  return out;
+}
+
+/** A flow record's identity for one eviction interval (duplicates share it). */
+export function intervalKey(r: FlowRecord): string {
+  return [r.SrcAddr, r.SrcPort, r.DstAddr, r.DstPort, r.Proto, r.Interfaces.join(','), r.IfNetns.join(','), r.IfDirections.join(','), r.TimeFlowStartMs].join('|');
+}
+
+export function duplicates(records: FlowRecord[]): string[] {
+  const seen = new Map<string, number>();
+  for (const r of records) seen.set(intervalKey(r), (seen.get(intervalKey(r)) ?? 0) + 1);
+  return [...seen.entries()].filter(([, n]) => n > 1).map(([k, n]) => `${n}× ${k}`);
+}
