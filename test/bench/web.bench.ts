@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -29,29 +30,42 @@ function row(label: string, files: string[]) {
     raw += s.raw;
     gzip += s.gzip;
   }
-  console.log(`  ${label.padEnd(44)} ${kib(gzip).padStart(11)} gzip  ${kib(raw).padStart(11)} raw  (${files.length} file${files.length === 1 ? '' : 's'})`);
+  console.log(
+    `  ${label.padEnd(44)} ${kib(gzip).padStart(11)} gzip  ${kib(raw).padStart(11)} raw  (${files.length} file${files.length === 1 ? '' : 's'})`,
+  );
   return gzip;
 }
 
 const files = readdirSync(dist).filter((f) => f.endsWith('.js'));
 const pick = (prefix: string) => files.filter((f) => f.startsWith(prefix)).map((f) => join(dist, f));
-const standalone = readdirSync(join(dist, 'standalone')).filter((f) => f.endsWith('.js')).map((f) => join(dist, 'standalone', f));
+const standalone = readdirSync(join(dist, 'standalone'))
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => join(dist, 'standalone', f));
 
 console.log('web bundle sizes');
 const entry = row('plugin entry (plugin-entry.js)', [join(dist, 'plugin-entry.js')]);
 const page = row('page chunk (exposed-TrafficFlowsPage)', pick('exposed-TrafficFlowsPage.'));
 row('tab chunk (exposed-TrafficFlowsTab)', pick('exposed-TrafficFlowsTab.'));
-console.log(`  ${'console download for the page (entry + chunk)'.padEnd(44)} ${kib(entry + page).padStart(11)} gzip`);
+console.log(
+  `  ${'console download for the page (entry + chunk)'.padEnd(44)} ${kib(entry + page).padStart(11)} gzip`,
+);
 row('PatternFly fallback chunks (not loaded in console)', pick('node_modules_'));
 row('standalone page (React + PatternFly + page)', standalone);
 
 console.log('\nrender time (jsdom, vitest bench)');
 const r = spawnSync(
   process.execPath,
-  ['node_modules/vitest/vitest.mjs', 'bench', '--run', '--config', 'web/vitest.config.ts', 'web/src/components/table/FlowsTable.bench.tsx'],
+  [
+    'node_modules/vitest/vitest.mjs',
+    'bench',
+    '--run',
+    '--config',
+    'web/vitest.config.ts',
+    'web/src/components/table/FlowsTable.bench.tsx',
+  ],
   { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } },
 );
-const out = `${r.stdout}\n${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+const out = stripVTControlCharacters(`${r.stdout}\n${r.stderr}`);
 const lines = out.split('\n').filter((l) => /^\s+(·|name)/.test(l) || /faster than|slower than/.test(l));
 console.log(lines.length ? lines.join('\n') : out);
 const mean = (name: string) => {
@@ -62,6 +76,8 @@ const mean = (name: string) => {
 const table = mean('FlowsTable, 1 000 rows');
 const baseline = mean('baseline: plain <table>');
 if (Number.isFinite(table) && Number.isFinite(baseline)) {
-  console.log(`\n  1 000 rows: ${table.toFixed(0)} ms mean (${(table / baseline).toFixed(1)}× a plain React <table> of the same cells, ${baseline.toFixed(0)} ms)`);
+  console.log(
+    `\n  1 000 rows: ${table.toFixed(0)} ms mean (${(table / baseline).toFixed(1)}× a plain React <table> of the same cells, ${baseline.toFixed(0)} ms)`,
+  );
 }
 process.exit(r.status ?? 1);

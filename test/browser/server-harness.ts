@@ -25,7 +25,13 @@ export interface RunningBackend {
 
 export async function startBackend(env: Record<string, string> = {}): Promise<RunningBackend> {
   const dataDir = mkdtempSync(join(tmpdir(), 'interflow-browser-'));
-  const config = loadServerConfig({ INTERFLOW_DATA_DIR: dataDir, INTERFLOW_PORT: '0', INTERFLOW_WEB_DIST: DIST, INTERFLOW_LOG_LEVEL: 'warn', ...env });
+  const config = loadServerConfig({
+    INTERFLOW_DATA_DIR: dataDir,
+    INTERFLOW_PORT: '0',
+    INTERFLOW_WEB_DIST: DIST,
+    INTERFLOW_LOG_LEVEL: 'warn',
+    ...env,
+  });
   const app = await buildApp(config, { logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;

@@ -34,10 +34,14 @@ async function apiFlows(base: string, params: Record<string, string>): Promise<F
 /** Texts of one column of the rows on screen, found by its header. */
 async function columnTexts(page: Page, header: string): Promise<string[]> {
   return page.evaluate((name) => {
-    const headers = [...document.querySelectorAll('.interflow-flows-table thead th')].map((th) => th.textContent?.trim());
+    const headers = [...document.querySelectorAll('.interflow-flows-table thead th')].map((th) =>
+      th.textContent?.trim(),
+    );
     const index = headers.indexOf(name);
     if (index < 0) throw new Error(`no column "${name}" in ${headers.join(' | ')}`);
-    return [...document.querySelectorAll('.interflow-flows-table tbody tr')].map((tr) => tr.children[index]?.textContent?.trim() ?? '');
+    return [...document.querySelectorAll('.interflow-flows-table tbody tr')].map(
+      (tr) => tr.children[index]?.textContent?.trim() ?? '',
+    );
   }, header);
 }
 
@@ -74,22 +78,42 @@ describe('Traffic Flows page (Chromium, real backend, embedded store)', options(
       await page.getByRole('heading', { level: 1, name: 'Traffic Flows' }).waitFor();
       await page.locator('[data-testid="interflow-flow-row"]').first().waitFor();
 
-      const expected = await apiFlows(backend.url, { filters: 'interfaces=net1', match: 'all', timeRange: '3600', limit: '1000' });
+      const expected = await apiFlows(backend.url, {
+        filters: 'interfaces=net1',
+        match: 'all',
+        timeRange: '3600',
+        limit: '1000',
+      });
       assert.ok(expected.records.length > 0, 'the fixtures hold net1 records');
       assert.match(await summary(page), new RegExp(`^${expected.records.length} flows found`));
       const interfaces = await columnTexts(page, 'Interface');
       assert.equal(interfaces.length, Math.min(50, expected.records.length));
-      for (const cell of interfaces) assert.ok(cell.split(', ').includes('net1'), `row without net1: "${cell}"`);
-      assert.ok(!interfaces.some((c) => c.split(', ').every((i) => i !== 'net1')), 'net10/xnet1 rows must not match');
+      for (const cell of interfaces)
+        assert.ok(cell.split(', ').includes('net1'), `row without net1: "${cell}"`);
+      assert.ok(
+        !interfaces.some((c) => c.split(', ').every((i) => i !== 'net1')),
+        'net10/xnet1 rows must not match',
+      );
 
       // Add "Source namespace = team-a" through the picker.
       await page.getByLabel('Filter category').selectOption('src_namespace');
       await page.getByLabel('Filter value').fill('team-a');
       await page.getByLabel('Filter value').press('Enter');
-      await page.waitForURL((url) => url.searchParams.get('filters') === 'interfaces=net1;src_namespace=team-a');
-      const narrowed = await apiFlows(backend.url, { filters: 'interfaces=net1;src_namespace=team-a', match: 'all', timeRange: '3600', limit: '1000' });
+      await page.waitForURL(
+        (url) => url.searchParams.get('filters') === 'interfaces=net1;src_namespace=team-a',
+      );
+      const narrowed = await apiFlows(backend.url, {
+        filters: 'interfaces=net1;src_namespace=team-a',
+        match: 'all',
+        timeRange: '3600',
+        limit: '1000',
+      });
       assert.ok(narrowed.records.length < expected.records.length);
-      await page.waitForFunction((n) => document.querySelector('.interflow-summary')?.textContent?.trim().startsWith(`${n} flows found`), narrowed.records.length);
+      await page.waitForFunction(
+        (n) =>
+          document.querySelector('.interflow-summary')?.textContent?.trim().startsWith(`${n} flows found`),
+        narrowed.records.length,
+      );
       if (narrowed.records.length) {
         for (const ns of await columnTexts(page, 'Source namespace')) assert.equal(ns, 'team-a');
       }
@@ -98,7 +122,11 @@ describe('Traffic Flows page (Chromium, real backend, embedded store)', options(
       // Reload: the same view comes back from the URL alone.
       await page.reload();
       await page.getByRole('heading', { level: 1, name: 'Traffic Flows' }).waitFor();
-      await page.waitForFunction((n) => document.querySelector('.interflow-summary')?.textContent?.trim().startsWith(`${n} flows found`), narrowed.records.length);
+      await page.waitForFunction(
+        (n) =>
+          document.querySelector('.interflow-summary')?.textContent?.trim().startsWith(`${n} flows found`),
+        narrowed.records.length,
+      );
       assert.equal(page.url(), url);
       const chips = await page.getByRole('group', { name: 'Active filters' }).textContent();
       assert.match(chips ?? '', /Network interface name =.*net1/);
@@ -107,7 +135,11 @@ describe('Traffic Flows page (Chromium, real backend, embedded store)', options(
       // Back returns to the net1-only view.
       await page.goBack();
       await page.waitForURL((u) => u.searchParams.get('filters') === 'interfaces=net1');
-      await page.waitForFunction((n) => document.querySelector('.interflow-summary')?.textContent?.trim().startsWith(`${n} flows found`), expected.records.length);
+      await page.waitForFunction(
+        (n) =>
+          document.querySelector('.interflow-summary')?.textContent?.trim().startsWith(`${n} flows found`),
+        expected.records.length,
+      );
 
       // The details drawer opens from the keyboard and shows the raw JSON.
       await page.locator('[data-testid="interflow-flow-row"]').first().focus();
@@ -124,10 +156,15 @@ describe('Traffic Flows page (Chromium, real backend, embedded store)', options(
   });
 
   test('Export downloads exactly what /api/flows/export returns for the current query', async () => {
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+    const context = await browser.newContext({
+      acceptDownloads: true,
+      viewport: { width: 1400, height: 900 },
+    });
     const page = await context.newPage();
     try {
-      await page.goto(`${backend.url}/traffic-flows?filters=${encodeURIComponent('interfaces=net1,eth0')}&timeRange=3600&limit=50&cols=TimeFlowEndMs,Interfaces,SrcAddr,Bytes`);
+      await page.goto(
+        `${backend.url}/traffic-flows?filters=${encodeURIComponent('interfaces=net1,eth0')}&timeRange=3600&limit=50&cols=TimeFlowEndMs,Interfaces,SrcAddr,Bytes`,
+      );
       await page.locator('[data-testid="interflow-flow-row"]').first().waitFor();
       await page.getByRole('button', { name: 'Export' }).click();
       const dialog = page.getByRole('dialog');
@@ -146,7 +183,11 @@ describe('Traffic Flows page (Chromium, real backend, embedded store)', options(
       assert.equal(downloaded, direct);
       const lines = downloaded.trim().split(/\r?\n/);
       // every matching record, not only the 50 rows of the table
-      const all = await apiFlows(backend.url, { filters: 'interfaces=net1,eth0', timeRange: '3600', limit: '10000' });
+      const all = await apiFlows(backend.url, {
+        filters: 'interfaces=net1,eth0',
+        timeRange: '3600',
+        limit: '10000',
+      });
       assert.equal(lines.length - 1, all.records.length);
       assert.ok(all.records.length > 50, 'the export must not be capped by the table limit');
       assert.match(download.suggestedFilename(), /^interflow-flows-.*\.csv$/);

@@ -17,9 +17,15 @@ export class StandaloneHtmlPlugin {
           const html = await readFile(this.template, 'utf8');
           const publicPath = compilation.getPath(compilation.outputOptions.publicPath ?? '/');
           const files = [...compilation.entrypoints.values()].flatMap((e) => e.getFiles());
-          const scripts = files.filter((f) => f.endsWith('.js')).map((f) => `<script defer src="${publicPath}${f}"></script>`);
-          const styles = files.filter((f) => f.endsWith('.css')).map((f) => `<link rel="stylesheet" href="${publicPath}${f}" />`);
-          const out = html.replace('<!--interflow:styles-->', styles.join('\n    ')).replace('<!--interflow:scripts-->', scripts.join('\n    '));
+          const scripts = files
+            .filter((f) => f.endsWith('.js'))
+            .map((f) => `<script defer src="${publicPath}${f}"></script>`);
+          const styles = files
+            .filter((f) => f.endsWith('.css'))
+            .map((f) => `<link rel="stylesheet" href="${publicPath}${f}" />`);
+          const out = html
+            .replace('<!--interflow:styles-->', styles.join('\n    '))
+            .replace('<!--interflow:scripts-->', scripts.join('\n    '));
           compilation.emitAsset(this.filename, new RawSource(out));
         },
       );

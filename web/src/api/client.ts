@@ -1,6 +1,12 @@
 // Calls to the Interflow backend. The base URL differs between the console (the console's
 // proxy to the backend service) and the standalone page (same origin), so every call takes it.
-import type { ConfigResponse, ErrorBody, FlowsResponse, ResourcesResponse, AutocompleteKind } from './types.ts';
+import type {
+  ConfigResponse,
+  ErrorBody,
+  FlowsResponse,
+  ResourcesResponse,
+  AutocompleteKind,
+} from './types.ts';
 
 /** An HTTP error from the backend, with the message the backend gave (shown to the user). */
 export class ApiError extends Error {
@@ -40,7 +46,11 @@ async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
     } catch {
       /* not JSON: use the status line below */
     }
-    throw new ApiError(res.status, body?.error ?? (text.trim().slice(0, 300) || `HTTP ${res.status} ${res.statusText}`), body?.param);
+    throw new ApiError(
+      res.status,
+      body?.error ?? (text.trim().slice(0, 300) || `HTTP ${res.status} ${res.statusText}`),
+      body?.param,
+    );
   }
   try {
     return JSON.parse(text) as T;
@@ -49,7 +59,11 @@ async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   }
 }
 
-export function fetchFlows(base: string, params: URLSearchParams, signal?: AbortSignal): Promise<FlowsResponse> {
+export function fetchFlows(
+  base: string,
+  params: URLSearchParams,
+  signal?: AbortSignal,
+): Promise<FlowsResponse> {
   return getJson<FlowsResponse>(apiUrl(base, '/api/flows', params), signal);
 }
 
@@ -57,7 +71,11 @@ export function fetchConfig(base: string, signal?: AbortSignal): Promise<ConfigR
   return getJson<ConfigResponse>(apiUrl(base, '/api/config'), signal);
 }
 
-export function fetchResources(base: string, kind: AutocompleteKind, signal?: AbortSignal): Promise<ResourcesResponse> {
+export function fetchResources(
+  base: string,
+  kind: AutocompleteKind,
+  signal?: AbortSignal,
+): Promise<ResourcesResponse> {
   return getJson<ResourcesResponse>(apiUrl(base, `/api/resources/${encodeURIComponent(kind)}`), signal);
 }
 

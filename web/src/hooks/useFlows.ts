@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { fetchFlows } from '../api/client.ts';
 import type { FlowsResponse } from '../api/types.ts';
 import { useApiBase } from '../api/api-base.tsx';
@@ -6,38 +6,44 @@ import { useApiBase } from '../api/api-base.tsx';
 export interface FlowsState {
   data: FlowsResponse | null;
   error: Error | null;
+  /** True while the answer for the current query (or the latest reload) is awaited. */
   loading: boolean;
   /** When the last answer arrived (ms), for "updated at". */
   updatedAt: number | null;
   reload: () => void;
 }
 
+interface Result {
+  /** Which request this result answers; a mismatch with the current one means "loading". */
+  key: string;
+  data: FlowsResponse | null;
+  error: Error | null;
+  updatedAt: number | null;
+}
+
 /**
  * Fetches /api/flows for the given query string; refetches when it changes, on `reload()` and
  * every `refreshS` seconds (0 = never). A newer request aborts the one in flight, so an old
- * answer never overwrites a newer one.
+ * answer never overwrites a newer one. The previous rows stay on screen while loading.
  */
 export function useFlows(query: string, refreshS: number): FlowsState {
   const base = useApiBase();
   const [tick, setTick] = useState(0);
-  const [state, setState] = useState<Omit<FlowsState, 'reload'>>({ data: null, error: null, loading: true, updatedAt: null });
-  const current = useRef<AbortController | null>(null);
+  const [result, setResult] = useState<Result>({ key: '', data: null, error: null, updatedAt: null });
+  const key = `${base}\n${query}\n${tick}`;
 
   useEffect(() => {
-    current.current?.abort();
     const ac = new AbortController();
-    current.current = ac;
-    setState((s) => ({ ...s, loading: true }));
     fetchFlows(base, new URLSearchParams(query), ac.signal).then(
       (data) => {
-        if (!ac.signal.aborted) setState({ data, error: null, loading: false, updatedAt: Date.now() });
+        if (!ac.signal.aborted) setResult({ key, data, error: null, updatedAt: Date.now() });
       },
       (error: Error) => {
-        if (!ac.signal.aborted) setState((s) => ({ ...s, error, loading: false }));
+        if (!ac.signal.aborted) setResult((r) => ({ ...r, key, error }));
       },
     );
     return () => ac.abort();
-  }, [base, query, tick]);
+  }, [base, query, key]);
 
   useEffect(() => {
     if (!refreshS) return;
@@ -46,5 +52,11 @@ export function useFlows(query: string, refreshS: number): FlowsState {
   }, [refreshS]);
 
   const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { ...state, reload };
+  return {
+    data: result.data,
+    error: result.error,
+    updatedAt: result.updatedAt,
+    loading: result.key !== key,
+    reload,
+  };
 }

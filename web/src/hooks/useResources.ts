@@ -6,16 +6,17 @@ import { useApiBase } from '../api/api-base.tsx';
 /** Autocomplete values for a filter (empty while loading or when the backend cannot say). */
 export function useResources(kind: AutocompleteKind | null): string[] {
   const base = useApiBase();
-  const [values, setValues] = useState<string[]>([]);
+  const [loaded, setLoaded] = useState<{ kind: string; values: string[] }>({ kind: '', values: [] });
   useEffect(() => {
-    setValues([]);
     if (!kind) return;
     const ac = new AbortController();
     fetchResources(base, kind, ac.signal).then(
-      (r) => setValues(r.values),
+      (r) => {
+        if (!ac.signal.aborted) setLoaded({ kind, values: r.values });
+      },
       () => undefined, // suggestions are a convenience: typing a value still works
     );
     return () => ac.abort();
   }, [base, kind]);
-  return values;
+  return kind && loaded.kind === kind ? loaded.values : [];
 }

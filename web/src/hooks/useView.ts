@@ -18,7 +18,9 @@ export function useView(initial?: ViewState): UseView {
   const navigate = useNavigate();
   const decoded = useMemo(() => {
     const params = new URLSearchParams(location.search);
-    const hasView = ['filters', 'match', 'timeRange', 'startTime', 'endTime', 'limit', 'cols', 'sort'].some((k) => params.has(k));
+    const hasView = ['filters', 'match', 'timeRange', 'startTime', 'endTime', 'limit', 'cols', 'sort'].some(
+      (k) => params.has(k),
+    );
     if (!hasView && initial) return { view: initial, problems: [] };
     return decodeView(params);
   }, [location.search, initial]);

@@ -16,14 +16,25 @@ describe('i18n catalogs', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('the checked-in English catalog is what i18next-parser generates from web/src (run `npm run i18n`)', () => {
-    const r = spawnSync(process.execPath, [join(root, 'node_modules/i18next-parser/bin/cli.js'), '--config', join(root, 'web/i18next-parser.config.mjs'), '--silent'], {
-      cwd: root,
-      env: { ...process.env, INTERFLOW_I18N_OUT: join(out, '$LOCALE', '$NAMESPACE.json') },
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/i18next-parser/bin/cli.js'),
+        '--config',
+        join(root, 'web/i18next-parser.config.mjs'),
+        '--silent',
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, INTERFLOW_I18N_OUT: join(out, '$LOCALE', '$NAMESPACE.json') },
+        encoding: 'utf8',
+      },
+    );
     expect(r.status, r.stderr + r.stdout).toBe(0);
     const generated = readFileSync(join(out, 'en', 'plugin__interflow-plugin.json'), 'utf8');
-    expect(readFileSync(catalogPath('en'), 'utf8'), 'i18n/locales/en is stale: run `npm run i18n`').toBe(generated);
+    expect(readFileSync(catalogPath('en'), 'utf8'), 'i18n/locales/en is stale: run `npm run i18n`').toBe(
+      generated,
+    );
   }, 60000);
 
   it('Japanese translates every English key, keeps every {{placeholder}} and adds no unknown key', () => {

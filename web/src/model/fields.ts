@@ -69,7 +69,13 @@ export const FALLBACK_DEFAULT_COLUMNS = [
   'Packets',
 ];
 
-const PROTOCOLS: Readonly<Record<number, string>> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58: 'ICMPv6', 132: 'SCTP' };
+const PROTOCOLS: Readonly<Record<number, string>> = {
+  1: 'ICMP',
+  6: 'TCP',
+  17: 'UDP',
+  58: 'ICMPv6',
+  132: 'SCTP',
+};
 
 export function protocolName(proto: number): string {
   return PROTOCOLS[proto] ?? String(proto);
@@ -96,7 +102,11 @@ export function compareField(a: FlowRecord, b: FlowRecord, field: string): numbe
   return sa.localeCompare(sb, undefined, { numeric: true });
 }
 
-export function sortRecords(records: readonly FlowRecord[], field: string, direction: 'asc' | 'desc'): FlowRecord[] {
+export function sortRecords(
+  records: readonly FlowRecord[],
+  field: string,
+  direction: 'asc' | 'desc',
+): FlowRecord[] {
   const sign = direction === 'asc' ? 1 : -1;
   // Array.prototype.sort is stable, so equal keys keep the backend's newest-first order.
   return [...records].sort((a, b) => {
@@ -104,7 +114,8 @@ export function sortRecords(records: readonly FlowRecord[], field: string, direc
     // missing values stay last whatever the direction
     const va = a[field];
     const vb = b[field];
-    if (va === undefined || va === null || va === '' || vb === undefined || vb === null || vb === '') return c;
+    if (va === undefined || va === null || va === '' || vb === undefined || vb === null || vb === '')
+      return c;
     return c * sign;
   });
 }

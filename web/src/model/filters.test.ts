@@ -1,8 +1,49 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { addFilterValue, encodeFilters, escapeFilterValue, parseFilters, removeFilterValue, FilterSyntaxError, FILTER_OPERATORS, type Filter } from './filters.ts';
+import {
+  addFilterValue,
+  encodeFilters,
+  escapeFilterValue,
+  parseFilters,
+  removeFilterValue,
+  FilterSyntaxError,
+  FILTER_OPERATORS,
+  type Filter,
+} from './filters.ts';
 
-const HOSTILE = ['net1', 'a,b', 'a;b', 'a\\b', '\\', '\\,', '\\;', ',', ';', '', ' ', '"', "'", '`', '=', '!=', '~', '!~', '%', '%25', '+', ' + ', 'a=b;c=d', '€ ünï ☃ 😀', 'line\nbreak', '\r\n\t', '.*', '(?i)x', '${x}', '|= "x"', '} or {'];
+const HOSTILE = [
+  'net1',
+  'a,b',
+  'a;b',
+  'a\\b',
+  '\\',
+  '\\,',
+  '\\;',
+  ',',
+  ';',
+  '',
+  ' ',
+  '"',
+  "'",
+  '`',
+  '=',
+  '!=',
+  '~',
+  '!~',
+  '%',
+  '%25',
+  '+',
+  ' + ',
+  'a=b;c=d',
+  '€ ünï ☃ 😀',
+  'line\nbreak',
+  '\r\n\t',
+  '.*',
+  '(?i)x',
+  '${x}',
+  '|= "x"',
+  '} or {',
+];
 
 describe('filter syntax', () => {
   it('keeps the DESIGN example as is', () => {
@@ -10,7 +51,9 @@ describe('filter syntax', () => {
       { id: 'interfaces', operator: '=', values: ['net1'] },
       { id: 'src_namespace', operator: '=', values: ['test'] },
     ]);
-    expect(encodeFilters(parseFilters('interfaces=net1;src_namespace=test'))).toBe('interfaces=net1;src_namespace=test');
+    expect(encodeFilters(parseFilters('interfaces=net1;src_namespace=test'))).toBe(
+      'interfaces=net1;src_namespace=test',
+    );
   });
 
   it('reads every operator, the longest first', () => {
@@ -22,12 +65,16 @@ describe('filter syntax', () => {
 
   it('splits values on unescaped commas and keeps empty values (host netns)', () => {
     expect(parseFilters('netns=')).toEqual([{ id: 'netns', operator: '=', values: [''] }]);
-    expect(parseFilters('interfaces=net1,net2,')).toEqual([{ id: 'interfaces', operator: '=', values: ['net1', 'net2', ''] }]);
+    expect(parseFilters('interfaces=net1,net2,')).toEqual([
+      { id: 'interfaces', operator: '=', values: ['net1', 'net2', ''] },
+    ]);
   });
 
   it('escapes only backslash, comma and semicolon', () => {
     expect(escapeFilterValue('a\\b,c;d=e~f!g')).toBe('a\\\\b\\,c\\;d=e~f!g');
-    expect(parseFilters('name=a\\,b\\;c\\\\d')).toEqual([{ id: 'name', operator: '=', values: ['a,b;c\\d'] }]);
+    expect(parseFilters('name=a\\,b\\;c\\\\d')).toEqual([
+      { id: 'name', operator: '=', values: ['a,b;c\\d'] },
+    ]);
   });
 
   it('rejects malformed text with a message naming the problem', () => {

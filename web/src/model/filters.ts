@@ -50,7 +50,10 @@ export function parseFilters(text: string): Filter[] {
     const idStart = i;
     while (i < text.length && ID_CHAR.test(text[i]!)) i++;
     const id = text.slice(idStart, i);
-    if (!id) throw new FilterSyntaxError(`filter at position ${idStart} has no id (expected letters, digits or "_")`);
+    if (!id)
+      throw new FilterSyntaxError(
+        `filter at position ${idStart} has no id (expected letters, digits or "_")`,
+      );
     let operator: FilterOperator;
     if (text.startsWith('!=', i)) operator = '!=';
     else if (text.startsWith('!~', i)) operator = '!~';
@@ -67,7 +70,8 @@ export function parseFilters(text: string): Filter[] {
       }
       const c = text[i]!;
       if (c === '\\') {
-        if (i + 1 >= text.length) throw new FilterSyntaxError(`filter "${id}" ends with a lone "\\" (write "\\\\" for a backslash)`);
+        if (i + 1 >= text.length)
+          throw new FilterSyntaxError(`filter "${id}" ends with a lone "\\" (write "\\\\" for a backslash)`);
         current += text[i + 1];
         i += 2;
         continue;
@@ -86,11 +90,21 @@ export function parseFilters(text: string): Filter[] {
 }
 
 export function filtersEqual(a: Filter, b: Filter): boolean {
-  return a.id === b.id && a.operator === b.operator && a.values.length === b.values.length && a.values.every((v, k) => v === b.values[k]);
+  return (
+    a.id === b.id &&
+    a.operator === b.operator &&
+    a.values.length === b.values.length &&
+    a.values.every((v, k) => v === b.values[k])
+  );
 }
 
 /** Adds `value` to a filter with the same id and operator, or appends a new filter. */
-export function addFilterValue(filters: readonly Filter[], id: string, operator: FilterOperator, value: string): Filter[] {
+export function addFilterValue(
+  filters: readonly Filter[],
+  id: string,
+  operator: FilterOperator,
+  value: string,
+): Filter[] {
   const at = filters.findIndex((f) => f.id === id && f.operator === operator);
   if (at < 0) return [...filters, { id, operator, values: [value] }];
   const existing = filters[at]!;

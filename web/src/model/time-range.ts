@@ -1,5 +1,7 @@
 // Relative time ranges offered by the page (seconds), 5 minutes to 2 weeks.
-export const TIME_RANGES_S = [300, 900, 1800, 3600, 7200, 21600, 43200, 86400, 172800, 604800, 1209600] as const;
+export const TIME_RANGES_S = [
+  300, 900, 1800, 3600, 7200, 21600, 43200, 86400, 172800, 604800, 1209600,
+] as const;
 
 export const REFRESH_INTERVALS_S = [0, 15, 30, 60, 300, 900] as const;
 

@@ -12,11 +12,40 @@ function throughUrl(view: ViewState): ViewState {
   return back;
 }
 
-const HOSTILE = ['"', "'", '\\', '`', ',', ';', '=', '~', '!', '%', '%2C', '+', '&', '#', '?', '/', 'é', '日本語', '😀', '\n', '\u0000', ' ', 'a b', 'x&filters=y'];
+const HOSTILE = [
+  '"',
+  "'",
+  '\\',
+  '`',
+  ',',
+  ';',
+  '=',
+  '~',
+  '!',
+  '%',
+  '%2C',
+  '+',
+  '&',
+  '#',
+  '?',
+  '/',
+  'é',
+  '日本語',
+  '😀',
+  '\n',
+  '\u0000',
+  ' ',
+  'a b',
+  'x&filters=y',
+];
 
 describe('page URL codec', () => {
   it('opens the DESIGN example URL', () => {
-    const { view, problems } = decodeView(new URLSearchParams('filters=interfaces%3Dnet1%3Bsrc_namespace%3Dtest&match=all&timeRange=300&limit=100'));
+    const { view, problems } = decodeView(
+      new URLSearchParams(
+        'filters=interfaces%3Dnet1%3Bsrc_namespace%3Dtest&match=all&timeRange=300&limit=100',
+      ),
+    );
     expect(problems).toEqual([]);
     expect(view.filters).toEqual([
       { id: 'interfaces', operator: '=', values: ['net1'] },
@@ -51,7 +80,28 @@ describe('page URL codec', () => {
           operator: fc.constantFrom(...FILTER_OPERATORS),
           values: fc.array(
             // any Unicode text (lone surrogates cannot exist in a URL), and strings dense in separators
-            fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: fc.constantFrom('\\', ',', ';', '=', '~', '!', '%', '+', '&', '#', ' ', '\n', '"', '`', 'a') })),
+            fc.oneof(
+              fc.string({ unit: 'grapheme' }),
+              fc.string({
+                unit: fc.constantFrom(
+                  '\\',
+                  ',',
+                  ';',
+                  '=',
+                  '~',
+                  '!',
+                  '%',
+                  '+',
+                  '&',
+                  '#',
+                  ' ',
+                  '\n',
+                  '"',
+                  '`',
+                  'a',
+                ),
+              }),
+            ),
             { minLength: 1, maxLength: 3 },
           ),
         }),
@@ -61,12 +111,25 @@ describe('page URL codec', () => {
       time: fc.oneof(
         fc.record({ kind: fc.constant('relative' as const), rangeS: fc.integer({ min: 1, max: 1209600 }) }),
         fc.integer({ min: 0, max: 2_000_000_000 }).chain((startS) =>
-          fc.record({ kind: fc.constant('absolute' as const), startS: fc.constant(startS), endS: fc.integer({ min: startS + 1, max: startS + 10_000_000 }) }),
+          fc.record({
+            kind: fc.constant('absolute' as const),
+            startS: fc.constant(startS),
+            endS: fc.integer({ min: startS + 1, max: startS + 10_000_000 }),
+          }),
         ),
       ),
       limit: fc.integer({ min: 1, max: 10000 }),
-      cols: fc.option(fc.array(fc.constantFrom('TimeFlowEndMs', 'SrcAddr', 'Interfaces', 'Bytes'), { minLength: 1 }), { nil: null }),
-      sort: fc.option(fc.record({ field: fc.constantFrom('Bytes', 'TimeFlowEndMs', 'SrcK8S_Name'), direction: fc.constantFrom('asc' as const, 'desc' as const) }), { nil: null }),
+      cols: fc.option(
+        fc.array(fc.constantFrom('TimeFlowEndMs', 'SrcAddr', 'Interfaces', 'Bytes'), { minLength: 1 }),
+        { nil: null },
+      ),
+      sort: fc.option(
+        fc.record({
+          field: fc.constantFrom('Bytes', 'TimeFlowEndMs', 'SrcK8S_Name'),
+          direction: fc.constantFrom('asc' as const, 'desc' as const),
+        }),
+        { nil: null },
+      ),
     });
     fc.assert(
       fc.property(view, (v) => {
@@ -83,13 +146,28 @@ describe('page URL codec', () => {
   });
 
   it('reports unusable parameters and falls back to defaults for them', () => {
-    const { view, problems } = decodeView(new URLSearchParams('filters=%3Dx&match=some&limit=0&timeRange=-5&sort=Bytes&startTime=10'));
-    expect(problems.map((p) => p.param).sort()).toEqual(['filters', 'limit', 'match', 'sort', 'startTime', 'timeRange']);
+    const { view, problems } = decodeView(
+      new URLSearchParams('filters=%3Dx&match=some&limit=0&timeRange=-5&sort=Bytes&startTime=10'),
+    );
+    expect(problems.map((p) => p.param).sort()).toEqual([
+      'filters',
+      'limit',
+      'match',
+      'sort',
+      'startTime',
+      'timeRange',
+    ]);
     expect(view).toEqual(DEFAULT_VIEW);
   });
 
   it('gives the API the same filters string, time and limit', () => {
-    const view: ViewState = { ...DEFAULT_VIEW, filters: [{ id: 'interfaces', operator: '=', values: ['net1'] }], time: { kind: 'absolute', startS: 5, endS: 10 } };
-    expect(toApiParams(view).toString()).toBe('filters=interfaces%3Dnet1&match=all&startTime=5&endTime=10&limit=100');
+    const view: ViewState = {
+      ...DEFAULT_VIEW,
+      filters: [{ id: 'interfaces', operator: '=', values: ['net1'] }],
+      time: { kind: 'absolute', startS: 5, endS: 10 },
+    };
+    expect(toApiParams(view).toString()).toBe(
+      'filters=interfaces%3Dnet1&match=all&startTime=5&endTime=10&limit=100',
+    );
   });
 });

@@ -4,7 +4,16 @@
 import { encodeFilters, parseFilters, FilterSyntaxError, type Filter } from './filters.ts';
 import { DEFAULT_VIEW, MAX_LIMIT, type SortSpec, type TimeSelection, type ViewState } from './view.ts';
 
-const VIEW_PARAMS = ['filters', 'match', 'timeRange', 'startTime', 'endTime', 'limit', 'cols', 'sort'] as const;
+const VIEW_PARAMS = [
+  'filters',
+  'match',
+  'timeRange',
+  'startTime',
+  'endTime',
+  'limit',
+  'cols',
+  'sort',
+] as const;
 
 /** A parameter of the URL that could not be used; the view falls back to the default for it. */
 export interface UrlProblem {
@@ -62,7 +71,11 @@ export function decodeView(params: URLSearchParams): DecodedView {
   if (limit !== null) {
     const n = INTEGER.test(limit) ? Number(limit) : NaN;
     if (n >= 1 && n <= MAX_LIMIT) view.limit = n;
-    else problems.push({ param: 'limit', message: `limit must be a whole number from 1 to ${MAX_LIMIT}, not "${limit}"` });
+    else
+      problems.push({
+        param: 'limit',
+        message: `limit must be a whole number from 1 to ${MAX_LIMIT}, not "${limit}"`,
+      });
   }
 
   const cols = params.get('cols');
@@ -72,7 +85,11 @@ export function decodeView(params: URLSearchParams): DecodedView {
   if (sort !== null) {
     const parsed = decodeSort(sort);
     if (parsed) view.sort = parsed;
-    else problems.push({ param: 'sort', message: `sort must look like "field:asc" or "field:desc", not "${sort}"` });
+    else
+      problems.push({
+        param: 'sort',
+        message: `sort must look like "field:asc" or "field:desc", not "${sort}"`,
+      });
   }
   return { view, problems };
 }
@@ -81,7 +98,13 @@ function decodeTime(params: URLSearchParams, problems: UrlProblem[]): TimeSelect
   const start = params.get('startTime');
   const end = params.get('endTime');
   if (start !== null || end !== null) {
-    if (start !== null && end !== null && INTEGER.test(start) && INTEGER.test(end) && Number(start) < Number(end)) {
+    if (
+      start !== null &&
+      end !== null &&
+      INTEGER.test(start) &&
+      INTEGER.test(end) &&
+      Number(start) < Number(end)
+    ) {
       return { kind: 'absolute', startS: Number(start), endS: Number(end) };
     }
     problems.push({
@@ -92,7 +115,10 @@ function decodeTime(params: URLSearchParams, problems: UrlProblem[]): TimeSelect
   const range = params.get('timeRange');
   if (range !== null) {
     if (INTEGER.test(range) && Number(range) > 0) return { kind: 'relative', rangeS: Number(range) };
-    problems.push({ param: 'timeRange', message: `timeRange must be a positive number of seconds, not "${range}"` });
+    problems.push({
+      param: 'timeRange',
+      message: `timeRange must be a positive number of seconds, not "${range}"`,
+    });
   }
   return DEFAULT_VIEW.time;
 }

@@ -4,8 +4,7 @@ import { encodeFilters, type Filter } from './filters.ts';
 export type MatchMode = 'all' | 'any';
 
 export type TimeSelection =
-  | { kind: 'relative'; rangeS: number }
-  | { kind: 'absolute'; startS: number; endS: number };
+  { kind: 'relative'; rangeS: number } | { kind: 'absolute'; startS: number; endS: number };
 
 export interface SortSpec {
   field: string;

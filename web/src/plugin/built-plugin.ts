@@ -9,6 +9,7 @@ export const DIST = resolve(ROOT, process.env.INTERFLOW_WEB_DIST ?? 'dist');
 /** vitest `skipIf` reason: the bundle is missing (never skipped under CI=true: it fails instead). */
 export function distMissing(): boolean {
   const missing = !existsSync(join(DIST, 'plugin-manifest.json'));
-  if (missing && process.env.CI === 'true') throw new Error(`${DIST}/plugin-manifest.json is missing: run npm run build:web`);
+  if (missing && process.env.CI === 'true')
+    throw new Error(`${DIST}/plugin-manifest.json is missing: run npm run build:web`);
   return missing;
 }

@@ -18,7 +18,10 @@ interface Container {
   init: (scope: ShareScope) => Promise<void> | void;
   get: (module: string) => Promise<() => { default: React.ComponentType<Record<string, unknown>> }>;
 }
-type ShareScope = Record<string, Record<string, { get: () => Promise<() => unknown>; from: string; eager: boolean; loaded?: 1 }>>;
+type ShareScope = Record<
+  string,
+  Record<string, { get: () => Promise<() => unknown>; from: string; eager: boolean; loaded?: 1 }>
+>;
 
 const skip = distMissing();
 
@@ -55,10 +58,15 @@ describe.skipIf(skip)('built plugin loaded as the console loads it', () => {
     };
 
     const entries = new Map<string, Container>();
-    (window as unknown as Record<string, unknown>).__load_plugin_entry__ = (name: string, c: Container) => entries.set(name, c);
-    for (const script of manifest.loadScripts as string[]) (0, eval)(readFileSync(join(DIST, script), 'utf8'));
+    (window as unknown as Record<string, unknown>).__load_plugin_entry__ = (name: string, c: Container) =>
+      entries.set(name, c);
+    for (const script of manifest.loadScripts as string[])
+      (0, eval)(readFileSync(join(DIST, script), 'utf8'));
     container = entries.get(manifest.name)!;
-    expect(container, `${manifest.loadScripts} did not call __load_plugin_entry__("${manifest.name}", …)`).toBeTruthy();
+    expect(
+      container,
+      `${manifest.loadScripts} did not call __load_plugin_entry__("${manifest.name}", …)`,
+    ).toBeTruthy();
 
     // The console's share scope: what it provides to every plugin.
     const provide = (name: string, version: string, load: () => Promise<unknown>): ShareScope[string] => ({
@@ -79,7 +87,9 @@ describe.skipIf(skip)('built plugin loaded as the console loads it', () => {
       'react-router': provide('react-router', '7.13.2', async () => ReactRouter),
     };
     const entryText = readFileSync(join(DIST, manifest.loadScripts[0]), 'utf8');
-    for (const [, name] of entryText.matchAll(/"(@patternfly\/react-(?:core|icons|table)\/dist\/dynamic\/[^"]+)"/g)) {
+    for (const [, name] of entryText.matchAll(
+      /"(@patternfly\/react-(?:core|icons|table)\/dist\/dynamic\/[^"]+)"/g,
+    )) {
       scope[name!] = provide(name!, '6.4.3', () => import(/* @vite-ignore */ name!));
     }
     await container.init(scope);
@@ -112,7 +122,15 @@ describe.skipIf(skip)('built plugin loaded as the console loads it', () => {
     expect(req.pathname).toBe('/api/proxy/plugin/interflow-plugin/backend/api/flows');
     expect(req.searchParams.get('filters')).toBe('interfaces=net1');
     // The shared modules came from the share scope, not from copies inside the plugin.
-    expect(requested).toEqual(expect.arrayContaining(['react', 'react-i18next', 'react-router', '@patternfly/react-core/dist/dynamic/components/Toolbar', '@patternfly/react-table/dist/dynamic/components/Table']));
+    expect(requested).toEqual(
+      expect.arrayContaining([
+        'react',
+        'react-i18next',
+        'react-router',
+        '@patternfly/react-core/dist/dynamic/components/Toolbar',
+        '@patternfly/react-table/dist/dynamic/components/Table',
+      ]),
+    );
     expect(loadedScripts.some((f) => f.startsWith('exposed-TrafficFlowsPage.'))).toBe(true);
     expect(loadedScripts.filter((f) => f.startsWith('node_modules_patternfly'))).toEqual([]);
   });
@@ -124,6 +142,10 @@ describe.skipIf(skip)('built plugin loaded as the console loads it', () => {
         <Tab obj={{ kind: 'Pod', metadata: { name: 'iperf-server', namespace: 'test' } }} />
       </ReactRouter.MemoryRouter>,
     );
-    await waitFor(() => expect(backend.flowRequests().at(-1)!.searchParams.get('filters')).toBe('namespace=test;name=iperf-server'));
+    await waitFor(() =>
+      expect(backend.flowRequests().at(-1)!.searchParams.get('filters')).toBe(
+        'namespace=test;name=iperf-server',
+      ),
+    );
   });
 });

@@ -6,9 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { DIST, ROOT, distMissing } from './built-plugin.ts';
 
 const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
-const extensions = readJson(join(ROOT, 'console-extensions.json')) as Array<{ type: string; properties: Record<string, unknown> }>;
+const extensions = readJson(join(ROOT, 'console-extensions.json')) as Array<{
+  type: string;
+  properties: Record<string, unknown>;
+}>;
 const pkg = readJson(join(ROOT, 'package.json'));
-const plugin = pkg.consolePlugin as { name: string; version: string; exposedModules: Record<string, string>; dependencies: Record<string, string> };
+const plugin = pkg.consolePlugin as {
+  name: string;
+  version: string;
+  exposedModules: Record<string, string>;
+  dependencies: Record<string, string>;
+};
 
 function codeRefs(value: unknown, out: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((v) => codeRefs(v, out));
@@ -31,8 +39,15 @@ describe('console plugin metadata', () => {
     const route = extensions.find((e) => e.type === 'console.page/route');
     expect(route?.properties.path).toBe('/traffic-flows');
     const nav = extensions.find((e) => e.type === 'console.navigation/href');
-    expect(nav?.properties).toMatchObject({ perspective: 'admin', section: 'observe', href: '/traffic-flows', name: '%plugin__interflow-plugin~Traffic Flows%' });
-    const tabs = extensions.filter((e) => e.type === 'console.tab/horizontalNav').map((e) => (e.properties.model as { kind: string }).kind);
+    expect(nav?.properties).toMatchObject({
+      perspective: 'admin',
+      section: 'observe',
+      href: '/traffic-flows',
+      name: '%plugin__interflow-plugin~Traffic Flows%',
+    });
+    const tabs = extensions
+      .filter((e) => e.type === 'console.tab/horizontalNav')
+      .map((e) => (e.properties.model as { kind: string }).kind);
     expect(tabs.sort()).toEqual(['Namespace', 'Pod']);
   });
 
@@ -43,7 +58,8 @@ describe('console plugin metadata', () => {
       const [module] = ref.split('.');
       expect(Object.keys(plugin.exposedModules), ref).toContain(module);
     }
-    for (const file of Object.values(plugin.exposedModules)) expect(existsSync(join(ROOT, file)), file).toBe(true);
+    for (const file of Object.values(plugin.exposedModules))
+      expect(existsSync(join(ROOT, file)), file).toBe(true);
   });
 
   it('the checked-in plugin-manifest.json matches console-extensions.json and package.json', () => {
@@ -56,14 +72,17 @@ describe('console plugin metadata', () => {
     expect(manifest.baseURL).toBe(`/api/plugins/${plugin.name}/`);
   });
 
-  it.skipIf(distMissing())('the built dist/plugin-manifest.json equals the checked-in one (but for buildHash)', () => {
-    const built = readJson(join(DIST, 'plugin-manifest.json'));
-    expect(typeof built.buildHash).toBe('string');
-    delete built.buildHash;
-    expect(built).toEqual(readJson(join(ROOT, 'plugin-manifest.json')));
-    expect(existsSync(join(DIST, 'plugin-entry.js'))).toBe(true);
-    expect(existsSync(join(DIST, 'locales', 'en', 'plugin__interflow-plugin.json'))).toBe(true);
-    expect(existsSync(join(DIST, 'locales', 'ja', 'plugin__interflow-plugin.json'))).toBe(true);
-    expect(existsSync(join(DIST, 'standalone', 'index.html'))).toBe(true);
-  });
+  it.skipIf(distMissing())(
+    'the built dist/plugin-manifest.json equals the checked-in one (but for buildHash)',
+    () => {
+      const built = readJson(join(DIST, 'plugin-manifest.json'));
+      expect(typeof built.buildHash).toBe('string');
+      delete built.buildHash;
+      expect(built).toEqual(readJson(join(ROOT, 'plugin-manifest.json')));
+      expect(existsSync(join(DIST, 'plugin-entry.js'))).toBe(true);
+      expect(existsSync(join(DIST, 'locales', 'en', 'plugin__interflow-plugin.json'))).toBe(true);
+      expect(existsSync(join(DIST, 'locales', 'ja', 'plugin__interflow-plugin.json'))).toBe(true);
+      expect(existsSync(join(DIST, 'standalone', 'index.html'))).toBe(true);
+    },
+  );
 });

@@ -19,7 +19,9 @@ const fetchBackend: BackendModule = {
 
 /** Language from the lng query parameter or the browser, limited to the catalogs we ship. */
 export function pickLanguage(search: string, browser: readonly string[]): string {
-  const wanted = [new URLSearchParams(search).get('lng') ?? '', ...browser].map((l) => l.toLowerCase().split('-')[0]!);
+  const wanted = [new URLSearchParams(search).get('lng') ?? '', ...browser].map(
+    (l) => l.toLowerCase().split('-')[0]!,
+  );
   return wanted.find((l) => (SUPPORTED_LANGUAGES as readonly string[]).includes(l)) ?? 'en';
 }
 

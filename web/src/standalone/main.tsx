@@ -14,16 +14,16 @@ async function start() {
   applyTheme(window);
   await initStandaloneI18n(pickLanguage(window.location.search, navigator.languages ?? []));
   createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <ApiBaseContext.Provider value="">
-      <BrowserRouter>
-        <Routes>
-          <Route path="/traffic-flows/*" element={<TrafficFlowsPage />} />
-          <Route path="*" element={<Navigate to="/traffic-flows" replace />} />
-        </Routes>
-      </BrowserRouter>
-    </ApiBaseContext.Provider>
-  </StrictMode>,
+    <StrictMode>
+      <ApiBaseContext.Provider value="">
+        <BrowserRouter>
+          <Routes>
+            <Route path="/traffic-flows/*" element={<TrafficFlowsPage />} />
+            <Route path="*" element={<Navigate to="/traffic-flows" replace />} />
+          </Routes>
+        </BrowserRouter>
+      </ApiBaseContext.Provider>
+    </StrictMode>,
   );
 }
 

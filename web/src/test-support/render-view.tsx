@@ -2,11 +2,22 @@
 // current location so tests can assert what the URL became.
 import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
-import { MemoryRouter, Route, Routes, useLocation, useNavigate, type Location, type NavigateFunction } from 'react-router';
+import {
+  MemoryRouter,
+  Route,
+  Routes,
+  useLocation,
+  useNavigate,
+  type Location,
+  type NavigateFunction,
+} from 'react-router';
 import { ApiBaseContext } from '../api/api-base.tsx';
 
 export function renderAt(url: string, ui: ReactElement) {
-  const current: { location: Location | null; navigate: NavigateFunction | null } = { location: null, navigate: null };
+  const current: { location: Location | null; navigate: NavigateFunction | null } = {
+    location: null,
+    navigate: null,
+  };
   function Spy() {
     current.location = useLocation();
     current.navigate = useNavigate();

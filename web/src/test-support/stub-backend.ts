@@ -28,11 +28,29 @@ export const TEST_CONFIG: ConfigResponse = {
     { id: 'SrcMac', name: 'Source MAC', defaultVisible: false },
   ],
   filters: [
-    { id: 'interfaces', name: 'Network interface name', description: '', autocomplete: 'interfaces', examples: ['net1'] },
-    { id: 'src_namespace', name: 'Source namespace', description: '', autocomplete: 'namespaces', examples: [] },
+    {
+      id: 'interfaces',
+      name: 'Network interface name',
+      description: '',
+      autocomplete: 'interfaces',
+      examples: ['net1'],
+    },
+    {
+      id: 'src_namespace',
+      name: 'Source namespace',
+      description: '',
+      autocomplete: 'namespaces',
+      examples: [],
+    },
     { id: 'netns', name: 'Network namespace', description: '', autocomplete: 'netns', examples: [] },
   ],
-  defaults: { timeRange: 300, limit: 100, match: 'all', columns: ['TimeFlowEndMs', 'SrcAddr', 'DstAddr', 'Interfaces', 'IfNetns', 'Bytes'], sort: 'TimeFlowEndMs:desc' },
+  defaults: {
+    timeRange: 300,
+    limit: 100,
+    match: 'all',
+    columns: ['TimeFlowEndMs', 'SrcAddr', 'DstAddr', 'Interfaces', 'IfNetns', 'Bytes'],
+    sort: 'TimeFlowEndMs:desc',
+  },
   store: { kind: 'embedded', url: 'http://127.0.0.1:9001' },
 };
 
@@ -56,7 +74,8 @@ export function flow(i: number, patch: Partial<FlowRecord> = {}): FlowRecord {
   };
 }
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 export function stubBackend(opts: StubOptions = {}): StubBackend {
   const requests: URL[] = [];
@@ -69,7 +88,10 @@ export function stubBackend(opts: StubOptions = {}): StubBackend {
       if (opts.flowsStatus) return json({ error: opts.flowsError ?? 'failed' }, opts.flowsStatus);
       const records = typeof opts.records === 'function' ? opts.records(url) : (opts.records ?? []);
       const limit = Number(url.searchParams.get('limit') ?? 100);
-      return json({ records: records.slice(0, limit), stats: { queries: 1, durationMs: 7, limit, limitReached: records.length > limit } });
+      return json({
+        records: records.slice(0, limit),
+        stats: { queries: 1, durationMs: 7, limit, limitReached: records.length > limit },
+      });
     }
     const m = /\/api\/resources\/(\w+)$/.exec(url.pathname);
     if (m) return json({ values: opts.resources?.[m[1]!] ?? [] });

@@ -26,12 +26,25 @@ import { CellValue, formatValue } from '../table/CellValue.tsx';
 const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
 /** Each value is a link-styled button: activating it adds "field = value" as a filter. */
-function FilterableValues(props: { values: unknown[]; render: (v: unknown) => string; label: (v: unknown) => string; onFilter: (v: unknown) => void }) {
+function FilterableValues(props: {
+  values: unknown[];
+  render: (v: unknown) => string;
+  label: (v: unknown) => string;
+  onFilter: (v: unknown) => void;
+}) {
   const { values, render, label, onFilter } = props;
   return (
     <span className="interflow-details__values">
       {values.map((v, i) => (
-        <Button key={i} variant="link" isInline className="interflow-details__filter" onClick={() => onFilter(v)} aria-label={label(v)} title={label(v)}>
+        <Button
+          key={i}
+          variant="link"
+          isInline
+          className="interflow-details__filter"
+          onClick={() => onFilter(v)}
+          aria-label={label(v)}
+          title={label(v)}
+        >
           {render(v)}
         </Button>
       ))}
@@ -51,7 +64,13 @@ export function FlowDetails({ record, onClose, onAddFilter }: FlowDetailsProps) 
   const json = JSON.stringify(record, null, 2);
   const fields = Object.keys(record).sort();
   return (
-    <DrawerPanelContent className="interflow-details" widths={{ default: 'width_33' }} isResizable minSize="320px" resizeAriaLabel={t('Resize flow details')}>
+    <DrawerPanelContent
+      className="interflow-details"
+      widths={{ default: 'width_33' }}
+      isResizable
+      minSize="320px"
+      resizeAriaLabel={t('Resize flow details')}
+    >
       <DrawerHead>
         <Title headingLevel="h2" size="lg">
           {t('Flow details')}
@@ -75,7 +94,12 @@ export function FlowDetails({ record, onClose, onAddFilter }: FlowDetailsProps) 
                     <FilterableValues
                       values={asList(record[field])}
                       render={(v) => formatValue(t, field, v)}
-                      label={(v) => t('Filter on {{field}} = {{value}}', { field: label, value: v === '' ? t('(empty)') : String(v) })}
+                      label={(v) =>
+                        t('Filter on {{field}} = {{value}}', {
+                          field: label,
+                          value: v === '' ? t('(empty)') : String(v),
+                        })
+                      }
                       onFilter={(v) => onAddFilter(filterId, String(v))}
                     />
                   ) : (
@@ -97,7 +121,10 @@ export function FlowDetails({ record, onClose, onAddFilter }: FlowDetailsProps) 
                 textId="interflow-raw-json"
                 aria-label={t('Copy JSON to clipboard')}
                 onClick={() => {
-                  void navigator.clipboard?.writeText(json).then(() => setCopied(true), () => setCopied(false));
+                  void navigator.clipboard?.writeText(json).then(
+                    () => setCopied(true),
+                    () => setCopied(false),
+                  );
                 }}
                 exitDelay={copied ? 1500 : 600}
                 variant="plain"

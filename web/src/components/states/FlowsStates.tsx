@@ -1,5 +1,15 @@
 // Loading, empty and error states: say what happened and what to try.
-import { Alert, AlertActionLink, Bullseye, Button, EmptyState, EmptyStateActions, EmptyStateBody, EmptyStateFooter, Spinner } from '@patternfly/react-core';
+import {
+  Alert,
+  AlertActionLink,
+  Bullseye,
+  Button,
+  EmptyState,
+  EmptyStateActions,
+  EmptyStateBody,
+  EmptyStateFooter,
+  Spinner,
+} from '@patternfly/react-core';
 import { SearchIcon } from '@patternfly/react-icons';
 import { ApiError, NetworkError } from '../../api/client.ts';
 import { useT } from '../../i18n/use-t.ts';
@@ -22,11 +32,20 @@ export interface EmptyFlowsProps {
 export function EmptyFlows({ hasFilters, onClearFilters, onWiderRange }: EmptyFlowsProps) {
   const t = useT();
   return (
-    <EmptyState className="interflow-state" titleText={t('No flows found')} headingLevel="h2" icon={SearchIcon}>
+    <EmptyState
+      className="interflow-state"
+      titleText={t('No flows found')}
+      headingLevel="h2"
+      icon={SearchIcon}
+    >
       <EmptyStateBody>
         {hasFilters
-          ? t('No flow record matches these filters in this time range. Try removing a filter or choosing a longer time range.')
-          : t('No flow record was stored in this time range. Check that the Interflow agent runs on the nodes, or choose a longer time range.')}
+          ? t(
+              'No flow record matches these filters in this time range. Try removing a filter or choosing a longer time range.',
+            )
+          : t(
+              'No flow record was stored in this time range. Check that the Interflow agent runs on the nodes, or choose a longer time range.',
+            )}
       </EmptyStateBody>
       <EmptyStateFooter>
         <EmptyStateActions>
@@ -59,10 +78,14 @@ export function FlowsError({ error, onRetry }: FlowsErrorProps) {
     hint = t('Check that the backend is running and reachable, then retry.');
   } else if (error instanceof ApiError && error.status === 400) {
     title = t('The query was refused');
-    hint = error.param ? t('Fix the "{{param}}" setting of the view, then retry.', { param: error.param }) : t('Change the filters, then retry.');
+    hint = error.param
+      ? t('Fix the "{{param}}" setting of the view, then retry.', { param: error.param })
+      : t('Change the filters, then retry.');
   } else if (error instanceof ApiError && error.status === 503) {
     title = t('The flow store is unavailable');
-    hint = t('Check that Loki (or the embedded store) is running and reachable from the backend, then retry.');
+    hint = t(
+      'Check that Loki (or the embedded store) is running and reachable from the backend, then retry.',
+    );
   } else {
     title = t('Flows could not be loaded');
     hint = t('Retry in a moment; if it keeps failing, check the backend logs.');

@@ -33,11 +33,16 @@ export function formatValue(t: TFunction, field: string, v: unknown): string {
 /** Cell content; a plain function (not a component with its own hook) so a 1 000-row table stays cheap. */
 export function cellContent(t: TFunction, record: FlowRecord, field: string) {
   const v = record[field];
-  if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) return <span className="interflow-muted">-</span>;
+  if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0))
+    return <span className="interflow-muted">-</span>;
   if (Array.isArray(v)) return <>{v.map((x) => formatValue(t, field, x)).join(', ')}</>;
   if (field === 'TimeFlowEndMs' || field === 'TimeFlowStartMs') {
     const d = new Date(Number(v));
-    return Number.isNaN(d.getTime()) ? <>{String(v)}</> : <time dateTime={d.toISOString()}>{formatTime(Number(v))}</time>;
+    return Number.isNaN(d.getTime()) ? (
+      <>{String(v)}</>
+    ) : (
+      <time dateTime={d.toISOString()}>{formatTime(Number(v))}</time>
+    );
   }
   if (field === 'Bytes') return <span title={String(v)}>{formatBytes(Number(v))}</span>;
   return <>{formatValue(t, field, v)}</>;

@@ -10,7 +10,14 @@ import { FlowsTable } from './FlowsTable.tsx';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-const records = Array.from({ length: 1000 }, (_, i) => flow(i, { SrcK8S_Name: `pod-${i}`, SrcK8S_Namespace: 'team-a', DstK8S_Name: 'svc', DstK8S_Namespace: 'default' }));
+const records = Array.from({ length: 1000 }, (_, i) =>
+  flow(i, {
+    SrcK8S_Name: `pod-${i}`,
+    SrcK8S_Namespace: 'team-a',
+    DstK8S_Name: 'svc',
+    DstK8S_Namespace: 'default',
+  }),
+);
 const columns = FALLBACK_DEFAULT_COLUMNS.map((id) => ({ id, label: id }));
 const sort = { field: 'TimeFlowEndMs', direction: 'desc' as const };
 
@@ -32,12 +39,40 @@ function check(rows: number, expected: number) {
 describe('flows table render (jsdom)', () => {
   bench(
     'FlowsTable, 1 000 rows',
-    () => check(renderOnce(<FlowsTable records={records} columns={columns} sort={sort} onSort={() => undefined} selected={null} onSelect={() => undefined} offset={0} />), 1000),
+    () =>
+      check(
+        renderOnce(
+          <FlowsTable
+            records={records}
+            columns={columns}
+            sort={sort}
+            onSort={() => undefined}
+            selected={null}
+            onSelect={() => undefined}
+            offset={0}
+          />,
+        ),
+        1000,
+      ),
     { iterations: 5, time: 3000, warmupIterations: 1 },
   );
   bench(
     'FlowsTable, one page of 50 rows',
-    () => check(renderOnce(<FlowsTable records={records.slice(0, 50)} columns={columns} sort={sort} onSort={() => undefined} selected={null} onSelect={() => undefined} offset={0} />), 50),
+    () =>
+      check(
+        renderOnce(
+          <FlowsTable
+            records={records.slice(0, 50)}
+            columns={columns}
+            sort={sort}
+            onSort={() => undefined}
+            selected={null}
+            onSelect={() => undefined}
+            offset={0}
+          />,
+        ),
+        50,
+      ),
     { iterations: 10, time: 2000, warmupIterations: 1 },
   );
   bench(

@@ -27,7 +27,13 @@ export function FlowsTable({ records, columns, sort, onSort, selected, onSelect,
     columnIndex: index,
   });
   return (
-    <Table className="interflow-flows-table" aria-label={t('Traffic flows')} variant="compact" isStickyHeader gridBreakPoint="">
+    <Table
+      className="interflow-flows-table"
+      aria-label={t('Traffic flows')}
+      variant="compact"
+      isStickyHeader
+      gridBreakPoint=""
+    >
       <Thead>
         <Tr>
           {columns.map((c, i) => (
@@ -39,7 +45,15 @@ export function FlowsTable({ records, columns, sort, onSort, selected, onSelect,
       </Thead>
       <Tbody>
         {records.map((r, i) => (
-          <FlowRow key={offset + i} record={r} number={offset + i + 1} columns={columns} isSelected={r === selected} onSelect={onSelect} t={t} />
+          <FlowRow
+            key={offset + i}
+            record={r}
+            number={offset + i + 1}
+            columns={columns}
+            isSelected={r === selected}
+            onSelect={onSelect}
+            t={t}
+          />
         ))}
       </Tbody>
     </Table>

@@ -56,7 +56,9 @@ export function FilterPicker({ defs, onAdd }: FilterPickerProps) {
         value={value}
         onChange={(_e, v) => setValue(v)}
         aria-label={t('Filter value')}
-        placeholder={def?.examples[0] ? t('for example {{example}}', { example: def.examples[0] }) : t('Value')}
+        placeholder={
+          def?.examples[0] ? t('for example {{example}}', { example: def.examples[0] }) : t('Value')
+        }
         list={listId}
         autoComplete="off"
       />

@@ -1,5 +1,15 @@
 // The toolbar of the Traffic Flows view: filters, match mode, time, refresh, limit, columns, export.
-import { Button, FormSelect, FormSelectOption, ToggleGroup, ToggleGroupItem, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem } from '@patternfly/react-core';
+import {
+  Button,
+  FormSelect,
+  FormSelectOption,
+  ToggleGroup,
+  ToggleGroupItem,
+  Toolbar,
+  ToolbarContent,
+  ToolbarGroup,
+  ToolbarItem,
+} from '@patternfly/react-core';
 import { DownloadIcon, SyncAltIcon } from '@patternfly/react-icons';
 import type { FilterDef } from '../../api/types.ts';
 import { addFilterValue, removeFilterValue } from '../../model/filters.ts';
@@ -25,21 +35,47 @@ export interface FlowsToolbarProps {
 }
 
 export function FlowsToolbar(props: FlowsToolbarProps) {
-  const { view, onViewChange, filterDefs, columns, visibleColumns, refreshS, onRefreshChange, onReload, onExport, loading } = props;
+  const {
+    view,
+    onViewChange,
+    filterDefs,
+    columns,
+    visibleColumns,
+    refreshS,
+    onRefreshChange,
+    onReload,
+    onExport,
+    loading,
+  } = props;
   const t = useT();
   const set = (patch: Partial<ViewState>) => onViewChange({ ...view, ...patch });
-  const limits: number[] = (ROW_LIMITS as readonly number[]).includes(view.limit) ? [...ROW_LIMITS] : [...ROW_LIMITS, view.limit].sort((a, b) => a - b);
+  const limits: number[] = (ROW_LIMITS as readonly number[]).includes(view.limit)
+    ? [...ROW_LIMITS]
+    : [...ROW_LIMITS, view.limit].sort((a, b) => a - b);
 
   return (
     <Toolbar className="interflow-toolbar" aria-label={t('Traffic flows toolbar')}>
       <ToolbarContent>
         <ToolbarItem>
-          <FilterPicker defs={filterDefs} onAdd={(id, op, value) => set({ filters: addFilterValue(view.filters, id, op, value) })} />
+          <FilterPicker
+            defs={filterDefs}
+            onAdd={(id, op, value) => set({ filters: addFilterValue(view.filters, id, op, value) })}
+          />
         </ToolbarItem>
         <ToolbarItem>
           <ToggleGroup aria-label={t('Combine filters')}>
-            <ToggleGroupItem text={t('Match all')} buttonId="interflow-match-all" isSelected={view.match === 'all'} onChange={() => set({ match: 'all' })} />
-            <ToggleGroupItem text={t('Match any')} buttonId="interflow-match-any" isSelected={view.match === 'any'} onChange={() => set({ match: 'any' })} />
+            <ToggleGroupItem
+              text={t('Match all')}
+              buttonId="interflow-match-all"
+              isSelected={view.match === 'all'}
+              onChange={() => set({ match: 'all' })}
+            />
+            <ToggleGroupItem
+              text={t('Match any')}
+              buttonId="interflow-match-any"
+              isSelected={view.match === 'any'}
+              onChange={() => set({ match: 'any' })}
+            />
           </ToggleGroup>
         </ToolbarItem>
       </ToolbarContent>
@@ -49,14 +85,30 @@ export function FlowsToolbar(props: FlowsToolbarProps) {
             <TimeRangePicker value={view.time} onChange={(time) => set({ time })} />
           </ToolbarItem>
           <ToolbarItem>
-            <FormSelect value={String(refreshS)} aria-label={t('Refresh interval')} onChange={(_e, v) => onRefreshChange(Number(v))}>
+            <FormSelect
+              value={String(refreshS)}
+              aria-label={t('Refresh interval')}
+              onChange={(_e, v) => onRefreshChange(Number(v))}
+            >
               {REFRESH_INTERVALS_S.map((s) => (
-                <FormSelectOption key={s} value={String(s)} label={s === 0 ? t('Refresh off') : t('Refresh every {{duration}}', { duration: durationLabel(s) })} />
+                <FormSelectOption
+                  key={s}
+                  value={String(s)}
+                  label={
+                    s === 0
+                      ? t('Refresh off')
+                      : t('Refresh every {{duration}}', { duration: durationLabel(s) })
+                  }
+                />
               ))}
             </FormSelect>
           </ToolbarItem>
           <ToolbarItem>
-            <FormSelect value={String(view.limit)} aria-label={t('Row limit')} onChange={(_e, v) => set({ limit: Number(v) })}>
+            <FormSelect
+              value={String(view.limit)}
+              aria-label={t('Row limit')}
+              onChange={(_e, v) => set({ limit: Number(v) })}
+            >
               {limits.map((n) => (
                 <FormSelectOption key={n} value={String(n)} label={t('{{limit}} rows', { limit: n })} />
               ))}
@@ -68,7 +120,13 @@ export function FlowsToolbar(props: FlowsToolbarProps) {
         </ToolbarGroup>
         <ToolbarGroup align={{ default: 'alignEnd' }}>
           <ToolbarItem>
-            <Button variant="plain" aria-label={t('Refresh now')} onClick={onReload} isDisabled={loading} icon={<SyncAltIcon />} />
+            <Button
+              variant="plain"
+              aria-label={t('Refresh now')}
+              onClick={onReload}
+              isDisabled={loading}
+              icon={<SyncAltIcon />}
+            />
           </ToolbarItem>
           <ToolbarItem>
             <Button variant="secondary" icon={<DownloadIcon />} onClick={onExport}>

@@ -27,10 +27,14 @@ export interface TimeRangePickerProps {
 export function TimeRangePicker({ value, onChange }: TimeRangePickerProps) {
   const t = useT();
   const [editing, setEditing] = useState(false);
-  const nowS = Math.floor(Date.now() / 1000);
-  const initial = value.kind === 'absolute' ? value : { startS: nowS - 3600, endS: nowS };
-  const [start, setStart] = useState(toLocalInput(initial.startS));
-  const [end, setEnd] = useState(toLocalInput(initial.endS));
+  // A custom range starts from the one in the URL, or from the last hour.
+  const [initial] = useState(() => {
+    if (value.kind === 'absolute') return value;
+    const nowS = Math.floor(Date.now() / 1000);
+    return { startS: nowS - 3600, endS: nowS };
+  });
+  const [start, setStart] = useState(() => toLocalInput(initial.startS));
+  const [end, setEnd] = useState(() => toLocalInput(initial.endS));
   const startS = fromLocalInput(start);
   const endS = fromLocalInput(end);
   const invalid = startS === null || endS === null || startS >= endS;
@@ -52,17 +56,36 @@ export function TimeRangePicker({ value, onChange }: TimeRangePickerProps) {
         }}
       >
         {TIME_RANGES_S.map((s) => (
-          <FormSelectOption key={s} value={String(s)} label={t('Last {{duration}}', { duration: durationLabel(s) })} />
+          <FormSelectOption
+            key={s}
+            value={String(s)}
+            label={t('Last {{duration}}', { duration: durationLabel(s) })}
+          />
         ))}
         {value.kind === 'relative' && !isPreset && (
-          <FormSelectOption value={String(value.rangeS)} label={t('Last {{duration}}', { duration: durationLabel(value.rangeS) })} />
+          <FormSelectOption
+            value={String(value.rangeS)}
+            label={t('Last {{duration}}', { duration: durationLabel(value.rangeS) })}
+          />
         )}
         <FormSelectOption value={CUSTOM} label={t('Custom time range')} />
       </FormSelect>
       {selected === CUSTOM && (
         <div className="interflow-time-range__custom">
-          <TextInput type="datetime-local" step={1} value={start} onChange={(_e, v) => setStart(v)} aria-label={t('From')} />
-          <TextInput type="datetime-local" step={1} value={end} onChange={(_e, v) => setEnd(v)} aria-label={t('To')} />
+          <TextInput
+            type="datetime-local"
+            step={1}
+            value={start}
+            onChange={(_e, v) => setStart(v)}
+            aria-label={t('From')}
+          />
+          <TextInput
+            type="datetime-local"
+            step={1}
+            value={end}
+            onChange={(_e, v) => setEnd(v)}
+            aria-label={t('To')}
+          />
           <Button
             variant="secondary"
             isDisabled={invalid}

@@ -10,7 +10,11 @@ export default function TrafficFlowsPage() {
     <>
       <PageSection className="interflow-page-header">
         <Title headingLevel="h1">{t('Traffic Flows')}</Title>
-        <p className="interflow-subtitle">{t('Network flows seen on every interface of the nodes, secondary interfaces (Multus, SR-IOV) included.')}</p>
+        <p className="interflow-subtitle">
+          {t(
+            'Network flows seen on every interface of the nodes, secondary interfaces (Multus, SR-IOV) included.',
+          )}
+        </p>
       </PageSection>
       <PageSection className="interflow-page">
         <TrafficFlowsView />

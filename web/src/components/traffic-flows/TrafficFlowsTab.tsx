@@ -17,7 +17,8 @@ export function filtersForObject(obj: TabObject | undefined): Filter[] {
   if (!name) return [];
   if (obj?.kind === 'Namespace') return [{ id: 'namespace', operator: '=', values: [name] }];
   const filters: Filter[] = [];
-  if (obj?.metadata?.namespace) filters.push({ id: 'namespace', operator: '=', values: [obj.metadata.namespace] });
+  if (obj?.metadata?.namespace)
+    filters.push({ id: 'namespace', operator: '=', values: [obj.metadata.namespace] });
   filters.push({ id: 'name', operator: '=', values: [name] });
   return filters;
 }

@@ -19,7 +19,10 @@ const byInterface = (url: URL) => {
 describe('TrafficFlowsView (stubbed backend API)', () => {
   it('opens a shared URL: the filters go to /api/flows and only matching rows show', async () => {
     backend = stubBackend({ records: byInterface });
-    renderAt('/traffic-flows?filters=interfaces%3Dnet1&match=all&timeRange=900&limit=50', <TrafficFlowsView />);
+    renderAt(
+      '/traffic-flows?filters=interfaces%3Dnet1&match=all&timeRange=900&limit=50',
+      <TrafficFlowsView />,
+    );
     const rows = await screen.findAllByTestId('interflow-flow-row');
     expect(rows).toHaveLength(4);
     for (const row of rows) expect(row).toHaveTextContent('net1');
@@ -28,7 +31,9 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
     expect(req.searchParams.get('timeRange')).toBe('900');
     expect(req.searchParams.get('limit')).toBe('50');
     // the filter is shown as a chip under its display name
-    expect(screen.getByRole('group', { name: 'Active filters' })).toHaveTextContent('Network interface name =');
+    expect(screen.getByRole('group', { name: 'Active filters' })).toHaveTextContent(
+      'Network interface name =',
+    );
   });
 
   it('adding a filter through the picker writes the URL and refetches', async () => {
@@ -51,15 +56,22 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
     const hostile = 'a,b;c\\d"e`f=g~h!i%j+k 日本';
     await user.selectOptions(screen.getByLabelText('Filter operator'), '!~');
     await user.type(screen.getByLabelText('Filter value'), `${hostile}{Enter}`);
-    await waitFor(() => expect(search().get('filters')).toBe('interfaces!~a\\,b\\;c\\\\d"e`f=g~h!i%j+k 日本'));
-    await waitFor(() => expect(backend!.flowRequests().at(-1)!.searchParams.get('filters')).toBe(search().get('filters')));
+    await waitFor(() =>
+      expect(search().get('filters')).toBe('interfaces!~a\\,b\\;c\\\\d"e`f=g~h!i%j+k 日本'),
+    );
+    await waitFor(() =>
+      expect(backend!.flowRequests().at(-1)!.searchParams.get('filters')).toBe(search().get('filters')),
+    );
     expect(screen.getByRole('group', { name: 'Active filters' })).toHaveTextContent(hostile);
   });
 
   it('removing a chip removes the filter from the URL', async () => {
     backend = stubBackend({ records: byInterface });
     const user = userEvent.setup();
-    const { search } = renderAt('/traffic-flows?filters=interfaces%3Dnet1%3Bsrc_namespace%3Dtest', <TrafficFlowsView />);
+    const { search } = renderAt(
+      '/traffic-flows?filters=interfaces%3Dnet1%3Bsrc_namespace%3Dtest',
+      <TrafficFlowsView />,
+    );
     await screen.findAllByTestId('interflow-flow-row');
     await user.click(screen.getByRole('button', { name: 'Remove net1' }));
     await waitFor(() => expect(search().get('filters')).toBe('src_namespace=test'));
@@ -91,21 +103,30 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   });
 
   it('sorting by a column writes sort to the URL and reorders rows', async () => {
-    backend = stubBackend({ records: [flow(0, { Bytes: 5 }), flow(1, { Bytes: 500 }), flow(2, { Bytes: 50 })] });
+    backend = stubBackend({
+      records: [flow(0, { Bytes: 5 }), flow(1, { Bytes: 500 }), flow(2, { Bytes: 50 })],
+    });
     const user = userEvent.setup();
     const { search } = renderAt('/traffic-flows', <TrafficFlowsView />);
     await screen.findAllByTestId('interflow-flow-row');
     await user.click(screen.getByRole('button', { name: 'Bytes' }));
     await waitFor(() => expect(search().get('sort')).toMatch(/^Bytes:(asc|desc)$/));
     const direction = search().get('sort')!.split(':')[1];
-    const bytes = screen.getAllByTestId('interflow-flow-row').map((r) => within(r).getByTitle(/^\d+$/).getAttribute('title'));
+    const bytes = screen
+      .getAllByTestId('interflow-flow-row')
+      .map((r) => within(r).getByTitle(/^\d+$/).getAttribute('title'));
     expect(bytes).toEqual(direction === 'asc' ? ['5', '50', '500'] : ['500', '50', '5']);
   });
 
   it('a 503 shows the backend message (which store, why) and what to try', async () => {
-    backend = stubBackend({ flowsStatus: 503, flowsError: 'Loki is unreachable at http://loki.example:3100: connect ECONNREFUSED' });
+    backend = stubBackend({
+      flowsStatus: 503,
+      flowsError: 'Loki is unreachable at http://loki.example:3100: connect ECONNREFUSED',
+    });
     renderAt('/traffic-flows', <TrafficFlowsView />);
-    expect(await screen.findByText('Loki is unreachable at http://loki.example:3100: connect ECONNREFUSED')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Loki is unreachable at http://loki.example:3100: connect ECONNREFUSED'),
+    ).toBeInTheDocument();
     expect(screen.getByText('The flow store is unavailable')).toBeInTheDocument();
     expect(screen.getByText(/Check that Loki/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
@@ -141,7 +162,10 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   it('export downloads /api/flows/export for the current query with the visible columns', async () => {
     backend = stubBackend({ records: [flow(0)] });
     const user = userEvent.setup();
-    renderAt('/traffic-flows?filters=interfaces%3Dnet1&limit=50&cols=TimeFlowEndMs%2CInterfaces', <TrafficFlowsView />);
+    renderAt(
+      '/traffic-flows?filters=interfaces%3Dnet1&limit=50&cols=TimeFlowEndMs%2CInterfaces',
+      <TrafficFlowsView />,
+    );
     await screen.findAllByTestId('interflow-flow-row');
     await user.click(screen.getByRole('button', { name: 'Export' }));
     const dialog = await screen.findByRole('dialog');

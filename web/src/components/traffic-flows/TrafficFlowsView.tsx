@@ -59,13 +59,17 @@ export function TrafficFlowsView({ initialView }: TrafficFlowsViewProps) {
   const sort = view.sort ?? DEFAULT_SORT;
 
   const records = flows.data?.records;
-  const sorted = useMemo(() => (records ? sortRecords(records, sort.field, sort.direction) : []), [records, sort.field, sort.direction]);
+  const sorted = useMemo(
+    () => (records ? sortRecords(records, sort.field, sort.direction) : []),
+    [records, sort.field, sort.direction],
+  );
   const pageRows = sorted.slice((page - 1) * perPage, page * perPage);
 
   const update = (next: ViewState) => {
     setView(next);
   };
-  const addFilter = (id: string, value: string) => update({ ...view, filters: addFilterValue(view.filters, id, '=', value) });
+  const addFilter = (id: string, value: string) =>
+    update({ ...view, filters: addFilterValue(view.filters, id, '=', value) });
 
   let body;
   if (flows.error && !flows.loading) body = <FlowsError error={flows.error} onRetry={flows.reload} />;
@@ -109,12 +113,25 @@ export function TrafficFlowsView({ initialView }: TrafficFlowsViewProps) {
   return (
     <div className="interflow-view">
       {problems.map((p) => (
-        <Alert key={p.param} variant="warning" isInline isPlain title={t('The link had an unusable "{{param}}" parameter; the default is used instead.', { param: p.param })}>
+        <Alert
+          key={p.param}
+          variant="warning"
+          isInline
+          isPlain
+          title={t('The link had an unusable "{{param}}" parameter; the default is used instead.', {
+            param: p.param,
+          })}
+        >
           {p.message}
         </Alert>
       ))}
       {configError && (
-        <Alert variant="warning" isInline isPlain title={t('The page settings could not be loaded; built-in defaults are used.')}>
+        <Alert
+          variant="warning"
+          isInline
+          isPlain
+          title={t('The page settings could not be loaded; built-in defaults are used.')}
+        >
           {configError.message}
         </Alert>
       )}
@@ -134,8 +151,14 @@ export function TrafficFlowsView({ initialView }: TrafficFlowsViewProps) {
         {flows.loading && flows.data ? t('Updating…') : null}
         {flows.data && !flows.loading
           ? flows.data.stats.limitReached
-            ? t('Showing the newest {{rows}} flows: the row limit was reached. Narrow the filters or raise the limit to see more; Export downloads every match.', { rows: flows.data.records.length })
-            : t('{{rows}} flows found in {{duration}} ms.', { rows: flows.data.records.length, duration: flows.data.stats.durationMs })
+            ? t(
+                'Showing the newest {{rows}} flows: the row limit was reached. Narrow the filters or raise the limit to see more; Export downloads every match.',
+                { rows: flows.data.records.length },
+              )
+            : t('{{rows}} flows found in {{duration}} ms.', {
+                rows: flows.data.records.length,
+                duration: flows.data.stats.durationMs,
+              })
           : null}
       </Content>
       <Drawer isExpanded={selected !== null} isInline position="end">
@@ -149,13 +172,15 @@ export function TrafficFlowsView({ initialView }: TrafficFlowsViewProps) {
           <DrawerContentBody>{body}</DrawerContentBody>
         </DrawerContent>
       </Drawer>
-      <ExportModal
-        isOpen={exportOpen}
-        onClose={() => setExportOpen(false)}
-        columns={allColumns}
-        initialColumns={visibleIds}
-        urlFor={(cols) => exportUrl(base, toApiParams(view), cols)}
-      />
+      {exportOpen && (
+        <ExportModal
+          isOpen
+          onClose={() => setExportOpen(false)}
+          columns={allColumns}
+          initialColumns={visibleIds}
+          urlFor={(cols) => exportUrl(base, toApiParams(view), cols)}
+        />
+      )}
     </div>
   );
 }
