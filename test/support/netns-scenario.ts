@@ -92,7 +92,9 @@ export async function createNetnsScenario(opts: ScenarioOptions = {}): Promise<N
   };
   const exec = (ns: ScenarioNamespace, cmd: string, args: string[]) => sh('nsenter', [`--net=${ns.path}`, cmd, ...args]);
   const deleteNamespace = async (ns: ScenarioNamespace) => {
-    await quiet('umount', [ns.path]);
+    // Lazy detach, as `ip netns del` and CNI plugins do: a plain umount fails with EBUSY while
+    // anyone (the agent) has the file open.
+    await quiet('umount', ['-l', ns.path]);
     rmSync(ns.path, { force: true });
   };
 
