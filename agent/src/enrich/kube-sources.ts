@@ -181,7 +181,7 @@ export async function startKubeSources(
     informer.on('add', src.upsert);
     informer.on('update', src.upsert);
     informer.on('delete', src.remove);
-    informer.on('error', (err: unknown) => {
+    const onFailure = (err: unknown): void => {
       failedAttempt = true;
       if (closed) return;
       const status =
@@ -198,11 +198,18 @@ export async function startKubeSources(
       }, delay);
       timers.add(t);
       delay = Math.min(delay * 2, opts.retryMaxMs);
-    });
+    };
+    informer.on('error', onFailure);
     const attempt = async (): Promise<void> => {
       if (closed) return;
       failedAttempt = false;
-      await informer.start();
+      try {
+        await informer.start();
+      } catch (e) {
+        // ListWatch reports most failures through 'error'; anything thrown is retried the same way.
+        onFailure(e);
+        return;
+      }
       if (!failedAttempt && !closed) {
         delay = opts.retryMinMs;
         if (!synced.has(src.name)) {
