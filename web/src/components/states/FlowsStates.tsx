@@ -93,6 +93,7 @@ export function FlowsError({ error, onRetry }: FlowsErrorProps) {
   return (
     <Alert
       variant="danger"
+      variantLabel={t('Error:')}
       isInline
       title={title}
       className="interflow-error"

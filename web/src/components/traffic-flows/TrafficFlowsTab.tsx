@@ -27,7 +27,7 @@ export default function TrafficFlowsTab({ obj }: { obj?: TabObject }) {
   const initialView = useMemo<ViewState>(() => ({ ...DEFAULT_VIEW, filters: filtersForObject(obj) }), [obj]);
   return (
     <PageSection className="interflow-page">
-      <TrafficFlowsView initialView={initialView} />
+      <TrafficFlowsView initialView={initialView} linkToPage />
     </PageSection>
   );
 }

@@ -1,6 +1,7 @@
 // The Traffic Flows view (used by the page and by the Pod/Namespace tab): toolbar, table,
 // details drawer and export, with the whole view kept in the URL.
 import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import { Alert, Drawer, DrawerContent, DrawerContentBody, Pagination, Content } from '@patternfly/react-core';
 import { exportUrl } from '../../api/client.ts';
 import { useApiBase } from '../../api/api-base.tsx';
@@ -8,6 +9,7 @@ import type { FlowRecord } from '../../api/types.ts';
 import { addFilterValue } from '../../model/filters.ts';
 import { FALLBACK_DEFAULT_COLUMNS, KNOWN_COLUMNS, sortRecords } from '../../model/fields.ts';
 import { columnLabel } from '../../model/labels.ts';
+import { encodeView } from '../../model/url-codec.ts';
 import { DEFAULT_SORT, toApiParams, type ViewState } from '../../model/view.ts';
 import { useConfig } from '../../hooks/useConfig.ts';
 import { useFlows } from '../../hooks/useFlows.ts';
@@ -23,11 +25,13 @@ import { FlowsToolbar } from '../toolbar/FlowsToolbar.tsx';
 export interface TrafficFlowsViewProps {
   /** View used when the URL carries none (e.g. the Pod tab pre-filtered to its pod). */
   initialView?: ViewState;
+  /** Show a link to the full Traffic Flows page with the same view (used by the details tabs). */
+  linkToPage?: boolean;
 }
 
 const PER_PAGE_OPTIONS = [20, 50, 100, 500, 1000].map((n) => ({ title: String(n), value: n }));
 
-export function TrafficFlowsView({ initialView }: TrafficFlowsViewProps) {
+export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewProps) {
   const t = useT();
   const base = useApiBase();
   const { config, error: configError } = useConfig();
@@ -105,7 +109,21 @@ export function TrafficFlowsView({ initialView }: TrafficFlowsViewProps) {
             setPage(1);
           }}
           variant="bottom"
-          titles={{ paginationAriaLabel: t('Pages of flows') }}
+          titles={{
+            paginationAriaLabel: t('Pages of flows'),
+            items: t('flows'),
+            page: t('page'),
+            pages: t('pages'),
+            itemsPerPage: t('Flows per page'),
+            perPageSuffix: t('per page'),
+            ofWord: t('of'),
+            optionsToggleAriaLabel: t('Flows per page'),
+            currPageAriaLabel: t('Current page'),
+            toFirstPageAriaLabel: t('Go to first page'),
+            toPreviousPageAriaLabel: t('Go to previous page'),
+            toNextPageAriaLabel: t('Go to next page'),
+            toLastPageAriaLabel: t('Go to last page'),
+          }}
         />
       </>
     );
@@ -116,6 +134,7 @@ export function TrafficFlowsView({ initialView }: TrafficFlowsViewProps) {
         <Alert
           key={p.param}
           variant="warning"
+          variantLabel={t('Warning:')}
           isInline
           isPlain
           title={t('The link had an unusable "{{param}}" parameter; the default is used instead.', {
@@ -128,12 +147,21 @@ export function TrafficFlowsView({ initialView }: TrafficFlowsViewProps) {
       {configError && (
         <Alert
           variant="warning"
+          variantLabel={t('Warning:')}
           isInline
           isPlain
           title={t('The page settings could not be loaded; built-in defaults are used.')}
         >
           {configError.message}
         </Alert>
+      )}
+      {linkToPage && (
+        <Link
+          className="interflow-open-page"
+          to={{ pathname: '/traffic-flows', search: `?${encodeView(view).toString()}` }}
+        >
+          {t('Open in Traffic Flows')}
+        </Link>
       )}
       <FlowsToolbar
         view={view}

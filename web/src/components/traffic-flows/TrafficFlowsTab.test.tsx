@@ -1,0 +1,47 @@
+import { screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { flow, stubBackend, type StubBackend } from '../../test-support/stub-backend.ts';
+import { renderAt } from '../../test-support/render-view.tsx';
+import TrafficFlowsTab, { filtersForObject } from './TrafficFlowsTab.tsx';
+
+let backend: StubBackend | null = null;
+afterEach(() => backend?.restore());
+
+describe('TrafficFlowsTab (Pod and Namespace details, stubbed backend API)', () => {
+  it('maps the object to filters', () => {
+    expect(filtersForObject({ kind: 'Namespace', metadata: { name: 'team-a' } })).toEqual([
+      { id: 'namespace', operator: '=', values: ['team-a'] },
+    ]);
+    expect(filtersForObject({ kind: 'Pod', metadata: { name: 'p,1', namespace: 'n;s' } })).toEqual([
+      { id: 'namespace', operator: '=', values: ['n;s'] },
+      { id: 'name', operator: '=', values: ['p,1'] },
+    ]);
+    expect(filtersForObject(undefined)).toEqual([]);
+  });
+
+  it('a Namespace tab asks for that namespace and links to the full page with the same view', async () => {
+    backend = stubBackend({ records: [flow(0)] });
+    renderAt(
+      '/k8s/cluster/namespaces/team-a/interflow-traffic-flows',
+      <TrafficFlowsTab obj={{ kind: 'Namespace', metadata: { name: 'team-a' } }} />,
+    );
+    await waitFor(() =>
+      expect(backend!.flowRequests().at(-1)?.searchParams.get('filters')).toBe('namespace=team-a'),
+    );
+    const link = screen.getByRole('link', { name: 'Open in Traffic Flows' });
+    const url = new URL(link.getAttribute('href')!, 'http://console');
+    expect(url.pathname).toBe('/traffic-flows');
+    expect(url.searchParams.get('filters')).toBe('namespace=team-a');
+  });
+
+  it('a URL with a view wins over the pre-filter (the tab state is shareable too)', async () => {
+    backend = stubBackend({ records: [] });
+    renderAt(
+      '/k8s/ns/test/pods/p/interflow-traffic-flows?filters=interfaces%3Dnet1',
+      <TrafficFlowsTab obj={{ kind: 'Pod', metadata: { name: 'p', namespace: 'test' } }} />,
+    );
+    await waitFor(() =>
+      expect(backend!.flowRequests().at(-1)?.searchParams.get('filters')).toBe('interfaces=net1'),
+    );
+  });
+});
