@@ -584,6 +584,36 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     server.apply('pods', pod({ namespace: 'reuse', name: 'db-0', ips: ['10.128.9.5'], uid: 'uid-db-0-b' }));
     await eventually(() => assert.equal(nameOf('10.128.9.5'), 'db-0'));
     assert.equal(nameOf('10.128.9.4'), undefined);
+
+    // A deleted pod no longer owns its interfaces, including those found through its netns.
+    server.apply(
+      'pods',
+      pod({
+        namespace: 'reuse',
+        name: 'gone',
+        ips: ['10.128.9.6'],
+        networkStatus: [
+          { name: OVN, interface: 'eth0', ips: ['10.128.9.6'], mac: '0a:58:0a:80:09:06', default: true },
+          { name: 'reuse/net', interface: 'net1', ips: [] },
+        ],
+      }),
+    );
+    const ifOwner = (ifname: string, mac: string) => {
+      const r = flowRecord({
+        SrcAddr: '0.0.0.0',
+        DstAddr: '0.0.0.0',
+        direction: INGRESS,
+        ifname,
+        netns: 'ns-gone',
+      });
+      enricher.enrich(r, iface('ns-gone', 97, ifname, mac));
+      return r.IfK8S_Name;
+    };
+    await eventually(() => assert.equal(ifOwner('eth0', '0a:58:0a:80:09:06'), 'gone'));
+    assert.equal(ifOwner('net1', '02:97:97:97:97:97'), 'gone', 'net1 found through the netns of eth0');
+    server.remove('pods', 'reuse', 'gone');
+    await eventually(() => assert.equal(ifOwner('eth0', '0a:58:0a:80:09:06'), undefined));
+    assert.equal(ifOwner('net1', '02:97:97:97:97:97'), undefined);
   });
 
   test('ReplicaSet resolves to its Deployment and Job to its CronJob (stand-in Kubernetes API server)', async (t) => {

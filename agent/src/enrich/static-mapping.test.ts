@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pino } from 'pino';
 import { ConfigError, loadAgentConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { createEnricher } from './index.ts';
@@ -283,6 +284,43 @@ test('no cluster and no mapping file: records pass through unchanged', async () 
   enricher.enrich(r, iface('a', 1, 'eth0', '02:00:00:00:00:01'));
   assert.deepEqual(r, before);
   await enricher.close();
+});
+
+test('INTERFLOW_NODE_NAME without cluster credentials: one warning, and the mapping file still names pods', async (t) => {
+  const saved = { host: process.env.KUBERNETES_SERVICE_HOST, kubeconfig: process.env.KUBECONFIG };
+  delete process.env.KUBERNETES_SERVICE_HOST;
+  delete process.env.KUBECONFIG;
+  t.after(() => {
+    if (saved.host !== undefined) process.env.KUBERNETES_SERVICE_HOST = saved.host;
+    if (saved.kubeconfig !== undefined) process.env.KUBECONFIG = saved.kubeconfig;
+  });
+  const file = join(tempDir(t), 'mapping.json');
+  writeFileSync(file, JSON.stringify(referenceMapping('podns-a', 'podns-b')));
+  const lines: { level: number; msg: string }[] = [];
+  const capturing = pino(
+    { level: 'info' },
+    { write: (l: string) => void lines.push(JSON.parse(l) as { level: number; msg: string }) },
+  );
+  const enricher = await createEnricher(
+    loadAgentConfig({ INTERFLOW_NODE_NAME: 'worker-0', INTERFLOW_STATIC_ENRICHMENT: file }),
+    capturing,
+  );
+  t.after(() => enricher.close());
+  const warnings = lines.filter((l) => l.level === 40);
+  assert.equal(warnings.length, 1);
+  assert.match(
+    warnings[0]!.msg,
+    /INTERFLOW_NODE_NAME is set but there are no in-cluster credentials .* Kubernetes enrichment is off/,
+  );
+  const r = flowRecord({
+    SrcAddr: '192.168.122.71',
+    DstAddr: '192.168.122.72',
+    direction: EGRESS,
+    ifname: 'net1',
+    netns: 'podns-a',
+  });
+  enricher.enrich(r, iface('podns-a', 1, 'net1', '02:00:00:00:00:0a'));
+  assert.deepEqual([r.IfK8S_Name, r.DstK8S_Name], ['sriov-client', 'sriov-server']);
 });
 
 test('bad mapping files fail with a message naming the variable, the file and the entry', async (t) => {
