@@ -1,0 +1,61 @@
+// Test support for the capture tests: an in-process Capture pointed at a scenario's netns
+// directory (host namespace off, so nothing outside the test is ever hooked), collecting the
+// records it evicts.
+import type { TestContext } from 'node:test';
+import { pino } from 'pino';
+import { Capture } from '../src/capture.ts';
+import { loadAgentConfig, type AgentConfig } from '../src/config.ts';
+import { createAgentMetrics, type AgentMetrics } from '../src/metrics.ts';
+import type { FlowRecord } from '../src/record/flow-record.ts';
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+export interface CaptureRig {
+  capture: Capture;
+  records: FlowRecord[];
+  metrics: AgentMetrics;
+  cfg: AgentConfig;
+  logs: LogLine[];
+}
+
+export async function startCapture(t: TestContext, netnsDir: string, env: Record<string, string> = {}): Promise<CaptureRig> {
+  const cfg = loadAgentConfig({
+    INTERFLOW_NETNS_DIRS: netnsDir,
+    INTERFLOW_HOST_NETNS: 'false',
+    INTERFLOW_EVICT_INTERVAL: '500ms',
+    INTERFLOW_RESYNC_INTERVAL: '2s',
+    INTERFLOW_LOKI_URL: 'http://127.0.0.1:9',
+    ...env,
+  });
+  const metrics = createAgentMetrics();
+  const logs: LogLine[] = [];
+  const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
+  const records: FlowRecord[] = [];
+  const capture = new Capture({ cfg, metrics, log, sink: (r) => records.push(...r) });
+  await capture.start();
+  t.after(() => capture.stop());
+  return { capture, records, metrics, cfg, logs };
+}
+
+/** Polls until `check` returns a truthy value or the time is up (then throws with `what`). */
+export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function hookedNames(capture: Capture): string[] {
+  return capture
+    .hookedInterfaces()
+    .filter((h) => h.phase === 'attached')
+    .map((h) => `${h.netns}/${h.ifname}`)
+    .sort();
+}
