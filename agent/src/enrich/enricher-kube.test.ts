@@ -217,6 +217,21 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     });
     enricher.enrich(remote, iface('cni-aaaa', 4026532001, 'eth0', '0a:58:0a:80:00:05'));
     assert.equal(remote.DstK8S_Name, undefined);
+
+    // Services and nodes that go away are forgotten.
+    server.remove('services', 'default', 'kubernetes');
+    server.remove('nodes', undefined, 'worker-1');
+    await eventually(() => {
+      const r = flowRecord({
+        SrcAddr: '172.30.0.1',
+        DstAddr: '192.0.2.11',
+        direction: EGRESS,
+        ifname: 'eth0',
+        netns: '',
+      });
+      enricher.enrich(r, iface('', 4026531840, 'eth0', '52:54:00:00:00:10'));
+      assert.deepEqual(k8sFields(r), {});
+    });
   });
 
   test('network-status variants neither crash nor mislabel (stand-in Kubernetes API server)', async (t) => {
