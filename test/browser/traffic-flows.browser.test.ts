@@ -227,3 +227,69 @@ describe('Traffic Flows page when the store is unreachable (Chromium, real backe
     }
   });
 });
+
+describe('Traffic Flows page with hostile values (Chromium, real backend)', options(), () => {
+  test('interface names full of quotes, backticks, regex and Unicode are matched literally from URL and UI', async () => {
+    const backend = await startBackend();
+    const { browser, close } = await launchChromium();
+    try {
+      await pushRecords(
+        backend.url,
+        generateFlows({ count: 600, seed: 9, hostile: true, endMs: Date.now() - 1000 }),
+      );
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      // Values without "\", "," or ";" are written the same with or without the page's escaping.
+      let matched = 0;
+      for (const value of ['a"b', 'tick`tock', '(group)|alt', '"} |= "x', 'ünïcödé-名前-🙂', 'dot.star*']) {
+        const filters = `interfaces=${value}`;
+        const expected = await apiFlows(backend.url, { filters, timeRange: '3600', limit: '1000' });
+        matched += expected.records.length;
+        await page.goto(
+          `${backend.url}/traffic-flows?${new URLSearchParams({ filters, timeRange: '3600', limit: '1000' })}`,
+        );
+        await page.waitForFunction((n) => {
+          const s = document.querySelector('.interflow-summary')?.textContent?.trim() ?? '';
+          return n === 0
+            ? document.body.textContent?.includes('No flows found')
+            : s.startsWith(`${n} flows found`);
+        }, expected.records.length);
+        for (const r of expected.records)
+          assert.ok((r.Interfaces as string[]).includes(value), `API answered a record without ${value}`);
+        if (expected.records.length) {
+          for (const cell of await columnTexts(page, 'Interface'))
+            assert.ok(cell.split(', ').includes(value), `row without ${JSON.stringify(value)}: ${cell}`);
+        }
+      }
+      assert.ok(matched > 0, 'the hostile fixtures use these interface names');
+      // Typed in the UI: the value reaches the URL and the API as typed.
+      await page.goto(`${backend.url}/traffic-flows?timeRange=3600`);
+      await page.getByLabel('Filter category').selectOption('interfaces');
+      await page.getByLabel('Filter operator').selectOption('~');
+      await page.getByLabel('Filter value').fill('"} |= "x');
+      await page.getByLabel('Filter value').press('Enter');
+      await page.waitForURL((u) => u.searchParams.get('filters') === 'interfaces~"} |= "x');
+      const contains = await apiFlows(backend.url, {
+        filters: 'interfaces~"} |= "x',
+        timeRange: '3600',
+        limit: '100',
+      });
+      await page.waitForFunction(
+        (n) =>
+          n === 0
+            ? document.body.textContent?.includes('No flows found')
+            : document
+                .querySelector('.interflow-summary')
+                ?.textContent?.trim()
+                .startsWith(`${n} flows found`),
+        contains.records.length,
+      );
+      assert.equal(await page.locator('.interflow-error').count(), 0);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+      await backend.close();
+    }
+  });
+});
