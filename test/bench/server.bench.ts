@@ -20,6 +20,9 @@ const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 40);
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MB`;
 
+/** Figures for `npm run bench` (test/bench/run-all.ts), printed as one `BENCH_RESULT {json}` line. */
+const result: Record<string, number | string> = { part: 'server' };
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
   const startMs = now - 3_000_000;
   const window = `startTime=${Math.floor(startMs / 1000) - 1}&endTime=${Math.ceil(now / 1000) + 1}`;
   console.log(`interflow server bench: ${fmt(N)} records, batches of ${BATCH}, node ${process.version}`);
+  result.records = N;
 
   try {
     // Baseline: the cost of producing and parsing the push bodies alone.
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
       }
       const rate = sample / ((performance.now() - t0) / 1000);
       console.log(`baseline  build+parse push bodies        ${fmt(rate)} records/s`);
+      result.baselineBuildParseRecordsPerSecond = rate;
     }
 
     // Push rate into the embedded store over HTTP.
@@ -79,6 +84,7 @@ async function main(): Promise<void> {
       }
       if (batch.length) await send();
       const wall = (performance.now() - wall0) / 1000;
+      result.pushRecordsPerSecond = N / (pushMs / 1000);
       console.log(
         `push      embedded store over HTTP       ${fmt(N / (pushMs / 1000))} records/s (time in push requests; ${wall.toFixed(1)} s wall incl. generating)`,
       );
@@ -106,6 +112,8 @@ async function main(): Promise<void> {
       ['flows     namespace=team-a (match=all)', 'namespace=team-a'],
     ] as const) {
       const t = await timeQuery(filters);
+      result[`flows[${filters}].p50Ms`] = percentile(t, 50);
+      result[`flows[${filters}].p95Ms`] = percentile(t, 95);
       console.log(
         `${label.padEnd(40)} p50 ${percentile(t, 50).toFixed(1)} ms  p95 ${percentile(t, 95).toFixed(1)} ms  (limit 100, ${QUERY_RUNS} runs)`,
       );
@@ -142,6 +150,7 @@ async function main(): Promise<void> {
       }
       const s = (performance.now() - t0) / 1000;
       console.log(`baseline  raw query_range paging         ${fmt(rows / s)} rows/s (${fmt(rows)} rows)`);
+      result.baselineQueryRangeRowsPerSecond = rows / s;
     }
 
     // Export through the API.
@@ -173,11 +182,13 @@ async function main(): Promise<void> {
         `export    peak RSS                       ${mb(peak)} (before ${mb(rss0)}, +${mb(peak - rss0)}; server and client in one process)`,
       );
       if (rows !== N) console.log(`WARNING   export wrote ${rows} rows, expected ${N}`);
+      Object.assign(result, { exportRows: rows, exportRowsPerSecond: rows / s, exportPeakRssBytes: peak, exportRssBeforeBytes: rss0 });
     }
   } finally {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
 }
 
 main().catch((e: unknown) => {

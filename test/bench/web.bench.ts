@@ -45,12 +45,12 @@ const standalone = readdirSync(join(dist, 'standalone'))
 console.log('web bundle sizes');
 const entry = row('plugin entry (plugin-entry.js)', [join(dist, 'plugin-entry.js')]);
 const page = row('page chunk (exposed-TrafficFlowsPage)', pick('exposed-TrafficFlowsPage.'));
-row('tab chunk (exposed-TrafficFlowsTab)', pick('exposed-TrafficFlowsTab.'));
+const tab = row('tab chunk (exposed-TrafficFlowsTab)', pick('exposed-TrafficFlowsTab.'));
 console.log(
   `  ${'console download for the page (entry + chunk)'.padEnd(44)} ${kib(entry + page).padStart(11)} gzip`,
 );
-row('PatternFly fallback chunks (not loaded in console)', pick('node_modules_'));
-row('standalone page (React + PatternFly + page)', standalone);
+const fallback = row('PatternFly fallback chunks (not loaded in console)', pick('node_modules_'));
+const standaloneGzip = row('standalone page (React + PatternFly + page)', standalone);
 
 console.log('\nrender time (jsdom, vitest bench)');
 const r = spawnSync(
@@ -80,4 +80,18 @@ if (Number.isFinite(table) && Number.isFinite(baseline)) {
     `\n  1 000 rows: ${table.toFixed(0)} ms mean (${(table / baseline).toFixed(1)}× a plain React <table> of the same cells, ${baseline.toFixed(0)} ms)`,
   );
 }
+// Figures for `npm run bench` (test/bench/run-all.ts): one machine-readable line.
+console.log(
+  `BENCH_RESULT ${JSON.stringify({
+    part: 'web',
+    pluginEntryGzipBytes: entry,
+    pageChunkGzipBytes: page,
+    tabChunkGzipBytes: tab,
+    consolePageDownloadGzipBytes: entry + page,
+    patternflyFallbackGzipBytes: fallback,
+    standaloneGzipBytes: standaloneGzip,
+    render1000RowsMs: Number.isFinite(table) ? table : null,
+    render1000RowsBaselineMs: Number.isFinite(baseline) ? baseline : null,
+  })}`,
+);
 process.exit(r.status ?? 1);
