@@ -94,9 +94,12 @@ describe('export paging against a stand-in Loki', () => {
     try {
       loki.requests.length = 0;
       let calls = 0;
+      let secondQuerySeen!: () => void;
+      const secondQuery = new Promise<void>((r) => (secondQuerySeen = r));
       // Answer the first page at once, then hang: the next page is in flight when the client leaves.
       loki.handler = async (_req, res, rec) => {
         if (!rec.path.endsWith('query_range') || ++calls <= 1) return false;
+        secondQuerySeen();
         await new Promise((r) => setTimeout(r, 5000));
         if (!res.destroyed) res.writeHead(503).end('late');
         return true;
@@ -104,12 +107,14 @@ describe('export paging against a stand-in Loki', () => {
       await new Promise<void>((done, fail) => {
         const req = request(`${t.url}/api/flows/export?timeRange=300`, (res) => {
           res.once('data', () => {
-            req.destroy();
-            done();
+            // Leave once the next page is being fetched upstream.
+            void secondQuery.then(() => {
+              req.destroy();
+              done();
+            });
           });
         });
         req.on('error', () => {});
-        req.on('close', () => done());
         req.setTimeout(10_000, () => fail(new Error('no data')));
         req.end();
       });
