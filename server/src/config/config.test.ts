@@ -84,6 +84,16 @@ test('bad values fail naming the variable', () => {
   fails({ INTERFLOW_TLS_CERT_FILE: '/etc/hostname' }, 'INTERFLOW_TLS_KEY_FILE', /together/);
   fails({ INTERFLOW_WEB_DIST: '/nonexistent/dist' }, 'INTERFLOW_WEB_DIST');
   fails({ INTERFLOW_LOG_LEVEL: 'loud' }, 'INTERFLOW_LOG_LEVEL');
+  fails({ INTERFLOW_HOST: '192.0.2.7' }, 'INTERFLOW_HOST', /INTERFLOW_STORE_ALLOW_REMOTE/);
+  assert.equal(
+    loadServerConfig({ INTERFLOW_HOST: '192.0.2.7', INTERFLOW_STORE_ALLOW_REMOTE: 'true' }).host,
+    '192.0.2.7',
+  );
+  assert.equal(
+    loadServerConfig({ INTERFLOW_HOST: '192.0.2.7', INTERFLOW_LOKI_URL: 'http://loki:3100' }).host,
+    '192.0.2.7',
+  );
+  assert.equal(loadServerConfig({ INTERFLOW_HOST: '0.0.0.0' }).host, '0.0.0.0');
   fails({ INTERFLOW_FRAME_ANCESTORS: "'self'; script-src *" }, 'INTERFLOW_FRAME_ANCESTORS');
 });
 

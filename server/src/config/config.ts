@@ -1,6 +1,7 @@
 // Backend configuration from INTERFLOW_* variables, validated once at start-up. A bad value
 // stops the process with a message naming the variable.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabelMatcher } from '../logql/ast.ts';
@@ -43,6 +44,10 @@ export interface ServerConfig {
 }
 
 type Env = Record<string, string | undefined>;
+
+function isLoopbackOrWildcard(ip: string): boolean {
+  return ip === '0.0.0.0' || ip === '::' || ip === '::1' || ip.startsWith('127.');
+}
 
 function readableFile(variable: string, path: string): string {
   try {
@@ -106,8 +111,23 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     throw new ConfigError('INTERFLOW_WEB_DIST', `${webDist} does not exist (run \`npm run build:web\`)`);
   }
 
+  const host = get('INTERFLOW_HOST') ?? '127.0.0.1';
+  const lokiUrlText = get('INTERFLOW_LOKI_URL');
+  const storeAllowRemote = parseBoolean(
+    'INTERFLOW_STORE_ALLOW_REMOTE',
+    get('INTERFLOW_STORE_ALLOW_REMOTE') ?? 'false',
+  );
+  // The backend queries its embedded store over HTTP at its own address; bound to one
+  // non-loopback address, that request would come from that address and be refused.
+  if (!lokiUrlText && isIP(host) && !isLoopbackOrWildcard(host) && !storeAllowRemote) {
+    throw new ConfigError(
+      'INTERFLOW_HOST',
+      `${host}: with the embedded store listen on 0.0.0.0, :: or loopback, or set INTERFLOW_STORE_ALLOW_REMOTE=true`,
+    );
+  }
+
   return {
-    host: get('INTERFLOW_HOST') ?? '127.0.0.1',
+    host,
     port: get('INTERFLOW_PORT') ? parseInteger('INTERFLOW_PORT', get('INTERFLOW_PORT')!, 0, 65535) : 9001,
     lokiUrl: get('INTERFLOW_LOKI_URL')
       ? parseHttpUrl('INTERFLOW_LOKI_URL', get('INTERFLOW_LOKI_URL')!)
