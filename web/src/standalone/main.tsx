@@ -12,7 +12,9 @@ import { applyTheme } from './theme.ts';
 
 async function start() {
   applyTheme(window);
-  await initStandaloneI18n(pickLanguage(window.location.search, navigator.languages ?? []));
+  const i18n = await initStandaloneI18n(pickLanguage(window.location.search, navigator.languages ?? []));
+  // The console titles its pages itself; standalone, the tab says where we are, translated.
+  document.title = `${i18n.t('Traffic Flows')} · Interflow`;
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <ApiBaseContext.Provider value="">

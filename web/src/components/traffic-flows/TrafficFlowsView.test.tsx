@@ -200,3 +200,57 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
     await waitFor(() => expect(backend!.flowRequests().at(-1)!.searchParams.get('match')).toBe('all'));
   });
 });
+
+describe('TrafficFlowsView toolbar details (stubbed backend API)', () => {
+  it('a custom absolute time range goes to the URL as startTime/endTime', async () => {
+    backend = stubBackend({ records: [flow(0)] });
+    const user = userEvent.setup();
+    const { search } = renderAt('/traffic-flows', <TrafficFlowsView />);
+    await screen.findAllByTestId('interflow-flow-row');
+    await user.selectOptions(screen.getByLabelText('Time range'), 'custom');
+    const from = screen.getByLabelText('From');
+    const to = screen.getByLabelText('To');
+    await user.clear(from);
+    await user.type(from, '2026-01-02T03:04:05');
+    await user.clear(to);
+    await user.type(to, '2026-01-02T04:04:05');
+    await user.click(screen.getByRole('button', { name: 'Apply' }));
+    const start = Math.floor(new Date('2026-01-02T03:04:05').getTime() / 1000);
+    await waitFor(() => expect(search().get('startTime')).toBe(String(start)));
+    expect(search().get('endTime')).toBe(String(start + 3600));
+    expect(search().has('timeRange')).toBe(false);
+    await waitFor(() =>
+      expect(backend!.flowRequests().at(-1)!.searchParams.get('startTime')).toBe(String(start)),
+    );
+  });
+
+  it('the column chooser writes cols to the URL and the table follows', async () => {
+    backend = stubBackend({ records: [flow(0)] });
+    const user = userEvent.setup();
+    const { search } = renderAt('/traffic-flows', <TrafficFlowsView />);
+    await screen.findAllByTestId('interflow-flow-row');
+    expect(screen.queryByRole('columnheader', { name: 'Source MAC' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Columns' }));
+    await user.click(await screen.findByRole('checkbox', { name: /Source MAC/ }));
+    await waitFor(() => expect(search().get('cols')?.split(',')).toContain('SrcMac'));
+    expect(await screen.findByRole('columnheader', { name: /Source MAC/ })).toBeInTheDocument();
+  });
+
+  it('the value field suggests what /api/resources returns for the chosen filter', async () => {
+    backend = stubBackend({
+      records: [],
+      resources: { interfaces: ['eth0', 'net1'], namespaces: ['team-a'] },
+    });
+    const user = userEvent.setup();
+    renderAt('/traffic-flows', <TrafficFlowsView />);
+    await screen.findByText('No flows found');
+    const input = screen.getByLabelText('Filter value');
+    const options = () =>
+      [...document.querySelectorAll(`#${CSS.escape(input.getAttribute('list')!)} option`)].map((o) =>
+        o.getAttribute('value'),
+      );
+    await waitFor(() => expect(options()).toEqual(['eth0', 'net1']));
+    await user.selectOptions(screen.getByLabelText('Filter category'), 'src_namespace');
+    await waitFor(() => expect(options()).toEqual(['team-a']));
+  });
+});
