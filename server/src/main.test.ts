@@ -1,0 +1,56 @@
+// The listening process: fails fast naming a bad variable; serves; exits cleanly on SIGTERM.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+
+const MAIN = resolve(import.meta.dirname, 'main.ts');
+
+function run(env: Record<string, string>): ReturnType<typeof spawn> {
+  return spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...process.env, INTERFLOW_LOKI_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+test('a bad variable stops start-up with exit code 2 and its name', async () => {
+  const child = run({ INTERFLOW_PORT: 'ninety' });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise((r) => child.once('exit', r));
+  assert.equal(code, 2);
+  assert.match(stderr, /invalid configuration: INTERFLOW_PORT: "ninety" is not a whole number/);
+});
+
+test('serves on the configured address and exits 0 on SIGTERM', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'interflow-main-test-'));
+  const child = run({
+    INTERFLOW_PORT: '0',
+    INTERFLOW_HOST: '127.0.0.1',
+    INTERFLOW_DATA_DIR: dataDir,
+    INTERFLOW_LOG_LEVEL: 'info',
+  });
+  try {
+    const url = await new Promise<string>((done, fail) => {
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) done(m[1]!);
+      });
+      child.once('exit', (c) => fail(new Error(`exited with ${c}: ${out}`)));
+    });
+    const health = await fetch(`${url}/healthz`);
+    assert.equal(health.status, 200);
+    const ready = await fetch(`${url}/readyz`);
+    assert.equal(ready.status, 200, 'the embedded store answers');
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
