@@ -116,6 +116,42 @@ describe('API', () => {
     assert.match(metrics.body, /interflow_server_http_request_duration_seconds_count\{route="\/api\/flows"/);
   });
 
+  test('lines that are not flow records are skipped, never a 500', async () => {
+    const ts = `${BigInt(now - 5000) * 1_000_000n}`;
+    const push = await fetch(`${t.url}/loki/api/v1/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        streams: [
+          {
+            stream: { app: 'interflow', K8S_HostName: 'odd-writer' },
+            values: [
+              [ts, 'not json at all'],
+              [ts, '{"msg":"hello"}'],
+              [ts, '{"TimeFlowStartMs":"x","TimeFlowEndMs":"y","SrcAddr":1,"DstAddr":2}'],
+              [ts, '[1,2,3]'],
+            ],
+          },
+        ],
+      }),
+    });
+    assert.equal(push.status, 204);
+    const res = await t.app.inject(`/api/flows?${window}&limit=10000&filters=host_name%3Dodd-writer`);
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json().records, []);
+    const all = await t.app.inject(`/api/flows?${window}&limit=10000`);
+    assert.equal(all.statusCode, 200);
+    assert.equal(all.json().records.length, 500);
+    const csv = await t.app.inject(
+      `/api/flows/export?${window}&filters=host_name%3Dodd-writer&columns=K8S_HostName,SrcAddr`,
+    );
+    assert.equal(csv.statusCode, 200);
+    // JSON objects become rows (whatever they hold); text and arrays are skipped.
+    assert.deepEqual(csv.body.split('\r\n').sort(), ['', ',', ',1', 'K8S_HostName,SrcAddr']);
+    const metrics = await t.app.inject('/metrics');
+    assert.match(metrics.body, /interflow_server_unparsable_lines_total [1-9]/);
+  });
+
   test('answers carry nosniff and a referrer policy; unknown routes are a JSON 404', async () => {
     const res = await t.app.inject('/api/nope');
     assert.equal(res.statusCode, 404);

@@ -1,7 +1,8 @@
 // Answers flow questions from Loki: the table's newest records, every record for an export,
 // and autocomplete values. Builds LogQL from the typed query, never from raw text.
 import type { FastifyBaseLogger } from 'fastify';
-import type { FlowRecord, FlowsResponse, ResourceKind } from '../app/schemas.ts';
+import { Compile } from 'typebox/compile';
+import { FlowRecordSchema, type FlowRecord, type FlowsResponse, type ResourceKind } from '../app/schemas.ts';
 import type { ServerMetrics } from '../app/metrics.ts';
 import { type LabelMatcher, renderLogQuery } from '../logql/ast.ts';
 import { buildLogQueries } from '../logql/build.ts';
@@ -14,6 +15,9 @@ export interface FlowServiceOptions {
   /** Loki's max entries per query: the page size. */
   maxEntries: number;
 }
+
+/** Lines the selector finds may come from other writers; the table only takes flow records. */
+const flowRecordValidator = Compile(FlowRecordSchema);
 
 export class FlowService {
   constructor(
@@ -50,10 +54,16 @@ export class FlowService {
     });
   }
 
-  parse(entry: LokiEntry): FlowRecord | undefined {
+  /**
+   * The record of a Loki line, or undefined (counted) when it is not one. `strict` checks the
+   * record's shape (the table's response schema needs it); the export takes any JSON object.
+   */
+  parse(entry: LokiEntry, strict = false): FlowRecord | undefined {
     try {
       const v: unknown = JSON.parse(entry.line);
-      if (v && typeof v === 'object' && !Array.isArray(v)) return v as FlowRecord;
+      if (v && typeof v === 'object' && !Array.isArray(v) && (!strict || flowRecordValidator.Check(v))) {
+        return v as FlowRecord;
+      }
     } catch {
       // counted below
     }
@@ -70,7 +80,7 @@ export class FlowService {
     const it = this.entries(req, { ...call, signal, pageSize: limit, onQuery: () => queries++ });
     try {
       for await (const entry of it) {
-        const r = this.parse(entry);
+        const r = this.parse(entry, true);
         if (r) records.push(r);
         if (records.length >= limit) break;
       }
