@@ -85,6 +85,30 @@ describe('export paging against a stand-in Loki', () => {
     }
   });
 
+  test('/api/flows pages too when the limit is above the per-query limit', async () => {
+    const now = Date.now();
+    const records = [...generateFlows({ count: 400, seed: 8, startMs: now - 60_000, endMs: now - 1000 })];
+    for (const r of records) r.TimeFlowEndMs -= r.TimeFlowEndMs % 500;
+    loki.entries = records.map((r) => [BigInt(r.TimeFlowEndMs) * 1_000_000n, JSON.stringify(r)]);
+    const t = await startTestApp({ INTERFLOW_LOKI_URL: loki.url, INTERFLOW_LOKI_MAX_ENTRIES: '100' });
+    try {
+      const res = await t.app.inject('/api/flows?timeRange=300&limit=250');
+      assert.equal(res.statusCode, 200);
+      const body = res.json();
+      assert.equal(body.records.length, 250);
+      assert.equal(body.stats.limitReached, true);
+      assert.ok(body.stats.queries >= 3);
+      const keys = new Set(
+        body.records.map((r: FlowRecord) => JSON.stringify([r.TimeFlowEndMs, r.SrcAddr, r.SrcPort, r.Bytes])),
+      );
+      assert.equal(keys.size, 250, 'no record twice');
+      const newest = records.map((r) => r.TimeFlowEndMs).sort((a, b) => b - a);
+      assert.equal(body.records[249].TimeFlowEndMs, newest[249]);
+    } finally {
+      await t.close();
+    }
+  });
+
   test('a client that disconnects stops the upstream queries', async () => {
     const now = Date.now();
     loki.entries = [...generateFlows({ count: 5000, seed: 6, startMs: now - 60_000, endMs: now - 1000 })].map(
