@@ -1,17 +1,14 @@
-// Starts the REAL backend (server/src/app buildApp) with the embedded store in a temporary data
-// directory on 127.0.0.1:0, serving the built web bundle from dist/; pushes real records into
-// the store through its Loki push API.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Starts the REAL backend process (server/src/main.ts → buildApp, as `npm start` does) with the
+// embedded store in a temporary data directory on a free loopback port, serving the built web
+// bundle from dist/. Tests push real records into the store through its Loki push API.
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { buildApp } from '../../server/src/app/app.ts';
-import { loadServerConfig } from '../../server/src/config/config.ts';
+import { REPO_ROOT, startBackend as startBackendProcess } from '../support/processes.ts';
 
-export const REPO = resolve(import.meta.dirname, '..', '..');
+export const REPO = REPO_ROOT;
 export const DIST = resolve(REPO, process.env.INTERFLOW_WEB_DIST ?? 'dist');
 
-/** Options for `test()`: the web build must exist (npm test builds it through scripts/setup.mjs). */
+/** Why the browser tests cannot run, or null: the web build must exist (npm test builds it). */
 export function webBuildProblem(): string | null {
   return existsSync(join(DIST, 'standalone', 'index.html')) && existsSync(join(DIST, 'plugin-manifest.json'))
     ? null
@@ -24,22 +21,14 @@ export interface RunningBackend {
 }
 
 export async function startBackend(env: Record<string, string> = {}): Promise<RunningBackend> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'interflow-browser-'));
-  const config = loadServerConfig({
-    INTERFLOW_DATA_DIR: dataDir,
-    INTERFLOW_PORT: '0',
-    INTERFLOW_WEB_DIST: DIST,
-    INTERFLOW_LOG_LEVEL: 'warn',
-    ...env,
+  const backend = await startBackendProcess({
+    env: { INTERFLOW_WEB_DIST: DIST, INTERFLOW_LOG_LEVEL: 'warn', ...env },
   });
-  const app = await buildApp(config, { logger: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: backend.url,
     close: async () => {
-      await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await backend.stop();
+      backend.cleanup();
     },
   };
 }
