@@ -68,7 +68,10 @@ describe('Traffic Flows page (Chromium, real backend, embedded store)', options(
   });
 
   test('a shared URL with interfaces=net1 shows only net1 rows; a filter added in the UI updates URL and table; reload keeps the view', async () => {
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const context = await browser.newContext({
+      viewport: { width: 1600, height: 1000 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -147,6 +150,12 @@ describe('Traffic Flows page (Chromium, real backend, embedded store)', options(
       await page.getByRole('heading', { name: 'Flow details' }).waitFor();
       const json = await page.locator('#interflow-raw-json').textContent();
       assert.ok((JSON.parse(json ?? '{}') as { Interfaces: string[] }).Interfaces.includes('net1'));
+      await page.getByRole('button', { name: 'Copy JSON to clipboard' }).click();
+      await page.waitForFunction(async (text) => (await navigator.clipboard.readText()) === text, json);
+
+      // A value in the drawer becomes a filter.
+      await page.getByRole('button', { name: /^Filter on Protocol = / }).click();
+      await page.waitForURL((u) => /;protocol=\d+$/.test(u.searchParams.get('filters') ?? ''));
 
       await page.screenshot({ path: join(RESULTS, 'traffic-flows.png'), fullPage: true });
       assert.deepEqual(errors, []);
