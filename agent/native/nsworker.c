@@ -262,6 +262,10 @@ static void *worker_main(void *arg)
 		report_start(w, -errno);
 		return NULL;
 	}
+	/* The thread itself now keeps the namespace alive; holding the file open would pin its
+	 * bind mount and make a plain umount of the namespace file fail with EBUSY. */
+	close(w->nsfd);
+	w->nsfd = -1;
 	w->nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (w->nl_fd < 0) {
 		report_start(w, -errno);
@@ -356,7 +360,8 @@ struct nsworker *nsworker_start(int id, const char *path, const struct tc_progs 
 		out_error(id, "watch", 0, -state, path);
 		if (w->nl_fd >= 0)
 			close(w->nl_fd);
-		close(w->nsfd);
+		if (w->nsfd >= 0)
+			close(w->nsfd);
 		close(w->wake_fd);
 		free(w);
 		return NULL;
@@ -375,7 +380,8 @@ void nsworker_stop(struct nsworker *w)
 	while ((c = pop_cmd(w)))
 		free(c);
 	close(w->nl_fd);
-	close(w->nsfd);
+	if (w->nsfd >= 0)
+		close(w->nsfd);
 	close(w->wake_fd);
 	out_line("{\"ev\":\"unwatched\",\"id\":%d}", w->id);
 	free(w->hooks);

@@ -1,0 +1,216 @@
+// Agent benchmark (`npm run bench:agent`): prints figures, asserts nothing.
+//  - iperf3 TCP throughput over net1 with and without Interflow's hooks, same run (ratio);
+//  - small-UDP packet rate with and without hooks (ratio);
+//  - time to drain 100 000 map entries (raw drain, and drain + record building);
+//  - agent CPU seconds (node + native helper) per 100 000 records evicted and exported to a
+//    Loki receiver, measured on the agent process (`agent/src/main.ts`).
+// Runs on the reference topology (test/support/netns-scenario.ts); needs root and `make -C agent`.
+import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
+import { Capture } from '../../agent/src/capture.ts';
+import { loadAgentConfig } from '../../agent/src/config.ts';
+import { startTestReceiver } from '../../agent/src/export/test-receiver.ts';
+import { createAgentMetrics } from '../../agent/src/metrics.ts';
+import { createNetnsScenario, type NetnsScenario, type ScenarioNamespace } from '../support/netns-scenario.ts';
+import { privilegeProblem } from '../support/privileged.ts';
+import { startAgent } from '../support/processes.ts';
+
+const SECONDS = Number(process.env.BENCH_IPERF_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const FLOWS = 100_000;
+const CLK_TCK = 100; // USER_HZ on Linux
+
+const rows: [string, string][] = [];
+/** Figures for `npm run bench` (test/bench/run-all.ts), printed as one `BENCH_RESULT {json}` line. */
+const result: Record<string, number | string> = { part: 'agent', source: 'test/bench/agent.bench.ts', udpPayloadBytes: 64 };
+function report(name: string, value: string): void {
+  rows.push([name, value]);
+  console.log(`  ${name}: ${value}`);
+}
+
+async function iperf(s: NetnsScenario, ns: ScenarioNamespace, args: string[]) {
+  const out = JSON.parse(await s.exec(ns, 'iperf3', ['-J', ...args])) as {
+    end: { sum_received?: { bits_per_second: number }; sum?: { packets: number; lost_packets: number; seconds: number } };
+    error?: string;
+  };
+  if (out.error) throw new Error(`iperf3: ${out.error}`);
+  return out.end;
+}
+
+async function tcpGbps(s: NetnsScenario): Promise<number> {
+  const end = await iperf(s, s.a, ['-c', s.net1.b, '-t', String(SECONDS)]);
+  return end.sum_received!.bits_per_second / 1e9;
+}
+
+async function udpKpps(s: NetnsScenario): Promise<number> {
+  // Unlimited rate, 64-byte payloads: the per-packet cost of the hooks shows here.
+  const end = await iperf(s, s.a, ['-c', s.net1.b, '-u', '-b', '0', '-l', '64', '-t', String(SECONDS)]);
+  const sum = end.sum!;
+  return (sum.packets - sum.lost_packets) / sum.seconds / 1000;
+}
+
+/** Sends one UDP datagram to each of `count` ports from inside a namespace (node, no extra tools). */
+async function sprayFlows(s: NetnsScenario, from: ScenarioNamespace, to: string, count: number, firstPort = 10_000): Promise<void> {
+  const code = `
+    const dgram = require('node:dgram');
+    const sock = dgram.createSocket('udp4');
+    const buf = Buffer.alloc(16);
+    let port = ${firstPort}; const last = ${firstPort + count};
+    function next() {
+      if (port >= last) return sock.close();
+      let n = 0;
+      while (port < last && n++ < 256) sock.send(buf, port++, '${to}', n === 256 || port === last ? next : undefined);
+    }
+    next();`;
+  await s.exec(from, process.execPath, ['-e', code]);
+}
+
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
+}
+
+function childrenOf(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+async function main(): Promise<void> {
+  const problem = privilegeProblem();
+  if (problem) {
+    console.log(`agent bench skipped: ${problem}`);
+    return;
+  }
+  const s = await createNetnsScenario();
+  const log = pino({ level: 'warn' });
+  const captureEnv = {
+    INTERFLOW_NETNS_DIRS: s.dir,
+    INTERFLOW_HOST_NETNS: 'false',
+    INTERFLOW_EVICT_INTERVAL: '1s',
+    INTERFLOW_CACHE_MAX_FLOWS: '250000',
+  };
+  const startCapture = async (env: Record<string, string> = {}) => {
+    const cfg = loadAgentConfig({ ...captureEnv, ...env });
+    const c = new Capture({ cfg, metrics: createAgentMetrics(), log, sink: () => undefined });
+    await c.start();
+    const until = Date.now() + 10_000;
+    while (c.hookedInterfaces().filter((h) => h.phase === 'attached').length < 4) {
+      if (Date.now() > until) throw new Error('hooks not attached');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return c;
+  };
+  try {
+    s.spawn(s.b, 'iperf3', ['-s', '-B', s.net1.b]);
+    await new Promise((r) => setTimeout(r, 500));
+    console.log(`agent bench: iperf3 ${SECONDS}s x ${ROUNDS} rounds per mode, reference topology ${s.a.name} <-> ${s.b.name}`);
+
+    // 1-2. Throughput and packet rate, alternating without/with hooks.
+    const tcp = { off: [] as number[], on: [] as number[] };
+    const udp = { off: [] as number[], on: [] as number[] };
+    // Order alternates between rounds (off-on, on-off, …) so drift and warm-up hit both modes.
+    for (let i = 0; i < ROUNDS; i++) {
+      const measureOff = async () => {
+        tcp.off.push(await tcpGbps(s));
+        udp.off.push(await udpKpps(s));
+      };
+      const measureOn = async () => {
+        const c = await startCapture();
+        tcp.on.push(await tcpGbps(s));
+        udp.on.push(await udpKpps(s));
+        await c.stop();
+      };
+      if (i % 2 === 0) {
+        await measureOff();
+        await measureOn();
+      } else {
+        await measureOn();
+        await measureOff();
+      }
+    }
+    report('TCP over net1 without hooks (Gbit/s)', mean(tcp.off).toFixed(2));
+    report('TCP over net1 with hooks (Gbit/s)', mean(tcp.on).toFixed(2));
+    report('TCP throughput ratio with/without (goal >= 0.95)', (mean(tcp.on) / mean(tcp.off)).toFixed(3));
+    report('UDP 64 B without hooks (kpps received)', mean(udp.off).toFixed(1));
+    report('UDP 64 B with hooks (kpps received)', mean(udp.on).toFixed(1));
+    report('UDP packet-rate ratio with/without', (mean(udp.on) / mean(udp.off)).toFixed(3));
+    Object.assign(result, {
+      tcpGbpsWithout: mean(tcp.off),
+      tcpGbpsWith: mean(tcp.on),
+      tcpRatio: mean(tcp.on) / mean(tcp.off),
+      udpSmallPpsWithout: mean(udp.off) * 1000,
+      udpSmallPpsWith: mean(udp.on) * 1000,
+      udpSmallRatio: mean(udp.on) / mean(udp.off),
+    });
+
+    // 3. Drain time for 100 000 entries (egress on A + ingress on B = 2 entries per datagram).
+    const c = await startCapture({ INTERFLOW_EVICT_INTERVAL: '1h' });
+    await c.helper.drain();
+    await sprayFlows(s, s.a, s.net1.b, FLOWS / 2);
+    let t0 = process.hrtime.bigint();
+    const raw = await c.helper.drain();
+    const rawMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    report(`raw drain of ${raw.flows.length} map entries (ms, helper batch drain + transfer + parse)`, rawMs.toFixed(0));
+    report('raw drain per 100 000 entries (ms)', ((rawMs * FLOWS) / raw.flows.length).toFixed(0));
+    result.drainMsPer100k = (rawMs * FLOWS) / raw.flows.length;
+    await sprayFlows(s, s.a, s.net1.b, FLOWS / 2);
+    t0 = process.hrtime.bigint();
+    const built = await c.evictNow();
+    const evictMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    report(`drain + build ${built} records (ms)`, evictMs.toFixed(0));
+    result.evictionSeconds = evictMs / 1000;
+    await c.stop();
+
+    // 4. CPU of the agent process per 100 000 records evicted and exported.
+    const rx = await startTestReceiver();
+    const agent = await startAgent({ ...captureEnv, INTERFLOW_LOKI_URL: rx.url, INTERFLOW_LOG_LEVEL: 'warn', INTERFLOW_BATCH_MAX_RECORDS: '5000' });
+    try {
+      const agentPid = agent.proc.pid!;
+      const until = Date.now() + 20_000;
+      while ((await agent.metric('interflow_agent_interfaces_hooked')) < 4) {
+        if (Date.now() > until) throw new Error('agent hooks not attached');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await new Promise((r) => setTimeout(r, 1500)); // let start-up settle and the first evictions pass
+      const pids = [agentPid, ...childrenOf(agentPid)];
+      const cpu0 = pids.reduce((n, p) => n + cpuSecondsOf(p), 0);
+      const exported0 = await agent.metric('interflow_agent_records_exported_total');
+      const wall0 = Date.now();
+      await sprayFlows(s, s.a, s.net1.b, FLOWS / 2);
+      let exported = 0;
+      const deadline = Date.now() + 60_000;
+      while ((exported = (await agent.metric('interflow_agent_records_exported_total')) - exported0) < FLOWS && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const busyCpu = pids.reduce((n, p) => n + cpuSecondsOf(p), 0) - cpu0;
+      const wallMs = Date.now() - wall0;
+      // The same agent idle over the same wall time: its timers, metrics and GC are not per-record work.
+      const idle0 = pids.reduce((n, p) => n + cpuSecondsOf(p), 0);
+      await new Promise((r) => setTimeout(r, wallMs));
+      const idleCpu = pids.reduce((n, p) => n + cpuSecondsOf(p), 0) - idle0;
+      const perRecords = ((busyCpu - idleCpu) * FLOWS) / exported;
+      report('agent records exported in the window', String(exported));
+      report('agent CPU seconds in the window / idle over the same time', `${busyCpu.toFixed(2)} / ${idleCpu.toFixed(2)}`);
+      report('agent CPU seconds per 100 000 records evicted+exported (node + helper, idle subtracted)', perRecords.toFixed(2));
+      report('wall time to evict+export them (s)', (wallMs / 1000).toFixed(1));
+      Object.assign(result, { cpuSecondsPer100k: perRecords, idleCpuSecondsSameTime: idleCpu, records: exported });
+    } finally {
+      await agent.stop();
+      await rx.close();
+    }
+  } finally {
+    await s.teardown();
+  }
+  console.log('\n| figure | value |\n|---|---|');
+  for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
+  console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
+}
+
+main().catch((e: Error) => {
+  console.error(e.stack ?? e.message);
+  process.exit(1);
+});
