@@ -1,0 +1,304 @@
+// `npm run bench`: runs every part benchmark one after the other, prints ONE table of the
+// figures issue 8 asks for with the machine's details, and writes it to docs/benchmarks.md.
+//
+// Parts (each also runs on its own; see docs/benchmarks.md):
+//   test/bench/agent.bench.ts     hook overhead and agent CPU (BENCH_RESULT line, part "agent");
+//                                 when it is missing or lacks those figures, test/bench/agent-figures.ts
+//                                 measures them here (root needed: netns, eBPF)
+//   agent/src/export/export.bench.ts   exporter CPU per 100 000 records (benchExport())
+//   test/bench/server.bench.ts    store push rate, /api/flows p50/p95, export rows/s and peak RSS
+//   test/bench/web.bench.ts       plugin bundle sizes, 1 000-row render time
+// Part benchmarks print a `BENCH_RESULT {json}` line; this file only collects and formats.
+// Environment: BENCH_RECORDS (server, default 1 000 000), BENCH_AGENT_FLOWS (default 50 000
+// datagrams = 100 000 records), BENCH_SKIP=agent,server,web,export to leave parts out.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem, version as osVersion } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const AGENT_FLOWS = Number(process.env.BENCH_AGENT_FLOWS ?? 50_000);
+const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+
+type Figures = Record<string, number | string | null>;
+
+interface Row {
+  figure: string;
+  value: string;
+  baseline: string;
+  source: string;
+}
+
+const rows: Row[] = [];
+const problems: string[] = [];
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const mib = (b: number) => `${fmt(b / 2 ** 20)} MiB`;
+const kib = (b: number) => `${fmt(b / 1024, 1)} KiB`;
+const num = (f: Figures, k: string): number => {
+  const v = f[k];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`figure ${k} missing`);
+  return v;
+};
+
+/** Runs a part benchmark in its own process, echoing its output; returns its BENCH_RESULT figures. */
+function runPart(name: string, script: string, env: Record<string, string> = {}): Promise<Figures[]> {
+  console.log(`\n=== ${name}: tsx ${script} ===`);
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const results = out
+        .split('\n')
+        .filter((l) => l.startsWith('BENCH_RESULT '))
+        .map((l) => JSON.parse(l.slice('BENCH_RESULT '.length)) as Figures);
+      if (code !== 0) fail(new Error(`${script} exited with ${code}`));
+      else if (!results.length) fail(new Error(`${script} printed no BENCH_RESULT line`));
+      else done(results);
+    });
+  });
+}
+
+async function part(name: string, fn: () => Promise<void>): Promise<void> {
+  if (SKIP.has(name)) {
+    problems.push(`${name}: skipped (BENCH_SKIP)`);
+    return;
+  }
+  try {
+    await fn();
+  } catch (e) {
+    const msg = (e as Error).message;
+    console.error(`${name} benchmark failed: ${msg}`);
+    problems.push(`${name}: ${msg}`);
+  }
+}
+
+function machine(): Record<string, string> {
+  const cpuModel = cpus()[0]?.model.trim() ?? 'unknown';
+  let os = 'unknown';
+  try {
+    os = /PRETTY_NAME="([^"]+)"/.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os;
+  } catch {
+    /* not Linux */
+  }
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    /* not a git checkout */
+  }
+  let iperf = 'not installed';
+  try {
+    iperf = execFileSync('iperf3', ['--version'], { encoding: 'utf8' }).split('\n')[0]!.trim();
+  } catch {
+    /* measured without it */
+  }
+  return {
+    CPU: cpuModel,
+    Cores: String(cpus().length),
+    Memory: `${fmt(totalmem() / 2 ** 30, 1)} GiB`,
+    Kernel: `${release()} (${osVersion()})`,
+    OS: os,
+    Node: process.version,
+    iperf3: iperf,
+    Commit: commit,
+    Date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  };
+}
+
+async function agentPart(): Promise<void> {
+  let figures: Figures | undefined;
+  const own = join(root, 'test/bench/agent.bench.ts');
+  if (existsSync(own)) {
+    try {
+      figures = (await runPart('agent', 'test/bench/agent.bench.ts')).find((f) => f.part === 'agent');
+    } catch (e) {
+      problems.push(`agent.bench.ts: ${(e as Error).message}; measured with test/bench/agent-figures.ts instead`);
+    }
+  } else {
+    problems.push('test/bench/agent.bench.ts does not exist; hook overhead and agent CPU measured with test/bench/agent-figures.ts');
+  }
+  const has = (k: string) => typeof figures?.[k] === 'number';
+  if (!figures || !has('tcpRatio') || !has('udpSmallRatio') || !has('cpuSecondsPer100k')) {
+    if (process.getuid?.() !== 0) throw new Error('hook overhead and agent CPU need root (network namespaces, eBPF)');
+    const { measureAgentCpu, measureHookOverhead } = await import('./agent-figures.ts');
+    console.log('\n=== agent: hook overhead (iperf3 over net1, hooks off/on alternating) ===');
+    const hooks = await measureHookOverhead();
+    console.log(JSON.stringify(hooks));
+    console.log(`\n=== agent: CPU per 100 000 records (${AGENT_FLOWS} distinct UDP flows seen on both net1 ends) ===`);
+    const cpu = await measureAgentCpu(AGENT_FLOWS);
+    console.log(JSON.stringify(cpu));
+    figures = { part: 'agent', source: 'test/bench/agent-figures.ts', ...hooks, ...cpu };
+  }
+  const src = String(figures.source ?? 'test/bench/agent.bench.ts');
+  rows.push({
+    figure: 'Hook overhead: TCP throughput over net1, with / without hooks',
+    value: `${fmt(num(figures, 'tcpRatio'), 3)}`,
+    baseline: has('tcpGbpsWithout') ? `${fmt(num(figures, 'tcpGbpsWith'), 2)} vs ${fmt(num(figures, 'tcpGbpsWithout'), 2)} Gbit/s (iperf3, same run)` : 'same run',
+    source: src,
+  });
+  rows.push({
+    figure: `Hook overhead: small-packet rate (${figures.udpPayloadBytes ?? 64} B UDP), with / without hooks`,
+    value: `${fmt(num(figures, 'udpSmallRatio'), 3)}`,
+    baseline: has('udpSmallPpsWithout') ? `${fmt(num(figures, 'udpSmallPpsWith'))} vs ${fmt(num(figures, 'udpSmallPpsWithout'))} packets/s received (same run)` : 'same run',
+    source: src,
+  });
+  rows.push({
+    figure: 'Agent CPU per 100 000 records (drain, build, enrich, export to a null sink; agent + helper)',
+    value: `${fmt(num(figures, 'cpuSecondsPer100k'), 2)} CPU s`,
+    baseline: [
+      has('idleCpuSecondsSameTime') ? `idle agent over the same time (${fmt(num(figures, 'idleCpuSecondsSameTime'), 2)} CPU s) subtracted` : 'idle agent subtracted',
+      has('records') ? `${fmt(num(figures, 'records'))} records` : '',
+      has('drainMsPer100k') ? `raw map drain ${fmt(num(figures, 'drainMsPer100k'))} ms per 100 000 entries` : '',
+      has('evictionSeconds') ? `eviction (drain + build) ${fmt(num(figures, 'evictionSeconds'), 2)} s` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
+    source: src,
+  });
+}
+
+async function exportPart(): Promise<void> {
+  console.log('\n=== agent export path: agent/src/export/export.bench.ts (benchExport) ===');
+  const { benchExport } = await import('../../agent/src/export/export.bench.ts');
+  const f = await benchExport(100_000, false);
+  console.log(JSON.stringify(f));
+  rows.push({
+    figure: 'Agent export path CPU per 100 000 records (exporter only, JSON push to a loopback sink)',
+    value: `${fmt(f.cpuSecondsPer100k, 2)} CPU s`,
+    baseline: `${fmt(f.ratioToBaseline, 1)}× JSON.stringify of the same records (${fmt(f.baselineCpuSecondsPer100k, 3)} s); ${fmt(f.recordsPerSecond)} records/s`,
+    source: 'agent/src/export/export.bench.ts',
+  });
+}
+
+async function serverPart(): Promise<void> {
+  const [f] = await runPart('server', 'test/bench/server.bench.ts', { BENCH_RECORDS: String(RECORDS) });
+  const n = fmt(num(f!, 'records'));
+  rows.push({
+    figure: 'Store push rate (embedded store, HTTP, batches of 5 000)',
+    value: `${fmt(num(f!, 'pushRecordsPerSecond'))} records/s`,
+    baseline: `building + parsing the same push bodies alone: ${fmt(num(f!, 'baselineBuildParseRecordsPerSecond'))} records/s`,
+    source: 'test/bench/server.bench.ts',
+  });
+  rows.push({
+    figure: `/api/flows p50 / p95, limit 100, interfaces=net1, over ${n} records`,
+    value: `${fmt(num(f!, 'flows[interfaces=net1].p50Ms'), 1)} / ${fmt(num(f!, 'flows[interfaces=net1].p95Ms'), 1)} ms`,
+    baseline: `no filter: ${fmt(num(f!, 'flows[].p50Ms'), 1)} / ${fmt(num(f!, 'flows[].p95Ms'), 1)} ms`,
+    source: 'test/bench/server.bench.ts',
+  });
+  rows.push({
+    figure: `CSV export rows/s, ${fmt(num(f!, 'exportRows'))} rows`,
+    value: `${fmt(num(f!, 'exportRowsPerSecond'))} rows/s`,
+    baseline: `raw query_range paging, no CSV: ${fmt(num(f!, 'baselineQueryRangeRowsPerSecond'))} rows/s`,
+    source: 'test/bench/server.bench.ts',
+  });
+  rows.push({
+    figure: `CSV export peak RSS, ${fmt(num(f!, 'exportRows'))} rows`,
+    value: mib(num(f!, 'exportPeakRssBytes')),
+    baseline: `${mib(num(f!, 'exportRssBeforeBytes'))} before the export (+${mib(num(f!, 'exportPeakRssBytes') - num(f!, 'exportRssBeforeBytes'))}); server and client in one process`,
+    source: 'test/bench/server.bench.ts',
+  });
+}
+
+async function webPart(): Promise<void> {
+  const [f] = await runPart('web', 'test/bench/web.bench.ts');
+  rows.push({
+    figure: 'Plugin bundle size: what the console downloads for the page (entry + page chunk), gzip',
+    value: kib(num(f!, 'consolePageDownloadGzipBytes')),
+    baseline: `entry ${kib(num(f!, 'pluginEntryGzipBytes'))}, page chunk ${kib(num(f!, 'pageChunkGzipBytes'))}; standalone page with React + PatternFly ${kib(num(f!, 'standaloneGzipBytes'))}`,
+    source: 'test/bench/web.bench.ts',
+  });
+  if (typeof f!.render1000RowsMs === 'number' && typeof f!.render1000RowsBaselineMs === 'number') {
+    rows.push({
+      figure: 'Render 1 000 table rows (jsdom, mean)',
+      value: `${fmt(f!.render1000RowsMs)} ms`,
+      baseline: `plain React <table> of the same cells: ${fmt(f!.render1000RowsBaselineMs)} ms`,
+      source: 'test/bench/web.bench.ts',
+    });
+  }
+}
+
+function markdownTable(headers: string[], body: string[][]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  return [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+const m = machine();
+const t0 = Date.now();
+await part('agent', agentPart);
+await part('export', exportPart);
+await part('server', serverPart);
+await part('web', webPart);
+const minutes = (Date.now() - t0) / 60_000;
+
+const machineTable = markdownTable(['machine', ''], Object.entries(m));
+const figuresTable = markdownTable(['figure', 'value', 'baseline / context (same run)', 'measured by'], rows.map((r) => [r.figure, r.value, r.baseline, r.source]));
+console.log(`\n${machineTable}\n\n${figuresTable}\n`);
+if (problems.length) console.log(`Notes:\n${problems.map((p) => `- ${p}`).join('\n')}`);
+
+const doc = `# Benchmarks
+
+Figures from one run of \`npm run bench\` (${fmt(minutes, 1)} min), produced by
+[test/bench/run-all.ts](../test/bench/run-all.ts), which runs the part benchmarks one after
+the other and writes this file. Every figure is printed next to a baseline measured in the
+same run on the same machine; nothing here is a pass/fail threshold (tests never assert
+timings). The machine is shared (other work ran on it at the same time), so ratios are more
+meaningful than absolute numbers.
+
+## Machine
+
+${machineTable}
+
+## Figures
+
+${figuresTable}
+${problems.length ? `\nNotes from this run:\n\n${problems.map((p) => `- ${p}`).join('\n')}\n` : ''}
+## How the figures are measured
+
+- **Hook overhead**: the reference topology (two namespaces joined by a \`net1\` veth pair);
+  iperf3 TCP throughput and the received rate of small UDP datagrams (\`-b 0 -l 64\`) over
+  \`net1\`, alternating runs without the agent and with the agent's TC hooks attached on both
+  \`net1\` ends (off, on, off, on), ratio of the means. Goal from the design: TCP ratio ≥ 0.95.
+- **Agent CPU per 100 000 records**: the real agent process on the same topology sends its
+  records to a null HTTP sink; one UDP datagram to each of ${fmt(AGENT_FLOWS)} ports makes
+  ${fmt(2 * AGENT_FLOWS)} distinct flows (each seen at one end's egress and the other's ingress).
+  CPU is utime + stime of the agent and its native helper from \`/proc\`, minus what the idle
+  agent used over the same time, scaled to 100 000 records. The eviction time is the sum of
+  \`interflow_agent_eviction_duration_seconds\` over those evictions (drain + build + enrich).
+- **Export path**: \`benchExport()\` of agent/src/export/export.bench.ts, the exporter alone.
+- **Store and API**: test/bench/server.bench.ts with ${fmt(RECORDS)} generated records in the
+  embedded store (SQLite), \`/api/flows\` with \`limit=100\` through \`app.inject\`, the CSV
+  export streamed over HTTP and the process's RSS sampled every 20 ms.
+- **Web**: test/bench/web.bench.ts, gzip -9 sizes of the built files in \`dist/\` and a vitest
+  bench rendering 1 000 rows in jsdom.
+
+## Reproduce
+
+\`\`\`sh
+sudo npm run bench                       # everything, about ${fmt(Math.max(1, Math.ceil(minutes)))} min here; writes this file
+BENCH_RECORDS=100000 sudo npm run bench  # smaller store for a quick look
+BENCH_SKIP=agent npm run bench           # without root: no hook overhead / agent CPU
+npm run bench:server                     # one part (also bench:web, bench:agent)
+npx tsx agent/src/export/export.bench.ts # exporter alone
+\`\`\`
+
+Root is needed for the agent figures (network namespaces, eBPF); iperf3 must be installed
+(\`npm run setup\` installs it on Debian).
+`;
+// A partial run (parts skipped) prints its table but leaves the recorded figures alone.
+if (SKIP.size === 0 || process.env.BENCH_WRITE_DOCS === '1') {
+  writeFileSync(join(root, 'docs/benchmarks.md'), doc);
+  console.log('wrote docs/benchmarks.md');
+} else {
+  console.log('parts skipped: docs/benchmarks.md left as it was (BENCH_WRITE_DOCS=1 to write anyway)');
+}
+process.exit(problems.some((p) => !p.includes('skipped') && !p.includes('does not exist')) ? 1 : 0);
