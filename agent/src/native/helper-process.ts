@@ -88,7 +88,7 @@ export class NativeHelper extends EventEmitter<{ event: [HelperEvent]; exit: [nu
         this.exited = true;
         if (!ready) reject(new HelperStartError(`native helper exited (code ${code}, signal ${signal}) before it was ready`));
         for (const done of this.drains.values()) {
-          done({ flows: [], meta: { ev: 'drained', req: -1, count: 0, monoNs: 0, realNs: 0, mapFull: 0, ringbufDrops: 0, batch: true } });
+          done({ flows: [], meta: { ev: 'drained', req: -1, count: 0, monoNs: 0, realNs: 0, mapFull: 0, ringbufDrops: 0, batch: true, drainUs: 0 } });
         }
         this.drains.clear();
         this.emit('exit', code, signal);
@@ -119,7 +119,7 @@ export class NativeHelper extends EventEmitter<{ event: [HelperEvent]; exit: [nu
     const req = this.nextReq++;
     return new Promise((resolve) => {
       if (this.exited) {
-        resolve({ flows: [], meta: { ev: 'drained', req, count: 0, monoNs: 0, realNs: 0, mapFull: 0, ringbufDrops: 0, batch: true } });
+        resolve({ flows: [], meta: { ev: 'drained', req, count: 0, monoNs: 0, realNs: 0, mapFull: 0, ringbufDrops: 0, batch: true, drainUs: 0 } });
         return;
       }
       this.drains.set(req, resolve);

@@ -64,6 +64,8 @@ export interface DrainedEvent {
   mapFull: number;
   ringbufDrops: number;
   batch: boolean;
+  /** Time the helper spent draining and writing the entries, in µs. */
+  drainUs: number;
 }
 
 /** Parses a flow array line `["F", …]`. */
