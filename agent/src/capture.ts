@@ -30,6 +30,8 @@ export interface CaptureOptions {
   log: Logger;
   sink: (records: FlowRecord[]) => void;
   enricher?: Pick<Enricher, 'enrich'>;
+  /** How long names of gone links/namespaces are kept for late flows (default: max(60 s, 10 evictions)). */
+  tombstoneTtlMs?: number;
 }
 
 /** Why the capture cannot run on this machine, or null. */
@@ -53,8 +55,8 @@ export class Capture {
   readonly helper: NativeHelper;
   private readonly byId = new Map<number, NamespaceState>();
   private readonly byIno = new Map<number, NamespaceState>();
-  /** Namespaces that went away, kept for the tombstone TTL to name their last flows. */
-  private readonly retired: NamespaceState[] = [];
+  /** Namespaces that went away, by inode, kept for the tombstone TTL to name their last flows. */
+  private readonly retired = new Map<number, NamespaceState[]>();
   private readonly hooks: HookManager;
   private readonly evictor: Evictor;
   private watcher: NetnsWatcher | undefined;
@@ -66,7 +68,7 @@ export class Capture {
   constructor(private readonly o: CaptureOptions) {
     const { cfg, metrics, log } = o;
     // Long enough for any entry counted before a link/namespace vanished to be drained.
-    this.tombstoneTtlNs = Math.max(60_000, cfg.evictIntervalMs * 10) * 1e6;
+    this.tombstoneTtlNs = (o.tombstoneTtlMs ?? Math.max(60_000, cfg.evictIntervalMs * 10)) * 1e6;
     this.helper = new NativeHelper({
       helperPath: join(cfg.agentBuildDir, HELPER_NAME),
       bpfObjectPath: join(cfg.agentBuildDir, BPF_OBJECT_NAME),
@@ -148,8 +150,13 @@ export class Capture {
   /** Total remembered state (namespaces incl. retired, link spans) for leak checks. */
   stateSize(): { namespaces: number; retired: number; linkSpans: number } {
     let linkSpans = 0;
-    for (const ns of [...this.byId.values(), ...this.retired]) linkSpans += ns.links.historySize;
-    return { namespaces: this.byId.size, retired: this.retired.length, linkSpans };
+    let retired = 0;
+    for (const ns of this.byId.values()) linkSpans += ns.links.historySize;
+    for (const list of this.retired.values()) {
+      retired += list.length;
+      for (const ns of list) linkSpans += ns.links.historySize;
+    }
+    return { namespaces: this.byId.size, retired, linkSpans };
   }
 
   private addNamespace(entry: NetnsEntry): void {
@@ -181,7 +188,9 @@ export class Capture {
     ns.status = 'removed';
     ns.removedAtNs = monotonicNowNs();
     ns.links.clear(ns.removedAtNs);
-    this.retired.push(ns);
+    const list = this.retired.get(ns.ino) ?? [];
+    list.push(ns);
+    this.retired.set(ns.ino, list);
     this.o.log.info({ netns: ns.name, ino: ns.ino }, 'network namespace gone: state removed');
     this.updateNamespaceGauge();
   }
@@ -191,11 +200,15 @@ export class Capture {
   }
 
   private resolve(ino: number, ifindex: number, atNs: number) {
-    const candidates = [this.byIno.get(ino), ...this.retired.filter((r) => r.ino === ino).reverse()];
-    for (const ns of candidates) {
-      if (!ns) continue;
+    const live = this.byIno.get(ino);
+    const hit = live?.links.nameAt(ifindex, atNs);
+    if (live && hit) return { netnsName: live.name, netnsInode: ino, ifname: hit.name, mac: hit.mac };
+    // Gone namespaces, newest first (an inode can only be reused after the old one is freed).
+    const gone = this.retired.get(ino);
+    for (let i = (gone?.length ?? 0) - 1; i >= 0; i--) {
+      const ns = gone![i]!;
       const n = ns.links.nameAt(ifindex, atNs);
-      if (n) return { netnsName: ns.name, netnsInode: ns.ino, ifname: n.name, mac: n.mac };
+      if (n) return { netnsName: ns.name, netnsInode: ino, ifname: n.name, mac: n.mac };
     }
     return undefined;
   }
@@ -206,8 +219,10 @@ export class Capture {
       ns.links.prune(now);
       this.hooks.reconcile(ns);
     }
-    for (let i = this.retired.length - 1; i >= 0; i--) {
-      if (now - (this.retired[i]!.removedAtNs ?? now) > this.tombstoneTtlNs) this.retired.splice(i, 1);
+    for (const [ino, list] of this.retired) {
+      const kept = list.filter((ns) => now - (ns.removedAtNs ?? now) <= this.tombstoneTtlNs);
+      if (kept.length === 0) this.retired.delete(ino);
+      else if (kept.length !== list.length) this.retired.set(ino, kept);
     }
   }
 

@@ -21,10 +21,12 @@ test('hotplugged namespace and a link moved in and renamed net1 produce records;
   const s = await createNetnsScenario({ bare: true });
   t.after(() => s.teardown());
   // Only net1 is hooked: the VF's original name must not be, so the rename is what attaches.
-  const { capture, records, logs } = await startCapture(t, s.dir, {
-    INTERFLOW_INTERFACES: 'net1',
-    INTERFLOW_EVICT_INTERVAL: `${EVICT_MS}ms`,
-  });
+  const { capture, records, logs } = await startCapture(
+    t,
+    s.dir,
+    { INTERFLOW_INTERFACES: 'net1', INTERFLOW_EVICT_INTERVAL: `${EVICT_MS}ms`, INTERFLOW_RESYNC_INTERVAL: '500ms' },
+    { tombstoneTtlMs: 1500 },
+  );
   await waitFor('the two initial namespaces watched', () => capture.namespaces().filter((n) => n.status === 'watching').length === 2);
   const helperPid = capture.helper.pid!;
   // Let the event loop settle before taking the baselines.
@@ -32,6 +34,7 @@ test('hotplugged namespace and a link moved in and renamed net1 produce records;
   const baseHelperFds = countFds(helperPid);
   const baseHelperThreads = countThreads(helperPid);
   const baseOwnFds = countFds(undefined);
+  const baseState = capture.stateSize();
 
   // New namespaces appear after the agent started: picked up by inotify within 1 s.
   const c = await s.addNamespace('c');
@@ -92,6 +95,9 @@ test('hotplugged namespace and a link moved in and renamed net1 produce records;
   assert.ok(late.length > 0, 'flows counted just before the deletion are still exported');
   assert.ok(late.every((r) => (r.IfNetns[0] === c.name || r.IfNetns[0] === d.name) && r.Interfaces[0] === 'net1'), 'flows drained after deletion keep their namespace and interface names');
   assert.equal(hookedNames(capture).length, 0);
+
+  // Once the tombstones expire nothing of the two namespaces is left in the agent.
+  await waitFor('tombstones of the deleted namespaces expire', () => JSON.stringify(capture.stateSize()) === JSON.stringify(baseState), 5000);
 
   // No errors, and the helper is back to its baseline of descriptors and threads.
   await waitFor('helper threads back to baseline', () => countThreads(helperPid) === baseHelperThreads, 2000);

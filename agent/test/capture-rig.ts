@@ -22,7 +22,12 @@ export interface CaptureRig {
   logs: LogLine[];
 }
 
-export async function startCapture(t: TestContext, netnsDir: string, env: Record<string, string> = {}): Promise<CaptureRig> {
+export async function startCapture(
+  t: TestContext,
+  netnsDir: string,
+  env: Record<string, string> = {},
+  opts: { tombstoneTtlMs?: number } = {},
+): Promise<CaptureRig> {
   const cfg = loadAgentConfig({
     INTERFLOW_NETNS_DIRS: netnsDir,
     INTERFLOW_HOST_NETNS: 'false',
@@ -35,7 +40,7 @@ export async function startCapture(t: TestContext, netnsDir: string, env: Record
   const logs: LogLine[] = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
   const records: FlowRecord[] = [];
-  const capture = new Capture({ cfg, metrics, log, sink: (r) => records.push(...r) });
+  const capture = new Capture({ cfg, metrics, log, sink: (r) => records.push(...r), ...opts });
   await capture.start();
   t.after(() => capture.stop());
   return { capture, records, metrics, cfg, logs };
