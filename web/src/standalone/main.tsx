@@ -9,6 +9,7 @@ import { ApiBaseContext } from '../api/api-base.tsx';
 import TrafficFlowsPage from '../components/traffic-flows/TrafficFlowsPage.tsx';
 import { initStandaloneI18n, pickLanguage } from './i18n-setup.ts';
 import { applyTheme } from './theme.ts';
+import './standalone.css';
 
 async function start() {
   applyTheme(window);
@@ -20,7 +21,15 @@ async function start() {
       <ApiBaseContext.Provider value="">
         <BrowserRouter>
           <Routes>
-            <Route path="/traffic-flows/*" element={<TrafficFlowsPage />} />
+            <Route
+              path="/traffic-flows/*"
+              element={
+                // stand-in for the console's page chrome: a padded main area
+                <main className="interflow-standalone">
+                  <TrafficFlowsPage />
+                </main>
+              }
+            />
             <Route path="*" element={<Navigate to="/traffic-flows" replace />} />
           </Routes>
         </BrowserRouter>
