@@ -37,9 +37,11 @@ export interface CaptureOptions {
 /** Why the capture cannot run on this machine, or null. */
 export function captureProblem(cfg: AgentConfig): string | null {
   if (process.getuid?.() !== 0) return 'the agent needs root (network namespaces, tc, eBPF)';
-  if (!existsSync('/sys/kernel/btf/vmlinux')) return 'the kernel has no BTF (/sys/kernel/btf/vmlinux missing): eBPF CO-RE cannot run';
+  if (!existsSync('/sys/kernel/btf/vmlinux'))
+    return 'the kernel has no BTF (/sys/kernel/btf/vmlinux missing): eBPF CO-RE cannot run';
   for (const f of [HELPER_NAME, BPF_OBJECT_NAME]) {
-    if (!existsSync(join(cfg.agentBuildDir, f))) return `${join(cfg.agentBuildDir, f)} is missing: run "make -C agent"`;
+    if (!existsSync(join(cfg.agentBuildDir, f)))
+      return `${join(cfg.agentBuildDir, f)} is missing: run "make -C agent"`;
   }
   return null;
 }
@@ -106,7 +108,10 @@ export class Capture {
     await this.watcher.start();
     this.evictor.start();
     this.resyncTimer = setInterval(() => this.resync(), cfg.resyncIntervalMs);
-    log.info({ netnsDirs: cfg.netnsDirs, hostNetns: cfg.hostNetns, evictIntervalMs: cfg.evictIntervalMs }, 'capture started');
+    log.info(
+      { netnsDirs: cfg.netnsDirs, hostNetns: cfg.hostNetns, evictIntervalMs: cfg.evictIntervalMs },
+      'capture started',
+    );
   }
 
   /** Stops watching, removes every hook, exports what is left in the map, stops the helper. */
@@ -137,14 +142,24 @@ export class Capture {
     const out: HookedInterface[] = [];
     for (const ns of this.byId.values()) {
       for (const [ifindex, h] of ns.hooks) {
-        out.push({ netns: ns.name, ifname: ns.links.get(ifindex)?.name ?? h.ifname, ifindex, phase: h.phase });
+        out.push({
+          netns: ns.name,
+          ifname: ns.links.get(ifindex)?.name ?? h.ifname,
+          ifindex,
+          phase: h.phase,
+        });
       }
     }
     return out;
   }
 
   namespaces(): { name: string; ino: number; status: string; links: number }[] {
-    return [...this.byId.values()].map((ns) => ({ name: ns.name, ino: ns.ino, status: ns.status, links: ns.links.size }));
+    return [...this.byId.values()].map((ns) => ({
+      name: ns.name,
+      ino: ns.ino,
+      status: ns.status,
+      links: ns.links.size,
+    }));
   }
 
   /** Total remembered state (namespaces incl. retired, link spans) for leak checks. */
@@ -235,7 +250,10 @@ export class Capture {
         if (!ns) return;
         if (ev.ino !== ns.ino) {
           // The file was replaced between our stat and the helper's open: start over.
-          log.warn({ netns: ns.name, expected: ns.ino, got: ev.ino }, 'namespace file changed while opening; rescanning');
+          log.warn(
+            { netns: ns.name, expected: ns.ino, got: ev.ino },
+            'namespace file changed while opening; rescanning',
+          );
           this.removeNamespace(ns.ino);
           void this.watcher?.rescan();
           return;
@@ -258,7 +276,10 @@ export class Capture {
         return;
       case 'stale_removed':
         metrics.staleHooksRemoved.inc(ev.count);
-        log.warn({ netns: ns?.name, ifname: ns?.links.get(ev.ifindex)?.name, ifindex: ev.ifindex, count: ev.count }, 'removed Interflow filters left by an earlier run');
+        log.warn(
+          { netns: ns?.name, ifname: ns?.links.get(ev.ifindex)?.name, ifindex: ev.ifindex, count: ev.count },
+          'removed Interflow filters left by an earlier run',
+        );
         return;
       case 'resync':
         log.warn({ netns: ns?.name }, 'link events were lost; links dumped again');
@@ -291,7 +312,16 @@ export class Capture {
         : ns.links.upsert({ ifindex: ev.ifindex, name: ev.name, mac: ev.mac, up: ev.up, kind: ev.kind }, now);
     if (!change || change.kind === 'unchanged') return;
     if (change.kind !== 'updated') {
-      this.o.log.debug({ netns: ns.name, ifname: ev.name, ifindex: ev.ifindex, change: change.kind, movedToNsid: ev.movedToNsid }, 'link event');
+      this.o.log.debug(
+        {
+          netns: ns.name,
+          ifname: ev.name,
+          ifindex: ev.ifindex,
+          change: change.kind,
+          movedToNsid: ev.movedToNsid,
+        },
+        'link event',
+      );
     }
     this.hooks.linkChanged(ns, change);
   }

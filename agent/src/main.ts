@@ -43,7 +43,10 @@ async function main(): Promise<void> {
     throw e;
   }
   const metricsServer = await startMetricsServer(metrics, cfg.metricsPort);
-  log.info({ metricsPort: metricsServer.port, lokiUrl: cfg.lokiUrl, node: cfg.nodeName }, 'interflow agent running');
+  log.info(
+    { metricsPort: metricsServer.port, lokiUrl: cfg.lokiUrl, node: cfg.nodeName },
+    'interflow agent running',
+  );
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {

@@ -8,7 +8,11 @@ import { test } from 'node:test';
 import { startTestReceiver } from '../src/export/test-receiver.ts';
 import { startAgent, type Agent } from '../../test/support/processes.ts';
 import { privileged } from '../../test/support/privileged.ts';
-import { createNetnsScenario, type NetnsScenario, type ScenarioNamespace } from '../../test/support/netns-scenario.ts';
+import {
+  createNetnsScenario,
+  type NetnsScenario,
+  type ScenarioNamespace,
+} from '../../test/support/netns-scenario.ts';
 import { waitFor } from './capture-rig.ts';
 
 interface TcState {
@@ -49,78 +53,137 @@ async function tcState(s: NetnsScenario): Promise<TcState> {
 
 function expectedHooks(s: NetnsScenario): string[] {
   const out: string[] = [];
-  for (const ns of [s.a, s.b]) for (const dev of ['eth0', 'net1']) for (const dir of ['ingress', 'egress']) out.push(`${ns.name}/${dev}/${dir}`);
+  for (const ns of [s.a, s.b])
+    for (const dev of ['eth0', 'net1'])
+      for (const dir of ['ingress', 'egress']) out.push(`${ns.name}/${dev}/${dir}`);
   return out.sort();
 }
 
 function helperPid(agent: Agent): number {
-  const children = readFileSync(`/proc/${agent.proc.pid}/task/${agent.proc.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+  const children = readFileSync(`/proc/${agent.proc.pid}/task/${agent.proc.pid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .map(Number);
   const pid = children.find((p) => readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('interflow-agent'));
   assert.ok(pid, 'the agent runs its native helper');
   return pid;
 }
 
-test('SIGTERM leaves no Interflow filter, a restart does not duplicate hooks, a crashed run is cleaned up', privileged(), async (t) => {
-  const s = await createNetnsScenario();
-  t.after(() => s.teardown());
-  // Someone else's clsact qdisc and filter on A/net1, there before the agent.
-  await s.exec(s.a, 'tc', ['qdisc', 'add', 'dev', 'net1', 'clsact']);
-  await s.exec(s.a, 'tc', ['filter', 'add', 'dev', 'net1', 'ingress', 'prio', '10', 'protocol', 'all', 'u32', 'match', 'u32', '0', '0']);
-  const rx = await startTestReceiver();
-  t.after(() => rx.close());
-  const env = {
-    INTERFLOW_LOKI_URL: rx.url,
-    INTERFLOW_NETNS_DIRS: s.dir,
-    INTERFLOW_HOST_NETNS: 'false',
-    INTERFLOW_EVICT_INTERVAL: '500ms',
-    INTERFLOW_BATCH_MAX_WAIT: '100ms',
-    INTERFLOW_LOG_LEVEL: 'debug',
-  };
-  const agents: Agent[] = [];
-  t.after(async () => {
-    for (const a of agents) await a.kill9();
-  });
-  const start = async () => {
-    const a = await startAgent(env);
-    agents.push(a);
-    await waitFor('hooks on every eth0/net1', async () => JSON.stringify([...(await tcState(s)).interflow.keys()].sort()) === JSON.stringify(expectedHooks(s)), 10_000);
-    return a;
-  };
+test(
+  'SIGTERM leaves no Interflow filter, a restart does not duplicate hooks, a crashed run is cleaned up',
+  privileged(),
+  async (t) => {
+    const s = await createNetnsScenario();
+    t.after(() => s.teardown());
+    // Someone else's clsact qdisc and filter on A/net1, there before the agent.
+    await s.exec(s.a, 'tc', ['qdisc', 'add', 'dev', 'net1', 'clsact']);
+    await s.exec(s.a, 'tc', [
+      'filter',
+      'add',
+      'dev',
+      'net1',
+      'ingress',
+      'prio',
+      '10',
+      'protocol',
+      'all',
+      'u32',
+      'match',
+      'u32',
+      '0',
+      '0',
+    ]);
+    const rx = await startTestReceiver();
+    t.after(() => rx.close());
+    const env = {
+      INTERFLOW_LOKI_URL: rx.url,
+      INTERFLOW_NETNS_DIRS: s.dir,
+      INTERFLOW_HOST_NETNS: 'false',
+      INTERFLOW_EVICT_INTERVAL: '500ms',
+      INTERFLOW_BATCH_MAX_WAIT: '100ms',
+      INTERFLOW_LOG_LEVEL: 'debug',
+    };
+    const agents: Agent[] = [];
+    t.after(async () => {
+      for (const a of agents) await a.kill9();
+    });
+    const start = async () => {
+      const a = await startAgent(env);
+      agents.push(a);
+      await waitFor(
+        'hooks on every eth0/net1',
+        async () =>
+          JSON.stringify([...(await tcState(s)).interflow.keys()].sort()) ===
+          JSON.stringify(expectedHooks(s)),
+        10_000,
+      );
+      return a;
+    };
 
-  // 1. Hooks next to the foreign filter; records reach the receiver through the exporter.
-  const first = await start();
-  const st1 = await tcState(s);
-  assert.ok([...st1.interflow.values()].every((n) => n === 1), 'one Interflow filter per hook');
-  assert.equal(st1.foreign, 1, 'the foreign filter is still there');
-  const srv = s.spawn(s.b, 'iperf3', ['-s', '--forceflush', '-B', s.net1.b]);
-  let out = '';
-  srv.stdout!.on('data', (d) => (out += d));
-  await waitFor('iperf3 server', async () => out.includes('Server listening'), 5000);
-  await s.exec(s.a, 'iperf3', ['-c', s.net1.b, '-t', '1', '-b', '10M']);
-  await waitFor('net1 records pushed to Loki', async () =>
-    rx.acceptedRecords().some((r) => r.Interfaces[0] === 'net1' && r.IfNetns[0] === s.a.name && r.DstAddr === s.net1.b && r.IfDirections[0] === 1),
-  );
+    // 1. Hooks next to the foreign filter; records reach the receiver through the exporter.
+    const first = await start();
+    const st1 = await tcState(s);
+    assert.ok(
+      [...st1.interflow.values()].every((n) => n === 1),
+      'one Interflow filter per hook',
+    );
+    assert.equal(st1.foreign, 1, 'the foreign filter is still there');
+    const srv = s.spawn(s.b, 'iperf3', ['-s', '--forceflush', '-B', s.net1.b]);
+    let out = '';
+    srv.stdout!.on('data', (d) => (out += d));
+    await waitFor('iperf3 server', async () => out.includes('Server listening'), 5000);
+    await s.exec(s.a, 'iperf3', ['-c', s.net1.b, '-t', '1', '-b', '10M']);
+    await waitFor('net1 records pushed to Loki', async () =>
+      rx
+        .acceptedRecords()
+        .some(
+          (r) =>
+            r.Interfaces[0] === 'net1' &&
+            r.IfNetns[0] === s.a.name &&
+            r.DstAddr === s.net1.b &&
+            r.IfDirections[0] === 1,
+        ),
+    );
 
-  // 2. SIGTERM: every Interflow filter gone, the foreign filter and its qdisc stay, our own qdiscs go.
-  assert.equal(await first.stop(), 0, 'clean exit');
-  const st2 = await tcState(s);
-  assert.deepEqual([...st2.interflow.keys()], [], 'no Interflow filter anywhere');
-  assert.equal(st2.foreign, 1, 'foreign filter kept');
-  assert.deepEqual([...st2.clsact], [`${s.a.name}/net1`], 'only the clsact that was there before remains');
+    // 2. SIGTERM: every Interflow filter gone, the foreign filter and its qdisc stay, our own qdiscs go.
+    assert.equal(await first.stop(), 0, 'clean exit');
+    const st2 = await tcState(s);
+    assert.deepEqual([...st2.interflow.keys()], [], 'no Interflow filter anywhere');
+    assert.equal(st2.foreign, 1, 'foreign filter kept');
+    assert.deepEqual([...st2.clsact], [`${s.a.name}/net1`], 'only the clsact that was there before remains');
 
-  // 3. Restart twice in a row over the same interfaces: never a duplicate.
-  const second = await start();
-  assert.ok([...(await tcState(s)).interflow.values()].every((n) => n === 1), 'no duplicate hooks after restart');
+    // 3. Restart twice in a row over the same interfaces: never a duplicate.
+    const second = await start();
+    assert.ok(
+      [...(await tcState(s)).interflow.values()].every((n) => n === 1),
+      'no duplicate hooks after restart',
+    );
 
-  // 4. Crash: the helper dies by SIGKILL (so it cannot clean up), the agent follows.
-  process.kill(helperPid(second), 'SIGKILL');
-  await waitFor('agent exits after its helper died', async () => second.proc.exitCode !== null || second.proc.signalCode !== null, 10_000);
-  assert.equal((await tcState(s)).interflow.size, expectedHooks(s).length, 'the crash left its filters behind');
-  const third = await start();
-  assert.ok([...(await tcState(s)).interflow.values()].every((n) => n === 1), 'leftovers replaced, not duplicated');
-  await waitFor('stale filters reported', async () => third.output().includes('removed Interflow filters left by an earlier run'), 5000);
-  assert.equal(await third.stop(), 0);
-  const st4 = await tcState(s);
-  assert.deepEqual([...st4.interflow.keys()], [], 'no Interflow filter after the final SIGTERM');
-  assert.equal(st4.foreign, 1);
-});
+    // 4. Crash: the helper dies by SIGKILL (so it cannot clean up), the agent follows.
+    process.kill(helperPid(second), 'SIGKILL');
+    await waitFor(
+      'agent exits after its helper died',
+      async () => second.proc.exitCode !== null || second.proc.signalCode !== null,
+      10_000,
+    );
+    assert.equal(
+      (await tcState(s)).interflow.size,
+      expectedHooks(s).length,
+      'the crash left its filters behind',
+    );
+    const third = await start();
+    assert.ok(
+      [...(await tcState(s)).interflow.values()].every((n) => n === 1),
+      'leftovers replaced, not duplicated',
+    );
+    await waitFor(
+      'stale filters reported',
+      async () => third.output().includes('removed Interflow filters left by an earlier run'),
+      5000,
+    );
+    assert.equal(await third.stop(), 0);
+    const st4 = await tcState(s);
+    assert.deepEqual([...st4.interflow.keys()], [], 'no Interflow filter after the final SIGTERM');
+    assert.equal(st4.foreign, 1);
+  },
+);

@@ -17,94 +17,151 @@ function countThreads(pid: number): number {
   return readdirSync(`/proc/${pid}/task`).length;
 }
 
-test('hotplugged namespace and a link moved in and renamed net1 produce records; deleting the namespace leaves nothing behind', privileged(), async (t) => {
-  const s = await createNetnsScenario({ bare: true });
-  t.after(() => s.teardown());
-  // Only net1 is hooked: the VF's original name must not be, so the rename is what attaches.
-  const { capture, records, logs } = await startCapture(
-    t,
-    s.dir,
-    { INTERFLOW_INTERFACES: 'net1', INTERFLOW_EVICT_INTERVAL: `${EVICT_MS}ms`, INTERFLOW_RESYNC_INTERVAL: '500ms' },
-    { tombstoneTtlMs: 1500 },
-  );
-  await waitFor('the two initial namespaces watched', () => capture.namespaces().filter((n) => n.status === 'watching').length === 2);
-  const helperPid = capture.helper.pid!;
-  // Let the event loop settle before taking the baselines.
-  await new Promise((r) => setTimeout(r, 200));
-  const baseHelperFds = countFds(helperPid);
-  const baseHelperThreads = countThreads(helperPid);
-  const baseOwnFds = countFds(undefined);
-  const baseState = capture.stateSize();
+test(
+  'hotplugged namespace and a link moved in and renamed net1 produce records; deleting the namespace leaves nothing behind',
+  privileged(),
+  async (t) => {
+    const s = await createNetnsScenario({ bare: true });
+    t.after(() => s.teardown());
+    // Only net1 is hooked: the VF's original name must not be, so the rename is what attaches.
+    const { capture, records, logs } = await startCapture(
+      t,
+      s.dir,
+      {
+        INTERFLOW_INTERFACES: 'net1',
+        INTERFLOW_EVICT_INTERVAL: `${EVICT_MS}ms`,
+        INTERFLOW_RESYNC_INTERVAL: '500ms',
+      },
+      { tombstoneTtlMs: 1500 },
+    );
+    await waitFor(
+      'the two initial namespaces watched',
+      () => capture.namespaces().filter((n) => n.status === 'watching').length === 2,
+    );
+    const helperPid = capture.helper.pid!;
+    // Let the event loop settle before taking the baselines.
+    await new Promise((r) => setTimeout(r, 200));
+    const baseHelperFds = countFds(helperPid);
+    const baseHelperThreads = countThreads(helperPid);
+    const baseOwnFds = countFds(undefined);
+    const baseState = capture.stateSize();
 
-  // New namespaces appear after the agent started: picked up by inotify within 1 s.
-  const c = await s.addNamespace('c');
-  const d = await s.addNamespace('d');
-  await waitFor('hotplugged namespaces watched', () => {
-    const names = capture.namespaces().filter((n) => n.status === 'watching').map((n) => n.name);
-    return names.includes(c.name) && names.includes(d.name);
-  }, 1000);
+    // New namespaces appear after the agent started: picked up by inotify within 1 s.
+    const c = await s.addNamespace('c');
+    const d = await s.addNamespace('d');
+    await waitFor(
+      'hotplugged namespaces watched',
+      () => {
+        const names = capture
+          .namespaces()
+          .filter((n) => n.status === 'watching')
+          .map((n) => n.name);
+        return names.includes(c.name) && names.includes(d.name);
+      },
+      1000,
+    );
 
-  // A "VF" is born in the host namespace under its PF-style name, moved into c and renamed.
-  const vf = `v3a${s.suffix}`;
-  const peer = `v3b${s.suffix}`;
-  await s.host('ip', ['link', 'add', vf, 'type', 'veth', 'peer', 'name', peer]);
-  t.after(() => s.host('ip', ['link', 'del', vf]).catch(() => undefined));
-  await s.host('ip', ['link', 'set', vf, 'netns', c.path]);
-  await s.host('ip', ['link', 'set', peer, 'netns', d.path]);
-  await waitFor('moved links seen', () => capture.namespaces().find((n) => n.name === c.name)?.links === 2);
-  assert.deepEqual(hookedNames(capture), [], 'nothing hooked before the rename (policy: net1 only)');
-  for (const [ns, ifname, ip] of [
-    [c, vf, '192.168.123.1'],
-    [d, peer, '192.168.123.2'],
-  ] as const) {
-    await s.exec(ns, 'ip', ['link', 'set', ifname, 'name', 'net1']);
-    await s.exec(ns, 'ip', ['addr', 'add', `${ip}/24`, 'dev', 'net1']);
-    await s.exec(ns, 'ip', ['link', 'set', 'net1', 'up']);
-  }
-  const renamedAt = Date.now();
-  await waitFor('net1 hooked in both hotplugged namespaces', () => hookedNames(capture).length === 2, 2000);
-  assert.deepEqual(hookedNames(capture), [`${c.name}/net1`, `${d.name}/net1`].sort());
+    // A "VF" is born in the host namespace under its PF-style name, moved into c and renamed.
+    const vf = `v3a${s.suffix}`;
+    const peer = `v3b${s.suffix}`;
+    await s.host('ip', ['link', 'add', vf, 'type', 'veth', 'peer', 'name', peer]);
+    t.after(() => s.host('ip', ['link', 'del', vf]).catch(() => undefined));
+    await s.host('ip', ['link', 'set', vf, 'netns', c.path]);
+    await s.host('ip', ['link', 'set', peer, 'netns', d.path]);
+    await waitFor('moved links seen', () => capture.namespaces().find((n) => n.name === c.name)?.links === 2);
+    assert.deepEqual(hookedNames(capture), [], 'nothing hooked before the rename (policy: net1 only)');
+    for (const [ns, ifname, ip] of [
+      [c, vf, '192.168.123.1'],
+      [d, peer, '192.168.123.2'],
+    ] as const) {
+      await s.exec(ns, 'ip', ['link', 'set', ifname, 'name', 'net1']);
+      await s.exec(ns, 'ip', ['addr', 'add', `${ip}/24`, 'dev', 'net1']);
+      await s.exec(ns, 'ip', ['link', 'set', 'net1', 'up']);
+    }
+    const renamedAt = Date.now();
+    await waitFor('net1 hooked in both hotplugged namespaces', () => hookedNames(capture).length === 2, 2000);
+    assert.deepEqual(hookedNames(capture), [`${c.name}/net1`, `${d.name}/net1`].sort());
 
-  const server = s.spawn(d, 'iperf3', ['-s', '--forceflush', '-B', '192.168.123.2']);
-  let out = '';
-  server.stdout!.on('data', (b) => (out += b));
-  await waitFor('iperf3 server', () => out.includes('Server listening'), 5000);
-  const client = s.spawn(c, 'iperf3', ['-c', '192.168.123.2', '-u', '-b', '2M', '-t', '3']);
-  // Records come from the regular eviction timer (no manual drain), within two intervals
-  // of the first packets.
-  const trafficStart = Date.now();
-  await waitFor(
-    'records from the hotplugged net1 within two eviction intervals',
-    () => records.some((r) => r.IfNetns[0] === c.name && r.Interfaces[0] === 'net1' && r.DstAddr === '192.168.123.2' && r.IfDirections[0] === 1),
-    2 * EVICT_MS + 300,
-  );
-  assert.ok(records.some((r) => r.IfNetns[0] === d.name && r.Interfaces[0] === 'net1' && r.SrcAddr === '192.168.123.1' && r.IfDirections[0] === 0), 'ingress on the peer net1');
-  t.diagnostic(`records ${Date.now() - trafficStart} ms after traffic started, ${trafficStart - renamedAt} ms after the rename`);
-  assert.ok(records.every((r) => r.Interfaces[0] === 'net1'), 'every record says net1, never the pre-rename name');
+    const server = s.spawn(d, 'iperf3', ['-s', '--forceflush', '-B', '192.168.123.2']);
+    let out = '';
+    server.stdout!.on('data', (b) => (out += b));
+    await waitFor('iperf3 server', () => out.includes('Server listening'), 5000);
+    const client = s.spawn(c, 'iperf3', ['-c', '192.168.123.2', '-u', '-b', '2M', '-t', '3']);
+    // Records come from the regular eviction timer (no manual drain), within two intervals
+    // of the first packets.
+    const trafficStart = Date.now();
+    await waitFor(
+      'records from the hotplugged net1 within two eviction intervals',
+      () =>
+        records.some(
+          (r) =>
+            r.IfNetns[0] === c.name &&
+            r.Interfaces[0] === 'net1' &&
+            r.DstAddr === '192.168.123.2' &&
+            r.IfDirections[0] === 1,
+        ),
+      2 * EVICT_MS + 300,
+    );
+    assert.ok(
+      records.some(
+        (r) =>
+          r.IfNetns[0] === d.name &&
+          r.Interfaces[0] === 'net1' &&
+          r.SrcAddr === '192.168.123.1' &&
+          r.IfDirections[0] === 0,
+      ),
+      'ingress on the peer net1',
+    );
+    t.diagnostic(
+      `records ${Date.now() - trafficStart} ms after traffic started, ${trafficStart - renamedAt} ms after the rename`,
+    );
+    assert.ok(
+      records.every((r) => r.Interfaces[0] === 'net1'),
+      'every record says net1, never the pre-rename name',
+    );
 
-  // Delete both namespaces while traffic flows; what was counted before still gets the right names.
-  const beforeDelete = records.length;
-  await s.deleteNamespace(c);
-  await s.deleteNamespace(d);
-  client.kill('SIGKILL');
-  server.kill('SIGKILL');
-  await waitFor('deleted namespaces forgotten', () => capture.namespaces().every((n) => n.name !== c.name && n.name !== d.name), 1000);
-  await capture.evictNow();
-  await capture.evictNow();
-  const late = records.slice(beforeDelete);
-  assert.ok(late.length > 0, 'flows counted just before the deletion are still exported');
-  assert.ok(late.every((r) => (r.IfNetns[0] === c.name || r.IfNetns[0] === d.name) && r.Interfaces[0] === 'net1'), 'flows drained after deletion keep their namespace and interface names');
-  assert.equal(hookedNames(capture).length, 0);
+    // Delete both namespaces while traffic flows; what was counted before still gets the right names.
+    const beforeDelete = records.length;
+    await s.deleteNamespace(c);
+    await s.deleteNamespace(d);
+    client.kill('SIGKILL');
+    server.kill('SIGKILL');
+    await waitFor(
+      'deleted namespaces forgotten',
+      () => capture.namespaces().every((n) => n.name !== c.name && n.name !== d.name),
+      1000,
+    );
+    await capture.evictNow();
+    await capture.evictNow();
+    const late = records.slice(beforeDelete);
+    assert.ok(late.length > 0, 'flows counted just before the deletion are still exported');
+    assert.ok(
+      late.every((r) => (r.IfNetns[0] === c.name || r.IfNetns[0] === d.name) && r.Interfaces[0] === 'net1'),
+      'flows drained after deletion keep their namespace and interface names',
+    );
+    assert.equal(hookedNames(capture).length, 0);
 
-  // Once the tombstones expire nothing of the two namespaces is left in the agent.
-  await waitFor('tombstones of the deleted namespaces expire', () => JSON.stringify(capture.stateSize()) === JSON.stringify(baseState), 5000);
+    // Once the tombstones expire nothing of the two namespaces is left in the agent.
+    await waitFor(
+      'tombstones of the deleted namespaces expire',
+      () => JSON.stringify(capture.stateSize()) === JSON.stringify(baseState),
+      5000,
+    );
 
-  // No errors, and the helper is back to its baseline of descriptors and threads.
-  await waitFor('helper threads back to baseline', () => countThreads(helperPid) === baseHelperThreads, 2000);
-  assert.equal(countFds(helperPid), baseHelperFds, 'helper file descriptors back to baseline');
-  await waitFor('agent file descriptors back to baseline', () => countFds(undefined) <= baseOwnFds, 2000);
-  const errors = logs.filter((l) => l.level >= 50);
-  assert.deepEqual(errors, [], 'no error logged');
-  const attachLogs = logs.filter((l) => l.msg.startsWith('hooks attached'));
-  assert.ok(attachLogs.every((l) => typeof l.netns === 'string' && l.ifname === 'net1'), 'attach logs name netns and interface');
-});
+    // No errors, and the helper is back to its baseline of descriptors and threads.
+    await waitFor(
+      'helper threads back to baseline',
+      () => countThreads(helperPid) === baseHelperThreads,
+      2000,
+    );
+    assert.equal(countFds(helperPid), baseHelperFds, 'helper file descriptors back to baseline');
+    await waitFor('agent file descriptors back to baseline', () => countFds(undefined) <= baseOwnFds, 2000);
+    const errors = logs.filter((l) => l.level >= 50);
+    assert.deepEqual(errors, [], 'no error logged');
+    const attachLogs = logs.filter((l) => l.msg.startsWith('hooks attached'));
+    assert.ok(
+      attachLogs.every((l) => typeof l.netns === 'string' && l.ifname === 'net1'),
+      'attach logs name netns and interface',
+    );
+  },
+);

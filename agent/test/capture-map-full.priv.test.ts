@@ -8,33 +8,49 @@ import { hookedNames, startCapture, waitFor } from './capture-rig.ts';
 
 const FLOWS = 300;
 
-test('when the flow map is full no flow vanishes: the ring buffer carries the rest and it is counted', privileged(), async (t) => {
-  const s = await createNetnsScenario();
-  t.after(() => s.teardown());
-  const { capture, records, metrics } = await startCapture(t, s.dir, {
-    INTERFLOW_INTERFACES: 'net1',
-    INTERFLOW_CACHE_MAX_FLOWS: '16',
-    INTERFLOW_EVICT_INTERVAL: '1h', // drained by hand below
-  });
-  await waitFor('net1 hooked on both ends', () => hookedNames(capture).length === 2);
-  await capture.evictNow();
-  records.length = 0;
+test(
+  'when the flow map is full no flow vanishes: the ring buffer carries the rest and it is counted',
+  privileged(),
+  async (t) => {
+    const s = await createNetnsScenario();
+    t.after(() => s.teardown());
+    const { capture, records, metrics } = await startCapture(t, s.dir, {
+      INTERFLOW_INTERFACES: 'net1',
+      INTERFLOW_CACHE_MAX_FLOWS: '16',
+      INTERFLOW_EVICT_INTERVAL: '1h', // drained by hand below
+    });
+    await waitFor('net1 hooked on both ends', () => hookedNames(capture).length === 2);
+    await capture.evictNow();
+    records.length = 0;
 
-  // One datagram to each of FLOWS ports: FLOWS distinct flows on A/net1 egress (and B/net1 ingress).
-  const code = `const d=require('node:dgram');const s=d.createSocket('udp4');let p=20000;const l=${20000 + FLOWS};
+    // One datagram to each of FLOWS ports: FLOWS distinct flows on A/net1 egress (and B/net1 ingress).
+    const code = `const d=require('node:dgram');const s=d.createSocket('udp4');let p=20000;const l=${20000 + FLOWS};
     function n(){if(p>=l)return s.close();s.send(Buffer.alloc(8),p++,'${s.net1.b}',n);}n();`;
-  await s.exec(s.a, process.execPath, ['-e', code]);
-  await new Promise((r) => setTimeout(r, 300)); // let the ring-buffer consumer catch up
-  await capture.evictNow();
-  await capture.evictNow();
+    await s.exec(s.a, process.execPath, ['-e', code]);
+    await new Promise((r) => setTimeout(r, 300)); // let the ring-buffer consumer catch up
+    await capture.evictNow();
+    await capture.evictNow();
 
-  const sent = records.filter((r) => r.IfNetns[0] === s.a.name && r.Interfaces[0] === 'net1' && r.IfDirections[0] === 1 && r.Proto === 17 && r.DstPort >= 20000 && r.DstPort < 20000 + FLOWS);
-  const ports = new Set(sent.map((r) => r.DstPort));
-  assert.equal(ports.size, FLOWS, 'every flow exported');
-  assert.equal(sent.reduce((n, r) => n + r.Packets, 0), FLOWS, 'every packet counted exactly once');
-  const mapFull = (await metrics.mapFullEvents.get()).values[0]?.value ?? 0;
-  const viaRing = (await metrics.ringbufFlows.get()).values[0]?.value ?? 0;
-  assert.ok(mapFull > 0, 'map-full events counted');
-  assert.ok(viaRing > 0, 'flows received through the ring buffer counted');
-  assert.equal((await metrics.ringbufDrops.get()).values[0]?.value ?? 0, 0, 'nothing lost');
-});
+    const sent = records.filter(
+      (r) =>
+        r.IfNetns[0] === s.a.name &&
+        r.Interfaces[0] === 'net1' &&
+        r.IfDirections[0] === 1 &&
+        r.Proto === 17 &&
+        r.DstPort >= 20000 &&
+        r.DstPort < 20000 + FLOWS,
+    );
+    const ports = new Set(sent.map((r) => r.DstPort));
+    assert.equal(ports.size, FLOWS, 'every flow exported');
+    assert.equal(
+      sent.reduce((n, r) => n + r.Packets, 0),
+      FLOWS,
+      'every packet counted exactly once',
+    );
+    const mapFull = (await metrics.mapFullEvents.get()).values[0]?.value ?? 0;
+    const viaRing = (await metrics.ringbufFlows.get()).values[0]?.value ?? 0;
+    assert.ok(mapFull > 0, 'map-full events counted');
+    assert.ok(viaRing > 0, 'flows received through the ring buffer counted');
+    assert.equal((await metrics.ringbufDrops.get()).values[0]?.value ?? 0, 0, 'nothing lost');
+  },
+);

@@ -32,13 +32,29 @@ test('IPv6 TCP and ICMPv6 on net1 are parsed into the right records', privileged
   await capture.evictNow();
 
   const onA = records.filter((r) => r.IfNetns[0] === s.a.name && r.Interfaces[0] === 'net1');
-  const tcp6 = onA.filter((r) => r.Etype === 0x86dd && r.Proto === 6 && r.SrcAddr === v6.a && r.DstAddr === v6.b && r.DstPort === 5201 && r.IfDirections[0] === 1);
+  const tcp6 = onA.filter(
+    (r) =>
+      r.Etype === 0x86dd &&
+      r.Proto === 6 &&
+      r.SrcAddr === v6.a &&
+      r.DstAddr === v6.b &&
+      r.DstPort === 5201 &&
+      r.IfDirections[0] === 1,
+  );
   assert.ok(tcp6.length > 0, 'IPv6 TCP flow recorded with its addresses and ports');
   assert.ok(tcp6.reduce((n, r) => n + r.Bytes, 0) > 1_000_000, 'IPv6 bytes counted');
   const nd = onA.filter((r) => r.Etype === 0x86dd && r.Proto === 58);
-  assert.ok(nd.length > 0 && nd.every((r) => r.SrcPort === 0 && r.DstPort === 0), 'ICMPv6 recorded with ports 0');
-  const back = records.filter((r) => r.IfNetns[0] === s.b.name && r.Interfaces[0] === 'net1' && r.IfDirections[0] === 0);
-  assert.ok(back.some((r) => r.SrcAddr === v6.a && r.DstAddr === v6.b && r.Proto === 6), 'seen entering B/net1');
+  assert.ok(
+    nd.length > 0 && nd.every((r) => r.SrcPort === 0 && r.DstPort === 0),
+    'ICMPv6 recorded with ports 0',
+  );
+  const back = records.filter(
+    (r) => r.IfNetns[0] === s.b.name && r.Interfaces[0] === 'net1' && r.IfDirections[0] === 0,
+  );
+  assert.ok(
+    back.some((r) => r.SrcAddr === v6.a && r.DstAddr === v6.b && r.Proto === 6),
+    'seen entering B/net1',
+  );
 });
 
 test('VLAN-tagged IPv4 on net1 is parsed through the 802.1Q tag', privileged(), async (t) => {
@@ -49,7 +65,18 @@ test('VLAN-tagged IPv4 on net1 is parsed through the 802.1Q tag', privileged(), 
       [s.a, vlan.a],
       [s.b, vlan.b],
     ] as const) {
-      await s.exec(ns, 'ip', ['link', 'add', 'link', 'net1', 'name', 'net1.100', 'type', 'vlan', 'id', '100']);
+      await s.exec(ns, 'ip', [
+        'link',
+        'add',
+        'link',
+        'net1',
+        'name',
+        'net1.100',
+        'type',
+        'vlan',
+        'id',
+        '100',
+      ]);
       await s.exec(ns, 'ip', ['addr', 'add', `${ip}/24`, 'dev', 'net1.100']);
       await s.exec(ns, 'ip', ['link', 'set', 'net1.100', 'up']);
     }
@@ -66,8 +93,25 @@ test('VLAN-tagged IPv4 on net1 is parsed through the 802.1Q tag', privileged(), 
   await s.exec(s.a, 'iperf3', ['-c', vlan.b, '-u', '-t', '1', '-b', '5M']);
   await capture.evictNow();
   await capture.evictNow();
-  const tagged = records.filter((r) => r.Interfaces[0] === 'net1' && r.Etype === 0x0800 && r.Proto === 17 && r.SrcAddr === vlan.a && r.DstAddr === vlan.b && r.DstPort === 5201);
-  assert.ok(tagged.some((r) => r.IfNetns[0] === s.a.name && r.IfDirections[0] === 1), 'leaving A/net1');
-  assert.ok(tagged.some((r) => r.IfNetns[0] === s.b.name && r.IfDirections[0] === 0), 'entering B/net1');
-  assert.ok(records.every((r) => r.Interfaces[0] === 'net1'), 'net1.100 itself is not hooked');
+  const tagged = records.filter(
+    (r) =>
+      r.Interfaces[0] === 'net1' &&
+      r.Etype === 0x0800 &&
+      r.Proto === 17 &&
+      r.SrcAddr === vlan.a &&
+      r.DstAddr === vlan.b &&
+      r.DstPort === 5201,
+  );
+  assert.ok(
+    tagged.some((r) => r.IfNetns[0] === s.a.name && r.IfDirections[0] === 1),
+    'leaving A/net1',
+  );
+  assert.ok(
+    tagged.some((r) => r.IfNetns[0] === s.b.name && r.IfDirections[0] === 0),
+    'entering B/net1',
+  );
+  assert.ok(
+    records.every((r) => r.Interfaces[0] === 'net1'),
+    'net1.100 itself is not hooked',
+  );
 });

@@ -38,7 +38,10 @@ export async function startCapture(
   });
   const metrics = createAgentMetrics();
   const logs: LogLine[] = [];
-  const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
+  const log = pino(
+    { level: 'debug' },
+    { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) },
+  );
   const records: FlowRecord[] = [];
   const capture = new Capture({ cfg, metrics, log, sink: (r) => records.push(...r), ...opts });
   await capture.start();
@@ -47,7 +50,11 @@ export async function startCapture(
 }
 
 /** Polls until `check` returns a truthy value or the time is up (then throws with `what`). */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

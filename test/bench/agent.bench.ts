@@ -11,7 +11,11 @@ import { Capture } from '../../agent/src/capture.ts';
 import { loadAgentConfig } from '../../agent/src/config.ts';
 import { startTestReceiver } from '../../agent/src/export/test-receiver.ts';
 import { createAgentMetrics } from '../../agent/src/metrics.ts';
-import { createNetnsScenario, type NetnsScenario, type ScenarioNamespace } from '../support/netns-scenario.ts';
+import {
+  createNetnsScenario,
+  type NetnsScenario,
+  type ScenarioNamespace,
+} from '../support/netns-scenario.ts';
 import { privilegeProblem } from '../support/privileged.ts';
 import { startAgent } from '../support/processes.ts';
 
@@ -22,7 +26,11 @@ const CLK_TCK = 100; // USER_HZ on Linux
 
 const rows: [string, string][] = [];
 /** Figures for `npm run bench` (test/bench/run-all.ts), printed as one `BENCH_RESULT {json}` line. */
-const result: Record<string, number | string> = { part: 'agent', source: 'test/bench/agent.bench.ts', udpPayloadBytes: 64 };
+const result: Record<string, number | string> = {
+  part: 'agent',
+  source: 'test/bench/agent.bench.ts',
+  udpPayloadBytes: 64,
+};
 function report(name: string, value: string): void {
   rows.push([name, value]);
   console.log(`  ${name}: ${value}`);
@@ -30,7 +38,10 @@ function report(name: string, value: string): void {
 
 async function iperf(s: NetnsScenario, ns: ScenarioNamespace, args: string[]) {
   const out = JSON.parse(await s.exec(ns, 'iperf3', ['-J', ...args])) as {
-    end: { sum_received?: { bits_per_second: number }; sum?: { packets: number; lost_packets: number; seconds: number } };
+    end: {
+      sum_received?: { bits_per_second: number };
+      sum?: { packets: number; lost_packets: number; seconds: number };
+    };
     error?: string;
   };
   if (out.error) throw new Error(`iperf3: ${out.error}`);
@@ -50,7 +61,13 @@ async function udpKpps(s: NetnsScenario): Promise<number> {
 }
 
 /** Sends one UDP datagram to each of `count` ports from inside a namespace (node, no extra tools). */
-async function sprayFlows(s: NetnsScenario, from: ScenarioNamespace, to: string, count: number, firstPort = 10_000): Promise<void> {
+async function sprayFlows(
+  s: NetnsScenario,
+  from: ScenarioNamespace,
+  to: string,
+  count: number,
+  firstPort = 10_000,
+): Promise<void> {
   const code = `
     const dgram = require('node:dgram');
     const sock = dgram.createSocket('udp4');
@@ -72,7 +89,11 @@ function cpuSecondsOf(pid: number): number {
 }
 
 function childrenOf(pid: number): number[] {
-  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number);
 }
 
 function mean(xs: number[]): number {
@@ -107,7 +128,9 @@ async function main(): Promise<void> {
   try {
     s.spawn(s.b, 'iperf3', ['-s', '-B', s.net1.b]);
     await new Promise((r) => setTimeout(r, 500));
-    console.log(`agent bench: iperf3 ${SECONDS}s x ${ROUNDS} rounds per mode, reference topology ${s.a.name} <-> ${s.b.name}`);
+    console.log(
+      `agent bench: iperf3 ${SECONDS}s x ${ROUNDS} rounds per mode, reference topology ${s.a.name} <-> ${s.b.name}`,
+    );
 
     // 1-2. Throughput and packet rate, alternating without/with hooks.
     const tcp = { off: [] as number[], on: [] as number[] };
@@ -154,7 +177,10 @@ async function main(): Promise<void> {
     let t0 = process.hrtime.bigint();
     const raw = await c.helper.drain();
     const rawMs = Number(process.hrtime.bigint() - t0) / 1e6;
-    report(`raw drain of ${raw.flows.length} map entries (ms, helper batch drain + transfer + parse)`, rawMs.toFixed(0));
+    report(
+      `raw drain of ${raw.flows.length} map entries (ms, helper batch drain + transfer + parse)`,
+      rawMs.toFixed(0),
+    );
     report('raw drain per 100 000 entries (ms)', ((rawMs * FLOWS) / raw.flows.length).toFixed(0));
     result.drainMsPer100k = (rawMs * FLOWS) / raw.flows.length;
     await sprayFlows(s, s.a, s.net1.b, FLOWS / 2);
@@ -167,7 +193,12 @@ async function main(): Promise<void> {
 
     // 4. CPU of the agent process per 100 000 records evicted and exported.
     const rx = await startTestReceiver();
-    const agent = await startAgent({ ...captureEnv, INTERFLOW_LOKI_URL: rx.url, INTERFLOW_LOG_LEVEL: 'warn', INTERFLOW_BATCH_MAX_RECORDS: '5000' });
+    const agent = await startAgent({
+      ...captureEnv,
+      INTERFLOW_LOKI_URL: rx.url,
+      INTERFLOW_LOG_LEVEL: 'warn',
+      INTERFLOW_BATCH_MAX_RECORDS: '5000',
+    });
     try {
       const agentPid = agent.proc.pid!;
       const until = Date.now() + 20_000;
@@ -183,7 +214,10 @@ async function main(): Promise<void> {
       await sprayFlows(s, s.a, s.net1.b, FLOWS / 2);
       let exported = 0;
       const deadline = Date.now() + 60_000;
-      while ((exported = (await agent.metric('interflow_agent_records_exported_total')) - exported0) < FLOWS && Date.now() < deadline) {
+      while (
+        (exported = (await agent.metric('interflow_agent_records_exported_total')) - exported0) < FLOWS &&
+        Date.now() < deadline
+      ) {
         await new Promise((r) => setTimeout(r, 200));
       }
       const busyCpu = pids.reduce((n, p) => n + cpuSecondsOf(p), 0) - cpu0;
@@ -194,10 +228,20 @@ async function main(): Promise<void> {
       const idleCpu = pids.reduce((n, p) => n + cpuSecondsOf(p), 0) - idle0;
       const perRecords = ((busyCpu - idleCpu) * FLOWS) / exported;
       report('agent records exported in the window', String(exported));
-      report('agent CPU seconds in the window / idle over the same time', `${busyCpu.toFixed(2)} / ${idleCpu.toFixed(2)}`);
-      report('agent CPU seconds per 100 000 records evicted+exported (node + helper, idle subtracted)', perRecords.toFixed(2));
+      report(
+        'agent CPU seconds in the window / idle over the same time',
+        `${busyCpu.toFixed(2)} / ${idleCpu.toFixed(2)}`,
+      );
+      report(
+        'agent CPU seconds per 100 000 records evicted+exported (node + helper, idle subtracted)',
+        perRecords.toFixed(2),
+      );
       report('wall time to evict+export them (s)', (wallMs / 1000).toFixed(1));
-      Object.assign(result, { cpuSecondsPer100k: perRecords, idleCpuSecondsSameTime: idleCpu, records: exported });
+      Object.assign(result, {
+        cpuSecondsPer100k: perRecords,
+        idleCpuSecondsSameTime: idleCpu,
+        records: exported,
+      });
     } finally {
       await agent.stop();
       await rx.close();

@@ -90,7 +90,8 @@ export async function createNetnsScenario(opts: ScenarioOptions = {}): Promise<N
     await sh('nsenter', [`--net=${path}`, 'ip', 'link', 'set', 'lo', 'up']);
     return { name, path };
   };
-  const exec = (ns: ScenarioNamespace, cmd: string, args: string[]) => sh('nsenter', [`--net=${ns.path}`, cmd, ...args]);
+  const exec = (ns: ScenarioNamespace, cmd: string, args: string[]) =>
+    sh('nsenter', [`--net=${ns.path}`, cmd, ...args]);
   const deleteNamespace = async (ns: ScenarioNamespace) => {
     // Lazy detach, as `ip netns del` and CNI plugins do: a plain umount fails with EBUSY while
     // anyone (the agent) has the file open.
@@ -108,7 +109,9 @@ export async function createNetnsScenario(opts: ScenarioOptions = {}): Promise<N
     net1: { a: NET1_A_IP, b: NET1_B_IP },
     exec,
     spawn(ns, cmd, args) {
-      const child = spawn('nsenter', [`--net=${ns.path}`, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('nsenter', [`--net=${ns.path}`, cmd, ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       children.push(child);
       return child;
     },

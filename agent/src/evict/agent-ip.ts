@@ -2,7 +2,9 @@
 // non-loopback IPv4 address.
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 
-export function firstNonLoopbackIPv4(ifaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()): string {
+export function firstNonLoopbackIPv4(
+  ifaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces(),
+): string {
   for (const addrs of Object.values(ifaces)) {
     for (const a of addrs ?? []) {
       if (a.family === 'IPv4' && !a.internal) return a.address;

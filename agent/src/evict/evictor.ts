@@ -10,7 +10,11 @@ import { buildRecord, mergeFlows, type InterfaceLabel } from './record-builder.t
 
 export interface InterfaceResolver {
   /** Names the interface of a flow entry at the time its packets were counted. */
-  resolve(netnsIno: number, ifindex: number, atNs: number): (InterfaceLabel & { netnsInode: number }) | undefined;
+  resolve(
+    netnsIno: number,
+    ifindex: number,
+    atNs: number,
+  ): (InterfaceLabel & { netnsInode: number }) | undefined;
 }
 
 export interface EvictorOptions {
@@ -63,11 +67,17 @@ export class Evictor {
     if (fromRing) m.ringbufFlows.inc(fromRing);
     if (meta.mapFull > this.lastMapFull) {
       m.mapFullEvents.inc(meta.mapFull - this.lastMapFull);
-      this.o.log.warn({ mapFull: meta.mapFull - this.lastMapFull }, 'flow map full: flows went through the ring buffer (raise INTERFLOW_CACHE_MAX_FLOWS or shorten INTERFLOW_EVICT_INTERVAL)');
+      this.o.log.warn(
+        { mapFull: meta.mapFull - this.lastMapFull },
+        'flow map full: flows went through the ring buffer (raise INTERFLOW_CACHE_MAX_FLOWS or shorten INTERFLOW_EVICT_INTERVAL)',
+      );
     }
     if (meta.ringbufDrops > this.lastRingbufDrops) {
       m.ringbufDrops.inc(meta.ringbufDrops - this.lastRingbufDrops);
-      this.o.log.error({ packets: meta.ringbufDrops - this.lastRingbufDrops }, 'flow map and ring buffer both full: packets not counted');
+      this.o.log.error(
+        { packets: meta.ringbufDrops - this.lastRingbufDrops },
+        'flow map and ring buffer both full: packets not counted',
+      );
     }
     this.lastMapFull = meta.mapFull;
     this.lastRingbufDrops = meta.ringbufDrops;
@@ -79,19 +89,34 @@ export class Evictor {
   }
 
   private build(flows: RawFlow[], clock: { monoNs: number; realNs: number }): FlowRecord[] {
-    const ctx = { clock, agentIp: this.o.agentIp, nodeName: this.o.nodeName, receivedS: Math.floor(Date.now() / 1000) };
+    const ctx = {
+      clock,
+      agentIp: this.o.agentIp,
+      nodeName: this.o.nodeName,
+      receivedS: Math.floor(Date.now() / 1000),
+    };
     const out: FlowRecord[] = [];
     for (const f of mergeFlows(flows)) {
       let label = this.o.resolver.resolve(f.netnsIno, f.ifindex, f.lastNs);
       if (!label) {
         // Never guess a name: say plainly what is known.
         this.o.metrics.unknownInterfaceFlows.inc();
-        label = { netnsName: `netns-inode:${f.netnsIno}`, netnsInode: f.netnsIno, ifname: `ifindex:${f.ifindex}`, mac: '' };
+        label = {
+          netnsName: `netns-inode:${f.netnsIno}`,
+          netnsInode: f.netnsIno,
+          ifname: `ifindex:${f.ifindex}`,
+          mac: '',
+        };
       }
       const rec = buildRecord(f, label, ctx);
       if (this.o.enricher) {
         try {
-          this.o.enricher.enrich(rec, { netnsName: label.netnsName, netnsInode: label.netnsInode, ifname: label.ifname, mac: label.mac });
+          this.o.enricher.enrich(rec, {
+            netnsName: label.netnsName,
+            netnsInode: label.netnsInode,
+            ifname: label.ifname,
+            mac: label.mac,
+          });
         } catch (e) {
           this.o.log.warn({ err: (e as Error).message }, 'enrichment failed for a record');
         }

@@ -23,7 +23,12 @@ const base: RawFlow = {
   dscp: 0,
   fromRingbuf: false,
 };
-const ctx = { clock: { monoNs: 3_000_000_000, realNs: 1_700_000_003_000_000_000 }, agentIp: '10.0.0.5', nodeName: 'node-1', receivedS: 1_700_000_003 };
+const ctx = {
+  clock: { monoNs: 3_000_000_000, realNs: 1_700_000_003_000_000_000 },
+  agentIp: '10.0.0.5',
+  nodeName: 'node-1',
+  receivedS: 1_700_000_003,
+};
 
 test('a record names the interface, namespace and direction of the flow entry', () => {
   const r = buildRecord(base, { netnsName: 'pod-ns', ifname: 'net1', mac: 'aa:aa:aa:aa:aa:aa' }, ctx);
@@ -58,8 +63,26 @@ test('ingress on the host namespace: IfNetns "" and direction 0', () => {
 });
 
 test('ring-buffer entries merge with each other and with the map entry of the same key', () => {
-  const rb1: RawFlow = { ...base, bytes: 60, packets: 1, firstNs: 500_000_000, lastNs: 500_000_000, tcpFlags: 0x10, srcMac: 'cc:cc:cc:cc:cc:cc', fromRingbuf: true };
-  const rb2: RawFlow = { ...base, bytes: 70, packets: 1, firstNs: 2_500_000_000, lastNs: 2_500_000_000, tcpFlags: 0x01, dscp: 46, fromRingbuf: true };
+  const rb1: RawFlow = {
+    ...base,
+    bytes: 60,
+    packets: 1,
+    firstNs: 500_000_000,
+    lastNs: 500_000_000,
+    tcpFlags: 0x10,
+    srcMac: 'cc:cc:cc:cc:cc:cc',
+    fromRingbuf: true,
+  };
+  const rb2: RawFlow = {
+    ...base,
+    bytes: 70,
+    packets: 1,
+    firstNs: 2_500_000_000,
+    lastNs: 2_500_000_000,
+    tcpFlags: 0x01,
+    dscp: 46,
+    fromRingbuf: true,
+  };
   const other: RawFlow = { ...base, netnsIno: 4026532999 };
   const merged = mergeFlows([base, rb1, rb2, other]);
   assert.equal(merged.length, 2, 'the same 5-tuple in another namespace stays apart');

@@ -13,7 +13,16 @@ import { hookPolicy } from './hook-policy.ts';
 function rig() {
   const sent: string[] = [];
   const metrics = createAgentMetrics();
-  const ns: NamespaceState = { id: 1, ino: 42, name: 'pod', path: '/x', links: new LinkTable(1e9), hooks: new Map(), status: 'watching', linksReady: true };
+  const ns: NamespaceState = {
+    id: 1,
+    ino: 42,
+    name: 'pod',
+    path: '/x',
+    links: new LinkTable(1e9),
+    hooks: new Map(),
+    status: 'watching',
+    linksReady: true,
+  };
   const m = new HookManager(
     { attach: (id, i) => sent.push(`attach ${id} ${i}`), detach: (id, i) => sent.push(`detach ${id} ${i}`) },
     hookPolicy(loadAgentConfig({ INTERFLOW_INTERFACES: 'net1' })),

@@ -26,13 +26,19 @@ export class HookManager {
       if (hook) {
         ns.hooks.delete(change.link.ifindex);
         // The kernel drops the filters with the link (deleted, or moved to another namespace).
-        this.log.info({ netns: ns.name, ifname: change.link.name, ifindex: change.link.ifindex }, 'interface gone: its hooks went with it');
+        this.log.info(
+          { netns: ns.name, ifname: change.link.name, ifindex: change.link.ifindex },
+          'interface gone: its hooks went with it',
+        );
         this.updateGauge();
       }
       return;
     }
     if (change.kind === 'renamed') {
-      this.log.info({ netns: ns.name, ifname: change.link.name, oldName: change.oldName, ifindex: change.link.ifindex }, 'interface renamed');
+      this.log.info(
+        { netns: ns.name, ifname: change.link.name, oldName: change.oldName, ifindex: change.link.ifindex },
+        'interface renamed',
+      );
     }
     if (ns.linksReady) this.reconcileLink(ns, change.link);
   }
@@ -62,7 +68,10 @@ export class HookManager {
     const hook = ns.hooks.get(ifindex);
     if (!hook) return;
     hook.phase = 'attached';
-    this.log.info({ netns: ns.name, ifname: link?.name ?? hook.ifname, ifindex, createdQdisc }, 'hooks attached (tc ingress+egress)');
+    this.log.info(
+      { netns: ns.name, ifname: link?.name ?? hook.ifname, ifindex, createdQdisc },
+      'hooks attached (tc ingress+egress)',
+    );
     this.updateGauge();
     // The link may have been renamed out of the policy while the attach was in flight.
     if (link) this.reconcileLink(ns, link);
@@ -71,7 +80,10 @@ export class HookManager {
   detached(ns: NamespaceState, ifindex: number): void {
     const hook = ns.hooks.get(ifindex);
     ns.hooks.delete(ifindex);
-    this.log.info({ netns: ns.name, ifname: ns.links.get(ifindex)?.name ?? hook?.ifname ?? '', ifindex }, 'hooks detached');
+    this.log.info(
+      { netns: ns.name, ifname: ns.links.get(ifindex)?.name ?? hook?.ifname ?? '', ifindex },
+      'hooks detached',
+    );
     this.updateGauge();
     const link = ns.links.get(ifindex);
     if (link) this.reconcileLink(ns, link);
@@ -89,7 +101,10 @@ export class HookManager {
         return;
       }
       this.metrics.attachErrors.inc();
-      this.log.error({ netns: ns.name, ifname, ifindex, err: msg, errno }, 'attach failed (retried at the next resync)');
+      this.log.error(
+        { netns: ns.name, ifname, ifindex, err: msg, errno },
+        'attach failed (retried at the next resync)',
+      );
     } else {
       if (hook) hook.phase = 'attached';
       this.metrics.detachErrors.inc();
@@ -101,7 +116,10 @@ export class HookManager {
   /** The namespace is gone or unwatched: the helper detached its hooks. */
   namespaceGone(ns: NamespaceState): void {
     for (const [ifindex, hook] of ns.hooks) {
-      this.log.info({ netns: ns.name, ifname: hook.ifname, ifindex }, 'hooks detached (namespace no longer watched)');
+      this.log.info(
+        { netns: ns.name, ifname: hook.ifname, ifindex },
+        'hooks detached (namespace no longer watched)',
+      );
     }
     ns.hooks.clear();
     this.updateGauge();

@@ -11,7 +11,10 @@ test('default policy hooks everything except lo', () => {
 
 test('INTERFLOW_INTERFACES selects by exact name or /regex/, exclusions win', () => {
   const p = hookPolicy(
-    loadAgentConfig({ INTERFLOW_INTERFACES: 'net1,/^ens\\d+f\\d+v\\d+$/', INTERFLOW_EXCLUDE_INTERFACES: 'lo,ens7f0v9' }),
+    loadAgentConfig({
+      INTERFLOW_INTERFACES: 'net1,/^ens\\d+f\\d+v\\d+$/',
+      INTERFLOW_EXCLUDE_INTERFACES: 'lo,ens7f0v9',
+    }),
   );
   assert.equal(p('net1'), true);
   assert.equal(p('net10'), false, 'exact names never match as prefixes');

@@ -5,7 +5,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../log.ts';
-import { commandLine, parseFlowLine, type DrainedEvent, type HelperEvent, type RawFlow } from './helper-protocol.ts';
+import {
+  commandLine,
+  parseFlowLine,
+  type DrainedEvent,
+  type HelperEvent,
+  type RawFlow,
+} from './helper-protocol.ts';
 
 export interface DrainResult {
   flows: RawFlow[];
@@ -23,7 +29,10 @@ export class HelperStartError extends Error {
   override name = 'HelperStartError';
 }
 
-export class NativeHelper extends EventEmitter<{ event: [HelperEvent]; exit: [number | null, NodeJS.Signals | null] }> {
+export class NativeHelper extends EventEmitter<{
+  event: [HelperEvent];
+  exit: [number | null, NodeJS.Signals | null];
+}> {
   private child: ChildProcess | undefined;
   private pendingFlows: RawFlow[] = [];
   private drains = new Map<number, (r: DrainResult) => void>();
@@ -40,9 +49,13 @@ export class NativeHelper extends EventEmitter<{ event: [HelperEvent]; exit: [nu
 
   /** Starts the helper and waits for it to load the eBPF object. */
   async start(): Promise<{ maxFlows: number; ncpus: number }> {
-    const child = spawn(this.opts.helperPath, ['--bpf-obj', this.opts.bpfObjectPath, '--max-flows', String(this.opts.maxFlows)], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      this.opts.helperPath,
+      ['--bpf-obj', this.opts.bpfObjectPath, '--max-flows', String(this.opts.maxFlows)],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     this.child = child;
     const rl = createInterface({ input: child.stdout!, crlfDelay: Infinity });
     const stderr = createInterface({ input: child.stderr! });
@@ -86,9 +99,25 @@ export class NativeHelper extends EventEmitter<{ event: [HelperEvent]; exit: [nu
       });
       child.on('exit', (code, signal) => {
         this.exited = true;
-        if (!ready) reject(new HelperStartError(`native helper exited (code ${code}, signal ${signal}) before it was ready`));
+        if (!ready)
+          reject(
+            new HelperStartError(`native helper exited (code ${code}, signal ${signal}) before it was ready`),
+          );
         for (const done of this.drains.values()) {
-          done({ flows: [], meta: { ev: 'drained', req: -1, count: 0, monoNs: 0, realNs: 0, mapFull: 0, ringbufDrops: 0, batch: true, drainUs: 0 } });
+          done({
+            flows: [],
+            meta: {
+              ev: 'drained',
+              req: -1,
+              count: 0,
+              monoNs: 0,
+              realNs: 0,
+              mapFull: 0,
+              ringbufDrops: 0,
+              batch: true,
+              drainUs: 0,
+            },
+          });
         }
         this.drains.clear();
         this.emit('exit', code, signal);
@@ -119,7 +148,20 @@ export class NativeHelper extends EventEmitter<{ event: [HelperEvent]; exit: [nu
     const req = this.nextReq++;
     return new Promise((resolve) => {
       if (this.exited) {
-        resolve({ flows: [], meta: { ev: 'drained', req, count: 0, monoNs: 0, realNs: 0, mapFull: 0, ringbufDrops: 0, batch: true, drainUs: 0 } });
+        resolve({
+          flows: [],
+          meta: {
+            ev: 'drained',
+            req,
+            count: 0,
+            monoNs: 0,
+            realNs: 0,
+            mapFull: 0,
+            ringbufDrops: 0,
+            batch: true,
+            drainUs: 0,
+          },
+        });
         return;
       }
       this.drains.set(req, resolve);
