@@ -64,6 +64,8 @@ export class Capture {
   private watcher: NetnsWatcher | undefined;
   private readonly tombstoneTtlNs: number;
   private nextId = 1;
+  /** Worker ids the helper no longer uses (after "unwatched"), reused so ids stay small. */
+  private readonly freeIds = new Set<number>();
   private resyncTimer: NodeJS.Timeout | undefined;
   private stopping = false;
 
@@ -177,7 +179,7 @@ export class Capture {
   private addNamespace(entry: NetnsEntry): void {
     if (this.stopping || this.byIno.has(entry.ino)) return;
     const ns: NamespaceState = {
-      id: this.nextId++,
+      id: this.allocateId(),
       ino: entry.ino,
       name: entry.name,
       path: entry.path,
@@ -191,6 +193,14 @@ export class Capture {
     this.o.log.info({ netns: ns.name, ino: ns.ino, path: ns.path }, 'watching network namespace');
     this.helper.watch(ns.id, ns.path);
     this.updateNamespaceGauge();
+  }
+
+  private allocateId(): number {
+    for (const id of this.freeIds) {
+      this.freeIds.delete(id);
+      return id;
+    }
+    return this.nextId++;
   }
 
   private removeNamespace(ino: number): void {
@@ -281,6 +291,10 @@ export class Capture {
           'removed Interflow filters left by an earlier run',
         );
         return;
+      case 'unwatched':
+        // Every event of that worker came before this one: the id can serve another namespace.
+        if (!ns) this.freeIds.add(ev.id);
+        return;
       case 'resync':
         log.warn({ netns: ns?.name }, 'link events were lost; links dumped again');
         return;
@@ -293,6 +307,7 @@ export class Capture {
           if (ns) {
             this.byIno.delete(ns.ino);
             this.byId.delete(ns.id);
+            this.freeIds.add(ns.id); // the helper kept no worker for it
             this.updateNamespaceGauge();
           }
         } else {

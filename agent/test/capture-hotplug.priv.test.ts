@@ -148,6 +148,16 @@ test(
       5000,
     );
 
+    // A namespace created now is watched again (the helper's worker slots are reused).
+    const e = await s.addNamespace('e');
+    await waitFor(
+      'a later namespace watched',
+      () => capture.namespaces().some((n) => n.name === e.name && n.status === 'watching'),
+      1000,
+    );
+    await s.deleteNamespace(e);
+    await waitFor('and forgotten', () => capture.namespaces().every((n) => n.name !== e.name), 1000);
+
     // No errors, and the helper is back to its baseline of descriptors and threads.
     await waitFor(
       'helper threads back to baseline',
