@@ -2,15 +2,13 @@
 // figures issue 8 asks for with the machine's details, and writes it to docs/benchmarks.md.
 //
 // Parts (each also runs on its own; see docs/benchmarks.md):
-//   test/bench/agent.bench.ts     hook overhead and agent CPU (BENCH_RESULT line, part "agent");
-//                                 when it is missing or lacks those figures, test/bench/agent-figures.ts
-//                                 measures them here (root needed: netns, eBPF)
+//   test/bench/agent.bench.ts     hook overhead and agent CPU (root needed: netns, eBPF)
 //   agent/src/export/export.bench.ts   exporter CPU per 100 000 records (benchExport())
 //   test/bench/server.bench.ts    store push rate, /api/flows p50/p95, export rows/s and peak RSS
 //   test/bench/web.bench.ts       plugin bundle sizes, 1 000-row render time
 // Part benchmarks print a `BENCH_RESULT {json}` line; this file only collects and formats.
-// Environment: BENCH_RECORDS (server, default 1 000 000), BENCH_AGENT_FLOWS (default 50 000
-// datagrams = 100 000 records), BENCH_SKIP=agent,server,web,export to leave parts out.
+// Environment: BENCH_RECORDS (server, default 1 000 000), BENCH_ROUNDS (agent off/on rounds,
+// default 4 here), BENCH_SKIP=agent,server,web,export to leave parts out.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, version as osVersion } from 'node:os';
@@ -18,7 +16,6 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
-const AGENT_FLOWS = Number(process.env.BENCH_AGENT_FLOWS ?? 50_000);
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 
 type Figures = Record<string, number | string | null>;
@@ -116,29 +113,12 @@ function machine(): Record<string, string> {
 }
 
 async function agentPart(): Promise<void> {
-  let figures: Figures | undefined;
-  const own = join(root, 'test/bench/agent.bench.ts');
-  if (existsSync(own)) {
-    try {
-      figures = (await runPart('agent', 'test/bench/agent.bench.ts')).find((f) => f.part === 'agent');
-    } catch (e) {
-      problems.push(`agent.bench.ts: ${(e as Error).message}; measured with test/bench/agent-figures.ts instead`);
-    }
-  } else {
-    problems.push('test/bench/agent.bench.ts does not exist; hook overhead and agent CPU measured with test/bench/agent-figures.ts');
-  }
-  const has = (k: string) => typeof figures?.[k] === 'number';
-  if (!figures || !has('tcpRatio') || !has('udpSmallRatio') || !has('cpuSecondsPer100k')) {
-    if (process.getuid?.() !== 0) throw new Error('hook overhead and agent CPU need root (network namespaces, eBPF)');
-    const { measureAgentCpu, measureHookOverhead } = await import('./agent-figures.ts');
-    console.log('\n=== agent: hook overhead (iperf3 over net1, hooks off/on alternating) ===');
-    const hooks = await measureHookOverhead();
-    console.log(JSON.stringify(hooks));
-    console.log(`\n=== agent: CPU per 100 000 records (${AGENT_FLOWS} distinct UDP flows seen on both net1 ends) ===`);
-    const cpu = await measureAgentCpu(AGENT_FLOWS);
-    console.log(JSON.stringify(cpu));
-    figures = { part: 'agent', source: 'test/bench/agent-figures.ts', ...hooks, ...cpu };
-  }
+  if (!existsSync(join(root, 'test/bench/agent.bench.ts'))) throw new Error('test/bench/agent.bench.ts does not exist');
+  // More alternating off/on rounds than the part's default: the machine is shared and small.
+  const results = await runPart('agent', 'test/bench/agent.bench.ts', { BENCH_ROUNDS: process.env.BENCH_ROUNDS ?? '4' });
+  const figures = results.find((f) => f.part === 'agent');
+  if (!figures) throw new Error('agent.bench.ts printed no agent figures');
+  const has = (k: string) => typeof figures[k] === 'number';
   const src = String(figures.source ?? 'test/bench/agent.bench.ts');
   rows.push({
     figure: 'Hook overhead: TCP throughput over net1, with / without hooks',
@@ -264,16 +244,18 @@ ${figuresTable}
 ${problems.length ? `\nNotes from this run:\n\n${problems.map((p) => `- ${p}`).join('\n')}\n` : ''}
 ## How the figures are measured
 
-- **Hook overhead**: the reference topology (two namespaces joined by a \`net1\` veth pair);
-  iperf3 TCP throughput and the received rate of small UDP datagrams (\`-b 0 -l 64\`) over
-  \`net1\`, alternating runs without the agent and with the agent's TC hooks attached on both
-  \`net1\` ends (off, on, off, on), ratio of the means. Goal from the design: TCP ratio ≥ 0.95.
-- **Agent CPU per 100 000 records**: the real agent process on the same topology sends its
-  records to a null HTTP sink; one UDP datagram to each of ${fmt(AGENT_FLOWS)} ports makes
-  ${fmt(2 * AGENT_FLOWS)} distinct flows (each seen at one end's egress and the other's ingress).
-  CPU is utime + stime of the agent and its native helper from \`/proc\`, minus what the idle
-  agent used over the same time, scaled to 100 000 records. The eviction time is the sum of
-  \`interflow_agent_eviction_duration_seconds\` over those evictions (drain + build + enrich).
+- **Hook overhead** (test/bench/agent.bench.ts): the reference topology (two namespaces
+  joined by a \`net1\` veth pair); iperf3 TCP throughput and the received rate of small UDP
+  datagrams (\`-b 0 -l 64\`) over \`net1\`, without hooks and with the agent's TC hooks on
+  every interface of both namespaces, in alternating order over several rounds; ratio of the
+  means. Goal from the design: TCP ratio ≥ 0.95. On a shared 2-core VM the spread between
+  runs of the same mode is large (a ratio above 1 is noise, not a speed-up).
+- **Agent CPU per 100 000 records** (same file): the real agent process (\`agent/src/main.ts\`)
+  exports to a loopback Loki receiver; one UDP datagram to each of 50 000 ports makes 100 000
+  distinct flows (each seen at one end's egress and the other's ingress). CPU is utime + stime
+  of the agent and its native helper from \`/proc\`, minus what the same agent uses idle over
+  the same wall time. The raw drain and drain + build times come from an in-process capture
+  draining 100 000 map entries.
 - **Export path**: \`benchExport()\` of agent/src/export/export.bench.ts, the exporter alone.
 - **Store and API**: test/bench/server.bench.ts with ${fmt(RECORDS)} generated records in the
   embedded store (SQLite), \`/api/flows\` with \`limit=100\` through \`app.inject\`, the CSV
@@ -301,4 +283,4 @@ if (SKIP.size === 0 || process.env.BENCH_WRITE_DOCS === '1') {
 } else {
   console.log('parts skipped: docs/benchmarks.md left as it was (BENCH_WRITE_DOCS=1 to write anyway)');
 }
-process.exit(problems.some((p) => !p.includes('skipped') && !p.includes('does not exist')) ? 1 : 0);
+process.exit(problems.some((p) => !p.endsWith('skipped (BENCH_SKIP)')) ? 1 : 0);
