@@ -95,5 +95,11 @@ test('ring-buffer entries merge with each other and with the map entry of the sa
 });
 
 test('different direction or ifindex never merge', () => {
-  assert.equal(mergeFlows([base, { ...base, dir: 0 }, { ...base, ifindex: 3 }]).length, 3);
+  const rb = { ...base, fromRingbuf: true };
+  assert.equal(mergeFlows([base, { ...rb, dir: 0 }, { ...rb, ifindex: 3 }]).length, 3);
+});
+
+test('without ring-buffer entries the drained entries pass through untouched', () => {
+  const flows = [base, { ...base, sport: 1 }];
+  assert.equal(mergeFlows(flows), flows);
 });

@@ -28,6 +28,10 @@ export function flowKey(f: RawFlow): string {
  * share a key with each other or with a map entry).
  */
 export function mergeFlows(flows: RawFlow[]): RawFlow[] {
+  // Map entries are unique per key; only ring-buffer entries can repeat one. Without them
+  // (the normal case) there is nothing to merge, and building 100 000 string keys would cost
+  // more than the rest of the eviction.
+  if (!flows.some((f) => f.fromRingbuf)) return flows;
   const byKey = new Map<string, RawFlow>();
   for (const f of flows) {
     const k = flowKey(f);
