@@ -42,6 +42,7 @@ struct nsworker {
 	pthread_mutex_t lock;
 	struct cmd *head, *tail;
 	int nl_fd;
+	bool swept; /* stale Interflow filters of a crashed run already removed */
 	struct hook *hooks;
 	size_t nhooks, caphooks;
 	/* Start-up handshake: the thread reports whether setns and netlink worked. */
@@ -182,7 +183,9 @@ static void emit_link(struct nsworker *w, struct nlmsghdr *h, bool initial)
 		printf(",\"movedToNsid\":%d", new_nsid);
 	printf(",\"initial\":%s}\n", initial ? "true" : "false");
 	out_end();
-	if (initial && !del) {
+	/* Only the first dump looks for leftovers: a later dump (after lost events) would find
+	 * this run's own live filters. */
+	if (initial && !del && !w->swept) {
 		int removed = tc_sweep_stale(ifi->ifi_index);
 		if (removed > 0)
 			out_line("{\"ev\":\"stale_removed\",\"id\":%d,\"ifindex\":%d,\"count\":%d}", w->id, ifi->ifi_index,
@@ -194,10 +197,12 @@ static void emit_link(struct nsworker *w, struct nlmsghdr *h, bool initial)
  * -errno on failure (ENOBUFS: events were lost, the caller dumps again). */
 static int read_netlink(struct nsworker *w, bool initial)
 {
-	char buf[32768];
+	static __thread char buf[65536];
 	ssize_t n = recv(w->nl_fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	if ((size_t)n > sizeof(buf))
+		n = sizeof(buf);
 	int done = 0;
 	for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
 		if (h->nlmsg_type == NLMSG_DONE)
@@ -236,6 +241,7 @@ static int dump_links(struct nsworker *w)
 		if (r == 1)
 			break;
 	}
+	w->swept = true;
 	out_line("{\"ev\":\"links_done\",\"id\":%d}", w->id);
 	return 0;
 }
