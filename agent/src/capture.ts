@@ -275,6 +275,16 @@ export class Capture {
         return;
       case 'links_done':
         if (!ns) return;
+        if (ns.redumpSeen) {
+          // A re-dump after lost events: links missing from it were deleted meanwhile.
+          const now = monotonicNowNs();
+          for (const link of ns.links.all()) {
+            if (ns.redumpSeen.has(link.ifindex)) continue;
+            const change = ns.links.remove(link.ifindex, now);
+            if (change) this.hooks.linkChanged(ns, change);
+          }
+          ns.redumpSeen = undefined;
+        }
         ns.linksReady = true;
         this.hooks.reconcile(ns);
         return;
@@ -297,6 +307,7 @@ export class Capture {
         return;
       case 'resync':
         log.warn({ netns: ns?.name }, 'link events were lost; links dumped again');
+        if (ns) ns.redumpSeen = new Set();
         return;
       case 'error':
         if (ev.op === 'attach' || ev.op === 'detach') {
@@ -321,6 +332,7 @@ export class Capture {
 
   private onLink(ns: NamespaceState, ev: LinkEvent): void {
     const now = monotonicNowNs();
+    if (ev.initial && ev.op === 'new') ns.redumpSeen?.add(ev.ifindex);
     const change =
       ev.op === 'del'
         ? ns.links.remove(ev.ifindex, now)

@@ -22,4 +22,6 @@ export interface NamespaceState {
   status: 'starting' | 'watching' | 'removed';
   linksReady: boolean;
   removedAtNs?: number;
+  /** Set while the helper re-dumps the links after lost events: ifindexes seen in that dump. */
+  redumpSeen?: Set<number>;
 }
