@@ -80,6 +80,8 @@ if (Number.isFinite(table) && Number.isFinite(baseline)) {
     `\n  1 000 rows: ${table.toFixed(0)} ms mean (${(table / baseline).toFixed(1)}× a plain React <table> of the same cells, ${baseline.toFixed(0)} ms)`,
   );
 }
+const chromium = r.status === 0 ? await chromiumRender() : null;
+
 // Figures for `npm run bench` (test/bench/run-all.ts): one machine-readable line.
 console.log(
   `BENCH_RESULT ${JSON.stringify({
@@ -92,6 +94,75 @@ console.log(
     standaloneGzipBytes: standaloneGzip,
     render1000RowsMs: Number.isFinite(table) ? table : null,
     render1000RowsBaselineMs: Number.isFinite(baseline) ? baseline : null,
+    chromiumRender1000RowsMs: chromium?.ms ?? null,
+    chromiumRender1000RowsBaselineMs: chromium?.baselineMs ?? null,
   })}`,
 );
 process.exit(r.status ?? 1);
+
+/**
+ * The same in Debian's Chromium against the real backend: the standalone page with 1 000
+ * records fetched, time from choosing "1000 per page" until the 1 000 rows are in the DOM,
+ * next to a plain DOM table of the same cell texts built in the same page (the baseline).
+ */
+async function chromiumRender(): Promise<{ ms: number; baselineMs: number } | null> {
+  const { browserProblem, launchChromium } = await import('../support/browser.ts');
+  const { startBackend } = await import('../support/processes.ts');
+  const { generateFlows, pushRecords } = await import('../fixtures/flow-generator.ts');
+  const problem = browserProblem();
+  if (problem) {
+    console.log(`\nrender time (Chromium): skipped, ${problem}`);
+    return null;
+  }
+  const backend = await startBackend({ env: { INTERFLOW_WEB_DIST: dist, INTERFLOW_LOG_LEVEL: 'warn' } });
+  const { browser, close } = await launchChromium();
+  try {
+    await pushRecords(backend.url, generateFlows({ count: 1000, seed: 3, endMs: Date.now() - 1000 }));
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const samples: number[] = [];
+    const baselines: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.goto(`${backend.url}/traffic-flows?timeRange=3600&limit=1000`);
+      await page.locator('[data-testid="interflow-flow-row"]').first().waitFor();
+      await page.getByRole('button', { name: 'Flows per page' }).first().click();
+      const t0 = Date.now();
+      await page.getByRole('menuitem', { name: /^1000 per page/ }).click();
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-testid="interflow-flow-row"]').length === 1000,
+      );
+      samples.push(Date.now() - t0);
+      baselines.push(
+        await page.evaluate(() => {
+          const cells = [...document.querySelectorAll('.interflow-flows-table tbody tr')].map((tr) =>
+            [...tr.children].map((td) => td.textContent ?? ''),
+          );
+          const start = performance.now();
+          const table = document.createElement('table');
+          const body = table.createTBody();
+          for (const row of cells) {
+            const tr = body.insertRow();
+            for (const c of row) tr.insertCell().textContent = c;
+          }
+          document.body.appendChild(table);
+          void table.offsetHeight; // force layout, as the page's render does before the next frame
+          const ms = performance.now() - start;
+          table.remove();
+          return ms;
+        }),
+      );
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const ms = median(samples);
+    const baselineMs = median(baselines);
+    console.log(
+      `\nrender time (Chromium, real backend, 1 000 records fetched)` +
+        `\n  "1000 per page" → 1 000 rows in the DOM: median ${ms} ms (${samples.join(', ')} ms)` +
+        `\n  baseline, plain DOM table of the same cells: median ${baselineMs.toFixed(1)} ms (ratio ${(ms / Math.max(1, baselineMs)).toFixed(1)}×)`,
+    );
+    return { ms, baselineMs };
+  } finally {
+    await close();
+    await backend.stop();
+    backend.cleanup();
+  }
+}
