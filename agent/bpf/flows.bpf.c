@@ -26,16 +26,28 @@
 #define IPPROTO_SCTP_ 132
 #define EEXIST_ 17
 
-struct {
+/* Two flow maps, one active at a time. The drain swaps the active one through the
+ * array-of-maps below; that update returns only once every program that could still hold the
+ * old map has finished (the kernel waits for running BPF programs on map-in-map updates), so
+ * the old map is drained with no writer left and not a packet is lost in a race.
+ * No preallocation: memory is taken per flow, not 2 x max_entries up front. User space sets
+ * max_entries before loading. */
+struct iflow_flow_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	/* No preallocation: an element deleted by the drain while a program still holds a
-	 * pointer to it is freed after RCU, never recycled under the program's feet for another
-	 * flow (which could mislabel bytes). User space sets max_entries before loading. */
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 100000);
 	__type(key, struct iflow_key);
 	__type(value, struct iflow_stats);
-} iflow_flows SEC(".maps");
+} iflow_flows_a SEC(".maps"), iflow_flows_b SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct iflow_flow_map);
+} iflow_active SEC(".maps") = {
+	.values = {[0] = &iflow_flows_a},
+};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -162,9 +174,13 @@ static __always_inline int flow_count(struct __sk_buff *skb, __u8 dir)
 		}
 	}
 
+	__u32 zero = 0;
+	void *flows = bpf_map_lookup_elem(&iflow_active, &zero);
+	if (!flows)
+		return TC_ACT_UNSPEC; /* cannot happen: slot 0 is always set */
 	__u64 now = bpf_ktime_get_ns();
 	__u64 len = skb->len;
-	struct iflow_stats *v = bpf_map_lookup_elem(&iflow_flows, &k);
+	struct iflow_stats *v = bpf_map_lookup_elem(flows, &k);
 	if (v) {
 		__sync_fetch_and_add(&v->bytes, len);
 		__sync_fetch_and_add(&v->packets, 1);
@@ -184,12 +200,12 @@ static __always_inline int flow_count(struct __sk_buff *skb, __u8 dir)
 	n.dscp = dscp;
 	__builtin_memcpy(n.dst_mac, eth, 6);
 	__builtin_memcpy(n.src_mac, eth + 6, 6);
-	long err = bpf_map_update_elem(&iflow_flows, &k, &n, BPF_NOEXIST);
+	long err = bpf_map_update_elem(flows, &k, &n, BPF_NOEXIST);
 	if (err == 0)
 		return TC_ACT_UNSPEC;
 	if (err == -EEXIST_) {
 		/* Another CPU created it between our lookup and update. */
-		v = bpf_map_lookup_elem(&iflow_flows, &k);
+		v = bpf_map_lookup_elem(flows, &k);
 		if (v) {
 			__sync_fetch_and_add(&v->bytes, len);
 			__sync_fetch_and_add(&v->packets, 1);

@@ -44,7 +44,10 @@
 
 static struct nsworker *workers[MAX_WORKERS];
 static struct tc_progs progs;
-static int flows_fd, counters_fd;
+/* The two flow maps (see flows.bpf.c) and the array-of-maps slot that says which is active. */
+static int flow_map_fds[2], active_fd, active_idx;
+static int flows_fd; /* the map being drained */
+static int counters_fd;
 static int ncpus;
 static volatile bool rb_stop;
 static bool batch_ok = true;
@@ -136,6 +139,17 @@ static void drain(long req)
 	__u32 in = 0, out = 0;
 	bool first = true;
 	unsigned long long t0 = ns_of(CLOCK_MONOTONIC);
+	/* Swap the active map first. The update returns once no program can still write to the
+	 * old one, so draining it below races with nothing. */
+	__u32 zero = 0;
+	int next = active_idx ^ 1;
+	int swap_err = bpf_map_update_elem(active_fd, &zero, &flow_map_fds[next], BPF_ANY);
+	if (swap_err == 0) {
+		flows_fd = flow_map_fds[active_idx];
+		active_idx = next;
+	} else {
+		flows_fd = flow_map_fds[active_idx]; /* drain in place rather than not at all */
+	}
 	out_begin();
 	while (batch_ok) {
 		__u32 n = DRAIN_BATCH;
@@ -256,14 +270,21 @@ int main(int argc, char **argv)
 	struct bpf_object *obj = bpf_object__open_file(obj_path, NULL);
 	if (!obj)
 		fatal("open BPF object", errno);
-	struct bpf_map *flows = bpf_object__find_map_by_name(obj, "iflow_flows");
-	if (!flows)
-		fatal("BPF object has no iflow_flows map", ENOENT);
-	bpf_map__set_max_entries(flows, max_flows);
+	struct bpf_map *flow_maps[2] = {bpf_object__find_map_by_name(obj, "iflow_flows_a"),
+					bpf_object__find_map_by_name(obj, "iflow_flows_b")};
+	struct bpf_map *active = bpf_object__find_map_by_name(obj, "iflow_active");
+	if (!flow_maps[0] || !flow_maps[1] || !active)
+		fatal("BPF object lacks the iflow_flows_a/b or iflow_active maps", ENOENT);
+	for (int i = 0; i < 2; i++)
+		bpf_map__set_max_entries(flow_maps[i], max_flows);
 	int err = bpf_object__load(obj);
 	if (err)
 		fatal("load BPF object", -err);
-	flows_fd = bpf_map__fd(flows);
+	for (int i = 0; i < 2; i++)
+		flow_map_fds[i] = bpf_map__fd(flow_maps[i]);
+	active_fd = bpf_map__fd(active);
+	active_idx = 0; /* slot 0 starts with iflow_flows_a (static initialisation) */
+	flows_fd = flow_map_fds[0];
 	counters_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "iflow_counters"));
 	progs.ingress_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "interflow_in"));
 	progs.egress_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "interflow_eg"));
