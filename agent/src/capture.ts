@@ -216,7 +216,10 @@ export class Capture {
     const list = this.retired.get(ns.ino) ?? [];
     list.push(ns);
     this.retired.set(ns.ino, list);
-    this.o.log.info({ netns: ns.name, ino: ns.ino }, 'network namespace gone: state removed');
+    this.o.log.info(
+      { netns: ns.name, ino: ns.ino },
+      'network namespace no longer watched (gone or agent stopping): hooks and state removed',
+    );
     this.updateNamespaceGauge();
   }
 
