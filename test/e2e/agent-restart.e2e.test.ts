@@ -18,97 +18,122 @@ async function assertOneFilterPerDirection(s: NetnsScenario, when: string): Prom
     for (const dev of ['net1', 'eth0']) {
       for (const dir of ['ingress', 'egress'] as const) {
         const filters = await interflowFilters(s, ns, dev, dir);
-        assert.equal(filters.length, 1, `${when}: ${ns.name}/${dev} ${dir} has ${filters.length} Interflow filters:\n${filters.join('\n')}`);
+        assert.equal(
+          filters.length,
+          1,
+          `${when}: ${ns.name}/${dev} ${dir} has ${filters.length} Interflow filters:\n${filters.join('\n')}`,
+        );
       }
     }
   }
 }
 
-test('agent restarts (SIGTERM, kill -9, kill -9 with its helper) under traffic: no duplicate hooks, no duplicate records', { ...privileged(), timeout: 240_000 }, async (t) => {
-  let agent: Agent | undefined;
-  let backend: Backend | undefined;
-  const s = await createNetnsScenario();
-  t.after(async () => {
-    await agent?.stop();
-    await backend?.stop();
-    backend?.cleanup();
-    await s.teardown();
-  });
-  const startNs = BigInt(Date.now() - 60_000) * 1_000_000n;
-  backend = await startBackend();
-  const env = {
-    INTERFLOW_LOKI_URL: backend.url,
-    INTERFLOW_NETNS_DIRS: s.dir,
-    INTERFLOW_HOST_NETNS: 'false',
-    INTERFLOW_INTERFACES: 'net1,eth0',
-    INTERFLOW_EVICT_INTERVAL: '1s',
-    INTERFLOW_BATCH_MAX_WAIT: '200ms',
-  };
-  const start = async (when: string): Promise<Agent> => {
-    const a = await startAgent(env);
-    await waitFor(`${when}: 4 hooked interfaces`, async () => (await a.metric('interflow_agent_interfaces_hooked')) === 4, 30_000);
-    await assertOneFilterPerDirection(s, when);
-    return a;
-  };
+test(
+  'agent restarts (SIGTERM, kill -9, kill -9 with its helper) under traffic: no duplicate hooks, no duplicate records',
+  { ...privileged(), timeout: 240_000 },
+  async (t) => {
+    let agent: Agent | undefined;
+    // eslint-disable-next-line prefer-const -- assigned after the cleanup hook that needs it is registered
+    let backend: Backend | undefined;
+    const s = await createNetnsScenario();
+    t.after(async () => {
+      await agent?.stop();
+      await backend?.stop();
+      backend?.cleanup();
+      await s.teardown();
+    });
+    const startNs = BigInt(Date.now() - 60_000) * 1_000_000n;
+    backend = await startBackend();
+    const env = {
+      INTERFLOW_LOKI_URL: backend.url,
+      INTERFLOW_NETNS_DIRS: s.dir,
+      INTERFLOW_HOST_NETNS: 'false',
+      INTERFLOW_INTERFACES: 'net1,eth0',
+      INTERFLOW_EVICT_INTERVAL: '1s',
+      INTERFLOW_BATCH_MAX_WAIT: '200ms',
+    };
+    const start = async (when: string): Promise<Agent> => {
+      const a = await startAgent(env);
+      await waitFor(
+        `${when}: 4 hooked interfaces`,
+        async () => (await a.metric('interflow_agent_interfaces_hooked')) === 4,
+        30_000,
+      );
+      await assertOneFilterPerDirection(s, when);
+      return a;
+    };
 
-  await iperfServer(s, s.b, s.net1.b, 5201);
-  await iperfServer(s, s.b, s.eth0.b, 5202);
-  agent = await start('first start');
-  // Long-lived flows that cross both restarts, over net1 and eth0.
-  s.spawn(s.a, 'iperf3', ['-c', s.net1.b, '-p', '5201', '-b', '20M', '-t', '600']);
-  s.spawn(s.a, 'iperf3', ['-c', s.eth0.b, '-p', '5202', '-u', '-b', '1M', '-P', '4', '-t', '600']);
-  const windows: [number, number][] = [];
-  let since = Date.now();
-  await sleep(RUN_MS);
-  windows.push([since, Date.now()]);
+    await iperfServer(s, s.b, s.net1.b, 5201);
+    await iperfServer(s, s.b, s.eth0.b, 5202);
+    agent = await start('first start');
+    // Long-lived flows that cross both restarts, over net1 and eth0.
+    s.spawn(s.a, 'iperf3', ['-c', s.net1.b, '-p', '5201', '-b', '20M', '-t', '600']);
+    s.spawn(s.a, 'iperf3', ['-c', s.eth0.b, '-p', '5202', '-u', '-b', '1M', '-P', '4', '-t', '600']);
+    const windows: [number, number][] = [];
+    let since = Date.now();
+    await sleep(RUN_MS);
+    windows.push([since, Date.now()]);
 
-  // Rolling update: SIGTERM exports what is left and removes the hooks; the next one attaches.
-  assert.equal(await agent.stop(), 0);
-  agent = await start('after SIGTERM restart');
-  since = Date.now();
-  await sleep(RUN_MS);
-  windows.push([since, Date.now()]);
+    // Rolling update: SIGTERM exports what is left and removes the hooks; the next one attaches.
+    assert.equal(await agent.stop(), 0);
+    agent = await start('after SIGTERM restart');
+    since = Date.now();
+    await sleep(RUN_MS);
+    windows.push([since, Date.now()]);
 
-  // Crash: the helper sees its stdin close, removes every hook and exits; the next agent also
-  // sweeps any Interflow filter an earlier run left behind.
-  const helper = childPids(agent.proc.pid!);
-  await agent.kill9();
-  await waitFor('the crashed agent’s helper to exit', async () => helper.every((pid) => !existsSync(`/proc/${pid}`)), 10_000);
-  agent = await start('after kill -9 restart');
-  since = Date.now();
-  await sleep(RUN_MS);
-  windows.push([since, Date.now()]);
+    // Crash: the helper sees its stdin close, removes every hook and exits; the next agent also
+    // sweeps any Interflow filter an earlier run left behind.
+    const helper = childPids(agent.proc.pid!);
+    await agent.kill9();
+    await waitFor(
+      'the crashed agent’s helper to exit',
+      async () => helper.every((pid) => !existsSync(`/proc/${pid}`)),
+      10_000,
+    );
+    agent = await start('after kill -9 restart');
+    since = Date.now();
+    await sleep(RUN_MS);
+    windows.push([since, Date.now()]);
 
-  // The whole container killed at once (OOM kill): agent and helper die together, so the
-  // filters stay in the kernel; the next agent must remove them and attach exactly once.
-  const helper2 = childPids(agent.proc.pid!);
-  for (const pid of helper2) process.kill(pid, 'SIGKILL');
-  await agent.kill9();
-  const left = (await interflowFilters(s, s.a, 'net1', 'ingress')).length;
-  agent = await start('after kill -9 of agent and helper');
-  const swept = await agent.metric('interflow_agent_stale_hooks_removed_total');
-  assert.equal(left, 1, 'the killed helper left its filter behind (the case the sweep exists for)');
-  assert.equal(swept, 8, 'the leftover filters (4 interfaces × 2 directions) were removed at start-up');
-  since = Date.now();
-  await sleep(RUN_MS);
-  windows.push([since, Date.now()]);
-  await assertOneFilterPerDirection(s, 'under traffic after the restarts');
+    // The whole container killed at once (OOM kill): agent and helper die together, so the
+    // filters stay in the kernel; the next agent must remove them and attach exactly once.
+    const helper2 = childPids(agent.proc.pid!);
+    for (const pid of helper2) process.kill(pid, 'SIGKILL');
+    await agent.kill9();
+    const left = (await interflowFilters(s, s.a, 'net1', 'ingress')).length;
+    agent = await start('after kill -9 of agent and helper');
+    const swept = await agent.metric('interflow_agent_stale_hooks_removed_total');
+    assert.equal(left, 1, 'the killed helper left its filter behind (the case the sweep exists for)');
+    assert.equal(swept, 8, 'the leftover filters (4 interfaces × 2 directions) were removed at start-up');
+    since = Date.now();
+    await sleep(RUN_MS);
+    windows.push([since, Date.now()]);
+    await assertOneFilterPerDirection(s, 'under traffic after the restarts');
 
-  // Stop cleanly so everything counted is in the store, then look for duplicates.
-  assert.equal(await agent.stop(), 0);
-  agent = undefined;
-  const stored = await readStore(backend.url, { startNs });
-  const net1 = stored.filter((r) => r.Interfaces[0] === 'net1' && r.Proto === 6 && r.DstPort === 5201);
-  const eth0 = stored.filter((r) => r.Interfaces[0] === 'eth0' && r.Proto === 17 && r.DstPort === 5202);
-  console.log(`${stored.length} records stored (${net1.length} net1 TCP, ${eth0.length} eth0 UDP); stale filters swept at the fourth start: ${swept}`);
-  // Each agent instance recorded the long flows while it ran.
-  windows.forEach(([from, to], i) => {
-    const inWindow = (r: { TimeFlowEndMs: number }) => r.TimeFlowEndMs >= from && r.TimeFlowEndMs <= to;
-    assert.ok(net1.filter(inWindow).length >= 2, `net1 TCP records from agent instance ${i + 1}`);
-    assert.ok(eth0.filter(inWindow).length >= 2, `eth0 UDP records from agent instance ${i + 1}`);
-  });
-  assert.deepEqual(duplicates(stored).slice(0, 20), [], 'no record twice for the same interval');
-  for (const ns of [s.a, s.b]) for (const dev of ['net1', 'eth0']) for (const dir of ['ingress', 'egress'] as const) {
-    assert.deepEqual(await interflowFilters(s, ns, dev, dir), [], `${ns.name}/${dev} ${dir} after the last stop`);
-  }
-});
+    // Stop cleanly so everything counted is in the store, then look for duplicates.
+    assert.equal(await agent.stop(), 0);
+    agent = undefined;
+    const stored = await readStore(backend.url, { startNs });
+    const net1 = stored.filter((r) => r.Interfaces[0] === 'net1' && r.Proto === 6 && r.DstPort === 5201);
+    const eth0 = stored.filter((r) => r.Interfaces[0] === 'eth0' && r.Proto === 17 && r.DstPort === 5202);
+    console.log(
+      `${stored.length} records stored (${net1.length} net1 TCP, ${eth0.length} eth0 UDP); stale filters swept at the fourth start: ${swept}`,
+    );
+    // Each agent instance recorded the long flows while it ran.
+    windows.forEach(([from, to], i) => {
+      const inWindow = (r: { TimeFlowEndMs: number }) => r.TimeFlowEndMs >= from && r.TimeFlowEndMs <= to;
+      assert.ok(net1.filter(inWindow).length >= 2, `net1 TCP records from agent instance ${i + 1}`);
+      assert.ok(eth0.filter(inWindow).length >= 2, `eth0 UDP records from agent instance ${i + 1}`);
+    });
+    assert.deepEqual(duplicates(stored).slice(0, 20), [], 'no record twice for the same interval');
+    for (const ns of [s.a, s.b])
+      for (const dev of ['net1', 'eth0'])
+        for (const dir of ['ingress', 'egress'] as const) {
+          assert.deepEqual(
+            await interflowFilters(s, ns, dev, dir),
+            [],
+            `${ns.name}/${dev} ${dir} after the last stop`,
+          );
+        }
+  },
+);

@@ -37,7 +37,9 @@ async function countStored(url: string, startNs: bigint): Promise<Set<number>> {
     const res = await fetch(`${url}/loki/api/v1/query_range?${qs}`);
     assert.equal(res.status, 200, await res.clone().text());
     const body = (await res.json()) as { data: { result: { values: [string, string][] }[] } };
-    const values = body.data.result.flatMap((s) => s.values).sort((a, b) => (BigInt(a[0]) < BigInt(b[0]) ? -1 : 1));
+    const values = body.data.result
+      .flatMap((s) => s.values)
+      .sort((a, b) => (BigInt(a[0]) < BigInt(b[0]) ? -1 : 1));
     for (const [, line] of values) seen.add((JSON.parse(line) as { Seq: number }).Seq);
     if (values.length < 5000) return seen;
     from = BigInt(values[values.length - 1]![0]) + 1n;
@@ -80,7 +82,9 @@ test('kill -9 of the backend during ingestion loses no acknowledged push', { tim
   backend = await backend.restart();
   const stored = await countStored(backend.url, baseNs);
   const lost = [...acked].filter((i) => !stored.has(i));
-  console.log(`sent ${sent}, acknowledged ${acked.size}, stored after restart ${stored.size}, failed in flight ${refusedAfterKill}`);
+  console.log(
+    `sent ${sent}, acknowledged ${acked.size}, stored after restart ${stored.size}, failed in flight ${refusedAfterKill}`,
+  );
   assert.deepEqual(lost.slice(0, 20), [], `${lost.length} acknowledged entries were lost`);
   assert.ok(stored.size <= sent);
 });

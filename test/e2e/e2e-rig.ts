@@ -19,7 +19,12 @@ export interface IperfResult {
   sentBytes: number;
 }
 
-export async function iperfServer(s: NetnsScenario, ns: ScenarioNamespace, bind: string, port: number): Promise<void> {
+export async function iperfServer(
+  s: NetnsScenario,
+  ns: ScenarioNamespace,
+  bind: string,
+  port: number,
+): Promise<void> {
   const srv = s.spawn(ns, 'iperf3', ['-s', '--forceflush', '-B', bind, '-p', String(port)]);
   let out = '';
   srv.stdout!.on('data', (d) => (out += d));
@@ -28,14 +33,21 @@ export async function iperfServer(s: NetnsScenario, ns: ScenarioNamespace, bind:
 }
 
 /** Runs an iperf3 client in `ns` and returns the data connection's local port and the bytes sent. */
-export async function iperfClient(s: NetnsScenario, ns: ScenarioNamespace, args: string[]): Promise<IperfResult> {
+export async function iperfClient(
+  s: NetnsScenario,
+  ns: ScenarioNamespace,
+  args: string[],
+): Promise<IperfResult> {
   const json = JSON.parse(await s.exec(ns, 'iperf3', ['-J', ...args])) as {
     start: { connected: { local_port: number }[] };
     end: { sum_sent?: { bytes: number }; sum?: { bytes: number } };
     error?: string;
   };
   if (json.error) throw new Error(`iperf3: ${json.error}`);
-  return { localPort: json.start.connected[0]!.local_port, sentBytes: json.end.sum_sent?.bytes ?? json.end.sum!.bytes };
+  return {
+    localPort: json.start.connected[0]!.local_port,
+    sentBytes: json.end.sum_sent?.bytes ?? json.end.sum!.bytes,
+  };
 }
 
 /**
@@ -46,12 +58,16 @@ export async function iperfClient(s: NetnsScenario, ns: ScenarioNamespace, args:
 export function writeScenarioEnrichment(s: NetnsScenario): { file: string; remove: () => void } {
   const text = readFileSync(join(REPO_ROOT, 'test/fixtures/static-enrichment.json'), 'utf8');
   const mapping = JSON.parse(text) as { pods: { netns?: string }[] };
-  const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  const glob = (pattern: string) =>
+    new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
   const legacy: Record<string, string> = { 'interflow-pod-a': s.a.name, 'interflow-pod-b': s.b.name };
   for (const pod of mapping.pods) {
     const pattern = pod.netns ?? '';
     const name = legacy[pattern] ?? [s.a.name, s.b.name].find((n) => glob(pattern).test(n));
-    if (!name) throw new Error(`fixture pod netns ${JSON.stringify(pattern)} matches neither ${s.a.name} nor ${s.b.name}`);
+    if (!name)
+      throw new Error(
+        `fixture pod netns ${JSON.stringify(pattern)} matches neither ${s.a.name} nor ${s.b.name}`,
+      );
     pod.netns = name;
   }
   const dir = mkdtempSync(join(tmpdir(), 'interflow-e2e-enrich-'));
@@ -105,7 +121,12 @@ export async function readStore(
 }
 
 /** The Interflow filters (program names start with "interflow_") on one clsact hook of a link. */
-export async function interflowFilters(s: NetnsScenario, ns: ScenarioNamespace, dev: string, dir: 'ingress' | 'egress'): Promise<string[]> {
+export async function interflowFilters(
+  s: NetnsScenario,
+  ns: ScenarioNamespace,
+  dev: string,
+  dir: 'ingress' | 'egress',
+): Promise<string[]> {
   const out = await s.exec(ns, 'tc', ['filter', 'show', 'dev', dev, dir]).catch((e: Error) => {
     // No clsact qdisc (never hooked, or removed with our last filter) means no filter.
     if (/Cannot find specified qdisc|No such file|Invalid handle/i.test(e.message)) return '';
@@ -202,7 +223,17 @@ export function logLines(output: string): LogLine[] {
 
 /** A flow record's identity for one eviction interval (duplicates share it). */
 export function intervalKey(r: FlowRecord): string {
-  return [r.SrcAddr, r.SrcPort, r.DstAddr, r.DstPort, r.Proto, r.Interfaces.join(','), r.IfNetns.join(','), r.IfDirections.join(','), r.TimeFlowStartMs].join('|');
+  return [
+    r.SrcAddr,
+    r.SrcPort,
+    r.DstAddr,
+    r.DstPort,
+    r.Proto,
+    r.Interfaces.join(','),
+    r.IfNetns.join(','),
+    r.IfDirections.join(','),
+    r.TimeFlowStartMs,
+  ].join('|');
 }
 
 export function duplicates(records: FlowRecord[]): string[] {

@@ -10,14 +10,68 @@ const REQUESTS = 10_000;
 const CONCURRENCY = 16;
 
 const FILTER_IDS = [
-  'interfaces', 'ifdirections', 'netns', 'namespace', 'src_namespace', 'dst_namespace', 'name', 'src_name',
-  'dst_name', 'kind', 'src_kind', 'dst_kind', 'address', 'src_address', 'dst_address', 'port', 'src_port',
-  'dst_port', 'mac', 'src_mac', 'dst_mac', 'protocol', 'node_direction', 'host_name', 'nope', '', 'interfaces=',
+  'interfaces',
+  'ifdirections',
+  'netns',
+  'namespace',
+  'src_namespace',
+  'dst_namespace',
+  'name',
+  'src_name',
+  'dst_name',
+  'kind',
+  'src_kind',
+  'dst_kind',
+  'address',
+  'src_address',
+  'dst_address',
+  'port',
+  'src_port',
+  'dst_port',
+  'mac',
+  'src_mac',
+  'dst_mac',
+  'protocol',
+  'node_direction',
+  'host_name',
+  'nope',
+  '',
+  'interfaces=',
 ];
 const OPERATORS = ['=', '!=', '~', '!~', '==', '=~', '', '<', '!'];
 const NASTY = [
-  '"', '\\', '`', "'", '\n', '\r\n', '\u0000', '\u2028', '}', '{', '|', '|=', '`) or 1=1', '.*', '(?i)', '[',
-  ')', '$', '^', '%', '%00', '%zz', ';', ',', '=', '~', '!', '\uD83D\uDE00', '\uD800', 'net1', 'net10', ' ',
+  '"',
+  '\\',
+  '`',
+  "'",
+  '\n',
+  '\r\n',
+  '\u0000',
+  '\u2028',
+  '}',
+  '{',
+  '|',
+  '|=',
+  '`) or 1=1',
+  '.*',
+  '(?i)',
+  '[',
+  ')',
+  '$',
+  '^',
+  '%',
+  '%00',
+  '%zz',
+  ';',
+  ',',
+  '=',
+  '~',
+  '!',
+  '\uD83D\uDE00',
+  '\uD800',
+  'net1',
+  'net10',
+  ' ',
 ];
 
 const nastyString = fc.oneof(
@@ -29,19 +83,38 @@ const nastyString = fc.oneof(
 );
 
 const filterValue = fc
-  .tuple(fc.constantFrom(...FILTER_IDS), fc.constantFrom(...OPERATORS), fc.array(nastyString, { maxLength: 4 }))
+  .tuple(
+    fc.constantFrom(...FILTER_IDS),
+    fc.constantFrom(...OPERATORS),
+    fc.array(nastyString, { maxLength: 4 }),
+  )
   .map(([id, op, values]) => `${id}${op}${values.join(',')}`);
 
 const numberish = fc.oneof(
   fc.integer().map(String),
   fc.double().map(String),
-  fc.constantFrom('', '-1', '0', '1e309', 'NaN', 'Infinity', '10001', '1.5', '99999999999999999999', 'abc', '300s'),
+  fc.constantFrom(
+    '',
+    '-1',
+    '0',
+    '1e309',
+    'NaN',
+    'Infinity',
+    '10001',
+    '1.5',
+    '99999999999999999999',
+    'abc',
+    '300s',
+  ),
   nastyString,
 );
 
 const apiParams = fc.record(
   {
-    filters: fc.oneof(fc.array(filterValue, { maxLength: 6 }).map((f) => f.join(';')), nastyString),
+    filters: fc.oneof(
+      fc.array(filterValue, { maxLength: 6 }).map((f) => f.join(';')),
+      nastyString,
+    ),
     match: fc.oneof(fc.constantFrom('all', 'any', 'ALL', '', 'none'), nastyString),
     timeRange: numberish,
     startTime: numberish,
@@ -75,8 +148,16 @@ function encodeSegment(s: string): string {
 
 const requestArb = fc.record({
   path: fc.oneof(
-    fc.constantFrom('/api/flows', '/api/flows/export', '/api/config', '/loki/api/v1/query_range', '/loki/api/v1/labels'),
-    fc.constantFrom('namespaces', 'interfaces', 'netns', 'nodes', 'pods', '..', '%2e%2e', '').map((k) => `/api/resources/${k}`),
+    fc.constantFrom(
+      '/api/flows',
+      '/api/flows/export',
+      '/api/config',
+      '/loki/api/v1/query_range',
+      '/loki/api/v1/labels',
+    ),
+    fc
+      .constantFrom('namespaces', 'interfaces', 'netns', 'nodes', 'pods', '..', '%2e%2e', '')
+      .map((k) => `/api/resources/${k}`),
     nastyString.map((s) => `/loki/api/v1/label/${encodeSegment(s)}/values`),
     nastyString.map((s) => `/traffic-flows/${encodeSegment(s)}`),
   ),
@@ -104,42 +185,56 @@ after(async () => {
   backend?.cleanup();
 });
 
-test(`${REQUESTS} hostile API requests: only 2xx/4xx, never 5xx, and the server stays healthy`, { timeout: 600_000 }, async () => {
-  const samples = fc.sample(requestArb, { numRuns: REQUESTS, seed: 20261126 });
-  const byStatus = new Map<number, number>();
-  const fiveHundreds: string[] = [];
-  let next = 0;
+test(
+  `${REQUESTS} hostile API requests: only 2xx/4xx, never 5xx, and the server stays healthy`,
+  { timeout: 600_000 },
+  async () => {
+    const samples = fc.sample(requestArb, { numRuns: REQUESTS, seed: 20261126 });
+    const byStatus = new Map<number, number>();
+    const fiveHundreds: string[] = [];
+    let next = 0;
 
-  async function worker(): Promise<void> {
-    while (next < samples.length) {
-      const req = samples[next++]!;
-      const qs = new URLSearchParams();
-      for (const [k, v] of Object.entries(req.params)) if (v !== undefined) qs.set(k, v);
-      const url = `${backend.url}${req.path}?${qs.toString()}`;
-      const init: RequestInit = req.post != null
-        ? { method: 'POST', body: req.post, headers: { 'content-type': 'application/json' } }
-        : {};
-      const target = req.post != null ? `${backend.url}/loki/api/v1/push` : url;
-      const res = await fetch(target, init);
-      await res.arrayBuffer(); // drain (export streams)
-      byStatus.set(res.status, (byStatus.get(res.status) ?? 0) + 1);
-      if (res.status >= 500 && fiveHundreds.length < 10) {
-        fiveHundreds.push(`${res.status} ${init.method ?? 'GET'} ${target.slice(0, 300)}`);
+    async function worker(): Promise<void> {
+      while (next < samples.length) {
+        const req = samples[next++]!;
+        const qs = new URLSearchParams();
+        for (const [k, v] of Object.entries(req.params)) if (v !== undefined) qs.set(k, v);
+        const url = `${backend.url}${req.path}?${qs.toString()}`;
+        const init: RequestInit =
+          req.post != null
+            ? { method: 'POST', body: req.post, headers: { 'content-type': 'application/json' } }
+            : {};
+        const target = req.post != null ? `${backend.url}/loki/api/v1/push` : url;
+        const res = await fetch(target, init);
+        await res.arrayBuffer(); // drain (export streams)
+        byStatus.set(res.status, (byStatus.get(res.status) ?? 0) + 1);
+        if (res.status >= 500 && fiveHundreds.length < 10) {
+          fiveHundreds.push(`${res.status} ${init.method ?? 'GET'} ${target.slice(0, 300)}`);
+        }
       }
     }
-  }
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 
-  const summary = [...byStatus.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ');
-  console.log(`status codes: ${summary}`);
-  assert.deepEqual(fiveHundreds, [], `5xx answers (first 10):\n${fiveHundreds.join('\n')}`);
-  assert.equal([...byStatus.values()].reduce((a, b) => a + b, 0), REQUESTS);
-  assert.ok((byStatus.get(400) ?? 0) > 0, 'the generator must produce rejected requests');
-  assert.ok([...byStatus.keys()].some((s) => s >= 200 && s < 300), 'and accepted ones');
+    const summary = [...byStatus.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
+    console.log(`status codes: ${summary}`);
+    assert.deepEqual(fiveHundreds, [], `5xx answers (first 10):\n${fiveHundreds.join('\n')}`);
+    assert.equal(
+      [...byStatus.values()].reduce((a, b) => a + b, 0),
+      REQUESTS,
+    );
+    assert.ok((byStatus.get(400) ?? 0) > 0, 'the generator must produce rejected requests');
+    assert.ok(
+      [...byStatus.keys()].some((s) => s >= 200 && s < 300),
+      'and accepted ones',
+    );
 
-  const health = await fetch(`${backend.url}/healthz`);
-  assert.equal(health.status, 200);
-  const ready = await fetch(`${backend.url}/readyz`);
-  assert.equal(ready.status, 200);
-  assert.equal(backend.proc.exitCode, null, 'the backend is still running');
-});
+    const health = await fetch(`${backend.url}/healthz`);
+    assert.equal(health.status, 200);
+    const ready = await fetch(`${backend.url}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.equal(backend.proc.exitCode, null, 'the backend is still running');
+  },
+);

@@ -14,7 +14,14 @@ import type { Browser, Page } from 'playwright-core';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
 import { privileged } from '../support/privileged.ts';
 import { createNetnsScenario, type NetnsScenario } from '../support/netns-scenario.ts';
-import { REPO_ROOT, startAgent, startBackend, waitFor, type Agent, type Backend } from '../support/processes.ts';
+import {
+  REPO_ROOT,
+  startAgent,
+  startBackend,
+  waitFor,
+  type Agent,
+  type Backend,
+} from '../support/processes.ts';
 import type { FlowRecord } from '../fixtures/flow-generator.ts';
 import {
   TCP_HEADERS,
@@ -61,7 +68,9 @@ type Row = Record<string, string>;
 
 async function rowsOnPage(page: Page): Promise<Row[]> {
   return page.evaluate(() => {
-    const headers = [...document.querySelectorAll('.interflow-flows-table thead th')].map((th) => th.textContent?.trim() ?? '');
+    const headers = [...document.querySelectorAll('.interflow-flows-table thead th')].map(
+      (th) => th.textContent?.trim() ?? '',
+    );
     return [...document.querySelectorAll('[data-testid="interflow-flow-row"]')].map((tr) => {
       const row: Record<string, string> = {};
       headers.forEach((h, i) => {
@@ -85,7 +94,10 @@ async function allRows(page: Page): Promise<Row[]> {
     if ((await next.count()) === 0 || (await next.isDisabled())) break;
     const first = await page.locator('[data-testid="interflow-flow-row"]').first().textContent();
     await next.click();
-    await page.waitForFunction((f) => document.querySelector('[data-testid="interflow-flow-row"]')?.textContent !== f, first);
+    await page.waitForFunction(
+      (f) => document.querySelector('[data-testid="interflow-flow-row"]')?.textContent !== f,
+      first,
+    );
   }
   return rows;
 }
@@ -98,7 +110,9 @@ async function summaryCount(page: Page): Promise<number> {
 }
 
 async function apiFlows(base: string, filters: string): Promise<FlowRecord[]> {
-  const res = await fetch(`${base}/api/flows?${new URLSearchParams({ filters, timeRange: '3600', limit: '10000' })}`);
+  const res = await fetch(
+    `${base}/api/flows?${new URLSearchParams({ filters, timeRange: '3600', limit: '10000' })}`,
+  );
   assert.equal(res.status, 200, await res.clone().text());
   const body = (await res.json()) as { records: FlowRecord[]; stats: { limitReached: boolean } };
   assert.equal(body.stats.limitReached, false);
@@ -150,7 +164,11 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
   });
 
   test('the agent hooks net1 and eth0 of both pods (one Interflow filter per direction) and nothing else', async () => {
-    await waitFor('4 hooked interfaces', async () => (await agent!.metric('interflow_agent_interfaces_hooked')) === 4, 30_000);
+    await waitFor(
+      '4 hooked interfaces',
+      async () => (await agent!.metric('interflow_agent_interfaces_hooked')) === 4,
+      30_000,
+    );
     for (const ns of [s.a, s.b]) {
       for (const dev of ['net1', 'eth0']) {
         for (const dir of ['ingress', 'egress'] as const) {
@@ -176,17 +194,42 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
 
     const A = s.a.name;
     const B = s.b.name;
-    const tcpFwd = (r: FlowRecord) => r.Proto === 6 && r.SrcAddr === s.net1.a && r.DstAddr === s.net1.b && r.SrcPort === sent.tcp.localPort && r.DstPort === 5201;
-    const udpFwd = (r: FlowRecord) => r.Proto === 17 && r.SrcAddr === s.net1.a && r.DstAddr === s.net1.b && r.SrcPort === sent.udp.localPort && r.DstPort === 5201;
-    const at = (netns: string, dir: number) => (r: FlowRecord) => r.IfNetns[0] === netns && r.IfDirections[0] === dir;
+    const tcpFwd = (r: FlowRecord) =>
+      r.Proto === 6 &&
+      r.SrcAddr === s.net1.a &&
+      r.DstAddr === s.net1.b &&
+      r.SrcPort === sent.tcp.localPort &&
+      r.DstPort === 5201;
+    const udpFwd = (r: FlowRecord) =>
+      r.Proto === 17 &&
+      r.SrcAddr === s.net1.a &&
+      r.DstAddr === s.net1.b &&
+      r.SrcPort === sent.udp.localPort &&
+      r.DstPort === 5201;
+    const at = (netns: string, dir: number) => (r: FlowRecord) =>
+      r.IfNetns[0] === netns && r.IfDirections[0] === dir;
     // The agent evicts every 2 s and pushes at once: poll until the last interval has landed.
     const net1 = await waitFor(
       'net1 TCP and UDP bytes in the store',
       async () => {
         const recs = await apiFlows(backend.url, 'interfaces=net1');
         const ok =
-          within(payload(recs.filter((r) => tcpFwd(r) && at(B, 0)(r)), TCP_HEADERS), sent.tcp.sentBytes, TOLERANCE) &&
-          within(payload(recs.filter((r) => udpFwd(r) && at(A, 1)(r)), UDP_HEADERS), sent.udp.sentBytes, TOLERANCE);
+          within(
+            payload(
+              recs.filter((r) => tcpFwd(r) && at(B, 0)(r)),
+              TCP_HEADERS,
+            ),
+            sent.tcp.sentBytes,
+            TOLERANCE,
+          ) &&
+          within(
+            payload(
+              recs.filter((r) => udpFwd(r) && at(A, 1)(r)),
+              UDP_HEADERS,
+            ),
+            sent.udp.sentBytes,
+            TOLERANCE,
+          );
         return ok && recs;
       },
       30_000,
@@ -194,20 +237,49 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
     ).catch(async (e: Error) => {
       const recs = await apiFlows(backend.url, 'interfaces=net1');
       throw new Error(
-        `${e.message}; TCP sent ${sent.tcp.sentBytes}, stored payload at B ingress ${payload(recs.filter((r) => tcpFwd(r) && at(B, 0)(r)), TCP_HEADERS)}; ` +
-          `UDP sent ${sent.udp.sentBytes}, stored payload at A egress ${payload(recs.filter((r) => udpFwd(r) && at(A, 1)(r)), UDP_HEADERS)}`,
+        `${e.message}; TCP sent ${sent.tcp.sentBytes}, stored payload at B ingress ${payload(
+          recs.filter((r) => tcpFwd(r) && at(B, 0)(r)),
+          TCP_HEADERS,
+        )}; ` +
+          `UDP sent ${sent.udp.sentBytes}, stored payload at A egress ${payload(
+            recs.filter((r) => udpFwd(r) && at(A, 1)(r)),
+            UDP_HEADERS,
+          )}`,
       );
     });
 
     const check = (recs: FlowRecord[], headers: number, expected: number, what: string) => {
       const got = payload(recs, headers);
       assert.ok(recs.length > 0, `${what}: no records`);
-      assert.ok(within(got, expected, TOLERANCE), `${what}: records say ${got} payload bytes, iperf3 moved ${expected} (ratio ${(got / expected).toFixed(4)})`);
+      assert.ok(
+        within(got, expected, TOLERANCE),
+        `${what}: records say ${got} payload bytes, iperf3 moved ${expected} (ratio ${(got / expected).toFixed(4)})`,
+      );
     };
-    check(net1.filter((r) => tcpFwd(r) && at(A, 1)(r)), TCP_HEADERS, sent.tcp.sentBytes, `TCP ${A}/net1 egress`);
-    check(net1.filter((r) => tcpFwd(r) && at(B, 0)(r)), TCP_HEADERS, sent.tcp.sentBytes, `TCP ${B}/net1 ingress`);
-    check(net1.filter((r) => udpFwd(r) && at(A, 1)(r)), UDP_HEADERS, sent.udp.sentBytes, `UDP ${A}/net1 egress`);
-    check(net1.filter((r) => udpFwd(r) && at(B, 0)(r)), UDP_HEADERS, sent.udp.sentBytes, `UDP ${B}/net1 ingress`);
+    check(
+      net1.filter((r) => tcpFwd(r) && at(A, 1)(r)),
+      TCP_HEADERS,
+      sent.tcp.sentBytes,
+      `TCP ${A}/net1 egress`,
+    );
+    check(
+      net1.filter((r) => tcpFwd(r) && at(B, 0)(r)),
+      TCP_HEADERS,
+      sent.tcp.sentBytes,
+      `TCP ${B}/net1 ingress`,
+    );
+    check(
+      net1.filter((r) => udpFwd(r) && at(A, 1)(r)),
+      UDP_HEADERS,
+      sent.udp.sentBytes,
+      `UDP ${A}/net1 egress`,
+    );
+    check(
+      net1.filter((r) => udpFwd(r) && at(B, 0)(r)),
+      UDP_HEADERS,
+      sent.udp.sentBytes,
+      `UDP ${B}/net1 ingress`,
+    );
     // Never the wrong direction for the data stream.
     assert.equal(net1.filter((r) => tcpFwd(r) && (at(A, 0)(r) || at(B, 1)(r))).length, 0);
 
@@ -218,7 +290,8 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
       // IPv4 on net1 is only the net1 subnet (IPv6 link-local housekeeping of net1 itself is fine).
       for (const addr of [r.SrcAddr, r.DstAddr]) {
         assert.ok(addr !== s.eth0.a && addr !== s.eth0.b, `eth0 address on net1: ${addr}`);
-        if (addr.includes('.')) assert.ok(addr.startsWith('192.168.122.'), `foreign IPv4 address on net1: ${addr}`);
+        if (addr.includes('.'))
+          assert.ok(addr.startsWith('192.168.122.'), `foreign IPv4 address on net1: ${addr}`);
       }
     }
     // Enrichment: the addresses name the pods, and the interface names its owner.
@@ -235,22 +308,38 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
       'eth0 TCP and UDP bytes in the store',
       async () => {
         const eth0 = await apiFlows(backend.url, 'interfaces=eth0');
-        const tcp = eth0.filter((r) => r.Proto === 6 && r.SrcPort === sent.eth0Tcp.localPort && r.DstPort === 5202 && at(A, 1)(r));
-        const udp = eth0.filter((r) => r.Proto === 17 && r.SrcPort === sent.eth0Udp.localPort && r.DstPort === 5202 && at(A, 1)(r));
-        return within(payload(tcp, TCP_HEADERS), sent.eth0Tcp.sentBytes, TOLERANCE) && within(payload(udp, UDP_HEADERS), sent.eth0Udp.sentBytes, TOLERANCE);
+        const tcp = eth0.filter(
+          (r) => r.Proto === 6 && r.SrcPort === sent.eth0Tcp.localPort && r.DstPort === 5202 && at(A, 1)(r),
+        );
+        const udp = eth0.filter(
+          (r) => r.Proto === 17 && r.SrcPort === sent.eth0Udp.localPort && r.DstPort === 5202 && at(A, 1)(r),
+        );
+        return (
+          within(payload(tcp, TCP_HEADERS), sent.eth0Tcp.sentBytes, TOLERANCE) &&
+          within(payload(udp, UDP_HEADERS), sent.eth0Udp.sentBytes, TOLERANCE)
+        );
       },
       20_000,
       500,
     );
     const eth0 = await apiFlows(backend.url, 'interfaces=eth0');
-    assert.ok(eth0.every((r) => !r.SrcAddr.startsWith('192.168.122.')), 'no net1 address on an eth0 record');
+    assert.ok(
+      eth0.every((r) => !r.SrcAddr.startsWith('192.168.122.')),
+      'no net1 address on an eth0 record',
+    );
 
     // A stable view for the browser: stop the agent (it exports what is left and removes its hooks).
     assert.equal(await agent!.stop(), 0);
     agent = undefined;
-    for (const ns of [s.a, s.b]) for (const dev of ['net1', 'eth0']) for (const dir of ['ingress', 'egress'] as const) {
-      assert.deepEqual(await interflowFilters(s, ns, dev, dir), [], `${ns.name}/${dev} ${dir} after SIGTERM`);
-    }
+    for (const ns of [s.a, s.b])
+      for (const dev of ['net1', 'eth0'])
+        for (const dir of ['ingress', 'egress'] as const) {
+          assert.deepEqual(
+            await interflowFilters(s, ns, dev, dir),
+            [],
+            `${ns.name}/${dev} ${dir} after SIGTERM`,
+          );
+        }
     trafficChecked = true;
   });
 
@@ -260,9 +349,15 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
     const B = s.b.name;
     const expected = await apiFlows(backend.url, 'interfaces=net1');
     const everything = await apiFlows(backend.url, '');
-    assert.ok(everything.length > expected.length, 'eth0 records exist too, so the filter has something to remove');
+    assert.ok(
+      everything.length > expected.length,
+      'eth0 records exist too, so the filter has something to remove',
+    );
 
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1800, height: 1100 } });
+    const context = await browser.newContext({
+      acceptDownloads: true,
+      viewport: { width: 1800, height: 1100 },
+    });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -277,7 +372,10 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
     await page.getByLabel('Filter value').fill('net1');
     await page.getByRole('button', { name: 'Add filter' }).click();
     await page.waitForURL((u) => u.searchParams.get('filters') === 'interfaces=net1');
-    await page.waitForFunction((n) => document.querySelector('.interflow-summary')?.textContent?.trim().startsWith(`${n} flows found`), expected.length);
+    await page.waitForFunction(
+      (n) => document.querySelector('.interflow-summary')?.textContent?.trim().startsWith(`${n} flows found`),
+      expected.length,
+    );
     assert.equal(await summaryCount(page), expected.length);
     const chips = (await page.getByRole('group', { name: 'Active filters' }).textContent()) ?? '';
     assert.match(chips, /Network interface name =.*net1/);
@@ -295,16 +393,49 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
         assert.equal(r[`${side} namespace`], pod.namespace);
       }
     }
-    const tcpRow = { Protocol: 'TCP', 'Source IP': s.net1.a, 'Source port': String(sent.tcp.localPort), 'Destination port': '5201' };
-    const udpRow = { Protocol: 'UDP', 'Source IP': s.net1.a, 'Source port': String(sent.udp.localPort), 'Destination port': '5201' };
+    const tcpRow = {
+      Protocol: 'TCP',
+      'Source IP': s.net1.a,
+      'Source port': String(sent.tcp.localPort),
+      'Destination port': '5201',
+    };
+    const udpRow = {
+      Protocol: 'UDP',
+      'Source IP': s.net1.a,
+      'Source port': String(sent.udp.localPort),
+      'Destination port': '5201',
+    };
     for (const [where, headers, bytes, what] of [
-      [{ ...tcpRow, 'Interface netns': A, 'Interface direction': 'Egress' }, TCP_HEADERS, sent.tcp.sentBytes, 'TCP at A egress'],
-      [{ ...tcpRow, 'Interface netns': B, 'Interface direction': 'Ingress' }, TCP_HEADERS, sent.tcp.sentBytes, 'TCP at B ingress'],
-      [{ ...udpRow, 'Interface netns': A, 'Interface direction': 'Egress' }, UDP_HEADERS, sent.udp.sentBytes, 'UDP at A egress'],
-      [{ ...udpRow, 'Interface netns': B, 'Interface direction': 'Ingress' }, UDP_HEADERS, sent.udp.sentBytes, 'UDP at B ingress'],
+      [
+        { ...tcpRow, 'Interface netns': A, 'Interface direction': 'Egress' },
+        TCP_HEADERS,
+        sent.tcp.sentBytes,
+        'TCP at A egress',
+      ],
+      [
+        { ...tcpRow, 'Interface netns': B, 'Interface direction': 'Ingress' },
+        TCP_HEADERS,
+        sent.tcp.sentBytes,
+        'TCP at B ingress',
+      ],
+      [
+        { ...udpRow, 'Interface netns': A, 'Interface direction': 'Egress' },
+        UDP_HEADERS,
+        sent.udp.sentBytes,
+        'UDP at A egress',
+      ],
+      [
+        { ...udpRow, 'Interface netns': B, 'Interface direction': 'Ingress' },
+        UDP_HEADERS,
+        sent.udp.sentBytes,
+        'UDP at B ingress',
+      ],
     ] as const) {
       const got = rowPayload(rows, where, headers);
-      assert.ok(within(got, bytes, TOLERANCE), `${what} on screen: ${got} payload bytes, iperf3 moved ${bytes}`);
+      assert.ok(
+        within(got, bytes, TOLERANCE),
+        `${what} on screen: ${got} payload bytes, iperf3 moved ${bytes}`,
+      );
     }
 
     // The URL alone restores the view in a fresh context (no shared storage or state).
@@ -314,7 +445,11 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
       const other = await fresh.newPage();
       other.on('pageerror', (e) => errors.push(e.message));
       await other.goto(shared);
-      await other.waitForFunction((n) => document.querySelector('.interflow-summary')?.textContent?.trim().startsWith(`${n} flows found`), expected.length);
+      await other.waitForFunction(
+        (n) =>
+          document.querySelector('.interflow-summary')?.textContent?.trim().startsWith(`${n} flows found`),
+        expected.length,
+      );
       assert.equal(other.url(), shared);
       assert.equal((await other.getByRole('group', { name: 'Active filters' }).textContent()) ?? '', chips);
       const again = await allRows(other);
@@ -330,12 +465,21 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     await page.screenshot({ path: join(RESULTS, 'net1-scenario-export-modal.png') });
-    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('link', { name: 'Download CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByRole('link', { name: 'Download CSV' }).click(),
+    ]);
     assert.match(download.suggestedFilename(), /^interflow-flows-.*\.csv$/);
     const csv = readFileSync((await download.path())!, 'utf8');
     const table = parse(csv, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-    const config = (await (await fetch(`${backend.url}/api/config`)).json()) as { defaults: { columns: string[] } };
-    assert.deepEqual(Object.keys(table[0] ?? {}), config.defaults.columns, 'CSV columns are the visible ones');
+    const config = (await (await fetch(`${backend.url}/api/config`)).json()) as {
+      defaults: { columns: string[] };
+    };
+    assert.deepEqual(
+      Object.keys(table[0] ?? {}),
+      config.defaults.columns,
+      'CSV columns are the visible ones',
+    );
     assert.equal(table.length, expected.length, 'every net1 record, once');
     const csvPayload = (where: (r: Record<string, string>) => boolean, headers: number) =>
       table.filter(where).reduce((n, r) => n + Number(r.Bytes) - Number(r.Packets) * headers, 0);
@@ -345,7 +489,12 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
       if (pod) assert.equal(r.SrcK8S_Name, pod.name);
     }
     const fwd = (proto: string, port: number, netns: string, dir: string) => (r: Record<string, string>) =>
-      r.Proto === proto && r.SrcAddr === s.net1.a && r.SrcPort === String(port) && r.DstPort === '5201' && r.IfNetns === netns && r.IfDirections === dir;
+      r.Proto === proto &&
+      r.SrcAddr === s.net1.a &&
+      r.SrcPort === String(port) &&
+      r.DstPort === '5201' &&
+      r.IfNetns === netns &&
+      r.IfDirections === dir;
     for (const [where, headers, bytes, what] of [
       [fwd('6', sent.tcp.localPort, A, '1'), TCP_HEADERS, sent.tcp.sentBytes, 'TCP at A egress'],
       [fwd('6', sent.tcp.localPort, B, '0'), TCP_HEADERS, sent.tcp.sentBytes, 'TCP at B ingress'],
@@ -353,11 +502,27 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
       [fwd('17', sent.udp.localPort, B, '0'), UDP_HEADERS, sent.udp.sentBytes, 'UDP at B ingress'],
     ] as const) {
       const got = csvPayload(where, headers);
-      assert.ok(within(got, bytes, TOLERANCE), `${what} in the CSV: ${got} payload bytes, iperf3 moved ${bytes}`);
+      assert.ok(
+        within(got, bytes, TOLERANCE),
+        `${what} in the CSV: ${got} payload bytes, iperf3 moved ${bytes}`,
+      );
     }
     // Row for row the same records the API returns.
     const key = (r: Record<string, unknown>) =>
-      [r.TimeFlowEndMs, r.IfNetns, r.IfDirections, r.SrcAddr, r.SrcPort, r.DstAddr, r.DstPort, r.Proto, r.Bytes, r.Packets].map(String).join('|');
+      [
+        r.TimeFlowEndMs,
+        r.IfNetns,
+        r.IfDirections,
+        r.SrcAddr,
+        r.SrcPort,
+        r.DstAddr,
+        r.DstPort,
+        r.Proto,
+        r.Bytes,
+        r.Packets,
+      ]
+        .map(String)
+        .join('|');
     assert.deepEqual(table.map(key).sort(), expected.map(key).sort());
     assert.deepEqual(errors, []);
     await context.close();

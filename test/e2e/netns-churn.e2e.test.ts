@@ -9,7 +9,16 @@ import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { privileged } from '../support/privileged.ts';
 import { createNetnsScenario, type ScenarioNamespace } from '../support/netns-scenario.ts';
 import { startAgent, startBackend, waitFor, type Agent, type Backend } from '../support/processes.ts';
-import { childPids, fdTargets, interflowFilters, iperfServer, logLines, processFootprint, scrape, sleep } from './e2e-rig.ts';
+import {
+  childPids,
+  fdTargets,
+  interflowFilters,
+  iperfServer,
+  logLines,
+  processFootprint,
+  scrape,
+  sleep,
+} from './e2e-rig.ts';
 
 const CYCLES = 2; // cycle 1 warms the agent up; cycle 2 is compared with it
 const PER_CYCLE = 100; // 200 namespaces in all
@@ -49,134 +58,178 @@ function netnsReferences(pids: number[]): Set<number> {
   return out;
 }
 
-test('200 namespaces created and deleted under traffic: each got hooks, none are left, fds and memory return to baseline', { ...privileged(), timeout: 300_000 }, async (t) => {
-  let agent: Agent | undefined;
-  let backend: Backend | undefined;
-  const s = await createNetnsScenario();
-  t.after(async () => {
-    await agent?.stop();
-    await backend?.stop();
-    backend?.cleanup();
-    await s.teardown();
-  });
-  backend = await startBackend();
-  agent = await startAgent({
-    INTERFLOW_LOKI_URL: backend.url,
-    INTERFLOW_NETNS_DIRS: s.dir,
-    INTERFLOW_HOST_NETNS: 'false',
-    INTERFLOW_EVICT_INTERVAL: '1s',
-  });
-  const a = agent;
-  await waitFor('scenario hooks', async () => (await a.metric('interflow_agent_interfaces_hooked')) === 4, 30_000);
-  const helper = childPids(a.proc.pid!);
-  assert.equal(helper.length, 1, `the agent has one native helper child (${helper.join(',')})`);
-  const helperPid = helper[0]!;
-
-  await iperfServer(s, s.b, s.net1.b, 5201);
-  s.spawn(s.a, 'iperf3', ['-c', s.net1.b, '-p', '5201', '-u', '-b', '2M', '-P', '4', '-t', '600']);
-
-  const footprint = async (): Promise<Footprint> => {
-    const ag = processFootprint(a.proc.pid!);
-    const hp = processFootprint(helperPid);
-    const m = await scrape(a.metricsUrl);
-    return {
-      agentFds: ag.fds,
-      agentRssKb: ag.rssKb,
-      heapUsed: m.get('interflow_agent_nodejs_heap_size_used_bytes') ?? NaN,
-      helperFds: hp.fds,
-      helperThreads: threadsOf(helperPid),
-      helperRssKb: hp.rssKb,
-    };
-  };
-  // Settled: only the scenario's two namespaces and four interfaces are known, and a few
-  // evictions have run since, so per-interval work is done.
-  const settle = async (what: string) => {
+test(
+  '200 namespaces created and deleted under traffic: each got hooks, none are left, fds and memory return to baseline',
+  { ...privileged(), timeout: 300_000 },
+  async (t) => {
+    // eslint-disable-next-line prefer-const -- assigned after the cleanup hook that needs it is registered
+    let agent: Agent | undefined;
+    // eslint-disable-next-line prefer-const -- assigned after the cleanup hook that needs it is registered
+    let backend: Backend | undefined;
+    const s = await createNetnsScenario();
+    t.after(async () => {
+      await agent?.stop();
+      await backend?.stop();
+      backend?.cleanup();
+      await s.teardown();
+    });
+    backend = await startBackend();
+    agent = await startAgent({
+      INTERFLOW_LOKI_URL: backend.url,
+      INTERFLOW_NETNS_DIRS: s.dir,
+      INTERFLOW_HOST_NETNS: 'false',
+      INTERFLOW_EVICT_INTERVAL: '1s',
+    });
+    const a = agent;
     await waitFor(
-      `${what}: agent back to 2 namespaces / 4 hooks`,
-      async () => {
-        const m = await scrape(a.metricsUrl);
-        return m.get('interflow_agent_namespaces_watched') === 2 && m.get('interflow_agent_interfaces_hooked') === 4;
-      },
-      60_000,
-      250,
+      'scenario hooks',
+      async () => (await a.metric('interflow_agent_interfaces_hooked')) === 4,
+      30_000,
     );
-    await sleep(5_000);
-  };
+    const helper = childPids(a.proc.pid!);
+    assert.equal(helper.length, 1, `the agent has one native helper child (${helper.join(',')})`);
+    const helperPid = helper[0]!;
 
-  await settle('baseline');
-  const baseline = await footprint();
-  const created: { ns: ScenarioNamespace; ino: number }[] = [];
-  const unhooked: string[] = [];
-  const footprints: Footprint[] = [];
+    await iperfServer(s, s.b, s.net1.b, 5201);
+    s.spawn(s.a, 'iperf3', ['-c', s.net1.b, '-p', '5201', '-u', '-b', '2M', '-P', '4', '-t', '600']);
 
-  for (let cycle = 0; cycle < CYCLES; cycle++) {
-    for (let wave = 0; wave < PER_CYCLE / WAVE; wave++) {
-      await Promise.all(
-        Array.from({ length: WAVE }, async (_, i) => {
-          const ns = await s.addNamespace(`c${cycle}w${wave}n${i}`);
-          const ino = statSync(ns.path).ino;
-          created.push({ ns, ino });
-          await s.exec(ns, 'sh', ['-c', 'ip link add v0 type veth peer name v1 && ip link set v0 up && ip link set v1 up']);
-          await sleep(LIFETIME_MS);
-          // Lived ≥ 1 s: the kernel must show Interflow's filter on both hooks of both links.
-          for (const dev of ['v0', 'v1']) {
-            for (const dir of ['ingress', 'egress'] as const) {
-              const n = (await interflowFilters(s, ns, dev, dir)).length;
-              if (n !== 1) unhooked.push(`${ns.name}/${dev} ${dir}: ${n} Interflow filters after ${LIFETIME_MS} ms`);
-            }
-          }
-          await s.deleteNamespace(ns);
-        }),
+    const footprint = async (): Promise<Footprint> => {
+      const ag = processFootprint(a.proc.pid!);
+      const hp = processFootprint(helperPid);
+      const m = await scrape(a.metricsUrl);
+      return {
+        agentFds: ag.fds,
+        agentRssKb: ag.rssKb,
+        heapUsed: m.get('interflow_agent_nodejs_heap_size_used_bytes') ?? NaN,
+        helperFds: hp.fds,
+        helperThreads: threadsOf(helperPid),
+        helperRssKb: hp.rssKb,
+      };
+    };
+    // Settled: only the scenario's two namespaces and four interfaces are known, and a few
+    // evictions have run since, so per-interval work is done.
+    const settle = async (what: string) => {
+      await waitFor(
+        `${what}: agent back to 2 namespaces / 4 hooks`,
+        async () => {
+          const m = await scrape(a.metricsUrl);
+          return (
+            m.get('interflow_agent_namespaces_watched') === 2 &&
+            m.get('interflow_agent_interfaces_hooked') === 4
+          );
+        },
+        60_000,
+        250,
       );
+      await sleep(5_000);
+    };
+
+    await settle('baseline');
+    const baseline = await footprint();
+    const created: { ns: ScenarioNamespace; ino: number }[] = [];
+    const unhooked: string[] = [];
+    const footprints: Footprint[] = [];
+
+    for (let cycle = 0; cycle < CYCLES; cycle++) {
+      for (let wave = 0; wave < PER_CYCLE / WAVE; wave++) {
+        await Promise.all(
+          Array.from({ length: WAVE }, async (_, i) => {
+            const ns = await s.addNamespace(`c${cycle}w${wave}n${i}`);
+            const ino = statSync(ns.path).ino;
+            created.push({ ns, ino });
+            await s.exec(ns, 'sh', [
+              '-c',
+              'ip link add v0 type veth peer name v1 && ip link set v0 up && ip link set v1 up',
+            ]);
+            await sleep(LIFETIME_MS);
+            // Lived ≥ 1 s: the kernel must show Interflow's filter on both hooks of both links.
+            for (const dev of ['v0', 'v1']) {
+              for (const dir of ['ingress', 'egress'] as const) {
+                const n = (await interflowFilters(s, ns, dev, dir)).length;
+                if (n !== 1)
+                  unhooked.push(`${ns.name}/${dev} ${dir}: ${n} Interflow filters after ${LIFETIME_MS} ms`);
+              }
+            }
+            await s.deleteNamespace(ns);
+          }),
+        );
+      }
+      await settle(`after cycle ${cycle + 1}`);
+      footprints.push(await footprint());
     }
-    await settle(`after cycle ${cycle + 1}`);
-    footprints.push(await footprint());
-  }
 
-  assert.deepEqual(unhooked.slice(0, 20), [], `${unhooked.length} hooks missing`);
-  assert.equal(created.length, CYCLES * PER_CYCLE);
+    assert.deepEqual(unhooked.slice(0, 20), [], `${unhooked.length} hooks missing`);
+    assert.equal(created.length, CYCLES * PER_CYCLE);
 
-  // The agent saw each namespace come and go (its structured logs), and attached to each.
-  const logs = logLines(a.output());
-  const watched = new Set(logs.filter((l) => l.msg === 'watching network namespace').map((l) => l.netns));
-  const gone = new Set(logs.filter((l) => l.msg === 'network namespace gone: state removed').map((l) => l.netns));
-  const attached = new Set(logs.filter((l) => l.msg === 'hooks attached (tc ingress+egress)').map((l) => `${l.netns}/${l.ifname}`));
-  const missing = created.filter(({ ns }) => !watched.has(ns.name) || !gone.has(ns.name) || !attached.has(`${ns.name}/v0`) || !attached.has(`${ns.name}/v1`));
-  assert.deepEqual(missing.map(({ ns }) => ns.name).slice(0, 20), [], 'every namespace watched, hooked and forgotten (logs)');
+    // The agent saw each namespace come and go (its structured logs), and attached to each.
+    const logs = logLines(a.output());
+    const watched = new Set(logs.filter((l) => l.msg === 'watching network namespace').map((l) => l.netns));
+    const gone = new Set(
+      logs.filter((l) => l.msg === 'network namespace gone: state removed').map((l) => l.netns),
+    );
+    const attached = new Set(
+      logs.filter((l) => l.msg === 'hooks attached (tc ingress+egress)').map((l) => `${l.netns}/${l.ifname}`),
+    );
+    const missing = created.filter(
+      ({ ns }) =>
+        !watched.has(ns.name) ||
+        !gone.has(ns.name) ||
+        !attached.has(`${ns.name}/v0`) ||
+        !attached.has(`${ns.name}/v1`),
+    );
+    assert.deepEqual(
+      missing.map(({ ns }) => ns.name).slice(0, 20),
+      [],
+      'every namespace watched, hooked and forgotten (logs)',
+    );
 
-  // Nothing of a deleted namespace is still held by the agent or its helper (an fd or a
-  // thread inside it would keep the namespace, and its links, alive).
-  const held = netnsReferences([a.proc.pid!, helperPid]);
-  const leaked = created.filter(({ ino }) => held.has(ino)).map(({ ns }) => ns.name);
-  assert.deepEqual(leaked.slice(0, 20), [], `${leaked.length} deleted namespaces still referenced`);
-  // Only the scenario's hooks remain: one Interflow filter per direction on its four links.
-  for (const ns of [s.a, s.b]) {
-    for (const dev of ['net1', 'eth0']) {
-      for (const dir of ['ingress', 'egress'] as const) {
-        assert.equal((await interflowFilters(s, ns, dev, dir)).length, 1, `${ns.name}/${dev} ${dir}`);
+    // Nothing of a deleted namespace is still held by the agent or its helper (an fd or a
+    // thread inside it would keep the namespace, and its links, alive).
+    const held = netnsReferences([a.proc.pid!, helperPid]);
+    const leaked = created.filter(({ ino }) => held.has(ino)).map(({ ns }) => ns.name);
+    assert.deepEqual(leaked.slice(0, 20), [], `${leaked.length} deleted namespaces still referenced`);
+    // Only the scenario's hooks remain: one Interflow filter per direction on its four links.
+    for (const ns of [s.a, s.b]) {
+      for (const dev of ['net1', 'eth0']) {
+        for (const dir of ['ingress', 'egress'] as const) {
+          assert.equal((await interflowFilters(s, ns, dev, dir)).length, 1, `${ns.name}/${dev} ${dir}`);
+        }
       }
     }
-  }
-  const m = await scrape(a.metricsUrl);
-  console.log(
-    `baseline ${JSON.stringify(baseline)}\n` + footprints.map((f, i) => `after cycle ${i + 1} ${JSON.stringify(f)}`).join('\n') +
-      `\nattach errors ${m.get('interflow_agent_attach_errors_total')}, detach errors ${m.get('interflow_agent_detach_errors_total')}, ` +
-      `unknown-interface flows ${m.get('interflow_agent_unknown_interface_flows_total')}`,
-  );
+    const m = await scrape(a.metricsUrl);
+    console.log(
+      `baseline ${JSON.stringify(baseline)}\n` +
+        footprints.map((f, i) => `after cycle ${i + 1} ${JSON.stringify(f)}`).join('\n') +
+        `\nattach errors ${m.get('interflow_agent_attach_errors_total')}, detach errors ${m.get('interflow_agent_detach_errors_total')}, ` +
+        `unknown-interface flows ${m.get('interflow_agent_unknown_interface_flows_total')}`,
+    );
 
-  // fds and threads are exact resources: back to the baseline. The agent may hold one more or
-  // fewer keep-alive socket (metrics scrapes, pushes to the store), hence ±2 there.
-  const [first, second] = footprints as [Footprint, Footprint];
-  for (const f of footprints) {
-    assert.ok(Math.abs(f.agentFds - baseline.agentFds) <= 2, `agent fds ${f.agentFds} vs baseline ${baseline.agentFds}: ${fdTargets(a.proc.pid!).join(' ')}`);
-    assert.equal(f.helperFds, baseline.helperFds, `helper fds: ${fdTargets(helperPid).join(' ')}`);
-    assert.equal(f.helperThreads, baseline.helperThreads, 'helper threads (one per watched namespace)');
-  }
-  // Memory is noisy (V8 grows its heap in steps, malloc keeps freed arenas), so compare the
-  // second cycle with the first, both measured in the same settled state: a per-namespace leak
-  // of as little as 100 kB (100 namespaces → 10 MB) in the agent, or 20 kB in the helper,
-  // would exceed these bounds, while allocator and GC noise stays well within them.
-  assert.ok(second.agentRssKb - first.agentRssKb <= 10 * 1024, `agent RSS grew from ${first.agentRssKb} kB to ${second.agentRssKb} kB over 100 namespaces`);
-  assert.ok(second.heapUsed - first.heapUsed <= 10 * 1024 * 1024, `agent heap grew from ${first.heapUsed} to ${second.heapUsed} bytes over 100 namespaces`);
-  assert.ok(second.helperRssKb - first.helperRssKb <= 2 * 1024, `helper RSS grew from ${first.helperRssKb} kB to ${second.helperRssKb} kB over 100 namespaces`);
-});
+    // fds and threads are exact resources: back to the baseline. The agent may hold one more or
+    // fewer keep-alive socket (metrics scrapes, pushes to the store), hence ±2 there.
+    const [first, second] = footprints as [Footprint, Footprint];
+    for (const f of footprints) {
+      assert.ok(
+        Math.abs(f.agentFds - baseline.agentFds) <= 2,
+        `agent fds ${f.agentFds} vs baseline ${baseline.agentFds}: ${fdTargets(a.proc.pid!).join(' ')}`,
+      );
+      assert.equal(f.helperFds, baseline.helperFds, `helper fds: ${fdTargets(helperPid).join(' ')}`);
+      assert.equal(f.helperThreads, baseline.helperThreads, 'helper threads (one per watched namespace)');
+    }
+    // Memory is noisy (V8 grows its heap in steps, malloc keeps freed arenas), so compare the
+    // second cycle with the first, both measured in the same settled state: a per-namespace leak
+    // of as little as 100 kB (100 namespaces → 10 MB) in the agent, or 20 kB in the helper,
+    // would exceed these bounds, while allocator and GC noise stays well within them.
+    assert.ok(
+      second.agentRssKb - first.agentRssKb <= 10 * 1024,
+      `agent RSS grew from ${first.agentRssKb} kB to ${second.agentRssKb} kB over 100 namespaces`,
+    );
+    assert.ok(
+      second.heapUsed - first.heapUsed <= 10 * 1024 * 1024,
+      `agent heap grew from ${first.heapUsed} to ${second.heapUsed} bytes over 100 namespaces`,
+    );
+    assert.ok(
+      second.helperRssKb - first.helperRssKb <= 2 * 1024,
+      `helper RSS grew from ${first.helperRssKb} kB to ${second.helperRssKb} kB over 100 namespaces`,
+    );
+  },
+);

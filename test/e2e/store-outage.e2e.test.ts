@@ -12,88 +12,140 @@ import { duplicates, iperfServer, readStore, scrape, sleep } from './e2e-rig.ts'
 const OUTAGE_MS = 60_000;
 const BUFFER = 200;
 
-test('store down for 60 s under traffic: the buffer arrives, the overflow is counted, evicted = delivered + dropped', { ...privileged(), timeout: 240_000 }, async (t) => {
-  let agent: Agent | undefined;
-  let backend: Backend | undefined;
-  const s = await createNetnsScenario();
-  // One hook so the order is right: the agent first (it removes its hooks), then the store, then the namespaces.
-  t.after(async () => {
-    await agent?.stop();
-    await backend?.stop();
-    backend?.cleanup();
-    await s.teardown();
-  });
-  const startNs = BigInt(Date.now() - 60_000) * 1_000_000n;
-  backend = await startBackend();
-  agent = await startAgent({
-    INTERFLOW_LOKI_URL: backend.url,
-    INTERFLOW_NETNS_DIRS: s.dir,
-    INTERFLOW_HOST_NETNS: 'false',
-    INTERFLOW_INTERFACES: 'net1,eth0',
-    INTERFLOW_EVICT_INTERVAL: '1s',
-    INTERFLOW_BUFFER_MAX_RECORDS: String(BUFFER),
-    INTERFLOW_BATCH_MAX_WAIT: '200ms',
-    INTERFLOW_BACKOFF_MIN: '200ms',
-    INTERFLOW_BACKOFF_MAX: '2s',
-  });
-  await waitFor('hooks', async () => (await agent.metric('interflow_agent_interfaces_hooked')) === 4, 30_000);
+test(
+  'store down for 60 s under traffic: the buffer arrives, the overflow is counted, evicted = delivered + dropped',
+  { ...privileged(), timeout: 240_000 },
+  async (t) => {
+    // eslint-disable-next-line prefer-const -- assigned after the cleanup hook that needs it is registered
+    let agent: Agent | undefined;
+    let backend: Backend | undefined;
+    const s = await createNetnsScenario();
+    // One hook so the order is right: the agent first (it removes its hooks), then the store, then the namespaces.
+    t.after(async () => {
+      await agent?.stop();
+      await backend?.stop();
+      backend?.cleanup();
+      await s.teardown();
+    });
+    const startNs = BigInt(Date.now() - 60_000) * 1_000_000n;
+    backend = await startBackend();
+    agent = await startAgent({
+      INTERFLOW_LOKI_URL: backend.url,
+      INTERFLOW_NETNS_DIRS: s.dir,
+      INTERFLOW_HOST_NETNS: 'false',
+      INTERFLOW_INTERFACES: 'net1,eth0',
+      INTERFLOW_EVICT_INTERVAL: '1s',
+      INTERFLOW_BUFFER_MAX_RECORDS: String(BUFFER),
+      INTERFLOW_BATCH_MAX_WAIT: '200ms',
+      INTERFLOW_BACKOFF_MIN: '200ms',
+      INTERFLOW_BACKOFF_MAX: '2s',
+    });
+    await waitFor(
+      'hooks',
+      async () => (await agent.metric('interflow_agent_interfaces_hooked')) === 4,
+      30_000,
+    );
 
-  // Eight UDP streams (eight flows, each seen at A/net1 egress and B/net1 ingress) at a low
-  // rate: about 20 records per 1 s eviction, so 60 s of outage is several times the buffer.
-  await iperfServer(s, s.b, s.net1.b, 5201);
-  const traffic = s.spawn(s.a, 'iperf3', ['-c', s.net1.b, '-p', '5201', '-u', '-b', '200K', '-l', '500', '-P', '8', '-t', '120']);
-  await waitFor('records delivered before the outage', async () => (await agent.metric('interflow_agent_records_exported_total')) > 20, 20_000);
+    // Eight UDP streams (eight flows, each seen at A/net1 egress and B/net1 ingress) at a low
+    // rate: about 20 records per 1 s eviction, so 60 s of outage is several times the buffer.
+    await iperfServer(s, s.b, s.net1.b, 5201);
+    const traffic = s.spawn(s.a, 'iperf3', [
+      '-c',
+      s.net1.b,
+      '-p',
+      '5201',
+      '-u',
+      '-b',
+      '200K',
+      '-l',
+      '500',
+      '-P',
+      '8',
+      '-t',
+      '120',
+    ]);
+    await waitFor(
+      'records delivered before the outage',
+      async () => (await agent.metric('interflow_agent_records_exported_total')) > 20,
+      20_000,
+    );
 
-  await backend.stop();
-  const downAt = Date.now();
-  const before = await scrape(agent.metricsUrl);
-  await sleep(OUTAGE_MS);
-  const during = await scrape(agent.metricsUrl);
-  // The outage must have been felt: nothing more delivered, buffer full, overflow counted.
-  assert.equal(during.get('interflow_agent_records_exported_total'), before.get('interflow_agent_records_exported_total'), 'nothing is delivered while the store is down');
-  assert.equal(during.get('interflow_agent_records_buffered'), BUFFER, 'the buffer is full');
-  assert.ok((during.get('interflow_agent_records_dropped_total') ?? 0) > 0, 'the overflow is counted as dropped');
+    await backend.stop();
+    const downAt = Date.now();
+    const before = await scrape(agent.metricsUrl);
+    await sleep(OUTAGE_MS);
+    const during = await scrape(agent.metricsUrl);
+    // The outage must have been felt: nothing more delivered, buffer full, overflow counted.
+    assert.equal(
+      during.get('interflow_agent_records_exported_total'),
+      before.get('interflow_agent_records_exported_total'),
+      'nothing is delivered while the store is down',
+    );
+    assert.equal(during.get('interflow_agent_records_buffered'), BUFFER, 'the buffer is full');
+    assert.ok(
+      (during.get('interflow_agent_records_dropped_total') ?? 0) > 0,
+      'the overflow is counted as dropped',
+    );
 
-  const upAt = Date.now();
-  backend = await backend.restart();
-  const bufferedAtReturn = (await scrape(agent.metricsUrl)).get('interflow_agent_records_buffered')!;
-  await sleep(3_000);
-  traffic.kill('SIGINT');
-  // Settle: the last interval evicted, the buffer empty, and nothing new for a few evictions.
-  let last = '';
-  let stableSince = Date.now();
-  const settled = await waitFor(
-    'agent settled (buffer empty, no new records)',
-    async () => {
-      const m = await scrape(agent.metricsUrl);
-      const sig = ['interflow_agent_flows_evicted_total', 'interflow_agent_records_exported_total', 'interflow_agent_records_dropped_total'].map((n) => m.get(n)).join('/');
-      if (sig !== last) {
-        last = sig;
-        stableSince = Date.now();
-      }
-      return m.get('interflow_agent_records_buffered') === 0 && Date.now() - stableSince > 3_000 && m;
-    },
-    60_000,
-    250,
-  );
+    const upAt = Date.now();
+    backend = await backend.restart();
+    const bufferedAtReturn = (await scrape(agent.metricsUrl)).get('interflow_agent_records_buffered')!;
+    await sleep(3_000);
+    traffic.kill('SIGINT');
+    // Settle: the last interval evicted, the buffer empty, and nothing new for a few evictions.
+    let last = '';
+    let stableSince = Date.now();
+    const settled = await waitFor(
+      'agent settled (buffer empty, no new records)',
+      async () => {
+        const m = await scrape(agent.metricsUrl);
+        const sig = [
+          'interflow_agent_flows_evicted_total',
+          'interflow_agent_records_exported_total',
+          'interflow_agent_records_dropped_total',
+        ]
+          .map((n) => m.get(n))
+          .join('/');
+        if (sig !== last) {
+          last = sig;
+          stableSince = Date.now();
+        }
+        return m.get('interflow_agent_records_buffered') === 0 && Date.now() - stableSince > 3_000 && m;
+      },
+      60_000,
+      250,
+    );
 
-  const evicted = settled.get('interflow_agent_flows_evicted_total')!;
-  const delivered = settled.get('interflow_agent_records_exported_total')!;
-  const dropped = settled.get('interflow_agent_records_dropped_total')!;
-  // One flow entry is one record unless the ring-buffer fallback split a flow (merged later);
-  // the flow map is far from full here, so that path must not have been taken.
-  assert.equal(settled.get('interflow_agent_ringbuf_flows_total'), 0, 'no ring-buffer fallback (it would merge entries)');
-  const stored = await readStore(backend.url, { startNs });
-  console.log(
-    `evicted ${evicted}, delivered ${delivered} (store holds ${stored.length}), dropped ${dropped}; ` +
-      `buffered at outage end ${bufferedAtReturn}, delivered after return ${delivered - during.get('interflow_agent_records_exported_total')!}`,
-  );
-  assert.equal(evicted, delivered + dropped, 'evicted = delivered + dropped');
-  assert.equal(stored.length, delivered, 'the store holds exactly what the agent says it delivered');
-  assert.deepEqual(duplicates(stored), [], 'no record stored twice');
-  assert.ok(delivered - during.get('interflow_agent_records_exported_total')! >= bufferedAtReturn, 'every buffered record arrived after the store returned');
-  // The buffer filled with records of the outage (flows that ended while the store was down),
-  // and those are in the store now.
-  const fromOutage = stored.filter((r) => r.TimeFlowEndMs >= downAt - 1500 && r.TimeFlowEndMs <= upAt).length;
-  assert.ok(fromOutage >= BUFFER - before.get('interflow_agent_records_buffered')!, `${fromOutage} records of the outage stored, the buffer held ${BUFFER}`);
-});
+    const evicted = settled.get('interflow_agent_flows_evicted_total')!;
+    const delivered = settled.get('interflow_agent_records_exported_total')!;
+    const dropped = settled.get('interflow_agent_records_dropped_total')!;
+    // One flow entry is one record unless the ring-buffer fallback split a flow (merged later);
+    // the flow map is far from full here, so that path must not have been taken.
+    assert.equal(
+      settled.get('interflow_agent_ringbuf_flows_total'),
+      0,
+      'no ring-buffer fallback (it would merge entries)',
+    );
+    const stored = await readStore(backend.url, { startNs });
+    console.log(
+      `evicted ${evicted}, delivered ${delivered} (store holds ${stored.length}), dropped ${dropped}; ` +
+        `buffered at outage end ${bufferedAtReturn}, delivered after return ${delivered - during.get('interflow_agent_records_exported_total')!}`,
+    );
+    assert.equal(evicted, delivered + dropped, 'evicted = delivered + dropped');
+    assert.equal(stored.length, delivered, 'the store holds exactly what the agent says it delivered');
+    assert.deepEqual(duplicates(stored), [], 'no record stored twice');
+    assert.ok(
+      delivered - during.get('interflow_agent_records_exported_total')! >= bufferedAtReturn,
+      'every buffered record arrived after the store returned',
+    );
+    // The buffer filled with records of the outage (flows that ended while the store was down),
+    // and those are in the store now.
+    const fromOutage = stored.filter(
+      (r) => r.TimeFlowEndMs >= downAt - 1500 && r.TimeFlowEndMs <= upAt,
+    ).length;
+    assert.ok(
+      fromOutage >= BUFFER - before.get('interflow_agent_records_buffered')!,
+      `${fromOutage} records of the outage stored, the buffer held ${BUFFER}`,
+    );
+  },
+);
