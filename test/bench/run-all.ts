@@ -40,10 +40,17 @@ const num = (f: Figures, k: string): number => {
 };
 
 /** Runs a part benchmark in its own process, echoing its output; returns its BENCH_RESULT figures. */
-function runPart(name: string, script: string, env: Record<string, string> = {}): Promise<Figures[]> {
-  console.log(`\n=== ${name}: tsx ${script} ===`);
+/** `script` is a file, or `{ module: code }` to evaluate an ES module snippet (same loader). */
+function runPart(
+  name: string,
+  script: string | { module: string; label: string },
+  env: Record<string, string> = {},
+): Promise<Figures[]> {
+  const argv = typeof script === 'string' ? [script] : ['--input-type=module', '-e', script.module];
+  const label = typeof script === 'string' ? script : script.label;
+  console.log(`\n=== ${name}: tsx ${label} ===`);
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...argv], {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -59,8 +66,8 @@ function runPart(name: string, script: string, env: Record<string, string> = {})
         .split('\n')
         .filter((l) => l.startsWith('BENCH_RESULT '))
         .map((l) => JSON.parse(l.slice('BENCH_RESULT '.length)) as Figures);
-      if (code !== 0) fail(new Error(`${script} exited with ${code}`));
-      else if (!results.length) fail(new Error(`${script} printed no BENCH_RESULT line`));
+      if (code !== 0) fail(new Error(`${label} exited with ${code}`));
+      else if (!results.length) fail(new Error(`${label} printed no BENCH_RESULT line`));
       else done(results);
     });
   });
@@ -161,14 +168,16 @@ async function agentPart(): Promise<void> {
 }
 
 async function exportPart(): Promise<void> {
-  console.log('\n=== agent export path: agent/src/export/export.bench.ts (benchExport) ===');
-  const { benchExport } = await import('../../agent/src/export/export.bench.ts');
-  const f = await benchExport(100_000, false);
-  console.log(JSON.stringify(f));
+  // In its own process like the other parts, so its CPU figures count only the exporter.
+  const [f] = await runPart('export', {
+    label: 'agent/src/export/export.bench.ts (benchExport)',
+    module: `import { benchExport } from './agent/src/export/export.bench.ts';
+      console.log('BENCH_RESULT ' + JSON.stringify({ part: 'export', ...(await benchExport(100000, false)) }));`,
+  });
   rows.push({
     figure: 'Agent export path CPU per 100 000 records (exporter only, JSON push to a loopback sink)',
-    value: `${fmt(f.cpuSecondsPer100k, 2)} CPU s`,
-    baseline: `${fmt(f.ratioToBaseline, 1)}× JSON.stringify of the same records (${fmt(f.baselineCpuSecondsPer100k, 3)} s); ${fmt(f.recordsPerSecond)} records/s`,
+    value: `${fmt(num(f!, 'cpuSecondsPer100k'), 2)} CPU s`,
+    baseline: `${fmt(num(f!, 'ratioToBaseline'), 1)}× JSON.stringify of the same records (${fmt(num(f!, 'baselineCpuSecondsPer100k'), 3)} s); ${fmt(num(f!, 'recordsPerSecond'))} records/s`,
     source: 'agent/src/export/export.bench.ts',
   });
 }
