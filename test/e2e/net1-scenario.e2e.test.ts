@@ -354,6 +354,11 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
       'eth0 records exist too, so the filter has something to remove',
     );
 
+    // As after `npm start`: the backend's root leads to the page.
+    const root = await fetch(`${backend.url}/`, { redirect: 'manual' });
+    assert.ok(root.status >= 300 && root.status < 400, `GET / answers ${root.status}`);
+    assert.equal(new URL(root.headers.get('location') ?? '', backend.url).pathname, '/traffic-flows');
+
     const context = await browser.newContext({
       acceptDownloads: true,
       viewport: { width: 1800, height: 1100 },
