@@ -2,7 +2,8 @@
 // net1 (how an SR-IOV VF reaches a pod), records within two eviction intervals; deleting the
 // namespaces removes their state with no errors and no leaked descriptors or threads.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { privileged } from '../../test/support/privileged.ts';
 import { createNetnsScenario } from '../../test/support/netns-scenario.ts';
@@ -172,6 +173,32 @@ test(
     assert.ok(
       attachLogs.every((l) => typeof l.netns === 'string' && l.ifname === 'net1'),
       'attach logs name netns and interface',
+    );
+  },
+);
+
+test(
+  'a netns directory that does not exist at start-up is watched once it appears',
+  privileged(),
+  async (t) => {
+    const s = await createNetnsScenario({ bare: true });
+    t.after(() => s.teardown());
+    // Outside the scenario's directory, so its teardown and ours are independent.
+    const later = `${s.dir}-later`;
+    const { capture } = await startCapture(t, `${s.dir},${later}`);
+    await waitFor('initial namespaces watched', () => capture.namespaces().length === 2);
+    mkdirSync(later);
+    const path = join(later, `iflow-late-${s.suffix}`);
+    writeFileSync(path, '');
+    t.after(async () => {
+      await s.host('umount', ['-l', path]).catch(() => undefined);
+      rmSync(later, { recursive: true, force: true });
+    });
+    await s.host('unshare', [`--net=${path}`, 'true']);
+    await waitFor(
+      'namespace in the late directory watched',
+      () => capture.namespaces().some((n) => n.name === `iflow-late-${s.suffix}` && n.status === 'watching'),
+      2500,
     );
   },
 );
