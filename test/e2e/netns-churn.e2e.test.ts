@@ -163,12 +163,17 @@ test(
 
     // The agent saw each namespace come and go (its structured logs), and attached to each.
     const logs = logLines(a.output());
-    const watched = new Set(logs.filter((l) => l.msg === 'watching network namespace').map((l) => l.netns));
+    const watched = new Set(
+      logs.filter((l) => l.msg.startsWith('watching network namespace')).map((l) => l.netns),
+    );
     const gone = new Set(
-      logs.filter((l) => l.msg === 'network namespace gone: state removed').map((l) => l.netns),
+      // The wording has changed before ("gone: state removed", "no longer watched … removed"): match its gist.
+      logs
+        .filter((l) => /^network namespace (gone|no longer watched)\b.*removed/.test(l.msg))
+        .map((l) => l.netns),
     );
     const attached = new Set(
-      logs.filter((l) => l.msg === 'hooks attached (tc ingress+egress)').map((l) => `${l.netns}/${l.ifname}`),
+      logs.filter((l) => l.msg.startsWith('hooks attached')).map((l) => `${l.netns}/${l.ifname}`),
     );
     const missing = created.filter(
       ({ ns }) =>
