@@ -178,6 +178,14 @@ export class Capture {
 
   private addNamespace(entry: NetnsEntry): void {
     if (this.stopping || this.byIno.has(entry.ino)) return;
+    if (/[\t\n\r\0]/.test(entry.path)) {
+      // The helper's line protocol cannot carry it; say so instead of failing the scan.
+      this.o.log.warn(
+        { path: JSON.stringify(entry.path) },
+        'namespace file name contains a tab or newline: not watched',
+      );
+      return;
+    }
     const ns: NamespaceState = {
       id: this.allocateId(),
       ino: entry.ino,
