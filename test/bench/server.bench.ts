@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { buildApp } from '../../server/src/app/app.ts';
 import { loadServerConfig } from '../../server/src/config/config.ts';
 import { generateFlows, pushBody, type FlowRecord } from '../fixtures/flow-generator.ts';
@@ -40,7 +41,9 @@ async function main(): Promise<void> {
   const now = Date.now();
   const startMs = now - 3_000_000;
   const window = `startTime=${Math.floor(startMs / 1000) - 1}&endTime=${Math.ceil(now / 1000) + 1}`;
-  console.log(`interflow server bench: ${fmt(N)} records, batches of ${BATCH}, node ${process.version}`);
+  console.log(
+    `interflow server bench: ${fmt(N)} records, batches of ${BATCH}, node ${process.version}, heap limit ${mb(getHeapStatistics().heap_size_limit)} (npm run server uses 512 MB)`,
+  );
   result.records = N;
 
   try {
@@ -182,7 +185,12 @@ async function main(): Promise<void> {
         `export    peak RSS                       ${mb(peak)} (before ${mb(rss0)}, +${mb(peak - rss0)}; server and client in one process)`,
       );
       if (rows !== N) console.log(`WARNING   export wrote ${rows} rows, expected ${N}`);
-      Object.assign(result, { exportRows: rows, exportRowsPerSecond: rows / s, exportPeakRssBytes: peak, exportRssBeforeBytes: rss0 });
+      Object.assign(result, {
+        exportRows: rows,
+        exportRowsPerSecond: rows / s,
+        exportPeakRssBytes: peak,
+        exportRssBeforeBytes: rss0,
+      });
     }
   } finally {
     await app.close();
