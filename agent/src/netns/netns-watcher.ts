@@ -107,7 +107,12 @@ export class NetnsWatcher {
     this.scanning = (async () => {
       do {
         this.rescanRequested = false;
-        await this.scanOnce();
+        try {
+          await this.scanOnce();
+        } catch (e) {
+          // A failing listener must not stop the watcher; the next event or resync retries.
+          this.opts.log.error({ err: (e as Error).message }, 'netns scan failed');
+        }
       } while (this.rescanRequested && !this.closed);
     })().finally(() => {
       this.scanning = undefined;
