@@ -6,7 +6,17 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'build/', 'data/', 'agent/build/', 'test-results/', 'deploy/schemas/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'build/',
+      'data/',
+      'agent/build/',
+      'test-results/',
+      'deploy/schemas/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -80,7 +80,11 @@ function countNodeTest(out) {
     const m = [...out.matchAll(new RegExp(`^\\S* ?${label} (\\d+)$`, 'gm'))].pop();
     return m ? Number(m[1]) : 0;
   };
-  return { passed: num('pass'), failed: num('fail') + num('cancelled'), skipped: num('skipped') + num('todo') };
+  return {
+    passed: num('pass'),
+    failed: num('fail') + num('cancelled'),
+    skipped: num('skipped') + num('todo'),
+  };
 }
 
 async function nodeSuite(name, list, concurrency) {

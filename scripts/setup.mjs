@@ -53,7 +53,9 @@ function hasCommand(name) {
 
 function ensureDebianPackages() {
   if (!hasCommand('dpkg-query')) {
-    say('not a Debian system: skipping system packages (install clang, libbpf-dev, bpftool, iproute2, iperf3, chromium yourself)');
+    say(
+      'not a Debian system: skipping system packages (install clang, libbpf-dev, bpftool, iproute2, iperf3, chromium yourself)',
+    );
     return;
   }
   const missing = DEBIAN_PACKAGES.filter((p) => !debianInstalled(p));
@@ -64,7 +66,9 @@ function ensureDebianPackages() {
     return;
   }
   if (!isRoot) {
-    say(`system packages missing: ${missing.join(' ')} — run as root to install them; tests needing them will skip`);
+    say(
+      `system packages missing: ${missing.join(' ')} — run as root to install them; tests needing them will skip`,
+    );
     return;
   }
   say(`installing system packages: ${missing.join(' ')}`);

@@ -89,6 +89,7 @@ say(`backend healthy after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
 const problem = agentProblem();
 if (problem) say(`agent not started: ${problem}. The backend and the page keep working.`);
-else launch('agent', 'agent/src/main.ts', { INTERFLOW_LOKI_URL: process.env.INTERFLOW_LOKI_URL ?? backendUrl });
+else
+  launch('agent', 'agent/src/main.ts', { INTERFLOW_LOKI_URL: process.env.INTERFLOW_LOKI_URL ?? backendUrl });
 
 say(`Traffic Flows: http://localhost:${port}/traffic-flows   (Ctrl-C to stop)`);

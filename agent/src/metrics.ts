@@ -32,24 +32,101 @@ export function createAgentMetrics(): AgentMetrics {
   const r = [registry];
   return {
     registry,
-    namespacesWatched: new Gauge({ name: 'interflow_agent_namespaces_watched', help: 'Network namespaces watched', registers: r }),
-    interfacesHooked: new Gauge({ name: 'interflow_agent_interfaces_hooked', help: 'Interfaces with Interflow TC hooks', registers: r }),
-    attachErrors: new Counter({ name: 'interflow_agent_attach_errors_total', help: 'Failed hook attachments', registers: r }),
-    detachErrors: new Counter({ name: 'interflow_agent_detach_errors_total', help: 'Failed hook removals', registers: r }),
-    flowsEvicted: new Counter({ name: 'interflow_agent_flows_evicted_total', help: 'Flow entries drained from the eBPF maps', registers: r }),
-    mapFullEvents: new Counter({ name: 'interflow_agent_map_full_events_total', help: 'Packets whose flow did not fit in the flow map (sent through the ring buffer instead)', registers: r }),
-    ringbufFlows: new Counter({ name: 'interflow_agent_ringbuf_flows_total', help: 'Flow entries received through the ring buffer fallback', registers: r }),
-    recordsExported: new Counter({ name: 'interflow_agent_records_exported_total', help: 'Records acknowledged by Loki', registers: r }),
-    recordsDropped: new Counter({ name: 'interflow_agent_records_dropped_total', help: 'Records dropped, by reason', labelNames: ['reason'], registers: r }),
-    recordsBuffered: new Gauge({ name: 'interflow_agent_records_buffered', help: 'Records waiting to be pushed', registers: r }),
-    pushLatency: new Histogram({ name: 'interflow_agent_push_latency_seconds', help: 'Latency of pushes to Loki', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: r }),
-    pushErrors: new Counter({ name: 'interflow_agent_push_errors_total', help: 'Failed pushes to Loki, by kind', labelNames: ['kind'], registers: r }),
-    pushes: new Counter({ name: 'interflow_agent_pushes_total', help: 'Push attempts to Loki, by result', labelNames: ['result'], registers: r }),
-    recordsBufferCapacity: new Gauge({ name: 'interflow_agent_records_buffer_capacity', help: 'Capacity of the export buffer, in records', registers: r }),
-    evictionDuration: new Histogram({ name: 'interflow_agent_eviction_duration_seconds', help: 'Time to drain the flow map and build records', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: r }),
-    ringbufDrops: new Counter({ name: 'interflow_agent_ringbuf_drops_total', help: 'Packets not counted in any flow because the flow map and the ring buffer were both full', registers: r }),
-    unknownInterfaceFlows: new Counter({ name: 'interflow_agent_unknown_interface_flows_total', help: 'Flow entries whose interface name was no longer known (exported with ifindex:/netns-inode: placeholders)', registers: r }),
-    staleHooksRemoved: new Counter({ name: 'interflow_agent_stale_hooks_removed_total', help: 'Interflow TC filters left by an earlier run and removed at start-up', registers: r }),
+    namespacesWatched: new Gauge({
+      name: 'interflow_agent_namespaces_watched',
+      help: 'Network namespaces watched',
+      registers: r,
+    }),
+    interfacesHooked: new Gauge({
+      name: 'interflow_agent_interfaces_hooked',
+      help: 'Interfaces with Interflow TC hooks',
+      registers: r,
+    }),
+    attachErrors: new Counter({
+      name: 'interflow_agent_attach_errors_total',
+      help: 'Failed hook attachments',
+      registers: r,
+    }),
+    detachErrors: new Counter({
+      name: 'interflow_agent_detach_errors_total',
+      help: 'Failed hook removals',
+      registers: r,
+    }),
+    flowsEvicted: new Counter({
+      name: 'interflow_agent_flows_evicted_total',
+      help: 'Flow entries drained from the eBPF maps',
+      registers: r,
+    }),
+    mapFullEvents: new Counter({
+      name: 'interflow_agent_map_full_events_total',
+      help: 'Packets whose flow did not fit in the flow map (sent through the ring buffer instead)',
+      registers: r,
+    }),
+    ringbufFlows: new Counter({
+      name: 'interflow_agent_ringbuf_flows_total',
+      help: 'Flow entries received through the ring buffer fallback',
+      registers: r,
+    }),
+    recordsExported: new Counter({
+      name: 'interflow_agent_records_exported_total',
+      help: 'Records acknowledged by Loki',
+      registers: r,
+    }),
+    recordsDropped: new Counter({
+      name: 'interflow_agent_records_dropped_total',
+      help: 'Records dropped, by reason',
+      labelNames: ['reason'],
+      registers: r,
+    }),
+    recordsBuffered: new Gauge({
+      name: 'interflow_agent_records_buffered',
+      help: 'Records waiting to be pushed',
+      registers: r,
+    }),
+    pushLatency: new Histogram({
+      name: 'interflow_agent_push_latency_seconds',
+      help: 'Latency of pushes to Loki',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: r,
+    }),
+    pushErrors: new Counter({
+      name: 'interflow_agent_push_errors_total',
+      help: 'Failed pushes to Loki, by kind',
+      labelNames: ['kind'],
+      registers: r,
+    }),
+    pushes: new Counter({
+      name: 'interflow_agent_pushes_total',
+      help: 'Push attempts to Loki, by result',
+      labelNames: ['result'],
+      registers: r,
+    }),
+    recordsBufferCapacity: new Gauge({
+      name: 'interflow_agent_records_buffer_capacity',
+      help: 'Capacity of the export buffer, in records',
+      registers: r,
+    }),
+    evictionDuration: new Histogram({
+      name: 'interflow_agent_eviction_duration_seconds',
+      help: 'Time to drain the flow map and build records',
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers: r,
+    }),
+    ringbufDrops: new Counter({
+      name: 'interflow_agent_ringbuf_drops_total',
+      help: 'Packets not counted in any flow because the flow map and the ring buffer were both full',
+      registers: r,
+    }),
+    unknownInterfaceFlows: new Counter({
+      name: 'interflow_agent_unknown_interface_flows_total',
+      help: 'Flow entries whose interface name was no longer known (exported with ifindex:/netns-inode: placeholders)',
+      registers: r,
+    }),
+    staleHooksRemoved: new Counter({
+      name: 'interflow_agent_stale_hooks_removed_total',
+      help: 'Interflow TC filters left by an earlier run and removed at start-up',
+      registers: r,
+    }),
   };
 }
 

@@ -44,7 +44,12 @@ export interface FlowRecord {
 }
 
 /** Loki labels: low cardinality only. Everything else stays in the JSON line. */
-export const LOKI_LABEL_FIELDS = ['SrcK8S_Namespace', 'DstK8S_Namespace', 'FlowDirection', 'K8S_HostName'] as const;
+export const LOKI_LABEL_FIELDS = [
+  'SrcK8S_Namespace',
+  'DstK8S_Namespace',
+  'FlowDirection',
+  'K8S_HostName',
+] as const;
 
 export const IF_DIRECTION = { ingress: 0, egress: 1 } as const;
 export const FLOW_DIRECTION = { ingress: 0, egress: 1, inner: 2 } as const;
