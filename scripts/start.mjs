@@ -16,8 +16,11 @@ const say = (msg) => console.log(`[start] ${msg}`);
 const children = new Map(); // name → ChildProcess
 let stopping = false;
 
+// Same node flags as the package.json scripts (`npm run server`, `npm run agent`).
+const NODE_FLAGS = { backend: ['--max-old-space-size=512'], agent: [] };
+
 function launch(name, script, env = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...NODE_FLAGS[name], '--import', 'tsx', script], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

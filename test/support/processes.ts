@@ -29,8 +29,8 @@ export interface RunningProcess {
   kill9(): Promise<void>;
 }
 
-function launch(script: string, env: Record<string, string>): RunningProcess {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script], {
+function launch(script: string, env: Record<string, string>, nodeFlags: string[] = []): RunningProcess {
+  const proc = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -95,12 +95,16 @@ export async function startBackend(
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'interflow-e2e-data-'));
   const url = `http://127.0.0.1:${port}`;
-  const p = launch('server/src/main.ts', {
-    INTERFLOW_PORT: String(port),
-    INTERFLOW_HOST: '127.0.0.1',
-    INTERFLOW_DATA_DIR: dataDir,
-    ...opts.env,
-  });
+  const p = launch(
+    'server/src/main.ts',
+    {
+      INTERFLOW_PORT: String(port),
+      INTERFLOW_HOST: '127.0.0.1',
+      INTERFLOW_DATA_DIR: dataDir,
+      ...opts.env,
+    },
+    ['--max-old-space-size=512'],
+  ); // as `npm run server` runs it
   await waitFor(
     `backend /healthz on ${url}`,
     async () => {
