@@ -25,6 +25,7 @@
 #define IPPROTO_UDP_ 17
 #define IPPROTO_SCTP_ 132
 #define EEXIST_ 17
+#define VLAN_HLEN_ 4
 
 /* Two flow maps, one active at a time. The drain swaps the active one through the
  * array-of-maps below; that update returns only once every program that could still hold the
@@ -107,6 +108,10 @@ static __always_inline int flow_count(struct __sk_buff *skb, __u8 dir)
 	if (bpf_skb_load_bytes(skb, 0, eth, sizeof(eth)) < 0)
 		return TC_ACT_UNSPEC;
 	__u16 etype = ((__u16)eth[12] << 8) | eth[13];
+	/* Tags still in the data (802.1Q, or 802.1ad outer + 802.1Q inner) are stepped over. A tag
+	 * the kernel holds in skb->vlan_tci is not in the data at all: the Ethernet header then
+	 * already names what followed it (the inner tag or the L3 protocol). Etype is always the
+	 * protocol inside every tag. */
 #pragma unroll
 	for (int i = 0; i < 2; i++) {
 		if (etype != ETH_P_8021Q && etype != ETH_P_8021AD)
@@ -179,7 +184,13 @@ static __always_inline int flow_count(struct __sk_buff *skb, __u8 dir)
 	if (!flows)
 		return TC_ACT_UNSPEC; /* cannot happen: slot 0 is always set */
 	__u64 now = bpf_ktime_get_ns();
+	/* Bytes are the frame's length on the wire. A VLAN tag the kernel has moved into the skb's
+	 * metadata (on receive, skb_vlan_untag takes the outer tag off the data even without the
+	 * 8021q module; NICs with VLAN offload do the same) is no longer in skb->len: count its 4
+	 * bytes back, so the sending and the receiving end of a link agree on a tagged flow. */
 	__u64 len = skb->len;
+	if (skb->vlan_present)
+		len += VLAN_HLEN_;
 	struct iflow_stats *v = bpf_map_lookup_elem(flows, &k);
 	if (v) {
 		__sync_fetch_and_add(&v->bytes, len);
