@@ -9,7 +9,7 @@
 //   node scripts/setup.mjs --build-only  skip package installs (3 only)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -134,17 +134,24 @@ function newestMtime(paths) {
 function buildWeb() {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   if (!pkg.scripts?.['build:web']) return;
-  const output = join(root, 'dist', 'plugin-manifest.json');
+  // Our own stamp, written after a successful build: webpack leaves unchanged outputs
+  // untouched (compareBeforeEmit), so their mtimes say nothing about the last build.
+  const stamp = join(root, 'dist', '.interflow-build-stamp');
   const inputs = ['web', 'i18n', 'console-extensions.json', 'package.json', 'package-lock.json'].map((p) =>
     join(root, p),
   );
-  if (existsSync(output) && existsSync(join(root, 'dist', 'standalone', 'index.html'))) {
-    if (statSync(output).mtimeMs >= newestMtime(inputs)) {
-      say('web: bundle up to date');
-      return;
-    }
+  const complete = ['plugin-manifest.json', 'plugin-entry.js', 'standalone/index.html'].every((f) =>
+    existsSync(join(root, 'dist', f)),
+  );
+  if (complete && existsSync(stamp) && statSync(stamp).mtimeMs >= newestMtime(inputs)) {
+    say('web: bundle up to date');
+    return;
   }
+  const began = Date.now();
   run('npm', ['run', '--silent', 'build:web']);
+  writeFileSync(stamp, `${new Date(began).toISOString()}\n`);
+  // Date the stamp to when the build started, so an edit made during the build still counts.
+  utimesSync(stamp, began / 1000, began / 1000);
 }
 
 const started = Date.now();
