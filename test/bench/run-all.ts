@@ -288,16 +288,16 @@ ${problems.length ? `\nNotes from this run:\n\n${problems.map((p) => `- ${p}`).j
   joined by a \`net1\` veth pair); iperf3 TCP throughput and the received rate of small UDP
   datagrams (\`-b 0 -l 64\`) over \`net1\`, without hooks and with the agent's TC hooks on
   every interface of both namespaces, in alternating order over several rounds; ratio of the
-  means. Goal from the design: TCP ratio ≥ 0.95. On the shared 2-core VM used here the spread
-  between runs of the same mode is large, and ratios above 1 came up repeatedly; both modes
-  are measured the same way, and the cause (scheduling and CPU wake-up effects of a busier
-  system are candidates) has not been investigated. Raise \`BENCH_ROUNDS\` for steadier means.
+  means, after a discarded warm-up run (the first runs in a fresh topology are consistently
+  slower, which made earlier ratios come out above 1). Goal from the design: TCP ratio ≥ 0.95.
+  The machine is a shared 2-core VM, so run-to-run spread of a few percent is normal; raise
+  \`BENCH_ROUNDS\` for steadier means.
 - **Agent CPU per 100 000 records** (same file): the real agent process (\`agent/src/main.ts\`)
   exports to a loopback Loki receiver; one UDP datagram to each of 50 000 ports makes 100 000
   distinct flows (each seen at one end's egress and the other's ingress). CPU is utime + stime
   of the agent and its native helper from \`/proc\`, minus what the same agent uses idle over
-  the same wall time. The raw drain and drain + build times come from an in-process capture
-  draining 100 000 map entries.
+  the same wall time. The raw drain time goes through the native helper's protocol; the
+  eviction time (drain + build) is the agent's own \`interflow_agent_eviction_duration_seconds\`.
 - **Export path**: \`benchExport()\` of agent/src/export/export.bench.ts, the exporter alone.
 - **Store and API**: test/bench/server.bench.ts with ${fmt(RECORDS)} generated records in the
   embedded store (SQLite), \`/api/flows\` with \`limit=100\` through \`app.inject\`, the CSV
