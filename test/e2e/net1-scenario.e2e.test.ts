@@ -513,7 +513,7 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
       );
     }
     // Row for row the same records the API returns.
-    const key = (r: Record<string, unknown>) =>
+    const key = (r: FlowRecord | Record<string, unknown>) =>
       [
         r.TimeFlowEndMs,
         r.IfNetns,

@@ -71,7 +71,7 @@ describe('export paging against a stand-in Loki', () => {
         assert.deepEqual(header, ['TimeFlowEndMs', 'Interfaces', 'SrcAddr', 'SrcPort', 'Bytes']);
         const expected = new Map<string, number>();
         for (const r of records) {
-          const h = rowHash(header.map((c) => expectedCell(r[c])));
+          const h = rowHash(header.map((c) => expectedCell(r[c as keyof FlowRecord])));
           expected.set(h, (expected.get(h) ?? 0) + 1);
         }
         assert.deepEqual(seen, expected);
@@ -259,7 +259,7 @@ describe('export of 200 000 records from the embedded store (separate backend pr
     assert.equal(rows, COUNT);
     let missing = 0;
     for (const r of gen()) {
-      const h = rowHash(header.map((c) => expectedCell(r[c])));
+      const h = rowHash(header.map((c) => expectedCell(r[c as keyof FlowRecord])));
       const n = seen.get(h) ?? 0;
       if (n === 0) missing++;
       else if (n === 1) seen.delete(h);

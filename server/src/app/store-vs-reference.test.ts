@@ -24,7 +24,7 @@ function referenceMatches(r: FlowRecord, f: FlowFilter): boolean {
   const contains = f.op === '~' || f.op === '!~';
   const negated = f.op === '!=' || f.op === '!~';
   const hit = (x: string): boolean => f.values.some((v) => (contains ? x.includes(v) : x === v));
-  const rec = r as Record<string, unknown>;
+  const rec = r as unknown as Record<string, unknown>;
   let any: boolean;
   if (spec.kind === 'stringArray' || spec.kind === 'numberArray') {
     const arr = (rec[spec.fields[0]!] as unknown[] | undefined) ?? [];
