@@ -7,24 +7,29 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { privileged } from '../support/privileged.ts';
-import { createNetnsScenario, type NetnsScenario } from '../support/netns-scenario.ts';
-import { startAgent, startBackend, waitFor, type Agent, type Backend } from '../support/processes.ts';
-import { childPids, duplicates, interflowFilters, iperfServer, readStore, sleep } from './e2e-rig.ts';
+import type { NetnsScenario } from '../support/netns-scenario.ts';
+import { waitFor } from '../support/processes.ts';
+import {
+  childPids,
+  duplicates,
+  interflowFilters,
+  iperfServer,
+  readStore,
+  scenarioHookPoints,
+  sleep,
+  startProduct,
+} from './e2e-rig.ts';
 
 const RUN_MS = 4_000; // traffic seen by each agent instance (several 1 s evictions)
 
 async function assertOneFilterPerDirection(s: NetnsScenario, when: string): Promise<void> {
-  for (const ns of [s.a, s.b]) {
-    for (const dev of ['net1', 'eth0']) {
-      for (const dir of ['ingress', 'egress'] as const) {
-        const filters = await interflowFilters(s, ns, dev, dir);
-        assert.equal(
-          filters.length,
-          1,
-          `${when}: ${ns.name}/${dev} ${dir} has ${filters.length} Interflow filters:\n${filters.join('\n')}`,
-        );
-      }
-    }
+  for (const { ns, dev, dir } of scenarioHookPoints(s)) {
+    const filters = await interflowFilters(s, ns, dev, dir);
+    assert.equal(
+      filters.length,
+      1,
+      `${when}: ${ns.name}/${dev} ${dir} has ${filters.length} Interflow filters:\n${filters.join('\n')}`,
+    );
   }
 }
 
@@ -32,40 +37,20 @@ test(
   'agent restarts (SIGTERM, kill -9, kill -9 with its helper) under traffic: no duplicate hooks, no duplicate records',
   { ...privileged(), timeout: 240_000 },
   async (t) => {
-    let agent: Agent | undefined;
-    // eslint-disable-next-line prefer-const -- assigned after the cleanup hook that needs it is registered
-    let backend: Backend | undefined;
-    const s = await createNetnsScenario();
-    t.after(async () => {
-      await agent?.stop();
-      await backend?.stop();
-      backend?.cleanup();
-      await s.teardown();
-    });
     const startNs = BigInt(Date.now() - 60_000) * 1_000_000n;
-    backend = await startBackend();
-    const env = {
-      INTERFLOW_LOKI_URL: backend.url,
-      INTERFLOW_NETNS_DIRS: s.dir,
-      INTERFLOW_HOST_NETNS: 'false',
-      INTERFLOW_INTERFACES: 'net1,eth0',
-      INTERFLOW_EVICT_INTERVAL: '1s',
-      INTERFLOW_BATCH_MAX_WAIT: '200ms',
-    };
-    const start = async (when: string): Promise<Agent> => {
-      const a = await startAgent(env);
-      await waitFor(
-        `${when}: 4 hooked interfaces`,
-        async () => (await a.metric('interflow_agent_interfaces_hooked')) === 4,
-        30_000,
-      );
+    const rig = await startProduct();
+    t.after(() => rig.teardown());
+    const { s, backend } = rig;
+    const start = async (when: string) => {
+      const a = await rig.startAgent(when);
       await assertOneFilterPerDirection(s, when);
       return a;
     };
 
+    let agent = rig.agent;
+    await assertOneFilterPerDirection(s, 'first start');
     await iperfServer(s, s.b, s.net1.b, 5201);
     await iperfServer(s, s.b, s.eth0.b, 5202);
-    agent = await start('first start');
     // Long-lived flows that cross both restarts, over net1 and eth0.
     s.spawn(s.a, 'iperf3', ['-c', s.net1.b, '-p', '5201', '-b', '20M', '-t', '600']);
     s.spawn(s.a, 'iperf3', ['-c', s.eth0.b, '-p', '5202', '-u', '-b', '1M', '-P', '4', '-t', '600']);
@@ -112,7 +97,6 @@ test(
 
     // Stop cleanly so everything counted is in the store, then look for duplicates.
     assert.equal(await agent.stop(), 0);
-    agent = undefined;
     const stored = await readStore(backend.url, { startNs });
     const net1 = stored.filter((r) => r.Interfaces[0] === 'net1' && r.Proto === 6 && r.DstPort === 5201);
     const eth0 = stored.filter((r) => r.Interfaces[0] === 'eth0' && r.Proto === 17 && r.DstPort === 5202);
@@ -126,14 +110,11 @@ test(
       assert.ok(eth0.filter(inWindow).length >= 2, `eth0 UDP records from agent instance ${i + 1}`);
     });
     assert.deepEqual(duplicates(stored).slice(0, 20), [], 'no record twice for the same interval');
-    for (const ns of [s.a, s.b])
-      for (const dev of ['net1', 'eth0'])
-        for (const dir of ['ingress', 'egress'] as const) {
-          assert.deepEqual(
-            await interflowFilters(s, ns, dev, dir),
-            [],
-            `${ns.name}/${dev} ${dir} after the last stop`,
-          );
-        }
+    for (const { ns, dev, dir } of scenarioHookPoints(s))
+      assert.deepEqual(
+        await interflowFilters(s, ns, dev, dir),
+        [],
+        `${ns.name}/${dev} ${dir} after the last stop`,
+      );
   },
 );

@@ -1,13 +1,114 @@
-// Shared pieces of the end-to-end tests: iperf3 in the scenario's namespaces, reading every
-// record the store holds, counting Interflow's tc filters, and a static enrichment file for
-// the scenario's (per-run) namespace names. Not a test file itself (no `.e2e.test.ts`).
+// Shared pieces of the end-to-end tests: the product started on the reference scenario
+// (namespaces, backend with its embedded store, agent), iperf3 in the scenario's namespaces,
+// reading every record the store holds, counting Interflow's tc filters, and a static
+// enrichment file for the scenario's (per-run) namespace names. Not a test file itself (no
+// `.e2e.test.ts`).
 import { readFileSync, writeFileSync, mkdtempSync, rmSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NetnsScenario, ScenarioNamespace } from '../support/netns-scenario.ts';
-import { REPO_ROOT, waitFor } from '../support/processes.ts';
+import {
+  createNetnsScenario,
+  type NetnsScenario,
+  type ScenarioNamespace,
+} from '../support/netns-scenario.ts';
+import {
+  REPO_ROOT,
+  startAgent,
+  startBackend,
+  waitFor,
+  type Agent,
+  type Backend,
+} from '../support/processes.ts';
 import type { FlowRecord } from '../fixtures/flow-generator.ts';
 
+export interface ProductRigOptions {
+  /**
+   * Merged over the agent's default environment (the scenario's namespaces only, its `net1`
+   * and `eth0` only, 1 s evictions, pushes within 200 ms); `undefined` removes a variable.
+   */
+  agentEnv?: Record<string, string | undefined>;
+  /** Point the agent at the checked-in static enrichment, pinned to this run's namespaces. */
+  staticEnrichment?: boolean;
+}
+
+/** The whole product on the reference scenario, as the end-to-end tests start it. */
+export interface ProductRig {
+  s: NetnsScenario;
+  /** The backend running now (see restartBackend). */
+  readonly backend: Backend;
+  /** The agent started last (see startAgent). */
+  readonly agent: Agent;
+  /**
+   * Starts an agent with the rig's environment and waits until it has hooked the scenario's
+   * four interfaces; it becomes `agent`. The one before must have stopped.
+   */
+  startAgent(what: string): Promise<Agent>;
+  /** Starts the backend again on its port and data directory (after stop or kill9). */
+  restartBackend(): Promise<Backend>;
+  /** Agent first (it removes its hooks), then the backend and its data, then the namespaces. */
+  teardown(): Promise<void>;
+}
+
+/**
+ * Creates the scenario and starts the backend and an agent that sees only the scenario's
+ * namespaces (its own netns directory, the host namespace off), so no real interface of this
+ * machine is ever hooked. Whatever was started is removed again if a step fails.
+ */
+export async function startProduct(opts: ProductRigOptions = {}): Promise<ProductRig> {
+  const s = await createNetnsScenario();
+  let backend: Backend | undefined;
+  let agent: Agent | undefined;
+  let enrichment: { file: string; remove: () => void } | undefined;
+  const teardown = async (): Promise<void> => {
+    await agent?.stop();
+    await backend?.stop();
+    backend?.cleanup();
+    await s.teardown();
+    enrichment?.remove();
+  };
+  try {
+    if (opts.staticEnrichment) enrichment = writeScenarioEnrichment(s);
+    backend = await startBackend();
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries({
+      INTERFLOW_LOKI_URL: backend.url,
+      INTERFLOW_NETNS_DIRS: s.dir,
+      INTERFLOW_HOST_NETNS: 'false',
+      INTERFLOW_INTERFACES: 'net1,eth0',
+      INTERFLOW_EVICT_INTERVAL: '1s',
+      INTERFLOW_BATCH_MAX_WAIT: '200ms',
+      ...(enrichment && { INTERFLOW_STATIC_ENRICHMENT: enrichment.file }),
+      ...opts.agentEnv,
+    }))
+      if (value !== undefined) env[name] = value;
+    const start = async (what: string): Promise<Agent> => {
+      const started = await startAgent(env);
+      agent = started;
+      await waitFor(
+        `${what}: 4 hooked interfaces`,
+        async () => (await started.metric('interflow_agent_interfaces_hooked')) === 4,
+        30_000,
+      );
+      return started;
+    };
+    await start('agent start');
+    return {
+      s,
+      get backend() {
+        return backend!;
+      },
+      get agent() {
+        return agent!;
+      },
+      startAgent: start,
+      restartBackend: async () => (backend = await backend!.restart()),
+      teardown,
+    };
+  } catch (e) {
+    await teardown();
+    throw e;
+  }
+}
 // Ethernet + IPv4 + TCP with timestamps (Linux default) / + UDP. A GSO packet carries one set
 // of headers for all its payload and the hook counts it as one packet, so payload = Bytes -
 // Packets × headers stays exact (the agent's own net1 test uses the same accounting).
@@ -133,6 +234,15 @@ export async function interflowFilters(
     throw e;
   });
   return out.split('\n').filter((l) => /\binterflow_(in|eg)\b/.test(l));
+}
+
+/** The eight hook points of the scenario: both directions of net1 and eth0 in both pods. */
+export function scenarioHookPoints(
+  s: NetnsScenario,
+): { ns: ScenarioNamespace; dev: string; dir: 'ingress' | 'egress' }[] {
+  return [s.a, s.b].flatMap((ns) =>
+    ['net1', 'eth0'].flatMap((dev) => (['ingress', 'egress'] as const).map((dir) => ({ ns, dev, dir }))),
+  );
 }
 
 /** Links of a namespace (names, loopback excluded). */

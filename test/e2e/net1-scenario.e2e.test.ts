@@ -13,15 +13,8 @@ import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
 import { privileged } from '../support/privileged.ts';
-import { createNetnsScenario, type NetnsScenario } from '../support/netns-scenario.ts';
-import {
-  REPO_ROOT,
-  startAgent,
-  startBackend,
-  waitFor,
-  type Agent,
-  type Backend,
-} from '../support/processes.ts';
+import type { NetnsScenario } from '../support/netns-scenario.ts';
+import { REPO_ROOT, waitFor, type Agent, type Backend } from '../support/processes.ts';
 import type { FlowRecord } from '../fixtures/flow-generator.ts';
 import {
   TCP_HEADERS,
@@ -30,9 +23,11 @@ import {
   iperfClient,
   iperfServer,
   payload,
+  scenarioHookPoints,
+  startProduct,
   within,
-  writeScenarioEnrichment,
   type IperfResult,
+  type ProductRig,
 } from './e2e-rig.ts';
 
 const RESULTS = join(REPO_ROOT, 'test-results');
@@ -126,10 +121,10 @@ function rowPayload(rows: Row[], where: Row, headers: number): number {
 }
 
 describe('reference scenario end to end: agent → embedded store → Traffic Flows page', options(), () => {
+  let rig: ProductRig | undefined;
   let s: NetnsScenario;
   let backend: Backend;
   let agent: Agent | undefined;
-  let enrichment: { file: string; remove: () => void };
   let browser: Browser;
   let closeBrowser: () => Promise<void>;
   const sent = {} as Sent;
@@ -137,45 +132,20 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
 
   before(async () => {
     mkdirSync(RESULTS, { recursive: true });
-    s = await createNetnsScenario();
-    enrichment = writeScenarioEnrichment(s);
-    backend = await startBackend();
-    // Only the scenario's namespaces: its own netns dir, the host namespace off, and only the
-    // two interface names of the scenario, so no real interface of this machine is ever hooked.
-    agent = await startAgent({
-      INTERFLOW_LOKI_URL: backend.url,
-      INTERFLOW_NETNS_DIRS: s.dir,
-      INTERFLOW_HOST_NETNS: 'false',
-      INTERFLOW_INTERFACES: 'net1,eth0',
-      INTERFLOW_EVICT_INTERVAL: EVICT,
-      INTERFLOW_STATIC_ENRICHMENT: enrichment.file,
-      INTERFLOW_BATCH_MAX_WAIT: '200ms',
-    });
+    rig = await startProduct({ staticEnrichment: true, agentEnv: { INTERFLOW_EVICT_INTERVAL: EVICT } });
+    ({ s, backend, agent } = rig);
     ({ browser, close: closeBrowser } = await launchChromium());
   });
 
   after(async () => {
     await closeBrowser?.();
-    await agent?.stop();
-    await backend?.stop();
-    backend?.cleanup();
-    await s?.teardown();
-    enrichment?.remove();
+    await rig?.teardown();
   });
 
   test('the agent hooks net1 and eth0 of both pods (one Interflow filter per direction) and nothing else', async () => {
-    await waitFor(
-      '4 hooked interfaces',
-      async () => (await agent!.metric('interflow_agent_interfaces_hooked')) === 4,
-      30_000,
-    );
-    for (const ns of [s.a, s.b]) {
-      for (const dev of ['net1', 'eth0']) {
-        for (const dir of ['ingress', 'egress'] as const) {
-          assert.equal((await interflowFilters(s, ns, dev, dir)).length, 1, `${ns.name}/${dev} ${dir}`);
-        }
-      }
-    }
+    assert.equal(await agent!.metric('interflow_agent_interfaces_hooked'), 4);
+    for (const { ns, dev, dir } of scenarioHookPoints(s))
+      assert.equal((await interflowFilters(s, ns, dev, dir)).length, 1, `${ns.name}/${dev} ${dir}`);
     assert.equal(await agent!.metric('interflow_agent_namespaces_watched'), 2);
   });
 
@@ -331,15 +301,8 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
     // A stable view for the browser: stop the agent (it exports what is left and removes its hooks).
     assert.equal(await agent!.stop(), 0);
     agent = undefined;
-    for (const ns of [s.a, s.b])
-      for (const dev of ['net1', 'eth0'])
-        for (const dir of ['ingress', 'egress'] as const) {
-          assert.deepEqual(
-            await interflowFilters(s, ns, dev, dir),
-            [],
-            `${ns.name}/${dev} ${dir} after SIGTERM`,
-          );
-        }
+    for (const { ns, dev, dir } of scenarioHookPoints(s))
+      assert.deepEqual(await interflowFilters(s, ns, dev, dir), [], `${ns.name}/${dev} ${dir} after SIGTERM`);
     trafficChecked = true;
   });
 

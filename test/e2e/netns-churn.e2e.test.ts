@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { privileged } from '../support/privileged.ts';
-import { createNetnsScenario, type ScenarioNamespace } from '../support/netns-scenario.ts';
-import { startAgent, startBackend, waitFor, type Agent, type Backend } from '../support/processes.ts';
+import type { ScenarioNamespace } from '../support/netns-scenario.ts';
+import { waitFor } from '../support/processes.ts';
 import {
   childPids,
   fdTargets,
@@ -16,8 +16,10 @@ import {
   iperfServer,
   logLines,
   processFootprint,
+  scenarioHookPoints,
   scrape,
   sleep,
+  startProduct,
 } from './e2e-rig.ts';
 
 const CYCLES = 2; // cycle 1 warms the agent up; cycle 2 is compared with it
@@ -62,30 +64,12 @@ test(
   '200 namespaces created and deleted under traffic: each got hooks, none are left, fds and memory return to baseline',
   { ...privileged(), timeout: 300_000 },
   async (t) => {
-    // eslint-disable-next-line prefer-const -- assigned after the cleanup hook that needs it is registered
-    let agent: Agent | undefined;
-    // eslint-disable-next-line prefer-const -- assigned after the cleanup hook that needs it is registered
-    let backend: Backend | undefined;
-    const s = await createNetnsScenario();
-    t.after(async () => {
-      await agent?.stop();
-      await backend?.stop();
-      backend?.cleanup();
-      await s.teardown();
+    // Every interface, so the churned namespaces' links are hooked too; pushes at the default pace.
+    const rig = await startProduct({
+      agentEnv: { INTERFLOW_INTERFACES: undefined, INTERFLOW_BATCH_MAX_WAIT: undefined },
     });
-    backend = await startBackend();
-    agent = await startAgent({
-      INTERFLOW_LOKI_URL: backend.url,
-      INTERFLOW_NETNS_DIRS: s.dir,
-      INTERFLOW_HOST_NETNS: 'false',
-      INTERFLOW_EVICT_INTERVAL: '1s',
-    });
-    const a = agent;
-    await waitFor(
-      'scenario hooks',
-      async () => (await a.metric('interflow_agent_interfaces_hooked')) === 4,
-      30_000,
-    );
+    t.after(() => rig.teardown());
+    const { s, agent: a } = rig;
     const helper = childPids(a.proc.pid!);
     assert.equal(helper.length, 1, `the agent has one native helper child (${helper.join(',')})`);
     const helperPid = helper[0]!;
@@ -194,13 +178,8 @@ test(
     const leaked = created.filter(({ ino }) => held.has(ino)).map(({ ns }) => ns.name);
     assert.deepEqual(leaked.slice(0, 20), [], `${leaked.length} deleted namespaces still referenced`);
     // Only the scenario's hooks remain: one Interflow filter per direction on its four links.
-    for (const ns of [s.a, s.b]) {
-      for (const dev of ['net1', 'eth0']) {
-        for (const dir of ['ingress', 'egress'] as const) {
-          assert.equal((await interflowFilters(s, ns, dev, dir)).length, 1, `${ns.name}/${dev} ${dir}`);
-        }
-      }
-    }
+    for (const { ns, dev, dir } of scenarioHookPoints(s))
+      assert.equal((await interflowFilters(s, ns, dev, dir)).length, 1, `${ns.name}/${dev} ${dir}`);
     const m = await scrape(a.metricsUrl);
     console.log(
       `baseline ${JSON.stringify(baseline)}\n` +

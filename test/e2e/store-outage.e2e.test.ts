@@ -5,9 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { privileged } from '../support/privileged.ts';
-import { createNetnsScenario } from '../support/netns-scenario.ts';
-import { startAgent, startBackend, waitFor, type Agent, type Backend } from '../support/processes.ts';
-import { duplicates, iperfServer, readStore, scrape, sleep } from './e2e-rig.ts';
+import { waitFor } from '../support/processes.ts';
+import { duplicates, iperfServer, readStore, scrape, sleep, startProduct } from './e2e-rig.ts';
 
 const OUTAGE_MS = 60_000;
 const BUFFER = 200;
@@ -16,35 +15,16 @@ test(
   'store down for 60 s under traffic: the buffer arrives, the overflow is counted, evicted = delivered + dropped',
   { ...privileged(), timeout: 240_000 },
   async (t) => {
-    // eslint-disable-next-line prefer-const -- assigned after the cleanup hook that needs it is registered
-    let agent: Agent | undefined;
-    let backend: Backend | undefined;
-    const s = await createNetnsScenario();
-    // One hook so the order is right: the agent first (it removes its hooks), then the store, then the namespaces.
-    t.after(async () => {
-      await agent?.stop();
-      await backend?.stop();
-      backend?.cleanup();
-      await s.teardown();
-    });
     const startNs = BigInt(Date.now() - 60_000) * 1_000_000n;
-    backend = await startBackend();
-    agent = await startAgent({
-      INTERFLOW_LOKI_URL: backend.url,
-      INTERFLOW_NETNS_DIRS: s.dir,
-      INTERFLOW_HOST_NETNS: 'false',
-      INTERFLOW_INTERFACES: 'net1,eth0',
-      INTERFLOW_EVICT_INTERVAL: '1s',
-      INTERFLOW_BUFFER_MAX_RECORDS: String(BUFFER),
-      INTERFLOW_BATCH_MAX_WAIT: '200ms',
-      INTERFLOW_BACKOFF_MIN: '200ms',
-      INTERFLOW_BACKOFF_MAX: '2s',
+    const rig = await startProduct({
+      agentEnv: {
+        INTERFLOW_BUFFER_MAX_RECORDS: String(BUFFER),
+        INTERFLOW_BACKOFF_MIN: '200ms',
+        INTERFLOW_BACKOFF_MAX: '2s',
+      },
     });
-    await waitFor(
-      'hooks',
-      async () => (await agent.metric('interflow_agent_interfaces_hooked')) === 4,
-      30_000,
-    );
+    t.after(() => rig.teardown());
+    const { s, agent } = rig;
 
     // Eight UDP streams (eight flows, each seen at A/net1 egress and B/net1 ingress) at a low
     // rate: about 20 records per 1 s eviction, so 60 s of outage is several times the buffer.
@@ -70,7 +50,7 @@ test(
       20_000,
     );
 
-    await backend.stop();
+    await rig.backend.stop();
     const downAt = Date.now();
     const before = await scrape(agent.metricsUrl);
     await sleep(OUTAGE_MS);
@@ -88,7 +68,7 @@ test(
     );
 
     const upAt = Date.now();
-    backend = await backend.restart();
+    const backend = await rig.restartBackend();
     const bufferedAtReturn = (await scrape(agent.metricsUrl)).get('interflow_agent_records_buffered')!;
     await sleep(3_000);
     traffic.kill('SIGINT');
