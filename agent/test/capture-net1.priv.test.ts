@@ -5,48 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { privileged } from '../../test/support/privileged.ts';
-import {
-  createNetnsScenario,
-  type NetnsScenario,
-  type ScenarioNamespace,
-} from '../../test/support/netns-scenario.ts';
+import { createNetnsScenario } from '../../test/support/netns-scenario.ts';
+import { TCP_HEADERS, UDP_HEADERS, iperfClient, iperfServer, payload } from '../../test/support/iperf.ts';
 import type { FlowRecord } from '../src/record/flow-record.ts';
 import { hookedNames, startCapture, waitFor } from './capture-rig.ts';
-
-// Ethernet + IPv4 + TCP with timestamps (Linux default) / + UDP. A GSO packet carries one
-// header for all its payload and the hook counts it as one packet, so this stays exact.
-const TCP_HEADERS = 14 + 20 + 32;
-const UDP_HEADERS = 14 + 20 + 8;
-
-interface IperfResult {
-  localPort: number;
-  sentBytes: number;
-}
-
-async function iperfServer(
-  s: NetnsScenario,
-  ns: ScenarioNamespace,
-  bind: string,
-  port: number,
-): Promise<void> {
-  const srv = s.spawn(ns, 'iperf3', ['-s', '--forceflush', '-B', bind, '-p', String(port)]);
-  let out = '';
-  srv.stdout!.on('data', (d) => (out += d));
-  await waitFor(`iperf3 server on ${bind}:${port}`, () => out.includes('Server listening'), 5000);
-}
-
-async function iperfClient(s: NetnsScenario, ns: ScenarioNamespace, args: string[]): Promise<IperfResult> {
-  const json = JSON.parse(await s.exec(ns, 'iperf3', ['-J', ...args])) as {
-    start: { connected: { local_port: number }[] };
-    end: { sum_sent?: { bytes: number }; sum?: { bytes: number } };
-    error?: string;
-  };
-  if (json.error) throw new Error(`iperf3: ${json.error}`);
-  return {
-    localPort: json.start.connected[0]!.local_port,
-    sentBytes: json.end.sum_sent?.bytes ?? json.end.sum!.bytes,
-  };
-}
 
 function select(
   records: FlowRecord[],
@@ -65,10 +27,6 @@ function select(
       (where.dport === undefined || r.DstPort === where.dport) &&
       (where.proto === undefined || r.Proto === where.proto),
   );
-}
-
-function payload(records: FlowRecord[], headers: number): number {
-  return records.reduce((n, r) => n + r.Bytes - r.Packets * headers, 0);
 }
 
 function assertWithin2Percent(measured: number, expected: number, what: string): void {

@@ -9,11 +9,11 @@ import { existsSync } from 'node:fs';
 import { privileged } from '../support/privileged.ts';
 import type { NetnsScenario } from '../support/netns-scenario.ts';
 import { waitFor } from '../support/processes.ts';
+import { iperfServer } from '../support/iperf.ts';
 import {
   childPids,
   duplicates,
   interflowFilters,
-  iperfServer,
   readStore,
   scenarioHookPoints,
   sleep,

@@ -1,8 +1,8 @@
 // Shared pieces of the end-to-end tests: the product started on the reference scenario
-// (namespaces, backend with its embedded store, agent), iperf3 in the scenario's namespaces,
-// reading every record the store holds, counting Interflow's tc filters, and a static
-// enrichment file for the scenario's (per-run) namespace names. Not a test file itself (no
-// `.e2e.test.ts`).
+// (namespaces, backend with its embedded store, agent), reading every record the store
+// holds, counting Interflow's tc filters, and a static enrichment file for the scenario's
+// (per-run) namespace names. Not a test file itself (no `.e2e.test.ts`). iperf3 helpers are
+// in test/support/iperf.ts (the agent's own tests use them too).
 import { readFileSync, writeFileSync, mkdtempSync, rmSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,48 +109,6 @@ export async function startProduct(opts: ProductRigOptions = {}): Promise<Produc
     throw e;
   }
 }
-// Ethernet + IPv4 + TCP with timestamps (Linux default) / + UDP. A GSO packet carries one set
-// of headers for all its payload and the hook counts it as one packet, so payload = Bytes -
-// Packets × headers stays exact (the agent's own net1 test uses the same accounting).
-export const TCP_HEADERS = 14 + 20 + 32;
-export const UDP_HEADERS = 14 + 20 + 8;
-
-export interface IperfResult {
-  localPort: number;
-  sentBytes: number;
-}
-
-export async function iperfServer(
-  s: NetnsScenario,
-  ns: ScenarioNamespace,
-  bind: string,
-  port: number,
-): Promise<void> {
-  const srv = s.spawn(ns, 'iperf3', ['-s', '--forceflush', '-B', bind, '-p', String(port)]);
-  let out = '';
-  srv.stdout!.on('data', (d) => (out += d));
-  srv.stderr!.on('data', (d) => (out += d));
-  await waitFor(`iperf3 server on ${bind}:${port}`, async () => out.includes('Server listening'), 10_000, 50);
-}
-
-/** Runs an iperf3 client in `ns` and returns the data connection's local port and the bytes sent. */
-export async function iperfClient(
-  s: NetnsScenario,
-  ns: ScenarioNamespace,
-  args: string[],
-): Promise<IperfResult> {
-  const json = JSON.parse(await s.exec(ns, 'iperf3', ['-J', ...args])) as {
-    start: { connected: { local_port: number }[] };
-    end: { sum_sent?: { bytes: number }; sum?: { bytes: number } };
-    error?: string;
-  };
-  if (json.error) throw new Error(`iperf3: ${json.error}`);
-  return {
-    localPort: json.start.connected[0]!.local_port,
-    sentBytes: json.end.sum_sent?.bytes ?? json.end.sum!.bytes,
-  };
-}
-
 /**
  * The checked-in enrichment fixture pinned to the scenario's per-run namespace names (the
  * fixture may name them with a `*` pattern; the exact names keep a concurrent run's
@@ -288,11 +246,6 @@ export function fdTargets(pid: number): string[] {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Sum of the IPv4 payload bytes of records once per-packet headers are taken off. */
-export function payload(records: FlowRecord[], headers: number): number {
-  return records.reduce((n, r) => n + r.Bytes - r.Packets * headers, 0);
-}
 
 export function within(measured: number, expected: number, tolerance: number): boolean {
   return expected > 0 && Math.abs(measured / expected - 1) <= tolerance;

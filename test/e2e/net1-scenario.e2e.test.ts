@@ -19,16 +19,12 @@ import type { FlowRecord } from '../fixtures/flow-generator.ts';
 import {
   TCP_HEADERS,
   UDP_HEADERS,
-  interflowFilters,
   iperfClient,
   iperfServer,
   payload,
-  scenarioHookPoints,
-  startProduct,
-  within,
   type IperfResult,
-  type ProductRig,
-} from './e2e-rig.ts';
+} from '../support/iperf.ts';
+import { interflowFilters, scenarioHookPoints, startProduct, within, type ProductRig } from './e2e-rig.ts';
 
 const RESULTS = join(REPO_ROOT, 'test-results');
 const EVICT = '2s';

@@ -9,11 +9,11 @@ import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { privileged } from '../support/privileged.ts';
 import type { ScenarioNamespace } from '../support/netns-scenario.ts';
 import { waitFor } from '../support/processes.ts';
+import { iperfServer } from '../support/iperf.ts';
 import {
   childPids,
   fdTargets,
   interflowFilters,
-  iperfServer,
   logLines,
   processFootprint,
   scenarioHookPoints,

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { privileged } from '../support/privileged.ts';
 import { waitFor } from '../support/processes.ts';
-import { duplicates, iperfServer, readStore, scrape, sleep, startProduct } from './e2e-rig.ts';
+import { iperfServer } from '../support/iperf.ts';
+import { duplicates, readStore, scrape, sleep, startProduct } from './e2e-rig.ts';
 
 const OUTAGE_MS = 60_000;
 const BUFFER = 200;

@@ -1,0 +1,54 @@
+// iperf3 inside the namespaces of a test scenario: a server that is ready when this returns,
+// a client whose JSON report gives the data connection's port and the bytes it sent, and the
+// header arithmetic that turns a flow's Bytes into the payload iperf3 moved.
+import type { FlowRecord } from '../../agent/src/record/flow-record.ts';
+import type { NetnsScenario, ScenarioNamespace } from './netns-scenario.ts';
+import { waitFor } from './processes.ts';
+
+// Ethernet + IPv4 + TCP with timestamps (Linux default) / + UDP. A GSO packet carries one set
+// of headers for all its payload and the hook counts it as one packet, so payload = Bytes -
+// Packets × headers stays exact.
+export const TCP_HEADERS = 14 + 20 + 32;
+export const UDP_HEADERS = 14 + 20 + 8;
+
+export interface IperfResult {
+  localPort: number;
+  sentBytes: number;
+}
+
+/** Starts an iperf3 server in `ns` on bind:port and waits until it listens (killed by the scenario's teardown). */
+export async function iperfServer(
+  s: NetnsScenario,
+  ns: ScenarioNamespace,
+  bind: string,
+  port: number,
+): Promise<void> {
+  const srv = s.spawn(ns, 'iperf3', ['-s', '--forceflush', '-B', bind, '-p', String(port)]);
+  let out = '';
+  srv.stdout!.on('data', (d) => (out += d));
+  srv.stderr!.on('data', (d) => (out += d));
+  await waitFor(`iperf3 server on ${bind}:${port}`, async () => out.includes('Server listening'), 10_000, 50);
+}
+
+/** Runs an iperf3 client in `ns` and returns the data connection's local port and the bytes sent. */
+export async function iperfClient(
+  s: NetnsScenario,
+  ns: ScenarioNamespace,
+  args: string[],
+): Promise<IperfResult> {
+  const json = JSON.parse(await s.exec(ns, 'iperf3', ['-J', ...args])) as {
+    start: { connected: { local_port: number }[] };
+    end: { sum_sent?: { bytes: number }; sum?: { bytes: number } };
+    error?: string;
+  };
+  if (json.error) throw new Error(`iperf3: ${json.error}`);
+  return {
+    localPort: json.start.connected[0]!.local_port,
+    sentBytes: json.end.sum_sent?.bytes ?? json.end.sum!.bytes,
+  };
+}
+
+/** Sum of the IPv4 payload bytes of records once per-packet headers are taken off. */
+export function payload(records: FlowRecord[], headers: number): number {
+  return records.reduce((n, r) => n + r.Bytes - r.Packets * headers, 0);
+}
