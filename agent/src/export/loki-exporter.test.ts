@@ -1,18 +1,10 @@
 // The Loki exporter against a real HTTP(S) server on loopback (test-receiver.ts).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
+import { selfSignedCert } from '../../../test/support/self-signed-cert.ts';
 import { loadAgentConfig } from '../config.ts';
 import { createAgentMetrics } from '../metrics.ts';
 import type { FlowRecord } from '../record/flow-record.ts';
@@ -253,35 +245,7 @@ describe('bearer token file', () => {
 });
 
 describe('TLS with INTERFLOW_LOKI_CA_FILE', () => {
-  function selfSigned(t: TestContext): { key: string; cert: string; certFile: string } {
-    const dir = tempDir(t);
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-    return {
-      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-      certFile: join(dir, 'cert.pem'),
-    };
-  }
+  const selfSigned = (t: TestContext) => selfSignedCert(tempDir(t));
 
   test('HTTPS to a self-signed server works with the CA file and fails (retried, counted) without it', async (t) => {
     const tls = selfSigned(t);

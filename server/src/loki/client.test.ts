@@ -1,11 +1,11 @@
 // The Loki client against a stand-in Loki (a real HTTP server in the test that records what
 // it receives): tenant header, auth modes, CA file, failures → 503 naming the URL.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { selfSignedCert } from '../../../test/support/self-signed-cert.ts';
 import { startTestApp } from '../app/test-app.ts';
 import { startStandInLoki, type StandInLoki } from './stand-in-loki.ts';
 
@@ -143,32 +143,10 @@ describe('stand-in Loki over TLS: CA file', () => {
   let caFile: string;
   let keyFile: string;
   before(async () => {
-    const key = join(dir, 'key.pem');
-    const cert = join(dir, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-    caFile = cert;
-    keyFile = key;
-    loki = await startStandInLoki({ cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') });
+    const tls = selfSignedCert(dir);
+    caFile = tls.certFile;
+    keyFile = tls.keyFile;
+    loki = await startStandInLoki(tls);
   });
   after(() => loki.close());
 
