@@ -7,8 +7,9 @@ import { createLogger } from '../log.ts';
 import { createEnricher, type Enricher } from './index.ts';
 import { StandInKubeApiServer } from './stand-in-kube-api.ts';
 import {
+  endpointFields,
+  enrichedFlow,
   eventually,
-  flowRecord,
   iface,
   job,
   k8sFields,
@@ -66,6 +67,7 @@ function podLists(server: StandInKubeApiServer): number {
 async function startEnricher(
   server: StandInKubeApiServer,
   t: { after(fn: () => Promise<void>): void },
+  timing: { initialSyncTimeoutMs?: number; retryMaxMs?: number } = {},
 ): Promise<Enricher> {
   const cfg = loadAgentConfig({ INTERFLOW_NODE_NAME: 'worker-0' });
   const enricher = await createEnricher(cfg, log, {
@@ -73,6 +75,7 @@ async function startEnricher(
     initialSyncTimeoutMs: 5000,
     retryMinMs: 50,
     retryMaxMs: 200,
+    ...timing,
   });
   t.after(() => enricher.close());
   return enricher;
@@ -101,71 +104,76 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     for (const r of podLists) assert.equal(r.query.fieldSelector, 'spec.nodeName=worker-0');
     assert.ok(server.requests.every((r) => r.authorization === `Bearer ${server.token}`));
 
+    // The interfaces of the two pods and of the host, and how the endpoints are named.
+    const aEth0 = iface('cni-aaaa', 4026532001, 'eth0', '0a:58:0a:80:00:05');
+    const aNet1 = iface('cni-aaaa', 4026532001, 'net1', '02:11:22:33:44:71');
+    const bNet1 = iface('cni-bbbb', 4026532002, 'net1', '02:11:22:33:44:72');
+    const hostEth0 = iface('', 4026531840, 'eth0', '52:54:00:00:00:10');
+    const client = (network: string) => ({
+      Namespace: 'test',
+      Name: 'client-7d9f8b-x2x4z',
+      Type: 'Pod',
+      OwnerName: 'client',
+      OwnerType: 'Deployment',
+      HostName: 'worker-0',
+      NetworkName: network,
+    });
+    const nodeNamed = (name: string) => ({
+      Name: name,
+      Type: 'Node',
+      OwnerName: name,
+      OwnerType: 'Node',
+      HostName: name,
+    });
+
     // eth0 of pod A, egress to the API service.
-    const eth0 = flowRecord({
+    const eth0 = enrichedFlow(enricher, aEth0, {
       SrcAddr: '10.128.0.5',
       DstAddr: '172.30.0.1',
       direction: EGRESS,
-      ifname: 'eth0',
-      netns: 'cni-aaaa',
     });
-    enricher.enrich(eth0, iface('cni-aaaa', 4026532001, 'eth0', '0a:58:0a:80:00:05'));
     assert.deepEqual(k8sFields(eth0), {
-      SrcK8S_Namespace: 'test',
-      SrcK8S_Name: 'client-7d9f8b-x2x4z',
-      SrcK8S_Type: 'Pod',
-      SrcK8S_OwnerName: 'client',
-      SrcK8S_OwnerType: 'Deployment',
-      SrcK8S_HostName: 'worker-0',
-      SrcK8S_NetworkName: OVN,
-      DstK8S_Namespace: 'default',
-      DstK8S_Name: 'kubernetes',
-      DstK8S_Type: 'Service',
-      DstK8S_OwnerName: 'kubernetes',
-      DstK8S_OwnerType: 'Service',
+      ...endpointFields('Src', client(OVN)),
+      ...endpointFields('Dst', {
+        Namespace: 'default',
+        Name: 'kubernetes',
+        Type: 'Service',
+        OwnerName: 'kubernetes',
+        OwnerType: 'Service',
+      }),
       IfK8S_Namespace: 'test',
       IfK8S_Name: 'client-7d9f8b-x2x4z',
       IfK8S_NetworkName: OVN,
     });
 
     // net1 of pod A, egress to pod B's net1.
-    const net1 = flowRecord({
+    const net1 = enrichedFlow(enricher, aNet1, {
       SrcAddr: '192.168.122.71',
       DstAddr: '192.168.122.72',
       direction: EGRESS,
-      ifname: 'net1',
-      netns: 'cni-aaaa',
     });
-    enricher.enrich(net1, iface('cni-aaaa', 4026532001, 'net1', '02:11:22:33:44:71'));
     assert.deepEqual(k8sFields(net1), {
-      SrcK8S_Namespace: 'test',
-      SrcK8S_Name: 'client-7d9f8b-x2x4z',
-      SrcK8S_Type: 'Pod',
-      SrcK8S_OwnerName: 'client',
-      SrcK8S_OwnerType: 'Deployment',
-      SrcK8S_HostName: 'worker-0',
-      SrcK8S_NetworkName: SRIOV,
-      DstK8S_Namespace: 'test',
-      DstK8S_Name: 'server-0',
-      DstK8S_Type: 'Pod',
-      DstK8S_OwnerName: 'server',
-      DstK8S_OwnerType: 'StatefulSet',
-      DstK8S_HostName: 'worker-0',
-      DstK8S_NetworkName: SRIOV,
+      ...endpointFields('Src', client(SRIOV)),
+      ...endpointFields('Dst', {
+        Namespace: 'test',
+        Name: 'server-0',
+        Type: 'Pod',
+        OwnerName: 'server',
+        OwnerType: 'StatefulSet',
+        HostName: 'worker-0',
+        NetworkName: SRIOV,
+      }),
       IfK8S_Namespace: 'test',
       IfK8S_Name: 'client-7d9f8b-x2x4z',
       IfK8S_NetworkName: SRIOV,
     });
 
     // net1 of pod B with both endpoints outside the cluster: the interface is still pod B's.
-    const outside = flowRecord({
+    const outside = enrichedFlow(enricher, bNet1, {
       SrcAddr: '192.168.122.200',
       DstAddr: '192.168.122.201',
       direction: INGRESS,
-      ifname: 'net1',
-      netns: 'cni-bbbb',
     });
-    enricher.enrich(outside, iface('cni-bbbb', 4026532002, 'net1', '02:11:22:33:44:72'));
     assert.deepEqual(k8sFields(outside), {
       IfK8S_Namespace: 'test',
       IfK8S_Name: 'server-0',
@@ -173,63 +181,43 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     });
 
     // The same name in two pods: each net1 is told apart by its MAC.
-    const inB = flowRecord({
+    const inB = enrichedFlow(enricher, bNet1, {
       SrcAddr: '192.168.122.200',
       DstAddr: '192.168.122.72',
       direction: INGRESS,
-      ifname: 'net1',
-      netns: 'cni-bbbb',
     });
-    enricher.enrich(inB, iface('cni-bbbb', 4026532002, 'net1', '02:11:22:33:44:72'));
     assert.equal(inB.IfK8S_Name, 'server-0');
     assert.equal(inB.DstK8S_Name, 'server-0');
     assert.equal(inB.SrcK8S_Name, undefined);
 
     // Host interface: node addresses name the node; host interfaces belong to no pod.
-    const host = flowRecord({
+    const host = enrichedFlow(enricher, hostEth0, {
       SrcAddr: '192.0.2.10',
       DstAddr: '192.0.2.11',
       direction: EGRESS,
-      ifname: 'eth0',
-      netns: '',
     });
-    enricher.enrich(host, iface('', 4026531840, 'eth0', '52:54:00:00:00:10'));
     assert.deepEqual(k8sFields(host), {
-      SrcK8S_Name: 'worker-0',
-      SrcK8S_Type: 'Node',
-      SrcK8S_OwnerName: 'worker-0',
-      SrcK8S_OwnerType: 'Node',
-      SrcK8S_HostName: 'worker-0',
-      DstK8S_Name: 'worker-1',
-      DstK8S_Type: 'Node',
-      DstK8S_OwnerName: 'worker-1',
-      DstK8S_OwnerType: 'Node',
-      DstK8S_HostName: 'worker-1',
+      ...endpointFields('Src', nodeNamed('worker-0')),
+      ...endpointFields('Dst', nodeNamed('worker-1')),
     });
 
     // A pod of another node is not watched here, so its address stays unnamed.
-    const remote = flowRecord({
+    const remote = enrichedFlow(enricher, aEth0, {
       SrcAddr: '10.128.0.5',
       DstAddr: '10.129.0.9',
       direction: EGRESS,
-      ifname: 'eth0',
-      netns: 'cni-aaaa',
     });
-    enricher.enrich(remote, iface('cni-aaaa', 4026532001, 'eth0', '0a:58:0a:80:00:05'));
     assert.equal(remote.DstK8S_Name, undefined);
 
     // Services and nodes that go away are forgotten.
     server.remove('services', 'default', 'kubernetes');
     server.remove('nodes', undefined, 'worker-1');
     await eventually(() => {
-      const r = flowRecord({
+      const r = enrichedFlow(enricher, hostEth0, {
         SrcAddr: '172.30.0.1',
         DstAddr: '192.0.2.11',
         direction: EGRESS,
-        ifname: 'eth0',
-        netns: '',
       });
-      enricher.enrich(r, iface('', 4026531840, 'eth0', '52:54:00:00:00:10'));
       assert.deepEqual(k8sFields(r), {});
     });
   });
@@ -319,77 +307,59 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     const enricher = await startEnricher(server, t);
 
     // eth0 first (MAC known), then net1 of the same netns (no MAC) is the same pod on its network.
-    const eth0 = flowRecord({
+    const eth0 = enrichedFlow(enricher, iface('ns-nomac', 11, 'eth0', '0a:58:0a:80:01:01'), {
       SrcAddr: '10.128.1.1',
       DstAddr: '10.128.1.2',
       direction: EGRESS,
-      ifname: 'eth0',
-      netns: 'ns-nomac',
     });
-    enricher.enrich(eth0, iface('ns-nomac', 11, 'eth0', '0a:58:0a:80:01:01'));
     assert.equal(eth0.IfK8S_Name, 'no-mac');
     assert.equal(eth0.DstK8S_Name, 'multi-ip');
     assert.equal(eth0.DstK8S_NetworkName, 'custom-default');
-    const net1 = flowRecord({
+    const net1 = enrichedFlow(enricher, iface('ns-nomac', 11, 'net1', '02:aa:aa:aa:aa:aa'), {
       SrcAddr: '192.168.50.99',
       DstAddr: '192.168.50.1',
       direction: INGRESS,
-      ifname: 'net1',
-      netns: 'ns-nomac',
     });
-    enricher.enrich(net1, iface('ns-nomac', 11, 'net1', '02:aa:aa:aa:aa:aa'));
     assert.deepEqual(
       [net1.IfK8S_Name, net1.IfK8S_NetworkName, net1.DstK8S_Name, net1.DstK8S_NetworkName, net1.SrcK8S_Name],
       ['no-mac', 'variants/macvlan', 'no-mac', 'variants/macvlan', undefined],
     );
     // Without the eth0 hint (another netns, same pod not learned): the interface's own address tells.
-    const byAddr = flowRecord({
+    const byAddr = enrichedFlow(enricher, iface('ns-fresh', 12, 'net1', '02:bb:bb:bb:bb:bb'), {
       SrcAddr: '192.168.50.1',
       DstAddr: '192.168.50.77',
       direction: EGRESS,
-      ifname: 'net1',
-      netns: 'ns-fresh',
     });
-    enricher.enrich(byAddr, iface('ns-fresh', 12, 'net1', '02:bb:bb:bb:bb:bb'));
     assert.equal(byAddr.IfK8S_Name, 'no-mac');
 
     // Several IPs: both families resolve, on the entry's network.
     for (const ip of ['192.168.51.2', 'fd00:51::2']) {
-      const r = flowRecord({
+      const r = enrichedFlow(enricher, iface('ns-multi', 13, 'net1', '02:00:00:51:00:02'), {
         SrcAddr: ip.includes(':') ? 'fd00:51::99' : '192.168.51.99',
         DstAddr: ip,
         direction: INGRESS,
-        ifname: 'net1',
-        netns: 'ns-multi',
       });
-      enricher.enrich(r, iface('ns-multi', 13, 'net1', '02:00:00:51:00:02'));
       assert.deepEqual(
         [r.IfK8S_Name, r.DstK8S_Name, r.DstK8S_NetworkName],
         ['multi-ip', 'multi-ip', 'variants/dual'],
         ip,
       );
     }
-    const v6 = flowRecord({
+    const v6 = enrichedFlow(enricher, iface('ns-multi', 13, 'eth0', '0a:58:0a:80:01:02'), {
       SrcAddr: 'fd00:10:128::1:2',
       DstAddr: 'fd00:10:128::1:1',
       direction: EGRESS,
-      ifname: 'eth0',
-      netns: 'ns-multi',
     });
-    enricher.enrich(v6, iface('ns-multi', 13, 'eth0', '0a:58:0a:80:01:02'));
     assert.deepEqual(
       [v6.SrcK8S_Name, v6.SrcK8S_NetworkName, v6.IfK8S_NetworkName],
       ['multi-ip', 'custom-default', 'custom-default'],
     );
     // The nameless entry's address names nobody.
-    const nameless = flowRecord({
+    const nameless = enrichedFlow(enricher, iface('ns-multi', 13, 'net9', '02:00:00:59:00:09'), {
       SrcAddr: '192.168.59.1',
       DstAddr: '192.168.59.9',
       direction: INGRESS,
-      ifname: 'net9',
-      netns: 'ns-multi',
     });
-    enricher.enrich(nameless, iface('ns-multi', 13, 'net9', '02:00:00:59:00:09'));
     assert.equal(nameless.DstK8S_Name, undefined);
 
     // Malformed JSON and a non-array annotation: the primary IP still names the pod; no interface guessed.
@@ -397,37 +367,28 @@ describe('enricher with a stand-in Kubernetes API server', () => {
       ['broken', '10.128.1.3', '0a:58:0a:80:01:03'],
       ['object', '10.128.1.4', '02:00:00:00:01:04'],
     ] as const) {
-      const r = flowRecord({
+      const r = enrichedFlow(enricher, iface(`ns-${name}`, 14, 'net1', mac), {
         SrcAddr: ip,
         DstAddr: '10.128.1.2',
         direction: EGRESS,
-        ifname: 'net1',
-        netns: `ns-${name}`,
       });
-      enricher.enrich(r, iface(`ns-${name}`, 14, 'net1', mac));
       assert.equal(r.SrcK8S_Name, name);
       assert.equal(r.SrcK8S_NetworkName, undefined);
       assert.equal(r.IfK8S_Name, undefined, `${name}: no interface owner from a broken annotation`);
     }
 
     // Shared MAC: neither ipvlan pod is named from the MAC; the address still names the endpoint.
-    const ipv = flowRecord({
+    const ipv = enrichedFlow(enricher, iface('ns-ipvlan', 15, 'net1', '52:54:00:aa:bb:cc'), {
       SrcAddr: '192.168.60.9',
       DstAddr: '192.168.60.200',
       direction: INGRESS,
-      ifname: 'net1',
-      netns: 'ns-ipvlan',
     });
-    enricher.enrich(ipv, iface('ns-ipvlan', 15, 'net1', '52:54:00:aa:bb:cc'));
     assert.deepEqual(k8sFields(ipv), {});
-    const ipv2 = flowRecord({
+    const ipv2 = enrichedFlow(enricher, iface('ns-ipvlan2', 16, 'net1', '52:54:00:aa:bb:cc'), {
       SrcAddr: '192.168.60.9',
       DstAddr: '192.168.60.2',
       direction: INGRESS,
-      ifname: 'net1',
-      netns: 'ns-ipvlan2',
     });
-    enricher.enrich(ipv2, iface('ns-ipvlan2', 16, 'net1', '52:54:00:aa:bb:cc'));
     assert.deepEqual([ipv2.IfK8S_Name, ipv2.DstK8S_Name], ['ipvlan-2', 'ipvlan-2']);
 
     // An ipvlan child shares the host parent's MAC: the host interface is still nobody's pod.
@@ -443,36 +404,27 @@ describe('enricher with a stand-in Kubernetes API server', () => {
       }),
     );
     await eventually(() => {
-      const r = flowRecord({
+      const r = enrichedFlow(enricher, iface('ns-solo', 17, 'net1', '52:54:00:dd:dd:dd'), {
         SrcAddr: '192.168.61.1',
         DstAddr: '192.168.61.9',
         direction: EGRESS,
-        ifname: 'net1',
-        netns: 'ns-solo',
       });
-      enricher.enrich(r, iface('ns-solo', 17, 'net1', '52:54:00:dd:dd:dd'));
       assert.equal(r.IfK8S_Name, 'ipvlan-solo');
     });
-    const parent = flowRecord({
+    const parent = enrichedFlow(enricher, iface('', 1, 'ens3', '52:54:00:dd:dd:dd'), {
       SrcAddr: '192.168.61.9',
       DstAddr: '192.168.61.1',
       direction: EGRESS,
-      ifname: 'ens3',
-      netns: '',
     });
-    enricher.enrich(parent, iface('', 1, 'ens3', '52:54:00:dd:dd:dd'));
     assert.equal(parent.IfK8S_Name, undefined);
     assert.equal(parent.DstK8S_Name, 'ipvlan-solo');
 
     // Host-network pod: the address names the node.
-    const h = flowRecord({
+    const h = enrichedFlow(enricher, iface('', 1, 'eth0', '52:54:00:00:00:10'), {
       SrcAddr: '192.0.2.10',
       DstAddr: '10.128.1.1',
       direction: EGRESS,
-      ifname: 'eth0',
-      netns: '',
     });
-    enricher.enrich(h, iface('', 1, 'eth0', '52:54:00:00:00:10'));
     assert.deepEqual([h.SrcK8S_Type, h.SrcK8S_Name], ['Node', 'worker-0']);
   });
 
@@ -488,14 +440,11 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     );
     const enricher = await startEnricher(server, t);
     const nameOf = (ip: string): string | undefined => {
-      const r = flowRecord({
+      const r = enrichedFlow(enricher, iface('ns-x', 99, 'eth0', '02:99:99:99:99:99'), {
         SrcAddr: '192.168.122.1',
         DstAddr: ip,
         direction: INGRESS,
-        ifname: 'eth0',
-        netns: 'ns-x',
       });
-      enricher.enrich(r, iface('ns-x', 99, 'eth0', '02:99:99:99:99:99'));
       return r.DstK8S_Name;
     };
     assert.equal(nameOf('10.128.9.9'), 'a-new');
@@ -554,14 +503,11 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     await eventually(() => assert.equal(nameOf('10.128.9.250'), 'marker'));
     assert.equal(nameOf('10.128.9.1'), 'new');
     // The interface MAC (derived from the IP) follows the new pod too.
-    const r = flowRecord({
+    const r = enrichedFlow(enricher, iface('ns-new', 98, 'eth0', '0a:58:0a:80:09:01'), {
       SrcAddr: '10.128.9.1',
       DstAddr: '10.0.0.1',
       direction: EGRESS,
-      ifname: 'eth0',
-      netns: 'ns-new',
     });
-    enricher.enrich(r, iface('ns-new', 98, 'eth0', '0a:58:0a:80:09:01'));
     assert.equal(r.IfK8S_Name, 'new');
 
     // Successor added while the old pod is still there and not terminating; old deleted after.
@@ -614,14 +560,11 @@ describe('enricher with a stand-in Kubernetes API server', () => {
       }),
     );
     const ifOwner = (ifname: string, mac: string) => {
-      const r = flowRecord({
+      const r = enrichedFlow(enricher, iface('ns-gone', 97, ifname, mac), {
         SrcAddr: '0.0.0.0',
         DstAddr: '0.0.0.0',
         direction: INGRESS,
-        ifname,
-        netns: 'ns-gone',
       });
-      enricher.enrich(r, iface('ns-gone', 97, ifname, mac));
       return r.IfK8S_Name;
     };
     await eventually(() => assert.equal(ifOwner('eth0', '0a:58:0a:80:09:06'), 'gone'));
@@ -685,14 +628,11 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     );
     const enricher = await startEnricher(server, t);
     const ownerOf = (ip: string): string => {
-      const r = flowRecord({
+      const r = enrichedFlow(enricher, iface('ns-o', 50, 'eth0', '02:50:50:50:50:50'), {
         SrcAddr: ip,
         DstAddr: '10.0.0.1',
         direction: EGRESS,
-        ifname: 'eth0',
-        netns: 'ns-o',
       });
-      enricher.enrich(r, iface('ns-o', 50, 'eth0', '02:50:50:50:50:50'));
       return `${r.SrcK8S_OwnerType}/${r.SrcK8S_OwnerName}`;
     };
     assert.equal(ownerOf('10.128.7.1'), 'Deployment/web');
@@ -720,14 +660,11 @@ describe('enricher with a stand-in Kubernetes API server', () => {
       }),
     );
     const enricher = await startEnricher(server, t);
-    const r = flowRecord({
+    const r = enrichedFlow(enricher, iface('ns-r', 60, 'eth0', '02:60:60:60:60:60'), {
       SrcAddr: '10.128.6.1',
       DstAddr: '10.0.0.1',
       direction: EGRESS,
-      ifname: 'eth0',
-      netns: 'ns-r',
     });
-    enricher.enrich(r, iface('ns-r', 60, 'eth0', '02:60:60:60:60:60'));
     assert.deepEqual(
       [r.SrcK8S_Name, r.SrcK8S_OwnerType, r.SrcK8S_OwnerName],
       ['api-6f7c9-zzzzz', 'Deployment', 'api'],
@@ -739,14 +676,11 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     server.apply('pods', pod({ namespace: 'resume', name: 'drop', ips: ['10.128.5.2'] }));
     const enricher = await startEnricher(server, t);
     const nameOf = (ip: string): string | undefined => {
-      const r = flowRecord({
+      const r = enrichedFlow(enricher, iface('ns-w', 70, 'eth0', '02:70:70:70:70:70'), {
         SrcAddr: ip,
         DstAddr: '10.0.0.1',
         direction: EGRESS,
-        ifname: 'eth0',
-        netns: 'ns-w',
       });
-      enricher.enrich(r, iface('ns-w', 70, 'eth0', '02:70:70:70:70:70'));
       return r.SrcK8S_Name;
     };
     assert.equal(nameOf('10.128.5.2'), 'drop');
@@ -777,23 +711,14 @@ describe('enricher with a stand-in Kubernetes API server', () => {
   test('pods listed after the API refused at start (stand-in Kubernetes API server)', async (t) => {
     server.failRequests('pods', 500);
     server.apply('pods', pod({ namespace: 'retry', name: 'eventually-seen', ips: ['10.128.4.1'] }));
-    const cfg = loadAgentConfig({ INTERFLOW_NODE_NAME: 'worker-0' });
-    const enricher = await createEnricher(cfg, log, {
-      kubeConfig: server.kubeConfig(),
-      initialSyncTimeoutMs: 200,
-      retryMinMs: 50,
-      retryMaxMs: 100,
-    });
-    t.after(() => enricher.close());
+    // A short first sync: the enricher starts (empty) while the API still refuses.
+    const enricher = await startEnricher(server, t, { initialSyncTimeoutMs: 200, retryMaxMs: 100 });
     const nameOf = (): string | undefined => {
-      const r = flowRecord({
+      const r = enrichedFlow(enricher, iface('ns-f', 80, 'eth0', '02:80:80:80:80:80'), {
         SrcAddr: '10.128.4.1',
         DstAddr: '10.0.0.1',
         direction: EGRESS,
-        ifname: 'eth0',
-        netns: 'ns-f',
       });
-      enricher.enrich(r, iface('ns-f', 80, 'eth0', '02:80:80:80:80:80'));
       return r.SrcK8S_Name;
     };
     assert.equal(nameOf(), undefined);

@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { ConfigError, loadAgentConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { createEnricher } from './index.ts';
-import { flowRecord, iface, k8sFields } from './test-helpers.ts';
+import { endpointFields, enrichedFlow, flowRecord, iface, k8sFields } from './test-helpers.ts';
 
 const log = createLogger('silent');
 const EGRESS = 1;
@@ -58,56 +58,42 @@ test('static mapping names both pods of the net1 reference scenario', async (t) 
     OwnerType: 'Pod',
     NetworkName: 'sriov-test/sriov-net',
   });
-  const side = (prefix: 'Src' | 'Dst', p: ReturnType<typeof pod>) =>
-    Object.fromEntries(Object.entries(p).map(([k, v]) => [`${prefix}K8S_${k}`, v]));
 
   // Egress on podns-a/net1 and the same flow arriving on podns-b/net1.
-  const out = flowRecord({
+  const out = enrichedFlow(enricher, iface('podns-a', 4026532100, 'net1', '02:00:00:00:00:0a'), {
     SrcAddr: '192.168.122.71',
     DstAddr: '192.168.122.72',
     direction: EGRESS,
-    ifname: 'net1',
-    netns: 'podns-a',
   });
-  enricher.enrich(out, iface('podns-a', 4026532100, 'net1', '02:00:00:00:00:0a'));
   assert.deepEqual(k8sFields(out), {
-    ...side('Src', pod('sriov-client')),
-    ...side('Dst', pod('sriov-server')),
+    ...endpointFields('Src', pod('sriov-client')),
+    ...endpointFields('Dst', pod('sriov-server')),
     IfK8S_Namespace: 'sriov-test',
     IfK8S_Name: 'sriov-client',
     IfK8S_NetworkName: 'sriov-test/sriov-net',
   });
-  const arrived = flowRecord({
+  const arrived = enrichedFlow(enricher, iface('podns-b', 4026532101, 'net1', '02:00:00:00:00:0b'), {
     SrcAddr: '192.168.122.71',
     DstAddr: '192.168.122.72',
     direction: INGRESS,
-    ifname: 'net1',
-    netns: 'podns-b',
   });
-  enricher.enrich(arrived, iface('podns-b', 4026532101, 'net1', '02:00:00:00:00:0b'));
   assert.deepEqual(
     [arrived.IfK8S_Name, arrived.SrcK8S_Name, arrived.DstK8S_Name],
     ['sriov-server', 'sriov-client', 'sriov-server'],
   );
 
   // Another interface of the same netns is still the pod's; other namespaces are nobody's.
-  const lo = flowRecord({
+  const lo = enrichedFlow(enricher, iface('podns-a', 4026532100, 'lo', '00:00:00:00:00:00'), {
     SrcAddr: '127.0.0.1',
     DstAddr: '127.0.0.1',
     direction: EGRESS,
-    ifname: 'lo',
-    netns: 'podns-a',
   });
-  enricher.enrich(lo, iface('podns-a', 4026532100, 'lo', '00:00:00:00:00:00'));
   assert.deepEqual(k8sFields(lo), { IfK8S_Namespace: 'sriov-test', IfK8S_Name: 'sriov-client' });
-  const other = flowRecord({
+  const other = enrichedFlow(enricher, iface('podns-c', 4026532102, 'net1', '02:00:00:00:00:0c'), {
     SrcAddr: '10.1.1.1',
     DstAddr: '10.1.1.2',
     direction: EGRESS,
-    ifname: 'net1',
-    netns: 'podns-c',
   });
-  enricher.enrich(other, iface('podns-c', 4026532102, 'net1', '02:00:00:00:00:0c'));
   assert.deepEqual(k8sFields(other), {});
 });
 
@@ -117,46 +103,34 @@ test('the demo mapping file test/fixtures/static-enrichment.json is valid and na
   t.after(() => enricher.close());
   const [a, b] = doc.pods;
   assert.ok(a && b);
-  const r = flowRecord({
+  const r = enrichedFlow(enricher, iface(a.netns, 1, 'net1', '02:00:00:00:00:01'), {
     SrcAddr: '192.168.122.71',
     DstAddr: '192.168.122.72',
     direction: EGRESS,
-    ifname: 'net1',
-    netns: a.netns,
   });
-  enricher.enrich(r, iface(a.netns, 1, 'net1', '02:00:00:00:00:01'));
   assert.deepEqual(
     [r.IfK8S_Name, r.SrcK8S_Name, r.DstK8S_Name, r.DstK8S_Namespace],
     ['sriov-client', 'sriov-client', 'sriov-server', 'sriov-test'],
   );
-  const r2 = flowRecord({
+  const r2 = enrichedFlow(enricher, iface(b.netns, 2, 'net1', '02:00:00:00:00:02'), {
     SrcAddr: '192.168.122.71',
     DstAddr: '192.168.122.72',
     direction: INGRESS,
-    ifname: 'net1',
-    netns: b.netns,
   });
-  enricher.enrich(r2, iface(b.netns, 2, 'net1', '02:00:00:00:00:02'));
   assert.equal(r2.IfK8S_Name, 'sriov-server');
   // eth0 of the same namespace is the pod's too (no network named); other namespaces are not.
-  const eth0 = flowRecord({
+  const eth0 = enrichedFlow(enricher, iface(a.netns, 1, 'eth0', '02:00:00:00:00:03'), {
     SrcAddr: '10.200.1.1',
     DstAddr: '10.200.1.2',
     direction: EGRESS,
-    ifname: 'eth0',
-    netns: a.netns,
   });
-  enricher.enrich(eth0, iface(a.netns, 1, 'eth0', '02:00:00:00:00:03'));
   assert.deepEqual(k8sFields(eth0), { IfK8S_Namespace: 'sriov-test', IfK8S_Name: 'sriov-client' });
   for (const other of ['iflow-a', 'xiflow-a-1', 'iflow-c-7k2x9']) {
-    const o = flowRecord({
+    const o = enrichedFlow(enricher, iface(other, 3, 'net1', '02:00:00:00:00:04'), {
       SrcAddr: '10.1.1.1',
       DstAddr: '10.1.1.2',
       direction: EGRESS,
-      ifname: 'net1',
-      netns: other,
     });
-    enricher.enrich(o, iface(other, 3, 'net1', '02:00:00:00:00:04'));
     assert.equal(o.IfK8S_Name, undefined, other);
   }
 });
@@ -177,14 +151,11 @@ test('static netns patterns: exact names first, then patterns in file order; reg
   const enricher = await enricherFor(file);
   t.after(() => enricher.close());
   const ownerOf = (netns: string) => {
-    const r = flowRecord({
+    const r = enrichedFlow(enricher, iface(netns, 1, 'eth0', '02:00:00:00:00:05'), {
       SrcAddr: '10.9.9.1',
       DstAddr: '10.9.9.2',
       direction: EGRESS,
-      ifname: 'eth0',
-      netns,
     });
-    enricher.enrich(r, iface(netns, 1, 'eth0', '02:00:00:00:00:05'));
     return r.IfK8S_Name;
   };
   assert.equal(ownerOf('ns-special'), 'exact');
@@ -219,15 +190,12 @@ test('static mapping: MAC, owner, nodes, services, YAML, and the interface own a
   t.after(() => enricher.close());
   // Matched by MAC in an unnamed netns; the interface has no address listed, so an egress
   // packet carrying the interface's MAC is the pod's own.
-  const r = flowRecord({
+  const r = enrichedFlow(enricher, iface('cni-1234', 7, 'vlan100', '02:aa:bb:cc:dd:01'), {
     SrcAddr: '198.51.100.7',
     DstAddr: 'fd00::5:5',
     SrcMac: '02:aa:bb:cc:dd:01',
     direction: EGRESS,
-    ifname: 'vlan100',
-    netns: 'cni-1234',
   });
-  enricher.enrich(r, iface('cni-1234', 7, 'vlan100', '02:aa:bb:cc:dd:01'));
   assert.deepEqual(k8sFields(r), {
     SrcK8S_Namespace: 'demo',
     SrcK8S_Name: 'web-0',
@@ -246,28 +214,22 @@ test('static mapping: MAC, owner, nodes, services, YAML, and the interface own a
     IfK8S_NetworkName: 'demo/vlan100',
   });
   // A forwarded packet (another MAC) is not claimed for the pod.
-  const fwd = flowRecord({
+  const fwd = enrichedFlow(enricher, iface('cni-1234', 7, 'vlan100', '02:aa:bb:cc:dd:01'), {
     SrcAddr: '198.51.100.8',
     DstAddr: '192.0.2.1',
     SrcMac: '02:00:00:00:00:99',
     direction: EGRESS,
-    ifname: 'vlan100',
-    netns: 'cni-1234',
   });
-  enricher.enrich(fwd, iface('cni-1234', 7, 'vlan100', '02:aa:bb:cc:dd:01'));
   assert.deepEqual(
     [fwd.SrcK8S_Name, fwd.DstK8S_Type, fwd.DstK8S_Name, fwd.DstK8S_Namespace],
     [undefined, 'Node', 'demo-node', undefined],
   );
   // The primary address carries the pod's default network name.
-  const p = flowRecord({
+  const p = enrichedFlow(enricher, iface('x', 8, 'eth0', '02:00:00:00:00:08'), {
     SrcAddr: '10.0.0.5',
     DstAddr: '10.0.0.6',
     direction: EGRESS,
-    ifname: 'eth0',
-    netns: 'x',
   });
-  enricher.enrich(p, iface('x', 8, 'eth0', '02:00:00:00:00:08'));
   assert.deepEqual([p.SrcK8S_Name, p.SrcK8S_NetworkName], ['web-0', 'demo-default']);
 });
 
@@ -312,14 +274,11 @@ test('INTERFLOW_NODE_NAME without cluster credentials: one warning, and the mapp
     warnings[0]!.msg,
     /INTERFLOW_NODE_NAME is set but there are no in-cluster credentials .* Kubernetes enrichment is off/,
   );
-  const r = flowRecord({
+  const r = enrichedFlow(enricher, iface('podns-a', 1, 'net1', '02:00:00:00:00:0a'), {
     SrcAddr: '192.168.122.71',
     DstAddr: '192.168.122.72',
     direction: EGRESS,
-    ifname: 'net1',
-    netns: 'podns-a',
   });
-  enricher.enrich(r, iface('podns-a', 1, 'net1', '02:00:00:00:00:0a'));
   assert.deepEqual([r.IfK8S_Name, r.DstK8S_Name], ['sriov-client', 'sriov-server']);
 });
 

@@ -1,6 +1,7 @@
 // Test support shared by the enricher tests: records, interfaces, Kubernetes objects, waiting.
 import type { FlowRecord } from '../record/flow-record.ts';
 import type { InterfaceIdentity } from './identity-index.ts';
+import type { Enricher } from './index.ts';
 import type { KubeObject } from './stand-in-kube-api.ts';
 
 export function flowRecord(
@@ -39,6 +40,22 @@ export function flowRecord(
 
 export function iface(netnsName: string, netnsInode: number, ifname: string, mac: string): InterfaceIdentity {
   return { netnsName, netnsInode, ifname, mac };
+}
+
+/** A flow seen on interface `on` (its netns and name go into the record), enriched as the agent does it. */
+export function enrichedFlow(
+  enricher: Pick<Enricher, 'enrich'>,
+  on: InterfaceIdentity,
+  fields: Partial<FlowRecord> & { SrcAddr: string; DstAddr: string; direction: 0 | 1 },
+): FlowRecord {
+  const record = flowRecord({ ...fields, ifname: on.ifname, netns: on.netnsName });
+  enricher.enrich(record, on);
+  return record;
+}
+
+/** `{ Name: 'x', … }` as the record fields of one endpoint: `{ SrcK8S_Name: 'x', … }`. */
+export function endpointFields(side: 'Src' | 'Dst', fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${side}K8S_${k}`, v]));
 }
 
 /** The Kubernetes fields of a record, for compact assertions. */
