@@ -18,6 +18,27 @@ export interface DrainResult {
   meta: DrainedEvent;
 }
 
+/**
+ * What a drain answers when the helper is gone (exited before or while the drain was asked):
+ * nothing, marked with req -1 so the evictor skips it rather than taking its zero counters.
+ */
+function helperGone(): DrainResult {
+  return {
+    flows: [],
+    meta: {
+      ev: 'drained',
+      req: -1,
+      count: 0,
+      monoNs: 0,
+      realNs: 0,
+      mapFull: 0,
+      ringbufDrops: 0,
+      batch: true,
+      drainUs: 0,
+    },
+  };
+}
+
 export interface HelperOptions {
   helperPath: string;
   bpfObjectPath: string;
@@ -112,22 +133,7 @@ export class NativeHelper extends EventEmitter<{
           reject(
             new HelperStartError(`native helper exited (code ${code}, signal ${signal}) before it was ready`),
           );
-        for (const done of this.drains.values()) {
-          done({
-            flows: [],
-            meta: {
-              ev: 'drained',
-              req: -1,
-              count: 0,
-              monoNs: 0,
-              realNs: 0,
-              mapFull: 0,
-              ringbufDrops: 0,
-              batch: true,
-              drainUs: 0,
-            },
-          });
-        }
+        for (const done of this.drains.values()) done(helperGone());
         this.drains.clear();
         this.emit('exit', code, signal);
       });
@@ -157,20 +163,7 @@ export class NativeHelper extends EventEmitter<{
     const req = this.nextReq++;
     return new Promise((resolve) => {
       if (this.exited) {
-        resolve({
-          flows: [],
-          meta: {
-            ev: 'drained',
-            req,
-            count: 0,
-            monoNs: 0,
-            realNs: 0,
-            mapFull: 0,
-            ringbufDrops: 0,
-            batch: true,
-            drainUs: 0,
-          },
-        });
+        resolve(helperGone());
         return;
       }
       this.drains.set(req, resolve);
