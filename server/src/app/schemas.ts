@@ -133,4 +133,11 @@ export type ConfigResponse = Static<typeof ConfigResponseSchema>;
 export const ErrorResponseSchema = Type.Object({ error: Str, param: OptStr });
 export type ErrorResponse = Static<typeof ErrorResponseSchema>;
 
+/** The errors of every route that queries the store: bad input, no Authorization to forward, store down. */
+export const STORE_QUERY_ERRORS = {
+  400: ErrorResponseSchema,
+  401: ErrorResponseSchema,
+  503: ErrorResponseSchema,
+} as const;
+
 export const HealthResponseSchema = Type.Object({ status: Str, store: OptStr, error: OptStr });

@@ -9,10 +9,10 @@ import type { LokiEntry } from '../../loki/client.ts';
 import type { ServerMetrics } from '../metrics.ts';
 import {
   CsvResponseSchema,
-  ErrorResponseSchema,
   ExportQuerySchema,
   FlowsQuerySchema,
   FlowsResponseSchema,
+  STORE_QUERY_ERRORS,
   type FlowRecord,
 } from '../schemas.ts';
 
@@ -38,9 +38,7 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
         querystring: FlowsQuerySchema,
         response: {
           200: FlowsResponseSchema,
-          400: ErrorResponseSchema,
-          401: ErrorResponseSchema,
-          503: ErrorResponseSchema,
+          ...STORE_QUERY_ERRORS,
         },
       },
     },
@@ -68,9 +66,7 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
         // 200 is a CSV stream (text/csv), sent as is, never serialized.
         response: {
           200: CsvResponseSchema,
-          400: ErrorResponseSchema,
-          401: ErrorResponseSchema,
-          503: ErrorResponseSchema,
+          ...STORE_QUERY_ERRORS,
         },
       },
     },

@@ -4,11 +4,11 @@ import { BadParamError } from '../../errors.ts';
 import type { FlowService } from '../../flows/flow-service.ts';
 import { parseTimeWindow } from '../../flows/query-params.ts';
 import {
-  ErrorResponseSchema,
   RESOURCE_KINDS,
   ResourceParamsSchema,
   ResourceQuerySchema,
   ResourceResponseSchema,
+  STORE_QUERY_ERRORS,
   type ResourceKind,
 } from '../schemas.ts';
 
@@ -24,9 +24,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ flows: FlowService }> =
         querystring: ResourceQuerySchema,
         response: {
           200: ResourceResponseSchema,
-          400: ErrorResponseSchema,
-          401: ErrorResponseSchema,
-          503: ErrorResponseSchema,
+          ...STORE_QUERY_ERRORS,
         },
       },
     },
