@@ -1,8 +1,15 @@
 // Page URL <-> ViewState. Opening a URL restores the view; every change writes it back.
 // Parameters (DESIGN.md "Page URL"): filters, match, timeRange | startTime+endTime (epoch s),
 // limit, cols (comma-separated column ids), sort (`field:asc|desc`).
-import { encodeFilters, parseFilters, FilterSyntaxError, type Filter } from './filters.ts';
-import { DEFAULT_VIEW, MAX_LIMIT, type SortSpec, type TimeSelection, type ViewState } from './view.ts';
+import { parseFilters, FilterSyntaxError, type Filter } from './filters.ts';
+import {
+  DEFAULT_VIEW,
+  MAX_LIMIT,
+  toApiParams,
+  type SortSpec,
+  type TimeSelection,
+  type ViewState,
+} from './view.ts';
 
 const VIEW_PARAMS = [
   'filters',
@@ -30,14 +37,8 @@ export interface DecodedView {
 export function encodeView(view: ViewState, base: URLSearchParams = new URLSearchParams()): URLSearchParams {
   const p = new URLSearchParams(base);
   for (const name of VIEW_PARAMS) p.delete(name);
-  if (view.filters.length) p.set('filters', encodeFilters(view.filters));
-  p.set('match', view.match);
-  if (view.time.kind === 'relative') p.set('timeRange', String(view.time.rangeS));
-  else {
-    p.set('startTime', String(view.time.startS));
-    p.set('endTime', String(view.time.endS));
-  }
-  p.set('limit', String(view.limit));
+  // The query part is written as the API takes it; the page adds what only the table uses.
+  for (const [name, value] of toApiParams(view)) p.set(name, value);
   if (view.cols) p.set('cols', view.cols.join(','));
   if (view.sort) p.set('sort', `${view.sort.field}:${view.sort.direction}`);
   return p;
