@@ -159,7 +159,6 @@ export class IdentityIndex {
   }
 
   upsertNode(model: NodeModel): void {
-    const entry = this.simpleEntry(this.nodes, model.uid);
     const identity = freeze<EndpointIdentity>({
       name: model.name,
       type: 'Node',
@@ -167,18 +166,14 @@ export class IdentityIndex {
       ownerType: 'Node',
       hostName: model.name,
     });
-    const claims = new ClaimBuilder();
-    for (const ip of model.ips) claims.add(this.byIp, ip, identity, TIER.node);
-    entry.claims.replace({ live: true, createdMs: 0, seq: entry.seq }, claims);
+    this.claimAll(this.nodes, model.uid, model.ips, identity, TIER.node);
   }
 
   deleteNode(uid: string): void {
-    this.nodes.get(uid)?.claims.releaseAll();
-    this.nodes.delete(uid);
+    this.releaseAll(this.nodes, uid);
   }
 
   upsertService(model: ServiceModel): void {
-    const entry = this.simpleEntry(this.services, model.uid);
     const identity = freeze<EndpointIdentity>({
       namespace: model.namespace,
       name: model.name,
@@ -186,14 +181,11 @@ export class IdentityIndex {
       ownerName: model.name,
       ownerType: 'Service',
     });
-    const claims = new ClaimBuilder();
-    for (const ip of model.ips) claims.add(this.byIp, ip, identity, TIER.service);
-    entry.claims.replace({ live: true, createdMs: 0, seq: entry.seq }, claims);
+    this.claimAll(this.services, model.uid, model.ips, identity, TIER.service);
   }
 
   deleteService(uid: string): void {
-    this.services.get(uid)?.claims.releaseAll();
-    this.services.delete(uid);
+    this.releaseAll(this.services, uid);
   }
 
   /**
@@ -370,13 +362,27 @@ export class IdentityIndex {
     set.add(model.uid);
   }
 
-  private simpleEntry(map: Map<string, SimpleEntry>, uid: string): SimpleEntry {
+  /** A node or service (one identity for all its addresses) claims exactly `ips` now. */
+  private claimAll(
+    map: Map<string, SimpleEntry>,
+    uid: string,
+    ips: readonly string[],
+    identity: EndpointIdentity,
+    tier: number,
+  ): void {
     let entry = map.get(uid);
     if (!entry) {
       entry = { claims: new ClaimSet(uid), seq: ++this.seq };
       map.set(uid, entry);
     }
-    return entry;
+    const claims = new ClaimBuilder();
+    for (const ip of ips) claims.add(this.byIp, ip, identity, tier);
+    entry.claims.replace({ live: true, createdMs: 0, seq: entry.seq }, claims);
+  }
+
+  private releaseAll(map: Map<string, SimpleEntry>, uid: string): void {
+    map.get(uid)?.claims.releaseAll();
+    map.delete(uid);
   }
 }
 
