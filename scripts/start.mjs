@@ -24,6 +24,8 @@ function launch(name, script, env = {}) {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
+    // Own process group: Ctrl-C reaches only this script, which stops the children in order.
+    detached: true,
   });
   children.set(name, child);
   child.on('exit', (code, signal) => {
@@ -62,19 +64,24 @@ async function waitForHealth(timeoutMs) {
   return false;
 }
 
+function stopChild(child) {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', done);
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS).unref();
+  });
+}
+
+// The agent goes first, so its last records still reach the backend's store.
 async function stop(code) {
   if (stopping) return;
   stopping = true;
   say('stopping…');
-  const exits = [...children.values()].map(
-    (child) =>
-      new Promise((done) => {
-        child.once('exit', done);
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS).unref();
-      }),
-  );
-  await Promise.all(exits);
+  for (const name of ['agent', 'backend']) {
+    const child = children.get(name);
+    if (child) await stopChild(child);
+  }
   say('stopped');
   process.exit(code);
 }
