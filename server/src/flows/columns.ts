@@ -17,7 +17,7 @@ export const COLUMNS: readonly ColumnDef[] = [
   col('IfDirections', 'Interface directions', true),
   col('IfNetns', 'Network namespaces', true),
   col('IfK8S_Namespace', 'Interface owner namespace'),
-  col('IfK8S_Name', 'Interface owner'),
+  col('IfK8S_Name', 'Interface owner', true), // whose net1 this is: the point of Interflow
   col('IfK8S_NetworkName', 'Interface network'),
   col('SrcK8S_Name', 'Source name', true),
   col('SrcK8S_Namespace', 'Source namespace', true),
