@@ -108,12 +108,14 @@ describe('web build', () => {
 });
 
 test('without a web build /traffic-flows answers 503 saying to run npm run build:web', async () => {
-  const t = await startTestApp({ INTERFLOW_WEB_DIST: mkdtempSync(join(tmpdir(), 'interflow-empty-dist-')) });
+  const emptyDist = mkdtempSync(join(tmpdir(), 'interflow-empty-dist-'));
+  const t = await startTestApp({ INTERFLOW_WEB_DIST: emptyDist });
   try {
     const res = await t.app.inject('/traffic-flows');
     assert.equal(res.statusCode, 503);
     assert.match(res.json().error, /npm run build:web/);
   } finally {
     await t.close();
+    rmSync(emptyDist, { recursive: true, force: true });
   }
 });
