@@ -3,8 +3,7 @@
 // agent when this machine can run it (root, BPF, BTF, objects built). Ctrl-C stops everything;
 // the agent removes every hook it added before it exits.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const port = process.env.INTERFLOW_PORT ?? '9001';
@@ -39,14 +38,6 @@ function launch(name, script, env = {}) {
     if (name === 'backend') void stop(1);
   });
   return child;
-}
-
-function agentProblem() {
-  if (process.getuid?.() !== 0) return 'it needs root (run `sudo npm start`)';
-  if (!existsSync('/sys/kernel/btf/vmlinux')) return 'the kernel has no BTF (/sys/kernel/btf/vmlinux)';
-  if (!existsSync('/sys/fs/bpf')) return 'bpffs is not available at /sys/fs/bpf';
-  if (!existsSync(join(root, 'agent', 'src', 'main.ts'))) return 'agent/src/main.ts is missing';
-  return null;
 }
 
 async function waitForHealth(timeoutMs) {
@@ -97,9 +88,8 @@ if (!(await waitForHealth(60_000))) {
 }
 say(`backend healthy after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-const problem = agentProblem();
-if (problem) say(`agent not started: ${problem}. The backend and the page keep working.`);
-else
-  launch('agent', 'agent/src/main.ts', { INTERFLOW_LOKI_URL: process.env.INTERFLOW_LOKI_URL ?? backendUrl });
+// The agent checks for itself whether it can run here (root, BTF, built objects); when it
+// cannot, it prints one line saying why and exits with AGENT_CANNOT_RUN.
+launch('agent', 'agent/src/main.ts', { INTERFLOW_LOKI_URL: process.env.INTERFLOW_LOKI_URL ?? backendUrl });
 
 say(`Traffic Flows: http://localhost:${port}/traffic-flows   (Ctrl-C to stop)`);
