@@ -76,11 +76,12 @@ function parseInteger(variable: string, text: string, min: number, max: number):
   return n;
 }
 
-function parseFlag(variable: string, text: string): boolean {
+/** `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off`, any case (the server's INTERFLOW_* flags read the same words). */
+function parseBoolean(variable: string, text: string): boolean {
   const t = text.trim().toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(t)) return true;
   if (['false', '0', 'no', 'off'].includes(t)) return false;
-  throw new ConfigError(variable, `"${text}" is not a boolean (use true or false)`);
+  throw new ConfigError(variable, `"${text}" is not a boolean (true or false)`);
 }
 
 function parseUrl(variable: string, text: string): string {
@@ -118,13 +119,6 @@ export function parseInterfaceList(variable: string, text: string): InterfaceMat
   return { source, matches: (name) => exact.has(name) || patterns.some((p) => p.test(name)) };
 }
 
-function parseBoolean(variable: string, text: string): boolean {
-  const t = text.trim().toLowerCase();
-  if (t === 'true' || t === '1' || t === 'yes') return true;
-  if (t === 'false' || t === '0' || t === 'no') return false;
-  throw new ConfigError(variable, `"${text}" is not a boolean (true or false)`);
-}
-
 export function loadAgentConfig(env: Env = process.env): AgentConfig {
   const get = (name: string): string | undefined => {
     const v = env[name];
@@ -135,6 +129,10 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     return v === undefined ? def : parseInteger(name, v, min, max);
   };
   const duration = (name: string, def: string): number => parseDuration(name, get(name) ?? def);
+  const flag = (name: string, def: boolean): boolean => {
+    const v = get(name);
+    return v === undefined ? def : parseBoolean(name, v);
+  };
 
   const interfacesText = get('INTERFLOW_INTERFACES');
   const cfg: AgentConfig = {
@@ -158,7 +156,7 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     batchMaxRecords: int('INTERFLOW_BATCH_MAX_RECORDS', 1000, 1, 100_000),
     batchMaxWaitMs: duration('INTERFLOW_BATCH_MAX_WAIT', '1s'),
     batchMaxBytes: int('INTERFLOW_BATCH_MAX_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
-    pushGzip: parseFlag('INTERFLOW_PUSH_GZIP', get('INTERFLOW_PUSH_GZIP') ?? 'false'),
+    pushGzip: flag('INTERFLOW_PUSH_GZIP', false),
     pushTimeoutMs: duration('INTERFLOW_PUSH_TIMEOUT', '10s'),
     backoffMinMs: duration('INTERFLOW_BACKOFF_MIN', '500ms'),
     backoffMaxMs: duration('INTERFLOW_BACKOFF_MAX', '30s'),
@@ -168,7 +166,7 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     agentIp: get('INTERFLOW_AGENT_IP'),
     staticEnrichmentFile: get('INTERFLOW_STATIC_ENRICHMENT'),
     logLevel: get('INTERFLOW_LOG_LEVEL') ?? 'info',
-    hostNetns: parseBoolean('INTERFLOW_HOST_NETNS', get('INTERFLOW_HOST_NETNS') ?? 'true'),
+    hostNetns: flag('INTERFLOW_HOST_NETNS', true),
     agentBuildDir: get('INTERFLOW_AGENT_BUILD_DIR') ?? fileURLToPath(new URL('../build', import.meta.url)),
   };
   if (cfg.backoffMinMs > cfg.backoffMaxMs) {
