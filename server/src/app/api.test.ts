@@ -158,6 +158,13 @@ describe('API', () => {
     assert.match(res.json().error, /no such route/);
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
     assert.equal(res.headers['referrer-policy'], 'no-referrer');
+    // The embedded store's plain-text error handler covers its own routes, not the app's 404.
+    const storeBad = await t.app.inject('/loki/api/v1/query_range?query=nope');
+    assert.equal(storeBad.statusCode, 400);
+    assert.match(String(storeBad.headers['content-type']), /^text\/plain/);
+    const storeUnknown = await t.app.inject('/loki/api/v1/nope');
+    assert.equal(storeUnknown.statusCode, 404);
+    assert.match(storeUnknown.json().error, /no such route/);
   });
 });
 

@@ -104,15 +104,9 @@ export async function buildApp(
       allowRemote: config.storeAllowRemote,
       ...(options.store ? { store: options.store } : {}),
     };
-    await app.register(async (scope) => {
-      // Fastify allows one not-found handler per prefix in the whole app; the store's would
-      // answer every unknown path of the app (ours is registered at the root). Its routes keep
-      // their own error handler; unknown paths get the app's JSON 404.
-      const storeScope = Object.create(scope, {
-        setNotFoundHandler: { value: () => storeScope },
-      }) as FastifyInstance;
-      await embeddedStorePlugin(storeScope, storeOptions);
-    });
+    // Encapsulated: the store's plain-text error handler covers its routes only; unknown
+    // paths get the app's JSON 404.
+    await app.register(embeddedStorePlugin, storeOptions);
   }
   await app.register(healthRoutes, { client, embedded, metrics });
   await app.register(flowRoutes, { flows, metrics });
