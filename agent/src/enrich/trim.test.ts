@@ -11,6 +11,7 @@ type Json = Record<string, unknown>;
 
 test('trimmed pods, nodes, services and ReplicaSets give the same models as the full objects', () => {
   const fullPod = pod({
+    uid: 'uid-client-abc-1', // without a uid podFromKube gives undefined for both and proves nothing
     namespace: 'test',
     name: 'client-abc-1',
     ips: ['10.128.0.5', 'fd00::5'],
@@ -33,6 +34,12 @@ test('trimmed pods, nodes, services and ReplicaSets give the same models as the 
   );
   (fullPod.metadata as Json).managedFields = [{ manager: 'kubelet', fieldsV1: { big: 'z'.repeat(5000) } }];
   const trimmed = trimPod(fullPod);
+  const fullModel = podFromKube(fullPod as V1Pod)?.model;
+  assert.deepEqual(
+    [fullModel?.uid, fullModel?.podTemplateHash, fullModel?.live, fullModel?.interfaces.map((i) => i.ifname)],
+    ['uid-client-abc-1', 'abc', false, ['eth0', 'net1']],
+    'the full pod converts to a model that uses the kept fields',
+  );
   assert.deepEqual(podFromKube(trimmed as V1Pod), podFromKube(fullPod as V1Pod));
   assert.ok(JSON.stringify(trimmed).length < 1000, 'bulky fields dropped');
   assert.equal(JSON.stringify(trimmed).includes('last-applied'), false);
