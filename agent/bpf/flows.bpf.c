@@ -77,6 +77,19 @@ static __always_inline void map_v4(__u8 *dst, __be32 addr)
 	__builtin_memcpy(dst + 12, &addr, 4);
 }
 
+/* Counts one more packet on an existing entry; the packet is the flow's latest, so its time
+ * and DSCP replace the entry's. Shared by the lookup hit and the lost-insert race so the two
+ * paths never drift apart. */
+static __always_inline void add_packet(struct iflow_stats *v, __u64 len, __u32 tcp_flags, __u64 now, __u8 dscp)
+{
+	__sync_fetch_and_add(&v->bytes, len);
+	__sync_fetch_and_add(&v->packets, 1);
+	if (tcp_flags)
+		__sync_fetch_and_or(&v->tcp_flags, tcp_flags);
+	v->last_ns = now;
+	v->dscp = dscp;
+}
+
 /* Reads the ports (and TCP flags) of the L4 header at offset `off`. */
 static __always_inline void parse_l4(struct __sk_buff *skb, __u32 off, struct iflow_key *k, __u32 *tcp_flags)
 {
@@ -193,12 +206,7 @@ static __always_inline int flow_count(struct __sk_buff *skb, __u8 dir)
 		len += VLAN_HLEN_;
 	struct iflow_stats *v = bpf_map_lookup_elem(flows, &k);
 	if (v) {
-		__sync_fetch_and_add(&v->bytes, len);
-		__sync_fetch_and_add(&v->packets, 1);
-		if (tcp_flags)
-			__sync_fetch_and_or(&v->tcp_flags, tcp_flags);
-		v->last_ns = now;
-		v->dscp = dscp;
+		add_packet(v, len, tcp_flags, now, dscp);
 		return TC_ACT_UNSPEC;
 	}
 
@@ -218,11 +226,7 @@ static __always_inline int flow_count(struct __sk_buff *skb, __u8 dir)
 		/* Another CPU created it between our lookup and update. */
 		v = bpf_map_lookup_elem(flows, &k);
 		if (v) {
-			__sync_fetch_and_add(&v->bytes, len);
-			__sync_fetch_and_add(&v->packets, 1);
-			if (tcp_flags)
-				__sync_fetch_and_or(&v->tcp_flags, tcp_flags);
-			v->last_ns = now;
+			add_packet(v, len, tcp_flags, now, dscp);
 			return TC_ACT_UNSPEC;
 		}
 	}
