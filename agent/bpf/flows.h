@@ -44,8 +44,11 @@ struct iflow_event {
 
 /* Indexes of the per-CPU counter array. */
 enum iflow_counter {
-	IFLOW_CNT_MAP_FULL = 0, /* flow map update failed; flow went to the ring buffer */
-	IFLOW_CNT_RINGBUF_DROP, /* ring buffer full as well: packet counted here and nowhere else */
+	/* Packets whose flow the map could not take: each then went through the ring buffer, or,
+	 * when that was full too, is counted in IFLOW_CNT_RINGBUF_DROP as well. So
+	 * MAP_FULL = packets received through the ring buffer + RINGBUF_DROP. */
+	IFLOW_CNT_MAP_FULL = 0,
+	IFLOW_CNT_RINGBUF_DROP, /* ring buffer full as well: the packet is in no flow */
 	IFLOW_CNT_MAX,
 };
 

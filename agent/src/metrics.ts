@@ -59,12 +59,12 @@ export function createAgentMetrics(): AgentMetrics {
     }),
     mapFullEvents: new Counter({
       name: 'interflow_agent_map_full_events_total',
-      help: 'Packets whose flow did not fit in the flow map (sent through the ring buffer instead)',
+      help: 'Packets whose flow did not fit in the flow map (sent through the ring buffer, or counted in ringbuf_drops when it was full too)',
       registers: r,
     }),
     ringbufFlows: new Counter({
       name: 'interflow_agent_ringbuf_flows_total',
-      help: 'Flow entries received through the ring buffer fallback',
+      help: 'Flow entries received through the ring buffer fallback (one per packet)',
       registers: r,
     }),
     recordsExported: new Counter({

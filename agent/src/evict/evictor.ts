@@ -68,8 +68,8 @@ export class Evictor {
     if (meta.mapFull > this.lastMapFull) {
       m.mapFullEvents.inc(meta.mapFull - this.lastMapFull);
       this.o.log.warn(
-        { mapFull: meta.mapFull - this.lastMapFull },
-        'flow map full: flows went through the ring buffer (raise INTERFLOW_CACHE_MAX_FLOWS or shorten INTERFLOW_EVICT_INTERVAL)',
+        { packets: meta.mapFull - this.lastMapFull },
+        'flow map full: packets went through the ring buffer (raise INTERFLOW_CACHE_MAX_FLOWS or shorten INTERFLOW_EVICT_INTERVAL)',
       );
     }
     if (meta.ringbufDrops > this.lastRingbufDrops) {
