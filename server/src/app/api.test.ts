@@ -86,6 +86,8 @@ describe('API', () => {
     ['/api/flows?startTime=yesterday', 'startTime'],
     ['/api/flows?startTime=200&endTime=100', 'endTime'],
     ['/api/flows?endTime=100', 'startTime'],
+    ['/api/flows?startTime=99999999999&endTime=100000000000', 'startTime'],
+    ['/api/flows?startTime=9223372000&endTime=9223372100', 'endTime'],
     ['/api/flows?filters=a&filters=b', 'filters'],
     ['/api/flows/export?format=xlsx', 'format'],
     ['/api/flows/export?columns=Interfaces,Nope', 'columns'],

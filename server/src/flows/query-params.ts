@@ -20,11 +20,15 @@ export interface FlowRequest extends FlowQuery {
 }
 
 const NUMBER = /^\s*\d+(\.\d+)?\s*$/;
+/** Loki keeps times as int64 nanoseconds (up to 2262-04-11); a later time would be refused upstream. */
+const MAX_EPOCH_S = 9_223_372_036;
 
 function epochSeconds(param: string, text: string): number {
   if (!NUMBER.test(text))
     throw new BadParamError(param, `${param} must be epoch seconds (a number), got "${clip(text)}"`);
-  return Number(text);
+  const s = Number(text);
+  if (s > MAX_EPOCH_S) throw new BadParamError(param, `${param} must be at most ${MAX_EPOCH_S}`);
+  return s;
 }
 
 function clip(text: string): string {
