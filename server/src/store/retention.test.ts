@@ -36,6 +36,31 @@ describe('long scans', () => {
     const aborted = await store.queryRange({ ...range, signal: AbortSignal.abort() });
     assert.ok(aborted.stats.entriesScanned <= 1024, `scanned ${aborted.stats.entriesScanned}`);
   });
+
+  test('a scan that selects few of the rows it reads still stops when aborted', async (t) => {
+    // 17 selected streams (more than the per-stream merge takes) scan the whole time index, and
+    // almost every row read belongs to the one stream the selector leaves out
+    const store = openStore({ dataDir: tempDir(t), retentionMs: 0, maxBytes: 0 });
+    t.after(() => store.close());
+    const base = nowNs() - MIN_NS;
+    const selected = Array.from({ length: 17 }, (_, i) => ({
+      labels: { app: 'interflow', sel: `s${i}` },
+      entries: [{ ts: base + BigInt(i), line: `selected ${i}` }],
+    }));
+    const other = Array.from({ length: 20_000 }, (_, i) => ({
+      ts: base + 100n + BigInt(i),
+      line: `other ${i}`,
+    }));
+    store.push([...selected, { labels: { app: 'interflow', sel: 'no' }, entries: other }]);
+    const query = parseLogQuery('{app="interflow", sel=~"s.*"}');
+    const range = { query, start: 0n, end: nowNs(), limit: 100, direction: 'backward' as const };
+    const full = await store.queryRange(range);
+    assert.equal(full.stats.entriesReturned, 17);
+    assert.ok(full.stats.chunks > 5, `read ${full.stats.chunks} chunks`);
+    const aborted = await store.queryRange({ ...range, signal: AbortSignal.abort() });
+    assert.equal(aborted.stats.chunks, 1);
+    assert.equal(aborted.stats.entriesReturned, 0);
+  });
 });
 
 describe('retention', () => {

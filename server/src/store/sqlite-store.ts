@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { LabelMatcher, LogQuery } from './logql-ast.ts';
 import { compilePipeline, type Labels } from './pipeline.ts';
-import { NS_PER_MS, nowNs } from './timestamps.ts';
+import { MAX_NS, NS_PER_MS, nowNs } from './timestamps.ts';
 
 export interface StoreOptions {
   /** directory of the database file (created if missing); ':memory:' is not supported */
@@ -82,6 +82,7 @@ type Row = [bigint, bigint, bigint, string, string | null]; // id, stream_id, ts
 const FIRST_CHUNK = 256;
 const MAX_CHUNK = 4096;
 const MERGE_MAX_STREAMS = 16;
+const MERGE_BATCH = 64; // small: rows merged past the limit are wasted work
 const YIELD_EVERY_MS = 20;
 const RETENTION_BATCH = 20_000;
 
@@ -341,33 +342,32 @@ export class EmbeddedStore {
             ? this.mergedScan(p, streams, stats)
             : this.globalScan(p, new Set(streams.map((s) => s.id)), stats);
       let sliceStart = performance.now();
-      for (const row of source) {
-        const [, streamId, ts, line, meta] = row;
-        stats.entriesScanned++;
-        stats.bytesScanned += line.length;
-        const info = this.byId.get(Number(streamId));
-        if (info) {
+      // the sources hand over one batch per database read (rows of unselected streams already
+      // dropped), so this checkpoint runs however few rows of a batch are selected
+      scan: for (const batch of source) {
+        for (const [, streamId, ts, line, meta] of batch) {
+          stats.entriesScanned++;
+          stats.bytesScanned += line.length;
+          const info = this.byId.get(Number(streamId));
+          if (!info) continue;
           const base = meta === null ? info.labels : { ...info.labels, ...(JSON.parse(meta) as Labels) };
           const labels = pipeline.run(line, base);
-          if (labels !== null) {
-            const key = labels === info.labels ? info.key : labelsKey(labels);
-            let g = groups.get(key);
-            if (!g) {
-              g = { stream: labels, values: [] };
-              groups.set(key, g);
-            }
-            g.values.push([ts.toString(), line]);
-            if (++stats.entriesReturned >= p.limit) break;
+          if (labels === null) continue;
+          const key = labels === info.labels ? info.key : labelsKey(labels);
+          let g = groups.get(key);
+          if (!g) {
+            g = { stream: labels, values: [] };
+            groups.set(key, g);
           }
+          g.values.push([ts.toString(), line]);
+          if (++stats.entriesReturned >= p.limit) break scan;
         }
-        if ((stats.entriesScanned & 1023) === 0) {
+        if (p.signal?.aborted) break;
+        if (performance.now() - sliceStart > YIELD_EVERY_MS) {
+          // let pushes and other requests run during long scans
+          await yieldToLoop();
           if (p.signal?.aborted) break;
-          if (performance.now() - sliceStart > YIELD_EVERY_MS) {
-            // let pushes and other requests run during long scans
-            await yieldToLoop();
-            if (p.signal?.aborted) break;
-            sliceStart = performance.now();
-          }
+          sliceStart = performance.now();
         }
       }
     }
@@ -375,15 +375,12 @@ export class EmbeddedStore {
     return { result: [...groups.values()], stats };
   }
 
-  /** Every entry in [start, end) in time order, optionally only from some streams. */
-  private *globalScan(p: QueryRangeParams, only: Set<number> | null, stats: QueryStats): Generator<Row> {
+  /** Every entry in [start, end) in time order, optionally only from some streams; one batch per chunk read. */
+  private *globalScan(p: QueryRangeParams, only: Set<number> | null, stats: QueryStats): Generator<Row[]> {
     const backward = p.direction === 'backward';
     let curTs = backward ? p.end : p.start - 1n;
-    let curId = backward ? -1n : 9_223_372_036_854_775_807n;
-    if (backward) {
-      // (ts, id) < (end, -1) excludes ts = end; ids are positive
-      curId = -1n;
-    }
+    // backward: (ts, id) < (end, -1) excludes ts = end, as ids are positive
+    let curId = backward ? -1n : MAX_NS;
     let chunk = FIRST_CHUNK;
     for (;;) {
       const rows = (
@@ -392,9 +389,7 @@ export class EmbeddedStore {
           : this.stmts.scanForward.all(p.end, curTs, curId, chunk)
       ) as Row[];
       stats.chunks++;
-      for (const r of rows) {
-        if (only === null || only.has(Number(r[1]))) yield r;
-      }
+      yield only === null ? rows : rows.filter((r) => only.has(Number(r[1])));
       if (rows.length < chunk) return;
       const last = rows[rows.length - 1]!;
       curTs = last[2];
@@ -403,8 +398,8 @@ export class EmbeddedStore {
     }
   }
 
-  /** k-way merge of per-stream cursors (few streams selected out of many). */
-  private *mergedScan(p: QueryRangeParams, streams: StreamInfo[], stats: QueryStats): Generator<Row> {
+  /** k-way merge of per-stream cursors (few streams selected out of many), in batches of MERGE_BATCH. */
+  private *mergedScan(p: QueryRangeParams, streams: StreamInfo[], stats: QueryStats): Generator<Row[]> {
     const backward = p.direction === 'backward';
     interface Cursor {
       streamId: number;
@@ -421,7 +416,7 @@ export class EmbeddedStore {
       pos: 0,
       done: false,
       ts: backward ? p.end : p.start - 1n,
-      id: backward ? -1n : 9_223_372_036_854_775_807n,
+      id: backward ? -1n : MAX_NS,
       chunk: FIRST_CHUNK / 4,
     }));
     const fill = (c: Cursor): void => {
@@ -441,6 +436,7 @@ export class EmbeddedStore {
       }
       c.chunk = Math.min(c.chunk * 2, MAX_CHUNK);
     };
+    let batch: Row[] = [];
     for (;;) {
       let best: Cursor | null = null;
       let bestRow: Row | null = null;
@@ -458,10 +454,15 @@ export class EmbeddedStore {
           bestRow = r;
         }
       }
-      if (!best || !bestRow) return;
+      if (!best || !bestRow) break;
       best.pos++;
-      yield bestRow;
+      batch.push(bestRow);
+      if (batch.length === MERGE_BATCH) {
+        yield batch;
+        batch = [];
+      }
     }
+    if (batch.length > 0) yield batch;
   }
 
   private maybeEnforceRetention(): void {
