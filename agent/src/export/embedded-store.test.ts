@@ -76,13 +76,9 @@ for (const gzip of [false, true]) {
     );
     for (let i = 0; i < sent.length; i += 50) exporter.enqueue(sent.slice(i, i + 50));
     await exporter.flush();
-    assert.deepEqual(exporter.stats(), {
-      buffered: 0,
-      exported: 450,
-      dropped: 0,
-      pushes: exporter.stats().pushes,
-      failedPushes: 0,
-    });
+    const { pushes, ...counts } = exporter.stats();
+    assert.deepEqual(counts, { buffered: 0, exported: 450, dropped: 0, failedPushes: 0 });
+    assert.ok(pushes >= 5, `450 records in batches of at most 100 need 5 pushes or more, got ${pushes}`);
 
     const all = (await queryAll(url, '{app="interflow"}')).flatMap((s) => s.records);
     assert.deepEqual(
