@@ -24,50 +24,41 @@ export const FIELD_FILTER: Readonly<Record<string, string>> = {
   K8S_HostName: 'host_name',
 };
 
-/** Columns the table can show even before /api/config answered, in display order. */
-export const KNOWN_COLUMNS = [
-  'TimeFlowEndMs',
-  'SrcK8S_Name',
-  'SrcK8S_Namespace',
-  'SrcAddr',
-  'SrcPort',
-  'DstK8S_Name',
-  'DstK8S_Namespace',
-  'DstAddr',
-  'DstPort',
-  'Proto',
-  'Interfaces',
-  'IfNetns',
-  'IfDirections',
-  'FlowDirection',
-  'Bytes',
-  'Packets',
-  'TimeFlowStartMs',
-  'SrcMac',
-  'DstMac',
-  'K8S_HostName',
-  'AgentIP',
-  'Dscp',
-  'Flags',
-] as const;
-
-export const FALLBACK_DEFAULT_COLUMNS = [
-  'TimeFlowEndMs',
-  'SrcK8S_Name',
-  'SrcK8S_Namespace',
-  'SrcAddr',
-  'SrcPort',
-  'DstK8S_Name',
-  'DstK8S_Namespace',
-  'DstAddr',
-  'DstPort',
-  'Proto',
-  'Interfaces',
-  'IfNetns',
-  'IfDirections',
-  'Bytes',
-  'Packets',
+/**
+ * Columns the table can show even before /api/config answers, in display order, each with
+ * whether it is visible by default (used only when /api/config gives no defaults).
+ */
+const KNOWN: ReadonlyArray<readonly [id: string, defaultVisible: boolean]> = [
+  ['TimeFlowEndMs', true],
+  ['SrcK8S_Name', true],
+  ['SrcK8S_Namespace', true],
+  ['SrcAddr', true],
+  ['SrcPort', true],
+  ['DstK8S_Name', true],
+  ['DstK8S_Namespace', true],
+  ['DstAddr', true],
+  ['DstPort', true],
+  ['Proto', true],
+  ['Interfaces', true],
+  ['IfNetns', true],
+  ['IfDirections', true],
+  ['FlowDirection', false],
+  ['Bytes', true],
+  ['Packets', true],
+  ['TimeFlowStartMs', false],
+  ['SrcMac', false],
+  ['DstMac', false],
+  ['K8S_HostName', false],
+  ['AgentIP', false],
+  ['Dscp', false],
+  ['Flags', false],
 ];
+
+export const KNOWN_COLUMNS: readonly string[] = KNOWN.map(([id]) => id);
+
+export const FALLBACK_DEFAULT_COLUMNS: readonly string[] = KNOWN.filter(([, visible]) => visible).map(
+  ([id]) => id,
+);
 
 const PROTOCOLS: Readonly<Record<number, string>> = {
   1: 'ICMP',
@@ -81,42 +72,29 @@ export function protocolName(proto: number): string {
   return PROTOCOLS[proto] ?? String(proto);
 }
 
-/** The values of a field as a list of plain strings (array fields give one per element). */
-export function fieldValues(record: FlowRecord, field: string): string[] {
-  const v = record[field];
-  if (v === undefined || v === null) return [];
-  if (Array.isArray(v)) return v.map((x) => String(x));
-  return [String(v)];
-}
+const isMissing = (v: unknown) => v === undefined || v === null || v === '';
 
-/** Comparison for sorting: numbers numerically, everything else as text; missing values last. */
-export function compareField(a: FlowRecord, b: FlowRecord, field: string): number {
-  const va = a[field];
-  const vb = b[field];
-  const missingA = va === undefined || va === null || va === '';
-  const missingB = vb === undefined || vb === null || vb === '';
-  if (missingA || missingB) return missingA === missingB ? 0 : missingA ? 1 : -1;
-  if (typeof va === 'number' && typeof vb === 'number') return va - vb;
-  const sa = Array.isArray(va) ? va.join(',') : String(va);
-  const sb = Array.isArray(vb) ? vb.join(',') : String(vb);
-  return sa.localeCompare(sb, undefined, { numeric: true });
-}
-
+/**
+ * Sorted copy: numbers numerically, everything else as text (arrays joined); records without
+ * the field stay last whatever the direction. Array.prototype.sort is stable, so equal keys
+ * keep the backend's newest-first order.
+ */
 export function sortRecords(
   records: readonly FlowRecord[],
   field: string,
   direction: 'asc' | 'desc',
 ): FlowRecord[] {
   const sign = direction === 'asc' ? 1 : -1;
-  // Array.prototype.sort is stable, so equal keys keep the backend's newest-first order.
   return [...records].sort((a, b) => {
-    const c = compareField(a, b, field);
-    // missing values stay last whatever the direction
     const va = a[field];
     const vb = b[field];
-    if (va === undefined || va === null || va === '' || vb === undefined || vb === null || vb === '')
-      return c;
-    return c * sign;
+    const missingA = isMissing(va);
+    const missingB = isMissing(vb);
+    if (missingA || missingB) return missingA === missingB ? 0 : missingA ? 1 : -1;
+    if (typeof va === 'number' && typeof vb === 'number') return (va - vb) * sign;
+    const sa = Array.isArray(va) ? va.join(',') : String(va);
+    const sb = Array.isArray(vb) ? vb.join(',') : String(vb);
+    return sa.localeCompare(sb, undefined, { numeric: true }) * sign;
   });
 }
 
