@@ -51,8 +51,6 @@ struct nsworker {
 	int start_state; /* 0 pending, 1 ok, -errno failed */
 };
 
-int nsworker_id(const struct nsworker *w) { return w->id; }
-
 static void push_cmd(struct nsworker *w, enum cmd_kind kind, int ifindex)
 {
 	struct cmd *c = calloc(1, sizeof(*c));

@@ -14,5 +14,4 @@ void nsworker_attach(struct nsworker *w, int ifindex);
 void nsworker_detach(struct nsworker *w, int ifindex);
 /* Detaches everything this worker attached, stops and frees it; emits "unwatched". */
 void nsworker_stop(struct nsworker *w);
-int nsworker_id(const struct nsworker *w);
 #endif

@@ -135,11 +135,6 @@ export class Capture {
     return this.evictor.evict();
   }
 
-  /** Rescans the netns dirs now and waits for it (tests). */
-  async rescanNamespaces(): Promise<void> {
-    await this.watcher?.rescan();
-  }
-
   hookedInterfaces(): HookedInterface[] {
     const out: HookedInterface[] = [];
     for (const ns of this.byId.values()) {

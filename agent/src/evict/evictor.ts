@@ -111,12 +111,7 @@ export class Evictor {
       const rec = buildRecord(f, label, ctx);
       if (this.o.enricher) {
         try {
-          this.o.enricher.enrich(rec, {
-            netnsName: label.netnsName,
-            netnsInode: label.netnsInode,
-            ifname: label.ifname,
-            mac: label.mac,
-          });
+          this.o.enricher.enrich(rec, label);
         } catch (e) {
           this.o.log.warn({ err: (e as Error).message }, 'enrichment failed for a record');
         }

@@ -19,7 +19,7 @@ export interface RecordContext {
 }
 
 /** Key of a flow entry: the same fields as the eBPF map key. */
-export function flowKey(f: RawFlow): string {
+function flowKey(f: RawFlow): string {
   return `${f.netnsIno}|${f.ifindex}|${f.dir}|${f.etype}|${f.proto}|${f.src}|${f.dst}|${f.sport}|${f.dport}`;
 }
 

@@ -87,7 +87,6 @@ export class NativeHelper extends EventEmitter<{
       rest = parts.pop()!;
       for (const line of parts) lines.emit('line', line);
     });
-    const rl = lines;
     const stderr = createInterface({ input: child.stderr! });
     stderr.on('line', (line) => this.opts.log.warn({ helper: line }, 'native helper'));
     child.stdin!.on('error', () => {
@@ -96,7 +95,7 @@ export class NativeHelper extends EventEmitter<{
 
     return new Promise((resolve, reject) => {
       let ready = false;
-      rl.on('line', (line) => {
+      lines.on('line', (line) => {
         if (!line) return;
         let v: unknown;
         try {

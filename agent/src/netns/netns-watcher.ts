@@ -41,10 +41,6 @@ export class NetnsWatcher {
     private readonly listener: NetnsListener,
   ) {}
 
-  get namespaces(): NetnsEntry[] {
-    return [...this.known.values()];
-  }
-
   async start(): Promise<void> {
     await this.scan();
     this.timers.push(setInterval(() => this.requestScan(0), this.opts.resyncIntervalMs));
