@@ -18,7 +18,7 @@
  *     {"ev":"error","id","op","ifindex","errno","msg"}
  *     ["F",netnsIno,ifindex,dir,etype,proto,src,dst,sport,dport,bytes,packets,firstNs,lastNs,
  *      tcpFlags,srcMac,dstMac,dscp,fromRingbuf]       one flow (drain or ring buffer)
- *     {"ev":"drained","req","count","monoNs","realNs","mapFull","ringbufDrops","batch"}
+ *     {"ev":"drained","req","count","monoNs","realNs","mapFull","ringbufDrops","batch","drainUs"}
  *     {"ev":"exit"}
  */
 #include "flowout.h"
