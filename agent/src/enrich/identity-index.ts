@@ -4,7 +4,6 @@ import type { FlowRecord } from '../record/flow-record.ts';
 import { IF_DIRECTION } from '../record/flow-record.ts';
 import type {
   EndpointIdentity,
-  InterfaceModel,
   InterfaceOwner,
   NodeModel,
   OwnerRef,
@@ -13,7 +12,7 @@ import type {
 } from './model.ts';
 import { ClaimBuilder, ClaimSet, GroupedIndex, RankedIndex, type Rank } from './ranked-index.ts';
 
-/** The interface a record was captured on (see contracts: agent/src/enrich/index.ts). */
+/** The interface a record was captured on, as the link tables name it. */
 export interface InterfaceIdentity {
   netnsName: string;
   netnsInode: number;
@@ -259,7 +258,7 @@ export class IdentityIndex {
   }
 
   /** Who an address belongs to; an address on the interface's own network is looked up there first. */
-  endpoint(ip: string, network: string | undefined): EndpointIdentity | undefined {
+  private endpoint(ip: string, network: string | undefined): EndpointIdentity | undefined {
     if (!ip) return undefined;
     return (network !== undefined ? this.byNetworkIp.get(network, ip) : undefined) ?? this.byIp.get(ip);
   }
@@ -268,7 +267,7 @@ export class IdentityIndex {
    * Which pod the capturing interface belongs to. Interfaces of the host namespace belong to
    * the node, never to a pod (ipvlan children share their parent's MAC, so a MAC alone would lie).
    */
-  interfaceOwner(
+  private interfaceOwner(
     record: FlowRecord,
     iface: InterfaceIdentity,
     direction: number | undefined,
@@ -393,7 +392,7 @@ function ownAddress(owner: InterfaceOwner, ip: string, recordMac: string, ifaceM
 }
 
 /** Static netns names may use `*` for any characters (the test scenario adds a unique suffix). */
-export function isPattern(netns: string): boolean {
+function isPattern(netns: string): boolean {
   return netns.includes('*');
 }
 
@@ -411,5 +410,3 @@ function freeze<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
   return Object.freeze(o);
 }
-
-export type { InterfaceModel };

@@ -37,8 +37,6 @@ export interface KubeSourcesOptions {
 }
 
 export interface KubeSources {
-  /** Names of the resources whose first list has not succeeded yet. */
-  unsynced(): string[];
   close(): Promise<void>;
 }
 
@@ -239,7 +237,6 @@ export async function startKubeSources(
   }
 
   return {
-    unsynced: () => sources.filter((s) => !synced.has(s.name)).map((s) => s.name),
     async close() {
       closed = true;
       for (const t of timers) clearTimeout(t);

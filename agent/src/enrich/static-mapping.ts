@@ -26,7 +26,7 @@ import { ConfigError } from '../config.ts';
 import { canonicalIp, canonicalMac } from './addresses.ts';
 import type { InterfaceModel, NodeModel, PodModel, ServiceModel } from './model.ts';
 
-export const STATIC_ENRICHMENT_VARIABLE = 'INTERFLOW_STATIC_ENRICHMENT';
+const VARIABLE = 'INTERFLOW_STATIC_ENRICHMENT';
 
 export interface StaticMapping {
   pods: PodModel[];
@@ -171,26 +171,26 @@ function parseDocument(doc: unknown): StaticMapping {
 }
 
 /** Reads and validates the mapping file; any problem → ConfigError naming the variable, file and entry. */
-export function loadStaticMapping(file: string, variable = STATIC_ENRICHMENT_VARIABLE): StaticMapping {
+export function loadStaticMapping(file: string): StaticMapping {
   let content: string;
   try {
     content = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(variable, `cannot read ${file}: ${(e as Error).message}`);
+    throw new ConfigError(VARIABLE, `cannot read ${file}: ${(e as Error).message}`);
   }
   let doc: unknown;
   try {
     doc = /\.ya?ml$/i.test(file) ? loadYaml(content) : JSON.parse(content);
   } catch (e) {
     throw new ConfigError(
-      variable,
+      VARIABLE,
       `${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(e as Error).message}`,
     );
   }
   try {
     return parseDocument(doc);
   } catch (e) {
-    if (e instanceof MappingProblem) throw new ConfigError(variable, `${file}: ${e.message}`);
+    if (e instanceof MappingProblem) throw new ConfigError(VARIABLE, `${file}: ${e.message}`);
     throw e;
   }
 }
