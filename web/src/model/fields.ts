@@ -26,7 +26,8 @@ export const FIELD_FILTER: Readonly<Record<string, string>> = {
 
 /**
  * Columns the table can show even before /api/config answers, in display order, each with
- * whether it is visible by default (used only when /api/config gives no defaults).
+ * whether it is visible by default (used only when /api/config gives no defaults; the same
+ * default set as the backend's server/src/flows/columns.ts).
  */
 const KNOWN: ReadonlyArray<readonly [id: string, defaultVisible: boolean]> = [
   ['TimeFlowEndMs', true],
@@ -42,13 +43,16 @@ const KNOWN: ReadonlyArray<readonly [id: string, defaultVisible: boolean]> = [
   ['Interfaces', true],
   ['IfNetns', true],
   ['IfDirections', true],
+  ['IfK8S_Name', true], // whose net1 this is
+  ['IfK8S_Namespace', false],
+  ['IfK8S_NetworkName', false],
   ['FlowDirection', false],
   ['Bytes', true],
   ['Packets', true],
   ['TimeFlowStartMs', false],
   ['SrcMac', false],
   ['DstMac', false],
-  ['K8S_HostName', false],
+  ['K8S_HostName', true],
   ['AgentIP', false],
   ['Dscp', false],
   ['Flags', false],
