@@ -1,7 +1,8 @@
 // Every error the backend reports on purpose, with a stable code, in one module. The Fastify
 // error handler (app/error-handler.ts) maps them to HTTP: client input → 400 {error, param},
-// store trouble → 503 {error}. Anything unexpected is logged and answered 500 — which never
-// happens for client input because every input path throws one of these first.
+// store trouble → 503 {error}; a caller that went away gets no answer at all. Anything
+// unexpected is logged and answered 500 — which never happens for client input because every
+// input path throws one of these first.
 
 export type ErrorCode =
   'CONFIG_INVALID' | 'BAD_PARAM' | 'UNAUTHORIZED' | 'NOT_FOUND' | 'STORE_UNAVAILABLE' | 'WEB_BUILD_MISSING';
@@ -76,5 +77,13 @@ export class WebBuildMissingError extends InterflowError {
   constructor(dir: string) {
     super(`the web build is missing in ${dir}: run \`npm run build:web\``);
     this.name = 'WebBuildMissingError';
+  }
+}
+
+/** The caller went away (its request was aborted); upstream queries are stopped and nothing is answered. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('the client went away');
+    this.name = 'ClientGoneError';
   }
 }

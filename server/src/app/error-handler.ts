@@ -2,8 +2,7 @@
 // errors to 400 {error, param}; Fastify's own client errors (bad JSON, body too large…) keep
 // their 4xx. Only a real bug reaches 500, and it is logged.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { BadParamError, InterflowError } from '../errors.ts';
-import { ClientGoneError } from '../loki/client.ts';
+import { BadParamError, ClientGoneError, InterflowError } from '../errors.ts';
 
 /** The parameter a validation error is about: `/limit` → `limit`, or the missing property. */
 function validationParam(err: FastifyError): string | undefined {

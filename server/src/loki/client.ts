@@ -2,7 +2,7 @@
 // speaks the same API — one code path). Every failure becomes a StoreUnavailableError that
 // names the URL and what failed; a caller that goes away aborts the request.
 import { Agent, request, type Dispatcher } from 'undici';
-import { StoreUnavailableError, UnauthorizedError } from '../errors.ts';
+import { ClientGoneError, StoreUnavailableError, UnauthorizedError } from '../errors.ts';
 import type { LokiAuthMode } from '../config/config.ts';
 import { TokenFile } from './token.ts';
 
@@ -39,13 +39,6 @@ export interface LokiClientOptions {
   trustSelfOnLoopback?: boolean;
   /** Told about every query_range call (metrics). */
   onQueryRange?: (seconds: number, ok: boolean) => void;
-}
-
-export class ClientGoneError extends Error {
-  constructor() {
-    super('the client went away');
-    this.name = 'ClientGoneError';
-  }
 }
 
 interface LokiStreamsBody {
