@@ -1,7 +1,8 @@
 // Buffers flow records and pushes them to Loki in order, one push at a time, in batches cut
 // by count, bytes and age. The buffer is bounded: a record is dropped only when it is full
-// (or is left in it at shutdown, or the store refuses it for good), and every drop is counted
-// by reason in interflow_agent_records_dropped_total and stats().
+// (or is left in it at shutdown, or the store refuses it for good, or it cannot be
+// serialised), and every drop is counted by reason (DropReason) in
+// interflow_agent_records_dropped_total and stats().
 //
 // Delivery is at-least-once: a push that timed out may have been stored and is sent again.
 import type { AgentConfig } from '../config.ts';

@@ -155,7 +155,7 @@ export async function waitUntil(check: () => boolean, what: string, timeoutMs = 
   }
 }
 
-/** A plausible record; `id` goes into SrcPort/DstPort-free fields so order can be checked. */
+/** A plausible record; `id` is its Bytes (read back by ids()) so order can be checked. */
 export function makeRecord(id: number, overrides: Partial<FlowRecord> = {}): FlowRecord {
   return {
     TimeFlowStartMs: 1_764_115_200_000 + id,
