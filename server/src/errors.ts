@@ -5,7 +5,7 @@
 // input path throws one of these first.
 
 export type ErrorCode =
-  'CONFIG_INVALID' | 'BAD_PARAM' | 'UNAUTHORIZED' | 'NOT_FOUND' | 'STORE_UNAVAILABLE' | 'WEB_BUILD_MISSING';
+  'CONFIG_INVALID' | 'BAD_PARAM' | 'UNAUTHORIZED' | 'STORE_UNAVAILABLE' | 'WEB_BUILD_MISSING';
 
 export abstract class InterflowError extends Error {
   abstract readonly code: ErrorCode;
@@ -45,15 +45,6 @@ export class UnauthorizedError extends InterflowError {
   constructor(message = 'an Authorization header is required (INTERFLOW_LOKI_AUTH=forward)') {
     super(message);
     this.name = 'UnauthorizedError';
-  }
-}
-
-export class NotFoundError extends InterflowError {
-  readonly code = 'NOT_FOUND';
-  readonly statusCode = 404;
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotFoundError';
   }
 }
 
