@@ -7,6 +7,11 @@ export const REFRESH_INTERVALS_S = [0, 15, 30, 60, 300, 900] as const;
 
 export const ROW_LIMITS = [50, 100, 500, 1000] as const;
 
+/** The preset choices, plus `current` in order when it is none of them (a value from a shared URL). */
+export function choicesWith(presets: readonly number[], current: number): number[] {
+  return presets.includes(current) ? [...presets] : [...presets, current].sort((a, b) => a - b);
+}
+
 /** Short label such as "5m", "2h", "1d", "2w" (unit letters are not translated, like Grafana/console). */
 export function durationLabel(seconds: number): string {
   if (seconds % 604800 === 0) return `${seconds / 604800}w`;

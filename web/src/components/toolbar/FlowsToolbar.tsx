@@ -13,7 +13,7 @@ import {
 import { DownloadIcon, SyncAltIcon } from '@patternfly/react-icons';
 import type { FilterDef } from '../../api/types.ts';
 import { addFilterValue, removeFilterValue } from '../../model/filters.ts';
-import { REFRESH_INTERVALS_S, ROW_LIMITS, durationLabel } from '../../model/time-range.ts';
+import { REFRESH_INTERVALS_S, ROW_LIMITS, choicesWith, durationLabel } from '../../model/time-range.ts';
 import type { ViewState } from '../../model/view.ts';
 import { useT } from '../../i18n/use-t.ts';
 import { ColumnChooser } from './ColumnChooser.tsx';
@@ -49,9 +49,7 @@ export function FlowsToolbar(props: FlowsToolbarProps) {
   } = props;
   const t = useT();
   const set = (patch: Partial<ViewState>) => onViewChange({ ...view, ...patch });
-  const limits: number[] = (ROW_LIMITS as readonly number[]).includes(view.limit)
-    ? [...ROW_LIMITS]
-    : [...ROW_LIMITS, view.limit].sort((a, b) => a - b);
+  const limits = choicesWith(ROW_LIMITS, view.limit);
 
   return (
     <Toolbar className="interflow-toolbar" aria-label={t('Traffic flows toolbar')}>

@@ -1,7 +1,7 @@
 // Relative ranges (5m … 2w) or a custom absolute range entered as local date-times.
 import { useState } from 'react';
 import { Button, FormSelect, FormSelectOption, TextInput } from '@patternfly/react-core';
-import { TIME_RANGES_S, durationLabel } from '../../model/time-range.ts';
+import { TIME_RANGES_S, choicesWith, durationLabel } from '../../model/time-range.ts';
 import type { TimeSelection } from '../../model/view.ts';
 import { useT } from '../../i18n/use-t.ts';
 
@@ -37,10 +37,11 @@ export function TimeRangePicker({ value, onChange }: TimeRangePickerProps) {
   const [end, setEnd] = useState(() => toLocalInput(initial.endS));
   const startS = fromLocalInput(start);
   const endS = fromLocalInput(end);
-  const invalid = startS === null || endS === null || startS >= endS;
+  const custom = startS !== null && endS !== null && startS < endS ? { startS, endS } : null;
 
   const selected = editing || value.kind === 'absolute' ? CUSTOM : String(value.rangeS);
-  const isPreset = value.kind === 'relative' && (TIME_RANGES_S as readonly number[]).includes(value.rangeS);
+  // A relative range from a shared URL that is no preset is offered too, so the select shows it.
+  const ranges = value.kind === 'relative' ? choicesWith(TIME_RANGES_S, value.rangeS) : TIME_RANGES_S;
 
   return (
     <div className="interflow-time-range">
@@ -55,19 +56,13 @@ export function TimeRangePicker({ value, onChange }: TimeRangePickerProps) {
           }
         }}
       >
-        {TIME_RANGES_S.map((s) => (
+        {ranges.map((s) => (
           <FormSelectOption
             key={s}
             value={String(s)}
             label={t('Last {{duration}}', { duration: durationLabel(s) })}
           />
         ))}
-        {value.kind === 'relative' && !isPreset && (
-          <FormSelectOption
-            value={String(value.rangeS)}
-            label={t('Last {{duration}}', { duration: durationLabel(value.rangeS) })}
-          />
-        )}
         <FormSelectOption value={CUSTOM} label={t('Custom time range')} />
       </FormSelect>
       {selected === CUSTOM && (
@@ -88,12 +83,11 @@ export function TimeRangePicker({ value, onChange }: TimeRangePickerProps) {
           />
           <Button
             variant="secondary"
-            isDisabled={invalid}
+            isDisabled={!custom}
             onClick={() => {
-              if (startS !== null && endS !== null && startS < endS) {
-                setEditing(false);
-                onChange({ kind: 'absolute', startS, endS });
-              }
+              if (!custom) return;
+              setEditing(false);
+              onChange({ kind: 'absolute', ...custom });
             }}
           >
             {t('Apply')}

@@ -224,6 +224,18 @@ describe('TrafficFlowsView toolbar details (stubbed backend API)', () => {
     );
   });
 
+  it('a time range and row limit from the URL that are no presets are shown selected', async () => {
+    backend = stubBackend({ records: [flow(0)] });
+    renderAt('/traffic-flows?timeRange=1000&limit=250', <TrafficFlowsView />);
+    await screen.findAllByTestId('interflow-flow-row');
+    const range = screen.getByLabelText('Time range') as HTMLSelectElement;
+    expect(range.value).toBe('1000');
+    expect(range.selectedOptions[0]).toHaveTextContent('Last 1000s');
+    const limit = screen.getByLabelText('Row limit') as HTMLSelectElement;
+    expect(limit.value).toBe('250');
+    expect([...limit.options].map((o) => o.value)).toEqual(['50', '100', '250', '500', '1000']);
+  });
+
   it('the column chooser writes cols to the URL and the table follows', async () => {
     backend = stubBackend({ records: [flow(0)] });
     const user = userEvent.setup();
