@@ -176,7 +176,10 @@ function parseLineFilters(ctx: Ctx, n: SyntaxNode, out: PipelineStage[]): void {
   }
 }
 
-/** Loki JSON expression: field(.field | [index] | ["key"])* */
+/**
+ * Loki JSON expression: field(.field | [index] | ["key"])*. A bracketed key is verbatim: Loki's
+ * lexer reads it up to the next `"` or `]` without decoding escapes.
+ */
 export function parseJsonPath(expr: string): (string | number)[] | null {
   const steps: (string | number)[] = [];
   let i = 0;
@@ -191,7 +194,7 @@ export function parseJsonPath(expr: string): (string | number)[] | null {
     let m: RegExpExecArray | null;
     if ((m = /^\.([A-Za-z_][A-Za-z0-9_]*)/.exec(rest))) steps.push(m[1]!);
     else if ((m = /^\[(\d+)\]/.exec(rest))) steps.push(Number(m[1]));
-    else if ((m = /^\["((?:[^"\\]|\\.)*)"\]/.exec(rest))) steps.push(JSON.parse(`"${m[1]}"`) as string);
+    else if ((m = /^\["([^"\]]*)"\]/.exec(rest))) steps.push(m[1]!);
     else return null;
     i += m[0].length;
   }

@@ -140,6 +140,10 @@ const CASES: [string, Id[]][] = [
   [`${I} | json iface="Interfaces[1]" | iface=""`, ['L1', 'L2', 'L4']],
   [`${I} | json deep="Nested.x.y", n="Name" | deep="deep", n="pod-1"`, ['L1']],
   [`${I} | json deep="Nested[\\"x\\"].y" | deep="deep"`, ['L1']],
+  // a bracketed key is taken verbatim, as Loki's JSON expression lexer does (no escapes)
+  [`${I} | json k=\`["we-ird.key"]\` | k="k"`, ['L1']],
+  [`${I} | json k=\`Nested["\\q"]\` | k=""`, ['L1', 'L2', 'L3', 'L4']],
+  [`${I} | json k="Nested[\\"\\t\\"]" | k=""`, ['L1', 'L2', 'L3', 'L4']],
   // string label filters (anchored regexes)
   [`${I} | json | SrcK8S_Namespace != "a"`, ['L2', 'L4']],
   [`${I} | json | Name =~ "pod-[12]"`, ['L1', 'L2']],
