@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { startTestReceiver } from '../src/export/test-receiver.ts';
 import { startAgent, type Agent } from '../../test/support/processes.ts';
+import { iperfServer } from '../../test/support/iperf.ts';
 import { privileged } from '../../test/support/privileged.ts';
 import {
   createNetnsScenario,
@@ -128,10 +129,7 @@ test(
       'one Interflow filter per hook',
     );
     assert.equal(st1.foreign, 1, 'the foreign filter is still there');
-    const srv = s.spawn(s.b, 'iperf3', ['-s', '--forceflush', '-B', s.net1.b]);
-    let out = '';
-    srv.stdout!.on('data', (d) => (out += d));
-    await waitFor('iperf3 server', async () => out.includes('Server listening'), 5000);
+    await iperfServer(s, s.b, s.net1.b, 5201);
     await s.exec(s.a, 'iperf3', ['-c', s.net1.b, '-t', '1', '-b', '10M']);
     await waitFor('net1 records pushed to Loki', async () =>
       rx

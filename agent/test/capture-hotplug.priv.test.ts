@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { iperfServer } from '../../test/support/iperf.ts';
 import { privileged } from '../../test/support/privileged.ts';
 import { createNetnsScenario } from '../../test/support/netns-scenario.ts';
 import { hookedNames, startCapture, waitFor } from './capture-rig.ts';
@@ -83,10 +84,7 @@ test(
     await waitFor('net1 hooked in both hotplugged namespaces', () => hookedNames(capture).length === 2, 2000);
     assert.deepEqual(hookedNames(capture), [`${c.name}/net1`, `${d.name}/net1`].sort());
 
-    const server = s.spawn(d, 'iperf3', ['-s', '--forceflush', '-B', '192.168.123.2']);
-    let out = '';
-    server.stdout!.on('data', (b) => (out += b));
-    await waitFor('iperf3 server', () => out.includes('Server listening'), 5000);
+    const server = await iperfServer(s, d, '192.168.123.2', 5201);
     const client = s.spawn(c, 'iperf3', ['-c', '192.168.123.2', '-u', '-b', '2M', '-t', '3']);
     // Records come from the regular eviction timer (no manual drain), within two intervals
     // of the first packets.

@@ -4,6 +4,7 @@
 // because the kernels we run on have neither the 8021q nor the sctp module.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
+import { iperfServer } from '../../test/support/iperf.ts';
 import { privileged } from '../../test/support/privileged.ts';
 import {
   createNetnsScenario,
@@ -31,13 +32,6 @@ import {
   type VlanTag,
 } from './crafted-frames.ts';
 
-async function iperfServer(s: NetnsScenario): Promise<void> {
-  const srv = s.spawn(s.b, 'iperf3', ['-s', '--forceflush']);
-  let out = '';
-  srv.stdout!.on('data', (d) => (out += d));
-  await waitFor('iperf3 server', () => out.includes('Server listening'), 5000);
-}
-
 async function scenario(t: TestContext) {
   const s = await createNetnsScenario();
   t.after(() => s.teardown());
@@ -51,7 +45,7 @@ test('IPv6 TCP and ICMPv6 on net1 are parsed into the right records', privileged
   await s.exec(s.b, 'ip', ['-6', 'addr', 'add', `${v6.b}/64`, 'dev', 'net1', 'nodad']);
   const { capture, records } = await startCapture(t, s.dir, { INTERFLOW_INTERFACES: 'net1' });
   await waitFor('net1 hooked on both ends', () => hookedNames(capture).length === 2);
-  await iperfServer(s);
+  await iperfServer(s, s.b, v6.b, 5201);
   await s.exec(s.a, 'iperf3', ['-6', '-c', v6.b, '-t', '1', '-b', '10M']);
   await capture.evictNow();
   await capture.evictNow();

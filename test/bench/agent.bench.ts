@@ -18,6 +18,7 @@ import {
   type NetnsScenario,
   type ScenarioNamespace,
 } from '../support/netns-scenario.ts';
+import { iperfServer } from '../support/iperf.ts';
 import { privilegeProblem } from '../support/privileged.ts';
 import { REPO_ROOT, startAgent, type Agent } from '../support/processes.ts';
 
@@ -211,8 +212,7 @@ async function main(): Promise<void> {
     INTERFLOW_BATCH_MAX_RECORDS: '5000',
   };
   try {
-    s.spawn(s.b, 'iperf3', ['-s', '-B', s.net1.b]);
-    await new Promise((r) => setTimeout(r, 500));
+    await iperfServer(s, s.b, s.net1.b, 5201);
     console.log(
       `agent bench: iperf3 ${SECONDS}s x ${ROUNDS} rounds per mode, reference topology ${s.a.name} <-> ${s.b.name}`,
     );

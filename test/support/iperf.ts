@@ -1,6 +1,7 @@
 // iperf3 inside the namespaces of a test scenario: a server that is ready when this returns,
 // a client whose JSON report gives the data connection's port and the bytes it sent, and the
 // header arithmetic that turns a flow's Bytes into the payload iperf3 moved.
+import type { ChildProcess } from 'node:child_process';
 import type { FlowRecord } from '../../agent/src/record/flow-record.ts';
 import type { NetnsScenario, ScenarioNamespace } from './netns-scenario.ts';
 import { waitFor } from './processes.ts';
@@ -16,18 +17,22 @@ export interface IperfResult {
   sentBytes: number;
 }
 
-/** Starts an iperf3 server in `ns` on bind:port and waits until it listens (killed by the scenario's teardown). */
+/**
+ * Starts an iperf3 server in `ns` on bind:port and waits until it listens. The scenario's
+ * teardown kills it; the process is returned for tests that stop it earlier.
+ */
 export async function iperfServer(
   s: NetnsScenario,
   ns: ScenarioNamespace,
   bind: string,
   port: number,
-): Promise<void> {
+): Promise<ChildProcess> {
   const srv = s.spawn(ns, 'iperf3', ['-s', '--forceflush', '-B', bind, '-p', String(port)]);
   let out = '';
   srv.stdout!.on('data', (d) => (out += d));
   srv.stderr!.on('data', (d) => (out += d));
   await waitFor(`iperf3 server on ${bind}:${port}`, async () => out.includes('Server listening'), 10_000, 50);
+  return srv;
 }
 
 /** Runs an iperf3 client in `ns` and returns the data connection's local port and the bytes sent. */
