@@ -16,6 +16,7 @@ import {
   type V1ReplicaSet,
   type V1Service,
 } from '@kubernetes/client-node';
+import { backoffDelay } from '../export/backoff.ts';
 import type { Logger } from '../log.ts';
 import type { IdentityIndex } from './identity-index.ts';
 import { controllerOwnerFromKube, nodeFromKube, podFromKube, serviceFromKube } from './kube-models.ts';
@@ -172,7 +173,8 @@ export async function startKubeSources(
       src.fieldSelector,
     );
     informers.push(informer);
-    let delay = opts.retryMinMs;
+    /** Failures since the last successful start; the retry delay grows with it (jittered). */
+    let failures = 0;
     let failedAttempt = false;
     let resolveFirst!: () => void;
     const first = new Promise<void>((r) => (resolveFirst = r));
@@ -184,7 +186,10 @@ export async function startKubeSources(
       if (closed) return;
       const status =
         (err as { statusCode?: number; code?: number })?.statusCode ?? (err as { code?: number })?.code;
-      log[src.essential || delay === opts.retryMinMs ? 'warn' : 'debug'](
+      failures++;
+      // Every agent of the cluster loses the API server at once: jitter spreads their retries.
+      const delay = backoffDelay(failures, opts.retryMinMs, opts.retryMaxMs);
+      log[src.essential || failures === 1 ? 'warn' : 'debug'](
         { resource: src.name, status, err: (err as Error)?.message ?? String(err), retryInMs: delay },
         status === 403
           ? `not allowed to list/watch ${src.name} (check the agent's RBAC); retrying`
@@ -195,7 +200,6 @@ export async function startKubeSources(
         void attempt();
       }, delay);
       timers.add(t);
-      delay = Math.min(delay * 2, opts.retryMaxMs);
     };
     informer.on('error', onFailure);
     const attempt = async (): Promise<void> => {
@@ -209,7 +213,7 @@ export async function startKubeSources(
         return;
       }
       if (!failedAttempt && !closed) {
-        delay = opts.retryMinMs;
+        failures = 0;
         if (!synced.has(src.name)) {
           synced.add(src.name);
           log.debug({ resource: src.name }, 'kubernetes list/watch running');
