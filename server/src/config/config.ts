@@ -25,7 +25,6 @@ export interface ServerConfig {
   lokiTokenFile: string | undefined;
   /** PEM text of INTERFLOW_LOKI_CA_FILE, read at start-up. */
   lokiCa: string | undefined;
-  lokiCaFile: string | undefined;
   lokiSelectorText: string;
   lokiSelector: LabelMatcher[];
   lokiTimeoutMs: number;
@@ -113,13 +112,14 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
 
   const host = get('INTERFLOW_HOST') ?? '127.0.0.1';
   const lokiUrlText = get('INTERFLOW_LOKI_URL');
+  const lokiUrl = lokiUrlText ? parseHttpUrl('INTERFLOW_LOKI_URL', lokiUrlText) : undefined;
   const storeAllowRemote = parseBoolean(
     'INTERFLOW_STORE_ALLOW_REMOTE',
     get('INTERFLOW_STORE_ALLOW_REMOTE') ?? 'false',
   );
   // The backend queries its embedded store over HTTP at its own address; bound to one
   // non-loopback address, that request would come from that address and be refused.
-  if (!lokiUrlText && isIP(host) && !isLoopbackOrWildcard(host) && !storeAllowRemote) {
+  if (!lokiUrl && isIP(host) && !isLoopbackOrWildcard(host) && !storeAllowRemote) {
     throw new ConfigError(
       'INTERFLOW_HOST',
       `${host}: with the embedded store listen on 0.0.0.0, :: or loopback, or set INTERFLOW_STORE_ALLOW_REMOTE=true`,
@@ -129,14 +129,11 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   return {
     host,
     port: get('INTERFLOW_PORT') ? parseInteger('INTERFLOW_PORT', get('INTERFLOW_PORT')!, 0, 65535) : 9001,
-    lokiUrl: get('INTERFLOW_LOKI_URL')
-      ? parseHttpUrl('INTERFLOW_LOKI_URL', get('INTERFLOW_LOKI_URL')!)
-      : undefined,
+    lokiUrl,
     lokiTenant: get('INTERFLOW_LOKI_TENANT'),
     lokiAuth,
     lokiTokenFile,
     lokiCa,
-    lokiCaFile,
     lokiSelectorText,
     lokiSelector,
     lokiTimeoutMs: parseDuration('INTERFLOW_LOKI_TIMEOUT', get('INTERFLOW_LOKI_TIMEOUT') ?? '30s'),
@@ -146,10 +143,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     dataDir: resolve(get('INTERFLOW_DATA_DIR') ?? './data'),
     storeRetentionMs: parseDuration('INTERFLOW_STORE_RETENTION', get('INTERFLOW_STORE_RETENTION') ?? '24h'),
     storeMaxBytes: parseBytes('INTERFLOW_STORE_MAX_BYTES', get('INTERFLOW_STORE_MAX_BYTES') ?? '1GiB'),
-    storeAllowRemote: parseBoolean(
-      'INTERFLOW_STORE_ALLOW_REMOTE',
-      get('INTERFLOW_STORE_ALLOW_REMOTE') ?? 'false',
-    ),
+    storeAllowRemote,
     webDist,
     tlsCertFile,
     tlsKeyFile,
