@@ -3,6 +3,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBackend, type Backend } from '../support/processes.ts';
+import { readStore } from './e2e-rig.ts';
 
 const BATCH = 200;
 const KILL_AFTER_MS = 2_000;
@@ -22,28 +23,10 @@ function batchBody(first: number, baseNs: bigint): string {
   return JSON.stringify({ streams: [{ stream: { app: 'interflow', K8S_HostName: 'kill9-test' }, values }] });
 }
 
-async function countStored(url: string, startNs: bigint): Promise<Set<number>> {
-  const seen = new Set<number>();
-  let from = startNs;
-  const end = startNs + 10n ** 12n;
-  for (;;) {
-    const qs = new URLSearchParams({
-      query: '{app="interflow", K8S_HostName="kill9-test"}',
-      start: from.toString(),
-      end: end.toString(),
-      limit: '5000',
-      direction: 'forward',
-    });
-    const res = await fetch(`${url}/loki/api/v1/query_range?${qs}`);
-    assert.equal(res.status, 200, await res.clone().text());
-    const body = (await res.json()) as { data: { result: { values: [string, string][] }[] } };
-    const values = body.data.result
-      .flatMap((s) => s.values)
-      .sort((a, b) => (BigInt(a[0]) < BigInt(b[0]) ? -1 : 1));
-    for (const [, line] of values) seen.add((JSON.parse(line) as { Seq: number }).Seq);
-    if (values.length < 5000) return seen;
-    from = BigInt(values[values.length - 1]![0]) + 1n;
-  }
+/** The Seq of every test entry the store holds (read with the rig's store reader). */
+async function storedSeqs(url: string, startNs: bigint): Promise<Set<number>> {
+  const records = await readStore(url, { selector: '{app="interflow", K8S_HostName="kill9-test"}', startNs });
+  return new Set(records.map((r) => (r as unknown as { Seq: number }).Seq));
 }
 
 test('kill -9 of the backend during ingestion loses no acknowledged push', { timeout: 180_000 }, async () => {
@@ -80,7 +63,7 @@ test('kill -9 of the backend during ingestion loses no acknowledged push', { tim
   assert.ok(acked.size > 0, 'some pushes were acknowledged before the kill');
 
   backend = await backend.restart();
-  const stored = await countStored(backend.url, baseNs);
+  const stored = await storedSeqs(backend.url, baseNs);
   const lost = [...acked].filter((i) => !stored.has(i));
   console.log(
     `sent ${sent}, acknowledged ${acked.size}, stored after restart ${stored.size}, failed in flight ${refusedAfterKill}`,
