@@ -3,7 +3,7 @@
 // a baseline measured in the same run: JSON.stringify of the same records, the least work any
 // exporter must do. Prints figures; asserts nothing.
 //   npx tsx agent/src/export/export.bench.ts [records]
-// benchExport() is exported so `npm run bench:agent` can include these figures.
+// benchExport() is exported so `npm run bench` (test/bench/run-all.ts) can include these figures.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { loadAgentConfig } from '../config.ts';

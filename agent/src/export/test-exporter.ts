@@ -21,7 +21,7 @@ export interface ExporterRig {
 }
 
 /** Short waits and backoffs so tests spend little real time; any INTERFLOW_* can be overridden. */
-export const FAST_ENV: Record<string, string> = {
+const FAST_ENV: Record<string, string> = {
   INTERFLOW_BATCH_MAX_WAIT: '50ms',
   INTERFLOW_BACKOFF_MIN: '20ms',
   INTERFLOW_BACKOFF_MAX: '200ms',
