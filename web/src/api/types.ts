@@ -1,4 +1,4 @@
-// Wire types of the backend API (contract: /tmp/prompts/contracts.md, DESIGN.md "Backend HTTP API").
+// Wire types of the backend API (contract: DESIGN.md "Flow record" and "Backend HTTP API").
 
 /** One flow record as stored (NetObserv field names). Unknown extra fields are kept. */
 export interface FlowRecord {

@@ -8,8 +8,6 @@ export interface FlowsState {
   error: Error | null;
   /** True while the answer for the current query (or the latest reload) is awaited. */
   loading: boolean;
-  /** When the last answer arrived (ms), for "updated at". */
-  updatedAt: number | null;
   reload: () => void;
 }
 
@@ -18,7 +16,6 @@ interface Result {
   key: string;
   data: FlowsResponse | null;
   error: Error | null;
-  updatedAt: number | null;
 }
 
 /**
@@ -29,14 +26,14 @@ interface Result {
 export function useFlows(query: string, refreshS: number): FlowsState {
   const base = useApiBase();
   const [tick, setTick] = useState(0);
-  const [result, setResult] = useState<Result>({ key: '', data: null, error: null, updatedAt: null });
+  const [result, setResult] = useState<Result>({ key: '', data: null, error: null });
   const key = `${base}\n${query}\n${tick}`;
 
   useEffect(() => {
     const ac = new AbortController();
     fetchFlows(base, new URLSearchParams(query), ac.signal).then(
       (data) => {
-        if (!ac.signal.aborted) setResult({ key, data, error: null, updatedAt: Date.now() });
+        if (!ac.signal.aborted) setResult({ key, data, error: null });
       },
       (error: Error) => {
         if (!ac.signal.aborted) setResult((r) => ({ ...r, key, error }));
@@ -55,7 +52,6 @@ export function useFlows(query: string, refreshS: number): FlowsState {
   return {
     data: result.data,
     error: result.error,
-    updatedAt: result.updatedAt,
     loading: result.key !== key,
     reload,
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FILTER_OPERATORS } from './filters.ts';
-import { decodeView, encodeView } from './url-codec.ts';
+import { decodeView, encodeView, hasViewParams } from './url-codec.ts';
 import { DEFAULT_VIEW, toApiParams, type ViewState } from './view.ts';
 
 /** What the browser does: the query string goes through the location and back. */
@@ -143,6 +143,13 @@ describe('page URL codec', () => {
     const p = encodeView(DEFAULT_VIEW, new URLSearchParams('lng=ja&limit=5'));
     expect(p.get('lng')).toBe('ja');
     expect(p.get('limit')).toBe('100');
+  });
+
+  it('tells a URL with a view from one without (other parameters do not count)', () => {
+    expect(hasViewParams(new URLSearchParams(''))).toBe(false);
+    expect(hasViewParams(new URLSearchParams('lng=ja&foo=1'))).toBe(false);
+    for (const name of ['filters', 'match', 'timeRange', 'startTime', 'endTime', 'limit', 'cols', 'sort'])
+      expect(hasViewParams(new URLSearchParams(`lng=ja&${name}=`)), name).toBe(true);
   });
 
   it('reports unusable parameters and falls back to defaults for them', () => {

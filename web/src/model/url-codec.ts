@@ -28,6 +28,11 @@ export interface UrlProblem {
   message: string;
 }
 
+/** Whether the URL carries any part of a view (else a tab may start from its own initial view). */
+export function hasViewParams(params: URLSearchParams): boolean {
+  return VIEW_PARAMS.some((name) => params.has(name));
+}
+
 export interface DecodedView {
   view: ViewState;
   problems: UrlProblem[];

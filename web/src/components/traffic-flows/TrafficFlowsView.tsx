@@ -69,11 +69,8 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
   );
   const pageRows = sorted.slice((page - 1) * perPage, page * perPage);
 
-  const update = (next: ViewState) => {
-    setView(next);
-  };
   const addFilter = (id: string, value: string) =>
-    update({ ...view, filters: addFilterValue(view.filters, id, '=', value) });
+    setView({ ...view, filters: addFilterValue(view.filters, id, '=', value) });
 
   let body;
   if (flows.error && !flows.loading) body = <FlowsError error={flows.error} onRetry={flows.reload} />;
@@ -82,8 +79,8 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
     body = (
       <EmptyFlows
         hasFilters={view.filters.length > 0}
-        onClearFilters={() => update({ ...view, filters: [] })}
-        onWiderRange={() => update({ ...view, time: { kind: 'relative', rangeS: 86400 } })}
+        onClearFilters={() => setView({ ...view, filters: [] })}
+        onWiderRange={() => setView({ ...view, time: { kind: 'relative', rangeS: 86400 } })}
       />
     );
   else
@@ -93,7 +90,7 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
           records={pageRows}
           columns={visibleColumns}
           sort={sort}
-          onSort={(s) => update({ ...view, sort: s })}
+          onSort={(s) => setView({ ...view, sort: s })}
           selected={selected}
           onSelect={setSelected}
           offset={(page - 1) * perPage}
@@ -165,7 +162,7 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
       )}
       <FlowsToolbar
         view={view}
-        onViewChange={update}
+        onViewChange={setView}
         filterDefs={filterDefs}
         columns={allColumns}
         visibleColumns={visibleIds}
