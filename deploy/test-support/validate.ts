@@ -99,9 +99,6 @@ for (const file of readdirSync(join(DEPLOY_DIR, 'schemas')).filter((f) => f.ends
   );
 }
 
-/** Kinds this module can validate, as `apiVersion/kind`. */
-export const KNOWN_KINDS = [...Object.keys(BUILT_INS), ...crdValidators.keys()];
-
 function ajvErrors(v: ValidateFunction): string[] {
   return (v.errors ?? []).map((e) => {
     const extra =
