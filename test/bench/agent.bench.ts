@@ -6,8 +6,8 @@
 //  - agent CPU seconds (node + native helper) per 100 000 records evicted and exported to a
 //    Loki receiver, measured on the agent process (`agent/src/main.ts`).
 // Runs on the reference topology (test/support/netns-scenario.ts); needs root and `make -C agent`.
-// Only processes and the helper's line protocol are used (no imports from agent/src), so
-// this file stays inside the test TypeScript project.
+// The agent runs as its own process and the raw drain speaks the helper's line protocol:
+// no agent code runs inside the bench process, so the figures are the agent's own.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
