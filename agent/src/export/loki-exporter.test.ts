@@ -250,6 +250,7 @@ describe('TLS with INTERFLOW_LOKI_CA_FILE', () => {
   test('HTTPS to a self-signed server works with the CA file and fails (retried, counted) without it', async (t) => {
     const tls = selfSigned(t);
     const receiver = await startTestReceiver(tls);
+    t.after(() => receiver.close()); // also when an assertion fails before exporterRig takes it over
     assert.ok(receiver.url.startsWith('https://'));
 
     // Without the CA: the certificate is not trusted, nothing is delivered, the records stay buffered.
@@ -263,6 +264,7 @@ describe('TLS with INTERFLOW_LOKI_CA_FILE', () => {
       createAgentMetrics(),
       captureLogger(untrustingLogs),
     );
+    t.after(() => untrusting.close(100));
     untrusting.enqueue(records(0, 3));
     await waitUntil(() => untrusting.stats().failedPushes >= 2, 'failed TLS attempts');
     assert.equal(untrusting.stats().buffered, 3);
