@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       for (const r of generateFlows({ count: sample, seed: 1, startMs, endMs: now })) {
         batch.push(r);
         if (batch.length === BATCH) {
-          JSON.parse(JSON.stringify(pushBody(batch)));
+          JSON.parse(pushBody(batch));
           batch = [];
         }
       }
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     {
       let batch: FlowRecord[] = [];
       const send = async (): Promise<void> => {
-        const body = JSON.stringify(pushBody(batch));
+        const body = pushBody(batch);
         const t0 = performance.now();
         const res = await fetch(`${url}/loki/api/v1/push`, {
           method: 'POST',
