@@ -68,13 +68,11 @@ export const FlowsQuerySchema = Type.Object(
   { ...FlowQueryFields, limit: OptStr },
   { additionalProperties: true },
 );
-export type FlowsQuery = Static<typeof FlowsQuerySchema>;
 
 export const ExportQuerySchema = Type.Object(
   { ...FlowQueryFields, format: OptStr, columns: OptStr },
   { additionalProperties: true },
 );
-export type ExportQuery = Static<typeof ExportQuerySchema>;
 
 export const CsvResponseSchema = Type.String({ description: 'text/csv; charset=utf-8, RFC 4180' });
 
@@ -100,7 +98,6 @@ export const ResourceQuerySchema = Type.Object(
   { additionalProperties: true },
 );
 export const ResourceResponseSchema = Type.Object({ values: Type.Array(Str) });
-export type ResourceResponse = Static<typeof ResourceResponseSchema>;
 
 export const ColumnSchema = Type.Object({ id: Str, name: Str, defaultVisible: Type.Boolean() });
 export const FilterDefSchema = Type.Object({
@@ -131,7 +128,6 @@ export const ConfigResponseSchema = Type.Object({
 export type ConfigResponse = Static<typeof ConfigResponseSchema>;
 
 export const ErrorResponseSchema = Type.Object({ error: Str, param: OptStr });
-export type ErrorResponse = Static<typeof ErrorResponseSchema>;
 
 /** The errors of every route that queries the store: bad input, no Authorization to forward, store down. */
 export const STORE_QUERY_ERRORS = {

@@ -6,7 +6,7 @@ import { parseFilters } from '../logql/filter-syntax.ts';
 import { COLUMN_IDS } from './columns.ts';
 
 export const DEFAULT_TIME_RANGE_S = 300;
-export const MAX_TIME_SPAN_S = 90 * 86_400;
+const MAX_TIME_SPAN_S = 90 * 86_400;
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 10_000;
 
@@ -73,7 +73,7 @@ export function parseTimeWindow(
   return { startNs: endNs - BigInt(range) * 1_000_000_000n, endNs };
 }
 
-export function parseMatch(text: string | undefined): MatchMode {
+function parseMatch(text: string | undefined): MatchMode {
   if (text === undefined || text === '') return 'all';
   if (text === 'all' || text === 'any') return text;
   throw new BadParamError('match', `match must be "all" or "any", got "${clip(text)}"`);
@@ -102,7 +102,7 @@ export function parseFlowRequest(
   return { filters: parseFilters(q.filters), match: parseMatch(q.match), window: parseTimeWindow(q, nowMs) };
 }
 
-export const MAX_EXPORT_COLUMNS = 200;
+const MAX_EXPORT_COLUMNS = 200;
 
 export function parseColumns(text: string | undefined): string[] | undefined {
   if (text === undefined || text.trim() === '') return undefined;

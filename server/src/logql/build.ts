@@ -38,7 +38,7 @@ const JSON_NUMBER_UNIT = String.raw`[^,\]]`;
  * regex on a backtracking engine and refuses nested unbounded repetition. Names in these
  * arrays are short (IFNAMSIZ 16, netns file names ≤ 255 bytes) and arrays hold a few elements.
  */
-export const ARRAY_REGEX_BOUNDS = { elements: 32, stringUnits: 256, numberChars: 24 } as const;
+const ARRAY_REGEX_BOUNDS = { elements: 32, stringUnits: 256, numberChars: 24 } as const;
 const PRECEDING_STRINGS = `(?:"${JSON_STRING_UNIT}{0,${ARRAY_REGEX_BOUNDS.stringUnits}}",){0,${ARRAY_REGEX_BOUNDS.elements}}`;
 const PRECEDING_NUMBERS = `(?:${JSON_NUMBER_UNIT}{0,${ARRAY_REGEX_BOUNDS.numberChars}},){0,${ARRAY_REGEX_BOUNDS.elements}}`;
 
@@ -73,12 +73,7 @@ function scalarExpr(spec: FilterSpec, filter: FlowFilter): LabelExpr {
  * Unanchored regex that finds `"Field":[…]` with an element equal to (or containing) one of the values.
  * Relies on compact JSON (no spaces), as JSON.stringify and Go's encoding/json write it.
  */
-export function arrayElementRegex(
-  field: string,
-  numeric: boolean,
-  values: string[],
-  contains: boolean,
-): string {
+function arrayElementRegex(field: string, numeric: boolean, values: string[], contains: boolean): string {
   const key = `${escapeRegex(JSON.stringify(field))}:\\[`;
   if (numeric) {
     const alt = alternation(values.map(escapeRegex));
