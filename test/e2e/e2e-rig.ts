@@ -251,17 +251,6 @@ export function within(measured: number, expected: number, tolerance: number): b
   return expected > 0 && Math.abs(measured / expected - 1) <= tolerance;
 }
 
-/** One scrape of a Prometheus endpoint: metric name → value summed over its label sets. */
-export async function scrape(metricsUrl: string): Promise<Map<string, number>> {
-  const text = await (await fetch(metricsUrl)).text();
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? ([0-9.eE+-]+|NaN)$/.exec(line);
-    if (m) out.set(m[1]!, (out.get(m[1]!) ?? 0) + Number(m[3]));
-  }
-  return out;
-}
-
 export interface LogLine {
   level: number;
   msg: string;

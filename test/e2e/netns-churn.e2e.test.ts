@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { privileged } from '../support/privileged.ts';
 import type { ScenarioNamespace } from '../support/netns-scenario.ts';
-import { waitFor } from '../support/processes.ts';
+import { scrape, waitFor } from '../support/processes.ts';
 import { iperfServer } from '../support/iperf.ts';
 import {
   childPids,
@@ -17,7 +17,6 @@ import {
   logLines,
   processFootprint,
   scenarioHookPoints,
-  scrape,
   sleep,
   startProduct,
 } from './e2e-rig.ts';

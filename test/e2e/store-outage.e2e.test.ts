@@ -5,9 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { privileged } from '../support/privileged.ts';
-import { waitFor } from '../support/processes.ts';
+import { scrape, waitFor } from '../support/processes.ts';
 import { iperfServer } from '../support/iperf.ts';
-import { duplicates, readStore, scrape, sleep, startProduct } from './e2e-rig.ts';
+import { duplicates, readStore, sleep, startProduct } from './e2e-rig.ts';
 
 const OUTAGE_MS = 60_000;
 const BUFFER = 200;

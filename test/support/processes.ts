@@ -144,14 +144,17 @@ export async function startAgent(env: Record<string, string>): Promise<Agent> {
   return {
     ...p,
     metricsUrl,
-    metric: async (name) => {
-      const text = await (await fetch(metricsUrl)).text();
-      let sum = 0;
-      for (const line of text.split('\n')) {
-        const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? ([0-9.eE+-]+|NaN)$/.exec(line);
-        if (m && m[1] === name) sum += Number(m[3]);
-      }
-      return sum;
-    },
+    metric: async (name) => (await scrape(metricsUrl)).get(name) ?? 0,
   };
+}
+
+/** One scrape of a Prometheus endpoint: metric name → value summed over its label sets. */
+export async function scrape(metricsUrl: string): Promise<Map<string, number>> {
+  const text = await (await fetch(metricsUrl)).text();
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? ([0-9.eE+-]+|NaN)$/.exec(line);
+    if (m) out.set(m[1]!, (out.get(m[1]!) ?? 0) + Number(m[3]));
+  }
+  return out;
 }
