@@ -11,6 +11,7 @@ import { duplicates, readStore, sleep, startProduct } from './e2e-rig.ts';
 
 const OUTAGE_MS = 60_000;
 const BUFFER = 200;
+const STREAMS = 8; // parallel UDP streams, one flow each
 
 test(
   'store down for 60 s under traffic: the buffer arrives, the overflow is counted, evicted = delivered + dropped',
@@ -41,7 +42,7 @@ test(
       '-l',
       '500',
       '-P',
-      '8',
+      String(STREAMS),
       '-t',
       '120',
     ]);
@@ -115,6 +116,22 @@ test(
     assert.equal(evicted, delivered + dropped, 'evicted = delivered + dropped');
     assert.equal(stored.length, delivered, 'the store holds exactly what the agent says it delivered');
     assert.deepEqual(duplicates(stored), [], 'no record stored twice');
+    // What the test sent, independent of the agent's counters: STREAMS UDP streams to port 5201,
+    // each seen at A/net1 egress and B/net1 ingress.
+    const streams = new Set(
+      stored
+        .filter(
+          (r) => r.Proto === 17 && r.SrcAddr === s.net1.a && r.DstAddr === s.net1.b && r.DstPort === 5201,
+        )
+        .map((r) => `${r.SrcPort} ${r.Interfaces[0]} ${r.IfNetns[0]} ${r.IfDirections[0]}`),
+    );
+    const hooks = [`net1 ${s.a.name} 1`, `net1 ${s.b.name} 0`];
+    assert.deepEqual(
+      [...new Set([...streams].map((k) => k.slice(k.indexOf(' ') + 1)))].sort(),
+      hooks.sort(),
+      'the streams are stored at A/net1 egress and B/net1 ingress only',
+    );
+    assert.equal(streams.size, STREAMS * hooks.length, `UDP streams × hooks: ${[...streams].join('; ')}`);
     assert.ok(
       delivered - during.get('interflow_agent_records_exported_total')! >= bufferedAtReturn,
       'every buffered record arrived after the store returned',
