@@ -59,7 +59,11 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
   }, [config, t]);
   const defaultColumns = config?.defaults.columns.length ? config.defaults.columns : FALLBACK_DEFAULT_COLUMNS;
   const visibleIds = view.cols ?? defaultColumns;
-  const visibleColumns = allColumns.filter((c) => visibleIds.includes(c.id));
+  // Memoised so the memoised table rows see the same columns array when only the selection changes.
+  const visibleColumns = useMemo(
+    () => allColumns.filter((c) => visibleIds.includes(c.id)),
+    [allColumns, visibleIds],
+  );
   const sort = view.sort ?? DEFAULT_SORT;
 
   const records = flows.data?.records;
