@@ -188,7 +188,10 @@ async function startBackendProcess(dataDir: string): Promise<{ child: ChildProce
   });
   const url = await new Promise<string>((done, fail) => {
     let buf = '';
-    const timer = setTimeout(() => fail(new Error(`backend did not start: ${buf.slice(0, 500)}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // not left running when start-up hangs
+      fail(new Error(`backend did not start: ${buf.slice(0, 500)}`));
+    }, 30_000);
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
       const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(buf);
