@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { FilterDef } from '../../api/types.ts';
+import type { AutocompleteKind, FilterDef } from '../../api/types.ts';
 
 /** Display name of a filter id, translated for the ids DESIGN.md names; else the backend's name. */
 export function filterName(t: TFunction, def: Pick<FilterDef, 'id' | 'name'>): string {
@@ -57,6 +57,16 @@ export function filterName(t: TFunction, def: Pick<FilterDef, 'id' | 'name'>): s
   }
 }
 
+/** Which /api/resources kind suggests values for a filter, until /api/config says. */
+const FALLBACK_AUTOCOMPLETE: Readonly<Record<string, AutocompleteKind>> = {
+  interfaces: 'interfaces',
+  netns: 'netns',
+  host_name: 'nodes',
+  namespace: 'namespaces',
+  src_namespace: 'namespaces',
+  dst_namespace: 'namespaces',
+};
+
 /** The filters DESIGN.md lists, used until /api/config answers (or when it fails). */
 export const FALLBACK_FILTER_DEFS: FilterDef[] = [
   'interfaces',
@@ -87,15 +97,6 @@ export const FALLBACK_FILTER_DEFS: FilterDef[] = [
   id,
   name: id,
   description: '',
-  autocomplete:
-    id === 'interfaces'
-      ? 'interfaces'
-      : id === 'netns'
-        ? 'netns'
-        : id === 'host_name'
-          ? 'nodes'
-          : id.endsWith('namespace')
-            ? 'namespaces'
-            : null,
+  autocomplete: FALLBACK_AUTOCOMPLETE[id] ?? null,
   examples: [],
 }));

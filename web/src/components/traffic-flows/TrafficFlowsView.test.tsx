@@ -265,4 +265,32 @@ describe('TrafficFlowsView toolbar details (stubbed backend API)', () => {
     await user.selectOptions(screen.getByLabelText('Filter category'), 'src_namespace');
     await waitFor(() => expect(options()).toEqual(['team-a']));
   });
+
+  it('without filter definitions from /api/config the built-in ones still suggest values', async () => {
+    backend = stubBackend({
+      records: [],
+      config: { filters: [] },
+      resources: { interfaces: ['net1'], netns: ['cni-1'], nodes: ['worker-0'], namespaces: ['team-a'] },
+    });
+    const user = userEvent.setup();
+    renderAt('/traffic-flows', <TrafficFlowsView />);
+    await screen.findByText('No flows found');
+    const input = screen.getByLabelText('Filter value');
+    const options = () =>
+      [...document.querySelectorAll(`#${CSS.escape(input.getAttribute('list')!)} option`)].map((o) =>
+        o.getAttribute('value'),
+      );
+    const category = screen.getByLabelText('Filter category');
+    for (const [id, values] of [
+      ['interfaces', ['net1']],
+      ['netns', ['cni-1']],
+      ['host_name', ['worker-0']],
+      ['namespace', ['team-a']],
+      ['dst_namespace', ['team-a']],
+      ['src_port', []],
+    ] as const) {
+      await user.selectOptions(category, id);
+      await waitFor(() => expect(options(), id).toEqual(values));
+    }
+  });
 });
