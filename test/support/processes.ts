@@ -112,7 +112,12 @@ export async function startBackend(
       return (await fetch(`${url}/healthz`)).ok;
     },
     60_000,
-  );
+  ).catch(async (e: unknown) => {
+    // Never ready: the caller gets no handle to clean up with, so stop it and drop its data here.
+    await p.stop();
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  });
   return {
     ...p,
     url,
@@ -140,7 +145,10 @@ export async function startAgent(env: Record<string, string>): Promise<Agent> {
       return (await fetch(metricsUrl)).ok;
     },
     60_000,
-  );
+  ).catch(async (e: unknown) => {
+    await p.stop(); // never ready: the caller has no handle to stop it with
+    throw e;
+  });
   return {
     ...p,
     metricsUrl,
