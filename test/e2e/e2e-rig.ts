@@ -109,20 +109,20 @@ export async function startProduct(opts: ProductRigOptions = {}): Promise<Produc
     throw e;
   }
 }
+
 /**
  * The checked-in enrichment fixture pinned to the scenario's per-run namespace names (the
- * fixture may name them with a `*` pattern; the exact names keep a concurrent run's
+ * fixture names them with `*` patterns such as `iflow-a-*`; the exact names keep a concurrent run's
  * namespaces from matching). Returns the file path and a remover.
  */
-export function writeScenarioEnrichment(s: NetnsScenario): { file: string; remove: () => void } {
+function writeScenarioEnrichment(s: NetnsScenario): { file: string; remove: () => void } {
   const text = readFileSync(join(REPO_ROOT, 'test/fixtures/static-enrichment.json'), 'utf8');
   const mapping = JSON.parse(text) as { pods: { netns?: string }[] };
   const glob = (pattern: string) =>
     new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-  const legacy: Record<string, string> = { 'interflow-pod-a': s.a.name, 'interflow-pod-b': s.b.name };
   for (const pod of mapping.pods) {
     const pattern = pod.netns ?? '';
-    const name = legacy[pattern] ?? [s.a.name, s.b.name].find((n) => glob(pattern).test(n));
+    const name = [s.a.name, s.b.name].find((n) => glob(pattern).test(n));
     if (!name)
       throw new Error(
         `fixture pod netns ${JSON.stringify(pattern)} matches neither ${s.a.name} nor ${s.b.name}`,
@@ -203,15 +203,6 @@ export function scenarioHookPoints(
   );
 }
 
-/** Links of a namespace (names, loopback excluded). */
-export async function linksOf(s: NetnsScenario, ns: ScenarioNamespace): Promise<string[]> {
-  const out = await s.exec(ns, 'ip', ['-o', 'link', 'show']);
-  return out
-    .split('\n')
-    .map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1])
-    .filter((n): n is string => !!n && n !== 'lo');
-}
-
 /** Open file descriptors and resident memory (kB) of a process. */
 export function processFootprint(pid: number): { fds: number; rssKb: number } {
   const fds = readdirSync(`/proc/${pid}/fd`).length;
@@ -274,7 +265,7 @@ export function logLines(output: string): LogLine[] {
 }
 
 /** A flow record's identity for one eviction interval (duplicates share it). */
-export function intervalKey(r: FlowRecord): string {
+function intervalKey(r: FlowRecord): string {
   return [
     r.SrcAddr,
     r.SrcPort,
