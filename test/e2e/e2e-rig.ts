@@ -20,6 +20,7 @@ import {
   type Backend,
 } from '../support/processes.ts';
 import type { FlowRecord } from '../fixtures/flow-generator.ts';
+import { MAX_ENTRIES_LIMIT } from '../../server/src/store/http-params.ts';
 
 export interface ProductRigOptions {
   /**
@@ -139,7 +140,7 @@ interface QueryRangeAnswer {
   data: { result: { stream: Record<string, string>; values: [string, string][] }[] };
 }
 
-const STORE_PAGE = 5000; // the embedded store's (and Loki's) per-query maximum
+const STORE_PAGE = MAX_ENTRIES_LIMIT; // the embedded store's (and Loki's default) per-query maximum
 
 /**
  * Every record the store holds for `selector` between start and end (ns), read straight from
