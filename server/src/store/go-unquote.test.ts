@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { hasLoneSurrogate, quoteString } from '../logql/literals.ts';
 import { goUnquote } from './go-unquote.ts';
 
 const NAMED: Record<string, string> = {
@@ -90,6 +91,18 @@ describe('goUnquote', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (s) => {
         assert.equal(goUnquote(JSON.stringify(s)), s);
       }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('property: what the query builder quotes (quoteString) decodes to the value it quoted', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 60 }).filter((s) => !hasLoneSurrogate(s)),
+        (s) => {
+          assert.equal(goUnquote(quoteString(s)), s);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
