@@ -67,18 +67,17 @@ function evalLabelFilter(expr: LabelFilterExpr, labels: Map<string, string>): bo
 }
 
 export interface CompiledPipeline {
-  /** true when no stage can add labels (the output labels are the input labels) */
-  readonly keepsLabels: boolean;
-  /** Returns the entry's output labels, or null when the pipeline drops the entry. */
+  /**
+   * Returns the entry's output labels, or null when the pipeline drops the entry. Without a stage
+   * that can add labels the output is `base` itself (callers reuse its stream key).
+   */
   run(line: string, base: Labels): Labels | null;
 }
 
 export function compilePipeline(stages: PipelineStage[]): CompiledPipeline {
-  const keepsLabels = stages.every((s) => s.kind === 'line');
-  if (keepsLabels) {
+  if (stages.every((s) => s.kind === 'line')) {
     const filters = stages.map((s) => (s.kind === 'line' ? s.filter.matches : () => true));
     return {
-      keepsLabels,
       run(line, base) {
         for (const f of filters) if (!f(line)) return null;
         return base;
@@ -86,7 +85,6 @@ export function compilePipeline(stages: PipelineStage[]): CompiledPipeline {
     };
   }
   return {
-    keepsLabels,
     run(line, base) {
       const labels = new Map(Object.entries(base));
       for (const stage of stages) {

@@ -230,15 +230,17 @@ export class EmbeddedStore {
     return Number(this.stmts.countEntries.get());
   }
 
-  private streamFor(labels: Labels): StreamInfo {
-    const key = labelsKey(labels);
-    let info = this.byKey.get(key);
-    if (!info) {
-      const res = this.stmts.insertStream.run(key, null, null);
-      info = { id: Number(res.lastInsertRowid), labels: { ...labels }, key, minTs: null, maxTs: null };
-      this.byKey.set(key, info);
-      this.byId.set(info.id, info);
-    }
+  private createStream(labels: Labels, key: string): StreamInfo {
+    const res = this.stmts.insertStream.run(key, null, null);
+    const info: StreamInfo = {
+      id: Number(res.lastInsertRowid),
+      labels: { ...labels },
+      key,
+      minTs: null,
+      maxTs: null,
+    };
+    this.byKey.set(key, info);
+    this.byId.set(info.id, info);
     return info;
   }
 
@@ -252,9 +254,12 @@ export class EmbeddedStore {
     const tx = this.db.transaction(() => {
       for (const s of streams) {
         if (s.entries.length === 0) continue;
-        const known = this.byKey.has(labelsKey(s.labels));
-        const info = this.streamFor(s.labels);
-        if (!known) created.push(info);
+        const key = labelsKey(s.labels);
+        let info = this.byKey.get(key);
+        if (!info) {
+          info = this.createStream(s.labels, key);
+          created.push(info);
+        }
         let lo = info.minTs;
         let hi = info.maxTs;
         for (const e of s.entries) {
