@@ -3,6 +3,7 @@
 // anchors, `\A`, `\z`, `\Q…\E`, POSIX classes); constructs RE2 rejects or that we cannot map
 // exactly are refused with an error naming them. Nested unbounded repetition such as `(a+)+`
 // is refused too: RE2 runs it in linear time, a backtracking engine can take exponential time.
+// This does not make every pattern linear (`.*.*.*x`, `(.|.)*x` still backtrack; see README.md).
 
 export class RegexError extends Error {}
 
