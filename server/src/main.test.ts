@@ -24,6 +24,18 @@ test('a bad variable stops start-up with exit code 2 and its name', async () => 
   assert.match(stderr, /invalid configuration: INTERFLOW_PORT: "ninety" is not a whole number/);
 });
 
+test('a TLS file that holds no certificate stops start-up with exit code 2 and its name', async () => {
+  const child = run({ INTERFLOW_TLS_CERT_FILE: '/etc/hostname', INTERFLOW_TLS_KEY_FILE: '/etc/hostname' });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise((r) => child.once('exit', r));
+  assert.equal(code, 2);
+  assert.match(
+    stderr,
+    /invalid configuration: INTERFLOW_TLS_CERT_FILE: \/etc\/hostname holds no PEM certificate/,
+  );
+});
+
 test('serves on the configured address and exits 0 on SIGTERM', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'interflow-main-test-'));
   const child = run({

@@ -1,6 +1,7 @@
 // The listening backend process (`npm run server`). Configuration errors stop it at once
 // with the variable's name; SIGTERM/SIGINT close it gracefully (in-flight requests finish,
 // the embedded store is closed by the app's onClose hooks).
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app/app.ts';
 import { loadServerConfig, type ServerConfig } from './config/config.ts';
 import { ConfigError } from './errors.ts';
@@ -9,8 +10,10 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   let config: ServerConfig;
+  let app: FastifyInstance;
   try {
     config = loadServerConfig(process.env);
+    app = await buildApp(config); // loads the TLS files
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`interflow-server: invalid configuration: ${e.message}\n`);
@@ -18,7 +21,6 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const app = await buildApp(config);
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;

@@ -3,11 +3,11 @@
 // the flows API, the web build, and — when INTERFLOW_LOKI_URL is unset — the embedded
 // Loki-API store, which the Loki client then reaches over HTTP at this server's own address
 // (the same code path as a real Loki).
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ServerConfig } from '../config/config.ts';
+import { loadTlsFiles } from '../config/tls-files.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import { FlowService } from '../flows/flow-service.ts';
 import { LokiClient } from '../loki/client.ts';
@@ -56,7 +56,7 @@ export async function buildApp(
     ? // Same port, TLS (OpenShift serving certificate); typed as the plain server like the rest of the app.
       Fastify({
         ...fastifyOptions,
-        https: { cert: readFileSync(config.tlsCertFile!), key: readFileSync(config.tlsKeyFile!) },
+        https: loadTlsFiles(config.tlsCertFile!, config.tlsKeyFile!),
       } as FastifyServerOptions)
     : Fastify(fastifyOptions)
   ).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;

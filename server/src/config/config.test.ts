@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { selfSignedCert } from '../../../test/support/self-signed-cert.ts';
 import { ConfigError } from '../errors.ts';
 import { loadServerConfig } from './config.ts';
+import { loadTlsFiles } from './tls-files.ts';
 
 const fails = (env: Record<string, string>, variable: string, message?: RegExp): void => {
   assert.throws(
@@ -83,6 +85,7 @@ test('bad values fail naming the variable', () => {
   fails({ INTERFLOW_STORE_ALLOW_REMOTE: 'maybe' }, 'INTERFLOW_STORE_ALLOW_REMOTE');
   fails({ INTERFLOW_TLS_CERT_FILE: '/etc/hostname' }, 'INTERFLOW_TLS_KEY_FILE', /together/);
   fails({ INTERFLOW_WEB_DIST: '/nonexistent/dist' }, 'INTERFLOW_WEB_DIST');
+  fails({ INTERFLOW_DATA_DIR: '/etc/hostname' }, 'INTERFLOW_DATA_DIR', /not a directory/);
   fails({ INTERFLOW_LOG_LEVEL: 'loud' }, 'INTERFLOW_LOG_LEVEL');
   fails({ INTERFLOW_HOST: '192.0.2.7' }, 'INTERFLOW_HOST', /INTERFLOW_STORE_ALLOW_REMOTE/);
   assert.equal(
@@ -102,6 +105,28 @@ test('a CA file without a certificate is refused', () => {
   try {
     writeFileSync(join(dir, 'ca'), 'not a cert');
     fails({ INTERFLOW_LOKI_CA_FILE: join(dir, 'ca') }, 'INTERFLOW_LOKI_CA_FILE', /no PEM/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('TLS files that are no certificate or key, or do not fit, are refused naming the variable', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'interflow-config-'));
+  const throwsNaming = (certFile: string, keyFile: string, variable: string, message: RegExp): void => {
+    assert.throws(
+      () => loadTlsFiles(certFile, keyFile),
+      (e: unknown) => e instanceof ConfigError && e.variable === variable && message.test(e.message),
+    );
+  };
+  try {
+    const a = selfSignedCert(dir);
+    const other = join(dir, 'other');
+    mkdirSync(other);
+    const b = selfSignedCert(other);
+    assert.ok(loadTlsFiles(a.certFile, a.keyFile).cert.length > 0);
+    throwsNaming('/etc/hostname', a.keyFile, 'INTERFLOW_TLS_CERT_FILE', /no PEM certificate/);
+    throwsNaming(a.certFile, '/etc/hostname', 'INTERFLOW_TLS_KEY_FILE', /no private key/);
+    throwsNaming(a.certFile, b.keyFile, 'INTERFLOW_TLS_KEY_FILE', /does not fit/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

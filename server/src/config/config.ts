@@ -126,6 +126,11 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     );
   }
 
+  const dataDir = resolve(get('INTERFLOW_DATA_DIR') ?? './data');
+  if (!lokiUrl && existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
+    throw new ConfigError('INTERFLOW_DATA_DIR', `${dataDir} is not a directory`);
+  }
+
   return {
     host,
     port: get('INTERFLOW_PORT') ? parseInteger('INTERFLOW_PORT', get('INTERFLOW_PORT')!, 0, 65535) : 9001,
@@ -140,7 +145,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     lokiMaxEntries: get('INTERFLOW_LOKI_MAX_ENTRIES')
       ? parseInteger('INTERFLOW_LOKI_MAX_ENTRIES', get('INTERFLOW_LOKI_MAX_ENTRIES')!, 100, 1_000_000)
       : 5000,
-    dataDir: resolve(get('INTERFLOW_DATA_DIR') ?? './data'),
+    dataDir,
     storeRetentionMs: parseDuration('INTERFLOW_STORE_RETENTION', get('INTERFLOW_STORE_RETENTION') ?? '24h'),
     storeMaxBytes: parseBytes('INTERFLOW_STORE_MAX_BYTES', get('INTERFLOW_STORE_MAX_BYTES') ?? '1GiB'),
     storeAllowRemote,
