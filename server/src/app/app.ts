@@ -14,6 +14,7 @@ import { LokiClient } from '../loki/client.ts';
 import { COMMON_SECURITY_HEADERS } from '../static/headers.ts';
 import { webPlugin } from '../static/web.ts';
 import { embeddedStorePlugin, type EmbeddedStore } from '../store/index.ts';
+import { lingeringClientErrorHandler } from './client-error-handler.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { createServerMetrics } from './metrics.ts';
 import { configRoutes } from './routes/config-route.ts';
@@ -51,6 +52,8 @@ export async function buildApp(
     requestTimeout: 0,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Requests the HTTP parser rejects (URL over 16 KiB…) get an answer the client can read.
+    clientErrorHandler: lingeringClientErrorHandler,
   };
   const app = (tls
     ? // Same port, TLS (OpenShift serving certificate); typed as the plain server like the rest of the app.
