@@ -5,6 +5,8 @@
 //  - escapeRegex: a regular expression that matches the text literally, escaping only the
 //    syntax characters, which is valid in both RE2 (Loki) and JavaScript (also with the `u` flag).
 
+import { goUnquote, UnquoteError } from '../store/go-unquote.ts';
+
 /** Regex syntax characters. Escaping anything else (e.g. `\-`, `\"`) is an error in JavaScript's `u` mode. */
 const REGEX_SYNTAX = /[\\^$.|?*+()[\]{}]/g;
 
@@ -49,59 +51,17 @@ export function quoteString(text: string): string {
   return out + '"';
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = {
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  '\\': '\\',
-  '"': '"',
-  "'": "'",
-};
-
 /**
- * Reads a LogQL string literal back (double-quoted with Go escapes, or a backtick raw string).
- * Used for the configured stream selector and by tests that check a value survived quoting.
+ * Reads a LogQL string literal back (double-quoted with Go escapes, or a backtick raw string)
+ * exactly as Loki does: the embedded store's decoder (Go strconv.Unquote rules, `\x` and octal
+ * escapes as raw bytes). Used for the configured stream selector and by tests that check a value
+ * survived quoting.
  */
 export function unquoteString(literal: string): string {
-  if (literal.length >= 2 && literal.startsWith('`') && literal.endsWith('`')) {
-    const body = literal.slice(1, -1);
-    if (body.includes('`')) throw new SyntaxError('backtick inside a raw string');
-    return body;
+  try {
+    return goUnquote(literal);
+  } catch (e) {
+    if (e instanceof UnquoteError) throw new SyntaxError(e.message);
+    throw e;
   }
-  if (literal.length < 2 || !literal.startsWith('"') || !literal.endsWith('"')) {
-    throw new SyntaxError(`not a string literal: ${literal}`);
-  }
-  const body = literal.slice(1, -1);
-  let out = '';
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (c === '"' || c === '\n') throw new SyntaxError(`unescaped ${JSON.stringify(c)} in string literal`);
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const e = body[++i];
-    if (e === undefined) throw new SyntaxError('string literal ends with a backslash');
-    if (e in SIMPLE_ESCAPES) {
-      out += SIMPLE_ESCAPES[e];
-    } else if (e === 'x' || e === 'u' || e === 'U') {
-      const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
-      const hex = body.slice(i + 1, i + 1 + len);
-      if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) throw new SyntaxError(`bad \\${e} escape`);
-      out += String.fromCodePoint(parseInt(hex, 16));
-      i += len;
-    } else if (/[0-7]/.test(e)) {
-      const oct = body.slice(i, i + 3);
-      if (!/^[0-7]{3}$/.test(oct)) throw new SyntaxError('bad octal escape');
-      out += String.fromCharCode(parseInt(oct, 8));
-      i += 2;
-    } else {
-      throw new SyntaxError(`unknown escape \\${e}`);
-    }
-  }
-  return out;
 }
