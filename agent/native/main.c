@@ -14,13 +14,14 @@
  *     {"ev":"ready",...} {"ev":"watched","id","ino"} {"ev":"link","id","op":"new|del","ifindex",
  *     "name","mac","up","kind","initial"[,"movedToNsid"]} {"ev":"links_done","id"}
  *     {"ev":"attached","id","ifindex","createdQdisc"} {"ev":"detached","id","ifindex"}
- *     {"ev":"unwatched","id"} {"ev":"stale_removed","id","ifindex","count"} {"ev":"resync","id"}
+ *     {"ev":"unwatched","id"} {"ev":"stale_removed","id","ifindex","count","qdisc"} {"ev":"resync","id"}
  *     {"ev":"error","id","op","ifindex","errno","msg"}
  *     ["F",netnsIno,ifindex,dir,etype,proto,src,dst,sport,dport,bytes,packets,firstNs,lastNs,
  *      tcpFlags,srcMac,dstMac,dscp,fromRingbuf]       one flow (drain or ring buffer)
  *     {"ev":"drained","req","count","monoNs","realNs","mapFull","ringbufDrops","batch","drainUs"}
  *     {"ev":"exit"}
  */
+#include "clsact-owner.h"
 #include "flowout.h"
 #include "nsworker.h"
 #include "out.h"
@@ -288,6 +289,9 @@ int main(int argc, char **argv)
 	counters_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "iflow_counters"));
 	progs.ingress_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "interflow_in"));
 	progs.egress_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "interflow_eg"));
+	progs.owner_fd = owner_mark_prog_load();
+	if (progs.owner_fd < 0)
+		fatal("load the clsact owner-mark program", -progs.owner_fd);
 	struct ring_buffer *rb =
 		ring_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(obj, "iflow_overflow")), on_ringbuf, NULL, NULL);
 	if (!rb)

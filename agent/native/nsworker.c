@@ -184,10 +184,12 @@ static void emit_link(struct nsworker *w, struct nlmsghdr *h, bool initial)
 	/* Only the first dump looks for leftovers: a later dump (after lost events) would find
 	 * this run's own live filters. */
 	if (initial && !del && !w->swept) {
-		int removed = tc_sweep_stale(ifi->ifi_index);
-		if (removed > 0)
-			out_line("{\"ev\":\"stale_removed\",\"id\":%d,\"ifindex\":%d,\"count\":%d}", w->id, ifi->ifi_index,
-				 removed);
+		static const char *const qdisc_words[] = {"none", "removed", "kept"};
+		enum tc_stale_qdisc qdisc;
+		int removed = tc_sweep_stale(ifi->ifi_index, &qdisc);
+		if (removed > 0 || qdisc != TC_STALE_QDISC_NONE)
+			out_line("{\"ev\":\"stale_removed\",\"id\":%d,\"ifindex\":%d,\"count\":%d,\"qdisc\":\"%s\"}",
+				 w->id, ifi->ifi_index, removed, qdisc_words[qdisc]);
 	}
 }
 

@@ -1,13 +1,10 @@
 #include "tc.h"
+#include "clsact-owner.h"
 #include "flows.h"
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
-#include <linux/netlink.h>
-#include <linux/pkt_sched.h>
-#include <linux/rtnetlink.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 static int attach_one(int ifindex, enum bpf_tc_attach_point ap, int prog_fd)
@@ -31,6 +28,23 @@ static int detach_one(int ifindex, enum bpf_tc_attach_point ap)
 	return err;
 }
 
+static int destroy_clsact(int ifindex)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+	libbpf_quiet = true;
+	int err = bpf_tc_hook_destroy(&hook);
+	libbpf_quiet = false;
+	return err == -ENOENT || err == -ENODEV || err == -EINVAL ? 0 : err;
+}
+
+/* An Interflow-made clsact after our filters are gone: removed when nothing else is on it,
+ * otherwise left to its other users without our mark. */
+static int release_clsact(int ifindex, const struct clsact_scan *sc, enum tc_stale_qdisc *what)
+{
+	*what = sc->others == 0 ? TC_STALE_QDISC_REMOVED : TC_STALE_QDISC_KEPT;
+	return sc->others == 0 ? destroy_clsact(ifindex) : owner_mark_remove(ifindex);
+}
+
 int tc_attach(int ifindex, const struct tc_progs *p, bool *created_qdisc)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
@@ -38,6 +52,19 @@ int tc_attach(int ifindex, const struct tc_progs *p, bool *created_qdisc)
 	*created_qdisc = err == 0;
 	if (err && err != -EEXIST)
 		return err;
+	if (*created_qdisc) {
+		/* Marked before any filter goes on, so a crash from here on leaves a marked qdisc. */
+		err = owner_mark_add(ifindex, p->owner_fd);
+		if (err) {
+			destroy_clsact(ifindex);
+			*created_qdisc = false;
+			return err;
+		}
+	} else {
+		/* A clsact with our mark was created by an earlier run: still ours to remove. */
+		struct clsact_scan sc;
+		*created_qdisc = clsact_scan(ifindex, &sc) == 0 && sc.owned;
+	}
 	err = attach_one(ifindex, BPF_TC_INGRESS, p->ingress_fd);
 	if (!err)
 		err = attach_one(ifindex, BPF_TC_EGRESS, p->egress_fd);
@@ -54,13 +81,13 @@ int tc_detach(int ifindex, bool created_qdisc)
 {
 	int e1 = detach_one(ifindex, BPF_TC_INGRESS);
 	int e2 = detach_one(ifindex, BPF_TC_EGRESS);
-	if (created_qdisc && tc_count_filters(ifindex) == 0) {
-		DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
-				    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
-		libbpf_quiet = true;
-		int e3 = bpf_tc_hook_destroy(&hook);
-		libbpf_quiet = false;
-		if (e3 && e3 != -ENOENT && e3 != -ENODEV && e3 != -EINVAL)
+	if (created_qdisc) {
+		struct clsact_scan sc;
+		enum tc_stale_qdisc what;
+		int e3 = clsact_scan(ifindex, &sc);
+		if (!e3 && sc.owned)
+			e3 = release_clsact(ifindex, &sc, &what);
+		if (e3 && e3 != -ENODEV)
 			return e3;
 	}
 	return e1 ? e1 : e2;
@@ -79,9 +106,10 @@ static bool is_interflow_prog(__u32 prog_id)
 	return ours;
 }
 
-int tc_sweep_stale(int ifindex)
+int tc_sweep_stale(int ifindex, enum tc_stale_qdisc *qdisc)
 {
 	int removed = 0;
+	*qdisc = TC_STALE_QDISC_NONE;
 	enum bpf_tc_attach_point aps[2] = {BPF_TC_INGRESS, BPF_TC_EGRESS};
 	for (int i = 0; i < 2; i++) {
 		DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = aps[i]);
@@ -96,48 +124,10 @@ int tc_sweep_stale(int ifindex)
 		if (detach_one(ifindex, aps[i]) == 0)
 			removed++;
 	}
+	/* Only a clsact with our mark is touched: one that was there before Interflow, or that
+	 * someone re-created, has none. */
+	struct clsact_scan sc;
+	if (clsact_scan(ifindex, &sc) == 0 && sc.owned)
+		release_clsact(ifindex, &sc, qdisc);
 	return removed;
-}
-
-/* Dumps the filters of one clsact hook over rtnetlink and counts the replies. */
-static int count_on_parent(int fd, int ifindex, __u32 parent)
-{
-	struct {
-		struct nlmsghdr nh;
-		struct tcmsg tc;
-	} req = {
-		.nh = {.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)), .nlmsg_type = RTM_GETTFILTER,
-		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1},
-		.tc = {.tcm_family = AF_UNSPEC, .tcm_ifindex = ifindex, .tcm_parent = parent},
-	};
-	if (send(fd, &req, req.nh.nlmsg_len, 0) < 0)
-		return -errno;
-	char buf[16384];
-	int count = 0;
-	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0)
-			return -errno;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_type == NLMSG_DONE)
-				return count;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(h);
-				return e->error ? e->error : count;
-			}
-			if (h->nlmsg_type == RTM_NEWTFILTER)
-				count++;
-		}
-	}
-}
-
-int tc_count_filters(int ifindex)
-{
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return -errno;
-	int a = count_on_parent(fd, ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS));
-	int b = a < 0 ? a : count_on_parent(fd, ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS));
-	close(fd);
-	return a < 0 ? a : (b < 0 ? b : a + b);
 }

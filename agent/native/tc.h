@@ -8,20 +8,29 @@
 struct tc_progs {
 	int ingress_fd;
 	int egress_fd;
+	int owner_fd; /* the owner mark of clsact qdiscs Interflow creates (clsact-owner.h) */
+};
+
+/* What the start-up sweep did with the interface's clsact qdisc. */
+enum tc_stale_qdisc {
+	TC_STALE_QDISC_NONE,    /* no clsact there that an Interflow run created */
+	TC_STALE_QDISC_REMOVED, /* an earlier run created it and nothing else used it: removed */
+	TC_STALE_QDISC_KEPT,    /* an earlier run created it but other filters are on it: only the mark removed */
 };
 
 /* Creates clsact when missing (tolerates an existing one) and attaches both programs with
- * Interflow's handle/priority, replacing an older Interflow filter at that spot.
- * Returns 0 or -errno; *created_qdisc tells whether clsact was created here. */
+ * Interflow's handle/priority, replacing an older Interflow filter at that spot. A clsact
+ * created here gets the owner mark. Returns 0 or -errno; *created_qdisc tells whether the
+ * clsact is Interflow's (created here, or carrying the mark of an earlier run). */
 int tc_attach(int ifindex, const struct tc_progs *p, bool *created_qdisc);
-/* Removes Interflow's filters; removes clsact too when we created it and it is now empty.
+/* Removes Interflow's filters; when the clsact is Interflow's, removes it too if nothing
+ * else is on it, or else only its owner mark (the qdisc then belongs to whoever uses it).
  * Returns 0 or -errno (a link that vanished meanwhile is not an error). */
 int tc_detach(int ifindex, bool created_qdisc);
-/* Removes Interflow filters left by a crashed earlier run (checked by program name prefix).
+/* Removes Interflow filters left by a crashed earlier run (checked by program name prefix),
+ * then deals with a clsact that such a run created (see enum tc_stale_qdisc).
  * Returns how many filters were removed. */
-int tc_sweep_stale(int ifindex);
-/* Number of filters of any kind on the clsact ingress+egress hooks (-errno on failure). */
-int tc_count_filters(int ifindex);
+int tc_sweep_stale(int ifindex, enum tc_stale_qdisc *qdisc);
 /* Set while probing for things that are expected to be missing (silences libbpf's log). */
 extern __thread bool libbpf_quiet;
 #endif

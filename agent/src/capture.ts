@@ -300,13 +300,17 @@ export class Capture {
       case 'detached':
         if (ns) this.hooks.detached(ns, ev.ifindex);
         return;
-      case 'stale_removed':
+      case 'stale_removed': {
         metrics.staleHooksRemoved.inc(ev.count);
-        log.warn(
-          { netns: ns?.name, ifname: ns?.links.get(ev.ifindex)?.name, ifindex: ev.ifindex, count: ev.count },
-          'removed Interflow filters left by an earlier run',
-        );
+        const where = { netns: ns?.name, ifname: ns?.links.get(ev.ifindex)?.name, ifindex: ev.ifindex };
+        if (ev.count > 0)
+          log.warn({ ...where, count: ev.count }, 'removed Interflow filters left by an earlier run');
+        if (ev.qdisc === 'removed') log.warn(where, 'removed the clsact qdisc an earlier run created');
+        if (ev.qdisc === 'kept') {
+          log.warn(where, 'kept the clsact qdisc an earlier run created: other filters are on it now');
+        }
         return;
+      }
       case 'unwatched':
         // Every event of that worker came before this one: the id can serve another namespace.
         if (!ns) this.freeIds.add(ev.id);

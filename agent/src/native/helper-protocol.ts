@@ -46,7 +46,15 @@ export type HelperEvent =
   | { ev: 'attached'; id: number; ifindex: number; createdQdisc: boolean }
   | { ev: 'detached'; id: number; ifindex: number }
   | { ev: 'unwatched'; id: number }
-  | { ev: 'stale_removed'; id: number; ifindex: number; count: number }
+  | {
+      ev: 'stale_removed';
+      id: number;
+      ifindex: number;
+      /** Interflow filters a crashed earlier run left on the interface, now removed. */
+      count: number;
+      /** A clsact qdisc such a run created: removed, or kept (without its owner mark) for the other filters on it. */
+      qdisc: 'none' | 'removed' | 'kept';
+    }
   | { ev: 'resync'; id: number }
   | { ev: 'error'; id: number; op: string; ifindex: number; errno: number; msg: string }
   | DrainedEvent
