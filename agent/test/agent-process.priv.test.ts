@@ -1,9 +1,11 @@
-// The agent as a process (`agent/src/main.ts`): it hooks the test's namespaces next to a
-// filter and clsact qdisc that were there before, pushes net1 records to a Loki receiver,
-// leaves no Interflow filter anywhere after SIGTERM (and keeps what it did not add), never
-// duplicates hooks on restart, and removes the leftovers of a crashed run at start-up.
+// The agent as a process (`agent/src/main.ts`): it hooks the test's namespaces next to
+// clsact qdiscs that were there before (one with someone else's filter, one empty), pushes
+// net1 records to a Loki receiver, leaves no Interflow filter or clsact anywhere after
+// SIGTERM (and keeps what it did not add), never duplicates hooks on restart, and removes the
+// leftovers of a crashed run at start-up: its filters, and the clsact qdiscs it created,
+// unless someone else's filter is on one by then.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { startTestReceiver } from '../src/export/test-receiver.ts';
 import { startAgent, type Agent } from '../../test/support/processes.ts';
@@ -20,7 +22,32 @@ interface TcState {
   /** Interflow filters per "<netns>/<ifname>/<ingress|egress>". */
   interflow: Map<string, number>;
   foreign: number;
+  /** "<netns>/<ifname>" of every clsact qdisc. */
   clsact: Set<string>;
+  /** "<netns>/<ifname>" of every clsact carrying Interflow's owner mark (agent/native/clsact-owner.h). */
+  marked: Set<string>;
+}
+
+const sorted = (set: Iterable<string>): string[] => [...set].sort();
+
+/** Someone else's u32 filter (matches everything, does nothing) at priority 10. */
+async function addForeignFilter(s: NetnsScenario, ns: ScenarioNamespace, dev: string): Promise<void> {
+  await s.exec(ns, 'tc', [
+    'filter',
+    'add',
+    'dev',
+    dev,
+    'ingress',
+    'prio',
+    '10',
+    'protocol',
+    'all',
+    'u32',
+    'match',
+    'u32',
+    '0',
+    '0',
+  ]);
 }
 
 async function links(s: NetnsScenario, ns: ScenarioNamespace): Promise<string[]> {
@@ -30,7 +57,7 @@ async function links(s: NetnsScenario, ns: ScenarioNamespace): Promise<string[]>
 
 /** Every filter on every link of the scenario's namespaces, and the host ends it created. */
 async function tcState(s: NetnsScenario): Promise<TcState> {
-  const st: TcState = { interflow: new Map(), foreign: 0, clsact: new Set() };
+  const st: TcState = { interflow: new Map(), foreign: 0, clsact: new Set(), marked: new Set() };
   for (const ns of [s.a, s.b]) {
     for (const dev of await links(s, ns)) {
       const qd = await s.exec(ns, 'tc', ['qdisc', 'show', 'dev', dev]);
@@ -39,6 +66,8 @@ async function tcState(s: NetnsScenario): Promise<TcState> {
         const out = await s.exec(ns, 'tc', ['filter', 'show', 'dev', dev, dir]).catch(() => '');
         const ours = out.split('\n').filter((l) => l.includes('interflow_')).length;
         if (ours) st.interflow.set(`${ns.name}/${dev}/${dir}`, ours);
+        if (/\bchain 155602007 handle 0x49464c57 iflw_clsact_own\b/.test(out))
+          st.marked.add(`${ns.name}/${dev}`);
         st.foreign += out.split('\n').filter((l) => /\bu32\b.*fh 800::800/.test(l)).length;
       }
     }
@@ -76,24 +105,11 @@ test(
   async (t) => {
     const s = await createNetnsScenario();
     t.after(() => s.teardown());
-    // Someone else's clsact qdisc and filter on A/net1, there before the agent.
+    // Someone else's clsact qdiscs, there before the agent: with a filter on A/net1, empty on B/net1.
     await s.exec(s.a, 'tc', ['qdisc', 'add', 'dev', 'net1', 'clsact']);
-    await s.exec(s.a, 'tc', [
-      'filter',
-      'add',
-      'dev',
-      'net1',
-      'ingress',
-      'prio',
-      '10',
-      'protocol',
-      'all',
-      'u32',
-      'match',
-      'u32',
-      '0',
-      '0',
-    ]);
+    await addForeignFilter(s, s.a, 'net1');
+    await s.exec(s.b, 'tc', ['qdisc', 'add', 'dev', 'net1', 'clsact']);
+    const foreignClsact = sorted([`${s.a.name}/net1`, `${s.b.name}/net1`]);
     const rx = await startTestReceiver();
     t.after(() => rx.close());
     const env = {
@@ -129,6 +145,11 @@ test(
       'one Interflow filter per hook',
     );
     assert.equal(st1.foreign, 1, 'the foreign filter is still there');
+    assert.deepEqual(
+      sorted(st1.marked),
+      sorted([`${s.a.name}/eth0`, `${s.b.name}/eth0`]),
+      'owner mark on the clsacts the agent created, none on the foreign ones',
+    );
     await iperfServer(s, s.b, s.net1.b, 5201);
     await s.exec(s.a, 'iperf3', ['-c', s.net1.b, '-t', '1', '-b', '10M']);
     await waitFor('net1 records pushed to Loki', async () =>
@@ -148,7 +169,8 @@ test(
     const st2 = await tcState(s);
     assert.deepEqual([...st2.interflow.keys()], [], 'no Interflow filter anywhere');
     assert.equal(st2.foreign, 1, 'foreign filter kept');
-    assert.deepEqual([...st2.clsact], [`${s.a.name}/net1`], 'only the clsact that was there before remains');
+    assert.deepEqual(sorted(st2.clsact), foreignClsact, 'only the clsacts that were there before remain');
+    assert.deepEqual([...st2.marked], [], 'no owner mark left');
 
     // 3. Restart twice in a row over the same interfaces: never a duplicate.
     const second = await start();
@@ -157,31 +179,65 @@ test(
       'no duplicate hooks after restart',
     );
 
-    // 4. Crash: the helper dies by SIGKILL (so it cannot clean up), the agent follows.
+    // Someone else starts using the clsact the agent created on B/eth0.
+    await addForeignFilter(s, s.b, 'eth0');
+
+    // 4. Crash: the helper (which holds the hooks) dies by SIGKILL, so it cannot clean up; the
+    // agent follows.
     process.kill(helperPid(second), 'SIGKILL');
     await waitFor(
       'agent exits after its helper died',
       async () => second.proc.exitCode !== null || second.proc.signalCode !== null,
       10_000,
     );
-    assert.equal(
-      (await tcState(s)).interflow.size,
-      expectedHooks(s).length,
-      'the crash left its filters behind',
+    const st3 = await tcState(s);
+    assert.equal(st3.interflow.size, expectedHooks(s).length, 'the crash left its filters behind');
+    assert.deepEqual(
+      sorted(st3.clsact),
+      sorted([...foreignClsact, `${s.a.name}/eth0`, `${s.b.name}/eth0`]),
+      'the crash left the clsacts it created behind',
     );
+    assert.deepEqual(
+      sorted(st3.marked),
+      sorted([`${s.a.name}/eth0`, `${s.b.name}/eth0`]),
+      'with their owner marks (the case the sweep exists for)',
+    );
+    assert.equal(st3.foreign, 2);
     const third = await start();
     assert.ok(
       [...(await tcState(s)).interflow.values()].every((n) => n === 1),
       'leftovers replaced, not duplicated',
     );
     await waitFor(
-      'stale filters reported',
-      async () => third.output().includes('removed Interflow filters left by an earlier run'),
+      'stale filters and qdiscs reported',
+      async () =>
+        [
+          'removed Interflow filters left by an earlier run',
+          'removed the clsact qdisc an earlier run created',
+          'kept the clsact qdisc an earlier run created',
+        ].every((m) => third.output().includes(m)),
       5000,
     );
     assert.equal(await third.stop(), 0);
     const st4 = await tcState(s);
     assert.deepEqual([...st4.interflow.keys()], [], 'no Interflow filter after the final SIGTERM');
-    assert.equal(st4.foreign, 1);
+    assert.equal(st4.foreign, 2, 'both foreign filters kept');
+    assert.deepEqual(
+      sorted(st4.clsact),
+      sorted([...foreignClsact, `${s.b.name}/eth0`]),
+      'crash + restart + stop: the clsact the crashed run created on A/eth0 is gone; the foreign ones stay, and so does the one on B/eth0 that carries a foreign filter',
+    );
+    assert.deepEqual([...st4.marked], [], 'no owner mark left');
+
+    // 5. kill -9 of the agent alone: its helper sees stdin close and still cleans up.
+    const fourth = await start();
+    const helper = helperPid(fourth);
+    await fourth.kill9();
+    await waitFor('helper exits after the agent died', async () => !existsSync(`/proc/${helper}`), 10_000);
+    const st5 = await tcState(s);
+    assert.deepEqual([...st5.interflow.keys()], [], 'no Interflow filter after kill -9 of the agent');
+    assert.deepEqual(sorted(st5.clsact), sorted(st4.clsact), 'the same clsacts as after the clean stop');
+    assert.deepEqual([...st5.marked], [], 'no owner mark left');
+    assert.equal(st5.foreign, 2);
   },
 );
