@@ -32,7 +32,13 @@ describe('API client (fetch stubbed)', () => {
     ) as typeof fetch;
     const e = await fetchFlows('', new URLSearchParams()).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ApiError);
-    expect(e).toMatchObject({ status: 400, message: 'unknown filter id "x"', param: 'filters' });
+    expect(e).toMatchObject({
+      kind: 'backend',
+      status: 400,
+      message: 'unknown filter id "x"',
+      param: 'filters',
+      url: '/api/flows',
+    });
   });
 
   it('keeps a non-JSON error body readable', async () => {
@@ -41,9 +47,38 @@ describe('API client (fetch stubbed)', () => {
         new Response('Bad Gateway from the console proxy', { status: 502, statusText: 'Bad Gateway' }),
     ) as typeof fetch;
     await expect(fetchFlows('', new URLSearchParams())).rejects.toMatchObject({
+      kind: 'backend',
       status: 502,
       message: 'Bad Gateway from the console proxy',
     });
+  });
+
+  it('marks an error with an empty non-JSON body as having no message, keeping the status', async () => {
+    globalThis.fetch = vi.fn(
+      async () => new Response(' \n', { status: 504, statusText: 'Gateway Timeout' }),
+    ) as typeof fetch;
+    const e = await fetchFlows('/base', new URLSearchParams('limit=5')).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ApiError);
+    expect(e).toMatchObject({
+      kind: 'no-message',
+      status: 504,
+      statusText: 'Gateway Timeout',
+      url: '/base/api/flows?limit=5',
+      param: undefined,
+      message: 'HTTP 504 Gateway Timeout', // English, for logs only
+    });
+  });
+
+  it('marks a success that is not JSON (e.g. a login page) as not-json, naming the URL', async () => {
+    globalThis.fetch = vi.fn(
+      async () => new Response('<html>Log in</html>', { status: 200, statusText: 'OK' }),
+    ) as typeof fetch;
+    const e = await fetchFlows('', new URLSearchParams('limit=5')).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ApiError);
+    expect(e).toMatchObject({ kind: 'not-json', status: 200, url: '/api/flows?limit=5' });
+    expect((e as Error).message).toBe(
+      'the backend answered /api/flows?limit=5 with something that is not JSON',
+    );
   });
 
   it('reports a request that got no answer as a NetworkError', async () => {

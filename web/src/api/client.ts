@@ -8,15 +8,41 @@ import type {
   AutocompleteKind,
 } from './types.ts';
 
-/** An HTTP error from the backend, with the message the backend gave (shown to the user). */
+/**
+ * Where the text of an ApiError comes from, so the page can word what the client itself noticed:
+ * - `backend`: the backend (or a proxy in front of it) said why; `message` is that text, shown as is.
+ * - `no-message`: an error status with an empty, non-JSON body; there is only the status.
+ * - `not-json`: a success status whose body is not JSON (e.g. an HTML login page of a proxy).
+ */
+export type ApiErrorKind = 'backend' | 'no-message' | 'not-json';
+
+export interface ApiErrorInit {
+  kind: ApiErrorKind;
+  status: number;
+  /** The backend's text for `backend`; a readable English summary (for logs) otherwise. */
+  message: string;
+  statusText?: string;
+  /** The URL asked for. */
+  url: string;
+  /** The query parameter the backend blamed, if any. */
+  param?: string;
+}
+
+/** An HTTP answer from the backend that is not the data asked for. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly param?: string,
-  ) {
-    super(message);
+  readonly kind: ApiErrorKind;
+  readonly status: number;
+  readonly statusText: string;
+  readonly url: string;
+  readonly param: string | undefined;
+  constructor(init: ApiErrorInit) {
+    super(init.message);
+    this.kind = init.kind;
+    this.status = init.status;
+    this.statusText = init.statusText ?? '';
+    this.url = init.url;
+    this.param = init.param;
   }
 }
 
@@ -44,18 +70,28 @@ async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
     try {
       body = JSON.parse(text) as ErrorBody;
     } catch {
-      /* not JSON: use the status line below */
+      /* not JSON: the text itself (e.g. from a proxy), or only the status */
     }
-    throw new ApiError(
-      res.status,
-      body?.error ?? (text.trim().slice(0, 300) || `HTTP ${res.status} ${res.statusText}`),
-      body?.param,
-    );
+    const own = body?.error ?? text.trim().slice(0, 300);
+    throw new ApiError({
+      kind: own ? 'backend' : 'no-message',
+      status: res.status,
+      statusText: res.statusText,
+      message: own || `HTTP ${res.status} ${res.statusText}`.trim(),
+      url,
+      param: body?.param,
+    });
   }
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new ApiError(res.status, `the backend answered ${url} with something that is not JSON`);
+    throw new ApiError({
+      kind: 'not-json',
+      status: res.status,
+      statusText: res.statusText,
+      message: `the backend answered ${url} with something that is not JSON`,
+      url,
+    });
   }
 }
 

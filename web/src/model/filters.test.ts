@@ -77,11 +77,44 @@ describe('filter syntax', () => {
     ]);
   });
 
-  it('rejects malformed text with a message naming the problem', () => {
-    expect(() => parseFilters('=net1')).toThrow(FilterSyntaxError);
-    expect(() => parseFilters('interfaces')).toThrow(/needs an operator/);
-    expect(() => parseFilters('Interfaces=net1')).toThrow(/no id/);
-    expect(() => parseFilters('interfaces=net1\\')).toThrow(/lone/);
+  it('rejects malformed text with the reason, position and filter id as data', () => {
+    const problemOf = (text: string) => {
+      try {
+        parseFilters(text);
+      } catch (e) {
+        expect(e).toBeInstanceOf(FilterSyntaxError);
+        return (e as FilterSyntaxError).problem;
+      }
+      throw new Error(`"${text}" was accepted`);
+    };
+    expect(problemOf('=net1')).toEqual({ reason: 'missing-id', position: 0 });
+    // ids are lowercase: "I" is no id character
+    expect(problemOf('Interfaces=net1')).toEqual({ reason: 'missing-id', position: 0 });
+    expect(problemOf('a=x;;=y')).toEqual({ reason: 'missing-id', position: 5 });
+    expect(problemOf('interfaces')).toEqual({
+      reason: 'missing-operator',
+      position: 10,
+      filterId: 'interfaces',
+    });
+    expect(problemOf('a=x;b?y')).toEqual({ reason: 'missing-operator', position: 5, filterId: 'b' });
+    expect(problemOf('interfaces=net1\\')).toEqual({
+      reason: 'lone-backslash',
+      position: 15,
+      filterId: 'interfaces',
+    });
+    // an escaped backslash at the end is fine; an odd one is not
+    expect(parseFilters('a=x\\\\')).toEqual([{ id: 'a', operator: '=', values: ['x\\'] }]);
+    expect(problemOf('a=x\\\\\\')).toEqual({ reason: 'lone-backslash', position: 5, filterId: 'a' });
+  });
+
+  it('keeps a readable English message on the error (logs, tests)', () => {
+    expect(() => parseFilters('=net1')).toThrow('filter at position 0 has no id');
+    expect(() => parseFilters('interfaces')).toThrow(
+      'filter "interfaces" needs an operator (=, !=, ~ or !~) at position 10',
+    );
+    expect(() => parseFilters('interfaces=net1\\')).toThrow(
+      'filter "interfaces" ends with a lone "\\" (write "\\\\" for a backslash)',
+    );
   });
 
   it('round-trips hostile values exactly', () => {

@@ -20,8 +20,35 @@ export interface Filter {
   values: string[];
 }
 
+/**
+ * What is wrong with a `filters` string, as data: the page words it in the user's language.
+ * `position` is the 0-based index in the string (of the missing id or operator, or of the lone
+ * backslash); `filterId` names the filter once its id has been read.
+ */
+export type FilterSyntaxProblem =
+  | { reason: 'missing-id'; position: number }
+  | { reason: 'missing-operator'; position: number; filterId: string }
+  | { reason: 'lone-backslash'; position: number; filterId: string };
+
+export type FilterSyntaxReason = FilterSyntaxProblem['reason'];
+
+/** English wording for logs and tests; the UI words the problem through t() instead. */
+function englishMessage(problem: FilterSyntaxProblem): string {
+  switch (problem.reason) {
+    case 'missing-id':
+      return `filter at position ${problem.position} has no id (expected letters, digits or "_")`;
+    case 'missing-operator':
+      return `filter "${problem.filterId}" needs an operator (=, !=, ~ or !~) at position ${problem.position}`;
+    case 'lone-backslash':
+      return `filter "${problem.filterId}" ends with a lone "\\" (write "\\\\" for a backslash)`;
+  }
+}
+
 export class FilterSyntaxError extends Error {
   override readonly name = 'FilterSyntaxError';
+  constructor(readonly problem: FilterSyntaxProblem) {
+    super(englishMessage(problem));
+  }
 }
 
 const ID_CHAR = /[a-z0-9_]/;
@@ -38,7 +65,7 @@ export function encodeFilters(filters: readonly Filter[]): string {
   return filters.map(encodeFilter).join(';');
 }
 
-/** Parses the `filters` string. Throws FilterSyntaxError naming the position of the problem. */
+/** Parses the `filters` string. Throws FilterSyntaxError whose `problem` names the reason and position. */
 export function parseFilters(text: string): Filter[] {
   const filters: Filter[] = [];
   let i = 0;
@@ -50,16 +77,13 @@ export function parseFilters(text: string): Filter[] {
     const idStart = i;
     while (i < text.length && ID_CHAR.test(text[i]!)) i++;
     const id = text.slice(idStart, i);
-    if (!id)
-      throw new FilterSyntaxError(
-        `filter at position ${idStart} has no id (expected letters, digits or "_")`,
-      );
+    if (!id) throw new FilterSyntaxError({ reason: 'missing-id', position: idStart });
     let operator: FilterOperator;
     if (text.startsWith('!=', i)) operator = '!=';
     else if (text.startsWith('!~', i)) operator = '!~';
     else if (text[i] === '=') operator = '=';
     else if (text[i] === '~') operator = '~';
-    else throw new FilterSyntaxError(`filter "${id}" needs an operator (=, !=, ~ or !~) at position ${i}`);
+    else throw new FilterSyntaxError({ reason: 'missing-operator', position: i, filterId: id });
     i += operator.length;
     const values: string[] = [];
     let current = '';
@@ -71,7 +95,7 @@ export function parseFilters(text: string): Filter[] {
       const c = text[i]!;
       if (c === '\\') {
         if (i + 1 >= text.length)
-          throw new FilterSyntaxError(`filter "${id}" ends with a lone "\\" (write "\\\\" for a backslash)`);
+          throw new FilterSyntaxError({ reason: 'lone-backslash', position: i, filterId: id });
         current += text[i + 1];
         i += 2;
         continue;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FILTER_OPERATORS } from './filters.ts';
 import { decodeView, encodeView, hasViewParams } from './url-codec.ts';
-import { DEFAULT_VIEW, toApiParams, type ViewState } from './view.ts';
+import { DEFAULT_VIEW, MAX_LIMIT, toApiParams, type ViewState } from './view.ts';
 
 /** What the browser does: the query string goes through the location and back. */
 function throughUrl(view: ViewState): ViewState {
@@ -152,19 +152,60 @@ describe('page URL codec', () => {
       expect(hasViewParams(new URLSearchParams(`lng=ja&${name}=`)), name).toBe(true);
   });
 
-  it('reports unusable parameters and falls back to defaults for them', () => {
+  it('reports unusable parameters as data and falls back to defaults for them', () => {
     const { view, problems } = decodeView(
       new URLSearchParams('filters=%3Dx&match=some&limit=0&timeRange=-5&sort=Bytes&startTime=10'),
     );
-    expect(problems.map((p) => p.param).sort()).toEqual([
-      'filters',
-      'limit',
-      'match',
-      'sort',
-      'startTime',
-      'timeRange',
+    expect(problems).toEqual([
+      { param: 'filters', value: '=x', reason: 'missing-id', position: 0 },
+      { param: 'match', value: 'some' },
+      { param: 'startTime', startTime: '10', endTime: null },
+      { param: 'timeRange', value: '-5' },
+      { param: 'limit', value: '0', max: MAX_LIMIT },
+      { param: 'sort', value: 'Bytes' },
     ]);
     expect(view).toEqual(DEFAULT_VIEW);
+  });
+
+  it('carries the filter syntax reason, position and filter id of the filters parameter', () => {
+    const problemOf = (filters: string) =>
+      decodeView(new URLSearchParams({ filters })).problems.find((p) => p.param === 'filters');
+    expect(problemOf('interfaces=net1;src_namespace')).toEqual({
+      param: 'filters',
+      value: 'interfaces=net1;src_namespace',
+      reason: 'missing-operator',
+      position: 29,
+      filterId: 'src_namespace',
+    });
+    expect(problemOf('netns=a\\')).toEqual({
+      param: 'filters',
+      value: 'netns=a\\',
+      reason: 'lone-backslash',
+      position: 7,
+      filterId: 'netns',
+    });
+    expect(problemOf('interfaces=net1')).toBeUndefined();
+  });
+
+  it('keeps the offending values exactly, hostile ones included', () => {
+    for (const v of HOSTILE) {
+      const { problems } = decodeView(new URLSearchParams({ match: v, limit: `x${v}`, sort: v }));
+      expect(problems).toEqual([
+        { param: 'match', value: v },
+        { param: 'limit', value: `x${v}`, max: MAX_LIMIT },
+        { param: 'sort', value: v },
+      ]);
+    }
+  });
+
+  it('reports a bad or half absolute range once, with both values as found', () => {
+    expect(decodeView(new URLSearchParams('endTime=5')).problems).toEqual([
+      { param: 'startTime', startTime: null, endTime: '5' },
+    ]);
+    expect(decodeView(new URLSearchParams('startTime=9&endTime=5&timeRange=60'))).toEqual({
+      view: { ...DEFAULT_VIEW, time: { kind: 'relative', rangeS: 60 } },
+      problems: [{ param: 'startTime', startTime: '9', endTime: '5' }],
+    });
   });
 
   it('gives the API the same filters string, time and limit', () => {

@@ -1,7 +1,7 @@
 // Page URL <-> ViewState. Opening a URL restores the view; every change writes it back.
 // Parameters (DESIGN.md "Page URL"): filters, match, timeRange | startTime+endTime (epoch s),
 // limit, cols (comma-separated column ids), sort (`field:asc|desc`).
-import { parseFilters, FilterSyntaxError, type Filter } from './filters.ts';
+import { parseFilters, FilterSyntaxError, type Filter, type FilterSyntaxProblem } from './filters.ts';
 import {
   DEFAULT_VIEW,
   MAX_LIMIT,
@@ -22,11 +22,18 @@ const VIEW_PARAMS = [
   'sort',
 ] as const;
 
-/** A parameter of the URL that could not be used; the view falls back to the default for it. */
-export interface UrlProblem {
-  param: string;
-  message: string;
-}
+/**
+ * A parameter of the URL that could not be used; the view falls back to the default for it.
+ * Data only (which parameter, what it held, what limits it broke): the page words it through t().
+ * `startTime` stands for the startTime/endTime pair; either may be missing from the URL (null).
+ */
+export type UrlProblem =
+  | ({ param: 'filters'; value: string } & FilterSyntaxProblem)
+  | { param: 'match'; value: string }
+  | { param: 'startTime'; startTime: string | null; endTime: string | null }
+  | { param: 'timeRange'; value: string }
+  | { param: 'limit'; value: string; max: number }
+  | { param: 'sort'; value: string };
 
 /** Whether the URL carries any part of a view (else a tab may start from its own initial view). */
 export function hasViewParams(params: URLSearchParams): boolean {
@@ -61,14 +68,14 @@ export function decodeView(params: URLSearchParams): DecodedView {
       view.filters = parseFilters(filters).filter((f: Filter) => f.values.length > 0);
     } catch (e) {
       if (!(e instanceof FilterSyntaxError)) throw e;
-      problems.push({ param: 'filters', message: e.message });
+      problems.push({ param: 'filters', value: filters, ...e.problem });
     }
   }
 
   const match = params.get('match');
   if (match !== null) {
     if (match === 'all' || match === 'any') view.match = match;
-    else problems.push({ param: 'match', message: `match must be "all" or "any", not "${match}"` });
+    else problems.push({ param: 'match', value: match });
   }
 
   view.time = decodeTime(params, problems);
@@ -77,11 +84,7 @@ export function decodeView(params: URLSearchParams): DecodedView {
   if (limit !== null) {
     const n = INTEGER.test(limit) ? Number(limit) : NaN;
     if (n >= 1 && n <= MAX_LIMIT) view.limit = n;
-    else
-      problems.push({
-        param: 'limit',
-        message: `limit must be a whole number from 1 to ${MAX_LIMIT}, not "${limit}"`,
-      });
+    else problems.push({ param: 'limit', value: limit, max: MAX_LIMIT });
   }
 
   const cols = params.get('cols');
@@ -91,11 +94,7 @@ export function decodeView(params: URLSearchParams): DecodedView {
   if (sort !== null) {
     const parsed = decodeSort(sort);
     if (parsed) view.sort = parsed;
-    else
-      problems.push({
-        param: 'sort',
-        message: `sort must look like "field:asc" or "field:desc", not "${sort}"`,
-      });
+    else problems.push({ param: 'sort', value: sort });
   }
   return { view, problems };
 }
@@ -113,18 +112,13 @@ function decodeTime(params: URLSearchParams, problems: UrlProblem[]): TimeSelect
     ) {
       return { kind: 'absolute', startS: Number(start), endS: Number(end) };
     }
-    problems.push({
-      param: 'startTime',
-      message: 'startTime and endTime must both be epoch seconds with startTime before endTime',
-    });
+    // both must be epoch seconds, start before end
+    problems.push({ param: 'startTime', startTime: start, endTime: end });
   }
   const range = params.get('timeRange');
   if (range !== null) {
     if (INTEGER.test(range) && Number(range) > 0) return { kind: 'relative', rangeS: Number(range) };
-    problems.push({
-      param: 'timeRange',
-      message: `timeRange must be a positive number of seconds, not "${range}"`,
-    });
+    problems.push({ param: 'timeRange', value: range });
   }
   return DEFAULT_VIEW.time;
 }

@@ -13,6 +13,7 @@ import {
 import { SearchIcon } from '@patternfly/react-icons';
 import { ApiError, NetworkError } from '../../api/client.ts';
 import { useT } from '../../i18n/use-t.ts';
+import { errorText } from './error-text.ts';
 
 export function LoadingState() {
   const t = useT();
@@ -68,7 +69,10 @@ export interface FlowsErrorProps {
   onRetry: () => void;
 }
 
-/** The backend's own message is shown as is: it names the store and the reason (for example that Loki is unreachable at some address). */
+/**
+ * The backend's own message is shown as is: it names the store and the reason (for example that
+ * Loki is unreachable at some address). What only the client noticed is worded through t().
+ */
 export function FlowsError({ error, onRetry }: FlowsErrorProps) {
   const t = useT();
   let title: string;
@@ -99,7 +103,7 @@ export function FlowsError({ error, onRetry }: FlowsErrorProps) {
       className="interflow-error"
       actionLinks={<AlertActionLink onClick={onRetry}>{t('Retry')}</AlertActionLink>}
     >
-      <p className="interflow-error__message">{error.message}</p>
+      <p className="interflow-error__message">{errorText(t, error)}</p>
       <p>{hint}</p>
     </Alert>
   );

@@ -1,8 +1,11 @@
 // Component tests of the whole view against a stubbed backend API (jsdom; the real backend is
 // covered by the browser tests).
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import i18next from 'i18next';
 import { afterEach, describe, expect, it } from 'vitest';
+import ja from '../../../../i18n/locales/ja/plugin__interflow-plugin.json';
+import { I18N_NAMESPACE } from '../../i18n/use-t.ts';
 import { flow, stubBackend, type StubBackend } from '../../test-support/stub-backend.ts';
 import { renderAt } from '../../test-support/render-view.tsx';
 import { TrafficFlowsView } from './TrafficFlowsView.tsx';
@@ -145,7 +148,70 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
     backend = stubBackend({ records: [] });
     renderAt('/traffic-flows?limit=abc', <TrafficFlowsView />);
     expect(await screen.findByText(/unusable "limit" parameter/)).toBeInTheDocument();
+    expect(
+      screen.getByText('"limit" must be a whole number from 1 to 10000, not "abc".'),
+    ).toBeInTheDocument();
     await waitFor(() => expect(backend!.flowRequests().at(-1)!.searchParams.get('limit')).toBe('100'));
+  });
+
+  it('every unusable URL parameter gets its own warning explained in catalog words', async () => {
+    backend = stubBackend({ records: [] });
+    renderAt(
+      '/traffic-flows?filters=interfaces&match=some&limit=0&timeRange=-5&sort=Bytes&startTime=10',
+      <TrafficFlowsView />,
+    );
+    await screen.findByText('No flows found');
+    const explanations = Object.fromEntries(
+      [...document.querySelectorAll('.pf-v6-c-alert.pf-m-warning')].map((alert) => [
+        /unusable "(\w+)" parameter/.exec(alert.querySelector('.pf-v6-c-alert__title')!.textContent!)![1],
+        alert.querySelector('.pf-v6-c-alert__description')!.textContent,
+      ]),
+    );
+    expect(explanations).toEqual({
+      filters: 'The filter "interfaces" needs an operator (= != ~ !~) at position 10.',
+      match: '"match" must be "all" or "any", not "some".',
+      startTime:
+        '"startTime" and "endTime" must both be given in epoch seconds, with startTime before endTime.',
+      timeRange: '"timeRange" must be a positive whole number of seconds, not "-5".',
+      limit: '"limit" must be a whole number from 1 to 10000, not "0".',
+      sort: '"sort" must look like "field:asc" or "field:desc", not "Bytes".',
+    });
+  });
+
+  it('the URL warnings follow the language (Japanese catalog)', async () => {
+    i18next.addResourceBundle('ja', I18N_NAMESPACE, ja);
+    await act(() => i18next.changeLanguage('ja'));
+    try {
+      backend = stubBackend({ records: [] });
+      renderAt('/traffic-flows?filters=netns%3Da%5C', <TrafficFlowsView />);
+      const text = ja[
+        'The filter "{{id}}" ends with a single backslash at position {{position}}; a backslash in a value is written as two.'
+      ]
+        .replace('{{id}}', 'netns')
+        .replace('{{position}}', '7');
+      expect(await screen.findByText(text)).toBeInTheDocument();
+    } finally {
+      cleanup();
+      await i18next.changeLanguage('en');
+    }
+  });
+
+  it('settings that come back as something other than JSON are explained in catalog words', async () => {
+    backend = stubBackend({ records: [flow(0)] });
+    const stubbed = globalThis.fetch;
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) =>
+      String(input).endsWith('/api/config')
+        ? new Response('<html>Log in</html>', { status: 200 })
+        : stubbed(input, init)) as typeof fetch;
+    renderAt('/traffic-flows', <TrafficFlowsView />);
+    expect(
+      await screen.findByText('The page settings could not be loaded; built-in defaults are used.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('The backend answered /api/config with something that is not JSON.'),
+    ).toBeInTheDocument();
+    // the built-in defaults still show the flows
+    expect(await screen.findAllByTestId('interflow-flow-row')).toHaveLength(1);
   });
 
   it('paginates large results', async () => {

@@ -17,10 +17,12 @@ import { useView } from '../../hooks/useView.ts';
 import { useT } from '../../i18n/use-t.ts';
 import { FlowDetails } from '../details/FlowDetails.tsx';
 import { ExportModal } from '../export/ExportModal.tsx';
+import { errorText } from '../states/error-text.ts';
 import { EmptyFlows, FlowsError, LoadingState } from '../states/FlowsStates.tsx';
 import { FlowsTable } from '../table/FlowsTable.tsx';
 import { FALLBACK_FILTER_DEFS } from '../toolbar/filter-name.ts';
 import { FlowsToolbar } from '../toolbar/FlowsToolbar.tsx';
+import { urlProblemText } from './url-problem-text.ts';
 
 export interface TrafficFlowsViewProps {
   /** View used when the URL carries none (e.g. the Pod tab pre-filtered to its pod). */
@@ -142,7 +144,7 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
             param: p.param,
           })}
         >
-          {p.message}
+          {urlProblemText(t, p)}
         </Alert>
       ))}
       {configError && (
@@ -153,7 +155,7 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
           isPlain
           title={t('The page settings could not be loaded; built-in defaults are used.')}
         >
-          {configError.message}
+          {errorText(t, configError)}
         </Alert>
       )}
       {linkToPage && (

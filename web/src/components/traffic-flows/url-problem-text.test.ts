@@ -1,0 +1,74 @@
+// Every URL problem the codec reports is worded from the catalog: English as users read it, and a
+// pseudo language derived from the English catalog (each text wrapped in ⟦…⟧) to show that no
+// text bypasses t().
+import i18next, { type TFunction } from 'i18next';
+import { describe, expect, it } from 'vitest';
+import en from '../../../../i18n/locales/en/plugin__interflow-plugin.json';
+import { I18N_NAMESPACE } from '../../i18n/use-t.ts';
+import { decodeView, type UrlProblem } from '../../model/url-codec.ts';
+import { urlProblemText } from './url-problem-text.ts';
+
+const problemsOf = (query: string): UrlProblem[] => decodeView(new URLSearchParams(query)).problems;
+const one = (query: string): UrlProblem => {
+  const problems = problemsOf(query);
+  expect(problems).toHaveLength(1);
+  return problems[0]!;
+};
+
+/** An i18next of its own, in a pseudo language whose every text is the English one in ⟦…⟧. */
+async function pseudoT(): Promise<TFunction> {
+  const pseudo = Object.fromEntries(Object.entries(en).map(([k, v]) => [k, `⟦${v}⟧`]));
+  const instance = i18next.createInstance();
+  await instance.init({
+    lng: 'xx',
+    ns: [I18N_NAMESPACE],
+    defaultNS: I18N_NAMESPACE,
+    resources: { xx: { [I18N_NAMESPACE]: pseudo } },
+    nsSeparator: '~',
+    keySeparator: false,
+    interpolation: { escapeValue: false },
+  });
+  return instance.getFixedT('xx', I18N_NAMESPACE) as unknown as TFunction;
+}
+
+// (query, English text the page shows)
+const CASES: [string, string][] = [
+  ['filters=%3Dnet1', 'The filter at position 0 has no id (expected lowercase letters, digits or "_").'],
+  [
+    'filters=interfaces%3Dnet1%3Bsrc_namespace',
+    'The filter "src_namespace" needs an operator (= != ~ !~) at position 29.',
+  ],
+  [
+    'filters=netns%3Da%5C',
+    'The filter "netns" ends with a single backslash at position 7; a backslash in a value is written as two.',
+  ],
+  ['match=some', '"match" must be "all" or "any", not "some".'],
+  [
+    'startTime=10',
+    '"startTime" and "endTime" must both be given in epoch seconds, with startTime before endTime.',
+  ],
+  ['timeRange=-5', '"timeRange" must be a positive whole number of seconds, not "-5".'],
+  ['limit=10001', '"limit" must be a whole number from 1 to 10000, not "10001".'],
+  ['sort=Bytes', '"sort" must look like "field:asc" or "field:desc", not "Bytes".'],
+];
+
+describe('urlProblemText', () => {
+  it('words each problem in English from the catalog', () => {
+    const t = i18next.getFixedT('en', I18N_NAMESPACE) as unknown as TFunction;
+    for (const [query, text] of CASES) expect(urlProblemText(t, one(query)), query).toBe(text);
+  });
+
+  it('takes every text from the catalog (pseudo language)', async () => {
+    const t = await pseudoT();
+    for (const [query, text] of CASES) expect(urlProblemText(t, one(query)), query).toBe(`⟦${text}⟧`);
+  });
+
+  it('shows hostile values literally: no interpolation or nesting inside them', () => {
+    const t = i18next.getFixedT('en', I18N_NAMESPACE) as unknown as TFunction;
+    for (const value of ['{{value}}', '{{max}}', '$t(Retry)', '<b>x</b>', '"; ~x', 'a\\b']) {
+      expect(urlProblemText(t, one(`match=${encodeURIComponent(value)}`))).toBe(
+        `"match" must be "all" or "any", not "${value}".`,
+      );
+    }
+  });
+});
