@@ -4,7 +4,7 @@ import { parser } from '@grafana/lezer-logql';
 import type { SyntaxNode } from '@lezer/common';
 import { badQuery, unsupported } from './errors.ts';
 import { goUnquote, UnquoteError } from './go-unquote.ts';
-import { RegexError, re2ToJs } from './re2-to-js.ts';
+import { compileRe2, RegexError, type Re2Test } from './re2.ts';
 import type {
   JsonExtraction,
   LabelFilterExpr,
@@ -70,10 +70,10 @@ class Ctx {
       throw err;
     }
   }
-  regex(source: string, anchored: boolean, n: SyntaxNode): RegExp {
+  regex(source: string, anchored: boolean, n: SyntaxNode): Re2Test {
     try {
       // Label matchers compile as ^(?s:re)$ in Prometheus/Loki; line filters as plain re.
-      return re2ToJs(source, { anchored, dotAll: anchored });
+      return compileRe2(source, { anchored });
     } catch (err) {
       if (err instanceof RegexError)
         throw badQuery(`invalid regular expression at col ${this.col(n)}: ${err.message}`);
@@ -125,8 +125,8 @@ function makeMatcher(ctx: Ctx, name: string, op: MatchOp, value: string, at: Syn
   if (op === '=') matches = (v) => v === value;
   else if (op === '!=') matches = (v) => v !== value;
   else {
-    const re = ctx.regex(value, true, at);
-    matches = op === '=~' ? (v) => re.test(v) : (v) => !re.test(v);
+    const test = ctx.regex(value, true, at);
+    matches = op === '=~' ? test : (v) => !test(v);
   }
   return { name, op, value, matches };
 }
@@ -163,8 +163,8 @@ function parseLineFilter(ctx: Ctx, n: SyntaxNode): LineFilter {
   if (op === '|=') matches = (l) => l.includes(value);
   else if (op === '!=') matches = (l) => !l.includes(value);
   else {
-    const re = ctx.regex(value, false, strNode!);
-    matches = op === '|~' ? (l) => re.test(l) : (l) => !re.test(l);
+    const test = ctx.regex(value, false, strNode!);
+    matches = op === '|~' ? test : (l) => !test(l);
   }
   return { op, value, matches };
 }

@@ -127,6 +127,14 @@ const CASES: [string, Id[]][] = [
   [`${I} |= "\\303\\274"`, ['L3']],
   [`${I} |~ "\\\\x{1F680}"`, ['L3']],
   [`${I} |~ "\\\\pL\\\\pL\\\\pL \\\\p{So}"`, ['L3']],
+  // RE2 (Go regexp, as in Loki): nested repetition and inline flags are accepted; matching is
+  // linear, so patterns that backtrack in V8 give their answer at once
+  [`${I} |~ "(n(e)+t)+1[0-9]"`, ['L2']],
+  [`${I} |~ "H(?i)ELLO"`, []],
+  [`${I} |~ "h(?i:ELL)o"`, ['L4']],
+  [`${I} |~ ".*.*.*net1[0-9]"`, ['L2']],
+  [`${I} |~ "(.|.)*net1[0-9]"`, ['L2']],
+  [`${I} | json | Name =~ "(p|o)*d-[2]"`, ['L2']],
   // | json without parameters: nested objects flattened with _, arrays skipped, keys sanitized
   [`${I} | json | Name="pod-1"`, ['L1']],
   [`${I} | json | Nested_x_y="deep"`, ['L1']],
@@ -254,8 +262,9 @@ const BAD: [string, RegExp][] = [
   [`${I} |= "\\1"`, /octal/],
   [`${I} |~ "(?=x)"`, /lookahead/],
   [`${I} |~ "(a)\\\\1"`, /backreference/],
-  [`${I} |~ "(a+)+$"`, /nested repetition/],
   [`${I} |~ "x{1001}"`, /repetition count/],
+  [`${I} |~ "(?<=x)y"`, /lookbehind/],
+  [`${I} |~ "\\\\Z"`, /invalid escape sequence/],
   [`${I} |~ "(unclosed"`, /missing closing \)/],
   [`${I} | json | a=~"[z-a]"`, /invalid regular expression/],
   [`${I} | json a="b[x]"`, /invalid JSON expression/],
