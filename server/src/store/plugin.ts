@@ -115,7 +115,12 @@ export const embeddedStorePlugin: FastifyPluginAsync<EmbeddedStorePluginOptions>
 ) => {
   const store =
     opts.store ??
-    openStore({ dataDir: opts.dataDir, retentionMs: opts.retentionMs, maxBytes: opts.maxBytes });
+    openStore({
+      dataDir: opts.dataDir,
+      retentionMs: opts.retentionMs,
+      maxBytes: opts.maxBytes,
+      onRetentionError: (err) => fastify.log.error({ err }, 'embedded store: retention pass failed'),
+    });
   if (!opts.store) fastify.addHook('onClose', async () => store.close());
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parseLogQuery } from './logql-parse.ts';
 import { openStore, type EmbeddedStore } from './sqlite-store.ts';
 import { tempDir } from './test-store.ts';
@@ -115,7 +116,9 @@ describe('retention', () => {
       });
       store.push([{ labels: { app: 'interflow' }, entries }]);
       maxSeen = Math.max(maxSeen, store.usedBytes());
+      await nextTurn(); // pushes arrive as separate requests; retention steps run between them
     }
+    while (store.retentionPending) await nextTurn();
     store.enforceRetention();
     const used = store.usedBytes();
     assert.ok(used <= maxBytes, `used ${used} > cap ${maxBytes}`);
@@ -130,5 +133,30 @@ describe('retention', () => {
     // incremental vacuum gives the space back to the file system
     const fileSize = statSync(join(dataDir, 'interflow-store.sqlite')).size;
     assert.ok(fileSize < maxBytes * 1.5, `file is ${fileSize} bytes`);
+  });
+
+  test('by size, in the background: the push that makes retention due returns before anything is deleted', async (t) => {
+    const maxBytes = 1024 * 1024;
+    const store = openStore({ dataDir: tempDir(t), retentionMs: 0, maxBytes });
+    t.after(() => store.close());
+    const base = nowNs() - 60n * MIN_NS;
+    const pad = 'p'.repeat(400);
+    const entries = Array.from({ length: 8000 }, (_, n) => ({
+      ts: base + BigInt(n) * 1000n,
+      line: `entry ${n} ${pad}`,
+    }));
+    store.push([{ labels: { app: 'interflow' }, entries }]); // ~3.5 MB in one push
+    assert.equal(store.entryCount(), 8000, 'the push itself deletes nothing');
+    assert.ok(store.retentionPending, 'a background pass was started');
+    let turns = 0;
+    while (store.retentionPending) {
+      await nextTurn();
+      turns++;
+    }
+    assert.ok(turns > 1, `the pass yielded between batches (${turns} turns)`);
+    assert.ok(store.usedBytes() <= maxBytes, `used ${store.usedBytes()} > cap ${maxBytes}`);
+    const kept = await lines(store, 8000);
+    assert.ok(kept.length > 0 && kept.length < 8000, `kept ${kept.length}`);
+    assert.equal(kept[0], entries[7999]!.line, 'the newest entry is kept');
   });
 });

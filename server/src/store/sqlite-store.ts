@@ -23,6 +23,8 @@ export interface StoreOptions {
   maxBytes: number;
   /** how often retention runs in the background (default 60 s) */
   retentionIntervalMs?: number;
+  /** told when a background retention pass fails (the next pass tries again) */
+  onRetentionError?: (err: unknown) => void;
 }
 
 export interface PushEntry {
@@ -84,7 +86,9 @@ const MAX_CHUNK = 4096;
 const MERGE_MAX_STREAMS = 16;
 const MERGE_BATCH = 64; // small: rows merged past the limit are wasted work
 const YIELD_EVERY_MS = 20;
-const RETENTION_BATCH = 20_000;
+// Rows one retention step deletes. Background passes yield to the event loop after every step,
+// so this bounds how long a push or query can wait behind retention (a few ms per step).
+const RETENTION_BATCH = 500;
 
 export function labelsKey(labels: Labels): string {
   return JSON.stringify(
@@ -106,6 +110,7 @@ export class EmbeddedStore {
   private readonly timer: NodeJS.Timeout | null;
   private bytesSinceRetention = 0;
   private lastRetention = Date.now();
+  private retentionRunning = false;
   private closed = false;
 
   private readonly stmts: ReturnType<EmbeddedStore['prepare']>;
@@ -147,7 +152,9 @@ export class EmbeddedStore {
     }
     const interval = opts.retentionIntervalMs ?? 60_000;
     this.timer =
-      opts.retentionMs > 0 || opts.maxBytes > 0 ? setInterval(() => this.enforceRetention(), interval) : null;
+      opts.retentionMs > 0 || opts.maxBytes > 0
+        ? setInterval(() => this.scheduleRetention(), interval)
+        : null;
     this.timer?.unref();
     this.enforceRetention();
   }
@@ -204,7 +211,7 @@ export class EmbeddedStore {
       deleteOlderThan: safe(
         db.prepare(
           `DELETE FROM entries WHERE id IN
-           (SELECT id FROM entries INDEXED BY entries_ts WHERE ts < ? ORDER BY ts LIMIT ${RETENTION_BATCH})`,
+           (SELECT id FROM entries INDEXED BY entries_ts WHERE ts < ? ORDER BY ts LIMIT ?)`,
         ),
       ),
       deleteOldest: safe(
@@ -474,43 +481,95 @@ export class EmbeddedStore {
     // cheap checks after pushes: at most every 5 s, or when ~1% of the cap was written
     const sizeDue =
       this.opts.maxBytes > 0 && this.bytesSinceRetention > Math.max(64 * 1024, this.opts.maxBytes / 100);
-    if (sizeDue || Date.now() - this.lastRetention > 5_000) this.enforceRetention();
+    if (sizeDue || Date.now() - this.lastRetention > 5_000) this.scheduleRetention();
   }
 
-  /** Deletes entries past the age limit, then the oldest until under the size cap. */
+  /** Whether a background retention pass is under way. */
+  get retentionPending(): boolean {
+    return this.retentionRunning;
+  }
+
+  /**
+   * Starts a retention pass in the background unless one is running: one batch per turn of the
+   * event loop, so the push that made it due is answered at once and nothing waits long behind it.
+   */
+  scheduleRetention(): void {
+    if (this.retentionRunning || this.closed) return;
+    this.retentionRunning = true;
+    this.lastRetention = Date.now();
+    this.bytesSinceRetention = 0;
+    const steps = this.retentionSteps(nowNs());
+    const step = (): void => {
+      if (this.closed) {
+        this.retentionRunning = false;
+        return;
+      }
+      try {
+        if (steps.next().done) {
+          this.retentionRunning = false;
+          return;
+        }
+      } catch (err) {
+        this.retentionRunning = false;
+        this.opts.onRetentionError?.(err);
+        return;
+      }
+      setImmediate(step);
+    };
+    setImmediate(step);
+  }
+
+  /** Deletes entries past the age limit, then the oldest until under the size cap, all at once. */
   enforceRetention(now: bigint = nowNs()): { deleted: number } {
     if (this.closed) return { deleted: 0 };
     this.lastRetention = Date.now();
     this.bytesSinceRetention = 0;
+    const steps = this.retentionSteps(now);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return { deleted: r.value };
+    }
+  }
+
+  /** One retention pass; it yields after every batch it deletes and returns how many rows went. */
+  private *retentionSteps(now: bigint): Generator<void, number, void> {
     let deleted = 0;
     if (this.opts.retentionMs > 0) {
       const cutoff = now - BigInt(Math.floor(this.opts.retentionMs)) * NS_PER_MS;
       for (;;) {
-        const n = this.stmts.deleteOlderThan.run(cutoff).changes;
+        const n = this.stmts.deleteOlderThan.run(cutoff, RETENTION_BATCH).changes;
         deleted += n;
         if (n < RETENTION_BATCH) break;
+        yield;
       }
     }
     if (this.opts.maxBytes > 0) {
       // delete down to 90% of the cap so that every push does not trigger a delete
       const target = this.opts.maxBytes * 0.9;
-      for (let round = 0; round < 1000; round++) {
+      let bytesPerRow: number | undefined;
+      for (let round = 0; round < 10_000; round++) {
         const used = this.usedBytes();
         if (used <= this.opts.maxBytes && round === 0) break;
         if (used <= target) break;
-        const count = this.entryCount();
-        if (count === 0) break;
-        const share = Math.min(1, (used - target) / used);
-        const n = Math.max(1, Math.min(RETENTION_BATCH, Math.ceil(count * share)));
-        deleted += this.stmts.deleteOldest.run(n).changes;
+        // estimated once per pass (counting is a full index scan); rows are alike in size
+        if (bytesPerRow === undefined) {
+          const count = this.entryCount();
+          if (count === 0) break;
+          bytesPerRow = Math.max(1, used / count);
+        }
+        const n = Math.max(1, Math.min(RETENTION_BATCH, Math.ceil((used - target) / bytesPerRow)));
+        const gone = this.stmts.deleteOldest.run(n).changes;
+        deleted += gone;
+        if (gone === 0) break;
         this.db.pragma('incremental_vacuum');
+        yield;
       }
     }
     if (deleted > 0) {
       this.db.pragma('incremental_vacuum');
       this.refreshStreamRanges();
     }
-    return { deleted };
+    return deleted;
   }
 
   private refreshStreamRanges(): void {
