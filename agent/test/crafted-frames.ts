@@ -12,6 +12,7 @@ export const ETH_P_8021Q = 0x8100;
 export const ETH_P_8021AD = 0x88a8;
 export const IPPROTO_UDP = 17;
 export const IPPROTO_SCTP = 132;
+export const IPV6_DSTOPTS = 60;
 
 export interface VlanTag {
   /** Tag protocol identifier: 0x8100 (802.1Q) or 0x88a8 (802.1ad outer tag). */
@@ -116,6 +117,34 @@ export function ipv6Udp(d: UdpDatagram): Buffer {
   const first = Buffer.alloc(4);
   first.writeUInt32BE(((6 << 28) | ((d.dscp ?? 0) << 22)) >>> 0);
   return Buffer.concat([first, u16(udp.length), Buffer.from([IPPROTO_UDP, 64]), src, dst, udp]);
+}
+
+/**
+ * IPv6 header (hop limit 64) carrying `payload` of protocol `proto`, optionally behind a
+ * Destination Options extension header (8 bytes of PadN), which the parser must skip.
+ */
+export function ipv6Packet(
+  src: string,
+  dst: string,
+  proto: number,
+  payload: Buffer,
+  opts: { dscp?: number; destinationOptions?: boolean } = {},
+): Buffer {
+  const ext = opts.destinationOptions
+    ? Buffer.from([proto, 0, 1, 4, 0, 0, 0, 0]) // next header, length 0 (8 bytes), PadN of 4
+    : Buffer.alloc(0);
+  const first = Buffer.alloc(4);
+  first.writeUInt32BE(((6 << 28) | ((opts.dscp ?? 0) << 22)) >>> 0);
+  const nextHeader = opts.destinationOptions ? IPV6_DSTOPTS : proto;
+  return Buffer.concat([
+    first,
+    u16(ext.length + payload.length),
+    Buffer.from([nextHeader, 64]),
+    ipv6Bytes(src),
+    ipv6Bytes(dst),
+    ext,
+    payload,
+  ]);
 }
 
 /** Ethernet header with the given tags (outermost first), then the payload. */
