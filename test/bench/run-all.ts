@@ -6,9 +6,10 @@
 //   agent/src/export/export.bench.ts   exporter CPU per 100 000 records (benchExport())
 //   test/bench/server.bench.ts    store push rate, /api/flows p50/p95, export rows/s and peak RSS
 //   test/bench/web.bench.ts       plugin bundle sizes, 1 000-row render time
+//   server/src/store/regex.bench.ts    store regex engine (re2js) against V8 RegExp (benchRegex())
 // Part benchmarks print a `BENCH_RESULT {json}` line; this file only collects and formats.
 // Environment: BENCH_RECORDS (server, default 1 000 000), BENCH_ROUNDS (agent off/on rounds,
-// default 4 here), BENCH_SKIP=agent,server,web,export to leave parts out.
+// default 4 here), BENCH_SKIP=agent,server,web,export,regex to leave parts out.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, version as osVersion } from 'node:os';
@@ -211,6 +212,26 @@ async function serverPart(): Promise<void> {
   });
 }
 
+async function regexPart(): Promise<void> {
+  const [f] = await runPart('regex', {
+    label: 'server/src/store/regex.bench.ts (benchRegex)',
+    module: `import { benchRegex } from './server/src/store/regex.bench.ts';
+      console.log('BENCH_RESULT ' + JSON.stringify(await benchRegex()));`,
+  });
+  rows.push({
+    figure: 'Store regex per match, backend interfaces=net1 array regex on a flow line (re2js, linear time)',
+    value: `${fmt(num(f!, 'case0.re2jsUs'), 2)} µs`,
+    baseline: `V8 RegExp (backtracking, used before): ${fmt(num(f!, 'case0.v8Us'), 2)} µs; whole store, ${fmt(num(f!, 'storeRecords'))} rows scanned: regex ${fmt(num(f!, 'storeRegexMs'))} ms vs substring ${fmt(num(f!, 'storeSubstringMs'))} ms`,
+    source: 'server/src/store/regex.bench.ts',
+  });
+  rows.push({
+    figure: 'Store regex (.|.)*x[^a] on a 256 KiB line (re2js)',
+    value: `${fmt(num(f!, 'patho2.re2js256KiBMs'), 2)} ms`,
+    baseline: `V8 RegExp: ${fmt(num(f!, 'patho2.v8Ms'))} ms on ${fmt(num(f!, 'patho2.v8Chars'))} characters (doubles per character)`,
+    source: 'server/src/store/regex.bench.ts',
+  });
+}
+
 async function webPart(): Promise<void> {
   const [f] = await runPart('web', 'test/bench/web.bench.ts');
   rows.push({
@@ -254,6 +275,7 @@ const t0 = Date.now();
 await part('agent', agentPart);
 await part('export', exportPart);
 await part('server', serverPart);
+await part('regex', regexPart);
 await part('web', webPart);
 const minutes = (Date.now() - t0) / 60_000;
 
@@ -302,6 +324,8 @@ ${problems.length ? `\nNotes from this run:\n\n${problems.map((p) => `- ${p}`).j
 - **Store and API**: test/bench/server.bench.ts with ${fmt(RECORDS)} generated records in the
   embedded store (SQLite), \`/api/flows\` with \`limit=100\` through \`app.inject\`, the CSV
   export streamed over HTTP and the process's RSS sampled every 20 ms.
+- **Store regexes**: server/src/store/regex.bench.ts, re2js (the store's engine) against V8's
+  RegExp on generated flow lines, pathological patterns, and a 20 000-row store scan.
 - **Web**: test/bench/web.bench.ts, gzip -9 sizes of the built files in \`dist/\`, the time to
   render 1 000 rows in Chromium against the real backend and in jsdom (vitest bench), each next
   to a plain table of the same cells.
