@@ -7,6 +7,7 @@ export type StoreErrorCode =
   | 'bad_param' // query_range / labels parameter that is malformed or out of range
   | 'bad_push' // push body that is not a valid Loki push request
   | 'unsupported_media' // push body in a format or encoding the store does not read
+  | 'too_large' // push body that decompresses (or declares it would) past maxPushBytes
   | 'forbidden'; // non-loopback client while allowRemote is false
 
 const STATUS: Record<StoreErrorCode, number> = {
@@ -15,6 +16,7 @@ const STATUS: Record<StoreErrorCode, number> = {
   bad_param: 400,
   bad_push: 400,
   unsupported_media: 415,
+  too_large: 413,
   forbidden: 403,
 };
 
@@ -35,3 +37,4 @@ export const unsupported = (what: string): StoreError =>
   new StoreError('unsupported_query', `unsupported LogQL: ${what} is not supported by the embedded store`);
 export const badParam = (msg: string): StoreError => new StoreError('bad_param', msg);
 export const badPush = (msg: string): StoreError => new StoreError('bad_push', msg);
+export const tooLarge = (msg: string): StoreError => new StoreError('too_large', msg);

@@ -1,5 +1,7 @@
 // Fastify plugin serving the embedded store with Loki's HTTP API:
-//   POST /loki/api/v1/push                    Loki JSON push (gzip Content-Encoding accepted) → 204
+//   POST /loki/api/v1/push                    Loki push → 204: JSON, or protobuf (application/x-protobuf,
+//                                             snappy block-compressed logproto.PushRequest, as Promtail,
+//                                             Alloy and loki-client-go send); gzip Content-Encoding accepted
 //   GET|POST /loki/api/v1/query_range         log queries in the LogQL subset of logql-parse.ts
 //   GET /loki/api/v1/labels                   label names
 //   GET /loki/api/v1/label/:name/values       label values
@@ -20,6 +22,7 @@ import { LABELS_DEFAULT_SPAN_NS, parseDirection, parseLimit, parseRange } from '
 import { parseLogQuery, parseSelectorOnly } from './logql-parse.ts';
 import { isLoopbackAddress } from './loopback.ts';
 import { decodePush } from './push-decode.ts';
+import { protobufPushToBody } from './push-protobuf.ts';
 import {
   LabelNameParams,
   NoContent,
@@ -48,6 +51,13 @@ export interface EmbeddedStorePluginOptions {
 }
 
 const DEFAULT_MAX_PUSH_BYTES = 64 * 1024 * 1024;
+const PUSH_URL = '/loki/api/v1/push';
+const PROTOBUF_TYPES = ['application/x-protobuf', 'application/protobuf'];
+
+function isProtobuf(contentType: string | undefined): boolean {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return PROTOBUF_TYPES.includes(type);
+}
 
 function toLokiResponse(r: QueryResult): QueryRangeResponse {
   const s = r.stats;
@@ -147,26 +157,35 @@ export const embeddedStorePlugin: FastifyPluginAsync<EmbeddedStorePluginOptions>
       },
     );
   }
-  for (const type of ['application/x-protobuf', 'application/protobuf']) {
-    if (app.hasContentTypeParser(type)) continue;
-    app.addContentTypeParser(type, (_req, _payload, done) => {
-      done(
-        new StoreError(
-          'unsupported_media',
-          'protobuf push is not supported by the embedded store; push JSON (Content-Type: application/json)',
-        ),
-      );
+  // Protobuf push bodies are decoded (snappy, then logproto.PushRequest) into the JSON push shape,
+  // so the route's schema and decodePush treat both formats alike. Ours replaces any parser the
+  // parent app has for these types (the plugin is encapsulated: the parent keeps its own).
+  const maxPushBytes = opts.maxPushBytes ?? DEFAULT_MAX_PUSH_BYTES;
+  for (const type of PROTOBUF_TYPES) {
+    if (app.hasContentTypeParser(type)) app.removeContentTypeParser(type);
+    app.addContentTypeParser(type, { parseAs: 'buffer' }, (req, body, done) => {
+      if (req.routeOptions.url !== PUSH_URL) {
+        done(new StoreError('unsupported_media', `protobuf bodies are only read by POST ${PUSH_URL}`));
+        return;
+      }
+      try {
+        done(null, protobufPushToBody(body as Buffer, maxPushBytes));
+      } catch (err) {
+        done(err as Error);
+      }
     });
   }
 
   app.post(
-    '/loki/api/v1/push',
+    PUSH_URL,
     {
-      bodyLimit: opts.maxPushBytes ?? DEFAULT_MAX_PUSH_BYTES,
+      bodyLimit: maxPushBytes,
       schema: { body: PushBody, response: { 204: NoContent } },
       preParsing: async (req, _reply, payload) => {
         const enc = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
         if (enc === 'identity' || enc === '') return payload;
+        // Loki accepts "snappy" here: it only restates how a protobuf body is compressed anyway
+        if (enc === 'snappy' && isProtobuf(req.headers['content-type'])) return payload;
         if (enc === 'gzip' || enc === 'x-gzip') {
           // Fastify compares Content-Length with `receivedEncodedLength` of the stream we return,
           // and applies bodyLimit to the decompressed bytes (so a gzip bomb is cut off).
@@ -187,7 +206,7 @@ export const embeddedStorePlugin: FastifyPluginAsync<EmbeddedStorePluginOptions>
       },
     },
     async (req, reply) => {
-      store.push(decodePush(req.body));
+      store.push(decodePush(req.body, isProtobuf(req.headers['content-type']) ? 'entries' : 'values'));
       return reply.code(204).send(null);
     },
   );
