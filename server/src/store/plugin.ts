@@ -164,7 +164,7 @@ export const embeddedStorePlugin: FastifyPluginAsync<EmbeddedStorePluginOptions>
   for (const type of PROTOBUF_TYPES) {
     if (app.hasContentTypeParser(type)) app.removeContentTypeParser(type);
     app.addContentTypeParser(type, { parseAs: 'buffer' }, (req, body, done) => {
-      if (req.routeOptions.url !== PUSH_URL) {
+      if (req.routeOptions.url !== app.prefix + PUSH_URL) {
         done(new StoreError('unsupported_media', `protobuf bodies are only read by POST ${PUSH_URL}`));
         return;
       }
