@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { RE2JS } from 're2js';
 import type { LabelMatcher } from './ast.ts';
 import { buildLogQueries } from './build.ts';
 import { FILTER_SPECS, filterSpec } from './filter-defs.ts';
@@ -188,6 +189,29 @@ describe('LogQL rendering', () => {
         for (const q of render([{ id: spec.id, op, values }])) parsed(q);
       }
     }
+  });
+
+  // Loki compiles regexes with Go's regexp (RE2), which refuses what JavaScript accepts (e.g.
+  // bounded counts nested past 1000 copies); re2js is a port of it, used here directly.
+  test('every regex a query holds compiles under RE2, as Loki compiles it', () => {
+    let regexes = 0;
+    for (const spec of FILTER_SPECS) {
+      for (const op of FILTER_OPS) {
+        const values = isNumericSpec(spec) ? ['1', '0', '65535'] : ['net1', 'a"b\\c`d', '(x|y)*+?{2}'];
+        for (const q of render([{ id: spec.id, op, values }])) {
+          const { matchers, lineFilters } = parsed(q);
+          const sources = [
+            ...matchers.filter((m) => m.op === '=~' || m.op === '!~').map((m) => `^(?s:${m.value})$`),
+            ...lineFilters.filter((f) => f.op === '|~' || f.op === '!~').map((f) => f.value),
+          ];
+          for (const source of sources) {
+            assert.doesNotThrow(() => RE2JS.compile(source), `${spec.id}${op}: ${source}`);
+            regexes++;
+          }
+        }
+      }
+    }
+    assert.ok(regexes > 20, `only ${regexes} regexes were checked`);
   });
 });
 

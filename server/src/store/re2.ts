@@ -21,16 +21,6 @@ export interface Re2Options {
 /** A compiled pattern: true when the text matches. */
 export type Re2Test = (text: string) => boolean;
 
-/**
- * Compatibility for the backend's own array queries (server/src/logql/build.ts): they bound the
- * characters of each preceding JSON string element with `{0,256}` inside `{0,32}`, which RE2
- * refuses (more than 1000 copies of one sub-expression: "invalid repeat count"). Only when a
- * pattern is refused for that reason, this exact fragment is read as unbounded, which is what
- * it stands for (any JSON string element) and what RE2 accepts. Remove once build.ts writes `*`.
- */
-const LEGACY_JSON_STRING_RUN = String.raw`(?:[^"\\]|\\u[0-9a-fA-F]{4}|\\[^u]){0,256}`;
-const JSON_STRING_RUN = String.raw`(?:[^"\\]|\\u[0-9a-fA-F]{4}|\\[^u])*`;
-
 function describe(err: unknown, source: string): string {
   const text = (err instanceof Error ? err.message : String(err)).replace(/^error parsing regexp: /, '');
   if (/\(\?<?[=!]/.test(source) && /Perl syntax|named capture/.test(text)) {
@@ -50,13 +40,6 @@ function compile(source: string, flags: number): RE2JS {
     return RE2JS.compile(source, flags);
   } catch (err) {
     if (!(err instanceof RE2JSException)) throw err;
-    if (source.includes(LEGACY_JSON_STRING_RUN) && err.message.includes('invalid repeat count')) {
-      try {
-        return RE2JS.compile(source.split(LEGACY_JSON_STRING_RUN).join(JSON_STRING_RUN), flags);
-      } catch {
-        // refused for another reason too: report the pattern as written
-      }
-    }
     throw new RegexError(describe(err, source));
   }
 }
