@@ -7,9 +7,10 @@
 //   test/bench/server.bench.ts    store push rate, /api/flows p50/p95, export rows/s and peak RSS
 //   test/bench/web.bench.ts       plugin bundle sizes, 1 000-row render time
 //   server/src/store/regex.bench.ts    store regex engine (re2js) against V8 RegExp (benchRegex())
+//   server/src/store/retention.bench.ts   longest event-loop block of a retention pass (benchRetention())
 // Part benchmarks print a `BENCH_RESULT {json}` line; this file only collects and formats.
 // Environment: BENCH_RECORDS (server, default 1 000 000), BENCH_ROUNDS (agent off/on rounds,
-// default 4 here), BENCH_SKIP=agent,server,web,export,regex to leave parts out.
+// default 4 here), BENCH_SKIP=agent,server,web,export,regex,retention to leave parts out.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, version as osVersion } from 'node:os';
@@ -232,6 +233,20 @@ async function regexPart(): Promise<void> {
   });
 }
 
+async function retentionPart(): Promise<void> {
+  const [f] = await runPart('retention', {
+    label: 'server/src/store/retention.bench.ts (benchRetention)',
+    module: `import { benchRetention } from './server/src/store/retention.bench.ts';
+      console.log('BENCH_RESULT ' + JSON.stringify(await benchRetention()));`,
+  });
+  rows.push({
+    figure: `Store retention: longest event-loop block of a pass deleting ${fmt(num(f!, 'deletedRows'))} rows (${fmt(num(f!, 'storeMiB'))} MiB store)`,
+    value: `${fmt(num(f!, 'longestTurnMs'))} ms`,
+    baseline: `the same pass in one go: ${fmt(num(f!, 'syncPassMs'))} ms; background pass ${fmt(num(f!, 'backgroundPassMs'))} ms over ${fmt(num(f!, 'backgroundTurns'))} turns`,
+    source: 'server/src/store/retention.bench.ts',
+  });
+}
+
 async function webPart(): Promise<void> {
   const [f] = await runPart('web', 'test/bench/web.bench.ts');
   rows.push({
@@ -276,6 +291,7 @@ await part('agent', agentPart);
 await part('export', exportPart);
 await part('server', serverPart);
 await part('regex', regexPart);
+await part('retention', retentionPart);
 await part('web', webPart);
 const minutes = (Date.now() - t0) / 60_000;
 
@@ -326,6 +342,10 @@ ${problems.length ? `\nNotes from this run:\n\n${problems.map((p) => `- ${p}`).j
   export streamed over HTTP and the process's RSS sampled every 20 ms.
 - **Store regexes**: server/src/store/regex.bench.ts, re2js (the store's engine) against V8's
   RegExp on generated flow lines, pathological patterns, and a 20 000-row store scan.
+- **Store retention**: server/src/store/retention.bench.ts, two identical stores of 300 000
+  rows get a size cap 20 % below what they hold; one frees the space in one synchronous pass
+  (how a push that made retention due used to wait), the other in the background pass pushes
+  now start (500 rows per event-loop turn); the figure is that pass's longest turn.
 - **Web**: test/bench/web.bench.ts, gzip -9 sizes of the built files in \`dist/\`, the time to
   render 1 000 rows in Chromium against the real backend and in jsdom (vitest bench), each next
   to a plain table of the same cells.
@@ -336,7 +356,7 @@ ${problems.length ? `\nNotes from this run:\n\n${problems.map((p) => `- ${p}`).j
 sudo npm run bench                       # everything, about ${fmt(Math.max(1, Math.ceil(minutes)))} min here; writes this file
 BENCH_RECORDS=100000 sudo npm run bench  # smaller store for a quick look
 BENCH_SKIP=agent npm run bench           # without root: no hook overhead / agent CPU
-npm run bench:server                     # one part (also bench:web, bench:agent)
+npm run bench:server                     # one part (also bench:web, bench:agent, bench:retention)
 npx tsx agent/src/export/export.bench.ts # exporter alone
 \`\`\`
 
