@@ -15,17 +15,28 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import { generateFlows, pushBody } from '../../../test/fixtures/flow-generator.ts';
 import { embeddedStorePlugin } from './plugin.ts';
+import { buildLogQueries } from '../logql/build.ts';
+import type { FilterOp } from '../logql/filter-syntax.ts';
+import { inspectLogQL } from '../logql/inspect.ts';
 import { compileRe2 } from './re2.ts';
 
-const UNIT = String.raw`(?:[^"\\]|\\u[0-9a-fA-F]{4}|\\[^u])`;
-const ARRAY_EQ = `"Interfaces":\\[(?:"${UNIT}{0,256}",){0,32}"net1"[,\\]]`;
-const ARRAY_CONTAINS = `"Interfaces":\\[(?:"${UNIT}{0,256}",){0,32}"${UNIT}{0,256}net`;
+/** The line-filter regex the backend sends today for `interfaces<op>value` (rendered, not copied). */
+function backendArrayRegex(op: FilterOp, value: string): string {
+  const [query] = buildLogQueries({ filters: [{ id: 'interfaces', op, values: [value] }], match: 'all' }, [
+    { label: 'app', op: '=', value: 'interflow' },
+  ]);
+  const filter = inspectLogQL(query!).lineFilters.find((f) => f.op === '|~');
+  if (!filter) throw new Error(`no regex line filter in ${query}`);
+  return filter.value;
+}
+const ARRAY_EQ = backendArrayRegex('=', 'net1');
+const ARRAY_CONTAINS = backendArrayRegex('~', 'net');
 
 interface Case {
   name: string;
   re2: string;
   anchored: boolean;
-  /** the V8 RegExp the previous translation produced for `re2` */
+  /** the same pattern as a V8 RegExp (the engine the store used before) */
   v8: RegExp;
   input: 'line' | 'namespace' | 'address';
 }
