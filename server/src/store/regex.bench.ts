@@ -1,6 +1,6 @@
 // Benchmark of the store's regex engine (re2js through compileRe2) against V8's RegExp, which
-// the store used before (an RE2 → JavaScript translation; the RegExps below are what it produced
-// for these patterns). Prints figures; asserts nothing.
+// the store used before (through an RE2 → JavaScript translation; the patterns below need none).
+// Prints figures; asserts nothing.
 //   npx tsx server/src/store/regex.bench.ts
 // benchRegex() is exported so `npm run bench` (test/bench/run-all.ts) can include these figures.
 //  - per match: typical patterns (the backend's own queries and a few a user might type) on
