@@ -330,6 +330,11 @@ ${problems.length ? `\nNotes from this run:\n\n${problems.map((p) => `- ${p}`).j
   slower, which made earlier ratios come out above 1). Goal from the design: TCP ratio ≥ 0.95.
   The machine is a shared 2-core VM, so run-to-run spread of a few percent is normal; raise
   \`BENCH_ROUNDS\` for steadier means.
+  Where the cost goes (a one-off experiment on 2026-11-26, same bench, modified program, not part
+  of the run): the program returning at its first instruction gave 0.960 TCP / 0.930 UDP, i.e.
+  the kernel's tc path with a BPF filter on both ends costs about that much by itself; parsing the
+  headers and returning before the map gave 0.952 / 0.898; the full program 0.93 / 0.84–0.85.
+  Replacing the three atomic updates by plain ones changed nothing measurable (0.931 / 0.854).
 - **Agent CPU per 100 000 records** (same file): the real agent process (\`agent/src/main.ts\`)
   exports to a loopback Loki receiver; one UDP datagram to each of 50 000 ports makes 100 000
   distinct flows (each seen at one end's egress and the other's ingress). CPU is utime + stime
