@@ -4,11 +4,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
-import { embeddedStorePlugin } from './plugin.ts';
 import { MAX_LINE_BYTES } from './push-decode.ts';
-import { ago, push, queryRange, storeApp, tempDir, type TestStream } from './test-store.ts';
+import { ago, listeningStoreApp, push, queryRange, storeApp, type TestStream } from './test-store.ts';
 
 // ---- protobuf writer (wire format: varint keys, length-delimited messages and strings) ----
 type Bytes = number[];
@@ -251,15 +250,7 @@ describe('protobuf push', () => {
   });
 
   test('over a real listening port (loopback), as Promtail sends it', async (t) => {
-    const app = Fastify();
-    await app.register(embeddedStorePlugin, {
-      dataDir: tempDir(t),
-      retentionMs: 0,
-      maxBytes: 0,
-      allowRemote: false,
-    });
-    t.after(() => app.close());
-    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    const { address } = await listeningStoreApp(t);
     const body = snappy(
       pushRequest([
         { labels: '{app="interflow", job="promtail"}', entries: [{ ts: ago(4, 42), line: 'over tcp' }] },

@@ -2,10 +2,8 @@
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
-import Fastify from 'fastify';
 import fc from 'fast-check';
-import { embeddedStorePlugin } from './plugin.ts';
-import { ago, allValues, linesOf, push, queryRange, storeApp, tempDir } from './test-store.ts';
+import { ago, allValues, linesOf, listeningStoreApp, push, queryRange, storeApp } from './test-store.ts';
 
 const APP = { app: 'interflow' };
 
@@ -48,15 +46,7 @@ describe('push and query_range', () => {
   });
 
   test('over a real listening port (loopback), with a gzip-encoded push', async (t) => {
-    const app = Fastify();
-    await app.register(embeddedStorePlugin, {
-      dataDir: tempDir(t),
-      retentionMs: 0,
-      maxBytes: 0,
-      allowRemote: false,
-    });
-    t.after(() => app.close());
-    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    const { address } = await listeningStoreApp(t);
     const body = gzipSync(JSON.stringify({ streams: [{ stream: APP, values: [[ago(5), 'zipped ✓']] }] }));
     const pushRes = await fetch(`${address}/loki/api/v1/push`, {
       method: 'POST',

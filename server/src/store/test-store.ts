@@ -30,6 +30,16 @@ export async function storeApp(
   return { app, dataDir };
 }
 
+/** The same app listening on a loopback port, for clients that need a real socket. */
+export async function listeningStoreApp(
+  t: TestContext,
+  opts: Partial<EmbeddedStorePluginOptions> = {},
+): Promise<{ app: FastifyInstance; address: string }> {
+  const { app } = await storeApp(t, opts);
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, address };
+}
+
 export type Values = ([string, string] | [string, string, Record<string, string>])[];
 export interface TestStream {
   stream: Record<string, string>;
