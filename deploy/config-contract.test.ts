@@ -1,5 +1,5 @@
 // The environment the manifests and images give the processes is accepted by the processes'
-// own configuration loaders (agent/src/config.ts, server/src/config/config.ts): every
+// own configuration loaders (agent/src/config/config.ts, server/src/config/config.ts): every
 // INTERFLOW_* name is one they read, and every value parses. A misspelt variable would
 // otherwise be ignored silently in the cluster.
 import { test } from 'node:test';
@@ -31,7 +31,7 @@ interface ServerConfigSeen {
   lokiSelectorText: string;
 }
 const moduleUrl = (path: string): string => new URL(`../${path}`, import.meta.url).href;
-const { loadAgentConfig } = (await import(moduleUrl('agent/src/config.ts'))) as {
+const { loadAgentConfig } = (await import(moduleUrl('agent/src/config/config.ts'))) as {
   loadAgentConfig(env: Record<string, string>): AgentConfigSeen;
 };
 const { loadServerConfig } = (await import(moduleUrl('server/src/config/config.ts'))) as {
@@ -82,7 +82,7 @@ function variablesRead(sourceFile: string): Set<string> {
 }
 
 test('every INTERFLOW_* variable the agent DaemonSet and image set is one the agent reads', () => {
-  const known = variablesRead('agent/src/config.ts');
+  const known = variablesRead('agent/src/config/config.ts');
   for (const overlay of ['base', ...OVERLAYS] as const) {
     const env = containerEnv(find(render(overlay), 'DaemonSet', 'interflow-agent'), 'agent');
     for (const name of Object.keys(env).filter((n) => n.startsWith('INTERFLOW_'))) {

@@ -3,18 +3,18 @@
 // enricher and the exporter; tests use it in-process with their own sink.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentConfig } from './config.ts';
+import type { AgentConfig } from './config/config.ts';
 import type { Enricher } from './enrich/index.ts';
-import { agentIp } from './evict/agent-ip.ts';
-import { monotonicNowNs } from './evict/clock.ts';
-import { Evictor } from './evict/evictor.ts';
+import { agentIp } from './node-identity/agent-ip.ts';
+import { monotonicNowNs } from './eviction/monotonic-clock.ts';
+import { Evictor } from './eviction/evictor.ts';
 import { HookManager } from './hooks/hook-manager.ts';
 import { hookPolicy } from './hooks/hook-policy.ts';
 import { LinkTable } from './links/link-table.ts';
 import type { Logger } from './log.ts';
 import type { AgentMetrics } from './metrics.ts';
-import { NativeHelper } from './native/helper-process.ts';
-import type { HelperEvent, LinkEvent } from './native/helper-protocol.ts';
+import { NativeHelper } from './kernel-helper/helper-process.ts';
+import type { HelperEvent, LinkEvent } from './kernel-helper/helper-protocol.ts';
 import type { NamespaceState } from './netns/namespace-state.ts';
 import { hostNetnsInode, type NetnsEntry } from './netns/netns-scan.ts';
 import { NetnsWatcher } from './netns/netns-watcher.ts';

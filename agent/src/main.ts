@@ -2,12 +2,12 @@
 // INTERFLOW_AGENT_METRICS_PORT. On SIGTERM/SIGINT it removes every hook it added, exports what
 // is left and exits. When it cannot run here it prints one line saying why and exits with 3.
 import { Capture, captureProblem } from './capture.ts';
-import { ConfigError, loadAgentConfig, type AgentConfig } from './config.ts';
+import { ConfigError, loadAgentConfig, type AgentConfig } from './config/config.ts';
 import { createEnricher } from './enrich/index.ts';
 import { createLokiExporter } from './export/loki-exporter.ts';
 import { createLogger } from './log.ts';
 import { createAgentMetrics, startMetricsServer } from './metrics.ts';
-import { HelperStartError } from './native/helper-process.ts';
+import { HelperStartError } from './kernel-helper/helper-process.ts';
 
 const EXIT_CANNOT_RUN = 3;
 const SHUTDOWN_FLUSH_MS = 5000;

@@ -4,7 +4,7 @@
 import type { TestContext } from 'node:test';
 import { pino } from 'pino';
 import { Capture } from '../src/capture.ts';
-import { loadAgentConfig, type AgentConfig } from '../src/config.ts';
+import { loadAgentConfig, type AgentConfig } from '../src/config/config.ts';
 import { createAgentMetrics, type AgentMetrics } from '../src/metrics.ts';
 import type { FlowRecord } from '../src/record/flow-record.ts';
 

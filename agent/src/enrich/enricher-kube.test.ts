@@ -2,7 +2,7 @@
 // informers over real HTTP list/watch, checked through the records they enrich.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadAgentConfig } from '../config.ts';
+import { loadAgentConfig } from '../config/config.ts';
 import { createLogger } from '../log.ts';
 import { createEnricher, type Enricher } from './index.ts';
 import { StandInKubeApiServer } from './stand-in-kube-api.ts';

@@ -7,7 +7,7 @@
 // With neither, enrich() leaves records as they are.
 import { existsSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { AgentConfig } from '../config.ts';
+import type { AgentConfig } from '../config/config.ts';
 import type { Logger } from '../log.ts';
 import type { FlowRecord } from '../record/flow-record.ts';
 import { IdentityIndex, type InterfaceIdentity } from './identity-index.ts';

@@ -16,7 +16,7 @@ import {
   type V1ReplicaSet,
   type V1Service,
 } from '@kubernetes/client-node';
-import { backoffDelay } from '../export/backoff.ts';
+import { backoffDelay } from '../retry/backoff.ts';
 import type { Logger } from '../log.ts';
 import type { IdentityIndex } from './identity-index.ts';
 import { controllerOwnerFromKube, nodeFromKube, podFromKube, serviceFromKube } from './kube-models.ts';

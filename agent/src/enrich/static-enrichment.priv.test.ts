@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { createNetnsScenario } from '../../../test/support/netns-scenario.ts';
 import { privileged } from '../../../test/support/privileged.ts';
 import { Capture } from '../capture.ts';
-import { loadAgentConfig } from '../config.ts';
+import { loadAgentConfig } from '../config/config.ts';
 import { createAgentMetrics } from '../metrics.ts';
 import type { FlowRecord } from '../record/flow-record.ts';
 import { createEnricher } from './index.ts';

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
-import { ConfigError, loadAgentConfig } from '../config.ts';
+import { ConfigError, loadAgentConfig } from '../config/config.ts';
 import { createLogger } from '../log.ts';
 import { createEnricher } from './index.ts';
 import { endpointFields, enrichedFlow, flowRecord, iface, k8sFields } from './test-helpers.ts';

@@ -9,7 +9,7 @@ import { test, type TestContext } from 'node:test';
 import Fastify from 'fastify';
 import { request } from 'undici';
 import { embeddedStorePlugin } from '../../../server/src/store/index.ts';
-import { loadAgentConfig } from '../config.ts';
+import { loadAgentConfig } from '../config/config.ts';
 import { createAgentMetrics } from '../metrics.ts';
 import type { FlowRecord } from '../record/flow-record.ts';
 import { createLokiExporter } from './loki-exporter.ts';

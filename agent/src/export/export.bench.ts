@@ -6,7 +6,7 @@
 // benchExport() is exported so `npm run bench` (test/bench/run-all.ts) can include these figures.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { loadAgentConfig } from '../config.ts';
+import { loadAgentConfig } from '../config/config.ts';
 import { createAgentMetrics } from '../metrics.ts';
 import { createLogger } from '../log.ts';
 import { createLokiExporter } from './loki-exporter.ts';

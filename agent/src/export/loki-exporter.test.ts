@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { selfSignedCert } from '../../../test/support/self-signed-cert.ts';
-import { loadAgentConfig } from '../config.ts';
+import { loadAgentConfig } from '../config/config.ts';
 import { createAgentMetrics } from '../metrics.ts';
 import type { FlowRecord } from '../record/flow-record.ts';
 import { createLokiExporter } from './loki-exporter.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { backoffDelay, parseRetryAfter } from './backoff.ts';
+import { backoffDelay, parseRetryAfter } from '../retry/backoff.ts';
 import { EntryQueue } from './entry-queue.ts';
 import { countIgnored } from './loki-exporter.ts';
 import { buildPushBody, encodeEntry, nextBatchSize, streamLabels, timestampNs } from './push-body.ts';

@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { Agent, request } from 'undici';
-import { ConfigError, type AgentConfig } from '../config.ts';
+import { ConfigError, type AgentConfig } from '../config/config.ts';
 import type { Logger } from '../log.ts';
-import { parseRetryAfter } from './backoff.ts';
+import { parseRetryAfter } from '../retry/backoff.ts';
 import { WatchedFile } from './watched-file.ts';
 
 const gzip = promisify(gzipCallback);

@@ -1,7 +1,7 @@
 // Test support: an exporter wired to a test receiver, with its metrics and captured logs.
 import type { TestContext } from 'node:test';
 import { pino } from 'pino';
-import { loadAgentConfig, type AgentConfig } from '../config.ts';
+import { loadAgentConfig, type AgentConfig } from '../config/config.ts';
 import { createAgentMetrics, type AgentMetrics } from '../metrics.ts';
 import { createLokiExporter, type RecordExporter } from './loki-exporter.ts';
 import { startTestReceiver, type TestReceiver } from './test-receiver.ts';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import { loadAgentConfig } from '../config.ts';
+import { loadAgentConfig } from '../config/config.ts';
 import { LinkTable } from '../links/link-table.ts';
 import { createAgentMetrics } from '../metrics.ts';
 import type { NamespaceState } from '../netns/namespace-state.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadAgentConfig } from '../config.ts';
+import { loadAgentConfig } from '../config/config.ts';
 import { hookPolicy } from './hook-policy.ts';
 
 test('default policy hooks everything except lo', () => {

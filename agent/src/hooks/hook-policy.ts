@@ -1,6 +1,6 @@
 // Which interfaces get Interflow's TC hooks: INTERFLOW_INTERFACES (when set) must match and
 // INTERFLOW_EXCLUDE_INTERFACES (default `lo`) must not. Both take exact names or /regex/.
-import type { AgentConfig } from '../config.ts';
+import type { AgentConfig } from '../config/config.ts';
 
 export type HookPolicy = (ifname: string) => boolean;
 

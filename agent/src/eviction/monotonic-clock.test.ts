@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { monoToEpochMs, monotonicNowNs } from './clock.ts';
+import { monoToEpochMs, monotonicNowNs } from './monotonic-clock.ts';
 
 test('monotonic stamps become epoch ms relative to the clock pair read after the drain', () => {
   const ref = { monoNs: 5_000_000_000_000, realNs: 1_795_000_000_000_000_000 };

@@ -1,7 +1,7 @@
 // Turns drained flow entries into FlowRecords (field names: ../shared/DESIGN.md).
-import type { RawFlow } from '../native/helper-protocol.ts';
+import type { RawFlow } from '../kernel-helper/helper-protocol.ts';
 import type { FlowRecord } from '../record/flow-record.ts';
-import { monoToEpochMs, type ClockPair } from './clock.ts';
+import { monoToEpochMs, type ClockPair } from './monotonic-clock.ts';
 
 export interface InterfaceLabel {
   /** Namespace file name; "" for the host namespace. */

@@ -167,7 +167,7 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     staticEnrichmentFile: get('INTERFLOW_STATIC_ENRICHMENT'),
     logLevel: get('INTERFLOW_LOG_LEVEL') ?? 'info',
     hostNetns: flag('INTERFLOW_HOST_NETNS', true),
-    agentBuildDir: get('INTERFLOW_AGENT_BUILD_DIR') ?? fileURLToPath(new URL('../build', import.meta.url)),
+    agentBuildDir: get('INTERFLOW_AGENT_BUILD_DIR') ?? fileURLToPath(new URL('../../build', import.meta.url)),
   };
   if (cfg.backoffMinMs > cfg.backoffMaxMs) {
     throw new ConfigError('INTERFLOW_BACKOFF_MIN', 'must not exceed INTERFLOW_BACKOFF_MAX');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RawFlow } from '../native/helper-protocol.ts';
+import type { RawFlow } from '../kernel-helper/helper-protocol.ts';
 import { buildRecord, mergeFlows } from './record-builder.ts';
 
 const base: RawFlow = {

@@ -3,8 +3,8 @@
 import type { Enricher } from '../enrich/index.ts';
 import type { AgentMetrics } from '../metrics.ts';
 import type { Logger } from '../log.ts';
-import type { DrainResult } from '../native/helper-process.ts';
-import type { RawFlow } from '../native/helper-protocol.ts';
+import type { DrainResult } from '../kernel-helper/helper-process.ts';
+import type { RawFlow } from '../kernel-helper/helper-protocol.ts';
 import type { FlowRecord } from '../record/flow-record.ts';
 import { buildRecord, mergeFlows, type InterfaceLabel } from './record-builder.ts';
 
