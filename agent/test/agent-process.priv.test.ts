@@ -1,13 +1,12 @@
 // The agent as a process (`agent/src/main.ts`): it hooks the test's namespaces next to
 // clsact qdiscs that were there before (one with someone else's filter, one empty), pushes
-// net1 records to a Loki receiver, leaves no Interflow filter or clsact anywhere after
+// net1 records to a stand-in Loki receiver, leaves no Interflow filter or clsact anywhere after
 // SIGTERM (and keeps what it did not add), never duplicates hooks on restart, and removes the
 // leftovers of a crashed run at start-up: its filters, and the clsact qdiscs it created,
 // unless someone else's filter is on one by then.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { startTestReceiver } from '../src/export/test-receiver.ts';
 import { startAgent, type Agent } from '../../test/support/processes.ts';
 import { iperfServer } from '../../test/support/iperf.ts';
 import { privileged } from '../../test/support/privileged.ts';
@@ -16,7 +15,8 @@ import {
   type NetnsScenario,
   type ScenarioNamespace,
 } from '../../test/support/netns-scenario.ts';
-import { waitFor } from './capture-rig.ts';
+import { waitFor } from '../../test/support/wait.ts';
+import { startStandInLokiReceiver } from './stand-in-loki-receiver.ts';
 
 interface TcState {
   /** Interflow filters per "<netns>/<ifname>/<ingress|egress>". */
@@ -100,7 +100,7 @@ function helperPid(agent: Agent): number {
 }
 
 test(
-  'SIGTERM leaves no Interflow filter, a restart does not duplicate hooks, a crashed run is cleaned up',
+  'SIGTERM leaves no Interflow filter, a restart does not duplicate hooks, a crashed run is cleaned up (records pushed to a stand-in Loki receiver)',
   privileged(),
   async (t) => {
     const s = await createNetnsScenario();
@@ -110,7 +110,7 @@ test(
     await addForeignFilter(s, s.a, 'net1');
     await s.exec(s.b, 'tc', ['qdisc', 'add', 'dev', 'net1', 'clsact']);
     const foreignClsact = sorted([`${s.a.name}/net1`, `${s.b.name}/net1`]);
-    const rx = await startTestReceiver();
+    const rx = await startStandInLokiReceiver();
     t.after(() => rx.close());
     const env = {
       INTERFLOW_LOKI_URL: rx.url,
@@ -152,7 +152,7 @@ test(
     );
     await iperfServer(s, s.b, s.net1.b, 5201);
     await s.exec(s.a, 'iperf3', ['-c', s.net1.b, '-t', '1', '-b', '10M']);
-    await waitFor('net1 records pushed to Loki', async () =>
+    await waitFor('net1 records pushed to the stand-in Loki receiver', async () =>
       rx
         .acceptedRecords()
         .some(

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import { iperfServer } from '../../test/support/iperf.ts';
 import { privileged } from '../../test/support/privileged.ts';
 import { createNetnsScenario } from '../../test/support/netns-scenario.ts';
-import { hookedNames, startCapture, waitFor } from './capture-rig.ts';
+import { waitFor } from '../../test/support/wait.ts';
+import { hookedNames, startCapture } from './capture-harness.ts';
 
 const EVICT_MS = 500;
 

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { privileged } from '../../test/support/privileged.ts';
 import { createNetnsScenario } from '../../test/support/netns-scenario.ts';
-import { hookedNames, startCapture, waitFor } from './capture-rig.ts';
+import { waitFor } from '../../test/support/wait.ts';
+import { hookedNames, startCapture } from './capture-harness.ts';
 
 const FLOWS = 300;
 

@@ -8,7 +8,8 @@ import { privileged } from '../../test/support/privileged.ts';
 import { createNetnsScenario } from '../../test/support/netns-scenario.ts';
 import { TCP_HEADERS, UDP_HEADERS, iperfClient, iperfServer, payload } from '../../test/support/iperf.ts';
 import type { FlowRecord } from '../src/record/flow-record.ts';
-import { hookedNames, startCapture, waitFor } from './capture-rig.ts';
+import { waitFor } from '../../test/support/wait.ts';
+import { hookedNames, startCapture } from './capture-harness.ts';
 
 function select(
   records: FlowRecord[],

@@ -13,7 +13,8 @@ import {
 } from '../../test/support/netns-scenario.ts';
 import type { Capture } from '../src/capture.ts';
 import { IF_DIRECTION, type FlowRecord } from '../src/record/flow-record.ts';
-import { hookedNames, startCapture, waitFor } from './capture-rig.ts';
+import { waitFor } from '../../test/support/wait.ts';
+import { hookedNames, startCapture } from './capture-harness.ts';
 import {
   ETH_P_8021AD,
   ETH_P_8021Q,

@@ -3,7 +3,7 @@
 //
 // Parts (each also runs on its own; see docs/benchmarks.md):
 //   test/bench/agent.bench.ts     hook overhead and agent CPU (root needed: netns, eBPF)
-//   agent/src/export/export.bench.ts   exporter CPU per 100 000 records (benchExport())
+//   test/bench/agent-export.bench.ts   exporter CPU per 100 000 records (benchExport())
 //   test/bench/server.bench.ts    store push rate, /api/flows p50/p95, export rows/s and peak RSS
 //   test/bench/web.bench.ts       plugin bundle sizes, 1 000-row render time
 //   server/src/store/regex.bench.ts    store regex engine (re2js) against V8 RegExp (benchRegex())
@@ -172,15 +172,15 @@ async function agentPart(): Promise<void> {
 async function exportPart(): Promise<void> {
   // In its own process like the other parts, so its CPU figures count only the exporter.
   const [f] = await runPart('export', {
-    label: 'agent/src/export/export.bench.ts (benchExport)',
-    module: `import { benchExport } from './agent/src/export/export.bench.ts';
+    label: 'test/bench/agent-export.bench.ts (benchExport)',
+    module: `import { benchExport } from './test/bench/agent-export.bench.ts';
       console.log('BENCH_RESULT ' + JSON.stringify({ part: 'export', ...(await benchExport(100000, false)) }));`,
   });
   rows.push({
     figure: 'Agent export path CPU per 100 000 records (exporter only, JSON push to a loopback sink)',
     value: `${fmt(num(f!, 'cpuSecondsPer100k'), 2)} CPU s`,
     baseline: `${fmt(num(f!, 'ratioToBaseline'), 1)}× JSON.stringify of the same records (${fmt(num(f!, 'baselineCpuSecondsPer100k'), 3)} s); ${fmt(num(f!, 'recordsPerSecond'))} records/s`,
-    source: 'agent/src/export/export.bench.ts',
+    source: 'test/bench/agent-export.bench.ts',
   });
 }
 
@@ -341,7 +341,7 @@ ${problems.length ? `\nNotes from this run:\n\n${problems.map((p) => `- ${p}`).j
   of the agent and its native helper from \`/proc\`, minus what the same agent uses idle over
   the same wall time. The raw drain time goes through the native helper's protocol; the
   eviction time (drain + build) is the agent's own \`interflow_agent_eviction_duration_seconds\`.
-- **Export path**: \`benchExport()\` of agent/src/export/export.bench.ts, the exporter alone.
+- **Export path**: \`benchExport()\` of test/bench/agent-export.bench.ts, the exporter alone.
 - **Store and API**: test/bench/server.bench.ts with ${fmt(RECORDS)} generated records in the
   embedded store (SQLite), \`/api/flows\` with \`limit=100\` through \`app.inject\`, the CSV
   export streamed over HTTP and the process's RSS sampled every 20 ms.
@@ -362,7 +362,7 @@ sudo npm run bench                       # everything, about ${fmt(Math.max(1, M
 BENCH_RECORDS=100000 sudo npm run bench  # smaller store for a quick look
 BENCH_SKIP=agent npm run bench           # without root: no hook overhead / agent CPU
 npm run bench:server                     # one part (also bench:web, bench:agent, bench:retention)
-npx tsx agent/src/export/export.bench.ts # exporter alone
+npx tsx test/bench/agent-export.bench.ts # exporter alone
 \`\`\`
 
 Root is needed for the agent figures (network namespaces, eBPF); iperf3 must be installed

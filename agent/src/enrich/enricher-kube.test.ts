@@ -2,14 +2,10 @@
 // informers over real HTTP list/watch, checked through the records they enrich.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadAgentConfig } from '../config/config.ts';
-import { createLogger } from '../log.ts';
-import { createEnricher, type Enricher } from './index.ts';
-import { StandInKubeApiServer } from './stand-in-kube-api.ts';
+import { eventually } from '../../../test/support/wait.ts';
 import {
   endpointFields,
   enrichedFlow,
-  eventually,
   iface,
   job,
   k8sFields,
@@ -17,7 +13,11 @@ import {
   pod,
   replicaSet,
   service,
-} from './test-helpers.ts';
+} from '../../test/enrich-harness.ts';
+import { StandInKubeApiServer } from '../../test/stand-in-kube-api.ts';
+import { loadAgentConfig } from '../config/config.ts';
+import { createLogger } from '../log.ts';
+import { createEnricher, type Enricher } from './index.ts';
 
 const log = createLogger('silent');
 const EGRESS = 1;
@@ -212,7 +212,7 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     // Services and nodes that go away are forgotten.
     server.remove('services', 'default', 'kubernetes');
     server.remove('nodes', undefined, 'worker-1');
-    await eventually(() => {
+    await eventually('the removed service and node forgotten', () => {
       const r = enrichedFlow(enricher, hostEth0, {
         SrcAddr: '172.30.0.1',
         DstAddr: '192.0.2.11',
@@ -403,7 +403,7 @@ describe('enricher with a stand-in Kubernetes API server', () => {
         ],
       }),
     );
-    await eventually(() => {
+    await eventually('the ipvlan-solo pod indexed', () => {
       const r = enrichedFlow(enricher, iface('ns-solo', 17, 'net1', '52:54:00:dd:dd:dd'), {
         SrcAddr: '192.168.61.1',
         DstAddr: '192.168.61.9',
@@ -464,7 +464,7 @@ describe('enricher with a stand-in Kubernetes API server', () => {
         networkStatus: status('10.128.9.1', '0a:58:0a:80:09:01'),
       }),
     );
-    await eventually(() => assert.equal(nameOf('10.128.9.1'), 'old'));
+    await eventually(`nameOf('10.128.9.1') is 'old'`, () => assert.equal(nameOf('10.128.9.1'), 'old'));
     server.apply(
       'pods',
       pod({
@@ -485,7 +485,7 @@ describe('enricher with a stand-in Kubernetes API server', () => {
         networkStatus: status('10.128.9.1', '0a:58:0a:80:09:01'),
       }),
     );
-    await eventually(() => assert.equal(nameOf('10.128.9.1'), 'new'));
+    await eventually(`nameOf('10.128.9.1') is 'new'`, () => assert.equal(nameOf('10.128.9.1'), 'new'));
     // A late update of the old pod does not take the address back.
     server.apply(
       'pods',
@@ -500,7 +500,9 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     );
     server.remove('pods', 'reuse', 'old');
     server.apply('pods', pod({ namespace: 'reuse', name: 'marker', ips: ['10.128.9.250'] }));
-    await eventually(() => assert.equal(nameOf('10.128.9.250'), 'marker'));
+    await eventually(`nameOf('10.128.9.250') is 'marker'`, () =>
+      assert.equal(nameOf('10.128.9.250'), 'marker'),
+    );
     assert.equal(nameOf('10.128.9.1'), 'new');
     // The interface MAC (derived from the IP) follows the new pod too.
     const r = enrichedFlow(enricher, iface('ns-new', 98, 'eth0', '0a:58:0a:80:09:01'), {
@@ -519,31 +521,39 @@ describe('enricher with a stand-in Kubernetes API server', () => {
       'pods',
       pod({ namespace: 'reuse', name: 'second', ips: ['10.128.9.2'], created: '2026-01-01T00:01:00Z' }),
     );
-    await eventually(() => assert.equal(nameOf('10.128.9.2'), 'second'));
+    await eventually(`nameOf('10.128.9.2') is 'second'`, () => assert.equal(nameOf('10.128.9.2'), 'second'));
     server.remove('pods', 'reuse', 'first');
     server.apply('pods', pod({ namespace: 'reuse', name: 'marker', ips: ['10.128.9.251'] }));
-    await eventually(() => assert.equal(nameOf('10.128.9.251'), 'marker'));
+    await eventually(`nameOf('10.128.9.251') is 'marker'`, () =>
+      assert.equal(nameOf('10.128.9.251'), 'marker'),
+    );
     assert.equal(nameOf('10.128.9.2'), 'second');
 
     // Deletion leaves no stale name.
     server.remove('pods', 'reuse', 'second');
-    await eventually(() => assert.equal(nameOf('10.128.9.2'), undefined));
+    await eventually(`nameOf('10.128.9.2') is undefined`, () =>
+      assert.equal(nameOf('10.128.9.2'), undefined),
+    );
 
     // A finished pod releases its address.
     server.apply('pods', pod({ namespace: 'reuse', name: 'job-pod', ips: ['10.128.9.3'] }));
-    await eventually(() => assert.equal(nameOf('10.128.9.3'), 'job-pod'));
+    await eventually(`nameOf('10.128.9.3') is 'job-pod'`, () =>
+      assert.equal(nameOf('10.128.9.3'), 'job-pod'),
+    );
     server.apply(
       'pods',
       pod({ namespace: 'reuse', name: 'job-pod', ips: ['10.128.9.3'], phase: 'Succeeded' }),
     );
-    await eventually(() => assert.equal(nameOf('10.128.9.3'), undefined));
+    await eventually(`nameOf('10.128.9.3') is undefined`, () =>
+      assert.equal(nameOf('10.128.9.3'), undefined),
+    );
 
     // Same name, new UID (StatefulSet pod recreated) and a new address: the old address is released
     // even though no DELETED was seen for the old object.
     server.apply('pods', pod({ namespace: 'reuse', name: 'db-0', ips: ['10.128.9.4'], uid: 'uid-db-0-a' }));
-    await eventually(() => assert.equal(nameOf('10.128.9.4'), 'db-0'));
+    await eventually(`nameOf('10.128.9.4') is 'db-0'`, () => assert.equal(nameOf('10.128.9.4'), 'db-0'));
     server.apply('pods', pod({ namespace: 'reuse', name: 'db-0', ips: ['10.128.9.5'], uid: 'uid-db-0-b' }));
-    await eventually(() => assert.equal(nameOf('10.128.9.5'), 'db-0'));
+    await eventually(`nameOf('10.128.9.5') is 'db-0'`, () => assert.equal(nameOf('10.128.9.5'), 'db-0'));
     assert.equal(nameOf('10.128.9.4'), undefined);
 
     // A deleted pod no longer owns its interfaces, including those found through its netns.
@@ -567,10 +577,14 @@ describe('enricher with a stand-in Kubernetes API server', () => {
       });
       return r.IfK8S_Name;
     };
-    await eventually(() => assert.equal(ifOwner('eth0', '0a:58:0a:80:09:06'), 'gone'));
+    await eventually(`ifOwner('eth0', '0a:58:0a:80:09:06') is 'gone'`, () =>
+      assert.equal(ifOwner('eth0', '0a:58:0a:80:09:06'), 'gone'),
+    );
     assert.equal(ifOwner('net1', '02:97:97:97:97:97'), 'gone', 'net1 found through the netns of eth0');
     server.remove('pods', 'reuse', 'gone');
-    await eventually(() => assert.equal(ifOwner('eth0', '0a:58:0a:80:09:06'), undefined));
+    await eventually(`ifOwner('eth0', '0a:58:0a:80:09:06') is undefined`, () =>
+      assert.equal(ifOwner('eth0', '0a:58:0a:80:09:06'), undefined),
+    );
     assert.equal(ifOwner('net1', '02:97:97:97:97:97'), undefined);
   });
 
@@ -643,7 +657,9 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     assert.equal(ownerOf('10.128.7.6'), 'ReplicaSet/late-rs');
     // The ReplicaSet shows up later: the pod is renamed to its Deployment.
     server.apply('replicasets', replicaSet('owners', 'late-rs', { kind: 'Deployment', name: 'late' }));
-    await eventually(() => assert.equal(ownerOf('10.128.7.6'), 'Deployment/late'));
+    await eventually(`ownerOf('10.128.7.6') is 'Deployment/late'`, () =>
+      assert.equal(ownerOf('10.128.7.6'), 'Deployment/late'),
+    );
   });
 
   test('Deployment named from the pod-template-hash when ReplicaSets cannot be read (stand-in Kubernetes API server)', async (t) => {
@@ -684,12 +700,14 @@ describe('enricher with a stand-in Kubernetes API server', () => {
       return r.SrcK8S_Name;
     };
     assert.equal(nameOf('10.128.5.2'), 'drop');
-    await eventually(() => assert.ok(server.watcherCount('pods') >= 1));
+    await eventually('a pod watch open', () => assert.ok(server.watcherCount('pods') >= 1));
 
     // Watch timeout: the informer watches again from its resourceVersion.
     server.closeWatches();
     server.apply('pods', pod({ namespace: 'resume', name: 'after-close', ips: ['10.128.5.3'] }));
-    await eventually(() => assert.equal(nameOf('10.128.5.3'), 'after-close'));
+    await eventually(`nameOf('10.128.5.3') is 'after-close'`, () =>
+      assert.equal(nameOf('10.128.5.3'), 'after-close'),
+    );
 
     // Changes while disconnected, history compacted: the watch gets 410, the informer re-lists,
     // and what was deleted meanwhile is forgotten.
@@ -700,7 +718,7 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     server.compactHistory();
     const listsBefore = podLists(server);
     server.failRequests('pods', undefined);
-    await eventually(() => {
+    await eventually('the pods re-listed after 410 Gone', () => {
       assert.equal(nameOf('10.128.5.4'), 'while-away');
       assert.equal(nameOf('10.128.5.2'), undefined);
     });
@@ -723,6 +741,6 @@ describe('enricher with a stand-in Kubernetes API server', () => {
     };
     assert.equal(nameOf(), undefined);
     server.failRequests('pods', undefined);
-    await eventually(() => assert.equal(nameOf(), 'eventually-seen'));
+    await eventually(`nameOf() is 'eventually-seen'`, () => assert.equal(nameOf(), 'eventually-seen'));
   });
 });

@@ -7,12 +7,12 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import { createNetnsScenario } from '../../../test/support/netns-scenario.ts';
 import { privileged } from '../../../test/support/privileged.ts';
+import { eventually } from '../../../test/support/wait.ts';
 import { Capture } from '../capture.ts';
 import { loadAgentConfig } from '../config/config.ts';
 import { createAgentMetrics } from '../metrics.ts';
 import type { FlowRecord } from '../record/flow-record.ts';
 import { createEnricher } from './index.ts';
-import { eventually } from './test-helpers.ts';
 
 const FIXTURE = resolve(import.meta.dirname, '../../../test/fixtures/static-enrichment.json');
 
@@ -43,13 +43,20 @@ test(
     });
     await capture.start();
     t.after(() => capture.stop());
-    await eventually(() => {
-      const hooked = capture
-        .hookedInterfaces()
-        .filter((h) => h.phase === 'attached')
-        .map((h) => `${h.netns}/${h.ifname}`);
-      assert.ok(hooked.includes(`${s.a.name}/net1`) && hooked.includes(`${s.b.name}/net1`), hooked.join(' '));
-    }, 15_000);
+    await eventually(
+      'net1 of both pods hooked',
+      () => {
+        const hooked = capture
+          .hookedInterfaces()
+          .filter((h) => h.phase === 'attached')
+          .map((h) => `${h.netns}/${h.ifname}`);
+        assert.ok(
+          hooked.includes(`${s.a.name}/net1`) && hooked.includes(`${s.b.name}/net1`),
+          hooked.join(' '),
+        );
+      },
+      15_000,
+    );
 
     // A few UDP datagrams from A to B over net1, and over eth0 (no ping in the CI image).
     const sendUdp = (to: string) =>

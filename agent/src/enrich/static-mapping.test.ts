@@ -2,25 +2,19 @@
 // and a bad file stops the start with a message naming the variable and the entry.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
+import { tempDir } from '../../../test/support/temp-dir.ts';
+import { endpointFields, enrichedFlow, flowRecord, iface, k8sFields } from '../../test/enrich-harness.ts';
 import { ConfigError, loadAgentConfig } from '../config/config.ts';
 import { createLogger } from '../log.ts';
 import { createEnricher } from './index.ts';
-import { endpointFields, enrichedFlow, flowRecord, iface, k8sFields } from './test-helpers.ts';
 
 const log = createLogger('silent');
 const EGRESS = 1;
 const INGRESS = 0;
 const FIXTURE = resolve(import.meta.dirname, '../../../test/fixtures/static-enrichment.json');
-
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'interflow-static-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 async function enricherFor(file: string) {
   return createEnricher(loadAgentConfig({ INTERFLOW_STATIC_ENRICHMENT: file }), log);
@@ -45,7 +39,7 @@ const referenceMapping = (netnsA: string, netnsB: string) => ({
 });
 
 test('static mapping names both pods of the net1 reference scenario', async (t) => {
-  const file = join(tempDir(t), 'mapping.json');
+  const file = join(tempDir(t, 'interflow-static-'), 'mapping.json');
   writeFileSync(file, JSON.stringify(referenceMapping('podns-a', 'podns-b')));
   const enricher = await enricherFor(file);
   t.after(() => enricher.close());
@@ -136,7 +130,7 @@ test('the demo mapping file test/fixtures/static-enrichment.json is valid and na
 });
 
 test('static netns patterns: exact names first, then patterns in file order; regex characters are literal', async (t) => {
-  const file = join(tempDir(t), 'patterns.json');
+  const file = join(tempDir(t, 'interflow-static-'), 'patterns.json');
   writeFileSync(
     file,
     JSON.stringify({
@@ -165,7 +159,7 @@ test('static netns patterns: exact names first, then patterns in file order; reg
 });
 
 test('static mapping: MAC, owner, nodes, services, YAML, and the interface own address by MAC', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'interflow-static-');
   const file = join(dir, 'mapping.yaml');
   writeFileSync(
     file,
@@ -256,7 +250,7 @@ test('INTERFLOW_NODE_NAME without cluster credentials: one warning, and the mapp
     if (saved.host !== undefined) process.env.KUBERNETES_SERVICE_HOST = saved.host;
     if (saved.kubeconfig !== undefined) process.env.KUBECONFIG = saved.kubeconfig;
   });
-  const file = join(tempDir(t), 'mapping.json');
+  const file = join(tempDir(t, 'interflow-static-'), 'mapping.json');
   writeFileSync(file, JSON.stringify(referenceMapping('podns-a', 'podns-b')));
   const lines: { level: number; msg: string }[] = [];
   const capturing = pino(
@@ -283,7 +277,7 @@ test('INTERFLOW_NODE_NAME without cluster credentials: one warning, and the mapp
 });
 
 test('bad mapping files fail with a message naming the variable, the file and the entry', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'interflow-static-');
   const pod = { namespace: 'ns', name: 'p', netns: 'n1' };
   const cases: Array<[string, string, RegExp]> = [
     ['missing file', '', /cannot read .*missing\.json/],

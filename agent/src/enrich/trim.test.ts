@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1Node, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import { node, pod, replicaSet, service } from '../../test/enrich-harness.ts';
 import { controllerOwnerFromKube, nodeFromKube, podFromKube, serviceFromKube } from './kube-models.ts';
-import { node, pod, replicaSet, service } from './test-helpers.ts';
 import { trimController, trimNode, trimPod, trimService } from './trim.ts';
 
 type Json = Record<string, unknown>;

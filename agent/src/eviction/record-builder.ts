@@ -1,4 +1,4 @@
-// Turns drained flow entries into FlowRecords (field names: ../shared/DESIGN.md).
+// Turns drained flow entries into FlowRecords (field names: docs/design.md).
 import type { RawFlow } from '../kernel-helper/helper-protocol.ts';
 import type { FlowRecord } from '../record/flow-record.ts';
 import { monoToEpochMs, type ClockPair } from './monotonic-clock.ts';

@@ -2,29 +2,24 @@
 // (server/src/store) over HTTP on loopback, and the records are read back with query_range —
 // plain and gzip bodies, labels as the backend's selectors expect them.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import Fastify from 'fastify';
 import { request } from 'undici';
 import { embeddedStorePlugin } from '../../../server/src/store/index.ts';
+import { tempDir } from '../../../test/support/temp-dir.ts';
+import { captureLogger } from '../../test/exporter-harness.ts';
+import { ids, makeRecord, range } from '../../test/numbered-records.ts';
 import { loadAgentConfig } from '../config/config.ts';
 import { createAgentMetrics } from '../metrics.ts';
 import type { FlowRecord } from '../record/flow-record.ts';
 import { createLokiExporter } from './loki-exporter.ts';
-import { captureLogger } from './test-exporter.ts';
-import { ids, makeRecord, range } from './test-receiver.ts';
 
 async function startStore(t: TestContext): Promise<string> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'interflow-export-store-'));
   const app = Fastify();
+  t.after(() => app.close()); // registered before tempDir's removal: after hooks run in order
+  const dataDir = tempDir(t, 'interflow-export-store-');
   await app.register(embeddedStorePlugin, { dataDir, retentionMs: 0, maxBytes: 0, allowRemote: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
-  t.after(async () => {
-    await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
   const addr = app.server.address();
   return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
 }

@@ -1,29 +1,31 @@
-// The Loki exporter against a real HTTP(S) server on loopback (test-receiver.ts).
+// The Loki exporter against a real HTTP(S) server on loopback standing in for Loki's push API
+// (agent/test/stand-in-loki-receiver.ts).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { selfSignedCert } from '../../../test/support/self-signed-cert.ts';
+import { tempDir } from '../../../test/support/temp-dir.ts';
+import { waitFor } from '../../../test/support/wait.ts';
+import {
+  captureLogger,
+  metricValue,
+  startExporterHarness,
+  type LogLine,
+} from '../../test/exporter-harness.ts';
+import { ids, makeRecord, range } from '../../test/numbered-records.ts';
+import { startStandInLokiReceiver } from '../../test/stand-in-loki-receiver.ts';
 import { loadAgentConfig } from '../config/config.ts';
 import { createAgentMetrics } from '../metrics.ts';
 import type { FlowRecord } from '../record/flow-record.ts';
 import { createLokiExporter } from './loki-exporter.ts';
-import { captureLogger, exporterRig, metricValue, type LogLine } from './test-exporter.ts';
-import { ids, makeRecord, range, startTestReceiver, waitUntil } from './test-receiver.ts';
 
 const records = (from: number, to: number, overrides: Partial<FlowRecord> = {}) =>
   range(from, to).map((i) => makeRecord(i, overrides));
 
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'interflow-export-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-describe('push body and headers', () => {
+describe('push body and headers (stand-in Loki receiver)', () => {
   test('records are grouped into streams by label set, values are [ns, JSON line] in order', async (t) => {
-    const { receiver, exporter } = await exporterRig(t, { INTERFLOW_LOKI_TENANT: 'netobserv' });
+    const { receiver, exporter } = await startExporterHarness(t, { INTERFLOW_LOKI_TENANT: 'netobserv' });
     const sent = [
       makeRecord(0, { SrcK8S_Namespace: 'a', DstK8S_Namespace: 'b', FlowDirection: 0 }),
       makeRecord(1, { SrcK8S_Namespace: 'a', DstK8S_Namespace: 'b', FlowDirection: 1 }),
@@ -82,7 +84,7 @@ describe('push body and headers', () => {
   });
 
   test('no X-Scope-OrgID without a tenant', async (t) => {
-    const { receiver, exporter } = await exporterRig(t);
+    const { receiver, exporter } = await startExporterHarness(t);
     exporter.enqueue(records(0, 3));
     await exporter.flush();
     assert.equal(receiver.requests.length, 1);
@@ -90,7 +92,7 @@ describe('push body and headers', () => {
   });
 
   test('INTERFLOW_PUSH_GZIP=true sends a gzip body that decodes to the same push', async (t) => {
-    const { receiver, exporter } = await exporterRig(t, { INTERFLOW_PUSH_GZIP: 'true' });
+    const { receiver, exporter } = await startExporterHarness(t, { INTERFLOW_PUSH_GZIP: 'true' });
     exporter.enqueue(records(0, 200));
     await exporter.flush();
     const push = receiver.requests[0]!;
@@ -107,7 +109,7 @@ describe('push body and headers', () => {
   });
 
   test('records that cannot be serialised are dropped and counted, the rest goes through', async (t) => {
-    const { receiver, exporter, metrics } = await exporterRig(t);
+    const { receiver, exporter, metrics } = await startExporterHarness(t);
     const bad = makeRecord(1) as FlowRecord & { extra?: bigint };
     bad.extra = 1n; // JSON.stringify throws on BigInt
     assert.doesNotThrow(() => exporter.enqueue([makeRecord(0), bad, makeRecord(2)]));
@@ -118,14 +120,14 @@ describe('push body and headers', () => {
   });
 });
 
-describe('batching', () => {
+describe('batching (stand-in Loki receiver)', () => {
   test('by size: a full batch goes at once, the remainder waits for the timer or a flush', async (t) => {
-    const { receiver, exporter } = await exporterRig(t, {
+    const { receiver, exporter } = await startExporterHarness(t, {
       INTERFLOW_BATCH_MAX_RECORDS: '10',
       INTERFLOW_BATCH_MAX_WAIT: '1h',
     });
     exporter.enqueue(records(0, 35));
-    await waitUntil(() => receiver.requests.length >= 3, 'three full batches');
+    await waitFor('three full batches', () => receiver.requests.length >= 3, 15_000);
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(
       receiver.requests.map((r) => r.records.length),
@@ -141,21 +143,21 @@ describe('batching', () => {
   });
 
   test('by time: a partial batch goes once its oldest record is INTERFLOW_BATCH_MAX_WAIT old', async (t) => {
-    const { receiver, exporter } = await exporterRig(t, {
+    const { receiver, exporter } = await startExporterHarness(t, {
       INTERFLOW_BATCH_MAX_RECORDS: '1000',
       INTERFLOW_BATCH_MAX_WAIT: '100ms',
     });
     exporter.enqueue(records(0, 5));
     exporter.enqueue(records(5, 7));
-    await waitUntil(() => receiver.requests.length === 1, 'a push without flush()');
+    await waitFor('a push without flush()', () => receiver.requests.length === 1, 15_000);
     assert.deepEqual(ids(receiver.requests[0]!.records), range(0, 7));
     // The receiver sees the push before the exporter has read the answer: `buffered` counts
     // the push in flight until then.
-    await waitUntil(() => exporter.stats().buffered === 0, 'the acknowledged push leaves the buffer');
+    await waitFor('the acknowledged push leaves the buffer', () => exporter.stats().buffered === 0, 15_000);
   });
 
   test('by bytes: no push body exceeds INTERFLOW_BATCH_MAX_BYTES, a single larger record goes alone', async (t) => {
-    const { receiver, exporter } = await exporterRig(t, {
+    const { receiver, exporter } = await startExporterHarness(t, {
       INTERFLOW_BATCH_MAX_BYTES: '2048',
       INTERFLOW_BATCH_MAX_WAIT: '1h',
     });
@@ -174,7 +176,7 @@ describe('batching', () => {
   });
 
   test('flush() pushes what waits; nothing goes before it when the batch is neither full nor old', async (t) => {
-    const { receiver, exporter } = await exporterRig(t, { INTERFLOW_BATCH_MAX_WAIT: '1h' });
+    const { receiver, exporter } = await startExporterHarness(t, { INTERFLOW_BATCH_MAX_WAIT: '1h' });
     exporter.enqueue(records(0, 5));
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(receiver.requests.length, 0);
@@ -185,9 +187,9 @@ describe('batching', () => {
   });
 });
 
-describe('bearer token file', () => {
+describe('bearer token file (stand-in Loki receiver)', () => {
   test('Authorization follows the token file through a kubelet-style ..data symlink swap and an in-place rewrite', async (t) => {
-    const dir = tempDir(t);
+    const dir = tempDir(t, 'interflow-export-');
     const write = (version: string, token: string) => {
       mkdirSync(join(dir, version));
       writeFileSync(join(dir, version, 'token'), token);
@@ -197,7 +199,9 @@ describe('bearer token file', () => {
     write('..2026_11_26_00_00_00.1', 'token-one\n');
     symlinkSync('..data/token', join(dir, 'token'));
 
-    const { receiver, exporter } = await exporterRig(t, { INTERFLOW_LOKI_TOKEN_FILE: join(dir, 'token') });
+    const { receiver, exporter } = await startExporterHarness(t, {
+      INTERFLOW_LOKI_TOKEN_FILE: join(dir, 'token'),
+    });
     exporter.enqueue(records(0, 2));
     await exporter.flush();
     write('..2026_11_26_01_00_00.2', 'token-two');
@@ -214,14 +218,16 @@ describe('bearer token file', () => {
   });
 
   test('401 is retried (records kept) and succeeds once the token file holds a valid token', async (t) => {
-    const dir = tempDir(t);
+    const dir = tempDir(t, 'interflow-export-');
     const file = join(dir, 'token');
     writeFileSync(file, 'expired');
-    const { receiver, exporter, metrics } = await exporterRig(t, { INTERFLOW_LOKI_TOKEN_FILE: file });
+    const { receiver, exporter, metrics } = await startExporterHarness(t, {
+      INTERFLOW_LOKI_TOKEN_FILE: file,
+    });
     receiver.reply = (push) =>
       push.headers.authorization === 'Bearer fresh' ? undefined : { status: 401, body: 'token expired' };
     exporter.enqueue(records(0, 10));
-    await waitUntil(() => receiver.requests.length >= 2, 'retries with the old token');
+    await waitFor('retries with the old token', () => receiver.requests.length >= 2, 15_000);
     writeFileSync(file, 'fresh');
     await exporter.flush();
     assert.deepEqual(ids(receiver.acceptedRecords()), range(0, 10));
@@ -230,11 +236,13 @@ describe('bearer token file', () => {
   });
 
   test('a token file that does not exist yet holds the records until it appears', async (t) => {
-    const dir = tempDir(t);
+    const dir = tempDir(t, 'interflow-export-');
     const file = join(dir, 'token');
-    const { receiver, exporter, metrics } = await exporterRig(t, { INTERFLOW_LOKI_TOKEN_FILE: file });
+    const { receiver, exporter, metrics } = await startExporterHarness(t, {
+      INTERFLOW_LOKI_TOKEN_FILE: file,
+    });
     exporter.enqueue(records(0, 3));
-    await waitUntil(() => exporter.stats().failedPushes >= 2, 'failed attempts without a token');
+    await waitFor('failed attempts without a token', () => exporter.stats().failedPushes >= 2, 15_000);
     assert.equal(receiver.requests.length, 0, 'nothing is sent without the token');
     writeFileSync(file, 'late');
     await exporter.flush();
@@ -244,13 +252,13 @@ describe('bearer token file', () => {
   });
 });
 
-describe('TLS with INTERFLOW_LOKI_CA_FILE', () => {
-  const selfSigned = (t: TestContext) => selfSignedCert(tempDir(t));
+describe('TLS with INTERFLOW_LOKI_CA_FILE (stand-in Loki receiver)', () => {
+  const selfSigned = (t: TestContext) => selfSignedCert(tempDir(t, 'interflow-export-'));
 
   test('HTTPS to a self-signed server works with the CA file and fails (retried, counted) without it', async (t) => {
     const tls = selfSigned(t);
-    const receiver = await startTestReceiver(tls);
-    t.after(() => receiver.close()); // also when an assertion fails before exporterRig takes it over
+    const receiver = await startStandInLokiReceiver(tls);
+    t.after(() => receiver.close()); // also when an assertion fails before the harness takes it over
     assert.ok(receiver.url.startsWith('https://'));
 
     // Without the CA: the certificate is not trusted, nothing is delivered, the records stay buffered.
@@ -266,7 +274,7 @@ describe('TLS with INTERFLOW_LOKI_CA_FILE', () => {
     );
     t.after(() => untrusting.close(100));
     untrusting.enqueue(records(0, 3));
-    await waitUntil(() => untrusting.stats().failedPushes >= 2, 'failed TLS attempts');
+    await waitFor('failed TLS attempts', () => untrusting.stats().failedPushes >= 2, 15_000);
     assert.equal(untrusting.stats().buffered, 3);
     assert.ok(
       untrustingLogs.some((l) => /certificate/i.test(String(l.err))),
@@ -274,7 +282,7 @@ describe('TLS with INTERFLOW_LOKI_CA_FILE', () => {
     );
     await untrusting.close(100);
 
-    const { exporter } = await exporterRig(t, { INTERFLOW_LOKI_CA_FILE: tls.certFile }, receiver);
+    const { exporter } = await startExporterHarness(t, { INTERFLOW_LOKI_CA_FILE: tls.certFile }, receiver);
     exporter.enqueue(records(0, 3));
     await exporter.flush();
     assert.deepEqual(ids(receiver.acceptedRecords()), range(0, 3));
@@ -284,11 +292,11 @@ describe('TLS with INTERFLOW_LOKI_CA_FILE', () => {
   test('a rotated CA file is picked up for new connections', async (t) => {
     const first = selfSigned(t);
     const second = selfSigned(t);
-    const receiver = await startTestReceiver(first);
-    const dir = tempDir(t);
+    const receiver = await startStandInLokiReceiver(first);
+    const dir = tempDir(t, 'interflow-export-');
     const caFile = join(dir, 'service-ca.crt');
     writeFileSync(caFile, first.cert);
-    const { exporter, logs } = await exporterRig(t, { INTERFLOW_LOKI_CA_FILE: caFile }, receiver);
+    const { exporter, logs } = await startExporterHarness(t, { INTERFLOW_LOKI_CA_FILE: caFile }, receiver);
     exporter.enqueue(records(0, 2));
     await exporter.flush();
 
@@ -305,7 +313,7 @@ describe('TLS with INTERFLOW_LOKI_CA_FILE', () => {
   });
 
   test('an unreadable CA file fails at start-up naming INTERFLOW_LOKI_CA_FILE', (t) => {
-    const dir = tempDir(t);
+    const dir = tempDir(t, 'interflow-export-');
     const cfg = (file: string) =>
       loadAgentConfig({ INTERFLOW_LOKI_URL: 'https://127.0.0.1:1', INTERFLOW_LOKI_CA_FILE: file });
     assert.throws(
@@ -320,9 +328,11 @@ describe('TLS with INTERFLOW_LOKI_CA_FILE', () => {
   });
 });
 
-describe('retry and rejection', () => {
+describe('retry and rejection (stand-in Loki receiver)', () => {
   test('500 and 429 are retried with the same batch until accepted; order is kept, nothing lost', async (t) => {
-    const { receiver, exporter, metrics } = await exporterRig(t, { INTERFLOW_BATCH_MAX_RECORDS: '10' });
+    const { receiver, exporter, metrics } = await startExporterHarness(t, {
+      INTERFLOW_BATCH_MAX_RECORDS: '10',
+    });
     receiver.reply = (_push, n) =>
       n < 2
         ? { status: 500, body: 'ingester unavailable' }
@@ -344,7 +354,9 @@ describe('retry and rejection', () => {
   });
 
   test('a reset connection and a push that times out are retried', async (t) => {
-    const { receiver, exporter, metrics } = await exporterRig(t, { INTERFLOW_PUSH_TIMEOUT: '300ms' });
+    const { receiver, exporter, metrics } = await startExporterHarness(t, {
+      INTERFLOW_PUSH_TIMEOUT: '300ms',
+    });
     receiver.reply = (_push, n) => (n === 0 ? 'reset' : n === 1 ? 'hang' : undefined);
     exporter.enqueue(records(0, 8));
     await exporter.flush();
@@ -355,7 +367,9 @@ describe('retry and rejection', () => {
   });
 
   test('a 400 rejects only its batch: counted as dropped "rejected", body logged, later batches go on', async (t) => {
-    const { receiver, exporter, metrics, logs } = await exporterRig(t, { INTERFLOW_BATCH_MAX_RECORDS: '10' });
+    const { receiver, exporter, metrics, logs } = await startExporterHarness(t, {
+      INTERFLOW_BATCH_MAX_RECORDS: '10',
+    });
     receiver.reply = (push) =>
       push.records.some((r) => r.Bytes === 15)
         ? { status: 400, body: 'error parsing labels: poison' }
@@ -378,7 +392,9 @@ describe('retry and rejection', () => {
   });
 
   test('a partial 400 ("entry too far behind … total ignored: N out of M") drops only N, without resending', async (t) => {
-    const { receiver, exporter, metrics } = await exporterRig(t, { INTERFLOW_BATCH_MAX_RECORDS: '10' });
+    const { receiver, exporter, metrics } = await startExporterHarness(t, {
+      INTERFLOW_BATCH_MAX_RECORDS: '10',
+    });
     receiver.reply = (_push, n) =>
       n === 0
         ? {
@@ -398,7 +414,7 @@ describe('retry and rejection', () => {
   });
 
   test('413 splits the batch until the store takes it; nothing is dropped', async (t) => {
-    const { receiver, exporter } = await exporterRig(t, { INTERFLOW_BATCH_MAX_RECORDS: '16' });
+    const { receiver, exporter } = await startExporterHarness(t, { INTERFLOW_BATCH_MAX_RECORDS: '16' });
     receiver.reply = (push) =>
       push.records.length > 4 ? { status: 413, body: 'request body too large' } : undefined;
     exporter.enqueue(records(0, 40));
@@ -408,9 +424,9 @@ describe('retry and rejection', () => {
   });
 });
 
-describe('bounded buffer and shutdown', () => {
+describe('bounded buffer and shutdown (stand-in Loki receiver)', () => {
   test('store down from the start: exactly the overflow is dropped, the buffered records are delivered in order', async (t) => {
-    const { receiver, exporter, metrics, logs } = await exporterRig(t, {
+    const { receiver, exporter, metrics, logs } = await startExporterHarness(t, {
       INTERFLOW_BUFFER_MAX_RECORDS: '500',
       INTERFLOW_BATCH_MAX_RECORDS: '100',
     });
@@ -423,7 +439,11 @@ describe('bounded buffer and shutdown', () => {
     assert.equal(await metricValue(metrics.recordsBufferCapacity), 500);
     assert.equal(await metricValue(metrics.recordsDropped, { reason: 'buffer_full' }), total - 500);
     assert.ok(logs.some((l) => l.msg.includes('buffer full')));
-    await waitUntil(() => exporter.stats().failedPushes >= 1, 'a failed attempt while the store is down');
+    await waitFor(
+      'a failed attempt while the store is down',
+      () => exporter.stats().failedPushes >= 1,
+      15_000,
+    );
 
     await receiver.start();
     await exporter.flush();
@@ -436,7 +456,7 @@ describe('bounded buffer and shutdown', () => {
   });
 
   test('close() flushes what is buffered, stops, and counts records enqueued afterwards', async (t) => {
-    const { receiver, exporter, metrics } = await exporterRig(t, { INTERFLOW_BATCH_MAX_WAIT: '1h' });
+    const { receiver, exporter, metrics } = await startExporterHarness(t, { INTERFLOW_BATCH_MAX_WAIT: '1h' });
     exporter.enqueue(records(0, 50));
     await exporter.close();
     assert.deepEqual(ids(receiver.acceptedRecords()), range(0, 50));
@@ -447,7 +467,7 @@ describe('bounded buffer and shutdown', () => {
   });
 
   test('close() with the store down returns after its timeout and counts what it could not deliver', async (t) => {
-    const { receiver, exporter, metrics, logs } = await exporterRig(t);
+    const { receiver, exporter, metrics, logs } = await startExporterHarness(t);
     await receiver.stop();
     exporter.enqueue(records(0, 10));
     await exporter.close(300);
@@ -458,7 +478,7 @@ describe('bounded buffer and shutdown', () => {
   });
 
   test('metrics are served in Prometheus text with the export series', async (t) => {
-    const { exporter, metrics } = await exporterRig(t);
+    const { exporter, metrics } = await startExporterHarness(t);
     exporter.enqueue(records(0, 4));
     await exporter.flush();
     const text = await metrics.registry.metrics();

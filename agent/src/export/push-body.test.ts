@@ -1,16 +1,16 @@
 // Pure parts of the exporter: backoff, Retry-After, timestamps, labels, batch cutting, and
 // the reading of Loki's partial-rejection message.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { tempDir } from '../../../test/support/temp-dir.ts';
+import { makeRecord } from '../../test/numbered-records.ts';
 import { backoffDelay, parseRetryAfter } from '../retry/backoff.ts';
 import { EntryQueue } from './entry-queue.ts';
 import { countIgnored } from './loki-exporter.ts';
 import { buildPushBody, encodeEntry, nextBatchSize, streamLabels, timestampNs } from './push-body.ts';
-import { makeRecord } from './test-receiver.ts';
 import { WatchedFile } from './watched-file.ts';
 
 test('backoff: within [min, max], ceiling doubles per attempt, jitter spreads it', () => {
@@ -122,21 +122,17 @@ test('partial rejection: "total ignored: N out of M" summed over streams, else t
   assert.equal(countIgnored('error parsing labels', 10), 10);
 });
 
-test('watched file: re-read on change, last good content kept when it vanishes, throws if never readable', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'interflow-watched-'));
-  try {
-    const path = join(dir, 'token');
-    const errors: Error[] = [];
-    const f = new WatchedFile(path, (e) => errors.push(e));
-    await assert.rejects(f.read(), /ENOENT/);
-    writeFileSync(path, 'a');
-    assert.equal(await f.read(), 'a');
-    writeFileSync(path, 'bb');
-    assert.equal(await f.read(), 'bb');
-    unlinkSync(path);
-    assert.equal(await f.read(), 'bb');
-    assert.equal(errors.length, 1);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+test('watched file: re-read on change, last good content kept when it vanishes, throws if never readable', async (t) => {
+  const dir = tempDir(t, 'interflow-watched-');
+  const path = join(dir, 'token');
+  const errors: Error[] = [];
+  const f = new WatchedFile(path, (e) => errors.push(e));
+  await assert.rejects(f.read(), /ENOENT/);
+  writeFileSync(path, 'a');
+  assert.equal(await f.read(), 'a');
+  writeFileSync(path, 'bb');
+  assert.equal(await f.read(), 'bb');
+  unlinkSync(path);
+  assert.equal(await f.read(), 'bb');
+  assert.equal(errors.length, 1);
 });

@@ -1,5 +1,5 @@
-// Loki JSON push format (DESIGN.md "Flow record"): records grouped into streams by their label set,
-// each value `[<TimeFlowEndMs in ns as a decimal string>, <record JSON>]`.
+// Loki JSON push format (docs/design.md "Flow record"): records grouped into streams by their
+// label set, each value `[<TimeFlowEndMs in ns as a decimal string>, <record JSON>]`.
 import { LOKI_LABEL_FIELDS, type FlowRecord } from '../record/flow-record.ts';
 import type { EntryQueue, QueuedEntry } from './entry-queue.ts';
 

@@ -3,9 +3,9 @@
 // (it runs in parallel with the other unit test files).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runStoreOutage } from './outage-scenario.ts';
+import { runStoreOutage } from '../../test/outage-scenario.ts';
 
-test('store unreachable for 30 s: records are kept and delivered after it returns; beyond the buffer, drops are counted and reported', async (t) => {
+test('store (stand-in Loki receiver) unreachable for 30 s: records are kept and delivered after it returns; beyond the buffer, drops are counted and reported', async (t) => {
   // 20 records every 250 ms ≈ 2400 during the outage into a 1000-record buffer: the first
   // ~12 s fit, the rest overflows.
   const r = await runStoreOutage(t, {

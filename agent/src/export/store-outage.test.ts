@@ -2,9 +2,9 @@
 // the shared scenario; store-outage-30s.test.ts runs the issue's 30 s.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runStoreOutage } from './outage-scenario.ts';
+import { runStoreOutage } from '../../test/outage-scenario.ts';
 
-test('store unreachable for 3 s: every record is kept and delivered in order after it returns', async (t) => {
+test('store (stand-in Loki receiver) unreachable for 3 s: every record is kept and delivered in order after it returns', async (t) => {
   const r = await runStoreOutage(t, {
     outageMs: 3000,
     bufferMaxRecords: 100_000,
@@ -15,7 +15,7 @@ test('store unreachable for 3 s: every record is kept and delivered in order aft
   assert.ok(r.sentDuringOutage >= 200, `sent ${r.sentDuringOutage} during the outage`);
 });
 
-test('store unreachable for 3 s with a small buffer: the overflow is dropped, counted and reported; the rest is delivered', async (t) => {
+test('store (stand-in Loki receiver) unreachable for 3 s with a small buffer: the overflow is dropped, counted and reported; the rest is delivered', async (t) => {
   const r = await runStoreOutage(t, {
     outageMs: 3000,
     bufferMaxRecords: 200,

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '../../../test/support/temp-dir.ts';
 import { scanNetnsDirs } from './netns-scan.ts';
 
 test('plain files are pending (not yet mounted), missing directories are reported, nothing is a namespace', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'interflow-scan-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'interflow-scan-');
   writeFileSync(join(dir, 'not-mounted-yet'), '');
   const r = await scanNetnsDirs([dir, join(dir, 'missing')]);
   assert.deepEqual(r.found, []);

@@ -1,4 +1,4 @@
-// Test support for the capture tests: an in-process Capture pointed at a scenario's netns
+// Harness of the capture tests: a real in-process Capture pointed at a scenario's netns
 // directory (host namespace off, so nothing outside the test is ever hooked), collecting the
 // records it evicts.
 import type { TestContext } from 'node:test';
@@ -47,21 +47,6 @@ export async function startCapture(
   await capture.start();
   t.after(() => capture.stop());
   return { capture, records, metrics, cfg, logs };
-}
-
-/** Polls until `check` returns a truthy value or the time is up (then throws with `what`). */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export function hookedNames(capture: Capture): string[] {

@@ -1,10 +1,11 @@
-// Test support: an exporter wired to a test receiver, with its metrics and captured logs.
+// Harness: a real Loki exporter wired to the stand-in Loki receiver, with its metrics and
+// captured logs.
 import type { TestContext } from 'node:test';
 import { pino } from 'pino';
-import { loadAgentConfig, type AgentConfig } from '../config/config.ts';
-import { createAgentMetrics, type AgentMetrics } from '../metrics.ts';
-import { createLokiExporter, type RecordExporter } from './loki-exporter.ts';
-import { startTestReceiver, type TestReceiver } from './test-receiver.ts';
+import { loadAgentConfig, type AgentConfig } from '../src/config/config.ts';
+import { createAgentMetrics, type AgentMetrics } from '../src/metrics.ts';
+import { createLokiExporter, type RecordExporter } from '../src/export/loki-exporter.ts';
+import { startStandInLokiReceiver, type StandInLokiReceiver } from './stand-in-loki-receiver.ts';
 
 export interface LogLine {
   level: number;
@@ -12,8 +13,8 @@ export interface LogLine {
   [key: string]: unknown;
 }
 
-export interface ExporterRig {
-  receiver: TestReceiver;
+export interface ExporterHarness {
+  receiver: StandInLokiReceiver;
   exporter: RecordExporter;
   metrics: AgentMetrics;
   cfg: AgentConfig;
@@ -32,12 +33,12 @@ export function captureLogger(logs: LogLine[]) {
   return pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
 }
 
-export async function exporterRig(
+export async function startExporterHarness(
   t: TestContext,
   env: Record<string, string> = {},
-  receiver?: TestReceiver,
-): Promise<ExporterRig> {
-  const rx = receiver ?? (await startTestReceiver());
+  receiver?: StandInLokiReceiver,
+): Promise<ExporterHarness> {
+  const rx = receiver ?? (await startStandInLokiReceiver());
   const cfg = loadAgentConfig({ INTERFLOW_LOKI_URL: rx.url, ...FAST_ENV, ...env });
   const metrics = createAgentMetrics();
   const logs: LogLine[] = [];

@@ -1,7 +1,8 @@
-// Test support: a real HTTP(S) server on 127.0.0.1 that takes Loki pushes, records what it
-// received, and can be told to answer errors, reset or hang connections, or stop listening
-// (connection refused) and start again on the same port. Not a Loki: it checks the body is
-// Loki's JSON push shape and nothing more.
+// Stand-in for Loki's push API (POST /loki/api/v1/push; no Loki binary can run here): a real
+// HTTP(S) server on 127.0.0.1 that takes pushes, records what it received, and can be told to
+// answer errors, reset or hang connections, or stop listening (connection refused) and start
+// again on the same port. Not a Loki: it checks the body is Loki's JSON push shape and nothing
+// more. Tests that use it say "stand-in" in their names.
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -11,7 +12,7 @@ import {
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import type { FlowRecord } from '../record/flow-record.ts';
+import type { FlowRecord } from '../src/record/flow-record.ts';
 
 export interface PushStream {
   stream: Record<string, string>;
@@ -38,7 +39,7 @@ export type Reply =
   | 'reset' // destroy the connection without an answer
   | 'hang'; // never answer (the client's timeout must fire)
 
-export interface TestReceiver {
+export interface StandInLokiReceiver {
   url: string;
   port: number;
   /** Every request that arrived with a readable body, in arrival order. */
@@ -58,10 +59,13 @@ export interface TestReceiver {
   close(): Promise<void>;
 }
 
-export async function startTestReceiver(tls?: { key: string; cert: string }): Promise<TestReceiver> {
+export async function startStandInLokiReceiver(tls?: {
+  key: string;
+  cert: string;
+}): Promise<StandInLokiReceiver> {
   let count = 0;
   const hanging = new Set<ServerResponse>();
-  const receiver: TestReceiver = {
+  const receiver: StandInLokiReceiver = {
     url: '',
     port: 0,
     requests: [],
@@ -145,45 +149,3 @@ export async function startTestReceiver(tls?: { key: string; cert: string }): Pr
   await listen(0);
   return receiver;
 }
-
-/** Polls until `check` holds; fails with `what` after `timeoutMs` (a safety net, not a speed assertion). */
-export async function waitUntil(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** A plausible record; `id` is its Bytes (read back by ids()) so order can be checked. */
-export function makeRecord(id: number, overrides: Partial<FlowRecord> = {}): FlowRecord {
-  return {
-    TimeFlowStartMs: 1_764_115_200_000 + id,
-    TimeFlowEndMs: 1_764_115_200_500 + id,
-    TimeReceived: 1_764_115_201,
-    SrcAddr: '192.168.122.71',
-    DstAddr: '192.168.122.72',
-    SrcPort: 40_000 + (id % 20_000),
-    DstPort: 5201,
-    Proto: 6,
-    SrcMac: '02:00:00:00:00:01',
-    DstMac: '02:00:00:00:00:02',
-    Etype: 0x0800,
-    Dscp: 0,
-    Flags: 0x18,
-    Bytes: id,
-    Packets: 1,
-    Interfaces: ['net1'],
-    IfDirections: [1],
-    IfNetns: ['test-a'],
-    FlowDirection: 1,
-    AgentIP: '10.0.0.1',
-    K8S_HostName: 'node-1',
-    ...overrides,
-  };
-}
-
-/** The ids (Bytes) of records, to compare order. */
-export const ids = (records: FlowRecord[]): number[] => records.map((r) => r.Bytes);
-export const range = (from: number, to: number): number[] =>
-  Array.from({ length: to - from }, (_, i) => from + i);

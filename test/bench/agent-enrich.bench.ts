@@ -1,11 +1,11 @@
 // Benchmark (not a test): cost of enrich() per record, and whether it grows with the size of
 // the cluster. Prints ns/record for a small and a large index, their ratio, and the ratio to
 // a baseline measured in the same run (copying the same fields without any lookup).
-// Run: npx tsx agent/src/enrich/enrich.bench.ts
-import { IdentityIndex } from './identity-index.ts';
-import type { PodModel } from './model.ts';
-import { flowRecord, iface } from './test-helpers.ts';
-import type { FlowRecord } from '../record/flow-record.ts';
+// Run: npx tsx test/bench/agent-enrich.bench.ts
+import { IdentityIndex } from '../../agent/src/enrich/identity-index.ts';
+import type { PodModel } from '../../agent/src/enrich/model.ts';
+import type { FlowRecord } from '../../agent/src/record/flow-record.ts';
+import { flowRecord, iface } from '../../agent/test/enrich-harness.ts';
 
 const RECORDS = 200_000;
 const ROUNDS = 5;

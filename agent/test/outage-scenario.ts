@@ -1,12 +1,14 @@
-// Test support: the store becomes unreachable (its listener is closed, so pushes get
-// ECONNREFUSED) for `outageMs` while records keep coming at a steady rate, then returns.
+// Scenario: the store (the stand-in Loki receiver) becomes unreachable (its listener is
+// closed, so pushes get ECONNREFUSED) for `outageMs` while records keep coming at a steady
+// rate, then returns.
 // Shared by the short unit test and the 30 s one of issue 3 so both check the same thing:
 // what fits in the buffer is delivered once, in order; the overflow is dropped, counted in
 // stats() and the metrics, and logged; delivered + dropped = sent.
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import { exporterRig, metricValue } from './test-exporter.ts';
-import { ids, makeRecord, range, waitUntil } from './test-receiver.ts';
+import { waitFor } from '../../test/support/wait.ts';
+import { startExporterHarness, metricValue } from './exporter-harness.ts';
+import { ids, makeRecord, range } from './numbered-records.ts';
 
 export interface OutageOptions {
   outageMs: number;
@@ -26,7 +28,7 @@ export interface OutageResult {
 }
 
 export async function runStoreOutage(t: TestContext, o: OutageOptions): Promise<OutageResult> {
-  const { receiver, exporter, metrics, logs } = await exporterRig(t, {
+  const { receiver, exporter, metrics, logs } = await startExporterHarness(t, {
     INTERFLOW_BUFFER_MAX_RECORDS: String(o.bufferMaxRecords),
     INTERFLOW_BATCH_MAX_RECORDS: '100',
     INTERFLOW_BATCH_MAX_WAIT: '100ms',
@@ -42,7 +44,7 @@ export async function runStoreOutage(t: TestContext, o: OutageOptions): Promise<
 
   // Before: the store takes everything.
   send(50);
-  await waitUntil(() => exporter.stats().exported === 50, 'the first 50 records exported');
+  await waitFor('the first 50 records exported', () => exporter.stats().exported === 50, 15_000);
 
   // Outage.
   await receiver.stop();
@@ -67,9 +69,9 @@ export async function runStoreOutage(t: TestContext, o: OutageOptions): Promise<
 
   // The store returns: the buffer drains without any flush() call.
   await receiver.start();
-  await waitUntil(
-    () => exporter.stats().exported === 50 + keptDuringOutage,
+  await waitFor(
     'the buffered records delivered',
+    () => exporter.stats().exported === 50 + keptDuringOutage,
     60_000,
   );
 

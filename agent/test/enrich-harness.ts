@@ -1,7 +1,8 @@
-// Test support shared by the enricher tests: records, interfaces, Kubernetes objects, waiting.
-import type { FlowRecord } from '../record/flow-record.ts';
-import type { InterfaceIdentity } from './identity-index.ts';
-import type { Enricher } from './index.ts';
+// Harness of the enricher tests and benchmark: flow records seen on an interface, enriched as
+// the agent does it, and the Kubernetes objects the stand-in API server serves.
+import type { InterfaceIdentity } from '../src/enrich/identity-index.ts';
+import type { Enricher } from '../src/enrich/index.ts';
+import type { FlowRecord } from '../src/record/flow-record.ts';
 import type { KubeObject } from './stand-in-kube-api.ts';
 
 export function flowRecord(
@@ -189,18 +190,4 @@ export function job(namespace: string, name: string, cronJob?: string): KubeObje
     },
     spec: { template: { spec: { containers: [] } } },
   };
-}
-
-/** Polls `check` until it stops throwing (bounded wait for asynchronous watch delivery). */
-export async function eventually(check: () => void, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
 }

@@ -2,15 +2,15 @@
 // pushed to a loopback HTTP sink (a child process, so its CPU is not counted here), against
 // a baseline measured in the same run: JSON.stringify of the same records, the least work any
 // exporter must do. Prints figures; asserts nothing.
-//   npx tsx agent/src/export/export.bench.ts [records]
+//   npx tsx test/bench/agent-export.bench.ts [records]
 // benchExport() is exported so `npm run bench` (test/bench/run-all.ts) can include these figures.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { loadAgentConfig } from '../config/config.ts';
-import { createAgentMetrics } from '../metrics.ts';
-import { createLogger } from '../log.ts';
-import { createLokiExporter } from './loki-exporter.ts';
-import { makeRecord } from './test-receiver.ts';
+import { loadAgentConfig } from '../../agent/src/config/config.ts';
+import { createLokiExporter } from '../../agent/src/export/loki-exporter.ts';
+import { createLogger } from '../../agent/src/log.ts';
+import { createAgentMetrics } from '../../agent/src/metrics.ts';
+import { makeRecord } from '../../agent/test/numbered-records.ts';
 
 const SINK = `
 const http = require('node:http');
