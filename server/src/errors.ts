@@ -12,18 +12,11 @@ export abstract class InterflowError extends Error {
   abstract readonly statusCode: number;
 }
 
-/** A bad INTERFLOW_* variable; start-up stops with this message. */
-export class ConfigError extends InterflowError {
-  readonly code = 'CONFIG_INVALID';
-  readonly statusCode = 500;
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
+/**
+ * A bad INTERFLOW_* variable; start-up stops with this message. Defined with the value parsers
+ * in the contract (the agent reads its variables the same way) and listed here with the rest.
+ */
+export { ConfigError } from '@interflow/contract';
 
 /** Anything wrong with what the client sent; `param` names the query parameter. */
 export class BadParamError extends InterflowError {

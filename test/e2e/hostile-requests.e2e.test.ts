@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { FILTER_SPECS } from '../../server/src/logql/filter-defs.ts';
+import { FILTER_SPECS } from '@interflow/contract';
 import { startBackend, type Backend } from '../support/processes.ts';
 
 const REQUESTS = 10_000;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generateFlows, pushRecords } from '../../../test/fixtures/flow-generator.ts';
-import { FILTER_SPECS } from '../logql/filter-defs.ts';
+import { FILTER_SPECS } from '@interflow/contract';
 import { startTestApp, type TestApp } from './test-app.ts';
 
 describe('API', () => {

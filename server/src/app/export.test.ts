@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'csv-parse';
 import { generateFlows, pushRecords, type FlowRecord } from '../../../test/fixtures/flow-generator.ts';
-import { COLUMNS } from '../flows/columns.ts';
+import { COLUMNS } from '@interflow/contract';
 import { startStandInLoki, type StandInLoki } from '../loki/stand-in-loki.ts';
 import { startTestApp } from './test-app.ts';
 

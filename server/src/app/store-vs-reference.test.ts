@@ -18,7 +18,7 @@ import {
   pushRecords,
   type FlowRecord,
 } from '../../../test/fixtures/flow-generator.ts';
-import { FILTER_SPECS } from '../logql/filter-defs.ts';
+import { FILTER_SPECS } from '@interflow/contract';
 import { startTestApp, type TestApp } from './test-app.ts';
 
 type Op = '=' | '!=' | '~' | '!~';

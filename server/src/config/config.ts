@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 import type { LabelMatcher } from '../logql/ast.ts';
 import { parseStreamSelector } from '../logql/selector.ts';
 import { ConfigError } from '../errors.ts';
-import { parseBoolean, parseBytes, parseDuration, parseEnum, parseHttpUrl, parseInteger } from './parse.ts';
+import {
+  parseBoolean,
+  parseBytes,
+  parseDuration,
+  parseEnum,
+  parseHttpUrl,
+  parseInteger,
+} from '@interflow/contract';
 
 export const LOKI_AUTH_MODES = ['disabled', 'host', 'forward'] as const;
 export type LokiAuthMode = (typeof LOKI_AUTH_MODES)[number];

@@ -2,7 +2,7 @@
 // with "," in one cell, header from the chosen columns. Yields one chunk per batch so the
 // HTTP layer can apply backpressure and memory stays flat however many rows there are.
 import { stringify } from 'csv-stringify/sync';
-import type { FlowRecord } from '../app/schemas.ts';
+import type { StoredFlowRecord } from '@interflow/contract';
 
 const BATCH_ROWS = 1000;
 
@@ -17,7 +17,7 @@ function cell(v: unknown): string {
 }
 
 export async function* csvChunks(
-  records: AsyncIterable<FlowRecord>,
+  records: AsyncIterable<StoredFlowRecord>,
   columns: string[],
   onRows?: (n: number) => void,
 ): AsyncGenerator<string> {

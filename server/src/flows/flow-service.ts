@@ -2,7 +2,12 @@
 // and autocomplete values. Builds LogQL from the typed query, never from raw text.
 import type { FastifyBaseLogger } from 'fastify';
 import { Compile } from 'typebox/compile';
-import { FlowRecordSchema, type FlowRecord, type FlowsResponse, type ResourceKind } from '../app/schemas.ts';
+import {
+  StoredFlowRecordSchema,
+  type StoredFlowRecord,
+  type FlowsResponse,
+  type ResourceKind,
+} from '@interflow/contract';
 import type { ServerMetrics } from '../app/metrics.ts';
 import { type LabelMatcher, renderLogQuery } from '../logql/ast.ts';
 import { buildLogQueries } from '../logql/build.ts';
@@ -17,7 +22,7 @@ export interface FlowServiceOptions {
 }
 
 /** Lines the selector finds may come from other writers; the table only takes flow records. */
-const flowRecordValidator = Compile(FlowRecordSchema);
+const flowRecordValidator = Compile(StoredFlowRecordSchema);
 
 export class FlowService {
   constructor(
@@ -58,11 +63,11 @@ export class FlowService {
    * The record of a Loki line, or undefined (counted) when it is not one. `strict` checks the
    * record's shape (the table's response schema needs it); the export takes any JSON object.
    */
-  parse(entry: LokiEntry, strict = false): FlowRecord | undefined {
+  parse(entry: LokiEntry, strict = false): StoredFlowRecord | undefined {
     try {
       const v: unknown = JSON.parse(entry.line);
       if (v && typeof v === 'object' && !Array.isArray(v) && (!strict || flowRecordValidator.Check(v))) {
-        return v as FlowRecord;
+        return v as StoredFlowRecord;
       }
     } catch {
       // counted below
@@ -74,7 +79,7 @@ export class FlowService {
   async list(req: FlowRequest, limit: number, call: CallOptions): Promise<FlowsResponse> {
     const started = performance.now();
     let queries = 0;
-    const records: FlowRecord[] = [];
+    const records: StoredFlowRecord[] = [];
     const ac = new AbortController();
     const signal = call.signal ? AbortSignal.any([call.signal, ac.signal]) : ac.signal;
     const it = this.entries(req, { ...call, signal, pageSize: limit, onQuery: () => queries++ });

@@ -2,10 +2,19 @@
 // query. Each mistake is a BadParamError naming the parameter (→ 400 {error, param}).
 import { BadParamError } from '../errors.ts';
 import type { FlowQuery, MatchMode } from '../logql/build.ts';
-import { parseFilters } from '../logql/filter-syntax.ts';
-import { COLUMN_IDS } from './columns.ts';
+import { COLUMN_IDS, FilterProblemError, parseFilters, type Filter } from '@interflow/contract';
 
 export const DEFAULT_TIME_RANGE_S = 300;
+
+/** The `filters` parameter read with the shared grammar; a problem becomes a 400 naming it. */
+export function parseFilterParam(text: string | undefined, param = 'filters'): Filter[] {
+  try {
+    return parseFilters(text);
+  } catch (e) {
+    if (e instanceof FilterProblemError) throw new BadParamError(param, e.message);
+    throw e;
+  }
+}
 const MAX_TIME_SPAN_S = 90 * 86_400;
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 10_000;
@@ -99,7 +108,11 @@ export function parseFlowRequest(
   },
   nowMs = Date.now(),
 ): FlowRequest {
-  return { filters: parseFilters(q.filters), match: parseMatch(q.match), window: parseTimeWindow(q, nowMs) };
+  return {
+    filters: parseFilterParam(q.filters),
+    match: parseMatch(q.match),
+    window: parseTimeWindow(q, nowMs),
+  };
 }
 
 const MAX_EXPORT_COLUMNS = 200;

@@ -6,8 +6,14 @@ import fc from 'fast-check';
 import { RE2JS } from 're2js';
 import type { LabelMatcher } from './ast.ts';
 import { buildLogQueries } from './build.ts';
-import { FILTER_SPECS, filterSpec } from './filter-defs.ts';
-import { FILTER_OPS, isNumericSpec, type FilterOp, type FlowFilter } from './filter-syntax.ts';
+import {
+  FILTER_OPERATORS,
+  FILTER_SPECS,
+  filterSpec,
+  isNumericSpec,
+  type Filter,
+  type FilterOperator,
+} from '@interflow/contract';
 import { inspectLogQL, type InspectedQuery } from './inspect.ts';
 
 const BASE: LabelMatcher[] = [{ label: 'app', op: '=', value: 'interflow' }];
@@ -72,7 +78,7 @@ const stringValue = fc.oneof(
   }),
 );
 
-function render(filters: FlowFilter[], match: 'all' | 'any' = 'all'): string[] {
+function render(filters: Filter[], match: 'all' | 'any' = 'all'): string[] {
   return buildLogQueries({ filters, match }, BASE);
 }
 
@@ -126,30 +132,30 @@ describe('LogQL rendering', () => {
   });
 
   test('a single-field label filter goes into the stream selector, exactly', () => {
-    const [q] = render([{ id: 'src_namespace', op: '=', values: ['team-a'] }]);
+    const [q] = render([{ id: 'src_namespace', operator: '=', values: ['team-a'] }]);
     assert.equal(q, '{app="interflow", SrcK8S_Namespace="team-a"}');
     parsed(q!);
   });
 
   test('unprefixed ids mean source or destination; negated means neither', () => {
-    const pos = parsed(render([{ id: 'namespace', op: '=', values: ['a'] }])[0]!);
+    const pos = parsed(render([{ id: 'namespace', operator: '=', values: ['a'] }])[0]!);
     assert.deepEqual(pos.keywords, ['or']);
     assert.deepEqual(
       pos.matchers.filter((m) => m.where === 'filter').map((m) => `${m.label}${m.op}${m.value}`),
       ['SrcK8S_Namespace=a', 'DstK8S_Namespace=a'],
     );
-    const neg = parsed(render([{ id: 'namespace', op: '!=', values: ['a'] }])[0]!);
+    const neg = parsed(render([{ id: 'namespace', operator: '!=', values: ['a'] }])[0]!);
     assert.deepEqual(neg.keywords, ['and']);
   });
 
   test('scalar JSON fields use | json and a label filter', () => {
-    const q = parsed(render([{ id: 'dst_port', op: '=', values: ['443'] }])[0]!);
+    const q = parsed(render([{ id: 'dst_port', operator: '=', values: ['443'] }])[0]!);
     assert.deepEqual(q.parsers, ['json']);
     assert.deepEqual(q.matchers.at(-1), { where: 'filter', label: 'DstPort', op: '=', value: '443' });
   });
 
   test('interfaces=net1 matches an element exactly, never net10, also among several interfaces', () => {
-    const q = parsed(render([{ id: 'interfaces', op: '=', values: ['net1'] }])[0]!);
+    const q = parsed(render([{ id: 'interfaces', operator: '=', values: ['net1'] }])[0]!);
     assert.equal(q.lineFilters.length, 1);
     const f = q.lineFilters[0]!;
     const line = (ifs: string[]): string =>
@@ -173,8 +179,8 @@ describe('LogQL rendering', () => {
   test('match=any renders one query per filter', () => {
     const qs = render(
       [
-        { id: 'interfaces', op: '=', values: ['net1'] },
-        { id: 'src_namespace', op: '=', values: ['a'] },
+        { id: 'interfaces', operator: '=', values: ['net1'] },
+        { id: 'src_namespace', operator: '=', values: ['a'] },
       ],
       'any',
     );
@@ -184,9 +190,9 @@ describe('LogQL rendering', () => {
 
   test('every filter id renders a query that parses, for every operator', () => {
     for (const spec of FILTER_SPECS) {
-      for (const op of FILTER_OPS) {
+      for (const op of FILTER_OPERATORS) {
         const values = isNumericSpec(spec) ? ['1', '0'] : ['net1', 'a"b\\c`d'];
-        for (const q of render([{ id: spec.id, op, values }])) parsed(q);
+        for (const q of render([{ id: spec.id, operator: op, values }])) parsed(q);
       }
     }
   });
@@ -196,9 +202,9 @@ describe('LogQL rendering', () => {
   test('every regex a query holds compiles under RE2, as Loki compiles it', () => {
     let regexes = 0;
     for (const spec of FILTER_SPECS) {
-      for (const op of FILTER_OPS) {
+      for (const op of FILTER_OPERATORS) {
         const values = isNumericSpec(spec) ? ['1', '0', '65535'] : ['net1', 'a"b\\c`d', '(x|y)*+?{2}'];
-        for (const q of render([{ id: spec.id, op, values }])) {
+        for (const q of render([{ id: spec.id, operator: op, values }])) {
           const { matchers, lineFilters } = parsed(q);
           const sources = [
             ...matchers.filter((m) => m.op === '=~' || m.op === '!~').map((m) => `^(?s:${m.value})$`),
@@ -221,12 +227,12 @@ describe('LogQL rendering with random and hostile values (property)', () => {
   const arbFilter = fc.oneof(
     fc.record({
       id: fc.constantFrom(...stringSpecs.map((s) => s.id)),
-      op: fc.constantFrom<FilterOp>(...FILTER_OPS),
+      operator: fc.constantFrom<FilterOperator>(...FILTER_OPERATORS),
       values: fc.uniqueArray(stringValue, { minLength: 1, maxLength: 3 }),
     }),
     fc.record({
       id: fc.constantFrom(...numericSpecs.map((s) => s.id)),
-      op: fc.constantFrom<FilterOp>(...FILTER_OPS),
+      operator: fc.constantFrom<FilterOperator>(...FILTER_OPERATORS),
       values: fc.uniqueArray(fc.nat({ max: 255 }).map(String), { minLength: 1, maxLength: 3 }),
     }),
   );
@@ -237,8 +243,8 @@ describe('LogQL rendering with random and hostile values (property)', () => {
         const spec = filterSpec(filter.id)!;
         const [query] = render([filter]);
         const q = parsed(query!);
-        const negated = filter.op === '!=' || filter.op === '!~';
-        const contains = filter.op === '~' || filter.op === '!~';
+        const negated = filter.operator === '!=' || filter.operator === '!~';
+        const contains = filter.operator === '~' || filter.operator === '!~';
         const fieldMatchers = q.matchers.filter((m) => m.label !== 'app');
         if (spec.kind === 'stringArray' || spec.kind === 'numberArray') {
           // Exactly one line filter and nothing else: no value escaped into the structure.

@@ -10,19 +10,18 @@
 //    text that matches one whole element, so `net1` never matches `net10`, whatever other
 //    elements the array holds.
 import { type LabelExpr, type LabelMatcher, type LogQuery, type LineFilter, renderLogQuery } from './ast.ts';
-import { filterSpec, type FilterSpec } from './filter-defs.ts';
-import type { FilterOp, FlowFilter } from './filter-syntax.ts';
+import { filterSpec, type Filter, type FilterOperator, type FilterSpec } from '@interflow/contract';
 import { escapeRegex } from './literals.ts';
 
 export type MatchMode = 'all' | 'any';
 
 export interface FlowQuery {
-  filters: FlowFilter[];
+  filters: Filter[];
   match: MatchMode;
 }
 
-const isNegated = (op: FilterOp): boolean => op === '!=' || op === '!~';
-const isContains = (op: FilterOp): boolean => op === '~' || op === '!~';
+const isNegated = (op: FilterOperator): boolean => op === '!=' || op === '!~';
+const isContains = (op: FilterOperator): boolean => op === '~' || op === '!~';
 
 /**
  * Any character. Label matchers and label filters compile as `^(?s:re)$` in Loki (Prometheus
@@ -51,7 +50,7 @@ function scalarRegex(values: string[], contains: boolean): string {
   return contains ? `${ANY}*${alt}${ANY}*` : alt;
 }
 
-function scalarMatcher(field: string, op: FilterOp, values: string[]): LabelMatcher {
+function scalarMatcher(field: string, op: FilterOperator, values: string[]): LabelMatcher {
   const negated = isNegated(op);
   if (!isContains(op) && values.length === 1)
     return { label: field, op: negated ? '!=' : '=', value: values[0]! };
@@ -59,13 +58,13 @@ function scalarMatcher(field: string, op: FilterOp, values: string[]): LabelMatc
 }
 
 /** "the field is / contains one of the values" for one field, or for either of a src/dst pair. */
-function scalarExpr(spec: FilterSpec, filter: FlowFilter): LabelExpr {
+function scalarExpr(spec: FilterSpec, filter: Filter): LabelExpr {
   const items: LabelExpr[] = spec.fields.map((f) => ({
     kind: 'match',
-    matcher: scalarMatcher(f, filter.op, filter.values),
+    matcher: scalarMatcher(f, filter.operator, filter.values),
   }));
   // Negated: neither field matches (the negation of "source or destination matches").
-  return { kind: isNegated(filter.op) ? 'and' : 'or', items };
+  return { kind: isNegated(filter.operator) ? 'and' : 'or', items };
 }
 
 /**
@@ -85,23 +84,24 @@ function arrayElementRegex(field: string, numeric: boolean, values: string[], co
   return contains ? `${key}${PRECEDING_STRINGS}"${inside}${alt}` : `${key}${PRECEDING_STRINGS}"${alt}"[,\\]]`;
 }
 
-function arrayLineFilter(spec: FilterSpec, filter: FlowFilter): LineFilter {
+function arrayLineFilter(spec: FilterSpec, filter: Filter): LineFilter {
   const re = arrayElementRegex(
     spec.fields[0]!,
     spec.kind === 'numberArray',
     filter.values,
-    isContains(filter.op),
+    isContains(filter.operator),
   );
-  return { op: isNegated(filter.op) ? '!~' : '|~', value: re };
+  return { op: isNegated(filter.operator) ? '!~' : '|~', value: re };
 }
 
-function addFilter(q: LogQuery, filter: FlowFilter): void {
+function addFilter(q: LogQuery, filter: Filter): void {
   const spec = filterSpec(filter.id);
   if (!spec) throw new TypeError(`unknown filter id ${filter.id}`); // parseFilters rejects these first
   if (filter.values.length === 0) throw new TypeError(`filter ${filter.id} has no values`);
   switch (spec.kind) {
     case 'label':
-      if (spec.fields.length === 1) q.selector.push(scalarMatcher(spec.fields[0]!, filter.op, filter.values));
+      if (spec.fields.length === 1)
+        q.selector.push(scalarMatcher(spec.fields[0]!, filter.operator, filter.values));
       else q.streamLabelFilters.push(scalarExpr(spec, filter));
       return;
     case 'string':
@@ -115,7 +115,7 @@ function addFilter(q: LogQuery, filter: FlowFilter): void {
   }
 }
 
-function logQueryFor(base: LabelMatcher[], filters: FlowFilter[]): LogQuery {
+function logQueryFor(base: LabelMatcher[], filters: Filter[]): LogQuery {
   const q: LogQuery = { selector: [...base], lineFilters: [], streamLabelFilters: [], jsonLabelFilters: [] };
   for (const f of filters) addFilter(q, f);
   return q;

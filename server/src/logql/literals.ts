@@ -5,17 +5,13 @@
 //  - escapeRegex: a regular expression that matches the text literally, escaping only the
 //    syntax characters, which is valid in both RE2 (Loki) and JavaScript (also with the `u` flag).
 
+import { hasLoneSurrogate } from '@interflow/contract';
 import { goUnquote, UnquoteError } from '../store/go-unquote.ts';
 
 /** Regex syntax characters. Escaping anything else (e.g. `\-`, `\"`) is an error in JavaScript's `u` mode. */
 const REGEX_SYNTAX = /[\\^$.|?*+()[\]{}]/g;
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Text that cannot be sent as UTF-8 (and so cannot be part of a query Loki receives). */
-export function hasLoneSurrogate(text: string): boolean {
-  return LONE_SURROGATE.test(text);
-}
+export { hasLoneSurrogate };
 
 export function escapeRegex(text: string): string {
   return text.replace(REGEX_SYNTAX, '\\$&');

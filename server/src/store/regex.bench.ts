@@ -16,13 +16,13 @@ import Fastify from 'fastify';
 import { generateFlows, pushBody } from '../../../test/fixtures/flow-generator.ts';
 import { embeddedStorePlugin } from './plugin.ts';
 import { buildLogQueries } from '../logql/build.ts';
-import type { FilterOp } from '../logql/filter-syntax.ts';
+import type { FilterOperator } from '@interflow/contract';
 import { inspectLogQL } from '../logql/inspect.ts';
 import { compileRe2 } from './re2.ts';
 
 /** The line-filter regex the backend sends today for `interfaces<op>value` (rendered, not copied). */
-function backendArrayRegex(op: FilterOp, value: string): string {
-  const [query] = buildLogQueries({ filters: [{ id: 'interfaces', op, values: [value] }], match: 'all' }, [
+function backendArrayRegex(op: FilterOperator, value: string): string {
+  const [query] = buildLogQueries({ filters: [{ id: 'interfaces', operator: op, values: [value] }], match: 'all' }, [
     { label: 'app', op: '=', value: 'interflow' },
   ]);
   const filter = inspectLogQL(query!).lineFilters.find((f) => f.op === '|~');

@@ -1,9 +1,13 @@
 // GET /api/config — columns, filter definitions and defaults for the page.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { COLUMNS, DEFAULT_COLUMNS } from '../../flows/columns.ts';
 import { DEFAULT_LIMIT, DEFAULT_TIME_RANGE_S } from '../../flows/query-params.ts';
-import { FILTER_SPECS } from '../../logql/filter-defs.ts';
-import { ConfigResponseSchema, type ConfigResponse } from '../schemas.ts';
+import {
+  COLUMNS,
+  ConfigResponseSchema,
+  DEFAULT_COLUMNS,
+  FILTER_SPECS,
+  type ConfigResponse,
+} from '@interflow/contract';
 
 export interface ConfigRouteOptions {
   store: () => ConfigResponse['store'];

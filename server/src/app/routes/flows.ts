@@ -1,20 +1,20 @@
 // GET /api/flows (the table) and GET /api/flows/export (every matching record as CSV).
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { COLUMNS } from '../../flows/columns.ts';
 import { csvChunks } from '../../flows/csv-export.ts';
 import type { FlowService } from '../../flows/flow-service.ts';
 import { parseColumns, parseFlowRequest, parseFormat, parseLimit } from '../../flows/query-params.ts';
 import type { LokiEntry } from '../../loki/client.ts';
 import type { ServerMetrics } from '../metrics.ts';
 import {
+  COLUMNS,
   CsvResponseSchema,
   ExportQuerySchema,
   FlowsQuerySchema,
   FlowsResponseSchema,
   STORE_QUERY_ERRORS,
-  type FlowRecord,
-} from '../schemas.ts';
+  type StoredFlowRecord,
+} from '@interflow/contract';
 
 export interface FlowRoutesOptions {
   flows: FlowService;
@@ -86,7 +86,7 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
       });
       // The first page is fetched before answering, so an unreachable store is a 503, not a broken file.
       const first = await entries.next();
-      async function* records(): AsyncGenerator<FlowRecord> {
+      async function* records(): AsyncGenerator<StoredFlowRecord> {
         try {
           if (first.done) return;
           const r0 = flows.parse(first.value);

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { InterflowError } from '../../errors.ts';
 import type { LokiClient } from '../../loki/client.ts';
 import type { ServerMetrics } from '../metrics.ts';
-import { HealthResponseSchema } from '../schemas.ts';
+import { HealthResponseSchema } from '@interflow/contract';
 
 export interface HealthOptions {
   client: LokiClient;

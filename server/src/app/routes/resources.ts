@@ -10,7 +10,7 @@ import {
   ResourceResponseSchema,
   STORE_QUERY_ERRORS,
   type ResourceKind,
-} from '../schemas.ts';
+} from '@interflow/contract';
 
 /** Autocomplete looks further back than the table's default 5 minutes. */
 const RESOURCE_DEFAULT_RANGE_S = 3600;

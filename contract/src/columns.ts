@@ -1,13 +1,20 @@
 // The columns the page can show and the export can write. Column ids are record field names
-// (DESIGN.md), so `cols` in the page URL and `columns` of the export use them directly.
+// (docs/design.md), so `cols` in the page URL and `columns` of the export use them directly.
+
+import type { FlowRecord } from './flow-record.ts';
 
 export interface ColumnDef {
+  /** A record field name. */
   id: string;
   name: string;
   defaultVisible: boolean;
 }
 
-const col = (id: string, name: string, defaultVisible = false): ColumnDef => ({ id, name, defaultVisible });
+const col = (id: keyof FlowRecord, name: string, defaultVisible = false): ColumnDef => ({
+  id,
+  name,
+  defaultVisible,
+});
 
 export const COLUMNS: readonly ColumnDef[] = [
   col('TimeFlowEndMs', 'End time', true),

@@ -1,6 +1,18 @@
-// Parsers for environment values. Each failure names the variable so start-up stops with a
+// Parsers for configuration values (INTERFLOW_* variables of the agent and the backend), so
+// both accept the same spellings. Each failure names the variable, so start-up stops with a
 // message an operator can act on.
-import { ConfigError } from '../errors.ts';
+
+/** A bad INTERFLOW_* variable; start-up stops with this message (exit 2). */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -45,6 +57,7 @@ export function parseInteger(variable: string, text: string, min: number, max: n
   return n;
 }
 
+/** A switch: true/false, 1/0, yes/no, on/off (any case). */
 export function parseBoolean(variable: string, text: string): boolean {
   const t = text.trim().toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(t)) return true;

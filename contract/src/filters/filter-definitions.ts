@@ -1,5 +1,7 @@
-// The filter ids of the page URL and the API (../shared/DESIGN.md, "Filters"), and how each
+// The filter ids of the page URL and the API (docs/design.md, "Filters"), and how each
 // maps onto record fields. Unprefixed ids of a src_/dst_ pair mean "source or destination".
+
+import type { ResourceKind } from '../api.ts';
 
 /**
  * How a field is stored, which decides how it is matched in LogQL:
@@ -9,7 +11,7 @@
  */
 export type FieldKind = 'label' | 'string' | 'number' | 'stringArray' | 'numberArray';
 
-export type Autocomplete = 'namespaces' | 'interfaces' | 'netns' | 'nodes' | null;
+export type Autocomplete = ResourceKind | null;
 
 export interface FilterSpec {
   id: string;

@@ -1,59 +1,16 @@
-// TypeBox schemas of every route's input and output; handler types come from Static<>.
+// The backend's HTTP API (docs/design.md, "Backend HTTP API"): TypeBox schemas of every
+// route's input and output. The backend validates and serialises with them; the page reads
+// the same types (Static<>), so a field changed here is a compile error in both.
 import { Type, type Static } from 'typebox';
+import { StoredFlowRecordSchema } from './flow-record.ts';
 
 const Str = Type.String();
 const Num = Type.Number();
 const OptStr = Type.Optional(Type.String());
 
-/** One flow record (DESIGN.md). Extra fields (e.g. from NetObserv) pass through. */
-export const FlowRecordSchema = Type.Object(
-  {
-    TimeFlowStartMs: Num,
-    TimeFlowEndMs: Num,
-    TimeReceived: Type.Optional(Num),
-    SrcAddr: Str,
-    DstAddr: Str,
-    SrcPort: Type.Optional(Num),
-    DstPort: Type.Optional(Num),
-    Proto: Type.Optional(Num),
-    SrcMac: OptStr,
-    DstMac: OptStr,
-    Etype: Type.Optional(Num),
-    Dscp: Type.Optional(Num),
-    Flags: Type.Optional(Num),
-    Bytes: Type.Optional(Num),
-    Packets: Type.Optional(Num),
-    Interfaces: Type.Optional(Type.Array(Str)),
-    IfDirections: Type.Optional(Type.Array(Num)),
-    IfNetns: Type.Optional(Type.Array(Str)),
-    FlowDirection: Type.Optional(Num),
-    AgentIP: OptStr,
-    K8S_HostName: OptStr,
-    SrcK8S_Namespace: OptStr,
-    SrcK8S_Name: OptStr,
-    SrcK8S_Type: OptStr,
-    SrcK8S_OwnerName: OptStr,
-    SrcK8S_OwnerType: OptStr,
-    SrcK8S_HostName: OptStr,
-    SrcK8S_NetworkName: OptStr,
-    DstK8S_Namespace: OptStr,
-    DstK8S_Name: OptStr,
-    DstK8S_Type: OptStr,
-    DstK8S_OwnerName: OptStr,
-    DstK8S_OwnerType: OptStr,
-    DstK8S_HostName: OptStr,
-    DstK8S_NetworkName: OptStr,
-    IfK8S_Namespace: OptStr,
-    IfK8S_Name: OptStr,
-    IfK8S_NetworkName: OptStr,
-  },
-  { additionalProperties: true },
-);
-export type FlowRecord = Static<typeof FlowRecordSchema>;
-
 /**
  * Query parameters shared by /api/flows and the export. They stay strings here and are
- * checked by flows/query-params.ts, so every mistake gets a 400 naming the parameter with a
+ * checked by the backend's query-parameter parser, so every mistake gets a 400 naming the parameter with a
  * message written for people rather than a schema path.
  */
 const FlowQueryFields = {
@@ -84,7 +41,7 @@ export const FlowsStatsSchema = Type.Object({
 });
 
 export const FlowsResponseSchema = Type.Object({
-  records: Type.Array(FlowRecordSchema),
+  records: Type.Array(StoredFlowRecordSchema),
   stats: FlowsStatsSchema,
 });
 export type FlowsResponse = Static<typeof FlowsResponseSchema>;
@@ -137,3 +94,11 @@ export const STORE_QUERY_ERRORS = {
 } as const;
 
 export const HealthResponseSchema = Type.Object({ status: Str, store: OptStr, error: OptStr });
+
+export type FlowsStats = Static<typeof FlowsStatsSchema>;
+export type FilterDef = Static<typeof FilterDefSchema>;
+export type AutocompleteKind = ResourceKind;
+export type ResourcesResponse = Static<typeof ResourceResponseSchema>;
+/** Error bodies: 400 `{ error, param }`, 401 and 503 `{ error }`. */
+export type ErrorBody = Static<typeof ErrorResponseSchema>;
+export type HealthResponse = Static<typeof HealthResponseSchema>;
