@@ -3,6 +3,7 @@
 // enricher and the exporter; tests use it in-process with their own sink.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FlowRecord } from '@interflow/contract';
 import type { AgentConfig } from './config/config.ts';
 import type { Enricher } from './enrich/index.ts';
 import { agentIp } from './node-identity/agent-ip.ts';
@@ -18,7 +19,6 @@ import type { HelperEvent, LinkEvent } from './kernel-helper/helper-protocol.ts'
 import type { NamespaceState } from './netns/namespace-state.ts';
 import { hostNetnsInode, type NetnsEntry } from './netns/netns-scan.ts';
 import { NetnsWatcher } from './netns/netns-watcher.ts';
-import type { FlowRecord } from './record/flow-record.ts';
 
 export const HELPER_NAME = 'interflow-agent-helper';
 export const BPF_OBJECT_NAME = 'flows.bpf.o';

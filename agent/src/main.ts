@@ -1,8 +1,9 @@
 // Interflow agent process (`npm run agent`): capture → enrich → export, metrics on
 // INTERFLOW_AGENT_METRICS_PORT. On SIGTERM/SIGINT it removes every hook it added, exports what
 // is left and exits. When it cannot run here it prints one line saying why and exits with 3.
+import { ConfigError } from '@interflow/contract';
 import { Capture, captureProblem } from './capture.ts';
-import { ConfigError, loadAgentConfig, type AgentConfig } from './config/config.ts';
+import { loadAgentConfig, type AgentConfig } from './config/config.ts';
 import { createEnricher } from './enrich/index.ts';
 import { createLokiExporter } from './export/loki-exporter.ts';
 import { createLogger } from './log.ts';

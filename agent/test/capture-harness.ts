@@ -3,10 +3,10 @@
 // records it evicts.
 import type { TestContext } from 'node:test';
 import { pino } from 'pino';
+import type { FlowRecord } from '@interflow/contract';
 import { Capture } from '../src/capture.ts';
 import { loadAgentConfig, type AgentConfig } from '../src/config/config.ts';
 import { createAgentMetrics, type AgentMetrics } from '../src/metrics.ts';
-import type { FlowRecord } from '../src/record/flow-record.ts';
 
 export interface LogLine {
   level: number;

@@ -4,10 +4,10 @@
 // 2 % once per-packet headers are taken off, and no eth0 traffic is attributed to net1.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { FlowRecord } from '@interflow/contract';
 import { privileged } from '../../test/support/privileged.ts';
 import { createNetnsScenario } from '../../test/support/netns-scenario.ts';
 import { TCP_HEADERS, UDP_HEADERS, iperfClient, iperfServer, payload } from '../../test/support/iperf.ts';
-import type { FlowRecord } from '../src/record/flow-record.ts';
 import { waitFor } from '../../test/support/wait.ts';
 import { hookedNames, startCapture } from './capture-harness.ts';
 

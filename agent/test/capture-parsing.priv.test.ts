@@ -4,6 +4,7 @@
 // because the kernels we run on have neither the 8021q nor the sctp module.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
+import { IF_DIRECTION, type FlowRecord } from '@interflow/contract';
 import { iperfServer } from '../../test/support/iperf.ts';
 import { privileged } from '../../test/support/privileged.ts';
 import {
@@ -12,7 +13,6 @@ import {
   type ScenarioNamespace,
 } from '../../test/support/netns-scenario.ts';
 import type { Capture } from '../src/capture.ts';
-import { IF_DIRECTION, type FlowRecord } from '../src/record/flow-record.ts';
 import { waitFor } from '../../test/support/wait.ts';
 import { hookedNames, startCapture } from './capture-harness.ts';
 import {

@@ -1,8 +1,8 @@
 // Harness of the enricher tests and benchmark: flow records seen on an interface, enriched as
 // the agent does it, and the Kubernetes objects the stand-in API server serves.
+import type { FlowRecord } from '@interflow/contract';
 import type { InterfaceIdentity } from '../src/enrich/identity-index.ts';
 import type { Enricher } from '../src/enrich/index.ts';
-import type { FlowRecord } from '../src/record/flow-record.ts';
 import type { KubeObject } from './stand-in-kube-api.ts';
 
 export function flowRecord(

@@ -1,6 +1,6 @@
 // Flow records numbered by their Bytes field, so a test can send many and check which arrived,
 // in what order, and that none arrived twice.
-import type { FlowRecord } from '../src/record/flow-record.ts';
+import type { FlowRecord } from '@interflow/contract';
 
 /** A plausible record; `id` is its Bytes (read back by ids()) so order can be checked. */
 export function makeRecord(id: number, overrides: Partial<FlowRecord> = {}): FlowRecord {

@@ -1,5 +1,5 @@
-// Test support: a stand-in Kubernetes API server (the one mock these tests allow — no
-// cluster can run here). A real node:http server on 127.0.0.1, port 0, serving what the
+// Stand-in for the Kubernetes API server (no cluster can run here; tests that use it say
+// "stand-in" in their names). A real node:http server on 127.0.0.1, port 0, serving what the
 // enricher's informers call: list (with resourceVersion and fieldSelector) and watch
 // (chunked newline-delimited JSON events, resumed from a resourceVersion, 410 Gone when the
 // requested version is older than the kept history) for pods, nodes, services, replicasets, jobs.

@@ -12,7 +12,7 @@ import {
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import type { FlowRecord } from '../src/record/flow-record.ts';
+import type { FlowRecord } from '@interflow/contract';
 
 export interface PushStream {
   stream: Record<string, string>;

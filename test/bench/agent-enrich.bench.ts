@@ -2,9 +2,9 @@
 // the cluster. Prints ns/record for a small and a large index, their ratio, and the ratio to
 // a baseline measured in the same run (copying the same fields without any lookup).
 // Run: npx tsx test/bench/agent-enrich.bench.ts
+import type { FlowRecord } from '@interflow/contract';
 import { IdentityIndex } from '../../agent/src/enrich/identity-index.ts';
 import type { PodModel } from '../../agent/src/enrich/model.ts';
-import type { FlowRecord } from '../../agent/src/record/flow-record.ts';
 import { flowRecord, iface } from '../../agent/test/enrich-harness.ts';
 
 const RECORDS = 200_000;

@@ -2,7 +2,7 @@
 // a client whose JSON report gives the data connection's port and the bytes it sent, and the
 // header arithmetic that turns a flow's Bytes into the payload iperf3 moved.
 import type { ChildProcess } from 'node:child_process';
-import type { FlowRecord } from '../../agent/src/record/flow-record.ts';
+import type { FlowRecord } from '@interflow/contract';
 import type { NetnsScenario, ScenarioNamespace } from './netns-scenario.ts';
 import { waitFor } from './processes.ts';
 

@@ -1,8 +1,22 @@
-// Agent configuration: the boolean variables read one set of words, and a bad value names
-// its variable.
+// Agent configuration: every variable keeps the spellings it accepted, durations take `d` like
+// the backend's (one parser, from the contract), and a bad value names its variable.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, loadAgentConfig } from './config.ts';
+import { ConfigError } from '@interflow/contract';
+import { loadAgentConfig } from './config.ts';
+
+/** Asserts loading `env` fails with a ConfigError naming `variable`, whose message matches `message`. */
+function assertRejected(env: Record<string, string>, variable: string, message: RegExp): void {
+  assert.throws(
+    () => loadAgentConfig(env),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.variable === variable &&
+      e.message.startsWith(`${variable}: `) &&
+      message.test(e.message),
+    `${JSON.stringify(env)} is refused naming ${variable}`,
+  );
+}
 
 test('boolean variables: defaults, every accepted spelling, and a bad value naming the variable', () => {
   const defaults = loadAgentConfig({});
@@ -35,4 +49,90 @@ test('boolean variables: defaults, every accepted spelling, and a bad value nami
         e.message === `${variable}: "maybe" is not a boolean (true or false)`,
     );
   }
+});
+
+test('durations: ms, s, m, h, d and bare seconds; the defaults; bad values name the variable', () => {
+  const defaults = loadAgentConfig({});
+  assert.equal(defaults.evictIntervalMs, 5000);
+  assert.equal(defaults.resyncIntervalMs, 30_000);
+  assert.equal(defaults.batchMaxWaitMs, 1000);
+  assert.equal(defaults.pushTimeoutMs, 10_000);
+  assert.equal(defaults.backoffMinMs, 500);
+  assert.equal(defaults.backoffMaxMs, 30_000);
+
+  for (const [text, ms] of [
+    ['500ms', 500],
+    ['5s', 5000],
+    ['1.5s', 1500],
+    [' 2m ', 120_000],
+    ['1h', 3_600_000],
+    ['1d', 86_400_000],
+    ['7', 7000],
+  ] as const) {
+    const cfg = loadAgentConfig({ INTERFLOW_EVICT_INTERVAL: text, INTERFLOW_PUSH_TIMEOUT: text });
+    assert.equal(cfg.evictIntervalMs, ms, `INTERFLOW_EVICT_INTERVAL=${JSON.stringify(text)}`);
+    assert.equal(cfg.pushTimeoutMs, ms, `INTERFLOW_PUSH_TIMEOUT=${JSON.stringify(text)}`);
+  }
+  // The backoff bounds are a pair: the ceiling may be days, the floor not above it.
+  assert.equal(loadAgentConfig({ INTERFLOW_BACKOFF_MAX: '1d' }).backoffMaxMs, 86_400_000);
+  assertRejected(
+    { INTERFLOW_BACKOFF_MIN: '1m', INTERFLOW_BACKOFF_MAX: '30s' },
+    'INTERFLOW_BACKOFF_MIN',
+    /must not exceed/,
+  );
+
+  for (const variable of [
+    'INTERFLOW_EVICT_INTERVAL',
+    'INTERFLOW_RESYNC_INTERVAL',
+    'INTERFLOW_BATCH_MAX_WAIT',
+    'INTERFLOW_PUSH_TIMEOUT',
+    'INTERFLOW_BACKOFF_MIN',
+    'INTERFLOW_BACKOFF_MAX',
+  ]) {
+    assertRejected({ [variable]: '5 minutes' }, variable, /"5 minutes" is not a duration/);
+    assertRejected({ [variable]: '0s' }, variable, /must be greater than zero/);
+    assertRejected({ [variable]: '30d' }, variable, /must be at most 24d/);
+  }
+  assert.equal(loadAgentConfig({ INTERFLOW_RESYNC_INTERVAL: '24d' }).resyncIntervalMs, 24 * 86_400_000);
+});
+
+test('whole numbers within their range; out of range or not a number names the variable', () => {
+  const defaults = loadAgentConfig({});
+  assert.equal(defaults.metricsPort, 9102);
+  assert.equal(defaults.bufferMaxRecords, 100_000);
+  assert.equal(defaults.batchMaxRecords, 1000);
+  assert.equal(defaults.batchMaxBytes, 1024 * 1024);
+  assert.equal(defaults.cacheMaxFlows, 100_000);
+  const cfg = loadAgentConfig({ INTERFLOW_AGENT_METRICS_PORT: ' 0 ', INTERFLOW_BATCH_MAX_BYTES: '65536' });
+  assert.equal(cfg.metricsPort, 0);
+  assert.equal(cfg.batchMaxBytes, 65_536);
+  assertRejected(
+    { INTERFLOW_AGENT_METRICS_PORT: '65536' },
+    'INTERFLOW_AGENT_METRICS_PORT',
+    /outside 0\.\.65535/,
+  );
+  assertRejected(
+    { INTERFLOW_BUFFER_MAX_RECORDS: '1e5' },
+    'INTERFLOW_BUFFER_MAX_RECORDS',
+    /not a whole number/,
+  );
+  assertRejected({ INTERFLOW_CACHE_MAX_FLOWS: '8' }, 'INTERFLOW_CACHE_MAX_FLOWS', /outside 16\.\./);
+});
+
+test('INTERFLOW_LOKI_URL: http(s) only, trailing slashes dropped; INTERFLOW_LOG_LEVEL: pino levels only', () => {
+  assert.equal(loadAgentConfig({}).lokiUrl, 'http://127.0.0.1:9001');
+  assert.equal(
+    loadAgentConfig({ INTERFLOW_LOKI_URL: 'https://loki.example:3100/' }).lokiUrl,
+    'https://loki.example:3100',
+  );
+  assert.equal(
+    loadAgentConfig({ INTERFLOW_LOKI_URL: 'https://gateway.example/api/logs/v1/network/' }).lokiUrl,
+    'https://gateway.example/api/logs/v1/network',
+  );
+  assertRejected({ INTERFLOW_LOKI_URL: 'loki:3100' }, 'INTERFLOW_LOKI_URL', /http:\/\/ or https:\/\//);
+  assertRejected({ INTERFLOW_LOKI_URL: 'not a url' }, 'INTERFLOW_LOKI_URL', /is not a URL/);
+
+  assert.equal(loadAgentConfig({}).logLevel, 'info');
+  assert.equal(loadAgentConfig({ INTERFLOW_LOG_LEVEL: 'debug' }).logLevel, 'debug');
+  assertRejected({ INTERFLOW_LOG_LEVEL: 'verbose' }, 'INTERFLOW_LOG_LEVEL', /must be one of fatal, error/);
 });

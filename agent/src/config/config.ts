@@ -1,7 +1,16 @@
 // Agent configuration from the environment, validated once at start-up. A bad value fails
 // fast with a message that names the variable, so a DaemonSet never runs half-configured.
+// Values are read by the contract's parsers, so agent and backend accept the same spellings.
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import {
+  ConfigError,
+  parseBoolean,
+  parseDuration,
+  parseEnum,
+  parseHttpUrl,
+  parseInteger,
+} from '@interflow/contract';
 
 export interface InterfaceMatcher {
   /** Exact names and /regex/ patterns as written, for logs. */
@@ -39,63 +48,23 @@ export interface AgentConfig {
   kubeNodeName: string | undefined;
   agentIp: string | undefined;
   staticEnrichmentFile: string | undefined;
-  logLevel: string;
+  logLevel: (typeof LOG_LEVELS)[number];
   /** Watch (and hook) the host's own network namespace too (IfNetns ""). */
   hostNetns: boolean;
   /** Where `make -C agent` put flows.bpf.o and interflow-agent-helper. */
   agentBuildDir: string;
 }
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
-
 type Env = Record<string, string | undefined>;
 
-/** Parses durations such as `5s`, `500ms`, `2m`, `1h` or a bare number of seconds. */
-export function parseDuration(variable: string, text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  if (!m) throw new ConfigError(variable, `"${text}" is not a duration (examples: 500ms, 5s, 2m)`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  const ms = n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!;
-  if (ms <= 0) throw new ConfigError(variable, 'must be greater than zero');
-  return Math.round(ms);
-}
+/** pino's levels; anything else fails at start-up naming INTERFLOW_LOG_LEVEL. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-function parseInteger(variable: string, text: string, min: number, max: number): number {
-  if (!/^\s*\d+\s*$/.test(text)) throw new ConfigError(variable, `"${text}" is not a whole number`);
-  const n = Number(text);
-  if (n < min || n > max) throw new ConfigError(variable, `${n} is outside ${min}..${max}`);
-  return n;
-}
-
-/** `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off`, any case (the server's INTERFLOW_* flags read the same words). */
-function parseBoolean(variable: string, text: string): boolean {
-  const t = text.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(t)) return true;
-  if (['false', '0', 'no', 'off'].includes(t)) return false;
-  throw new ConfigError(variable, `"${text}" is not a boolean (true or false)`);
-}
-
-function parseUrl(variable: string, text: string): string {
-  let u: URL;
-  try {
-    u = new URL(text);
-  } catch {
-    throw new ConfigError(variable, `"${text}" is not a URL`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new ConfigError(variable, `"${text}" must be an http:// or https:// URL`);
-  }
-  return text.replace(/\/+$/, '');
-}
+/**
+ * Every agent duration drives a timer, and Node.js runs a longer timer after 1 ms instead
+ * (TimeoutOverflowWarning): an eviction interval of 30d would drain the map continuously.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** `eth0,net1,/^ens\d+f\d+v\d+$/` → a matcher of exact names and regular expressions. */
 export function parseInterfaceList(variable: string, text: string): InterfaceMatcher {
@@ -128,7 +97,12 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     const v = get(name);
     return v === undefined ? def : parseInteger(name, v, min, max);
   };
-  const duration = (name: string, def: string): number => parseDuration(name, get(name) ?? def);
+  const duration = (name: string, def: string): number => {
+    const ms = parseDuration(name, get(name) ?? def);
+    if (ms > MAX_TIMER_MS)
+      throw new ConfigError(name, 'must be at most 24d (the longest timer Node.js runs)');
+    return ms;
+  };
   const flag = (name: string, def: boolean): boolean => {
     const v = get(name);
     return v === undefined ? def : parseBoolean(name, v);
@@ -136,7 +110,7 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
 
   const interfacesText = get('INTERFLOW_INTERFACES');
   const cfg: AgentConfig = {
-    lokiUrl: parseUrl('INTERFLOW_LOKI_URL', get('INTERFLOW_LOKI_URL') ?? 'http://127.0.0.1:9001'),
+    lokiUrl: parseHttpUrl('INTERFLOW_LOKI_URL', get('INTERFLOW_LOKI_URL') ?? 'http://127.0.0.1:9001'),
     lokiTenant: get('INTERFLOW_LOKI_TENANT'),
     lokiTokenFile: get('INTERFLOW_LOKI_TOKEN_FILE'),
     lokiCaFile: get('INTERFLOW_LOKI_CA_FILE'),
@@ -165,7 +139,7 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     kubeNodeName: get('INTERFLOW_NODE_NAME'),
     agentIp: get('INTERFLOW_AGENT_IP'),
     staticEnrichmentFile: get('INTERFLOW_STATIC_ENRICHMENT'),
-    logLevel: get('INTERFLOW_LOG_LEVEL') ?? 'info',
+    logLevel: parseEnum('INTERFLOW_LOG_LEVEL', get('INTERFLOW_LOG_LEVEL') ?? 'info', LOG_LEVELS),
     hostNetns: flag('INTERFLOW_HOST_NETNS', true),
     agentBuildDir: get('INTERFLOW_AGENT_BUILD_DIR') ?? fileURLToPath(new URL('../../build', import.meta.url)),
   };

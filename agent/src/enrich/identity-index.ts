@@ -1,7 +1,5 @@
 // The enricher's memory: pods, nodes and services indexed by every key a flow record or an
 // interface can be matched with, updated incrementally, answered with O(1) map lookups.
-import type { FlowRecord } from '../record/flow-record.ts';
-import { IF_DIRECTION } from '../record/flow-record.ts';
 import type {
   EndpointIdentity,
   InterfaceOwner,
@@ -10,6 +8,7 @@ import type {
   PodModel,
   ServiceModel,
 } from './model.ts';
+import { IF_DIRECTION, type FlowRecord } from '@interflow/contract';
 import { ClaimBuilder, ClaimSet, GroupedIndex, RankedIndex, type Rank } from './ranked-index.ts';
 
 /** The interface a record was captured on, as the link tables name it. */

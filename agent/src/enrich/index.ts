@@ -7,9 +7,9 @@
 // With neither, enrich() leaves records as they are.
 import { existsSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { FlowRecord } from '@interflow/contract';
 import type { AgentConfig } from '../config/config.ts';
 import type { Logger } from '../log.ts';
-import type { FlowRecord } from '../record/flow-record.ts';
 import { IdentityIndex, type InterfaceIdentity } from './identity-index.ts';
 import { startKubeSources, type KubeSources } from './kube-sources.ts';
 import { loadStaticMapping } from './static-mapping.ts';

@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { pino } from 'pino';
+import type { FlowRecord } from '@interflow/contract';
 import { createNetnsScenario } from '../../../test/support/netns-scenario.ts';
 import { privileged } from '../../../test/support/privileged.ts';
 import { eventually } from '../../../test/support/wait.ts';
 import { Capture } from '../capture.ts';
 import { loadAgentConfig } from '../config/config.ts';
 import { createAgentMetrics } from '../metrics.ts';
-import type { FlowRecord } from '../record/flow-record.ts';
 import { createEnricher } from './index.ts';
 
 const FIXTURE = resolve(import.meta.dirname, '../../../test/fixtures/static-enrichment.json');

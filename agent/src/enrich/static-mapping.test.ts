@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
+import { ConfigError } from '@interflow/contract';
 import { tempDir } from '../../../test/support/temp-dir.ts';
 import { endpointFields, enrichedFlow, flowRecord, iface, k8sFields } from '../../test/enrich-harness.ts';
-import { ConfigError, loadAgentConfig } from '../config/config.ts';
+import { loadAgentConfig } from '../config/config.ts';
 import { createLogger } from '../log.ts';
 import { createEnricher } from './index.ts';
 

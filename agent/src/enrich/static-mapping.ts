@@ -22,7 +22,7 @@
 // A pod must say how to find it: netns, ips, or an interface with mac or ips.
 import { readFileSync } from 'node:fs';
 import { loadYaml } from '@kubernetes/client-node';
-import { ConfigError } from '../config/config.ts';
+import { ConfigError } from '@interflow/contract';
 import { canonicalIp, canonicalMac } from './addresses.ts';
 import type { InterfaceModel, NodeModel, PodModel, ServiceModel } from './model.ts';
 

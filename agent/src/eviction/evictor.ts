@@ -1,11 +1,11 @@
 // Every eviction interval: drain the flow map (and the ring-buffer fallback), name each entry's
 // interface from the cached link tables, build records, enrich them and hand them on.
+import type { FlowRecord } from '@interflow/contract';
 import type { Enricher } from '../enrich/index.ts';
 import type { AgentMetrics } from '../metrics.ts';
 import type { Logger } from '../log.ts';
 import type { DrainResult } from '../kernel-helper/helper-process.ts';
 import type { RawFlow } from '../kernel-helper/helper-protocol.ts';
-import type { FlowRecord } from '../record/flow-record.ts';
 import { buildRecord, mergeFlows, type InterfaceLabel } from './record-builder.ts';
 
 export interface InterfaceResolver {

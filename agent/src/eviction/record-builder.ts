@@ -1,6 +1,6 @@
 // Turns drained flow entries into FlowRecords (field names: docs/design.md).
+import type { FlowRecord } from '@interflow/contract';
 import type { RawFlow } from '../kernel-helper/helper-protocol.ts';
-import type { FlowRecord } from '../record/flow-record.ts';
 import { monoToEpochMs, type ClockPair } from './monotonic-clock.ts';
 
 export interface InterfaceLabel {

@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import Fastify from 'fastify';
 import { request } from 'undici';
+import type { FlowRecord } from '@interflow/contract';
 import { embeddedStorePlugin } from '../../../server/src/store/index.ts';
 import { tempDir } from '../../../test/support/temp-dir.ts';
 import { captureLogger } from '../../test/exporter-harness.ts';
 import { ids, makeRecord, range } from '../../test/numbered-records.ts';
 import { loadAgentConfig } from '../config/config.ts';
 import { createAgentMetrics } from '../metrics.ts';
-import type { FlowRecord } from '../record/flow-record.ts';
 import { createLokiExporter } from './loki-exporter.ts';
 
 async function startStore(t: TestContext): Promise<string> {

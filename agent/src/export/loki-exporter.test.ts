@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
+import type { FlowRecord } from '@interflow/contract';
 import { selfSignedCert } from '../../../test/support/self-signed-cert.ts';
 import { tempDir } from '../../../test/support/temp-dir.ts';
 import { waitFor } from '../../../test/support/wait.ts';
@@ -17,7 +18,6 @@ import { ids, makeRecord, range } from '../../test/numbered-records.ts';
 import { startStandInLokiReceiver } from '../../test/stand-in-loki-receiver.ts';
 import { loadAgentConfig } from '../config/config.ts';
 import { createAgentMetrics } from '../metrics.ts';
-import type { FlowRecord } from '../record/flow-record.ts';
 import { createLokiExporter } from './loki-exporter.ts';
 
 const records = (from: number, to: number, overrides: Partial<FlowRecord> = {}) =>

@@ -5,10 +5,10 @@
 // interflow_agent_records_dropped_total and stats().
 //
 // Delivery is at-least-once: a push that timed out may have been stored and is sent again.
+import type { FlowRecord } from '@interflow/contract';
 import type { AgentConfig } from '../config/config.ts';
 import type { Logger } from '../log.ts';
 import type { AgentMetrics } from '../metrics.ts';
-import type { FlowRecord } from '../record/flow-record.ts';
 import { backoffDelay } from '../retry/backoff.ts';
 import { EntryQueue, type QueuedEntry } from './entry-queue.ts';
 import { buildPushBody, encodeEntry, nextBatchSize } from './push-body.ts';

@@ -1,6 +1,6 @@
 // Loki JSON push format (docs/design.md "Flow record"): records grouped into streams by their
 // label set, each value `[<TimeFlowEndMs in ns as a decimal string>, <record JSON>]`.
-import { LOKI_LABEL_FIELDS, type FlowRecord } from '../record/flow-record.ts';
+import { LOKI_LABEL_FIELDS, type FlowRecord } from '@interflow/contract';
 import type { EntryQueue, QueuedEntry } from './entry-queue.ts';
 
 /** `app="interflow"` plus every non-empty low-cardinality label field, as strings. */
