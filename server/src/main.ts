@@ -2,7 +2,7 @@
 // with the variable's name; SIGTERM/SIGINT close it gracefully (in-flight requests finish,
 // the embedded store is closed by the app's onClose hooks).
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app/app.ts';
+import { buildApp } from './http/app.ts';
 import { loadServerConfig, type ServerConfig } from './config/config.ts';
 import { ConfigError } from './errors.ts';
 

@@ -6,8 +6,8 @@
 //   test/bench/agent-export.bench.ts   exporter CPU per 100 000 records (benchExport())
 //   test/bench/server.bench.ts    store push rate, /api/flows p50/p95, export rows/s and peak RSS
 //   test/bench/web.bench.ts       plugin bundle sizes, 1 000-row render time
-//   server/src/store/regex.bench.ts    store regex engine (re2js) against V8 RegExp (benchRegex())
-//   server/src/store/retention.bench.ts   longest event-loop block of a retention pass (benchRetention())
+//   test/bench/store-regex.bench.ts    store regex engine (re2js) against V8 RegExp (benchRegex())
+//   test/bench/retention.bench.ts   longest event-loop block of a retention pass (benchRetention())
 // Part benchmarks print a `BENCH_RESULT {json}` line; this file only collects and formats.
 // Environment: BENCH_RECORDS (server, default 1 000 000), BENCH_ROUNDS (agent off/on rounds,
 // default 4 here), BENCH_SKIP=agent,server,web,export,regex,retention to leave parts out.
@@ -215,35 +215,35 @@ async function serverPart(): Promise<void> {
 
 async function regexPart(): Promise<void> {
   const [f] = await runPart('regex', {
-    label: 'server/src/store/regex.bench.ts (benchRegex)',
-    module: `import { benchRegex } from './server/src/store/regex.bench.ts';
+    label: 'test/bench/store-regex.bench.ts (benchRegex)',
+    module: `import { benchRegex } from './test/bench/store-regex.bench.ts';
       console.log('BENCH_RESULT ' + JSON.stringify(await benchRegex()));`,
   });
   rows.push({
     figure: 'Store regex per match, backend interfaces=net1 array regex on a flow line (re2js, linear time)',
     value: `${fmt(num(f!, 'case0.re2jsUs'), 2)} µs`,
     baseline: `V8 RegExp (backtracking, used before): ${fmt(num(f!, 'case0.v8Us'), 2)} µs; whole store, ${fmt(num(f!, 'storeRecords'))} rows scanned: regex ${fmt(num(f!, 'storeRegexMs'))} ms vs substring ${fmt(num(f!, 'storeSubstringMs'))} ms`,
-    source: 'server/src/store/regex.bench.ts',
+    source: 'test/bench/store-regex.bench.ts',
   });
   rows.push({
     figure: 'Store regex (.|.)*x[^a] on a 256 KiB line (re2js)',
     value: `${fmt(num(f!, 'patho2.re2js256KiBMs'), 2)} ms`,
     baseline: `V8 RegExp: ${fmt(num(f!, 'patho2.v8Ms'))} ms on ${fmt(num(f!, 'patho2.v8Chars'))} characters (doubles per character)`,
-    source: 'server/src/store/regex.bench.ts',
+    source: 'test/bench/store-regex.bench.ts',
   });
 }
 
 async function retentionPart(): Promise<void> {
   const [f] = await runPart('retention', {
-    label: 'server/src/store/retention.bench.ts (benchRetention)',
-    module: `import { benchRetention } from './server/src/store/retention.bench.ts';
+    label: 'test/bench/retention.bench.ts (benchRetention)',
+    module: `import { benchRetention } from './test/bench/retention.bench.ts';
       console.log('BENCH_RESULT ' + JSON.stringify(await benchRetention()));`,
   });
   rows.push({
     figure: `Store retention: longest event-loop block of a pass deleting ${fmt(num(f!, 'deletedRows'))} rows (${fmt(num(f!, 'storeMiB'))} MiB store)`,
     value: `${fmt(num(f!, 'longestTurnMs'))} ms`,
     baseline: `the same pass in one go: ${fmt(num(f!, 'syncPassMs'))} ms; background pass ${fmt(num(f!, 'backgroundPassMs'))} ms over ${fmt(num(f!, 'backgroundTurns'))} turns`,
-    source: 'server/src/store/retention.bench.ts',
+    source: 'test/bench/retention.bench.ts',
   });
 }
 
@@ -345,9 +345,9 @@ ${problems.length ? `\nNotes from this run:\n\n${problems.map((p) => `- ${p}`).j
 - **Store and API**: test/bench/server.bench.ts with ${fmt(RECORDS)} generated records in the
   embedded store (SQLite), \`/api/flows\` with \`limit=100\` through \`app.inject\`, the CSV
   export streamed over HTTP and the process's RSS sampled every 20 ms.
-- **Store regexes**: server/src/store/regex.bench.ts, re2js (the store's engine) against V8's
+- **Store regexes**: test/bench/store-regex.bench.ts, re2js (the store's engine) against V8's
   RegExp on generated flow lines, pathological patterns, and a 20 000-row store scan.
-- **Store retention**: server/src/store/retention.bench.ts, two identical stores of 300 000
+- **Store retention**: test/bench/retention.bench.ts, two identical stores of 300 000
   rows get a size cap 20 % below what they hold; one frees the space in one synchronous pass
   (how a push that made retention due used to wait), the other in the background pass pushes
   now start (500 rows per event-loop turn); the figure is that pass's longest turn.

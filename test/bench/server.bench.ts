@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { buildApp } from '../../server/src/app/app.ts';
+import { buildApp } from '../../server/src/http/app.ts';
 import { loadServerConfig } from '../../server/src/config/config.ts';
 import { generateFlows, pushBody, type FlowRecord } from '../fixtures/flow-generator.ts';
 

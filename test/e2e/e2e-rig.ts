@@ -20,7 +20,7 @@ import {
   type Backend,
 } from '../support/processes.ts';
 import type { FlowRecord } from '../fixtures/flow-generator.ts';
-import { MAX_ENTRIES_LIMIT } from '../../server/src/store/http-params.ts';
+import { MAX_ENTRIES_LIMIT } from '../../server/src/store/http/http-params.ts';
 
 export interface ProductRigOptions {
   /**

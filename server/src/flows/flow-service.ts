@@ -8,7 +8,7 @@ import {
   type FlowsResponse,
   type ResourceKind,
 } from '@interflow/contract';
-import type { ServerMetrics } from '../app/metrics.ts';
+import type { ServerMetrics } from '../observability/metrics.ts';
 import { type LabelMatcher, renderLogQuery } from '../logql/ast.ts';
 import { buildLogQueries } from '../logql/build.ts';
 import type { CallOptions, LokiClient, LokiEntry } from '../loki/client.ts';

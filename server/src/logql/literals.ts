@@ -6,7 +6,7 @@
 //    syntax characters, which is valid in both RE2 (Loki) and JavaScript (also with the `u` flag).
 
 import { hasLoneSurrogate } from '@interflow/contract';
-import { goUnquote, UnquoteError } from '../store/go-unquote.ts';
+import { goUnquote, UnquoteError } from './go-unquote.ts';
 
 /** Regex syntax characters. Escaping anything else (e.g. `\-`, `\"`) is an error in JavaScript's `u` mode. */
 const REGEX_SYNTAX = /[\\^$.|?*+()[\]{}]/g;

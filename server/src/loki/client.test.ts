@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { selfSignedCert } from '../../../test/support/self-signed-cert.ts';
-import { startTestApp } from '../app/test-app.ts';
-import { startStandInLoki, type StandInLoki } from './stand-in-loki.ts';
+import { startTestApp } from '../../test/app-harness.ts';
+import { startStandInLoki, type StandInLoki } from '../../test/stand-in-loki.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'interflow-loki-client-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

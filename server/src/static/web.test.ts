@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startTestApp, type TestApp } from '../app/test-app.ts';
+import { startTestApp, type TestApp } from '../../test/app-harness.ts';
 
 describe('web build', () => {
   let dist: string;

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openStore } from './sqlite-store.ts';
-import { tempDir } from './test-store.ts';
+import { openStore } from './sqlite/sqlite-store.ts';
+import { tempDir } from '../../../test/support/temp-dir.ts';
 
 const BATCH = 50;
 const CONCURRENCY = 4;
@@ -16,7 +16,7 @@ test('acknowledged pushes survive kill -9 of the serving process', { timeout: 12
   const dataDir = tempDir(t, 'interflow-store-durability-');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'durability-child.ts'), dataDir],
+    ['--import', 'tsx', join(import.meta.dirname, '../../test/durability-child.ts'), dataDir],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -90,7 +90,7 @@ test('acknowledged pushes survive kill -9 of the serving process', { timeout: 12
   }
   for (const [b, n] of perBatch) assert.equal(n, BATCH, `batch ${b} is partial`);
   // and the store answers queries over the recovered data
-  const { parseLogQuery } = await import('./logql-parse.ts');
+  const { parseLogQuery } = await import('./query/logql-parse.ts');
   const r = await store.queryRange({
     query: parseLogQuery('{app="interflow"} |= "entry 7 "'),
     start: base,

@@ -1,11 +1,11 @@
 // Public surface of the embedded Loki-API store.
-export { embeddedStorePlugin, type EmbeddedStorePluginOptions } from './plugin.ts';
+export { embeddedStorePlugin, type EmbeddedStorePluginOptions } from './http/plugin.ts';
 export {
   openStore,
   EmbeddedStore,
   type StoreOptions,
   type PushStream,
   type QueryRangeParams,
-} from './sqlite-store.ts';
-export { parseLogQuery } from './logql-parse.ts';
+} from './sqlite/sqlite-store.ts';
+export { parseLogQuery } from './query/logql-parse.ts';
 export { StoreError } from './errors.ts';

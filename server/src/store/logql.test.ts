@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { embeddedStorePlugin } from './plugin.ts';
-import { ago, queryRange, type LokiStreamsResponse } from './test-store.ts';
+import { embeddedStorePlugin } from './http/plugin.ts';
+import { ago, queryRange, type LokiStreamsResponse } from '../../test/store-harness.ts';
 
 const HOSTILE = 'weird "quoted" \\ `tick` ünï 🚀\nnewline\ttab';
 const LINES = {

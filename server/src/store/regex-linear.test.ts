@@ -1,15 +1,15 @@
 // Regexes that take seconds to years on a backtracking engine (`.*.*.*x` cubic, `(.|.)*x`
 // exponential) run in linear time in the store, so they come back with the right answer on
 // lines near the 256 KiB line limit. Real HTTP on a loopback port. No timings are asserted here:
-// on V8's RegExp these queries would not finish; the figures are in regex.bench.ts.
+// on V8's RegExp these queries would not finish; the figures are in test/bench/store-regex.bench.ts.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { embeddedStorePlugin } from './plugin.ts';
-import { ago, type LokiStreamsResponse } from './test-store.ts';
+import { embeddedStorePlugin } from './http/plugin.ts';
+import { ago, type LokiStreamsResponse } from '../../test/store-harness.ts';
 
 const N = 200_000; // characters; under MAX_LINE_BYTES (256 KiB)
 const LINES = {

@@ -13,8 +13,9 @@ import { after, before, describe, test } from 'node:test';
 import { parse } from 'csv-parse';
 import { generateFlows, pushRecords, type FlowRecord } from '../../../test/fixtures/flow-generator.ts';
 import { COLUMNS } from '@interflow/contract';
-import { startStandInLoki, type StandInLoki } from '../loki/stand-in-loki.ts';
-import { startTestApp } from './test-app.ts';
+import { startStandInLoki, type StandInLoki } from '../../test/stand-in-loki.ts';
+import { startTestApp } from '../../test/app-harness.ts';
+import { waitFor } from '../../../test/support/wait.ts';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 
@@ -142,11 +143,11 @@ describe('export paging against a stand-in Loki', () => {
         req.setTimeout(10_000, () => fail(new Error('no data')));
         req.end();
       });
-      await new Promise((r) => setTimeout(r, 500));
       const queries = loki.requests.filter((r) => r.path.endsWith('query_range'));
       assert.ok(queries.length >= 2, 'the second page was being fetched');
-      assert.ok(queries.at(-1)!.aborted, 'the in-flight query was aborted');
+      await waitFor('the in-flight query to be aborted', () => queries.at(-1)!.aborted);
       const count = queries.length;
+      // "No further query" cannot be awaited as a condition: give the backend time to make one.
       await new Promise((r) => setTimeout(r, 700));
       assert.equal(
         loki.requests.filter((r) => r.path.endsWith('query_range')).length,

@@ -5,7 +5,7 @@ import { csvChunks } from '../../flows/csv-export.ts';
 import type { FlowService } from '../../flows/flow-service.ts';
 import { parseColumns, parseFlowRequest, parseFormat, parseLimit } from '../../flows/query-params.ts';
 import type { LokiEntry } from '../../loki/client.ts';
-import type { ServerMetrics } from '../metrics.ts';
+import type { ServerMetrics } from '../../observability/metrics.ts';
 import {
   COLUMNS,
   CsvResponseSchema,

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { hasLoneSurrogate, quoteString } from '../logql/literals.ts';
+import { hasLoneSurrogate, quoteString } from './literals.ts';
 import { goUnquote } from './go-unquote.ts';
 
 const NAMED: Record<string, string> = {

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { InterflowError } from '../../errors.ts';
 import type { LokiClient } from '../../loki/client.ts';
-import type { ServerMetrics } from '../metrics.ts';
+import type { ServerMetrics } from '../../observability/metrics.ts';
 import { HealthResponseSchema } from '@interflow/contract';
 
 export interface HealthOptions {

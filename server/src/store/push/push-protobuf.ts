@@ -20,10 +20,10 @@ import {
   file_google_protobuf_timestamp,
 } from '@bufbuild/protobuf/wkt';
 import { decompress } from '@stablelib/snappy';
-import { badPush, tooLarge } from './errors.ts';
+import { badPush, tooLarge } from '../errors.ts';
 import { parsePushLabels } from './push-labels.ts';
-import type { PushBody } from './schemas.ts';
-import { MAX_NS } from './timestamps.ts';
+import type { PushBody } from './push-body.ts';
+import { MAX_NS } from '../sqlite/timestamps.ts';
 
 // Loki's pkg/push/push.proto. Declared as proto2 (same wire format) so that strings are not
 // required to be valid UTF-8: Loki's gogo-generated decoder accepts any bytes in a line, and we

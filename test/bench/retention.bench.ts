@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { openStore, type EmbeddedStore } from './sqlite-store.ts';
-import { nowNs } from './timestamps.ts';
+import { openStore, type EmbeddedStore } from '../../server/src/store/sqlite/sqlite-store.ts';
+import { nowNs } from '../../server/src/store/sqlite/timestamps.ts';
 
 const PUSH_ROWS = 1000;
 

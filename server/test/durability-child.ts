@@ -1,7 +1,7 @@
-// Child process of durability.test.ts: serves the store on a free loopback port and prints
+// Child process of server/src/store/durability.test.ts: serves the store on a free loopback port and prints
 // "LISTENING <url>" once ready. The test pushes to it and kills it with SIGKILL mid-flight.
 import Fastify from 'fastify';
-import { embeddedStorePlugin } from './plugin.ts';
+import { embeddedStorePlugin } from '../src/store/http/plugin.ts';
 
 const dataDir = process.argv[2];
 if (!dataDir) {

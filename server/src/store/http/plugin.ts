@@ -17,12 +17,12 @@ import type {
 } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createGunzip } from 'node:zlib';
-import { StoreError } from './errors.ts';
+import { StoreError } from '../errors.ts';
 import { LABELS_DEFAULT_SPAN_NS, parseDirection, parseLimit, parseRange } from './http-params.ts';
-import { parseLogQuery, parseSelectorOnly } from './logql-parse.ts';
+import { parseLogQuery, parseSelectorOnly } from '../query/logql-parse.ts';
 import { isLoopbackAddress } from './loopback.ts';
-import { decodePush } from './push-decode.ts';
-import { protobufPushToBody } from './push-protobuf.ts';
+import { decodePush } from '../push/push-decode.ts';
+import { protobufPushToBody } from '../push/push-protobuf.ts';
 import {
   LabelNameParams,
   NoContent,
@@ -33,7 +33,7 @@ import {
   QueryRangeResponse,
   StringListResponse,
 } from './schemas.ts';
-import { openStore, type EmbeddedStore, type QueryResult } from './sqlite-store.ts';
+import { openStore, type EmbeddedStore, type QueryResult } from '../sqlite/sqlite-store.ts';
 
 export interface EmbeddedStorePluginOptions {
   /** directory of the SQLite database (created when missing) */

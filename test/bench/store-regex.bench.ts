@@ -1,7 +1,7 @@
 // Benchmark of the store's regex engine (re2js through compileRe2) against V8's RegExp, which
 // the store used before (through an RE2 → JavaScript translation; the patterns below need none).
 // Prints figures; asserts nothing.
-//   npx tsx server/src/store/regex.bench.ts
+//   npx tsx test/bench/store-regex.bench.ts
 // benchRegex() is exported so `npm run bench` (test/bench/run-all.ts) can include these figures.
 //  - per match: typical patterns (the backend's own queries and a few a user might type) on
 //    generated flow-record lines (test/fixtures/flow-generator.ts) or their label values;
@@ -13,12 +13,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import { generateFlows, pushBody } from '../../../test/fixtures/flow-generator.ts';
-import { embeddedStorePlugin } from './plugin.ts';
-import { buildLogQueries } from '../logql/build.ts';
+import { generateFlows, pushBody } from '../fixtures/flow-generator.ts';
+import { embeddedStorePlugin } from '../../server/src/store/http/plugin.ts';
+import { buildLogQueries } from '../../server/src/logql/build.ts';
 import type { FilterOperator } from '@interflow/contract';
-import { inspectLogQL } from '../logql/inspect.ts';
-import { compileRe2 } from './re2.ts';
+import { inspectLogQL } from '../../server/src/logql/inspect.ts';
+import { compileRe2 } from '../../server/src/store/query/re2.ts';
 
 /** The line-filter regex the backend sends today for `interfaces<op>value` (rendered, not copied). */
 function backendArrayRegex(op: FilterOperator, value: string): string {

@@ -10,8 +10,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { LabelMatcher, LogQuery } from './logql-ast.ts';
-import { compilePipeline, type Labels } from './pipeline.ts';
+import type { LabelMatcher, LogQuery } from '../query/logql-ast.ts';
+import { compilePipeline, type Labels } from '../query/pipeline.ts';
 import { MAX_NS, NS_PER_MS, nowNs } from './timestamps.ts';
 
 export interface StoreOptions {

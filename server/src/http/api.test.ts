@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generateFlows, pushRecords } from '../../../test/fixtures/flow-generator.ts';
 import { FILTER_SPECS } from '@interflow/contract';
-import { startTestApp, type TestApp } from './test-app.ts';
+import { startTestApp, type TestApp } from '../../test/app-harness.ts';
 
 describe('API', () => {
   let t: TestApp;

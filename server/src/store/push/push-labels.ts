@@ -4,8 +4,8 @@
 // raw), an optional trailing comma. The LogQL parser is not used: a query selector has rules a
 // label set has not (`{a=""}` is a bad query but an empty label set, which is refused later with
 // Loki's own message). Values are decoded with the store's Go unquote, as in queries.
-import { badPush } from './errors.ts';
-import { goUnquote, UnquoteError } from './go-unquote.ts';
+import { badPush } from '../errors.ts';
+import { goUnquote, UnquoteError } from '../../logql/go-unquote.ts';
 
 function quoted(text: string): string {
   return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);

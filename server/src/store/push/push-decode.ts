@@ -1,9 +1,9 @@
 // Turns a validated Loki JSON push body into store streams, with Loki's checks. Protobuf pushes
 // are first put in this shape (push-protobuf.ts), so both formats pass the same checks.
-import { badPush } from './errors.ts';
-import type { PushBody } from './schemas.ts';
-import type { PushStream } from './sqlite-store.ts';
-import { parsePushTime } from './timestamps.ts';
+import { badPush } from '../errors.ts';
+import type { PushBody } from './push-body.ts';
+import type { PushStream } from '../sqlite/sqlite-store.ts';
+import { parsePushTime } from '../sqlite/timestamps.ts';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export const MAX_LINE_BYTES = 256 * 1024; // Loki's default max_line_size

@@ -2,8 +2,8 @@
 // the subset is refused with a StoreError naming the construct and quoting the query text.
 import { parser } from '@grafana/lezer-logql';
 import type { SyntaxNode } from '@lezer/common';
-import { badQuery, unsupported } from './errors.ts';
-import { goUnquote, UnquoteError } from './go-unquote.ts';
+import { badQuery, unsupported } from '../errors.ts';
+import { goUnquote, UnquoteError } from '../../logql/go-unquote.ts';
 import { compileRe2, RegexError, type Re2Test } from './re2.ts';
 import type {
   JsonExtraction,

@@ -1,22 +1,15 @@
-// Shared helpers of the store's tests: a real Fastify app with the plugin on a temp directory.
+// Harness of the store's tests: a real Fastify app with the embedded store's plugin on a temp
+// directory, and helpers to push and query it through its Loki HTTP API.
 import Fastify, { type FastifyInstance } from 'fastify';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { embeddedStorePlugin, type EmbeddedStorePluginOptions } from './plugin.ts';
-
-export function tempDir(t: TestContext, prefix = 'interflow-store-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../../test/support/temp-dir.ts';
+import { embeddedStorePlugin, type EmbeddedStorePluginOptions } from '../src/store/http/plugin.ts';
 
 export async function storeApp(
   t: TestContext,
   opts: Partial<EmbeddedStorePluginOptions> = {},
 ): Promise<{ app: FastifyInstance; dataDir: string }> {
-  const dataDir = opts.dataDir ?? tempDir(t);
+  const dataDir = opts.dataDir ?? tempDir(t, 'interflow-store-');
   const app = Fastify();
   await app.register(embeddedStorePlugin, {
     dataDir,

@@ -1,18 +1,9 @@
-// TypeBox schemas of the embedded store's routes (Loki's HTTP API), types from Static<>.
+// TypeBox schemas of the embedded store's routes (Loki's HTTP API), types from Static<>. The push
+// body is push/push-body.ts (the push decoders read it too).
 import { Type, type Static } from 'typebox';
+import { LabelSet, PushBody } from '../push/push-body.ts';
 
-const LabelSet = Type.Record(Type.String(), Type.String());
-
-/** Loki JSON push: values are [ts ns string, line] or [ts, line, structured metadata]. */
-export const PushBody = Type.Object({
-  streams: Type.Array(
-    Type.Object({
-      stream: LabelSet,
-      values: Type.Array(Type.Array(Type.Union([Type.String(), LabelSet]), { minItems: 2, maxItems: 3 })),
-    }),
-  ),
-});
-export type PushBody = Static<typeof PushBody>;
+export { PushBody };
 
 export const QueryRangeParams = Type.Object({
   query: Type.String(),

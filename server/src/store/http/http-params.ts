@@ -1,6 +1,6 @@
 // Parameters of query_range / labels, validated with Loki's rules and messages.
-import { badParam } from './errors.ts';
-import { nowNs, parseQueryTime } from './timestamps.ts';
+import { badParam } from '../errors.ts';
+import { nowNs, parseQueryTime } from '../sqlite/timestamps.ts';
 
 export const DEFAULT_LIMIT = 100;
 /** Loki's default max_entries_limit_per_query. */

@@ -1,5 +1,5 @@
 // Timestamps are nanoseconds since the epoch as BigInt (a JS number cannot hold them exactly).
-import { badParam } from './errors.ts';
+import { badParam } from '../errors.ts';
 
 export const NS_PER_MS = 1_000_000n;
 export const MAX_NS = 9_223_372_036_854_775_807n;

@@ -2,7 +2,7 @@
 // through a plain in-test reference evaluation of the filter semantics over the same
 // records. Results must match exactly (same records; newest first).
 //
-// The reference is written from DESIGN.md alone: its own table of the record fields each filter
+// The reference is written from docs/design.md alone: its own table of the record fields each filter
 // reads, its own value rules and its own encoder of the `filters` text. Nothing of
 // server/src/logql is used for the expected results, so a bug there cannot hide in both.
 import assert from 'node:assert/strict';
@@ -19,7 +19,7 @@ import {
   type FlowRecord,
 } from '../../../test/fixtures/flow-generator.ts';
 import { FILTER_SPECS } from '@interflow/contract';
-import { startTestApp, type TestApp } from './test-app.ts';
+import { startTestApp, type TestApp } from '../../test/app-harness.ts';
 
 type Op = '=' | '!=' | '~' | '!~';
 interface CaseFilter {
@@ -50,7 +50,7 @@ const PAIR_FIELDS: Record<string, { field: string; numeric?: boolean; max?: numb
   mac: { field: 'Mac' },
 };
 
-/** DESIGN.md "Filter ids": unprefixed ids mean source or destination. */
+/** docs/design.md, "Filters": unprefixed ids mean source or destination. */
 function referenceField(id: string): ReferenceField {
   switch (id) {
     case 'interfaces':
@@ -74,7 +74,7 @@ function referenceField(id: string): ReferenceField {
   }
   const [, side, base] = /^(?:(src|dst)_)?(.+)$/.exec(id)!;
   const pair = PAIR_FIELDS[base!];
-  if (!pair) throw new Error(`the reference does not know filter "${id}" (add it from DESIGN.md)`);
+  if (!pair) throw new Error(`the reference does not know filter "${id}" (add it from docs/design.md)`);
   const fields = side === 'src' ? ['Src'] : side === 'dst' ? ['Dst'] : ['Src', 'Dst'];
   return { fields: fields.map((p) => p + pair.field), numeric: pair.numeric, max: pair.max };
 }
@@ -87,7 +87,7 @@ function referenceValue(spec: ReferenceField, op: Op, value: string): string {
   return op === '=' || op === '!=' ? String(Number(value)) : value;
 }
 
-/** DESIGN.md semantics, written plainly: values ORed; `=` exact, `~` contains; negated = none matches. */
+/** docs/design.md, "Filters", written plainly: values ORed; `=` exact, `~` contains; negated = none matches. */
 function referenceMatches(r: FlowRecord, f: CaseFilter): boolean {
   const spec = referenceField(f.id);
   const contains = f.op === '~' || f.op === '!~';
@@ -112,7 +112,7 @@ function reference(records: FlowRecord[], filters: CaseFilter[], match: 'all' | 
   );
 }
 
-/** DESIGN.md syntax: `;` between filters, `,` between values; `\\`, `\,` and `\;` escape. */
+/** docs/design.md, "Filters" syntax: `;` between filters, `,` between values; `\\`, `\,` and `\;` escape. */
 function encodeCase(filters: CaseFilter[]): string {
   const escape = (v: string): string => v.replace(/[\\,;]/g, (c) => `\\${c}`);
   return filters.map((f) => `${f.id}${f.op}${f.values.map(escape).join(',')}`).join(';');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { escapeRegex } from '../logql/literals.ts';
+import { escapeRegex } from '../../logql/literals.ts';
 import { compileRe2 } from './re2.ts';
 
 const line = (re: string) => compileRe2(re, { anchored: false });

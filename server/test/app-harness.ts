@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { loadServerConfig, type ServerConfig } from '../config/config.ts';
-import { buildApp } from './app.ts';
+import { loadServerConfig, type ServerConfig } from '../src/config/config.ts';
+import { buildApp } from '../src/http/app.ts';
 
 export interface TestApp {
   app: FastifyInstance;

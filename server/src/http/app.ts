@@ -16,7 +16,7 @@ import { webPlugin } from '../static/web.ts';
 import { embeddedStorePlugin, type EmbeddedStore } from '../store/index.ts';
 import { lingeringClientErrorHandler } from './client-error-handler.ts';
 import { installErrorHandlers } from './error-handler.ts';
-import { createServerMetrics } from './metrics.ts';
+import { createServerMetrics } from '../observability/metrics.ts';
 import { configRoutes } from './routes/config-route.ts';
 import { flowRoutes } from './routes/flows.ts';
 import { healthRoutes } from './routes/health.ts';
