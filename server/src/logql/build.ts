@@ -1,7 +1,7 @@
 // Typed flow query → LogQL. Values only ever reach the query through escapeRegex/quoteString
 // (via the AST in ast.ts), so no value can change the query's structure.
 //
-// Where each filter goes (DESIGN.md, "Loki labels"):
+// Where each filter goes (docs/design.md, "Flow record": the Loki stream labels):
 //  - a stream-label field with one field (src_namespace, host_name, node_direction…) → the
 //    stream selector, which is exact and lets Loki skip whole streams;
 //  - a stream-label pair (namespace = source or destination) → a label filter `a or b`;

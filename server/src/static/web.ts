@@ -1,4 +1,4 @@
-// Serves the web build (DESIGN.md): dist/ at / (plugin-manifest.json, plugin-entry.js,
+// Serves the web build (docs/design.md, Processes): dist/ at / (plugin-manifest.json, plugin-entry.js,
 // hashed chunks for the console), the standalone page at /traffic-flows (and below), and a
 // redirect from /. A missing build answers 503 saying how to make it.
 import { existsSync } from 'node:fs';
