@@ -1,5 +1,8 @@
-// Component and model tests of web/ (jsdom). Run by scripts/run-tests.mjs:
+// Component and model tests of web/ (jsdom), with their stand-in backend in web/test/. Run by
+// scripts/run-tests.mjs:
 //   vitest run --config web/vitest.config.ts web/src/…test.tsx
+// The page's render benchmark lives with the other benchmarks (test/bench/web-*.bench.tsx) and
+// runs with this config too: `vitest bench --config web/vitest.config.ts` (test/bench/web.bench.ts).
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
@@ -12,6 +15,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['web/**/*.test.{ts,tsx}'],
+    benchmark: { include: ['test/bench/web-*.bench.tsx'] },
     setupFiles: [resolve(root, 'web/vitest.setup.ts')],
     globals: true,
     // Stylesheets do not matter to jsdom: imported .css files are replaced by empty modules.

@@ -61,7 +61,7 @@ const r = spawnSync(
     '--run',
     '--config',
     'web/vitest.config.ts',
-    'web/src/components/table/FlowsTable.bench.tsx',
+    'test/bench/web-flows-table.bench.tsx',
   ],
   { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } },
 );

@@ -6,7 +6,7 @@ afterEach(() => {
   globalThis.fetch = original;
 });
 
-describe('API client (fetch stubbed)', () => {
+describe('API client (stand-in fetch answers)', () => {
   it('builds URLs under the base without doubling slashes', () => {
     expect(apiUrl('/api/proxy/plugin/interflow-plugin/backend/', '/api/config')).toBe(
       '/api/proxy/plugin/interflow-plugin/backend/api/config',

@@ -11,7 +11,7 @@ import * as ReactI18next from 'react-i18next';
 import * as ReactRouter from 'react-router';
 import { render, screen, waitFor } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flow, stubBackend, type StubBackend } from '../test-support/stub-backend.ts';
+import { flow, installStandInBackend, type StandInBackend } from '../../test/stand-in-backend.ts';
 import { DIST, distMissing } from './built-plugin.ts';
 
 interface Container {
@@ -25,12 +25,12 @@ type ShareScope = Record<
 
 const skip = distMissing();
 
-describe.skipIf(skip)('built plugin loaded as the console loads it', () => {
+describe.skipIf(skip)('built plugin loaded as the console loads it (stand-in backend API)', () => {
   const manifest = skip ? null : JSON.parse(readFileSync(join(DIST, 'plugin-manifest.json'), 'utf8'));
   const requested: string[] = [];
   const loadedScripts: string[] = [];
   let container: Container;
-  let backend: StubBackend;
+  let backend: StandInBackend;
   let restoreAppend: () => void;
 
   beforeAll(async () => {
@@ -93,7 +93,7 @@ describe.skipIf(skip)('built plugin loaded as the console loads it', () => {
       scope[name!] = provide(name!, '6.4.3', () => import(/* @vite-ignore */ name!));
     }
     await container.init(scope);
-    backend = stubBackend({ records: [flow(0), flow(1)] });
+    backend = installStandInBackend({ records: [flow(0), flow(1)] });
   });
 
   afterAll(() => {

@@ -1,6 +1,6 @@
 // The error state: what the backend said is shown as is; what only the client noticed (an empty
 // error body, an answer that is not JSON) is worded from the catalog. Errors come from the real
-// API client over a stubbed fetch.
+// API client over stand-in fetch answers.
 import { cleanup, render, screen } from '@testing-library/react';
 import i18next from 'i18next';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -29,7 +29,7 @@ async function errorFor(answer: () => Response): Promise<Error> {
 
 const message = () => document.querySelector('.interflow-error__message')?.textContent;
 
-describe('FlowsError', () => {
+describe('FlowsError (stand-in fetch answers)', () => {
   it('shows the backend message as is', async () => {
     const error = await errorFor(
       () =>

@@ -1,13 +1,13 @@
 import { screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { flow, stubBackend, type StubBackend } from '../../test-support/stub-backend.ts';
-import { renderAt } from '../../test-support/render-view.tsx';
+import { flow, installStandInBackend, type StandInBackend } from '../../../test/stand-in-backend.ts';
+import { renderAt } from '../../../test/render-view.tsx';
 import TrafficFlowsTab, { filtersForObject } from './TrafficFlowsTab.tsx';
 
-let backend: StubBackend | null = null;
+let backend: StandInBackend | null = null;
 afterEach(() => backend?.restore());
 
-describe('TrafficFlowsTab (Pod and Namespace details, stubbed backend API)', () => {
+describe('TrafficFlowsTab (Pod and Namespace details, stand-in backend API)', () => {
   it('maps the object to filters', () => {
     expect(filtersForObject({ kind: 'Namespace', metadata: { name: 'team-a' } })).toEqual([
       { id: 'namespace', operator: '=', values: ['team-a'] },
@@ -20,7 +20,7 @@ describe('TrafficFlowsTab (Pod and Namespace details, stubbed backend API)', () 
   });
 
   it('a Namespace tab asks for that namespace and links to the full page with the same view', async () => {
-    backend = stubBackend({ records: [flow(0)] });
+    backend = installStandInBackend({ records: [flow(0)] });
     renderAt(
       '/k8s/cluster/namespaces/team-a/interflow-traffic-flows',
       <TrafficFlowsTab obj={{ kind: 'Namespace', metadata: { name: 'team-a' } }} />,
@@ -35,7 +35,7 @@ describe('TrafficFlowsTab (Pod and Namespace details, stubbed backend API)', () 
   });
 
   it('a URL with a view wins over the pre-filter (the tab state is shareable too)', async () => {
-    backend = stubBackend({ records: [] });
+    backend = installStandInBackend({ records: [] });
     renderAt(
       '/k8s/ns/test/pods/p/interflow-traffic-flows?filters=interfaces%3Dnet1',
       <TrafficFlowsTab obj={{ kind: 'Pod', metadata: { name: 'p', namespace: 'test' } }} />,

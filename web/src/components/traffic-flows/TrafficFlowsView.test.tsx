@@ -1,4 +1,4 @@
-// Component tests of the whole view against a stubbed backend API (jsdom; the real backend is
+// Component tests of the whole view against a stand-in backend API (jsdom; the real backend is
 // covered by the browser tests).
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -6,11 +6,11 @@ import i18next from 'i18next';
 import { afterEach, describe, expect, it } from 'vitest';
 import ja from '../../../../i18n/locales/ja/plugin__interflow-plugin.json';
 import { I18N_NAMESPACE } from '../../i18n/use-t.ts';
-import { flow, stubBackend, type StubBackend } from '../../test-support/stub-backend.ts';
-import { renderAt } from '../../test-support/render-view.tsx';
+import { flow, installStandInBackend, type StandInBackend } from '../../../test/stand-in-backend.ts';
+import { renderAt } from '../../../test/render-view.tsx';
 import { TrafficFlowsView } from './TrafficFlowsView.tsx';
 
-let backend: StubBackend | null = null;
+let backend: StandInBackend | null = null;
 afterEach(() => backend?.restore());
 
 const byInterface = (url: URL) => {
@@ -19,9 +19,9 @@ const byInterface = (url: URL) => {
   return f.includes('interfaces=net1') ? records.filter((r) => r.Interfaces?.[0] === 'net1') : records;
 };
 
-describe('TrafficFlowsView (stubbed backend API)', () => {
+describe('TrafficFlowsView (stand-in backend API)', () => {
   it('opens a shared URL: the filters go to /api/flows and only matching rows show', async () => {
-    backend = stubBackend({ records: byInterface });
+    backend = installStandInBackend({ records: byInterface });
     renderAt(
       '/traffic-flows?filters=interfaces%3Dnet1&match=all&timeRange=900&limit=50',
       <TrafficFlowsView />,
@@ -40,7 +40,7 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   });
 
   it('adding a filter through the picker writes the URL and refetches', async () => {
-    backend = stubBackend({ records: byInterface });
+    backend = installStandInBackend({ records: byInterface });
     const user = userEvent.setup();
     const { search } = renderAt('/traffic-flows', <TrafficFlowsView />);
     expect(await screen.findAllByTestId('interflow-flow-row')).toHaveLength(8);
@@ -52,7 +52,7 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   });
 
   it('a hostile value typed in the picker reaches the URL and the API intact', async () => {
-    backend = stubBackend({ records: [] });
+    backend = installStandInBackend({ records: [] });
     const user = userEvent.setup();
     const { search } = renderAt('/traffic-flows', <TrafficFlowsView />);
     await screen.findByText('No flows found');
@@ -69,7 +69,7 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   });
 
   it('removing a chip removes the filter from the URL', async () => {
-    backend = stubBackend({ records: byInterface });
+    backend = installStandInBackend({ records: byInterface });
     const user = userEvent.setup();
     const { search } = renderAt(
       '/traffic-flows?filters=interfaces%3Dnet1%3Bsrc_namespace%3Dtest',
@@ -81,7 +81,7 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   });
 
   it('a row opens the details drawer with every field and the raw JSON; a value becomes a filter', async () => {
-    backend = stubBackend({ records: [flow(0, { SrcK8S_Namespace: 'test' })] });
+    backend = installStandInBackend({ records: [flow(0, { SrcK8S_Namespace: 'test' })] });
     const user = userEvent.setup();
     const { search } = renderAt('/traffic-flows', <TrafficFlowsView />);
     const [row] = await screen.findAllByTestId('interflow-flow-row');
@@ -96,7 +96,7 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   });
 
   it('rows open from the keyboard too', async () => {
-    backend = stubBackend({ records: [flow(0)] });
+    backend = installStandInBackend({ records: [flow(0)] });
     const user = userEvent.setup();
     renderAt('/traffic-flows', <TrafficFlowsView />);
     const [row] = await screen.findAllByTestId('interflow-flow-row');
@@ -106,7 +106,7 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   });
 
   it('sorting by a column writes sort to the URL and reorders rows', async () => {
-    backend = stubBackend({
+    backend = installStandInBackend({
       records: [flow(0, { Bytes: 5 }), flow(1, { Bytes: 500 }), flow(2, { Bytes: 50 })],
     });
     const user = userEvent.setup();
@@ -122,7 +122,7 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   });
 
   it('a 503 shows the backend message (which store, why) and what to try', async () => {
-    backend = stubBackend({
+    backend = installStandInBackend({
       flowsStatus: 503,
       flowsError: 'Loki is unreachable at http://loki.example:3100: connect ECONNREFUSED',
     });
@@ -136,7 +136,7 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   });
 
   it('the empty state offers a longer time range and clearing filters', async () => {
-    backend = stubBackend({ records: [] });
+    backend = installStandInBackend({ records: [] });
     const user = userEvent.setup();
     const { search } = renderAt('/traffic-flows?filters=interfaces%3Dnet9', <TrafficFlowsView />);
     expect(await screen.findByText('No flows found')).toBeInTheDocument();
@@ -145,7 +145,7 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   });
 
   it('an unusable URL parameter is reported and the default used', async () => {
-    backend = stubBackend({ records: [] });
+    backend = installStandInBackend({ records: [] });
     renderAt('/traffic-flows?limit=abc', <TrafficFlowsView />);
     expect(await screen.findByText(/unusable "limit" parameter/)).toBeInTheDocument();
     expect(
@@ -155,7 +155,7 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   });
 
   it('every unusable URL parameter gets its own warning explained in catalog words', async () => {
-    backend = stubBackend({ records: [] });
+    backend = installStandInBackend({ records: [] });
     renderAt(
       '/traffic-flows?filters=interfaces&match=some&limit=0&timeRange=-5&sort=Bytes&startTime=10',
       <TrafficFlowsView />,
@@ -182,7 +182,7 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
     i18next.addResourceBundle('ja', I18N_NAMESPACE, ja);
     await act(() => i18next.changeLanguage('ja'));
     try {
-      backend = stubBackend({ records: [] });
+      backend = installStandInBackend({ records: [] });
       renderAt('/traffic-flows?filters=netns%3Da%5C', <TrafficFlowsView />);
       const text = ja[
         'The filter "{{id}}" ends with a single backslash at position {{position}}; a backslash in a value is written as two.'
@@ -197,12 +197,12 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   });
 
   it('settings that come back as something other than JSON are explained in catalog words', async () => {
-    backend = stubBackend({ records: [flow(0)] });
-    const stubbed = globalThis.fetch;
+    backend = installStandInBackend({ records: [flow(0)] });
+    const standIn = globalThis.fetch;
     globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) =>
       String(input).endsWith('/api/config')
         ? new Response('<html>Log in</html>', { status: 200 })
-        : stubbed(input, init)) as typeof fetch;
+        : standIn(input, init)) as typeof fetch;
     renderAt('/traffic-flows', <TrafficFlowsView />);
     expect(
       await screen.findByText('The page settings could not be loaded; built-in defaults are used.'),
@@ -215,7 +215,7 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   });
 
   it('paginates large results', async () => {
-    backend = stubBackend({ records: Array.from({ length: 120 }, (_, i) => flow(i)) });
+    backend = installStandInBackend({ records: Array.from({ length: 120 }, (_, i) => flow(i)) });
     const user = userEvent.setup();
     renderAt('/traffic-flows?limit=500', <TrafficFlowsView />);
     expect(await screen.findAllByTestId('interflow-flow-row')).toHaveLength(50);
@@ -226,7 +226,7 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   });
 
   it('export downloads /api/flows/export for the current query with the visible columns', async () => {
-    backend = stubBackend({ records: [flow(0)] });
+    backend = installStandInBackend({ records: [flow(0)] });
     const user = userEvent.setup();
     renderAt(
       '/traffic-flows?filters=interfaces%3Dnet1&limit=50&cols=TimeFlowEndMs%2CInterfaces',
@@ -248,7 +248,7 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   });
 
   it('changing time range, limit and match writes the URL; back restores', async () => {
-    backend = stubBackend({ records: [flow(0)] });
+    backend = installStandInBackend({ records: [flow(0)] });
     const user = userEvent.setup();
     const { search, back } = renderAt('/traffic-flows', <TrafficFlowsView />);
     await screen.findAllByTestId('interflow-flow-row');
@@ -267,9 +267,9 @@ describe('TrafficFlowsView (stubbed backend API)', () => {
   });
 });
 
-describe('TrafficFlowsView toolbar details (stubbed backend API)', () => {
+describe('TrafficFlowsView toolbar details (stand-in backend API)', () => {
   it('a custom absolute time range goes to the URL as startTime/endTime', async () => {
-    backend = stubBackend({ records: [flow(0)] });
+    backend = installStandInBackend({ records: [flow(0)] });
     const user = userEvent.setup();
     const { search } = renderAt('/traffic-flows', <TrafficFlowsView />);
     await screen.findAllByTestId('interflow-flow-row');
@@ -291,7 +291,7 @@ describe('TrafficFlowsView toolbar details (stubbed backend API)', () => {
   });
 
   it('a time range and row limit from the URL that are no presets are shown selected', async () => {
-    backend = stubBackend({ records: [flow(0)] });
+    backend = installStandInBackend({ records: [flow(0)] });
     renderAt('/traffic-flows?timeRange=1000&limit=250', <TrafficFlowsView />);
     await screen.findAllByTestId('interflow-flow-row');
     const range = screen.getByLabelText('Time range') as HTMLSelectElement;
@@ -303,7 +303,7 @@ describe('TrafficFlowsView toolbar details (stubbed backend API)', () => {
   });
 
   it('the column chooser writes cols to the URL and the table follows', async () => {
-    backend = stubBackend({ records: [flow(0)] });
+    backend = installStandInBackend({ records: [flow(0)] });
     const user = userEvent.setup();
     const { search } = renderAt('/traffic-flows', <TrafficFlowsView />);
     await screen.findAllByTestId('interflow-flow-row');
@@ -315,7 +315,7 @@ describe('TrafficFlowsView toolbar details (stubbed backend API)', () => {
   });
 
   it('the value field suggests what /api/resources returns for the chosen filter', async () => {
-    backend = stubBackend({
+    backend = installStandInBackend({
       records: [],
       resources: { interfaces: ['eth0', 'net1'], namespaces: ['team-a'] },
     });
@@ -333,7 +333,7 @@ describe('TrafficFlowsView toolbar details (stubbed backend API)', () => {
   });
 
   it('without filter definitions from /api/config the built-in ones still suggest values', async () => {
-    backend = stubBackend({
+    backend = installStandInBackend({
       records: [],
       config: { filters: [] },
       resources: { interfaces: ['net1'], netns: ['cni-1'], nodes: ['worker-0'], namespaces: ['team-a'] },

@@ -11,7 +11,7 @@ import {
   type Location,
   type NavigateFunction,
 } from 'react-router';
-import { ApiBaseContext } from '../api/api-base.tsx';
+import { ApiBaseContext } from '../src/api/api-base.tsx';
 
 export function renderAt(url: string, ui: ReactElement) {
   const current: { location: Location | null; navigate: NavigateFunction | null } = {

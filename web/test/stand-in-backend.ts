@@ -1,23 +1,25 @@
-// A stand-in for the backend's HTTP API in jsdom component tests (the real backend is exercised
-// by test/browser/*.browser.test.ts). Records every request so tests can assert what was asked.
+// A stand-in for the backend's HTTP API in jsdom component tests: it replaces fetch and answers
+// /api/config, /api/flows and /api/resources with what the test gives (the real backend is
+// exercised by test/browser/*.browser.test.ts). Records every request so tests can assert what
+// was asked. Tests using it say "stand-in" in their names.
 import { vi } from 'vitest';
-import type { ConfigResponse, FlowRecord } from '../api/types.ts';
+import type { ConfigResponse, StoredFlowRecord } from '../src/api/types.ts';
 
-export interface StubBackend {
+export interface StandInBackend {
   requests: URL[];
   flowRequests: () => URL[];
   restore: () => void;
 }
 
-export interface StubOptions {
-  records?: FlowRecord[] | ((url: URL) => FlowRecord[]);
+export interface StandInBackendOptions {
+  records?: StoredFlowRecord[] | ((url: URL) => StoredFlowRecord[]);
   flowsStatus?: number;
   flowsError?: string;
   resources?: Record<string, string[]>;
   config?: Partial<ConfigResponse>;
 }
 
-export const TEST_CONFIG: ConfigResponse = {
+export const STAND_IN_CONFIG: ConfigResponse = {
   columns: [
     { id: 'TimeFlowEndMs', name: 'Time', defaultVisible: true },
     { id: 'SrcAddr', name: 'Source IP', defaultVisible: true },
@@ -54,7 +56,7 @@ export const TEST_CONFIG: ConfigResponse = {
   store: { kind: 'embedded', url: 'http://127.0.0.1:9001' },
 };
 
-export function flow(i: number, patch: Partial<FlowRecord> = {}): FlowRecord {
+export function flow(i: number, patch: Partial<StoredFlowRecord> = {}): StoredFlowRecord {
   return {
     TimeFlowStartMs: 1_700_000_000_000 + i * 1000,
     TimeFlowEndMs: 1_700_000_000_500 + i * 1000,
@@ -77,13 +79,13 @@ export function flow(i: number, patch: Partial<FlowRecord> = {}): FlowRecord {
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-export function stubBackend(opts: StubOptions = {}): StubBackend {
+export function installStandInBackend(opts: StandInBackendOptions = {}): StandInBackend {
   const requests: URL[] = [];
   const original = globalThis.fetch;
   const fake = vi.fn(async (input: RequestInfo | URL) => {
     const url = new URL(String(input), 'http://localhost');
     requests.push(url);
-    if (url.pathname.endsWith('/api/config')) return json({ ...TEST_CONFIG, ...opts.config });
+    if (url.pathname.endsWith('/api/config')) return json({ ...STAND_IN_CONFIG, ...opts.config });
     if (url.pathname.endsWith('/api/flows')) {
       if (opts.flowsStatus) return json({ error: opts.flowsError ?? 'failed' }, opts.flowsStatus);
       const records = typeof opts.records === 'function' ? opts.records(url) : (opts.records ?? []);

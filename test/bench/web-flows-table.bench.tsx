@@ -1,12 +1,13 @@
-// Render time of the flows table in jsdom (run by test/bench/web.bench.ts through `vitest bench`):
+// Render time of the flows table in jsdom (run by test/bench/web.bench.ts through `vitest bench`
+// with web/vitest.config.ts):
 // 1 000 rows with the default columns, one page of 50 rows, and a baseline of a plain HTML
 // table with the same 1 000 × columns cells rendered by React (the ratio is what to watch).
 import { act } from 'react';
 import { createRoot } from 'react-dom/client';
 import { bench, describe } from 'vitest';
-import { flow } from '../../test-support/stub-backend.ts';
-import { FALLBACK_DEFAULT_COLUMNS } from '../../model/fields.ts';
-import { FlowsTable } from './FlowsTable.tsx';
+import { FlowsTable } from '../../web/src/components/table/FlowsTable.tsx';
+import { FALLBACK_DEFAULT_COLUMNS, fieldValue } from '../../web/src/model/fields.ts';
+import { flow } from '../../web/test/stand-in-backend.ts';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -72,7 +73,7 @@ describe('flows table render (jsdom)', () => {
               {records.map((r, i) => (
                 <tr key={i}>
                   {columns.map((c) => (
-                    <td key={c.id}>{String(r[c.id] ?? '-')}</td>
+                    <td key={c.id}>{String(fieldValue(r, c.id) ?? '-')}</td>
                   ))}
                 </tr>
               ))}
