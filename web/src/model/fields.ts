@@ -1,79 +1,49 @@
 // What the page knows about record fields: which filter a field's value feeds, how to compare
-// it for sorting and how to show it. Column ids are record field names (contract).
-import type { FlowRecord } from '../api/types.ts';
+// it for sorting and how to show it. Column ids are record field names; the columns, the
+// filters and the protocol names are the contract's (@interflow/contract), never a copy.
+import { COLUMNS, DEFAULT_COLUMNS, FILTER_SPECS, filterSpec } from '@interflow/contract';
+import type { StoredFlowRecord } from '../api/types.ts';
 
-/** Record field → filter id used when a value is clicked ("add as filter"). */
-export const FIELD_FILTER: Readonly<Record<string, string>> = {
-  Interfaces: 'interfaces',
-  IfDirections: 'ifdirections',
-  IfNetns: 'netns',
-  SrcK8S_Namespace: 'src_namespace',
-  DstK8S_Namespace: 'dst_namespace',
-  SrcK8S_Name: 'src_name',
-  DstK8S_Name: 'dst_name',
-  SrcK8S_Type: 'src_kind',
-  DstK8S_Type: 'dst_kind',
-  SrcAddr: 'src_address',
-  DstAddr: 'dst_address',
-  SrcPort: 'src_port',
-  DstPort: 'dst_port',
-  SrcMac: 'src_mac',
-  DstMac: 'dst_mac',
-  Proto: 'protocol',
-  FlowDirection: 'node_direction',
-  K8S_HostName: 'host_name',
-};
+/** A record field name the contract knows. */
+export type FlowField = keyof StoredFlowRecord;
 
 /**
- * Columns the table can show even before /api/config answers, in display order, each with
- * whether it is visible by default (used only when /api/config gives no defaults; the same
- * default set as the backend's server/src/flows/columns.ts).
+ * The value of a field named at run time (a column id, the sort field, a key of the record in
+ * the drawer). Known fields keep their type; any other name reads what the JSON line held
+ * (records from other producers carry extra fields, which the drawer and raw JSON still show).
  */
-const KNOWN: ReadonlyArray<readonly [id: string, defaultVisible: boolean]> = [
-  ['TimeFlowEndMs', true],
-  ['SrcK8S_Name', true],
-  ['SrcK8S_Namespace', true],
-  ['SrcAddr', true],
-  ['SrcPort', true],
-  ['DstK8S_Name', true],
-  ['DstK8S_Namespace', true],
-  ['DstAddr', true],
-  ['DstPort', true],
-  ['Proto', true],
-  ['Interfaces', true],
-  ['IfNetns', true],
-  ['IfDirections', true],
-  ['IfK8S_Name', true], // whose net1 this is
-  ['IfK8S_Namespace', false],
-  ['IfK8S_NetworkName', false],
-  ['FlowDirection', false],
-  ['Bytes', true],
-  ['Packets', true],
-  ['TimeFlowStartMs', false],
-  ['SrcMac', false],
-  ['DstMac', false],
-  ['K8S_HostName', true],
-  ['AgentIP', false],
-  ['Dscp', false],
-  ['Flags', false],
-];
+export function fieldValue<F extends FlowField>(record: StoredFlowRecord, field: F): StoredFlowRecord[F];
+export function fieldValue(record: StoredFlowRecord, field: string): unknown;
+export function fieldValue(record: StoredFlowRecord, field: string): unknown {
+  return (record as Readonly<Record<string, unknown>>)[field];
+}
 
-export const KNOWN_COLUMNS: readonly string[] = KNOWN.map(([id]) => id);
-
-export const FALLBACK_DEFAULT_COLUMNS: readonly string[] = KNOWN.filter(([, visible]) => visible).map(
-  ([id]) => id,
+/**
+ * Record field → filter id used when a value is clicked ("add as filter"): the filters of one
+ * field (`src_namespace`, not `namespace`, which means source or destination). Where two
+ * filters read the same single field, the first definition wins.
+ */
+export const FIELD_FILTER: Readonly<Record<string, string>> = Object.fromEntries(
+  FILTER_SPECS.filter((spec) => spec.fields.length === 1)
+    .map((spec) => [spec.fields[0]!, spec.id] as const)
+    .reverse(),
 );
 
-const PROTOCOLS: Readonly<Record<number, string>> = {
-  1: 'ICMP',
-  6: 'TCP',
-  17: 'UDP',
-  58: 'ICMPv6',
-  132: 'SCTP',
-};
+/** Columns the table can show even before /api/config answers, in display order. */
+export const KNOWN_COLUMNS: readonly string[] = COLUMNS.map((c) => c.id);
+
+/** Visible columns when /api/config gives no defaults. */
+export const FALLBACK_DEFAULT_COLUMNS: readonly string[] = DEFAULT_COLUMNS;
+
+/** `ICMPv6` for `icmpv6`: the protocol filter's names, written as people write them. */
+const protocolLabel = (name: string) => name.toUpperCase().replace(/V(\d)$/, 'v$1');
+
+const PROTOCOLS: ReadonlyMap<number, string> = new Map(
+  Object.entries(filterSpec('protocol')?.names ?? {}).map(([name, number]) => [number, protocolLabel(name)]),
+);
 
 export function protocolName(proto: number): string {
-  return PROTOCOLS[proto] ?? String(proto);
+  return PROTOCOLS.get(proto) ?? String(proto);
 }
 
 const isMissing = (v: unknown) => v === undefined || v === null || v === '';
@@ -84,14 +54,14 @@ const isMissing = (v: unknown) => v === undefined || v === null || v === '';
  * keep the backend's newest-first order.
  */
 export function sortRecords(
-  records: readonly FlowRecord[],
+  records: readonly StoredFlowRecord[],
   field: string,
   direction: 'asc' | 'desc',
-): FlowRecord[] {
+): StoredFlowRecord[] {
   const sign = direction === 'asc' ? 1 : -1;
   return [...records].sort((a, b) => {
-    const va = a[field];
-    const vb = b[field];
+    const va = fieldValue(a, field);
+    const vb = fieldValue(b, field);
     const missingA = isMissing(va);
     const missingB = isMissing(vb);
     if (missingA || missingB) return missingA === missingB ? 0 : missingA ? 1 : -1;

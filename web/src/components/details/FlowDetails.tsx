@@ -17,8 +17,8 @@ import {
   DrawerPanelContent,
   Title,
 } from '@patternfly/react-core';
-import type { FlowRecord } from '../../api/types.ts';
-import { FIELD_FILTER } from '../../model/fields.ts';
+import type { StoredFlowRecord } from '../../api/types.ts';
+import { FIELD_FILTER, fieldValue } from '../../model/fields.ts';
 import { columnLabel } from '../../model/labels.ts';
 import { useT } from '../../i18n/use-t.ts';
 import { CellValue, formatValue } from '../table/CellValue.tsx';
@@ -53,7 +53,7 @@ function FilterableValues(props: {
 }
 
 export interface FlowDetailsProps {
-  record: FlowRecord;
+  record: StoredFlowRecord;
   onClose: () => void;
   onAddFilter: (filterId: string, value: string) => void;
 }
@@ -92,7 +92,7 @@ export function FlowDetails({ record, onClose, onAddFilter }: FlowDetailsProps) 
                 <DescriptionListDescription>
                   {filterId ? (
                     <FilterableValues
-                      values={asList(record[field])}
+                      values={asList(fieldValue(record, field))}
                       render={(v) => formatValue(t, field, v)}
                       label={(v) =>
                         t('Filter on {{field}} = {{value}}', {

@@ -1,7 +1,7 @@
 // How one field of a record is shown (table cells and the details drawer).
 import type { TFunction } from 'i18next';
-import type { FlowRecord } from '../../api/types.ts';
-import { formatBytes, formatTime, protocolName } from '../../model/fields.ts';
+import type { StoredFlowRecord } from '../../api/types.ts';
+import { fieldValue, formatBytes, formatTime, protocolName } from '../../model/fields.ts';
 import { directionLabel } from '../../model/labels.ts';
 import { useT } from '../../i18n/use-t.ts';
 
@@ -31,8 +31,8 @@ export function formatValue(t: TFunction, field: string, v: unknown): string {
 }
 
 /** Cell content; a plain function (not a component with its own hook) so a 1 000-row table stays cheap. */
-export function cellContent(t: TFunction, record: FlowRecord, field: string) {
-  const v = record[field];
+export function cellContent(t: TFunction, record: StoredFlowRecord, field: string) {
+  const v = fieldValue(record, field);
   if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0))
     return <span className="interflow-muted">-</span>;
   if (Array.isArray(v)) return <>{v.map((x) => formatValue(t, field, x)).join(', ')}</>;
@@ -48,7 +48,7 @@ export function cellContent(t: TFunction, record: FlowRecord, field: string) {
   return <>{formatValue(t, field, v)}</>;
 }
 
-export function CellValue({ record, field }: { record: FlowRecord; field: string }) {
+export function CellValue({ record, field }: { record: StoredFlowRecord; field: string }) {
   const t = useT();
   return cellContent(t, record, field);
 }

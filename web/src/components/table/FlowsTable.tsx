@@ -1,6 +1,6 @@
 // The flows table: sortable columns, one page of rows at a time, a row opens the details drawer.
 import { Table, Tbody, Td, Th, Thead, Tr, type ThProps } from '@patternfly/react-table';
-import type { FlowRecord } from '../../api/types.ts';
+import type { StoredFlowRecord } from '../../api/types.ts';
 import type { SortSpec } from '../../model/view.ts';
 import { useT } from '../../i18n/use-t.ts';
 import { memo } from 'react';
@@ -8,12 +8,12 @@ import type { TFunction } from 'i18next';
 import { cellContent } from './CellValue.tsx';
 
 export interface FlowsTableProps {
-  records: readonly FlowRecord[];
+  records: readonly StoredFlowRecord[];
   columns: ReadonlyArray<{ id: string; label: string }>;
   sort: SortSpec;
   onSort: (sort: SortSpec) => void;
-  selected: FlowRecord | null;
-  onSelect: (record: FlowRecord) => void;
+  selected: StoredFlowRecord | null;
+  onSelect: (record: StoredFlowRecord) => void;
   /** Index of the first row (for stable keys across pages). */
   offset: number;
 }
@@ -61,11 +61,11 @@ export function FlowsTable({ records, columns, sort, onSort, selected, onSelect,
 }
 
 interface FlowRowProps {
-  record: FlowRecord;
+  record: StoredFlowRecord;
   number: number;
   columns: ReadonlyArray<{ id: string; label: string }>;
   isSelected: boolean;
-  onSelect: (record: FlowRecord) => void;
+  onSelect: (record: StoredFlowRecord) => void;
   t: TFunction;
 }
 

@@ -1,7 +1,13 @@
+// Filter names in the user's language, and the filter definitions used before /api/config answers.
 import type { TFunction } from 'i18next';
-import type { AutocompleteKind, FilterDef } from '../../api/types.ts';
+import { FILTER_SPECS } from '@interflow/contract';
+import type { FilterDef } from '../../api/types.ts';
 
-/** Display name of a filter id, translated for the ids DESIGN.md names; else the backend's name. */
+/**
+ * Display name of a filter id, translated for the contract's filter ids (a test checks every
+ * one has its words); else the backend's name. Each case passes a literal to t() so
+ * i18next-parser finds it.
+ */
 export function filterName(t: TFunction, def: Pick<FilterDef, 'id' | 'name'>): string {
   switch (def.id) {
     case 'interfaces':
@@ -57,46 +63,7 @@ export function filterName(t: TFunction, def: Pick<FilterDef, 'id' | 'name'>): s
   }
 }
 
-/** Which /api/resources kind suggests values for a filter, until /api/config says. */
-const FALLBACK_AUTOCOMPLETE: Readonly<Record<string, AutocompleteKind>> = {
-  interfaces: 'interfaces',
-  netns: 'netns',
-  host_name: 'nodes',
-  namespace: 'namespaces',
-  src_namespace: 'namespaces',
-  dst_namespace: 'namespaces',
-};
-
-/** The filters DESIGN.md lists, used until /api/config answers (or when it fails). */
-export const FALLBACK_FILTER_DEFS: FilterDef[] = [
-  'interfaces',
-  'ifdirections',
-  'netns',
-  'namespace',
-  'src_namespace',
-  'dst_namespace',
-  'name',
-  'src_name',
-  'dst_name',
-  'kind',
-  'src_kind',
-  'dst_kind',
-  'address',
-  'src_address',
-  'dst_address',
-  'port',
-  'src_port',
-  'dst_port',
-  'mac',
-  'src_mac',
-  'dst_mac',
-  'protocol',
-  'node_direction',
-  'host_name',
-].map((id) => ({
-  id,
-  name: id,
-  description: '',
-  autocomplete: FALLBACK_AUTOCOMPLETE[id] ?? null,
-  examples: [],
-}));
+/** The contract's filter definitions, used until /api/config answers (or when it fails). */
+export const FALLBACK_FILTER_DEFS: readonly FilterDef[] = FILTER_SPECS.map(
+  ({ id, name, description, autocomplete, examples }) => ({ id, name, description, autocomplete, examples }),
+);

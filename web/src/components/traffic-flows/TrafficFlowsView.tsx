@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import { Alert, Drawer, DrawerContent, DrawerContentBody, Pagination, Content } from '@patternfly/react-core';
 import { exportUrl } from '../../api/client.ts';
 import { useApiBase } from '../../api/api-base.tsx';
-import type { FlowRecord } from '../../api/types.ts';
+import type { StoredFlowRecord } from '../../api/types.ts';
 import { addFilterValue } from '../../model/filters.ts';
 import { FALLBACK_DEFAULT_COLUMNS, KNOWN_COLUMNS, sortRecords } from '../../model/fields.ts';
 import { columnLabel } from '../../model/labels.ts';
@@ -39,7 +39,7 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
   const { config, error: configError } = useConfig();
   const { view, problems, setView } = useView(initialView);
   const [refreshS, setRefreshS] = useState(0);
-  const [selected, setSelected] = useState<FlowRecord | null>(null);
+  const [selected, setSelected] = useState<StoredFlowRecord | null>(null);
   const [exportOpen, setExportOpen] = useState(false);
   const [page, setPage] = useState(1);
   const [perPage, setPerPage] = useState(50);
