@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FILTER_OPERATORS } from './filters.ts';
+import { FILTER_OPERATORS } from '@interflow/contract';
 import { decodeView, encodeView, hasViewParams } from './url-codec.ts';
 import { DEFAULT_VIEW, MAX_LIMIT, toApiParams, type ViewState } from './view.ts';
 
@@ -40,7 +40,7 @@ const HOSTILE = [
 ];
 
 describe('page URL codec', () => {
-  it('opens the DESIGN example URL', () => {
+  it('opens the example URL of docs/design.md', () => {
     const { view, problems } = decodeView(
       new URLSearchParams(
         'filters=interfaces%3Dnet1%3Bsrc_namespace%3Dtest&match=all&timeRange=300&limit=100',
@@ -157,7 +157,7 @@ describe('page URL codec', () => {
       new URLSearchParams('filters=%3Dx&match=some&limit=0&timeRange=-5&sort=Bytes&startTime=10'),
     );
     expect(problems).toEqual([
-      { param: 'filters', value: '=x', reason: 'missing-id', position: 0 },
+      { param: 'filters', value: '=x', problem: { reason: 'missing-id', position: 0 } },
       { param: 'match', value: 'some' },
       { param: 'startTime', startTime: '10', endTime: null },
       { param: 'timeRange', value: '-5' },
@@ -173,16 +173,12 @@ describe('page URL codec', () => {
     expect(problemOf('interfaces=net1;src_namespace')).toEqual({
       param: 'filters',
       value: 'interfaces=net1;src_namespace',
-      reason: 'missing-operator',
-      position: 29,
-      filterId: 'src_namespace',
+      problem: { reason: 'missing-operator', position: 29, filterId: 'src_namespace' },
     });
     expect(problemOf('netns=a\\')).toEqual({
       param: 'filters',
       value: 'netns=a\\',
-      reason: 'lone-backslash',
-      position: 7,
-      filterId: 'netns',
+      problem: { reason: 'lone-backslash', position: 7, filterId: 'netns' },
     });
     expect(problemOf('interfaces=net1')).toBeUndefined();
   });

@@ -1,7 +1,7 @@
 // Page URL <-> ViewState. Opening a URL restores the view; every change writes it back.
-// Parameters (DESIGN.md "Page URL"): filters, match, timeRange | startTime+endTime (epoch s),
+// Parameters (docs/design.md "Page URL"): filters, match, timeRange | startTime+endTime (epoch s),
 // limit, cols (comma-separated column ids), sort (`field:asc|desc`).
-import { parseFilters, FilterSyntaxError, type Filter, type FilterSyntaxProblem } from './filters.ts';
+import { FilterProblemError, splitFilters, type Filter, type FilterProblem } from '@interflow/contract';
 import {
   DEFAULT_VIEW,
   MAX_LIMIT,
@@ -28,7 +28,7 @@ const VIEW_PARAMS = [
  * `startTime` stands for the startTime/endTime pair; either may be missing from the URL (null).
  */
 export type UrlProblem =
-  | ({ param: 'filters'; value: string } & FilterSyntaxProblem)
+  | { param: 'filters'; value: string; problem: FilterProblem }
   | { param: 'match'; value: string }
   | { param: 'startTime'; startTime: string | null; endTime: string | null }
   | { param: 'timeRange'; value: string }
@@ -65,10 +65,11 @@ export function decodeView(params: URLSearchParams): DecodedView {
   const filters = params.get('filters');
   if (filters !== null) {
     try {
-      view.filters = parseFilters(filters).filter((f: Filter) => f.values.length > 0);
+      // The grammar alone: a link keeps what it says (ids and values are the backend's to judge).
+      view.filters = splitFilters(filters).filter((f: Filter) => f.values.length > 0);
     } catch (e) {
-      if (!(e instanceof FilterSyntaxError)) throw e;
-      problems.push({ param: 'filters', value: filters, ...e.problem });
+      if (!(e instanceof FilterProblemError)) throw e;
+      problems.push({ param: 'filters', value: filters, problem: e.problem });
     }
   }
 

@@ -1,5 +1,5 @@
 // The state of the Traffic Flows view: everything the shareable URL carries.
-import { encodeFilters, type Filter } from './filters.ts';
+import { encodeFilters, type Filter } from '@interflow/contract';
 
 export type MatchMode = 'all' | 'any';
 

@@ -2,7 +2,7 @@
 // removes that value, closing the group removes the filter.
 import { Button, Label, LabelGroup } from '@patternfly/react-core';
 import type { FilterDef } from '../../api/types.ts';
-import type { Filter } from '../../model/filters.ts';
+import type { Filter } from '@interflow/contract';
 import { useT } from '../../i18n/use-t.ts';
 import { filterName } from './filter-name.ts';
 

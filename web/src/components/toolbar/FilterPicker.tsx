@@ -2,7 +2,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Button, FormSelect, FormSelectOption, TextInput } from '@patternfly/react-core';
 import type { FilterDef } from '../../api/types.ts';
-import { FILTER_OPERATORS, type FilterOperator } from '../../model/filters.ts';
+import { FILTER_OPERATORS, type FilterOperator } from '@interflow/contract';
 import { operatorLabel } from '../../model/labels.ts';
 import { useResources } from '../../hooks/useResources.ts';
 import { useT } from '../../i18n/use-t.ts';

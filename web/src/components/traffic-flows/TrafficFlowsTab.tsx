@@ -1,7 +1,7 @@
 // "Traffic Flows" tab of Pod and Namespace details: the same view pre-filtered to that object.
 import { useMemo } from 'react';
 import { PageSection } from '@patternfly/react-core';
-import type { Filter } from '../../model/filters.ts';
+import type { Filter } from '@interflow/contract';
 import { DEFAULT_VIEW, type ViewState } from '../../model/view.ts';
 import { TrafficFlowsView } from './TrafficFlowsView.tsx';
 import '../../styles/interflow.css';

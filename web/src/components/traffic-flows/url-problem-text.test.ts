@@ -3,10 +3,17 @@
 // text bypasses t().
 import i18next, { type TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
+import {
+  FILTER_LIMITS,
+  FilterProblemError,
+  parseFilters,
+  type FilterProblem,
+  type FilterProblemReason,
+} from '@interflow/contract';
 import en from '../../../../i18n/locales/en/plugin__interflow-plugin.json';
 import { I18N_NAMESPACE } from '../../i18n/use-t.ts';
 import { decodeView, type UrlProblem } from '../../model/url-codec.ts';
-import { urlProblemText } from './url-problem-text.ts';
+import { filterProblemText, urlProblemText } from './url-problem-text.ts';
 
 const problemsOf = (query: string): UrlProblem[] => decodeView(new URLSearchParams(query)).problems;
 const one = (query: string): UrlProblem => {
@@ -70,5 +77,48 @@ describe('urlProblemText', () => {
         `"match" must be "all" or "any", not "${value}".`,
       );
     }
+  });
+
+  it('words every filter problem reason of the contract from the catalog', async () => {
+    const many = (n: number, value: (i: number) => string) => Array.from({ length: n }, (_, i) => value(i));
+    // One filters text per reason (a Record, so a reason added to the contract fails to compile here).
+    const TEXTS: Record<FilterProblemReason, string> = {
+      'missing-id': '=net1',
+      'missing-operator': 'interfaces',
+      'lone-backslash': 'netns=a\\',
+      'text-too-long': 'x'.repeat(FILTER_LIMITS.maxTextLength + 1),
+      'lone-surrogate': 'name=\uD800',
+      'too-many-filters': many(FILTER_LIMITS.maxFilters + 1, () => 'name=a').join(';'),
+      'too-many-values': `name=${many(FILTER_LIMITS.maxValuesPerFilter + 1, String).join(',')}`,
+      'too-many-values-in-all': many(5, () => `name=${many(50, String).join(',')}`).join(';'),
+      'value-too-long': `name=${'x'.repeat(FILTER_LIMITS.maxValueLength + 1)}`,
+      'unknown-id': 'color=red',
+      'not-a-number': 'protocol=http',
+      'number-too-large': 'port=70000',
+    };
+    const problemOf = (text: string): FilterProblem => {
+      try {
+        parseFilters(text);
+      } catch (e) {
+        if (e instanceof FilterProblemError) return e.problem;
+        throw e;
+      }
+      throw new Error(`accepted: ${text.slice(0, 40)}`);
+    };
+    const en = i18next.getFixedT('en', I18N_NAMESPACE) as unknown as TFunction;
+    const pseudo = await pseudoT();
+    for (const [reason, text] of Object.entries(TEXTS)) {
+      const problem = problemOf(text);
+      expect(problem.reason).toBe(reason);
+      const words = filterProblemText(en, problem);
+      expect(words, reason).not.toBe(problem.reason);
+      expect(filterProblemText(pseudo, problem), reason).toBe(`⟦${words}⟧`);
+    }
+    expect(filterProblemText(en, problemOf('port=http'))).toBe(
+      'The filter "port" takes a number, not "http".',
+    );
+    expect(filterProblemText(en, problemOf('color=red'))).toMatch(
+      /^There is no filter "color" \(known: interfaces, /,
+    );
   });
 });

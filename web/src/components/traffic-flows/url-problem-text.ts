@@ -2,13 +2,13 @@
 // string literal to t() so i18next-parser finds it. Keys hold no "~" (the namespace separator)
 // and no backslash (i18next-parser mangles escapes), so operators are interpolated.
 import type { TFunction } from 'i18next';
-import { FILTER_OPERATORS, type FilterSyntaxProblem } from '../../model/filters.ts';
+import { FILTER_OPERATORS, type FilterProblem } from '@interflow/contract';
 import type { UrlProblem } from '../../model/url-codec.ts';
 
 export function urlProblemText(t: TFunction, problem: UrlProblem): string {
   switch (problem.param) {
     case 'filters':
-      return filterProblemText(t, problem);
+      return filterProblemText(t, problem.problem);
     case 'match':
       return t('"match" must be "all" or "any", not "{{value}}".', { value: problem.value });
     case 'startTime':
@@ -31,7 +31,12 @@ export function urlProblemText(t: TFunction, problem: UrlProblem): string {
   }
 }
 
-function filterProblemText(t: TFunction, problem: FilterSyntaxProblem): string {
+/**
+ * The contract's filter problems (the same reasons the backend gives in English). A link meets
+ * only the grammar's (missing-id, missing-operator, lone-backslash): the page keeps unknown ids
+ * and values for the backend to judge; the others are worded too so every reason has words.
+ */
+export function filterProblemText(t: TFunction, problem: FilterProblem): string {
   switch (problem.reason) {
     case 'missing-id':
       return t('The filter at position {{position}} has no id (expected lowercase letters, digits or "_").', {
@@ -48,5 +53,45 @@ function filterProblemText(t: TFunction, problem: FilterSyntaxProblem): string {
         'The filter "{{id}}" ends with a single backslash at position {{position}}; a backslash in a value is written as two.',
         { id: problem.filterId, position: problem.position },
       );
+    case 'text-too-long':
+      return t('The filters are longer than {{limit}} characters.', { limit: problem.limit });
+    case 'lone-surrogate':
+      return t('The filters contain a broken character (a lone UTF-16 surrogate).');
+    case 'too-many-filters':
+      return t('At most {{limit}} filters are allowed.', { limit: problem.limit });
+    case 'too-many-values':
+      return t('The filter "{{id}}" has more than {{limit}} values.', {
+        id: problem.filterId,
+        limit: problem.limit,
+      });
+    case 'too-many-values-in-all':
+      return t('At most {{limit}} filter values are allowed in all.', { limit: problem.limit });
+    case 'value-too-long':
+      return t('A value of the filter "{{id}}" is longer than {{limit}} characters.', {
+        id: problem.filterId,
+        limit: problem.limit,
+      });
+    case 'unknown-id':
+      return t('There is no filter "{{id}}" (known: {{known}}).', {
+        id: problem.filterId,
+        known: problem.known.join(', '),
+      });
+    case 'not-a-number':
+      return problem.names.length
+        ? t('The filter "{{id}}" takes a number or one of {{names}}, not "{{value}}".', {
+            id: problem.filterId,
+            names: problem.names.join(', '),
+            value: problem.value,
+          })
+        : t('The filter "{{id}}" takes a number, not "{{value}}".', {
+            id: problem.filterId,
+            value: problem.value,
+          });
+    case 'number-too-large':
+      return t('The filter "{{id}}" takes numbers up to {{max}}, not {{value}}.', {
+        id: problem.filterId,
+        max: problem.max,
+        value: problem.value,
+      });
   }
 }
