@@ -1,10 +1,44 @@
-// A small typed model of the LogQL subset the backend generates (see contracts: stream
-// selector, line filters, `| json`, label filter expressions). Queries are built as these
-// objects and turned into text only by `renderLogQuery`, which quotes every value.
+// A small typed model of the LogQL subset the backend generates (stream selector, line
+// filters, `| json`, label filter expressions). Queries are built as these objects and turned
+// into text only by `renderLogQuery`, which quotes every value.
+//
+// It is also the one vocabulary of everything here that reads LogQL text back (selector.ts,
+// inspect.ts, the embedded store's parser in store/query/): one LabelMatcher type and one
+// operator table, keyed by the token names of the @grafana/lezer-logql grammar they all use.
 import { quoteString } from './literals.ts';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 export type LineOp = '|=' | '!=' | '|~' | '!~';
+export type NumberOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
+
+/** Operators by grammar token, for each place an operator can stand. */
+interface OperatorTable {
+  /** label matcher, in a stream selector or a label filter: `name op "value"` */
+  matcher: Readonly<Record<string, MatchOp>>;
+  /** line filter: `op "text"` */
+  lineFilter: Readonly<Record<string, LineOp>>;
+  /** numeric label filter: `name op number` */
+  numberFilter: Readonly<Record<string, NumberOp>>;
+}
+
+/**
+ * LogQL's operators by the @grafana/lezer-logql token that spells them (`!=` is the token Neq
+ * in all three places, `!~` the token Nre in two).
+ */
+export const OPERATORS: Readonly<OperatorTable> = {
+  matcher: { Eq: '=', Neq: '!=', Re: '=~', Nre: '!~' },
+  lineFilter: { PipeExact: '|=', Neq: '!=', PipeMatch: '|~', Nre: '!~' },
+  numberFilter: { Gtr: '>', Gte: '>=', Lss: '<', Lte: '<=', Eql: '==', Neq: '!=' },
+};
+
+/** The operator a grammar token stands for in that place, or undefined when it is none. */
+export function operatorOf(place: 'matcher', token: string | undefined): MatchOp | undefined;
+export function operatorOf(place: 'lineFilter', token: string | undefined): LineOp | undefined;
+export function operatorOf(place: 'numberFilter', token: string | undefined): NumberOp | undefined;
+export function operatorOf(place: keyof OperatorTable, token: string | undefined): string | undefined {
+  const table: Readonly<Record<string, string>> = OPERATORS[place];
+  return token !== undefined && Object.hasOwn(table, token) ? table[token] : undefined;
+}
 
 /** A label name as LogQL writes it unquoted. Only our own field names get here. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -3,42 +3,24 @@
 // to check what a query means, independently of how it was built.
 import { parser } from '@grafana/lezer-logql';
 import type { SyntaxNode } from '@lezer/common';
+import { operatorOf, type LabelMatcher, type LineFilter } from './ast.ts';
+import { matcherOperator } from './grammar-nodes.ts';
 import { unquoteString } from './literals.ts';
 
-export interface InspectedMatcher {
+export interface InspectedMatcher extends LabelMatcher {
   /** 'selector' for the stream selector, 'filter' for a label filter expression. */
   where: 'selector' | 'filter';
-  label: string;
-  op: string;
-  value: string;
 }
 
 export interface InspectedQuery {
   errors: string[];
   matchers: InspectedMatcher[];
-  lineFilters: Array<{ op: string; value: string }>;
+  lineFilters: LineFilter[];
   /** Every string literal, unquoted, in order. */
   strings: string[];
   parsers: string[];
   /** Label filter expressions combine with these keywords. */
   keywords: string[];
-}
-
-const OPS: Record<string, string> = {
-  Eq: '=',
-  Neq: '!=',
-  Re: '=~',
-  Nre: '!~',
-  PipeExact: '|=',
-  PipeMatch: '|~',
-};
-
-function opOf(node: SyntaxNode, text: string): string {
-  for (let c = node.firstChild; c; c = c.nextSibling) {
-    if (c.name in OPS) return OPS[c.name]!;
-    if (c.name === 'Filter') return opOf(c, text);
-  }
-  return '?';
 }
 
 function hasAncestor(node: SyntaxNode, name: string): boolean {
@@ -68,24 +50,23 @@ export function inspectLogQL(query: string): InspectedQuery {
         case 'Matcher': {
           const id = n.getChild('Identifier');
           const str = n.getChild('String');
-          if (id && str) {
+          const op = matcherOperator(n);
+          if (id && str && op) {
             out.matchers.push({
               where: hasAncestor(n, 'Selector') ? 'selector' : 'filter',
               label: query.slice(id.from, id.to),
-              op: opOf(n, query),
+              op,
               value: unquoteString(query.slice(str.from, str.to)),
             });
-          }
+          } else if (id && str) out.errors.push(`matcher without an operator at ${n.from}`);
           break;
         }
         case 'LineFilter': {
           const str = n.getChild('String');
           const filter = n.getChild('Filter');
-          if (str && filter) {
-            const fop = filter.firstChild?.name;
-            const op = fop === 'Neq' ? '!=' : fop === 'Nre' ? '!~' : (OPS[fop ?? ''] ?? '?');
-            out.lineFilters.push({ op, value: unquoteString(query.slice(str.from, str.to)) });
-          }
+          const op = operatorOf('lineFilter', filter?.firstChild?.name);
+          if (str && op) out.lineFilters.push({ op, value: unquoteString(query.slice(str.from, str.to)) });
+          else if (str && filter) out.errors.push(`line filter without an operator at ${n.from}`);
           break;
         }
         case 'LabelParser':

@@ -2,10 +2,9 @@
 // default) into matchers, so generated queries add to it through the same typed model.
 import { parser } from '@grafana/lezer-logql';
 import type { SyntaxNode } from '@lezer/common';
-import type { LabelMatcher, MatchOp } from './ast.ts';
+import type { LabelMatcher } from './ast.ts';
+import { matcherOperator } from './grammar-nodes.ts';
 import { unquoteString } from './literals.ts';
-
-const OPS: Record<string, MatchOp> = { Eq: '=', Neq: '!=', Re: '=~', Nre: '!~' };
 
 /** Throws an Error saying what is wrong when `text` is not a plain stream selector. */
 export function parseStreamSelector(text: string): LabelMatcher[] {
@@ -31,11 +30,11 @@ export function parseStreamSelector(text: string): LabelMatcher[] {
       if (c.name === 'Matcher') {
         const label = c.getChild('Identifier');
         const str = c.getChild('String');
-        const opNode = ['Eq', 'Neq', 'Re', 'Nre'].map((k) => c.getChild(k)).find(Boolean);
-        if (!label || !str || !opNode) throw new Error('incomplete label matcher');
+        const op = matcherOperator(c);
+        if (!label || !str || !op) throw new Error('incomplete label matcher');
         matchers.push({
           label: text.slice(label.from, label.to),
-          op: OPS[opNode.name]!,
+          op,
           value: unquoteString(text.slice(str.from, str.to)),
         });
       } else walk(c);

@@ -1,20 +1,15 @@
-// The LogQL subset the embedded store evaluates, as a typed tree (built by logql-parse.ts).
+// The LogQL subset the embedded store evaluates, as a typed tree (built by logql-parse.ts). Its
+// matchers and line filters are those of logql/ast.ts (the one LabelMatcher type and operator
+// table of the backend), compiled: each carries the test that evaluates it.
+import type { LabelMatcher, LineFilter, NumberOp } from '../../logql/ast.ts';
 
-export type MatchOp = '=' | '!=' | '=~' | '!~';
-export type NumberOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
-export type LineFilterOp = '|=' | '!=' | '|~' | '!~';
-
-/** A label matcher: stream selector matcher or string label filter. Missing label = "". */
-export interface LabelMatcher {
-  name: string;
-  op: MatchOp;
-  value: string;
+/** A label matcher (stream selector matcher or string label filter) with its test. Missing label = "". */
+export interface CompiledMatcher extends LabelMatcher {
   matches(labelValue: string): boolean;
 }
 
-export interface LineFilter {
-  op: LineFilterOp;
-  value: string;
+/** A line filter with its test. */
+export interface CompiledLineFilter extends LineFilter {
   matches(line: string): boolean;
 }
 
@@ -26,15 +21,15 @@ export interface JsonExtraction {
 
 export type LabelFilterExpr =
   | { kind: 'and' | 'or'; left: LabelFilterExpr; right: LabelFilterExpr }
-  | { kind: 'string'; matcher: LabelMatcher }
-  | { kind: 'number'; name: string; op: NumberOp; value: number };
+  | { kind: 'string'; matcher: CompiledMatcher }
+  | { kind: 'number'; label: string; op: NumberOp; value: number };
 
 export type PipelineStage =
-  | { kind: 'line'; filter: LineFilter }
+  | { kind: 'line'; filter: CompiledLineFilter }
   | { kind: 'json'; extractions: JsonExtraction[] | null }
   | { kind: 'labelFilter'; expr: LabelFilterExpr };
 
 export interface LogQuery {
-  matchers: LabelMatcher[];
+  matchers: CompiledMatcher[];
   pipeline: PipelineStage[];
 }

@@ -3,16 +3,15 @@
 import { parser } from '@grafana/lezer-logql';
 import type { SyntaxNode } from '@lezer/common';
 import { badQuery, unsupported } from '../errors.ts';
+import { operatorOf, type MatchOp } from '../../logql/ast.ts';
 import { goUnquote, UnquoteError } from '../../logql/go-unquote.ts';
 import { compileRe2, RegexError, type Re2Test } from './re2.ts';
 import type {
+  CompiledLineFilter,
+  CompiledMatcher,
   JsonExtraction,
   LabelFilterExpr,
-  LabelMatcher,
-  LineFilter,
   LogQuery,
-  MatchOp,
-  NumberOp,
   PipelineStage,
 } from './logql-ast.ts';
 
@@ -107,20 +106,18 @@ function refuseUnsupportedInside(ctx: Ctx, n: SyntaxNode): void {
   for (let c = n.firstChild; c; c = c.nextSibling) refuseUnsupportedInside(ctx, c);
 }
 
-const MATCH_OPS: Record<string, MatchOp> = { Eq: '=', Neq: '!=', Re: '=~', Nre: '!~' };
-
-function parseMatcher(ctx: Ctx, n: SyntaxNode): LabelMatcher {
+function parseMatcher(ctx: Ctx, n: SyntaxNode): CompiledMatcher {
   const [id, opNode, str] = children(n);
-  if (!id || id.name !== 'Identifier' || !opNode || !(opNode.name in MATCH_OPS)) {
+  const op = operatorOf('matcher', opNode?.name);
+  if (!id || id.name !== 'Identifier' || !op) {
     throw badQuery(`malformed matcher ${JSON.stringify(ctx.src(n))} at col ${ctx.col(n)}`);
   }
-  const name = ctx.src(id);
-  const op = MATCH_OPS[opNode.name]!;
+  const label = ctx.src(id);
   const value = ctx.string(str ?? null);
-  return makeMatcher(ctx, name, op, value, str!);
+  return makeMatcher(ctx, label, op, value, str!);
 }
 
-function makeMatcher(ctx: Ctx, name: string, op: MatchOp, value: string, at: SyntaxNode): LabelMatcher {
+function makeMatcher(ctx: Ctx, label: string, op: MatchOp, value: string, at: SyntaxNode): CompiledMatcher {
   let matches: (v: string) => boolean;
   if (op === '=') matches = (v) => v === value;
   else if (op === '!=') matches = (v) => v !== value;
@@ -128,11 +125,11 @@ function makeMatcher(ctx: Ctx, name: string, op: MatchOp, value: string, at: Syn
     const test = ctx.regex(value, true, at);
     matches = op === '=~' ? test : (v) => !test(v);
   }
-  return { name, op, value, matches };
+  return { label, op, value, matches };
 }
 
-function parseSelector(ctx: Ctx, n: SyntaxNode): LabelMatcher[] {
-  const out: LabelMatcher[] = [];
+function parseSelector(ctx: Ctx, n: SyntaxNode): CompiledMatcher[] {
+  const out: CompiledMatcher[] = [];
   const walk = (m: SyntaxNode): void => {
     for (const c of children(m)) {
       if (c.name === 'Matchers') walk(c);
@@ -150,12 +147,9 @@ function parseSelector(ctx: Ctx, n: SyntaxNode): LabelMatcher[] {
   return out;
 }
 
-const LINE_OPS: Record<string, LineFilter['op']> = { PipeExact: '|=', Neq: '!=', PipeMatch: '|~', Nre: '!~' };
-
-function parseLineFilter(ctx: Ctx, n: SyntaxNode): LineFilter {
+function parseLineFilter(ctx: Ctx, n: SyntaxNode): CompiledLineFilter {
   const filterNode = n.getChild('Filter');
-  const opName = filterNode?.firstChild?.name ?? '';
-  const op = LINE_OPS[opName];
+  const op = operatorOf('lineFilter', filterNode?.firstChild?.name);
   if (!op) ctx.refuse(`line filter ${JSON.stringify(filterNode ? ctx.src(filterNode) : '')}`, n);
   const strNode = n.getChild('String');
   const value = ctx.string(strNode);
@@ -222,34 +216,25 @@ function parseJsonExtractions(ctx: Ctx, n: SyntaxNode): JsonExtraction[] {
   return out;
 }
 
-const NUMBER_OPS: Record<string, NumberOp> = {
-  Gtr: '>',
-  Gte: '>=',
-  Lss: '<',
-  Lte: '<=',
-  Eql: '==',
-  Neq: '!=',
-};
-
 function parseLabelFilter(ctx: Ctx, n: SyntaxNode): LabelFilterExpr {
   const kids = children(n);
   if (kids.length === 1 && kids[0]!.name === 'LabelFilter') return parseLabelFilter(ctx, kids[0]!); // ( … )
   if (kids.length === 1 && kids[0]!.name === 'Matcher') {
     const m = kids[0]!;
     const [id, opNode, str] = children(m);
-    const name = ctx.src(id!);
-    const op = MATCH_OPS[opNode!.name]!;
-    return { kind: 'string', matcher: makeMatcher(ctx, name, op, ctx.string(str ?? null), str!) };
+    const label = ctx.src(id!);
+    const op = operatorOf('matcher', opNode!.name)!;
+    return { kind: 'string', matcher: makeMatcher(ctx, label, op, ctx.string(str ?? null), str!) };
   }
   if (kids.length === 1 && kids[0]!.name === 'NumberFilter') {
     const nf = kids[0]!;
     const [id, opNode, lit] = children(nf);
-    const op = NUMBER_OPS[opNode?.name ?? ''];
+    const op = operatorOf('numberFilter', opNode?.name);
     if (!id || !op || !lit) throw badQuery(`malformed number filter at col ${ctx.col(nf)}`);
     const value = Number(ctx.src(lit).replace(/\s+/g, ''));
     if (!Number.isFinite(value))
       throw badQuery(`invalid number ${JSON.stringify(ctx.src(lit))} at col ${ctx.col(lit)}`);
-    return { kind: 'number', name: ctx.src(id), op, value };
+    return { kind: 'number', label: ctx.src(id), op, value };
   }
   const filters = kids.filter((k) => k.name === 'LabelFilter');
   if (filters.length === 2) {
@@ -310,7 +295,7 @@ export function parseLogQuery(query: string): LogQuery {
 }
 
 /** A stream selector alone (labels / label values `query` parameter). */
-export function parseSelectorOnly(query: string): LabelMatcher[] {
+export function parseSelectorOnly(query: string): CompiledMatcher[] {
   const q = parseLogQuery(query);
   if (q.pipeline.length > 0)
     throw badQuery('only a stream selector is allowed here, without pipeline stages');

@@ -50,10 +50,10 @@ function evalLabelFilter(expr: LabelFilterExpr, labels: Map<string, string>): bo
     case 'or':
       return evalLabelFilter(expr.left, labels) || evalLabelFilter(expr.right, labels);
     case 'string':
-      return expr.matcher.matches(labels.get(expr.matcher.name) ?? '');
+      return expr.matcher.matches(labels.get(expr.matcher.label) ?? '');
     case 'number': {
       if (labels.has(ERROR_LABEL)) return true; // only string matchers filter entries with errors
-      const v = labels.get(expr.name);
+      const v = labels.get(expr.label);
       if (v === undefined || v === '') return false;
       const n = parseGoFloat(v);
       if (n === null) {

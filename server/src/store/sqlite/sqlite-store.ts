@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { LabelMatcher, LogQuery } from '../query/logql-ast.ts';
+import type { CompiledMatcher, LogQuery } from '../query/logql-ast.ts';
 import { compilePipeline, type Labels } from '../query/pipeline.ts';
 import { MAX_NS, NS_PER_MS, nowNs } from './timestamps.ts';
 
@@ -98,8 +98,8 @@ export function labelsKey(labels: Labels): string {
   );
 }
 
-export function matchesAll(matchers: LabelMatcher[], labels: Labels): boolean {
-  for (const m of matchers) if (!m.matches(labels[m.name] ?? '')) return false;
+export function matchesAll(matchers: CompiledMatcher[], labels: Labels): boolean {
+  for (const m of matchers) if (!m.matches(labels[m.label] ?? '')) return false;
   return true;
 }
 
@@ -304,7 +304,7 @@ export class EmbeddedStore {
   }
 
   /** Streams whose labels match and whose entries may overlap [start, end). */
-  matchingStreams(matchers: LabelMatcher[], start?: bigint, end?: bigint): StreamInfo[] {
+  matchingStreams(matchers: CompiledMatcher[], start?: bigint, end?: bigint): StreamInfo[] {
     const out: StreamInfo[] = [];
     for (const s of this.byId.values()) {
       if (s.minTs === null || s.maxTs === null) continue;
@@ -315,14 +315,14 @@ export class EmbeddedStore {
     return out;
   }
 
-  labelNames(start: bigint, end: bigint, matchers: LabelMatcher[] = []): string[] {
+  labelNames(start: bigint, end: bigint, matchers: CompiledMatcher[] = []): string[] {
     const names = new Set<string>();
     for (const s of this.matchingStreams(matchers, start, end))
       for (const k of Object.keys(s.labels)) names.add(k);
     return [...names].sort();
   }
 
-  labelValues(name: string, start: bigint, end: bigint, matchers: LabelMatcher[] = []): string[] {
+  labelValues(name: string, start: bigint, end: bigint, matchers: CompiledMatcher[] = []): string[] {
     const values = new Set<string>();
     for (const s of this.matchingStreams(matchers, start, end)) {
       const v = s.labels[name];
