@@ -22,9 +22,10 @@ import { compileRe2 } from '../../server/src/store/query/re2.ts';
 
 /** The line-filter regex the backend sends today for `interfaces<op>value` (rendered, not copied). */
 function backendArrayRegex(op: FilterOperator, value: string): string {
-  const [query] = buildLogQueries({ filters: [{ id: 'interfaces', operator: op, values: [value] }], match: 'all' }, [
-    { label: 'app', op: '=', value: 'interflow' },
-  ]);
+  const [query] = buildLogQueries(
+    { filters: [{ id: 'interfaces', operator: op, values: [value] }], match: 'all' },
+    [{ label: 'app', op: '=', value: 'interflow' }],
+  );
   const filter = inspectLogQL(query!).lineFilters.find((f) => f.op === '|~');
   if (!filter) throw new Error(`no regex line filter in ${query}`);
   return filter.value;

@@ -7,7 +7,14 @@ import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
 import { MAX_LINE_BYTES } from './push/push-decode.ts';
-import { ago, listeningStoreApp, push, queryRange, storeApp, type TestStream } from '../../test/store-harness.ts';
+import {
+  ago,
+  listeningStoreApp,
+  push,
+  queryRange,
+  storeApp,
+  type TestStream,
+} from '../../test/store-harness.ts';
 
 // ---- protobuf writer (wire format: varint keys, length-delimited messages and strings) ----
 type Bytes = number[];

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { ago, allValues, linesOf, listeningStoreApp, push, queryRange, storeApp } from '../../test/store-harness.ts';
+import {
+  ago,
+  allValues,
+  linesOf,
+  listeningStoreApp,
+  push,
+  queryRange,
+  storeApp,
+} from '../../test/store-harness.ts';
 
 const APP = { app: 'interflow' };
 
