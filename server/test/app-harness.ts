@@ -1,4 +1,4 @@
-// Test helper: the real app (embedded store included) listening on 127.0.0.1:0 with a
+// Harness of the server tests: the real app (embedded store included) listening on 127.0.0.1:0 with a
 // throw-away data directory, removed again by close().
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
