@@ -1,87 +1,55 @@
 // Translated names for columns and direction values. Every call passes a string literal so i18next-parser finds it.
 import type { TFunction } from 'i18next';
+import type { FlowField } from './fields.ts';
 
+/**
+ * Words for every field of the contract's record, keyed by field (a field renamed or added in
+ * the contract is a compile error here until it has words).
+ */
+const COLUMN_LABELS: { readonly [F in FlowField]-?: (t: TFunction) => string } = {
+  TimeFlowEndMs: (t) => t('Time'),
+  TimeFlowStartMs: (t) => t('Start time'),
+  TimeReceived: (t) => t('Received'),
+  SrcK8S_Name: (t) => t('Source name'),
+  SrcK8S_Namespace: (t) => t('Source namespace'),
+  SrcK8S_Type: (t) => t('Source kind'),
+  SrcK8S_OwnerName: (t) => t('Source owner'),
+  SrcK8S_OwnerType: (t) => t('Source owner kind'),
+  SrcK8S_NetworkName: (t) => t('Source network'),
+  SrcK8S_HostName: (t) => t('Source node'),
+  SrcAddr: (t) => t('Source IP'),
+  SrcPort: (t) => t('Source port'),
+  SrcMac: (t) => t('Source MAC'),
+  DstK8S_Name: (t) => t('Destination name'),
+  DstK8S_Namespace: (t) => t('Destination namespace'),
+  DstK8S_Type: (t) => t('Destination kind'),
+  DstK8S_OwnerName: (t) => t('Destination owner'),
+  DstK8S_OwnerType: (t) => t('Destination owner kind'),
+  DstK8S_NetworkName: (t) => t('Destination network'),
+  DstK8S_HostName: (t) => t('Destination node'),
+  DstAddr: (t) => t('Destination IP'),
+  DstPort: (t) => t('Destination port'),
+  DstMac: (t) => t('Destination MAC'),
+  Proto: (t) => t('Protocol'),
+  Interfaces: (t) => t('Interface'),
+  IfNetns: (t) => t('Interface netns'),
+  IfDirections: (t) => t('Interface direction'),
+  FlowDirection: (t) => t('Node direction'),
+  Bytes: (t) => t('Bytes'),
+  Packets: (t) => t('Packets'),
+  Etype: (t) => t('Ethertype'),
+  Dscp: (t) => t('DSCP'),
+  Flags: (t) => t('TCP flags'),
+  AgentIP: (t) => t('Agent IP'),
+  K8S_HostName: (t) => t('Node'),
+  IfK8S_Namespace: (t) => t('Interface owner namespace'),
+  IfK8S_Name: (t) => t('Interface owner'),
+  IfK8S_NetworkName: (t) => t('Interface network'),
+};
+
+/** Column title of a record field; fields the contract does not know show `fallback` or the id. */
 export function columnLabel(t: TFunction, id: string, fallback?: string): string {
-  switch (id) {
-    case 'TimeFlowEndMs':
-      return t('Time');
-    case 'TimeFlowStartMs':
-      return t('Start time');
-    case 'TimeReceived':
-      return t('Received');
-    case 'SrcK8S_Name':
-      return t('Source name');
-    case 'SrcK8S_Namespace':
-      return t('Source namespace');
-    case 'SrcK8S_Type':
-      return t('Source kind');
-    case 'SrcK8S_OwnerName':
-      return t('Source owner');
-    case 'SrcK8S_OwnerType':
-      return t('Source owner kind');
-    case 'SrcK8S_NetworkName':
-      return t('Source network');
-    case 'SrcK8S_HostName':
-      return t('Source node');
-    case 'SrcAddr':
-      return t('Source IP');
-    case 'SrcPort':
-      return t('Source port');
-    case 'SrcMac':
-      return t('Source MAC');
-    case 'DstK8S_Name':
-      return t('Destination name');
-    case 'DstK8S_Namespace':
-      return t('Destination namespace');
-    case 'DstK8S_Type':
-      return t('Destination kind');
-    case 'DstK8S_OwnerName':
-      return t('Destination owner');
-    case 'DstK8S_OwnerType':
-      return t('Destination owner kind');
-    case 'DstK8S_NetworkName':
-      return t('Destination network');
-    case 'DstK8S_HostName':
-      return t('Destination node');
-    case 'DstAddr':
-      return t('Destination IP');
-    case 'DstPort':
-      return t('Destination port');
-    case 'DstMac':
-      return t('Destination MAC');
-    case 'Proto':
-      return t('Protocol');
-    case 'Interfaces':
-      return t('Interface');
-    case 'IfNetns':
-      return t('Interface netns');
-    case 'IfDirections':
-      return t('Interface direction');
-    case 'FlowDirection':
-      return t('Node direction');
-    case 'Bytes':
-      return t('Bytes');
-    case 'Packets':
-      return t('Packets');
-    case 'Etype':
-      return t('Ethertype');
-    case 'Dscp':
-      return t('DSCP');
-    case 'Flags':
-      return t('TCP flags');
-    case 'AgentIP':
-      return t('Agent IP');
-    case 'K8S_HostName':
-      return t('Node');
-    case 'IfK8S_Namespace':
-      return t('Interface owner namespace');
-    case 'IfK8S_Name':
-      return t('Interface owner');
-    case 'IfK8S_NetworkName':
-      return t('Interface network');
-    default:
-      return fallback ?? id;
-  }
+  return Object.hasOwn(COLUMN_LABELS, id) ? COLUMN_LABELS[id as FlowField](t) : (fallback ?? id);
 }
 
 export function directionLabel(t: TFunction, value: number, node = false): string {

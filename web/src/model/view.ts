@@ -1,5 +1,6 @@
 // The state of the Traffic Flows view: everything the shareable URL carries.
 import { encodeFilters, type Filter } from '@interflow/contract';
+import type { FlowField } from './fields.ts';
 
 export type MatchMode = 'all' | 'any';
 
@@ -22,7 +23,8 @@ export interface ViewState {
   sort: SortSpec | null;
 }
 
-export const DEFAULT_SORT: SortSpec = { field: 'TimeFlowEndMs', direction: 'desc' };
+/** Newest first (the field is the contract's, checked by the compiler). */
+export const DEFAULT_SORT: SortSpec = { field: 'TimeFlowEndMs' satisfies FlowField, direction: 'desc' };
 
 export const DEFAULT_VIEW: ViewState = {
   filters: [],

@@ -1,5 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeFilters, parseFilters } from '@interflow/contract';
 import { flow, installStandInBackend, type StandInBackend } from '../../../test/stand-in-backend.ts';
 import { renderAt } from '../../../test/render-view.tsx';
 import TrafficFlowsTab, { filtersForObject } from './TrafficFlowsTab.tsx';
@@ -17,6 +18,9 @@ describe('TrafficFlowsTab (Pod and Namespace details, stand-in backend API)', ()
       { id: 'name', operator: '=', values: ['p,1'] },
     ]);
     expect(filtersForObject(undefined)).toEqual([]);
+    // the backend reads them with the contract's definitions: known ids, values kept as given
+    const pod = filtersForObject({ kind: 'Pod', metadata: { name: 'p,1', namespace: 'n;s' } });
+    expect(parseFilters(encodeFilters(pod))).toEqual(pod);
   });
 
   it('a Namespace tab asks for that namespace and links to the full page with the same view', async () => {
