@@ -226,7 +226,7 @@ for (const overlay of ['base', ...OVERLAYS] as const) {
 }
 
 test('the ConsolePlugin is named like the plugin manifest, lazy i18n, user-token proxy', () => {
-  // plugin-manifest.json at the repository root (DESIGN.md's fixed layout) names the plugin.
+  // plugin-manifest.json at the repository root (docs/design.md, "Parts and layout") names the plugin.
   const { name } = JSON.parse(readFileSync(join(REPO_ROOT, 'plugin-manifest.json'), 'utf8')) as {
     name: string;
   };
