@@ -4,10 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import ts from 'typescript';
-import dockerignore from '@balena/dockerignore';
 import { execFileSync } from 'node:child_process';
 import { DEPLOY_DIR, REPO_ROOT, find, render } from './test-support/render.ts';
 
@@ -201,6 +200,11 @@ function runtimeClosure(entry: string): { files: Set<string>; packages: Set<stri
   }
   return { files, packages };
 }
+
+// A CommonJS module whose declarations say `export default`: required, so the types match what runs.
+const dockerignore = createRequire(import.meta.url)(
+  '@balena/dockerignore',
+) as typeof import('@balena/dockerignore').default;
 
 const IMAGE_ENTRIES = { backend: 'server/src/main.ts', agent: 'agent/src/main.ts' } as const;
 

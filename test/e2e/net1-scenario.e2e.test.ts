@@ -198,8 +198,7 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
           );
         return ok && recs;
       },
-      30_000,
-      500,
+      { timeoutMs: 30_000, intervalMs: 500 },
     ).catch(async (e: Error) => {
       const recs = await apiFlows(backend.url, 'interfaces=net1');
       throw new Error(
@@ -285,8 +284,7 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
           within(payload(udp, UDP_HEADERS), sent.eth0Udp.sentBytes, TOLERANCE)
         );
       },
-      20_000,
-      500,
+      { timeoutMs: 20_000, intervalMs: 500 },
     );
     const eth0 = await apiFlows(backend.url, 'interfaces=eth0');
     assert.ok(

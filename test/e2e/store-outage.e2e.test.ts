@@ -94,8 +94,7 @@ test(
         }
         return m.get('interflow_agent_records_buffered') === 0 && Date.now() - stableSince > 3_000 && m;
       },
-      60_000,
-      250,
+      { timeoutMs: 60_000, intervalMs: 250 },
     );
 
     const evicted = settled.get('interflow_agent_flows_evicted_total')!;

@@ -31,7 +31,10 @@ export async function iperfServer(
   let out = '';
   srv.stdout!.on('data', (d) => (out += d));
   srv.stderr!.on('data', (d) => (out += d));
-  await waitFor(`iperf3 server on ${bind}:${port}`, async () => out.includes('Server listening'), 10_000, 50);
+  await waitFor(`iperf3 server on ${bind}:${port}`, async () => out.includes('Server listening'), {
+    timeoutMs: 10_000,
+    intervalMs: 50,
+  });
   return srv;
 }
 
