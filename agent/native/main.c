@@ -1,6 +1,6 @@
 /* interflow-agent-helper: the kernel side of the Interflow agent, spawned by it.
  *
- * Loads flows.bpf.o once, runs one dedicated thread per watched network namespace (setns,
+ * Loads the eBPF object (embedded through the skeleton build/flows.skel.h) once, runs one dedicated thread per watched network namespace (setns,
  * rtnetlink link events, tc attach/detach), drains the flow map on request and forwards the
  * ring-buffer fallback. Talks to the agent over stdin/stdout:
  *
@@ -13,11 +13,11 @@
  *   stdout, one JSON value per line:
  *     {"ev":"ready",...} {"ev":"watched","id","ino"} {"ev":"link","id","op":"new|del","ifindex",
  *     "name","mac","up","kind","initial"[,"movedToNsid"]} {"ev":"links_done","id"}
- *     {"ev":"attached","id","ifindex","createdQdisc"} {"ev":"detached","id","ifindex"}
+ *     {"ev":"attached","id","ifindex","createdQdisc","mode"} {"ev":"detached","id","ifindex"}
  *     {"ev":"unwatched","id"} {"ev":"stale_removed","id","ifindex","count","qdisc"} {"ev":"resync","id"}
  *     {"ev":"error","id","op","ifindex","errno","msg"}
  *     ["F",netnsIno,ifindex,dir,etype,proto,src,dst,sport,dport,bytes,packets,firstNs,lastNs,
- *      tcpFlags,srcMac,dstMac,dscp,fromRingbuf]       one flow (drain or ring buffer)
+ *      tcpFlags,srcMac,dstMac,dscp,fromRingbuf,vlan,vlanInner,netnsCookie]  one flow (drain or ring buffer)
  *     {"ev":"drained","req","count","monoNs","realNs","mapFull","ringbufDrops","batch","drainUs"}
  *     {"ev":"exit"}
  */
@@ -25,6 +25,7 @@
 #include "flowout.h"
 #include "nsworker.h"
 #include "out.h"
+#include "flows.skel.h"
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -241,19 +242,24 @@ static bool handle_command(char *line)
 
 int main(int argc, char **argv)
 {
-	const char *obj_path = NULL;
 	long max_flows = 100000;
+	enum tc_attach_mode attach_mode = TC_MODE_AUTO;
+	bool bad_usage = false;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--bpf-obj") == 0)
-			obj_path = argv[i + 1];
+			continue; /* accepted for older agents: the object is embedded now */
 		else if (strcmp(argv[i], "--max-flows") == 0)
 			max_flows = strtol(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--attach-mode") == 0)
+			bad_usage |= tc_parse_mode(argv[i + 1], &attach_mode) != 0;
+		else
+			bad_usage = true;
 	}
 	out_init();
 	/* A bigger pipe lets a drain finish without waiting for the agent to read each 64 KiB. */
 	fcntl(1, F_SETPIPE_SZ, 1 << 20);
-	if (!obj_path)
-		fatal("usage: interflow-agent-helper --bpf-obj FILE [--max-flows N]", EINVAL);
+	if (bad_usage || max_flows < 1)
+		fatal("usage: interflow-agent-helper [--max-flows N] [--attach-mode auto|tcx|tc]", EINVAL);
 
 	/* Signals are read from a signalfd by the main thread only; block them everywhere
 	 * (threads inherit the mask) before any thread starts. */
@@ -268,37 +274,36 @@ int main(int argc, char **argv)
 
 	libbpf_set_print(libbpf_log);
 	ncpus = libbpf_num_possible_cpus();
-	struct bpf_object *obj = bpf_object__open_file(obj_path, NULL);
-	if (!obj)
+	/* The eBPF object is embedded (build/flows.skel.h): maps and programs are skeleton fields,
+	 * so a renamed map is a compile error here rather than a lookup failing at run time. */
+	struct flows_bpf *skel = flows_bpf__open();
+	if (!skel)
 		fatal("open BPF object", errno);
-	struct bpf_map *flow_maps[2] = {bpf_object__find_map_by_name(obj, "iflow_flows_a"),
-					bpf_object__find_map_by_name(obj, "iflow_flows_b")};
-	struct bpf_map *active = bpf_object__find_map_by_name(obj, "iflow_active");
-	if (!flow_maps[0] || !flow_maps[1] || !active)
-		fatal("BPF object lacks the iflow_flows_a/b or iflow_active maps", ENOENT);
-	for (int i = 0; i < 2; i++)
-		bpf_map__set_max_entries(flow_maps[i], max_flows);
-	int err = bpf_object__load(obj);
+	bpf_map__set_max_entries(skel->maps.iflow_flows_a, max_flows);
+	bpf_map__set_max_entries(skel->maps.iflow_flows_b, max_flows);
+	int err = flows_bpf__load(skel);
 	if (err)
 		fatal("load BPF object", -err);
-	for (int i = 0; i < 2; i++)
-		flow_map_fds[i] = bpf_map__fd(flow_maps[i]);
-	active_fd = bpf_map__fd(active);
+	flow_map_fds[0] = bpf_map__fd(skel->maps.iflow_flows_a);
+	flow_map_fds[1] = bpf_map__fd(skel->maps.iflow_flows_b);
+	active_fd = bpf_map__fd(skel->maps.iflow_active);
 	active_idx = 0; /* slot 0 starts with iflow_flows_a (static initialisation) */
 	flows_fd = flow_map_fds[0];
-	counters_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "iflow_counters"));
-	progs.ingress_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "interflow_in"));
-	progs.egress_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "interflow_eg"));
+	counters_fd = bpf_map__fd(skel->maps.iflow_counters);
+	progs.ingress_fd = bpf_program__fd(skel->progs.interflow_in);
+	progs.egress_fd = bpf_program__fd(skel->progs.interflow_eg);
+	progs.mode = attach_mode;
 	progs.owner_fd = owner_mark_prog_load();
 	if (progs.owner_fd < 0)
 		fatal("load the clsact owner-mark program", -progs.owner_fd);
 	struct ring_buffer *rb =
-		ring_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(obj, "iflow_overflow")), on_ringbuf, NULL, NULL);
+		ring_buffer__new(bpf_map__fd(skel->maps.iflow_overflow), on_ringbuf, NULL, NULL);
 	if (!rb)
 		fatal("ring buffer", errno);
 	pthread_t rb_thread;
 	pthread_create(&rb_thread, NULL, ringbuf_main, rb);
-	out_line("{\"ev\":\"ready\",\"version\":1,\"maxFlows\":%ld,\"ncpus\":%d,\"pid\":%d}", max_flows, ncpus, getpid());
+	out_line("{\"ev\":\"ready\",\"version\":2,\"maxFlows\":%ld,\"ncpus\":%d,\"pid\":%d,\"attachMode\":\"%s\"}", max_flows,
+		 ncpus, getpid(), tc_mode_name(attach_mode));
 
 	static char buf[65536];
 	size_t used = 0;
@@ -333,7 +338,7 @@ int main(int argc, char **argv)
 	rb_stop = true;
 	pthread_join(rb_thread, NULL);
 	ring_buffer__free(rb);
-	bpf_object__close(obj);
+	flows_bpf__destroy(skel);
 	out_line("{\"ev\":\"exit\"}");
 	return 0;
 }

@@ -44,6 +44,18 @@ export interface AgentConfig {
   hostNetns: boolean;
   /** Where `make -C agent` put flows.bpf.o and interflow-agent-helper. */
   agentBuildDir: string;
+  /** How the eBPF programs go on an interface: tcx links, the clsact qdisc (tc), or auto (tcx when the kernel has it). */
+  tcAttachMode: TcAttachMode;
+}
+
+export const TC_ATTACH_MODES = ['auto', 'tcx', 'tc'] as const;
+export type TcAttachMode = (typeof TC_ATTACH_MODES)[number];
+
+function parseAttachMode(variable: string, text: string): TcAttachMode {
+  const word = text.trim().toLowerCase();
+  const mode = TC_ATTACH_MODES.find((m) => m === word);
+  if (!mode) throw new ConfigError(variable, `"${text}" is not one of ${TC_ATTACH_MODES.join(', ')}`);
+  return mode;
 }
 
 export class ConfigError extends Error {
@@ -168,6 +180,7 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     logLevel: get('INTERFLOW_LOG_LEVEL') ?? 'info',
     hostNetns: flag('INTERFLOW_HOST_NETNS', true),
     agentBuildDir: get('INTERFLOW_AGENT_BUILD_DIR') ?? fileURLToPath(new URL('../build', import.meta.url)),
+    tcAttachMode: parseAttachMode('INTERFLOW_TC_ATTACH_MODE', get('INTERFLOW_TC_ATTACH_MODE') ?? 'auto'),
   };
   if (cfg.backoffMinMs > cfg.backoffMaxMs) {
     throw new ConfigError('INTERFLOW_BACKOFF_MIN', 'must not exceed INTERFLOW_BACKOFF_MAX');
