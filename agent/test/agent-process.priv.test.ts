@@ -100,7 +100,7 @@ function helperPid(agent: Agent): number {
 }
 
 test(
-  'SIGTERM leaves no Interflow filter, a restart does not duplicate hooks, a crashed run is cleaned up',
+  'tc mode: SIGTERM leaves no Interflow filter, a restart does not duplicate hooks, a crashed run is cleaned up',
   privileged(),
   async (t) => {
     const s = await createNetnsScenario();
@@ -119,6 +119,8 @@ test(
       INTERFLOW_EVICT_INTERVAL: '500ms',
       INTERFLOW_BATCH_MAX_WAIT: '100ms',
       INTERFLOW_LOG_LEVEL: 'debug',
+      // The clsact path (kernels without tcx) is what leaves filters and qdiscs to clean up.
+      INTERFLOW_TC_ATTACH_MODE: 'tc',
     };
     const agents: Agent[] = [];
     t.after(async () => {
