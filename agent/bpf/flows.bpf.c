@@ -4,8 +4,9 @@
  * programs always return TC_ACT_UNSPEC so traffic and the other filters are untouched.
  *
  * No flow may vanish silently: when the flow map cannot take a new flow (full or out of
- * memory) the packet's flow goes through a ring buffer instead, and the event is counted.
- * If the ring buffer is full too, the packet is counted in IFLOW_CNT_RINGBUF_DROP. */
+ * memory) the flow goes to a small overflow table, and when that is full too, each packet
+ * through a ring buffer; every step is counted. If the ring buffer is full as well, the packet
+ * is counted in IFLOW_CNT_RINGBUF_DROP. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -34,27 +35,29 @@
 
 extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
 
-/* Two flow maps, one active at a time. The drain swaps the active one through the
- * array-of-maps below; that update returns only once every program that could still hold the
- * old map has finished (the kernel waits for running BPF programs on map-in-map updates), so
- * the old map is drained with no writer left and not a packet is lost in a race.
- * No preallocation: memory is taken per flow, not 2 x max_entries up front. User space sets
- * max_entries before loading. */
+/* Two sets of maps, one active at a time: a flow map and a small overflow table. The drain
+ * swaps the active set through the array-of-maps below; that update returns only once every
+ * program that could still hold the old maps has finished (the kernel waits for running BPF
+ * programs on map-in-map updates), so the old set is drained with no writer left and not a
+ * packet is lost in a race. No preallocation: memory is taken per flow, not up front. User
+ * space sets max_entries before loading (flow maps: INTERFLOW_CACHE_MAX_FLOWS; overflow
+ * tables: a quarter of that, 16..8192). */
 struct iflow_flow_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 100000);
 	__type(key, struct iflow_key);
 	__type(value, struct iflow_stats);
-} iflow_flows_a SEC(".maps"), iflow_flows_b SEC(".maps");
+} iflow_flows_a SEC(".maps"), iflow_flows_b SEC(".maps"), iflow_spill_a SEC(".maps"), iflow_spill_b SEC(".maps");
 
+/* Slot 0: the active flow map; slot 1: the active overflow table. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 	__type(key, __u32);
 	__array(values, struct iflow_flow_map);
 } iflow_active SEC(".maps") = {
-	.values = {[0] = &iflow_flows_a},
+	.values = {[0] = &iflow_flows_a, [1] = &iflow_spill_a},
 };
 
 struct {
@@ -96,6 +99,21 @@ static __always_inline void add_packet(struct iflow_stats *v, __u64 len, __u32 s
 		__sync_fetch_and_or(&v->tcp_flags, tcp_flags);
 	v->last_ns = now;
 	v->dscp = dscp;
+}
+
+/* Inserts the new entry `n`; when another CPU created it between our lookup and this insert,
+ * adds the packet to theirs. */
+static __always_inline long add_to(void *map, struct iflow_key *k, struct iflow_stats *n, __u64 len, __u32 segs,
+				   __u32 tcp_flags, __u64 now, __u8 dscp)
+{
+	long err = bpf_map_update_elem(map, k, n, BPF_NOEXIST);
+	if (err != -EEXIST_)
+		return err;
+	struct iflow_stats *v = bpf_map_lookup_elem(map, k);
+	if (!v)
+		return err;
+	add_packet(v, len, segs, tcp_flags, now, dscp);
+	return 0;
 }
 
 /* `len` bytes at offset `off` of the packet: read in place when they are in the linear part
@@ -306,19 +324,25 @@ static __always_inline int flow_count(struct __sk_buff *skb, __u8 dir)
 	n.netns_ino = dev->nd_net.net->ns.inum;
 	__builtin_memcpy(n.dst_mac, macs, 6);
 	__builtin_memcpy(n.src_mac, macs + 6, 6);
-	long err = bpf_map_update_elem(flows, &k, &n, BPF_NOEXIST);
-	if (err == 0)
+	if (add_to(flows, &k, &n, len, segs, tcp_flags, now, dscp) == 0)
 		return TC_ACT_UNSPEC;
-	if (err == -EEXIST_) {
-		/* Another CPU created it between our lookup and update. */
-		v = bpf_map_lookup_elem(flows, &k);
+	/* Map full (-E2BIG), no memory, or the element vanished: the overflow table takes the
+	 * flow, so a burst of new flows does not become one ring-buffer record per packet. */
+	count(IFLOW_CNT_MAP_FULL);
+	__u32 one = 1;
+	void *spill = bpf_map_lookup_elem(&iflow_active, &one);
+	if (spill) {
+		v = bpf_map_lookup_elem(spill, &k);
 		if (v) {
 			add_packet(v, len, segs, tcp_flags, now, dscp);
+			count(IFLOW_CNT_SPILLED);
+			return TC_ACT_UNSPEC;
+		}
+		if (add_to(spill, &k, &n, len, segs, tcp_flags, now, dscp) == 0) {
+			count(IFLOW_CNT_SPILLED);
 			return TC_ACT_UNSPEC;
 		}
 	}
-	/* Map full (-E2BIG), no memory, or the element vanished: the ring buffer takes it. */
-	count(IFLOW_CNT_MAP_FULL);
 	struct iflow_event *e = bpf_ringbuf_reserve(&iflow_overflow, sizeof(*e), 0);
 	if (!e) {
 		count(IFLOW_CNT_RINGBUF_DROP);

@@ -42,7 +42,8 @@ struct iflow_stats {
 	__u32 netns_ino; /* inode of the namespace (same as stat() on its nsfs file), for labels */
 };
 
-/* A packet whose flow did not fit in the flow map, sent through the ring buffer. */
+/* A packet whose flow fit in neither the flow map nor the overflow table, sent through the
+ * ring buffer. */
 struct iflow_event {
 	struct iflow_key key;
 	struct iflow_stats stats;
@@ -50,11 +51,13 @@ struct iflow_event {
 
 /* Indexes of the per-CPU counter array. */
 enum iflow_counter {
-	/* Packets whose flow the map could not take: each then went through the ring buffer, or,
-	 * when that was full too, is counted in IFLOW_CNT_RINGBUF_DROP as well. So
-	 * MAP_FULL = packets received through the ring buffer + RINGBUF_DROP. */
+	/* Packets whose flow the flow map could not take. Each then went into the overflow table
+	 * (IFLOW_CNT_SPILLED), or through the ring buffer, or, when that was full too, is counted
+	 * in IFLOW_CNT_RINGBUF_DROP. So MAP_FULL = SPILLED + packets received through the ring
+	 * buffer + RINGBUF_DROP. */
 	IFLOW_CNT_MAP_FULL = 0,
 	IFLOW_CNT_RINGBUF_DROP, /* ring buffer full as well: the packet is in no flow */
+	IFLOW_CNT_SPILLED,      /* counted in the overflow table */
 	IFLOW_CNT_MAX,
 };
 

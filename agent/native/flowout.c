@@ -86,7 +86,7 @@ void flow_print(const struct iflow_key *k, const struct iflow_stats *v, int from
 	*p++ = ',';
 	p = put_u64(p, v->dscp);
 	*p++ = ',';
-	p = put_u64(p, from_ringbuf ? 1 : 0);
+	p = put_u64(p, (unsigned long long)from_ringbuf);
 	const unsigned long long nums3[] = {k->vlan, k->vlan_inner, k->netns_cookie};
 	for (int i = 0; i < 3; i++) {
 		*p++ = ',';

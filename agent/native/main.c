@@ -17,8 +17,9 @@
  *     {"ev":"unwatched","id"} {"ev":"stale_removed","id","ifindex","count","qdisc"} {"ev":"resync","id"}
  *     {"ev":"error","id","op","ifindex","errno","msg"}
  *     ["F",netnsIno,ifindex,dir,etype,proto,src,dst,sport,dport,bytes,packets,firstNs,lastNs,
- *      tcpFlags,srcMac,dstMac,dscp,fromRingbuf,vlan,vlanInner,netnsCookie]  one flow (drain or ring buffer)
- *     {"ev":"drained","req","count","monoNs","realNs","mapFull","ringbufDrops","batch","drainUs"}
+ *      tcpFlags,srcMac,dstMac,dscp,fromRingbuf,vlan,vlanInner,netnsCookie]  one flow (drain or ring buffer;
+ *      fromRingbuf 0 flow map, 1 ring buffer, 2 overflow table)
+ *     {"ev":"drained","req","count","monoNs","realNs","mapFull","spilled","ringbufDrops","batch","drainUs"}
  *     {"ev":"exit"}
  */
 #include "clsact-owner.h"
@@ -46,8 +47,9 @@
 
 static struct nsworker *workers[MAX_WORKERS];
 static struct tc_progs progs;
-/* The two flow maps (see flows.bpf.c) and the array-of-maps slot that says which is active. */
-static int flow_map_fds[2], active_fd, active_idx;
+/* The two sets of flow map + overflow table (see flows.bpf.c) and the array-of-maps whose
+ * slots 0 and 1 say which set is active. */
+static int flow_map_fds[2], spill_map_fds[2], active_fd, active_idx;
 static int flows_fd; /* the map being drained */
 static int counters_fd;
 static int ncpus;
@@ -114,7 +116,7 @@ static unsigned long long ns_of(clockid_t c)
 }
 
 /* Fallback for kernels without batch ops: walk the keys and delete each one. */
-static long drain_iterate(void)
+static long drain_iterate(int marker)
 {
 	struct iflow_key key, next;
 	struct iflow_stats val;
@@ -125,7 +127,7 @@ static long drain_iterate(void)
 		key = next;
 		if (bpf_map_lookup_and_delete_elem(flows_fd, &key, &val) == 0 ||
 		    (bpf_map_lookup_elem(flows_fd, &key, &val) == 0 && bpf_map_delete_elem(flows_fd, &key) == 0)) {
-			flow_print(&key, &val, 0);
+			flow_print(&key, &val, marker);
 			count++;
 			first = true; /* the deleted key cannot be the cursor: restart from the top */
 		}
@@ -133,26 +135,15 @@ static long drain_iterate(void)
 	return count;
 }
 
-static void drain(long req)
+/* Drains flows_fd (batch ops, key iteration where missing), printing each entry with `marker`
+ * (flow_print). Returns the number of entries. */
+static long drain_map(int marker)
 {
 	static struct iflow_key keys[DRAIN_BATCH];
 	static struct iflow_stats vals[DRAIN_BATCH];
 	long total = 0;
 	__u32 in = 0, out = 0;
 	bool first = true;
-	unsigned long long t0 = ns_of(CLOCK_MONOTONIC);
-	/* Swap the active map first. The update returns once no program can still write to the
-	 * old one, so draining it below races with nothing. */
-	__u32 zero = 0;
-	int next = active_idx ^ 1;
-	int swap_err = bpf_map_update_elem(active_fd, &zero, &flow_map_fds[next], BPF_ANY);
-	if (swap_err == 0) {
-		flows_fd = flow_map_fds[active_idx];
-		active_idx = next;
-	} else {
-		flows_fd = flow_map_fds[active_idx]; /* drain in place rather than not at all */
-	}
-	out_begin();
 	while (batch_ok) {
 		__u32 n = DRAIN_BATCH;
 		DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts);
@@ -162,7 +153,7 @@ static void drain(long req)
 			break;
 		}
 		for (__u32 i = 0; i < n; i++)
-			flow_print(&keys[i], &vals[i], 0);
+			flow_print(&keys[i], &vals[i], marker);
 		total += n;
 		if (err)
 			break; /* -ENOENT: done; anything else: the rest waits for the next drain */
@@ -170,11 +161,34 @@ static void drain(long req)
 		first = false;
 	}
 	if (!batch_ok)
-		total += drain_iterate();
+		total += drain_iterate(marker);
+	return total;
+}
+
+static void drain(long req)
+{
+	unsigned long long t0 = ns_of(CLOCK_MONOTONIC);
+	/* Swap the active set first. Each update returns once no program can still write to the
+	 * old map, so draining them below races with nothing. */
+	__u32 slot0 = 0, slot1 = 1;
+	int next = active_idx ^ 1;
+	int swap_err = bpf_map_update_elem(active_fd, &slot0, &flow_map_fds[next], BPF_ANY);
+	if (!swap_err)
+		swap_err = bpf_map_update_elem(active_fd, &slot1, &spill_map_fds[next], BPF_ANY);
+	int drained_idx = active_idx;
+	if (swap_err == 0)
+		active_idx = next;
+	/* else: drain in place rather than not at all (a failed second update leaves the old
+	 * overflow table active, drained in place as well) */
+	out_begin();
+	flows_fd = flow_map_fds[drained_idx];
+	long total = drain_map(0);
+	flows_fd = spill_map_fds[drained_idx];
+	total += drain_map(2);
 	unsigned long long mono = ns_of(CLOCK_MONOTONIC);
 	printf("{\"ev\":\"drained\",\"req\":%ld,\"count\":%ld,\"monoNs\":%llu,\"realNs\":%llu,\"mapFull\":%llu,"
-	       "\"ringbufDrops\":%llu,\"batch\":%s,\"drainUs\":%llu}\n",
-	       req, total, mono, ns_of(CLOCK_REALTIME), counter_sum(IFLOW_CNT_MAP_FULL),
+	       "\"spilled\":%llu,\"ringbufDrops\":%llu,\"batch\":%s,\"drainUs\":%llu}\n",
+	       req, total, mono, ns_of(CLOCK_REALTIME), counter_sum(IFLOW_CNT_MAP_FULL), counter_sum(IFLOW_CNT_SPILLED),
 	       counter_sum(IFLOW_CNT_RINGBUF_DROP), batch_ok ? "true" : "false", (mono - t0) / 1000);
 	out_end();
 }
@@ -279,15 +293,20 @@ int main(int argc, char **argv)
 	struct flows_bpf *skel = flows_bpf__open();
 	if (!skel)
 		fatal("open BPF object", errno);
+	long spill_entries = max_flows / 4 < 16 ? 16 : max_flows / 4 > 8192 ? 8192 : max_flows / 4;
 	bpf_map__set_max_entries(skel->maps.iflow_flows_a, max_flows);
 	bpf_map__set_max_entries(skel->maps.iflow_flows_b, max_flows);
+	bpf_map__set_max_entries(skel->maps.iflow_spill_a, spill_entries);
+	bpf_map__set_max_entries(skel->maps.iflow_spill_b, spill_entries);
 	int err = flows_bpf__load(skel);
 	if (err)
 		fatal("load BPF object", -err);
 	flow_map_fds[0] = bpf_map__fd(skel->maps.iflow_flows_a);
 	flow_map_fds[1] = bpf_map__fd(skel->maps.iflow_flows_b);
+	spill_map_fds[0] = bpf_map__fd(skel->maps.iflow_spill_a);
+	spill_map_fds[1] = bpf_map__fd(skel->maps.iflow_spill_b);
 	active_fd = bpf_map__fd(skel->maps.iflow_active);
-	active_idx = 0; /* slot 0 starts with iflow_flows_a (static initialisation) */
+	active_idx = 0; /* slots 0/1 start with iflow_flows_a / iflow_spill_a (static initialisation) */
 	flows_fd = flow_map_fds[0];
 	counters_fd = bpf_map__fd(skel->maps.iflow_counters);
 	progs.ingress_fd = bpf_program__fd(skel->progs.interflow_in);

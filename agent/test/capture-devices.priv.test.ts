@@ -246,3 +246,54 @@ test('two VLANs on a trunk carrying the same 5-tuple never merge', privileged(),
     assert.deepEqual(counts, [3, 5], `${label}: one record per VLAN`);
   }
 });
+
+async function linkNet1(s: NetnsScenario): Promise<void> {
+  await s.exec(s.a, 'ip', ['link', 'add', 'net1', 'type', 'veth', 'peer', 'name', 'net1', 'netns', s.b.path]);
+  await s.exec(s.a, 'ip', ['addr', 'add', `${s.net1.a}/24`, 'dev', 'net1']);
+  await s.exec(s.b, 'ip', ['addr', 'add', `${s.net1.b}/24`, 'dev', 'net1']);
+  await s.exec(s.a, 'ip', ['link', 'set', 'net1', 'up']);
+  await s.exec(s.b, 'ip', ['link', 'set', 'net1', 'up']);
+}
+
+// A pod's namespace dies and a new one is made at once (same file name, and often the same
+// inode: the kernel reuses nsfs inode numbers). Within one eviction interval, the same 5-tuple
+// on the same ifindex in the old and the new namespace are two flows: the map key holds the
+// namespace cookie, which the kernel never reuses.
+test(
+  'a namespace deleted and re-created within one interval: its flows and its successor’s never merge',
+  privileged(),
+  async (t) => {
+    const s = await scenario(t, { bare: true });
+    await linkNet1(s);
+    const { capture, records } = await startCapture(t, s.dir, {
+      INTERFLOW_INTERFACES: 'net1',
+      INTERFLOW_EVICT_INTERVAL: '1h', // one interval for the whole test: drained by hand at the end
+    });
+    await waitFor('net1 hooked on both ends', () => hookedNames(capture).length === 2);
+    const send = (n: number) =>
+      s.exec(s.a, process.execPath, [
+        '-e',
+        `const d=require('node:dgram');const s=d.createSocket('udp4');s.bind(40600,'${s.net1.a}',()=>{let i=0;
+      function n(){if(i++>=${n})return s.close();s.send(Buffer.alloc(50),7300,'${s.net1.b}',n);}n();});`,
+      ]);
+    const inoBefore = (await s.exec(s.b, 'stat', ['-L', '-c', '%i', '/proc/self/ns/net'])).trim();
+    await send(3);
+    await s.deleteNamespace(s.b);
+    await waitFor('the old namespace unwatched (its net1 gone)', () => hookedNames(capture).length === 0);
+    s.b = await s.addNamespace('b');
+    await linkNet1(s);
+    await waitFor('net1 hooked again on both ends', () => hookedNames(capture).length === 2);
+    const inoAfter = (await s.exec(s.b, 'stat', ['-L', '-c', '%i', '/proc/self/ns/net'])).trim();
+    await send(5);
+    const match = { Proto: 17, SrcPort: 40600, DstPort: 7300 };
+    await evictUntil(
+      capture,
+      'both namespaces’ datagrams',
+      () => sum(pick(records, s.b.name, 'net1', IF_DIRECTION.ingress, match), 'Packets') >= 8,
+    );
+    const counts = pick(records, s.b.name, 'net1', IF_DIRECTION.ingress, match)
+      .map((r) => r.Packets)
+      .sort((x, y) => x - y);
+    assert.deepEqual(counts, [3, 5], `one record per namespace (inode ${inoBefore} then ${inoAfter})`);
+  },
+);

@@ -17,8 +17,15 @@
 // drift and warm-up hit all arms alike. Per arm: median and spread (min–max) of the 64-byte UDP
 // packet rate received and of TCP throughput; ratios of medians against bare and against the
 // do-nothing program on legacy tc, same run.
+// Second part, in-kernel cost per packet: each program run 1 000 000 times on one 64-byte UDP
+// frame through BPF_PROG_TEST_RUN (agent/bench/bench-attach.c "run"), the kernel's average ns
+// per run; its timer stops while the task is preempted, so this figure holds on a busy shared
+// machine where packet rates swing. Programs: the do-nothing one, Interflow's flows.bpf.o,
+// NetObserv's tc and tcx programs, and BENCH_PREVIOUS_BPF_OBJ (an earlier Interflow
+// flows.bpf.o, for before/after) when given. Alternating order, BENCH_DATAPATH_RUNS rounds.
 // Environment: BENCH_DATAPATH_ROUNDS (default 7), BENCH_DATAPATH_SECONDS (per measurement,
-// default 3), NETOBSERV_BPF_OBJ.
+// default 3), BENCH_DATAPATH_IPERF=0 (skip the packet-rate part), BENCH_DATAPATH_RUNS
+// (default 9), NETOBSERV_BPF_OBJ, BENCH_PREVIOUS_BPF_OBJ.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -35,6 +42,9 @@ import { REPO_ROOT, startAgent, type Agent } from '../support/processes.ts';
 const ROUNDS = Math.max(1, Number(process.env.BENCH_DATAPATH_ROUNDS ?? 7));
 const SECONDS = Number(process.env.BENCH_DATAPATH_SECONDS ?? 3);
 const NETOBSERV = process.env.NETOBSERV_BPF_OBJ;
+const PREVIOUS = process.env.BENCH_PREVIOUS_BPF_OBJ;
+const IPERF = process.env.BENCH_DATAPATH_IPERF !== '0';
+const RUNS = Math.max(1, Number(process.env.BENCH_DATAPATH_RUNS ?? 9));
 const PORT = 5301;
 const BUILD = join(REPO_ROOT, 'agent', 'build');
 
@@ -154,6 +164,84 @@ async function nullLoki(): Promise<{ url: string; close: () => Promise<void> }> 
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
+interface RunTarget {
+  name: string;
+  key: string;
+  obj: string;
+  progs: [string, string];
+}
+
+/** Average ns per run of both programs (BPF_PROG_TEST_RUN, 1 000 000 runs each). */
+function testRun(t: RunTarget): { ingressNs: number; egressNs: number } {
+  const out = execFileSync(
+    join(BUILD, 'bench', 'bench-attach'),
+    [t.obj, 'run', '1000000', '64', ...t.progs],
+    {
+      encoding: 'utf8',
+    },
+  );
+  return JSON.parse(out) as { ingressNs: number; egressNs: number };
+}
+
+function programCost(result: Record<string, number | string>): void {
+  const targets: RunTarget[] = [
+    {
+      name: 'do-nothing program',
+      key: 'noop',
+      obj: join(BUILD, 'bench', 'noop.bpf.o'),
+      progs: ['noop_in', 'noop_eg'],
+    },
+    {
+      name: 'Interflow flows.bpf.o',
+      key: 'interflow',
+      obj: join(BUILD, 'flows.bpf.o'),
+      progs: ['interflow_in', 'interflow_eg'],
+    },
+  ];
+  if (PREVIOUS && existsSync(PREVIOUS)) {
+    targets.push({
+      name: 'Interflow, previous object',
+      key: 'previous',
+      obj: PREVIOUS,
+      progs: ['interflow_in', 'interflow_eg'],
+    });
+  }
+  if (NETOBSERV && existsSync(NETOBSERV)) {
+    targets.push({
+      name: 'NetObserv tc programs',
+      key: 'netobservTc',
+      obj: NETOBSERV,
+      progs: ['tc_ingress_flow_parse', 'tc_egress_flow_parse'],
+    });
+    targets.push({
+      name: 'NetObserv tcx programs',
+      key: 'netobservTcx',
+      obj: NETOBSERV,
+      progs: ['tcx_ingress_flow_parse', 'tcx_egress_flow_parse'],
+    });
+  }
+  const ns = new Map<string, number[]>(targets.map((t) => [t.key, []]));
+  for (let round = 0; round < RUNS; round++) {
+    for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
+      const r = testRun(t);
+      ns.get(t.key)!.push((r.ingressNs + r.egressNs) / 2);
+    }
+  }
+  const noop = median(ns.get('noop')!);
+  console.log(
+    `\nin-kernel cost per packet (BPF_PROG_TEST_RUN, 64-byte UDP frame, one flow, 1 000 000 runs, ${RUNS} alternating rounds)`,
+  );
+  console.log('| program | ns per packet, median (min–max) | above the do-nothing program |\n|---|---|---|');
+  for (const t of targets) {
+    const v = ns.get(t.key)!;
+    console.log(
+      `| ${t.name} | ${median(v).toFixed(1)} (${Math.min(...v)}–${Math.max(...v)}) | ${(median(v) - noop).toFixed(1)} |`,
+    );
+    result[`${t.key}RunNs`] = median(v);
+    result[`${t.key}RunSpread`] = `${Math.min(...v)}–${Math.max(...v)}`;
+  }
+}
+
 const median = (xs: number[]) => {
   const v = [...xs].sort((a, b) => a - b);
   const m = v.length >> 1;
@@ -183,6 +271,16 @@ async function main(): Promise<void> {
     );
   } else {
     console.log('datapath bench: NETOBSERV_BPF_OBJ not set (or missing): no NetObserv arms');
+  }
+  const result: Record<string, number | string> = {
+    part: 'datapath',
+    source: 'test/bench/datapath.bench.ts',
+    rounds: ROUNDS,
+  };
+  programCost(result);
+  if (!IPERF) {
+    console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
+    return;
   }
   const s = await createNetnsScenario();
   const loki = await nullLoki();
@@ -216,11 +314,6 @@ async function main(): Promise<void> {
     await s.teardown();
   }
 
-  const result: Record<string, number | string> = {
-    part: 'datapath',
-    source: 'test/bench/datapath.bench.ts',
-    rounds: ROUNDS,
-  };
   const udpBare = median(udp.get('bare')!);
   const udpNoop = median(udp.get('noop tc')!);
   const tcpBare = median(tcp.get('bare')!);

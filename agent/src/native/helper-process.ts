@@ -32,6 +32,7 @@ function helperGone(): DrainResult {
       monoNs: 0,
       realNs: 0,
       mapFull: 0,
+      spilled: 0,
       ringbufDrops: 0,
       batch: true,
       drainUs: 0,

@@ -75,6 +75,8 @@ export interface DrainedEvent {
   realNs: number;
   /** Cumulative since the helper started. */
   mapFull: number;
+  /** Of mapFull, the packets the overflow table took (cumulative). */
+  spilled: number;
   ringbufDrops: number;
   batch: boolean;
   /** Time the helper spent draining and writing the entries, in µs. */
