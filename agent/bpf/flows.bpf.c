@@ -223,12 +223,15 @@ static __always_inline int flow_count(struct __sk_buff *skb, __u8 dir)
 	}
 	__u16 dev_type = dev->type;
 	if (dev_type == ARPHRD_ETHER_ || dev_type == ARPHRD_LOOPBACK_) {
-		h = hdr(skb, 0, 14, buf);
-		if (!h)
-			return TC_ACT_UNSPEC;
-		__builtin_memcpy(macs, h, 12);
-		etype = be16_at(h + 12);
+		/* A frame too short to hold the headers read below is still counted, in a flow of
+		 * what could be read (etype 0 for a runt, the tag's type for a cut-off tag). */
+		etype = 0;
 		off = 14;
+		h = hdr(skb, 0, 14, buf);
+		if (h) {
+			__builtin_memcpy(macs, h, 12);
+			etype = be16_at(h + 12);
+		}
 		/* Tags still in the data (802.1Q, or 802.1ad outer + 802.1Q inner) are stepped over. A
 		 * tag the kernel holds in skb->vlan_tci is not in the data at all, and is the
 		 * outermost: the Ethernet header then already names what followed it. */
@@ -238,7 +241,7 @@ static __always_inline int flow_count(struct __sk_buff *skb, __u8 dir)
 				break;
 			h = hdr(skb, off, 4, buf);
 			if (!h)
-				return TC_ACT_UNSPEC;
+				break;
 			if (nvlan == 0)
 				k.vlan = be16_at(h) & 0x0fff;
 			else if (nvlan == 1)
