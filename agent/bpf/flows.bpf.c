@@ -60,6 +60,24 @@ struct {
 	.values = {[0] = &iflow_flows_a, [1] = &iflow_spill_a},
 };
 
+/* The same for IPv4 flows, with the compact key. */
+struct iflow_flow4_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 100000);
+	__type(key, struct iflow_key4);
+	__type(value, struct iflow_stats);
+} iflow_flows4_a SEC(".maps"), iflow_flows4_b SEC(".maps"), iflow_spill4_a SEC(".maps"), iflow_spill4_b SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__array(values, struct iflow_flow4_map);
+} iflow_active4 SEC(".maps") = {
+	.values = {[0] = &iflow_flows4_a, [1] = &iflow_spill4_a},
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 22);
@@ -79,14 +97,6 @@ static __always_inline void count(__u32 idx)
 		*c += 1; /* per-CPU slot: no atomic needed */
 }
 
-static __always_inline void map_v4(__u8 *dst, const __u8 *addr)
-{
-	__builtin_memset(dst, 0, 10);
-	dst[10] = 0xff;
-	dst[11] = 0xff;
-	__builtin_memcpy(dst + 12, addr, 4);
-}
-
 /* Counts more packets on an existing entry; the packet is the flow's latest, so its time
  * and DSCP replace the entry's. Shared by the lookup hit and the lost-insert race so the two
  * paths never drift apart. */
@@ -103,7 +113,7 @@ static __always_inline void add_packet(struct iflow_stats *v, __u64 len, __u32 s
 
 /* Inserts the new entry `n`; when another CPU created it between our lookup and this insert,
  * adds the packet to theirs. */
-static __always_inline long add_to(void *map, struct iflow_key *k, struct iflow_stats *n, __u64 len, __u32 segs,
+static __always_inline long add_to(void *map, void *k, struct iflow_stats *n, __u64 len, __u32 segs,
 				   __u32 tcp_flags, __u64 now, __u8 dscp)
 {
 	long err = bpf_map_update_elem(map, k, n, BPF_NOEXIST);
@@ -201,6 +211,74 @@ static __always_inline __u32 parse_l4(struct __sk_buff *skb, __u32 off, struct i
 	return 0; /* ICMP, ICMPv6 and the rest: ports stay 0 */
 }
 
+/* What the map update needs to know of the packet besides its key. */
+struct pkt_meta {
+	__u64 len;
+	__u32 segs;
+	__u32 tcp_flags;
+	__u8 dscp;
+	struct net_device *dev;
+	const __u8 *macs;
+};
+
+/* Counts the packet in the active map set named by `outer` (iflow_active or iflow_active4)
+ * under `key`; `k` is the full key, for the ring buffer. */
+static __always_inline void account(void *outer, void *key, struct iflow_key *k, struct pkt_meta *m)
+{
+	__u32 zero = 0;
+	void *flows = bpf_map_lookup_elem(outer, &zero);
+	if (!flows)
+		return; /* cannot happen: slot 0 is always set */
+	__u64 now = bpf_ktime_get_coarse_ns();
+	struct iflow_stats *v = bpf_map_lookup_elem(flows, key);
+	if (v) {
+		add_packet(v, m->len, m->segs, m->tcp_flags, now, m->dscp);
+		return;
+	}
+
+	struct iflow_stats n = {};
+	n.bytes = m->len;
+	n.packets = m->segs;
+	n.first_ns = now;
+	n.last_ns = now;
+	n.tcp_flags = m->tcp_flags;
+	n.dscp = m->dscp;
+	n.netns_ino = m->dev->nd_net.net->ns.inum;
+	__builtin_memcpy(n.dst_mac, m->macs, 6);
+	__builtin_memcpy(n.src_mac, m->macs + 6, 6);
+	if (add_to(flows, key, &n, m->len, m->segs, m->tcp_flags, now, m->dscp) == 0)
+		return;
+	/* Map full (-E2BIG), no memory, or the element vanished: the overflow table takes the
+	 * flow, so a burst of new flows does not become one ring-buffer record per packet. */
+	count(IFLOW_CNT_MAP_FULL);
+	__u32 one = 1;
+	void *spill = bpf_map_lookup_elem(outer, &one);
+	if (spill) {
+		v = bpf_map_lookup_elem(spill, key);
+		if (v) {
+			add_packet(v, m->len, m->segs, m->tcp_flags, now, m->dscp);
+			count(IFLOW_CNT_SPILLED);
+			return;
+		}
+		if (add_to(spill, key, &n, m->len, m->segs, m->tcp_flags, now, m->dscp) == 0) {
+			count(IFLOW_CNT_SPILLED);
+			return;
+		}
+	}
+	struct iflow_event *e = bpf_ringbuf_reserve(&iflow_overflow, sizeof(*e), 0);
+	if (!e) {
+		count(IFLOW_CNT_RINGBUF_DROP);
+		return;
+	}
+	if (k->etype == ETH_P_IP) {
+		k->src[10] = k->src[11] = 0xff; /* the IPv4-mapped form of the full key */
+		k->dst[10] = k->dst[11] = 0xff;
+	}
+	e->key = *k;
+	e->stats = n;
+	bpf_ringbuf_submit(e, 0);
+}
+
 static __always_inline int flow_count(struct __sk_buff *skb, __u8 dir)
 {
 	/* The kernel's sk_buff, read with plain BTF loads (no helper calls). skb->dev is valid in
@@ -265,8 +343,10 @@ static __always_inline int flow_count(struct __sk_buff *skb, __u8 dir)
 	if (etype == ETH_P_IP) {
 		h = hdr(skb, off, 20, buf);
 		if (h) {
-			map_v4(k.src, h + 12);
-			map_v4(k.dst, h + 16);
+			/* In place of an IPv4-mapped address; the ::ffff: prefix is only written when
+			 * the full key is needed (ring buffer), the map takes the compact key. */
+			__builtin_memcpy(k.src + 12, h + 12, 4);
+			__builtin_memcpy(k.dst + 12, h + 16, 4);
 			k.proto = h[9];
 			dscp = h[1] >> 2;
 			__u32 ihl = (__u32)(h[0] & 0x0f) * 4;
@@ -293,67 +373,37 @@ static __always_inline int flow_count(struct __sk_buff *skb, __u8 dir)
 		}
 	}
 
-	__u32 zero = 0;
-	void *flows = bpf_map_lookup_elem(&iflow_active, &zero);
-	if (!flows)
-		return TC_ACT_UNSPEC; /* cannot happen: slot 0 is always set */
-	__u64 now = bpf_ktime_get_coarse_ns();
 	/* Bytes are the frames' length on the wire. A GSO packet becomes gso_segs frames, each with
 	 * its own copy of the headers. A VLAN tag the kernel has moved into the skb's metadata (on
 	 * receive, skb_vlan_untag takes the outer tag off the data even without the 8021q module;
 	 * NICs with VLAN offload do the same) is no longer in skb->len: count its 4 bytes back, so
 	 * the sending and the receiving end of a link agree on a tagged flow. */
-	__u32 segs = skb->gso_segs;
-	if (segs == 0)
-		segs = 1;
-	__u64 len = skb->len;
-	if (segs > 1 && l4hdr)
-		len += (__u64)(segs - 1) * (off + l4hdr);
+	struct pkt_meta m = {.tcp_flags = tcp_flags, .dscp = dscp, .dev = dev, .macs = macs};
+	m.segs = skb->gso_segs;
+	if (m.segs == 0)
+		m.segs = 1;
+	m.len = skb->len;
+	if (m.segs > 1 && l4hdr)
+		m.len += (__u64)(m.segs - 1) * (off + l4hdr);
 	if (skb->vlan_present)
-		len += (__u64)VLAN_HLEN_ * segs;
-	struct iflow_stats *v = bpf_map_lookup_elem(flows, &k);
-	if (v) {
-		add_packet(v, len, segs, tcp_flags, now, dscp);
-		return TC_ACT_UNSPEC;
+		m.len += (__u64)VLAN_HLEN_ * m.segs;
+	if (etype == ETH_P_IP) {
+		struct iflow_key4 k4 = {
+			.netns_cookie = k.netns_cookie,
+			.ifindex = k.ifindex,
+			.vlan = k.vlan,
+			.vlan_inner = k.vlan_inner,
+			.sport = k.sport,
+			.dport = k.dport,
+			.proto = k.proto,
+			.dir = k.dir,
+		};
+		__builtin_memcpy(k4.src, k.src + 12, 4);
+		__builtin_memcpy(k4.dst, k.dst + 12, 4);
+		account(&iflow_active4, &k4, &k, &m);
+	} else {
+		account(&iflow_active, &k, &k, &m);
 	}
-
-	struct iflow_stats n = {};
-	n.bytes = len;
-	n.packets = segs;
-	n.first_ns = now;
-	n.last_ns = now;
-	n.tcp_flags = tcp_flags;
-	n.dscp = dscp;
-	n.netns_ino = dev->nd_net.net->ns.inum;
-	__builtin_memcpy(n.dst_mac, macs, 6);
-	__builtin_memcpy(n.src_mac, macs + 6, 6);
-	if (add_to(flows, &k, &n, len, segs, tcp_flags, now, dscp) == 0)
-		return TC_ACT_UNSPEC;
-	/* Map full (-E2BIG), no memory, or the element vanished: the overflow table takes the
-	 * flow, so a burst of new flows does not become one ring-buffer record per packet. */
-	count(IFLOW_CNT_MAP_FULL);
-	__u32 one = 1;
-	void *spill = bpf_map_lookup_elem(&iflow_active, &one);
-	if (spill) {
-		v = bpf_map_lookup_elem(spill, &k);
-		if (v) {
-			add_packet(v, len, segs, tcp_flags, now, dscp);
-			count(IFLOW_CNT_SPILLED);
-			return TC_ACT_UNSPEC;
-		}
-		if (add_to(spill, &k, &n, len, segs, tcp_flags, now, dscp) == 0) {
-			count(IFLOW_CNT_SPILLED);
-			return TC_ACT_UNSPEC;
-		}
-	}
-	struct iflow_event *e = bpf_ringbuf_reserve(&iflow_overflow, sizeof(*e), 0);
-	if (!e) {
-		count(IFLOW_CNT_RINGBUF_DROP);
-		return TC_ACT_UNSPEC;
-	}
-	e->key = k;
-	e->stats = n;
-	bpf_ringbuf_submit(e, 0);
 	return TC_ACT_UNSPEC;
 }
 

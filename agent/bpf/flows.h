@@ -29,6 +29,22 @@ struct iflow_key {
 	__u8 dir; /* IFLOW_DIR_* from the interface's point of view */
 };
 
+/* The same flow for IPv4, with 4-byte addresses: 32 bytes to hash and compare instead of 56.
+ * Etype is implied (0x0800). Kept in maps of their own (iflow_flows4_*). */
+struct iflow_key4 {
+	__u64 netns_cookie;
+	__u32 ifindex;
+	__u16 vlan;
+	__u16 vlan_inner;
+	__u8 src[4];
+	__u8 dst[4];
+	__u16 sport;
+	__u16 dport;
+	__u8 proto;
+	__u8 dir;
+	__u8 pad[2];
+};
+
 struct iflow_stats {
 	__u64 bytes;   /* on the wire: a GSO packet counts the headers of each of its segments */
 	__u64 packets; /* a GSO packet counts as its segments */

@@ -47,10 +47,12 @@
 
 static struct nsworker *workers[MAX_WORKERS];
 static struct tc_progs progs;
-/* The two sets of flow map + overflow table (see flows.bpf.c) and the array-of-maps whose
- * slots 0 and 1 say which set is active. */
-static int flow_map_fds[2], spill_map_fds[2], active_fd, active_idx;
-static int flows_fd; /* the map being drained */
+/* The two sets of flow map + overflow table (see flows.bpf.c), per family (IPv4 with the
+ * compact key, everything else with the full key), and the array-of-maps whose slots 0 and 1
+ * say which set is active. [0] full key, [1] IPv4. */
+static int flow_map_fds[2][2], spill_map_fds[2][2], active_fds[2], active_idx;
+static int flows_fd;  /* the map being drained */
+static bool flows_v4; /* ... and whether it holds compact IPv4 keys */
 static int counters_fd;
 static int ncpus;
 static volatile bool rb_stop;
@@ -115,10 +117,40 @@ static unsigned long long ns_of(clockid_t c)
 	return (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/* The full key of a compact IPv4 key (IPv4-mapped addresses). */
+static void widen_key4(const struct iflow_key4 *k4, struct iflow_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->netns_cookie = k4->netns_cookie;
+	k->ifindex = k4->ifindex;
+	k->vlan = k4->vlan;
+	k->vlan_inner = k4->vlan_inner;
+	k->src[10] = k->src[11] = k->dst[10] = k->dst[11] = 0xff;
+	memcpy(k->src + 12, k4->src, 4);
+	memcpy(k->dst + 12, k4->dst, 4);
+	k->sport = k4->sport;
+	k->dport = k4->dport;
+	k->etype = 0x0800;
+	k->proto = k4->proto;
+	k->dir = k4->dir;
+}
+
+/* Prints one drained entry whose key is a struct iflow_key, or an iflow_key4 when flows_v4. */
+static void print_entry(const void *key, const struct iflow_stats *val, int marker)
+{
+	if (!flows_v4) {
+		flow_print(key, val, marker);
+		return;
+	}
+	struct iflow_key k;
+	widen_key4(key, &k);
+	flow_print(&k, val, marker);
+}
+
 /* Fallback for kernels without batch ops: walk the keys and delete each one. */
 static long drain_iterate(int marker)
 {
-	struct iflow_key key, next;
+	struct iflow_key key, next; /* big enough for either key type */
 	struct iflow_stats val;
 	long count = 0;
 	bool first = true;
@@ -127,7 +159,7 @@ static long drain_iterate(int marker)
 		key = next;
 		if (bpf_map_lookup_and_delete_elem(flows_fd, &key, &val) == 0 ||
 		    (bpf_map_lookup_elem(flows_fd, &key, &val) == 0 && bpf_map_delete_elem(flows_fd, &key) == 0)) {
-			flow_print(&key, &val, marker);
+			print_entry(&key, &val, marker);
 			count++;
 			first = true; /* the deleted key cannot be the cursor: restart from the top */
 		}
@@ -139,8 +171,9 @@ static long drain_iterate(int marker)
  * (flow_print). Returns the number of entries. */
 static long drain_map(int marker)
 {
-	static struct iflow_key keys[DRAIN_BATCH];
+	static struct iflow_key keys[DRAIN_BATCH]; /* the batch packs keys of the map's own size */
 	static struct iflow_stats vals[DRAIN_BATCH];
+	size_t key_size = flows_v4 ? sizeof(struct iflow_key4) : sizeof(struct iflow_key);
 	long total = 0;
 	__u32 in = 0, out = 0;
 	bool first = true;
@@ -153,7 +186,7 @@ static long drain_map(int marker)
 			break;
 		}
 		for (__u32 i = 0; i < n; i++)
-			flow_print(&keys[i], &vals[i], marker);
+			print_entry((const char *)keys + i * key_size, &vals[i], marker);
 		total += n;
 		if (err)
 			break; /* -ENOENT: done; anything else: the rest waits for the next drain */
@@ -168,23 +201,30 @@ static long drain_map(int marker)
 static void drain(long req)
 {
 	unsigned long long t0 = ns_of(CLOCK_MONOTONIC);
-	/* Swap the active set first. Each update returns once no program can still write to the
+	/* Swap the active sets first. Each update returns once no program can still write to the
 	 * old map, so draining them below races with nothing. */
 	__u32 slot0 = 0, slot1 = 1;
 	int next = active_idx ^ 1;
-	int swap_err = bpf_map_update_elem(active_fd, &slot0, &flow_map_fds[next], BPF_ANY);
-	if (!swap_err)
-		swap_err = bpf_map_update_elem(active_fd, &slot1, &spill_map_fds[next], BPF_ANY);
+	int swap_err = 0;
+	for (int f = 0; f < 2 && !swap_err; f++) {
+		swap_err = bpf_map_update_elem(active_fds[f], &slot0, &flow_map_fds[f][next], BPF_ANY);
+		if (!swap_err)
+			swap_err = bpf_map_update_elem(active_fds[f], &slot1, &spill_map_fds[f][next], BPF_ANY);
+	}
 	int drained_idx = active_idx;
 	if (swap_err == 0)
 		active_idx = next;
-	/* else: drain in place rather than not at all (a failed second update leaves the old
-	 * overflow table active, drained in place as well) */
+	/* else: drain in place rather than not at all (a failed update leaves some old maps
+	 * active, drained in place as well; a later drain swaps them all again) */
 	out_begin();
-	flows_fd = flow_map_fds[drained_idx];
-	long total = drain_map(0);
-	flows_fd = spill_map_fds[drained_idx];
-	total += drain_map(2);
+	long total = 0;
+	for (int f = 0; f < 2; f++) {
+		flows_v4 = f == 1;
+		flows_fd = flow_map_fds[f][drained_idx];
+		total += drain_map(0);
+		flows_fd = spill_map_fds[f][drained_idx];
+		total += drain_map(2);
+	}
 	unsigned long long mono = ns_of(CLOCK_MONOTONIC);
 	printf("{\"ev\":\"drained\",\"req\":%ld,\"count\":%ld,\"monoNs\":%llu,\"realNs\":%llu,\"mapFull\":%llu,"
 	       "\"spilled\":%llu,\"ringbufDrops\":%llu,\"batch\":%s,\"drainUs\":%llu}\n",
@@ -294,20 +334,26 @@ int main(int argc, char **argv)
 	if (!skel)
 		fatal("open BPF object", errno);
 	long spill_entries = max_flows / 4 < 16 ? 16 : max_flows / 4 > 8192 ? 8192 : max_flows / 4;
-	bpf_map__set_max_entries(skel->maps.iflow_flows_a, max_flows);
-	bpf_map__set_max_entries(skel->maps.iflow_flows_b, max_flows);
-	bpf_map__set_max_entries(skel->maps.iflow_spill_a, spill_entries);
-	bpf_map__set_max_entries(skel->maps.iflow_spill_b, spill_entries);
+	struct bpf_map *flow_maps[2][2] = {{skel->maps.iflow_flows_a, skel->maps.iflow_flows_b},
+					   {skel->maps.iflow_flows4_a, skel->maps.iflow_flows4_b}};
+	struct bpf_map *spill_maps[2][2] = {{skel->maps.iflow_spill_a, skel->maps.iflow_spill_b},
+					    {skel->maps.iflow_spill4_a, skel->maps.iflow_spill4_b}};
+	for (int f = 0; f < 2; f++)
+		for (int i = 0; i < 2; i++) {
+			bpf_map__set_max_entries(flow_maps[f][i], max_flows);
+			bpf_map__set_max_entries(spill_maps[f][i], spill_entries);
+		}
 	int err = flows_bpf__load(skel);
 	if (err)
 		fatal("load BPF object", -err);
-	flow_map_fds[0] = bpf_map__fd(skel->maps.iflow_flows_a);
-	flow_map_fds[1] = bpf_map__fd(skel->maps.iflow_flows_b);
-	spill_map_fds[0] = bpf_map__fd(skel->maps.iflow_spill_a);
-	spill_map_fds[1] = bpf_map__fd(skel->maps.iflow_spill_b);
-	active_fd = bpf_map__fd(skel->maps.iflow_active);
-	active_idx = 0; /* slots 0/1 start with iflow_flows_a / iflow_spill_a (static initialisation) */
-	flows_fd = flow_map_fds[0];
+	for (int f = 0; f < 2; f++)
+		for (int i = 0; i < 2; i++) {
+			flow_map_fds[f][i] = bpf_map__fd(flow_maps[f][i]);
+			spill_map_fds[f][i] = bpf_map__fd(spill_maps[f][i]);
+		}
+	active_fds[0] = bpf_map__fd(skel->maps.iflow_active);
+	active_fds[1] = bpf_map__fd(skel->maps.iflow_active4);
+	active_idx = 0; /* slots 0/1 start with the _a maps (static initialisation) */
 	counters_fd = bpf_map__fd(skel->maps.iflow_counters);
 	progs.ingress_fd = bpf_program__fd(skel->progs.interflow_in);
 	progs.egress_fd = bpf_program__fd(skel->progs.interflow_eg);
