@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Interflow TC classifier: counts every packet of every flow on the interface it is attached
- * to, keyed by network namespace, ifindex, direction and 5-tuple. It only observes: both
- * programs always return TC_ACT_UNSPEC so traffic and the other filters are untouched.
+ * to, keyed by network namespace (cookie), ifindex, direction, VLAN ids and 5-tuple. It only
+ * observes: both programs always return TC_ACT_UNSPEC (TCX_NEXT on tcx links) so traffic and
+ * the other programs and filters are untouched. Attached with tcx links or cls_bpf on clsact
+ * (agent/native/tcx.c, tc.c); the same program serves both.
  *
  * No flow may vanish silently: when the flow map cannot take a new flow (full or out of
  * memory) the flow goes to a small overflow table, and when that is full too, each packet
