@@ -77,6 +77,7 @@ export class Capture {
       helperPath: join(cfg.agentBuildDir, HELPER_NAME),
       bpfObjectPath: join(cfg.agentBuildDir, BPF_OBJECT_NAME),
       maxFlows: cfg.cacheMaxFlows,
+      attachMode: cfg.tcAttachMode,
       log,
     });
     this.hooks = new HookManager(this.helper, hookPolicy(cfg), metrics, log, () => this.byId.values());

@@ -10,6 +10,7 @@ export interface AgentMetrics {
   detachErrors: Counter;
   flowsEvicted: Counter;
   mapFullEvents: Counter;
+  overflowTablePackets: Counter;
   ringbufFlows: Counter;
   recordsExported: Counter;
   recordsDropped: Counter<'reason'>;
@@ -59,7 +60,12 @@ export function createAgentMetrics(): AgentMetrics {
     }),
     mapFullEvents: new Counter({
       name: 'interflow_agent_map_full_events_total',
-      help: 'Packets whose flow did not fit in the flow map (sent through the ring buffer, or counted in ringbuf_drops when it was full too)',
+      help: 'Packets whose flow did not fit in the flow map (counted in the overflow table, sent through the ring buffer, or counted in ringbuf_drops when both were full)',
+      registers: r,
+    }),
+    overflowTablePackets: new Counter({
+      name: 'interflow_agent_overflow_table_packets_total',
+      help: 'Packets whose flow did not fit in the flow map and went into the small overflow table (exported like map entries)',
       registers: r,
     }),
     ringbufFlows: new Counter({

@@ -1,5 +1,6 @@
-// A flow map far too small for the traffic: flows that do not fit go through the ring-buffer
-// fallback, every one is still exported, and the map-full events are counted.
+// A flow map far too small for the traffic: flows that do not fit go to the overflow table
+// (a quarter of the map, at least 16 entries) and, when that is full too, through the
+// ring-buffer fallback; every one is still exported, and every step is counted.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { privileged } from '../../test/support/privileged.ts';
@@ -10,7 +11,7 @@ import { hookedNames, startCapture } from './capture-harness.ts';
 const FLOWS = 300;
 
 test(
-  'when the flow map is full no flow vanishes: the ring buffer carries the rest and it is counted',
+  'when the flow map is full no flow vanishes: the overflow table, then the ring buffer carry the rest, all counted',
   privileged(),
   async (t) => {
     const s = await createNetnsScenario();
@@ -50,10 +51,18 @@ test(
     );
     const mapFull = (await metrics.mapFullEvents.get()).values[0]?.value ?? 0;
     const viaRing = (await metrics.ringbufFlows.get()).values[0]?.value ?? 0;
+    const spilled = (await metrics.overflowTablePackets.get()).values[0]?.value ?? 0;
     const drops = (await metrics.ringbufDrops.get()).values[0]?.value ?? 0;
     assert.ok(mapFull > 0, 'map-full events counted');
+    assert.ok(spilled >= 16, `the overflow table took flows first (${spilled} packets)`);
+    assert.ok(viaRing > 0, 'then the ring buffer');
     assert.equal(drops, 0, 'nothing lost');
-    // Each packet the map could not take went through the ring buffer (one entry each) or was dropped.
-    assert.equal(viaRing, mapFull - drops, 'ring-buffer entries received = map-full packets - drops');
+    // Each packet the map could not take went into the overflow table, through the ring buffer
+    // (one entry each) or was dropped.
+    assert.equal(
+      viaRing,
+      mapFull - spilled - drops,
+      'ring-buffer entries = map-full packets - overflow table - drops',
+    );
   },
 );

@@ -136,3 +136,16 @@ test('INTERFLOW_LOKI_URL: http(s) only, trailing slashes dropped; INTERFLOW_LOG_
   assert.equal(loadAgentConfig({ INTERFLOW_LOG_LEVEL: 'debug' }).logLevel, 'debug');
   assertRejected({ INTERFLOW_LOG_LEVEL: 'verbose' }, 'INTERFLOW_LOG_LEVEL', /must be one of fatal, error/);
 });
+
+test('INTERFLOW_TC_ATTACH_MODE: auto by default, tcx or tc in any case, anything else names the variable', () => {
+  assert.equal(loadAgentConfig({}).tcAttachMode, 'auto');
+  assert.equal(loadAgentConfig({ INTERFLOW_TC_ATTACH_MODE: 'tcx' }).tcAttachMode, 'tcx');
+  assert.equal(loadAgentConfig({ INTERFLOW_TC_ATTACH_MODE: ' TC ' }).tcAttachMode, 'tc');
+  assert.throws(
+    () => loadAgentConfig({ INTERFLOW_TC_ATTACH_MODE: 'clsact' }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.variable === 'INTERFLOW_TC_ATTACH_MODE' &&
+      e.message === 'INTERFLOW_TC_ATTACH_MODE: "clsact" is not one of auto, tcx, tc',
+  );
+});

@@ -53,6 +53,18 @@ export interface AgentConfig {
   hostNetns: boolean;
   /** Where `make -C agent` put flows.bpf.o and interflow-agent-helper. */
   agentBuildDir: string;
+  /** How the eBPF programs go on an interface: tcx links, the clsact qdisc (tc), or auto (tcx when the kernel has it). */
+  tcAttachMode: TcAttachMode;
+}
+
+export const TC_ATTACH_MODES = ['auto', 'tcx', 'tc'] as const;
+export type TcAttachMode = (typeof TC_ATTACH_MODES)[number];
+
+function parseAttachMode(variable: string, text: string): TcAttachMode {
+  const word = text.trim().toLowerCase();
+  const mode = TC_ATTACH_MODES.find((m) => m === word);
+  if (!mode) throw new ConfigError(variable, `"${text}" is not one of ${TC_ATTACH_MODES.join(', ')}`);
+  return mode;
 }
 
 type Env = Record<string, string | undefined>;
@@ -142,6 +154,7 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     logLevel: parseEnum('INTERFLOW_LOG_LEVEL', get('INTERFLOW_LOG_LEVEL') ?? 'info', LOG_LEVELS),
     hostNetns: flag('INTERFLOW_HOST_NETNS', true),
     agentBuildDir: get('INTERFLOW_AGENT_BUILD_DIR') ?? fileURLToPath(new URL('../../build', import.meta.url)),
+    tcAttachMode: parseAttachMode('INTERFLOW_TC_ATTACH_MODE', get('INTERFLOW_TC_ATTACH_MODE') ?? 'auto'),
   };
   if (cfg.backoffMinMs > cfg.backoffMaxMs) {
     throw new ConfigError('INTERFLOW_BACKOFF_MIN', 'must not exceed INTERFLOW_BACKOFF_MAX');

@@ -33,6 +33,7 @@ export class Evictor {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private lastMapFull = 0;
+  private lastSpilled = 0;
   private lastRingbufDrops = 0;
 
   constructor(private readonly o: EvictorOptions) {}
@@ -69,9 +70,12 @@ export class Evictor {
       m.mapFullEvents.inc(meta.mapFull - this.lastMapFull);
       this.o.log.warn(
         { packets: meta.mapFull - this.lastMapFull },
-        'flow map full: packets went through the ring buffer (raise INTERFLOW_CACHE_MAX_FLOWS or shorten INTERFLOW_EVICT_INTERVAL)',
+        'flow map full: packets went to the overflow table or the ring buffer (raise INTERFLOW_CACHE_MAX_FLOWS or shorten INTERFLOW_EVICT_INTERVAL)',
       );
     }
+    const spilled = meta.spilled ?? 0; // absent from helpers older than the overflow table
+    if (spilled > this.lastSpilled) m.overflowTablePackets.inc(spilled - this.lastSpilled);
+    this.lastSpilled = spilled;
     if (meta.ringbufDrops > this.lastRingbufDrops) {
       m.ringbufDrops.inc(meta.ringbufDrops - this.lastRingbufDrops);
       this.o.log.error(
