@@ -289,6 +289,7 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
       500,
     );
     const eth0 = await apiFlows(backend.url, 'interfaces=eth0');
+    assert.ok(eth0.length > 0, 'eth0 records to look at');
     assert.ok(
       eth0.every((r) => !r.SrcAddr.startsWith('192.168.122.')),
       'no net1 address on an eth0 record',
