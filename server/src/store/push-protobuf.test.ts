@@ -200,7 +200,7 @@ describe('protobuf push', () => {
     const byLabels = (r: typeof a.result) =>
       [...r].sort((x, y) => (labelKey(x.stream) < labelKey(y.stream) ? -1 : 1));
     const ns = 'ns "a" \\ b\n✓';
-    const expected = [
+    const expected: { stream: Record<string, string>; values: [string, string][] }[] = [
       {
         stream: { SrcK8S_Namespace: ns, app: 'interflow', node: 'w0' },
         values: [
@@ -215,8 +215,8 @@ describe('protobuf push', () => {
       },
       { stream: { app: 'interflow', k: '', node: 'w1' }, values: [[ago(5), 'other node']] },
     ];
-    assert.deepEqual(byLabels(a.result), byLabels(expected as typeof a.result), 'the JSON push');
-    assert.deepEqual(byLabels(b.result), byLabels(expected as typeof a.result), 'the protobuf push');
+    assert.deepEqual(byLabels(a.result), byLabels(expected), 'the JSON push');
+    assert.deepEqual(byLabels(b.result), byLabels(expected), 'the protobuf push');
     assert.deepEqual(a.labels, ['SrcK8S_Namespace', 'app', 'node']);
     assert.deepEqual(b, a);
     for (const name of ['SrcK8S_Namespace', 'node']) {
