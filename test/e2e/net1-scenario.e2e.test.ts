@@ -133,10 +133,13 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
     ({ browser, close: closeBrowser } = await launchChromium());
   });
 
-  after(async () => {
-    await closeBrowser?.();
-    await rig?.teardown();
-  });
+  after(
+    async () => {
+      await closeBrowser?.();
+      await rig?.teardown();
+    },
+    { timeout: 120_000 }, // a hang in teardown fails the file instead of stalling the suite
+  );
 
   test('the agent hooks net1 and eth0 of both pods (one Interflow filter per direction) and nothing else', async () => {
     assert.equal(await agent!.metric('interflow_agent_interfaces_hooked'), 4);
