@@ -65,7 +65,7 @@ async function tcState(s: NetnsScenario): Promise<TcState> {
       const qd = await s.exec(ns, 'tc', ['qdisc', 'show', 'dev', dev]);
       if (qd.includes('clsact')) st.clsact.add(`${ns.name}/${dev}`);
       for (const dir of ['ingress', 'egress']) {
-        const out = await s.exec(ns, 'tc', ['filter', 'show', 'dev', dev, dir]).catch(() => '');
+        const out = await s.exec(ns, 'tc', ['filter', 'show', 'dev', dev, dir]);
         const ours = out.split('\n').filter((l) => l.includes('interflow_')).length;
         if (ours) st.interflow.set(`${ns.name}/${dev}/${dir}`, ours);
         if (/\bchain 155602007 handle 0x49464c57 iflw_clsact_own\b/.test(out))
@@ -76,7 +76,7 @@ async function tcState(s: NetnsScenario): Promise<TcState> {
   }
   for (const dev of [s.bridge, `ifa${s.suffix}`, `ifb${s.suffix}`]) {
     for (const dir of ['ingress', 'egress']) {
-      const out = await s.host('tc', ['filter', 'show', 'dev', dev, dir]).catch(() => '');
+      const out = await s.host('tc', ['filter', 'show', 'dev', dev, dir]);
       if (out.includes('interflow_')) st.interflow.set(`host/${dev}/${dir}`, 1);
     }
   }

@@ -29,21 +29,23 @@ test(
     const code = `const d=require('node:dgram');const s=d.createSocket('udp4');let p=20000;const l=${20000 + FLOWS};
     function n(){if(p>=l)return s.close();s.send(Buffer.alloc(8),p++,'${s.net1.b}',n);}n();`;
     await s.exec(s.a, process.execPath, ['-e', code]);
-    await new Promise((r) => setTimeout(r, 300)); // let the ring-buffer consumer catch up
-    await capture.evictNow();
-    await capture.evictNow();
-
-    const sent = records.filter(
-      (r) =>
-        r.IfNetns[0] === s.a.name &&
-        r.Interfaces[0] === 'net1' &&
-        r.IfDirections[0] === 1 &&
-        r.Proto === 17 &&
-        r.DstPort >= 20000 &&
-        r.DstPort < 20000 + FLOWS,
-    );
-    const ports = new Set(sent.map((r) => r.DstPort));
-    assert.equal(ports.size, FLOWS, 'every flow exported');
+    const sentRecords = () =>
+      records.filter(
+        (r) =>
+          r.IfNetns[0] === s.a.name &&
+          r.Interfaces[0] === 'net1' &&
+          r.IfDirections[0] === 1 &&
+          r.Proto === 17 &&
+          r.DstPort >= 20000 &&
+          r.DstPort < 20000 + FLOWS,
+      );
+    // The helper's ring-buffer consumer may still be reading when the sender is done: drain until
+    // every flow is out (one packet per flow, so a flow split over two drains is not counted twice).
+    await waitFor('every flow exported', async () => {
+      await capture.evictNow();
+      return new Set(sentRecords().map((r) => r.DstPort)).size === FLOWS;
+    });
+    const sent = sentRecords();
     assert.equal(
       sent.reduce((n, r) => n + r.Packets, 0),
       FLOWS,

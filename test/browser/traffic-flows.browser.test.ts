@@ -69,10 +69,13 @@ describe('Traffic Flows page (Chromium, real backend, embedded store)', options(
     mkdirSync(RESULTS, { recursive: true });
   });
 
-  after(async () => {
-    await closeBrowser?.();
-    await backend?.close();
-  });
+  after(
+    async () => {
+      await closeBrowser?.();
+      await backend?.close();
+    },
+    { timeout: 60_000 }, // a hang in closing fails the file instead of stalling the suite
+  );
 
   test('a shared URL with interfaces=net1 shows only net1 rows; a filter added in the UI updates URL and table; reload keeps the view', async () => {
     const context = await browser.newContext({

@@ -133,10 +133,13 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
     ({ browser, close: closeBrowser } = await launchChromium());
   });
 
-  after(async () => {
-    await closeBrowser?.();
-    await rig?.teardown();
-  });
+  after(
+    async () => {
+      await closeBrowser?.();
+      await rig?.teardown();
+    },
+    { timeout: 120_000 }, // a hang in teardown fails the file instead of stalling the suite
+  );
 
   test('the agent hooks net1 and eth0 of both pods (one Interflow filter per direction) and nothing else', async () => {
     assert.equal(await agent!.metric('interflow_agent_interfaces_hooked'), 4);
@@ -287,6 +290,7 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
       { timeoutMs: 20_000, intervalMs: 500 },
     );
     const eth0 = await apiFlows(backend.url, 'interfaces=eth0');
+    assert.ok(eth0.length > 0, 'eth0 records to look at');
     assert.ok(
       eth0.every((r) => !r.SrcAddr.startsWith('192.168.122.')),
       'no net1 address on an eth0 record',

@@ -1,9 +1,12 @@
 // A stand-in for the backend's HTTP API in jsdom component tests: it replaces fetch and answers
-// /api/config, /api/flows and /api/resources with what the test gives (the real backend is
-// exercised by test/browser/*.browser.test.ts). Records every request so tests can assert what
-// was asked. Tests using it say "stand-in" in their names.
+// /api/config (built from the contract), /api/flows (the test's records, selected by the
+// request's filters as docs/design.md says: stand-in-filter.ts) and /api/resources with what
+// the test gives (the real backend is exercised by test/browser/*.browser.test.ts). Records
+// every request so tests can assert what was asked. Tests using it say "stand-in" in their names.
 import { vi } from 'vitest';
+import { COLUMNS, DEFAULT_COLUMNS, FILTER_SPECS, FilterProblemError } from '@interflow/contract';
 import type { ConfigResponse, StoredFlowRecord } from '../src/api/types.ts';
+import { selectRecords } from './stand-in-filter.ts';
 
 export interface StandInBackend {
   requests: URL[];
@@ -19,38 +22,25 @@ export interface StandInBackendOptions {
   config?: Partial<ConfigResponse>;
 }
 
+/**
+ * /api/config as the backend builds it (server/src/http/routes/config-route.ts): columns and
+ * filter definitions from the contract, so this cannot drift from them; the defaults of
+ * docs/design.md (limit 100, the last 5 minutes, match=all, newest first).
+ */
 export const STAND_IN_CONFIG: ConfigResponse = {
-  columns: [
-    { id: 'TimeFlowEndMs', name: 'Time', defaultVisible: true },
-    { id: 'SrcAddr', name: 'Source IP', defaultVisible: true },
-    { id: 'DstAddr', name: 'Destination IP', defaultVisible: true },
-    { id: 'Interfaces', name: 'Interface', defaultVisible: true },
-    { id: 'IfNetns', name: 'Interface netns', defaultVisible: true },
-    { id: 'Bytes', name: 'Bytes', defaultVisible: true },
-    { id: 'SrcMac', name: 'Source MAC', defaultVisible: false },
-  ],
-  filters: [
-    {
-      id: 'interfaces',
-      name: 'Network interface name',
-      description: '',
-      autocomplete: 'interfaces',
-      examples: ['net1'],
-    },
-    {
-      id: 'src_namespace',
-      name: 'Source namespace',
-      description: '',
-      autocomplete: 'namespaces',
-      examples: [],
-    },
-    { id: 'netns', name: 'Network namespace', description: '', autocomplete: 'netns', examples: [] },
-  ],
+  columns: COLUMNS.map((c) => ({ ...c })),
+  filters: FILTER_SPECS.map(({ id, name, description, autocomplete, examples }) => ({
+    id,
+    name,
+    description,
+    autocomplete,
+    examples: [...examples],
+  })),
   defaults: {
     timeRange: 300,
     limit: 100,
     match: 'all',
-    columns: ['TimeFlowEndMs', 'SrcAddr', 'DstAddr', 'Interfaces', 'IfNetns', 'Bytes'],
+    columns: [...DEFAULT_COLUMNS],
     sort: 'TimeFlowEndMs:desc',
   },
   store: { kind: 'embedded', url: 'http://127.0.0.1:9001' },
@@ -88,7 +78,16 @@ export function installStandInBackend(opts: StandInBackendOptions = {}): StandIn
     if (url.pathname.endsWith('/api/config')) return json({ ...STAND_IN_CONFIG, ...opts.config });
     if (url.pathname.endsWith('/api/flows')) {
       if (opts.flowsStatus) return json({ error: opts.flowsError ?? 'failed' }, opts.flowsStatus);
-      const records = typeof opts.records === 'function' ? opts.records(url) : (opts.records ?? []);
+      let records: StoredFlowRecord[];
+      try {
+        records =
+          typeof opts.records === 'function'
+            ? opts.records(url)
+            : selectRecords(opts.records ?? [], url.searchParams);
+      } catch (e) {
+        if (e instanceof FilterProblemError) return json({ error: e.message, param: 'filters' }, 400);
+        throw e;
+      }
       const limit = Number(url.searchParams.get('limit') ?? 100);
       return json({
         records: records.slice(0, limit),

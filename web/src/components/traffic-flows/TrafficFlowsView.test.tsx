@@ -13,11 +13,13 @@ import { TrafficFlowsView } from './TrafficFlowsView.tsx';
 let backend: StandInBackend | null = null;
 afterEach(() => backend?.restore());
 
-const byInterface = (url: URL) => {
-  const records = Array.from({ length: 8 }, (_, i) => flow(i));
-  const f = url.searchParams.get('filters') ?? '';
-  return f.includes('interfaces=net1') ? records.filter((r) => r.Interfaces?.[0] === 'net1') : records;
-};
+// Four on net1, four on eth0, and one each on net10 and xnet1 that `interfaces=net1` must not
+// select (the stand-in backend filters with the contract's grammar and the design's rules).
+const byInterface = [
+  ...Array.from({ length: 8 }, (_, i) => flow(i)),
+  flow(8, { Interfaces: ['net10'] }),
+  flow(9, { Interfaces: ['xnet1'] }),
+];
 
 describe('TrafficFlowsView (stand-in backend API)', () => {
   it('opens a shared URL: the filters go to /api/flows and only matching rows show', async () => {
@@ -43,7 +45,7 @@ describe('TrafficFlowsView (stand-in backend API)', () => {
     backend = installStandInBackend({ records: byInterface });
     const user = userEvent.setup();
     const { search } = renderAt('/traffic-flows', <TrafficFlowsView />);
-    expect(await screen.findAllByTestId('interflow-flow-row')).toHaveLength(8);
+    expect(await screen.findAllByTestId('interflow-flow-row')).toHaveLength(10);
     await user.selectOptions(screen.getByLabelText('Filter category'), 'interfaces');
     await user.type(screen.getByLabelText('Filter value'), 'net1{Enter}');
     await waitFor(() => expect(search().get('filters')).toBe('interfaces=net1'));
@@ -69,15 +71,22 @@ describe('TrafficFlowsView (stand-in backend API)', () => {
   });
 
   it('removing a chip removes the filter from the URL', async () => {
-    backend = installStandInBackend({ records: byInterface });
+    // on net1 in namespace test, on eth0 in namespace test, on net1 elsewhere
+    const records = [
+      flow(0, { SrcK8S_Namespace: 'test' }),
+      flow(1, { SrcK8S_Namespace: 'test' }),
+      flow(2, { SrcK8S_Namespace: 'other' }),
+    ];
+    backend = installStandInBackend({ records });
     const user = userEvent.setup();
     const { search } = renderAt(
       '/traffic-flows?filters=interfaces%3Dnet1%3Bsrc_namespace%3Dtest',
       <TrafficFlowsView />,
     );
-    await screen.findAllByTestId('interflow-flow-row');
+    expect(await screen.findAllByTestId('interflow-flow-row')).toHaveLength(1);
     await user.click(screen.getByRole('button', { name: 'Remove net1' }));
     await waitFor(() => expect(search().get('filters')).toBe('src_namespace=test'));
+    await waitFor(() => expect(screen.getAllByTestId('interflow-flow-row')).toHaveLength(2));
   });
 
   it('a row opens the details drawer with every field and the raw JSON; a value becomes a filter', async () => {
