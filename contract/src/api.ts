@@ -2,7 +2,7 @@
 // route's input and output. The backend validates and serialises with them; the page reads
 // the same types (Static<>), so a field changed here is a compile error in both.
 import { Type, type Static } from 'typebox';
-import { StoredFlowRecordSchema } from './flow-record.ts';
+import type { StoredFlowRecord } from './flow-record.ts';
 
 const Str = Type.String();
 const Num = Type.Number();
@@ -38,10 +38,18 @@ export const FlowsStatsSchema = Type.Object({
   durationMs: Num,
   limit: Num,
   limitReached: Type.Boolean(),
+  /** Lines the store returned that are not a JSON object: not shown, counted (never dropped silently). */
+  unreadable: Num,
 });
 
+/**
+ * On the wire a record is any JSON object: the backend keeps fields of other producers as they
+ * came, so the serializer must not coerce (or fail on) a known field holding another shape.
+ */
+const WireRecordSchema = Type.Unsafe<StoredFlowRecord>(Type.Object({}, { additionalProperties: true }));
+
 export const FlowsResponseSchema = Type.Object({
-  records: Type.Array(StoredFlowRecordSchema),
+  records: Type.Array(WireRecordSchema),
   stats: FlowsStatsSchema,
 });
 export type FlowsResponse = Static<typeof FlowsResponseSchema>;

@@ -20,6 +20,8 @@ export interface StandInBackendOptions {
   flowsError?: string;
   resources?: Record<string, string[]>;
   config?: Partial<ConfigResponse>;
+  /** stats.unreadable of /api/flows: lines the store returned that are not JSON objects. */
+  unreadable?: number;
 }
 
 /**
@@ -91,7 +93,13 @@ export function installStandInBackend(opts: StandInBackendOptions = {}): StandIn
       const limit = Number(url.searchParams.get('limit') ?? 100);
       return json({
         records: records.slice(0, limit),
-        stats: { queries: 1, durationMs: 7, limit, limitReached: records.length > limit },
+        stats: {
+          queries: 1,
+          durationMs: 7,
+          limit,
+          limitReached: records.length > limit,
+          unreadable: opts.unreadable ?? 0,
+        },
       });
     }
     const m = /\/api\/resources\/(\w+)$/.exec(url.pathname);

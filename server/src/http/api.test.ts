@@ -67,7 +67,14 @@ describe('API', () => {
     assert.equal(res.statusCode, 200);
     const body = res.json();
     assert.equal(body.records.length, 50);
-    assert.deepEqual(Object.keys(body.stats).sort(), ['durationMs', 'limit', 'limitReached', 'queries']);
+    assert.deepEqual(Object.keys(body.stats).sort(), [
+      'durationMs',
+      'limit',
+      'limitReached',
+      'queries',
+      'unreadable',
+    ]);
+    assert.equal(body.stats.unreadable, 0);
     assert.equal(body.stats.limit, 50);
     assert.equal(body.stats.limitReached, true);
     assert.equal(body.stats.queries, 1);
@@ -143,7 +150,7 @@ describe('API', () => {
     assert.match(metrics.body, /interflow_server_http_request_duration_seconds_count\{route="\/api\/flows"/);
   });
 
-  test('lines that are not flow records are skipped, never a 500', async () => {
+  test('JSON objects are shown whatever they hold; other lines are counted, never dropped silently', async () => {
     const ts = `${BigInt(now - 5000) * 1_000_000n}`;
     const push = await fetch(`${t.url}/loki/api/v1/push`, {
       method: 'POST',
@@ -165,16 +172,28 @@ describe('API', () => {
     assert.equal(push.status, 204);
     const res = await t.app.inject(`/api/flows?${window}&limit=10000&filters=host_name%3Dodd-writer`);
     assert.equal(res.statusCode, 200, res.body);
-    assert.deepEqual(res.json().records, []);
+    const body = res.json();
+    // Fields of another shape are kept as they came; the stream label the line lacks is added.
+    assert.deepEqual(body.records.map((r: Record<string, unknown>) => JSON.stringify(r)).sort(), [
+      '{"TimeFlowStartMs":"x","TimeFlowEndMs":"y","SrcAddr":1,"DstAddr":2,"K8S_HostName":"odd-writer"}',
+      '{"msg":"hello","K8S_HostName":"odd-writer"}',
+    ]);
+    assert.equal(body.stats.unreadable, 2);
     const all = await t.app.inject(`/api/flows?${window}&limit=10000`);
     assert.equal(all.statusCode, 200);
-    assert.equal(all.json().records.length, 500);
+    assert.equal(all.json().records.length, 502);
+    assert.equal(all.json().stats.unreadable, 2);
     const csv = await t.app.inject(
       `/api/flows/export?${window}&filters=host_name%3Dodd-writer&columns=K8S_HostName,SrcAddr`,
     );
     assert.equal(csv.statusCode, 200);
-    // JSON objects become rows (whatever they hold); text and arrays are skipped.
-    assert.deepEqual(csv.body.split('\r\n').sort(), ['', ',', ',1', 'K8S_HostName,SrcAddr']);
+    // JSON objects become rows (whatever they hold); text and arrays are counted in the metric.
+    assert.deepEqual(csv.body.split('\r\n').sort(), [
+      '',
+      'K8S_HostName,SrcAddr',
+      'odd-writer,',
+      'odd-writer,1',
+    ]);
     const metrics = await t.app.inject('/metrics');
     assert.match(metrics.body, /interflow_server_unparsable_lines_total [1-9]/);
   });

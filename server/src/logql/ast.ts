@@ -65,6 +65,17 @@ export interface LogQuery {
   streamLabelFilters: LabelExpr[];
   /** Label filters on fields of the JSON line: rendered after `| json`. */
   jsonLabelFilters: LabelExpr[];
+  /**
+   * Values taken from the JSON line by path (`| json label="Field[0]"`), then the label filters
+   * on them: how elements of parallel arrays are compared index by index.
+   */
+  extracted?: { extractions: JsonExtractionParam[]; filters: LabelExpr[] };
+}
+
+/** `label="path"` of `| json`: a JSON path of keys and `[index]`es, as Loki's json parser reads it. */
+export interface JsonExtractionParam {
+  label: string;
+  path: string;
 }
 
 function identifier(name: string): string {
@@ -94,6 +105,11 @@ export function renderLogQuery(q: LogQuery): string {
   if (q.jsonLabelFilters.length > 0) {
     out += ' | json';
     for (const e of q.jsonLabelFilters) out += ` | ${renderExpr(e)}`;
+  }
+  if (q.extracted) {
+    const params = q.extracted.extractions.map((x) => `${identifier(x.label)}=${quoteString(x.path)}`);
+    out += ` | json ${params.join(', ')}`;
+    for (const e of q.extracted.filters) out += ` | ${renderExpr(e)}`;
   }
   return out;
 }

@@ -86,14 +86,15 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
       });
       // The first page is fetched before answering, so an unreachable store is a 503, not a broken file.
       const first = await entries.next();
+      const keep = flows.recordCheck(request);
       async function* records(): AsyncGenerator<StoredFlowRecord> {
         try {
           if (first.done) return;
           const r0 = flows.parse(first.value);
-          if (r0) yield r0;
+          if (r0 && keep(r0)) yield r0;
           for await (const e of entries as AsyncIterable<LokiEntry>) {
             const r = flows.parse(e);
-            if (r) yield r;
+            if (r && keep(r)) yield r;
           }
         } finally {
           await entries.return(undefined);

@@ -2,7 +2,7 @@
 import type { TFunction } from 'i18next';
 import type { StoredFlowRecord } from '../../api/types.ts';
 import { fieldValue, formatBytes, formatTime, protocolName, type FlowField } from '../../model/fields.ts';
-import { directionLabel } from '../../model/labels.ts';
+import { directionLabel, interfaceWithDirection } from '../../model/labels.ts';
 import { useT } from '../../i18n/use-t.ts';
 
 type Format = (t: TFunction, v: unknown) => string;
@@ -18,6 +18,24 @@ const FORMATS: Partial<Record<FlowField, Format>> = {
   FlowDirection: (t, v) => directionLabel(t, Number(v), true),
   IfNetns: (t, v) => (v === '' ? t('host') : String(v)),
 };
+
+const INTERFACES: FlowField = 'Interfaces';
+
+/**
+ * The Interfaces cell: each interface with its direction, `net1 (egress), eth0 (ingress)` —
+ * Interfaces and IfDirections are parallel arrays, and one interface alone does not say which
+ * way the flow crossed it.
+ */
+export function interfacesText(t: TFunction, record: StoredFlowRecord): string | undefined {
+  const names: unknown = record.Interfaces;
+  const dirs: unknown = record.IfDirections;
+  if (!Array.isArray(names) || names.length === 0) return undefined;
+  return names
+    .map((n, i) =>
+      interfaceWithDirection(t, formatValue(t, INTERFACES, n), Array.isArray(dirs) ? dirs[i] : undefined),
+    )
+    .join(', ');
+}
 
 /** Millisecond times, shown as a <time> element. */
 const TIME_MS_FIELDS: ReadonlySet<string> = new Set<FlowField>(['TimeFlowEndMs', 'TimeFlowStartMs']);
@@ -37,6 +55,10 @@ export function cellContent(t: TFunction, record: StoredFlowRecord, field: strin
   const v = fieldValue(record, field);
   if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0))
     return <span className="interflow-muted">-</span>;
+  if (field === INTERFACES) {
+    const text = interfacesText(t, record);
+    if (text !== undefined) return <>{text}</>;
+  }
   if (Array.isArray(v)) return <>{v.map((x) => formatValue(t, field, x)).join(', ')}</>;
   if (TIME_MS_FIELDS.has(field)) {
     const d = new Date(Number(v));

@@ -41,6 +41,17 @@ describe('TrafficFlowsView (stand-in backend API)', () => {
     );
   });
 
+  it('shows each interface with its direction and says how many entries could not be read', async () => {
+    backend = installStandInBackend({
+      records: [flow(0, { Interfaces: ['eth0', 'net1'], IfDirections: [0, 1] })],
+      unreadable: 3,
+    });
+    renderAt('/traffic-flows', <TrafficFlowsView />);
+    const [row] = await screen.findAllByTestId('interflow-flow-row');
+    expect(row).toHaveTextContent('eth0 (ingress), net1 (egress)');
+    expect(await screen.findByText(/3 entries could not be read/)).toBeInTheDocument();
+  });
+
   it('adding a filter through the picker writes the URL and refetches', async () => {
     backend = installStandInBackend({ records: byInterface });
     const user = userEvent.setup();

@@ -191,6 +191,16 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
                 duration: flows.data.stats.durationMs,
               })
           : null}
+        {flows.data && !flows.loading && flows.data.stats.unreadable > 0 ? (
+          <span className="interflow-unreadable" data-test="flows-unreadable">
+            {' '}
+            {flows.data.stats.unreadable === 1
+              ? t('1 entry could not be read: it is not a JSON record.')
+              : t('{{n}} entries could not be read: they are not JSON records.', {
+                  n: flows.data.stats.unreadable,
+                })}
+          </span>
+        ) : null}
       </Content>
       <Drawer isExpanded={selected !== null} isInline position="end">
         <DrawerContent
