@@ -3,6 +3,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { Compile } from 'typebox/compile';
 import {
+  INTERFACE_RECORD_TYPE,
+  RECORD_TYPE_LABEL,
   StoredFlowRecordSchema,
   type StoredFlowRecord,
   type FlowsResponse,
@@ -32,8 +34,16 @@ export class FlowService {
     private readonly log: FastifyBaseLogger,
   ) {}
 
+  /**
+   * The configured selector without the interface inventory's stream (`_RecordType="interface"`):
+   * a stream without the label, or NetObserv's flowLog/conversation records, still match.
+   */
+  private get flowSelector(): LabelMatcher[] {
+    return [...this.opts.selector, { label: RECORD_TYPE_LABEL, op: '!=', value: INTERFACE_RECORD_TYPE }];
+  }
+
   queriesFor(req: FlowRequest): string[] {
-    return buildLogQueries(req, this.opts.selector);
+    return buildLogQueries(req, this.flowSelector);
   }
 
   /** Every matching entry, newest first; stops (and aborts upstream) when the caller stops or the signal fires. */
@@ -110,7 +120,7 @@ export class FlowService {
     const values = new Set<string>();
     const labelValues = async (label: string): Promise<void> => {
       const query = renderLogQuery({
-        selector: this.opts.selector,
+        selector: this.flowSelector,
         lineFilters: [],
         streamLabelFilters: [],
         jsonLabelFilters: [],
