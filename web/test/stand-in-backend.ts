@@ -3,7 +3,7 @@
 // exercised by test/browser/*.browser.test.ts). Records every request so tests can assert what
 // was asked. Tests using it say "stand-in" in their names.
 import { vi } from 'vitest';
-import type { ConfigResponse, StoredFlowRecord } from '../src/api/types.ts';
+import type { ConfigResponse, InterfaceRow, StoredFlowRecord } from '../src/api/types.ts';
 
 export interface StandInBackend {
   requests: URL[];
@@ -17,6 +17,8 @@ export interface StandInBackendOptions {
   flowsError?: string;
   resources?: Record<string, string[]>;
   config?: Partial<ConfigResponse>;
+  /** Rows of /api/interfaces. */
+  interfaces?: InterfaceRow[];
 }
 
 export const STAND_IN_CONFIG: ConfigResponse = {
@@ -93,6 +95,18 @@ export function installStandInBackend(opts: StandInBackendOptions = {}): StandIn
       return json({
         records: records.slice(0, limit),
         stats: { queries: 1, durationMs: 7, limit, limitReached: records.length > limit },
+      });
+    }
+    if (url.pathname.endsWith('/api/interfaces')) {
+      return json({
+        interfaces: opts.interfaces ?? [],
+        stats: {
+          queries: 1,
+          durationMs: 3,
+          entries: opts.interfaces?.length ?? 0,
+          truncated: false,
+          ignoredFilters: [],
+        },
       });
     }
     const m = /\/api\/resources\/(\w+)$/.exec(url.pathname);
