@@ -6,6 +6,8 @@ export interface AgentMetrics {
   registry: Registry;
   namespacesWatched: Gauge;
   interfacesHooked: Gauge;
+  /** Interfaces of every watched namespace by inventory state and reason ("" when hooked). */
+  interfaces: Gauge<'state' | 'reason'>;
   attachErrors: Counter;
   detachErrors: Counter;
   flowsEvicted: Counter;
@@ -41,6 +43,12 @@ export function createAgentMetrics(): AgentMetrics {
     interfacesHooked: new Gauge({
       name: 'interflow_agent_interfaces_hooked',
       help: 'Interfaces with Interflow TC hooks',
+      registers: r,
+    }),
+    interfaces: new Gauge({
+      name: 'interflow_agent_interfaces',
+      help: 'Interfaces of the watched namespaces by hook state (hooked, attaching, detaching, unhooked) and, when not hooked, reason (excluded, not_selected, attach_failed, namespace_not_ready)',
+      labelNames: ['state', 'reason'],
       registers: r,
     }),
     attachErrors: new Counter({

@@ -3,6 +3,7 @@
 // the same types (Static<>), so a field changed here is a compile error in both.
 import { Type, type Static } from 'typebox';
 import type { StoredFlowRecord } from './flow-record.ts';
+import { InterfaceRecordSchema } from './interface-record.ts';
 
 const Str = Type.String();
 const Num = Type.Number();
@@ -53,6 +54,45 @@ export const FlowsResponseSchema = Type.Object({
   stats: FlowsStatsSchema,
 });
 export type FlowsResponse = Static<typeof FlowsResponseSchema>;
+
+/**
+ * /api/interfaces: the same filters, match and time range as /api/flows. Filters on fields an
+ * inventory record does not carry (addresses, ports…) cannot select interfaces: they are left
+ * out and named in `stats.ignoredFilters`.
+ */
+export const InterfacesQuerySchema = Type.Object(FlowQueryFields, { additionalProperties: true });
+
+/** The latest state of one interface (per node, namespace inode and ifindex) in the time range. */
+export const InterfaceRowSchema = Type.Object({
+  ...InterfaceRecordSchema.properties,
+  /** Sums of Bytes and Packets over every report of this interface in the time range. */
+  BytesInRange: Num,
+  PacketsInRange: Num,
+  /** Reports of this interface in the time range. */
+  Reports: Num,
+});
+export type InterfaceRow = Static<typeof InterfaceRowSchema>;
+
+export const InterfacesStatsSchema = Type.Object({
+  queries: Num,
+  durationMs: Num,
+  /** Inventory records read. */
+  entries: Num,
+  /** More records than INTERFACES_MAX_ENTRIES matched: the oldest were not read (sums are partial). */
+  truncated: Type.Boolean(),
+  /** Filter ids given but not applicable to interfaces. */
+  ignoredFilters: Type.Array(Str),
+});
+
+export const InterfacesResponseSchema = Type.Object({
+  /** Sorted by node, pod namespace and name, namespace file name, interface name. */
+  interfaces: Type.Array(InterfaceRowSchema),
+  stats: InterfacesStatsSchema,
+});
+export type InterfacesResponse = Static<typeof InterfacesResponseSchema>;
+
+/** At most this many inventory records are read per /api/interfaces request (newest first). */
+export const INTERFACES_MAX_ENTRIES = 50_000;
 
 export const RESOURCE_KINDS = ['namespaces', 'interfaces', 'netns', 'nodes'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];

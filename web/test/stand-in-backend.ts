@@ -5,7 +5,7 @@
 // every request so tests can assert what was asked. Tests using it say "stand-in" in their names.
 import { vi } from 'vitest';
 import { COLUMNS, DEFAULT_COLUMNS, FILTER_SPECS, FilterProblemError } from '@interflow/contract';
-import type { ConfigResponse, StoredFlowRecord } from '../src/api/types.ts';
+import type { ConfigResponse, InterfaceRow, StoredFlowRecord } from '../src/api/types.ts';
 import { selectRecords } from './stand-in-filter.ts';
 
 export interface StandInBackend {
@@ -22,6 +22,8 @@ export interface StandInBackendOptions {
   config?: Partial<ConfigResponse>;
   /** stats.unreadable of /api/flows: lines the store returned that are not JSON objects. */
   unreadable?: number;
+  /** Rows of /api/interfaces. */
+  interfaces?: InterfaceRow[];
 }
 
 /**
@@ -99,6 +101,18 @@ export function installStandInBackend(opts: StandInBackendOptions = {}): StandIn
           limit,
           limitReached: records.length > limit,
           unreadable: opts.unreadable ?? 0,
+        },
+      });
+    }
+    if (url.pathname.endsWith('/api/interfaces')) {
+      return json({
+        interfaces: opts.interfaces ?? [],
+        stats: {
+          queries: 1,
+          durationMs: 3,
+          entries: opts.interfaces?.length ?? 0,
+          truncated: false,
+          ignoredFilters: [],
         },
       });
     }

@@ -51,6 +51,10 @@ export interface AgentConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Watch (and hook) the host's own network namespace too (IfNetns ""). */
   hostNetns: boolean;
+  /** Every interface is reported in the inventory at least this often (and on every change). */
+  inventoryIntervalMs: number;
+  /** sysfs of the host's namespace (VF, driver); other namespaces get a sysfs mounted inside them. */
+  sysfsRoot: string;
   /** Where `make -C agent` put flows.bpf.o and interflow-agent-helper. */
   agentBuildDir: string;
   /** How the eBPF programs go on an interface: tcx links, the clsact qdisc (tc), or auto (tcx when the kernel has it). */
@@ -153,6 +157,8 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     staticEnrichmentFile: get('INTERFLOW_STATIC_ENRICHMENT'),
     logLevel: parseEnum('INTERFLOW_LOG_LEVEL', get('INTERFLOW_LOG_LEVEL') ?? 'info', LOG_LEVELS),
     hostNetns: flag('INTERFLOW_HOST_NETNS', true),
+    inventoryIntervalMs: duration('INTERFLOW_INVENTORY_INTERVAL', '60s'),
+    sysfsRoot: get('INTERFLOW_SYSFS_ROOT') ?? '/sys',
     agentBuildDir: get('INTERFLOW_AGENT_BUILD_DIR') ?? fileURLToPath(new URL('../../build', import.meta.url)),
     tcAttachMode: parseAttachMode('INTERFLOW_TC_ATTACH_MODE', get('INTERFLOW_TC_ATTACH_MODE') ?? 'auto'),
   };

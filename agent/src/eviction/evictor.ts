@@ -22,6 +22,8 @@ export interface EvictorOptions {
   resolver: InterfaceResolver;
   enricher: Pick<Enricher, 'enrich'> | undefined;
   sink: (records: FlowRecord[]) => void;
+  /** Sees every drained entry (the inventory counts bytes per interface). */
+  onDrained?: (flows: readonly RawFlow[]) => void;
   agentIp: string;
   nodeName: string;
   intervalMs: number;
@@ -64,6 +66,7 @@ export class Evictor {
     if (meta.req < 0) return 0; // helper gone
     const m = this.o.metrics;
     m.flowsEvicted.inc(flows.length);
+    this.o.onDrained?.(flows);
     const fromRing = flows.reduce((n, f) => n + (f.fromRingbuf ? 1 : 0), 0);
     if (fromRing) m.ringbufFlows.inc(fromRing);
     if (meta.mapFull > this.lastMapFull) {

@@ -1,7 +1,13 @@
 // Answers flow questions from Loki: the table's newest records, every record for an export,
 // and autocomplete values. Builds LogQL from the typed query, never from raw text.
 import type { FastifyBaseLogger } from 'fastify';
-import type { StoredFlowRecord, FlowsResponse, ResourceKind } from '@interflow/contract';
+import {
+  INTERFACE_RECORD_TYPE,
+  RECORD_TYPE_LABEL,
+  type StoredFlowRecord,
+  type FlowsResponse,
+  type ResourceKind,
+} from '@interflow/contract';
 import type { ServerMetrics } from '../observability/metrics.ts';
 import { type LabelMatcher, renderLogQuery } from '../logql/ast.ts';
 import { buildLogQueries } from '../logql/build.ts';
@@ -29,8 +35,16 @@ export class FlowService {
     private readonly log: FastifyBaseLogger,
   ) {}
 
+  /**
+   * The configured selector without the interface inventory's stream (`_RecordType="interface"`):
+   * a stream without the label, or NetObserv's flowLog/conversation records, still match.
+   */
+  private get flowSelector(): LabelMatcher[] {
+    return [...this.opts.selector, { label: RECORD_TYPE_LABEL, op: '!=', value: INTERFACE_RECORD_TYPE }];
+  }
+
   queriesFor(req: FlowRequest): string[] {
-    return buildLogQueries(req, this.opts.selector);
+    return buildLogQueries(req, this.flowSelector);
   }
 
   /** Every matching entry, newest first; stops (and aborts upstream) when the caller stops or the signal fires. */
@@ -110,7 +124,7 @@ export class FlowService {
     const values = new Set<string>();
     const labelValues = async (label: string): Promise<void> => {
       const query = renderLogQuery({
-        selector: this.opts.selector,
+        selector: this.flowSelector,
         lineFilters: [],
         streamLabelFilters: [],
         jsonLabelFilters: [],

@@ -10,6 +10,7 @@ import type { ServerConfig } from '../config/config.ts';
 import { loadTlsFiles } from '../config/tls-files.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import { FlowService } from '../flows/flow-service.ts';
+import { InterfaceService } from '../flows/interface-service.ts';
 import { LokiClient } from '../loki/client.ts';
 import { COMMON_SECURITY_HEADERS } from '../static/headers.ts';
 import { webPlugin } from '../static/web.ts';
@@ -20,6 +21,7 @@ import { createServerMetrics } from '../observability/metrics.ts';
 import { configRoutes } from './routes/config-route.ts';
 import { flowRoutes } from './routes/flows.ts';
 import { healthRoutes } from './routes/health.ts';
+import { interfaceRoutes } from './routes/interfaces.ts';
 import { resourceRoutes } from './routes/resources.ts';
 
 export interface BuildAppOptions {
@@ -87,6 +89,13 @@ export async function buildApp(
     app.log,
   );
 
+  const interfaces = new InterfaceService(
+    client,
+    { selector: config.lokiSelector, maxEntries: config.lokiMaxEntries },
+    metrics,
+    app.log,
+  );
+
   installErrorHandlers(app);
   app.addHook('onSend', async (_req, reply, payload) => {
     for (const [k, v] of Object.entries(COMMON_SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);
@@ -113,6 +122,7 @@ export async function buildApp(
   }
   await app.register(healthRoutes, { client, embedded, metrics });
   await app.register(flowRoutes, { flows, metrics });
+  await app.register(interfaceRoutes, { interfaces });
   await app.register(resourceRoutes, { flows });
   await app.register(configRoutes, {
     store: () => {

@@ -4,6 +4,7 @@ import type {
   ConfigResponse,
   ErrorBody,
   FlowsResponse,
+  InterfacesResponse,
   ResourcesResponse,
   AutocompleteKind,
 } from './types.ts';
@@ -101,6 +102,17 @@ export function fetchFlows(
   signal?: AbortSignal,
 ): Promise<FlowsResponse> {
   return getJson<FlowsResponse>(apiUrl(base, '/api/flows', params), signal);
+}
+
+/** The interface inventory for the same filters and time range (`limit` is the flows' own). */
+export function fetchInterfaces(
+  base: string,
+  params: URLSearchParams,
+  signal?: AbortSignal,
+): Promise<InterfacesResponse> {
+  const p = new URLSearchParams(params);
+  p.delete('limit');
+  return getJson<InterfacesResponse>(apiUrl(base, '/api/interfaces', p), signal);
 }
 
 export function fetchConfig(base: string, signal?: AbortSignal): Promise<ConfigResponse> {

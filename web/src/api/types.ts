@@ -9,6 +9,10 @@ export type {
   FilterDef,
   FlowsResponse,
   FlowsStats,
+  HookReason,
+  HookState,
+  InterfaceRow,
+  InterfacesResponse,
   ResourcesResponse,
   StoredFlowRecord,
 } from '@interflow/contract';

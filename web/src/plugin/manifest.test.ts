@@ -35,7 +35,7 @@ describe('console plugin metadata', () => {
     expect(plugin.dependencies['@console/pluginAPI']).toBeTruthy();
   });
 
-  it('declares the route, the Observe nav item and the Pod/Namespace tabs', () => {
+  it('declares the route, the Observe nav item and the Pod/Namespace/Node tabs', () => {
     const route = extensions.find((e) => e.type === 'console.page/route');
     expect(route?.properties.path).toBe('/traffic-flows');
     const nav = extensions.find((e) => e.type === 'console.navigation/href');
@@ -48,7 +48,7 @@ describe('console plugin metadata', () => {
     const tabs = extensions
       .filter((e) => e.type === 'console.tab/horizontalNav')
       .map((e) => (e.properties.model as { kind: string }).kind);
-    expect(tabs.sort()).toEqual(['Namespace', 'Pod']);
+    expect(tabs.sort()).toEqual(['Namespace', 'Node', 'Pod']);
   });
 
   it('every $codeRef names an exposed module whose file exists', () => {

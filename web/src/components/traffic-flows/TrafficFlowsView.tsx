@@ -1,8 +1,18 @@
 // The Traffic Flows view (used by the page and by the Pod/Namespace tab): toolbar, table,
 // details drawer and export, with the whole view kept in the URL.
 import { useMemo, useState } from 'react';
-import { Link } from 'react-router';
-import { Alert, Drawer, DrawerContent, DrawerContentBody, Pagination, Content } from '@patternfly/react-core';
+import { Link, useLocation, useNavigate } from 'react-router';
+import {
+  Alert,
+  Drawer,
+  DrawerContent,
+  DrawerContentBody,
+  Pagination,
+  Content,
+  Tab,
+  Tabs,
+  TabTitleText,
+} from '@patternfly/react-core';
 import { exportUrl } from '../../api/client.ts';
 import { useApiBase } from '../../api/api-base.tsx';
 import type { StoredFlowRecord } from '../../api/types.ts';
@@ -16,6 +26,7 @@ import { useFlows } from '../../hooks/useFlows.ts';
 import { useView } from '../../hooks/useView.ts';
 import { useT } from '../../i18n/use-t.ts';
 import { FlowDetails } from '../details/FlowDetails.tsx';
+import { InterfacesPanel } from '../interfaces/InterfacesPanel.tsx';
 import { ExportModal } from '../export/ExportModal.tsx';
 import { errorText } from '../states/error-text.ts';
 import { EmptyFlows, FlowsError, LoadingState } from '../states/FlowsStates.tsx';
@@ -29,11 +40,13 @@ export interface TrafficFlowsViewProps {
   initialView?: ViewState;
   /** Show a link to the full Traffic Flows page with the same view (used by the details tabs). */
   linkToPage?: boolean;
+  /** The view the Interfaces tab asks for (details tabs: the object's own interfaces). */
+  interfacesView?: (view: ViewState) => ViewState;
 }
 
 const PER_PAGE_OPTIONS = [20, 50, 100, 500, 1000].map((n) => ({ title: String(n), value: n }));
 
-export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewProps) {
+export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: TrafficFlowsViewProps) {
   const t = useT();
   const base = useApiBase();
   const { config, error: configError } = useConfig();
@@ -43,9 +56,19 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
   const [exportOpen, setExportOpen] = useState(false);
   const [page, setPage] = useState(1);
   const [perPage, setPerPage] = useState(50);
+  // The tab is in the URL too (`tab=interfaces`), so a shared link opens the same tab.
+  const location = useLocation();
+  const navigate = useNavigate();
+  const tab = new URLSearchParams(location.search).get('tab') === 'interfaces' ? 'interfaces' : 'flows';
+  const setTab = (next: string) => {
+    const params = new URLSearchParams(location.search);
+    if (next === 'interfaces') params.set('tab', 'interfaces');
+    else params.delete('tab');
+    navigate({ pathname: location.pathname, search: `?${params.toString()}`, hash: location.hash });
+  };
 
   const apiQuery = toApiParams(view).toString();
-  const flows = useFlows(apiQuery, refreshS);
+  const flows = useFlows(apiQuery, tab === 'flows' ? refreshS : 0);
   const [pagedQuery, setPagedQuery] = useState(apiQuery);
   if (pagedQuery !== apiQuery) {
     // a new query starts again at the first page
@@ -79,7 +102,15 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
     setView({ ...view, filters: addFilterValue(view.filters, id, '=', value) });
 
   let body;
-  if (flows.error && !flows.loading) body = <FlowsError error={flows.error} onRetry={flows.reload} />;
+  if (tab === 'interfaces')
+    body = (
+      <InterfacesPanel
+        view={interfacesView ? interfacesView(view) : view}
+        linkView={view}
+        refreshS={refreshS}
+      />
+    );
+  else if (flows.error && !flows.loading) body = <FlowsError error={flows.error} onRetry={flows.reload} />;
   else if (!flows.data) body = <LoadingState />;
   else if (!sorted.length)
     body = (
@@ -178,9 +209,26 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
         onExport={() => setExportOpen(true)}
         loading={flows.loading}
       />
+      <Tabs
+        activeKey={tab}
+        onSelect={(_e, key) => setTab(String(key))}
+        aria-label={t('Flows or interfaces')}
+        className="interflow-tabs"
+      >
+        <Tab
+          eventKey="flows"
+          title={<TabTitleText>{t('Flows')}</TabTitleText>}
+          data-testid="interflow-tab-flows"
+        />
+        <Tab
+          eventKey="interfaces"
+          title={<TabTitleText>{t('Interfaces')}</TabTitleText>}
+          data-testid="interflow-tab-interfaces"
+        />
+      </Tabs>
       <Content component="p" className="interflow-summary" aria-live="polite">
-        {flows.loading && flows.data ? t('Updating…') : null}
-        {flows.data && !flows.loading
+        {tab === 'flows' && flows.loading && flows.data ? t('Updating…') : null}
+        {tab === 'flows' && flows.data && !flows.loading
           ? flows.data.stats.limitReached
             ? t(
                 'Showing the newest {{rows}} flows: the row limit was reached. Narrow the filters or raise the limit to see more; Export downloads every match.',
@@ -202,7 +250,7 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
           </span>
         ) : null}
       </Content>
-      <Drawer isExpanded={selected !== null} isInline position="end">
+      <Drawer isExpanded={tab === 'flows' && selected !== null} isInline position="end">
         <DrawerContent
           panelContent={
             selected ? (
