@@ -85,9 +85,8 @@ describe('Traffic Flows page for a new user (Chromium, real backend, embedded st
         await value.press('Enter');
         assert.equal(new URL(page.url()).searchParams.get('filters'), null, `${typed} made a filter`);
       }
-      // An empty field is an error only once someone tries to add it.
+      // An empty field is refused too.
       await value.fill('');
-      assert.equal(await problem.count(), 0);
       await value.press('Enter');
       assert.match((await problem.textContent()) ?? '', /needs a value/);
       assert.equal(new URL(page.url()).searchParams.get('filters'), null);
@@ -150,7 +149,7 @@ describe('Traffic Flows page for a new user (Chromium, real backend, embedded st
       assert.ok((await warnings.count()) >= 5);
       await page.getByRole('button', { name: 'Match any' }).click();
       await page.waitForURL((u) => u.searchParams.get('match') === 'any');
-      assert.equal(await warnings.count(), 0);
+      await page.waitForFunction(() => document.querySelectorAll('.pf-v6-c-alert.pf-m-warning').length === 0);
       assert.deepEqual(errors, []);
     } finally {
       await page.close();
@@ -287,7 +286,7 @@ describe('Traffic Flows page for a new user (Chromium, real backend, embedded st
         const r = document.querySelector('.interflow-filter-chips')?.getBoundingClientRect();
         return r !== undefined && r.top >= 0 && r.bottom <= window.innerHeight;
       });
-      assert.match((await chips.textContent()) ?? '', /Node name =/);
+      assert.match((await chips.textContent()) ?? '', /Node =.*worker/);
 
       assert.equal(await page.locator('link[rel="icon"]').count(), 1);
       assert.deepEqual(notFound, [], 'no request answered 404 (e.g. /favicon.ico)');
