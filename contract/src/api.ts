@@ -27,8 +27,20 @@ export const FlowsQuerySchema = Type.Object(
   { additionalProperties: true },
 );
 
+/** How the export writes values: `readable` (the default) as the table shows them, `raw` as stored. */
+export const EXPORT_VALUES = ['readable', 'raw'] as const;
+export type ExportValues = (typeof EXPORT_VALUES)[number];
+
 export const ExportQuerySchema = Type.Object(
-  { ...FlowQueryFields, format: OptStr, columns: OptStr },
+  {
+    ...FlowQueryFields,
+    format: OptStr,
+    columns: OptStr,
+    /** `readable` (default) or `raw`: see EXPORT_VALUES. */
+    values: OptStr,
+    /** `field:asc|desc`, the table's sort; default newest first. */
+    sort: OptStr,
+  },
   { additionalProperties: true },
 );
 

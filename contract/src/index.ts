@@ -8,3 +8,5 @@ export * from './columns.ts';
 export * from './config-values.ts';
 export * from './api.ts';
 export * from './text.ts';
+export * from './readable-values.ts';
+export * from './sort-records.ts';

@@ -1,12 +1,40 @@
 // CSV rows from a stream of flow records: RFC 4180 quoting (csv-stringify), arrays joined
-// with "," in one cell, header from the chosen columns. The Interfaces cell names each
-// interface with its direction, `net1 (egress),eth0 (ingress)`, as the table does: the two
-// arrays are parallel and an interface alone does not say which way the flow crossed it. Yields one chunk per batch so the
-// HTTP layer can apply backpressure and memory stays flat however many rows there are.
+// with "," in one cell. Readable (the default): the columns' names as the header and values as
+// the table shows them (the contract's readableValue), the Interfaces cell naming each interface
+// with its direction, `net1 (egress),eth0 (ingress)`, because the two arrays are parallel and an
+// interface alone does not say which way the flow crossed it; raw: field names and stored values.
+// Yields one chunk per batch so the HTTP layer can apply backpressure and memory stays flat
+// however many rows there are.
 import { stringify } from 'csv-stringify/sync';
-import { IF_DIRECTION, type StoredFlowRecord } from '@interflow/contract';
+import {
+  COLUMNS,
+  IF_DIRECTION,
+  readableValue,
+  type ExportValues,
+  type StoredFlowRecord,
+} from '@interflow/contract';
 
 const BATCH_ROWS = 1000;
+
+const COLUMN_NAMES = new Map(COLUMNS.map((c) => [c.id, c.name]));
+const DIRECTION_WORD = new Map<unknown, string>(Object.entries(IF_DIRECTION).map(([w, n]) => [n, w]));
+
+function readableCell(field: string, v: unknown, record: Readonly<Record<string, unknown>>): string {
+  if (field === 'Interfaces') return cell(interfacePairs(record));
+  if (Array.isArray(v)) return v.map((x) => readableValue(field, x, record)).join(',');
+  return readableValue(field, v, record);
+}
+
+/** `net1 (egress)` for each interface whose direction is known; the name alone otherwise. */
+export function interfacePairs(r: Readonly<Record<string, unknown>>): unknown {
+  const ifs = r.Interfaces;
+  const dirs = r.IfDirections;
+  if (!Array.isArray(ifs) || !Array.isArray(dirs)) return ifs;
+  return ifs.map((name, i) => {
+    const word = DIRECTION_WORD.get(dirs[i]);
+    return word === undefined ? name : `${cell(name)} (${word})`;
+  });
+}
 
 function cell(v: unknown): string {
   if (v === undefined || v === null) return '';
@@ -18,32 +46,20 @@ function cell(v: unknown): string {
   return String(v);
 }
 
-const DIRECTION_WORD = new Map<unknown, string>(Object.entries(IF_DIRECTION).map(([w, n]) => [n, w]));
-
-/** `net1 (egress)` for each interface whose direction is known; the name alone otherwise. */
-export function interfacePairs(r: StoredFlowRecord): unknown {
-  const ifs: unknown = r.Interfaces;
-  const dirs: unknown = r.IfDirections;
-  if (!Array.isArray(ifs) || !Array.isArray(dirs)) return ifs;
-  return ifs.map((name, i) => {
-    const word = DIRECTION_WORD.get(dirs[i]);
-    return word === undefined ? name : `${cell(name)} (${word})`;
-  });
-}
-
-const cellOf = (r: StoredFlowRecord, column: string): string =>
-  cell(column === 'Interfaces' ? interfacePairs(r) : (r as Record<string, unknown>)[column]);
-
 export async function* csvChunks(
   records: AsyncIterable<StoredFlowRecord>,
   columns: string[],
   onRows?: (n: number) => void,
+  values: ExportValues = 'raw',
 ): AsyncGenerator<string> {
+  const readable = values === 'readable';
+  const header = readable ? columns.map((c) => COLUMN_NAMES.get(c) ?? c) : columns;
   // The header is written before the first record so an empty export is still a valid CSV file.
-  yield stringify([columns], { record_delimiter: '\r\n' });
+  yield stringify([header], { record_delimiter: '\r\n' });
   let batch: string[][] = [];
   for await (const r of records) {
-    const row = columns.map((c) => cellOf(r, c));
+    const fields = r as Readonly<Record<string, unknown>>;
+    const row = columns.map((c) => (readable ? readableCell(c, fields[c], fields) : cell(fields[c])));
     batch.push(row);
     if (batch.length >= BATCH_ROWS) {
       yield stringify(batch, { record_delimiter: '\r\n' });

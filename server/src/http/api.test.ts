@@ -86,6 +86,51 @@ describe('API', () => {
     assert.equal(all.stats.limitReached, false);
   });
 
+  test('GET /api/flows/export writes readable headers and values by default, raw on request, in the asked order', async () => {
+    const query = `${window}&filters=${encodeURIComponent('host_name=worker-0')}&columns=TimeFlowEndMs,IfDirections,Proto,Bytes`;
+    const rows = async (extra: string) => {
+      const res = await t.app.inject(`/api/flows/export?${query}${extra}`);
+      assert.equal(res.statusCode, 200, res.body);
+      return res.body.trim().split('\r\n');
+    };
+    const api = (await t.app.inject(`/api/flows?${window}&limit=10000&filters=host_name%3Dworker-0`)).json();
+    const records = api.records as Array<{ Bytes: number }>;
+    assert.ok(records.length > 10);
+
+    const readable = await rows('');
+    const raw = await rows('&values=raw');
+    assert.equal(readable[0], 'End time,Interface directions,Protocol,Bytes');
+    assert.equal(raw[0], 'TimeFlowEndMs,IfDirections,Proto,Bytes');
+    assert.equal(readable.length - 1, records.length);
+    assert.equal(raw.length, readable.length);
+    const protocols: Record<string, string> = { 6: 'TCP', 17: 'UDP', 1: 'ICMP', 58: 'ICMPv6', 132: 'SCTP' };
+    let compared = 0;
+    for (let i = 1; i < raw.length; i++) {
+      if (raw[i]!.includes('"')) continue; // several interfaces: a quoted cell
+      const [time, direction, proto, bytes] = raw[i]!.split(',');
+      const expected = [
+        new Date(Number(time)).toISOString(),
+        ['ingress', 'egress'][Number(direction)],
+        protocols[proto!],
+        bytes,
+      ];
+      assert.deepEqual(readable[i]!.split(','), expected);
+      compared++;
+    }
+    assert.ok(compared > 10);
+
+    // the table's sort: bytes ascending, whatever order the store streams in
+    const byBytes = (await rows('&values=raw&sort=Bytes:asc'))
+      .slice(1)
+      .map((l) => Number(l.split(',').at(-1)));
+    assert.deepEqual(
+      byBytes,
+      records.map((r) => r.Bytes).sort((a, b) => a - b),
+    );
+    const newest = await rows('&values=raw&sort=TimeFlowEndMs:desc');
+    assert.deepEqual(newest, raw);
+  });
+
   test('GET /api/resources/:kind gives sorted unique values', async () => {
     for (const [kind, expected] of [
       ['nodes', ['master-0', 'worker-0', 'worker-1']],
@@ -125,6 +170,9 @@ describe('API', () => {
     ['/api/flows/export?columns=Interfaces,Nope', 'columns'],
     ['/api/flows/export?columns=Bytes,Bytes', 'columns'],
     ['/api/flows/export?filters=nope%3D1', 'filters'],
+    ['/api/flows/export?values=pretty', 'values'],
+    ['/api/flows/export?sort=Bogus:asc', 'sort'],
+    ['/api/flows/export?sort=Bytes', 'sort'],
     ['/api/resources/pods', 'kind'],
     ['/api/resources/nodes?timeRange=x', 'timeRange'],
   ];
@@ -184,7 +232,7 @@ describe('API', () => {
     assert.equal(all.json().records.length, 502);
     assert.equal(all.json().stats.unreadable, 2);
     const csv = await t.app.inject(
-      `/api/flows/export?${window}&filters=host_name%3Dodd-writer&columns=K8S_HostName,SrcAddr`,
+      `/api/flows/export?${window}&filters=host_name%3Dodd-writer&columns=K8S_HostName,SrcAddr&values=raw`,
     );
     assert.equal(csv.statusCode, 200);
     // JSON objects become rows (whatever they hold); text and arrays are counted in the metric.

@@ -80,7 +80,7 @@ describe('export paging against the embedded store', () => {
       for (const match of ['all', 'any'] as const) {
         const queriesBefore = await lokiQueries(t);
         const res = await fetch(
-          `${t.url}/api/flows/export?timeRange=300&match=${match}&filters=${encodeURIComponent('interfaces=net1;netns~aa')}&columns=TimeFlowEndMs,Interfaces,IfNetns,SrcAddr,SrcPort,Bytes`,
+          `${t.url}/api/flows/export?timeRange=300&match=${match}&filters=${encodeURIComponent('interfaces=net1;netns~aa')}&columns=TimeFlowEndMs,Interfaces,IfNetns,SrcAddr,SrcPort,Bytes&values=raw`,
         );
         assert.equal(res.status, 200);
         const seen = new Map<string, number>();
@@ -352,7 +352,7 @@ describe('export of 200 000 records from the embedded store (separate backend pr
     let header: string[];
     try {
       const res = await fetch(
-        `${backend.url}/api/flows/export?startTime=${Math.floor((now - 3_100_000) / 1000)}&endTime=${Math.ceil(now / 1000)}`,
+        `${backend.url}/api/flows/export?startTime=${Math.floor((now - 3_100_000) / 1000)}&endTime=${Math.ceil(now / 1000)}&values=raw`,
       );
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');

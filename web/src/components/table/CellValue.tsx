@@ -1,7 +1,8 @@
 // How one field of a record is shown (table cells and the details drawer).
 import type { TFunction } from 'i18next';
 import type { StoredFlowRecord } from '../../api/types.ts';
-import { fieldValue, formatBytes, formatTime, protocolName, type FlowField } from '../../model/fields.ts';
+import { protocolName } from '@interflow/contract';
+import { fieldValue, formatBytes, formatTime, type FlowField } from '../../model/fields.ts';
 import { directionLabel, interfaceWithDirection } from '../../model/labels.ts';
 import { useT } from '../../i18n/use-t.ts';
 
@@ -12,7 +13,6 @@ const FORMATS: Partial<Record<FlowField, Format>> = {
   TimeFlowEndMs: (_t, v) => formatTime(Number(v)),
   TimeFlowStartMs: (_t, v) => formatTime(Number(v)),
   TimeReceived: (_t, v) => formatTime(Number(v) * 1000),
-  Proto: (_t, v) => protocolName(Number(v)),
   Bytes: (_t, v) => formatBytes(Number(v)),
   IfDirections: (t, v) => directionLabel(t, Number(v)),
   FlowDirection: (t, v) => directionLabel(t, Number(v), true),
@@ -41,9 +41,16 @@ export function interfacesText(t: TFunction, record: StoredFlowRecord): string |
 const TIME_MS_FIELDS: ReadonlySet<string> = new Set<FlowField>(['TimeFlowEndMs', 'TimeFlowStartMs']);
 const BYTES: FlowField = 'Bytes';
 
-/** Text for one value of a field (one element for array fields). */
-export function formatValue(t: TFunction, field: string, v: unknown): string {
+const PROTO: FlowField = 'Proto';
+
+/**
+ * Text for one value of a field (one element for array fields). With the record, values that
+ * depend on another field read it (Proto 0 of an ARP frame is "ARP").
+ */
+export function formatValue(t: TFunction, field: string, v: unknown, record?: StoredFlowRecord): string {
   if (v === undefined || v === null) return '-';
+  // the contract's names (TCP; ARP from the record's EtherType); "—" when a frame has no IP protocol
+  if (field === PROTO) return protocolName(Number(v), record && fieldValue(record, 'Etype')) || '—';
   const format = Object.hasOwn(FORMATS, field) ? FORMATS[field as FlowField] : undefined;
   if (format) return format(t, v);
   if (v === '') return '-';
@@ -69,7 +76,7 @@ export function cellContent(t: TFunction, record: StoredFlowRecord, field: strin
     );
   }
   if (field === BYTES) return <span title={String(v)}>{formatBytes(Number(v))}</span>;
-  return <>{formatValue(t, field, v)}</>;
+  return <>{formatValue(t, field, v, record)}</>;
 }
 
 export function CellValue({ record, field }: { record: StoredFlowRecord; field: string }) {

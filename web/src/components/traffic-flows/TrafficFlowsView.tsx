@@ -1,6 +1,6 @@
 // The Traffic Flows view (used by the page and by the Pod/Namespace tab): toolbar, table,
 // details drawer and export, with the whole view kept in the URL.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import {
   Alert,
@@ -9,10 +9,12 @@ import {
   DrawerContentBody,
   Pagination,
   Content,
+  SkipToContent,
   Tab,
   Tabs,
   TabTitleText,
 } from '@patternfly/react-core';
+import { checkFilterValue } from '@interflow/contract';
 import { exportUrl } from '../../api/client.ts';
 import { useApiBase } from '../../api/api-base.tsx';
 import type { StoredFlowRecord } from '../../api/types.ts';
@@ -53,6 +55,10 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
   const { view, problems, setView } = useView(initialView);
   const [refreshS, setRefreshS] = useState(0);
   const [selected, setSelected] = useState<StoredFlowRecord | null>(null);
+  // The row the details were opened from: focus goes back to it when they close.
+  const openedFrom = useRef<HTMLElement | null>(null);
+  // Set when a value from the drawer became a filter: the chips are scrolled into view.
+  const chipsToShow = useRef(false);
   const [exportOpen, setExportOpen] = useState(false);
   const [page, setPage] = useState(1);
   const [perPage, setPerPage] = useState(50);
@@ -98,8 +104,34 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
   );
   const pageRows = sorted.slice((page - 1) * perPage, page * perPage);
 
-  const addFilter = (id: string, value: string) =>
-    setView({ ...view, filters: addFilterValue(view.filters, id, '=', value) });
+  // A drawer value becomes a filter only when the backend would take it (FlowDetails offers no other).
+  const addFilter = (id: string, value: string) => {
+    const check = checkFilterValue(id, '=', value);
+    if (!check.ok) return;
+    chipsToShow.current = true;
+    setView({ ...view, filters: addFilterValue(view.filters, id, '=', check.value) });
+  };
+  useEffect(() => {
+    if (!chipsToShow.current) return;
+    const chips = document.querySelector('.interflow-filter-chips');
+    if (!chips) return;
+    chipsToShow.current = false;
+    chips.scrollIntoView?.({ block: 'nearest' }); // jsdom has none
+  }, [view.filters]);
+
+  const openDetails = (record: StoredFlowRecord, row: HTMLElement) => {
+    openedFrom.current = row;
+    setSelected(record);
+  };
+  const closeDetails = () => {
+    setSelected(null);
+    if (openedFrom.current?.isConnected) openedFrom.current.focus();
+  };
+  const skipToRows = (e: { preventDefault: () => void }) => {
+    // focus the rows without changing the URL's hash (the router owns the URL)
+    e.preventDefault();
+    document.querySelector<HTMLElement>('#interflow-flows-table tbody tr[tabindex="0"]')?.focus();
+  };
 
   let body;
   if (tab === 'interfaces')
@@ -129,7 +161,7 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
           sort={sort}
           onSort={(s) => setView({ ...view, sort: s })}
           selected={selected}
-          onSelect={setSelected}
+          onSelect={openDetails}
           offset={(page - 1) * perPage}
         />
         <Pagination
@@ -164,9 +196,14 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
 
   return (
     <div className="interflow-view">
-      {problems.map((p) => (
+      {sorted.length > 0 && (
+        <SkipToContent href="#interflow-flows-table" onClick={skipToRows}>
+          {t('Skip to the flows')}
+        </SkipToContent>
+      )}
+      {problems.map((p, i) => (
         <Alert
-          key={p.param}
+          key={`${p.param}-${i}`}
           variant="warning"
           variantLabel={t('Warning:')}
           isInline
@@ -254,7 +291,7 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
         <DrawerContent
           panelContent={
             selected ? (
-              <FlowDetails record={selected} onClose={() => setSelected(null)} onAddFilter={addFilter} />
+              <FlowDetails record={selected} onClose={closeDetails} onAddFilter={addFilter} />
             ) : undefined
           }
         >
@@ -267,7 +304,14 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
           onClose={() => setExportOpen(false)}
           columns={allColumns}
           initialColumns={visibleIds}
-          urlFor={(cols) => exportUrl(base, toApiParams(view), cols)}
+          urlFor={(columns, values) =>
+            exportUrl(base, toApiParams(view), {
+              columns,
+              values,
+              // the table's order; the default (newest first) is the backend's own
+              ...(view.sort ? { sort: `${view.sort.field}:${view.sort.direction}` } : {}),
+            })
+          }
         />
       )}
     </div>
