@@ -115,7 +115,7 @@ function addFilter(q: LogQuery, filter: Filter): void {
   }
 }
 
-function logQueryFor(base: LabelMatcher[], filters: Filter[]): LogQuery {
+export function logQueryFor(base: LabelMatcher[], filters: Filter[]): LogQuery {
   const q: LogQuery = { selector: [...base], lineFilters: [], streamLabelFilters: [], jsonLabelFilters: [] };
   for (const f of filters) addFilter(q, f);
   return q;
