@@ -4,8 +4,11 @@ import type {
   ConfigResponse,
   ErrorBody,
   FlowsResponse,
+  HistogramResponse,
   ResourcesResponse,
   AutocompleteKind,
+  TopInterfacesResponse,
+  TopPairsResponse,
 } from './types.ts';
 
 /**
@@ -101,6 +104,29 @@ export function fetchFlows(
   signal?: AbortSignal,
 ): Promise<FlowsResponse> {
   return getJson<FlowsResponse>(apiUrl(base, '/api/flows', params), signal);
+}
+
+/** The overview routes: aggregated by the backend over every record of the range. */
+export const OVERVIEW_PATHS = {
+  histogram: '/api/flows/histogram',
+  topInterfaces: '/api/flows/top-interfaces',
+  topPairs: '/api/flows/top-pairs',
+} as const;
+export interface OverviewResponses {
+  histogram: HistogramResponse;
+  topInterfaces: TopInterfacesResponse;
+  topPairs: TopPairsResponse;
+}
+
+export function fetchOverview<K extends keyof OverviewResponses>(
+  base: string,
+  kind: K,
+  params: URLSearchParams,
+  signal?: AbortSignal,
+): Promise<OverviewResponses[K]> {
+  const p = new URLSearchParams(params);
+  p.delete('limit');
+  return getJson<OverviewResponses[K]>(apiUrl(base, OVERVIEW_PATHS[kind], p), signal);
 }
 
 export function fetchConfig(base: string, signal?: AbortSignal): Promise<ConfigResponse> {

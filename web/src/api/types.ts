@@ -9,6 +9,12 @@ export type {
   FilterDef,
   FlowsResponse,
   FlowsStats,
+  HistogramResponse,
+  OverviewMetric,
+  TopInterface,
+  TopInterfacesResponse,
+  TopPairsResponse,
+  Endpoint,
   ResourcesResponse,
   StoredFlowRecord,
 } from '@interflow/contract';

@@ -1,6 +1,6 @@
 // The Traffic Flows view (used by the page and by the Pod/Namespace tab): toolbar, table,
 // details drawer and export, with the whole view kept in the URL.
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Drawer, DrawerContent, DrawerContentBody, Pagination, Content } from '@patternfly/react-core';
 import { exportUrl } from '../../api/client.ts';
@@ -30,6 +30,9 @@ export interface TrafficFlowsViewProps {
   /** Show a link to the full Traffic Flows page with the same view (used by the details tabs). */
   linkToPage?: boolean;
 }
+
+// The overview (chart library included) loads after the table's code: the table appears first.
+const Overview = lazy(() => import(/* webpackChunkName: "overview" */ '../overview/Overview.tsx'));
 
 const PER_PAGE_OPTIONS = [20, 50, 100, 500, 1000].map((n) => ({ title: String(n), value: n }));
 
@@ -178,6 +181,11 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
         onExport={() => setExportOpen(true)}
         loading={flows.loading}
       />
+      {!linkToPage && (
+        <Suspense fallback={null}>
+          <Overview view={view} setView={setView} tick={flows.reloads} />
+        </Suspense>
+      )}
       <Content component="p" className="interflow-summary" aria-live="polite">
         {flows.loading && flows.data ? t('Updating…') : null}
         {flows.data && !flows.loading
