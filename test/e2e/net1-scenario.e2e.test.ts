@@ -350,7 +350,8 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
     const rows = await allRows(page);
     assert.equal(rows.length, expected.length, 'every net1 record is listed');
     for (const r of rows) {
-      assert.equal(r.Interface, 'net1');
+      // The cell names the interface with its direction (docs/design.md, "Filters").
+      assert.match(r.Interface!, /^net1 \((ingress|egress)\)$/);
       assert.ok([A, B].includes(r['Interface netns']!), `row from ${r['Interface netns']}`);
       for (const side of ['Source', 'Destination']) {
         const pod = POD_BY_IP[r[`${side} IP`]!];
@@ -431,6 +432,8 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     await page.screenshot({ path: join(RESULTS, 'net1-scenario-export-modal.png') });
+    // Raw values: this check reads the stored fields (ids as headers, numbers as codes).
+    await dialog.getByLabel('Raw, as stored (field names, epoch milliseconds, codes), for programs').check();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       dialog.getByRole('link', { name: 'Download CSV' }).click(),

@@ -145,7 +145,13 @@ export async function startAgent(env: Record<string, string>): Promise<Agent> {
   // a port, or quiets the log so the line would not show (then a port chosen here, racily).
   const given = env.INTERFLOW_AGENT_METRICS_PORT;
   const port = given !== undefined ? Number(given) : logsAtInfo(env) ? 0 : await freePort();
-  const p = launch('agent/src/main.ts', { ...env, INTERFLOW_AGENT_METRICS_PORT: String(port) });
+  // The end-to-end tests count the agent's clsact filters with `tc`, so they run the tc attach
+  // path unless a test asks for another; tcx links are covered by the capture tests.
+  const p = launch('agent/src/main.ts', {
+    INTERFLOW_TC_ATTACH_MODE: 'tc',
+    ...env,
+    INTERFLOW_AGENT_METRICS_PORT: String(port),
+  });
   let metricsUrl = '';
   await waitFor(
     'agent metrics endpoint',

@@ -27,6 +27,8 @@ describe('API', () => {
         'interfaces',
         'ifdirections',
         'netns',
+        'if_owner_namespace',
+        'if_owner',
         'src_namespace',
         'dst_namespace',
         'namespace',

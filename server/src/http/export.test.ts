@@ -26,10 +26,6 @@ const REPO = resolve(import.meta.dirname, '../../..');
 function expectedCell(r: FlowRecord, column: string): string {
   const v: unknown = r[column as keyof FlowRecord];
   if (v === undefined || v === null) return '';
-  if (column === 'Interfaces')
-    return r.Interfaces.map((name, i) => `${name} (${r.IfDirections[i] === 0 ? 'ingress' : 'egress'})`).join(
-      ',',
-    );
   if (Array.isArray(v)) return v.join(',');
   return String(v);
 }

@@ -103,9 +103,13 @@ describe('NetObserv records through /api/flows', () => {
     );
     assert.equal(res.statusCode, 200, res.body);
     const rows = res.body.split('\r\n').filter((l) => l !== '');
-    assert.equal(rows[0], 'DstAddr,Interfaces,IfDirections');
-    assert.ok(rows.includes('192.168.50.20,"eth0 (ingress),net1 (egress)","0,1"'), rows.join('\n'));
-    assert.ok(rows.includes('10.0.1.140,net1 (egress),1'), rows.join('\n'));
+    // Readable values (the export's default): column names, directions in words.
+    assert.equal(rows[0], 'Destination address,Interfaces,Interface directions');
+    assert.ok(
+      rows.includes('192.168.50.20,"eth0 (ingress),net1 (egress)","ingress,egress"'),
+      rows.join('\n'),
+    );
+    assert.ok(rows.includes('10.0.1.140,net1 (egress),egress'), rows.join('\n'));
     assert.equal(rows.length - 1, 4);
   });
 

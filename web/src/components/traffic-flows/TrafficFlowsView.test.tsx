@@ -132,7 +132,8 @@ describe('TrafficFlowsView (stand-in backend API)', () => {
     const user = userEvent.setup();
     const { search } = renderAt('/traffic-flows', <TrafficFlowsView />);
     await screen.findAllByTestId('interflow-flow-row');
-    await user.click(screen.getByRole('button', { name: 'Bytes' }));
+    // The overview's metric switch has a Bytes button too: the column header's is in the grid.
+    await user.click(within(screen.getByRole('grid')).getByRole('button', { name: 'Bytes' }));
     await waitFor(() => expect(search().get('sort')).toMatch(/^Bytes:(asc|desc)$/));
     const direction = search().get('sort')!.split(':')[1];
     const bytes = screen
@@ -182,10 +183,15 @@ describe('TrafficFlowsView (stand-in backend API)', () => {
     );
     await screen.findByText('No flows found');
     const explanations = Object.fromEntries(
-      [...document.querySelectorAll('.pf-v6-c-alert.pf-m-warning')].map((alert) => [
-        /unusable "(\w+)" parameter/.exec(alert.querySelector('.pf-v6-c-alert__title')!.textContent!)![1],
-        alert.querySelector('.pf-v6-c-alert__description')!.textContent,
-      ]),
+      [...document.querySelectorAll('.pf-v6-c-alert.pf-m-warning')]
+        // Only the URL warnings (the overview may warn about its own data).
+        .filter((alert) =>
+          /unusable "(\w+)" parameter/.test(alert.querySelector('.pf-v6-c-alert__title')!.textContent!),
+        )
+        .map((alert) => [
+          /unusable "(\w+)" parameter/.exec(alert.querySelector('.pf-v6-c-alert__title')!.textContent!)![1],
+          alert.querySelector('.pf-v6-c-alert__description')!.textContent,
+        ]),
     );
     expect(explanations).toEqual({
       filters: 'The filter "interfaces" needs an operator (= != ~ !~) at position 10.',
