@@ -13,12 +13,6 @@ export type {
   HookState,
   InterfaceRow,
   InterfacesResponse,
-  HistogramResponse,
-  OverviewMetric,
-  TopInterface,
-  TopInterfacesResponse,
-  TopPairsResponse,
-  Endpoint,
   ResourcesResponse,
   StoredFlowRecord,
 } from '@interflow/contract';

@@ -19,6 +19,7 @@ export const MAX_QUERY_LENGTH = 64 * 1024;
 
 // Names of grammar nodes we refuse, in LogQL words.
 const UNSUPPORTED: Record<string, string> = {
+  MetricExpr: 'metric query',
   LogfmtParser: 'logfmt parser',
   LogfmtExpressionParser: 'logfmt parser',
   LineFormatExpr: 'line_format stage',
@@ -43,7 +44,7 @@ const LABEL_PARSER_NAMES: Record<string, string> = {
   Logfmt: 'logfmt parser',
 };
 
-export class Ctx {
+class Ctx {
   constructor(readonly text: string) {}
   src(n: SyntaxNode): string {
     return this.text.slice(n.from, n.to);
@@ -80,7 +81,7 @@ export class Ctx {
   }
 }
 
-export function children(n: SyntaxNode): SyntaxNode[] {
+function children(n: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (let c = n.firstChild; c; c = c.nextSibling) out.push(c);
   return out;
@@ -215,7 +216,7 @@ function parseJsonExtractions(ctx: Ctx, n: SyntaxNode): JsonExtraction[] {
   return out;
 }
 
-export function parseLabelFilter(ctx: Ctx, n: SyntaxNode): LabelFilterExpr {
+function parseLabelFilter(ctx: Ctx, n: SyntaxNode): LabelFilterExpr {
   const kids = children(n);
   if (kids.length === 1 && kids[0]!.name === 'LabelFilter') return parseLabelFilter(ctx, kids[0]!); // ( … )
   if (kids.length === 1 && kids[0]!.name === 'Matcher') {
@@ -261,7 +262,7 @@ function parsePipeline(ctx: Ctx, n: SyntaxNode, out: PipelineStage[]): void {
   }
 }
 
-export function parseLogExpr(ctx: Ctx, n: SyntaxNode): LogQuery {
+function parseLogExpr(ctx: Ctx, n: SyntaxNode): LogQuery {
   const inner = n.getChild('LogExpr');
   if (inner) return parseLogExpr(ctx, inner); // ( … )
   const sel = n.getChild('Selector');
@@ -273,8 +274,7 @@ export function parseLogExpr(ctx: Ctx, n: SyntaxNode): LogQuery {
   return { matchers, pipeline };
 }
 
-/** The checked syntax tree of a query: no syntax error, nothing outside the subset. */
-export function parseTree(query: string): { ctx: Ctx; expr: SyntaxNode } {
+export function parseLogQuery(query: string): LogQuery {
   if (query.trim() === '') throw badQuery('query is empty');
   if (query.length > MAX_QUERY_LENGTH) throw badQuery(`query longer than ${MAX_QUERY_LENGTH} characters`);
   const ctx = new Ctx(query);
@@ -289,16 +289,8 @@ export function parseTree(query: string): { ctx: Ctx; expr: SyntaxNode } {
   }
   refuseUnsupportedInside(ctx, top);
   const expr = top.getChild('Expr');
-  if (!expr) return ctx.refuse('this kind of expression', top);
-  return { ctx, expr };
-}
-
-/** A log query (a metric query is refused: see query-parse.ts for both). */
-export function parseLogQuery(query: string): LogQuery {
-  const { ctx, expr } = parseTree(query);
-  const logExpr = expr.getChild('LogExpr');
-  if (!logExpr)
-    return ctx.refuse(expr.getChild('MetricExpr') ? 'metric query' : 'this kind of expression', expr);
+  const logExpr = expr?.getChild('LogExpr');
+  if (!expr || !logExpr) return ctx.refuse('this kind of expression', expr ?? top);
   return parseLogExpr(ctx, logExpr);
 }
 
