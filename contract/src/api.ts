@@ -162,3 +162,63 @@ export type ResourcesResponse = Static<typeof ResourceResponseSchema>;
 /** Error bodies: 400 `{ error, param }`, 401 and 503 `{ error }`. */
 export type ErrorBody = Static<typeof ErrorResponseSchema>;
 export type HealthResponse = Static<typeof HealthResponseSchema>;
+
+/** What the overview measures: the records' Bytes, their Packets, or the records themselves. */
+export const OVERVIEW_METRICS = ['bytes', 'packets', 'records'] as const;
+export type OverviewMetric = (typeof OVERVIEW_METRICS)[number];
+
+/** /api/flows/histogram and /api/flows/top-*: the table's filters and time range, plus the measure. */
+export const OverviewQuerySchema = Type.Object(
+  { ...FlowQueryFields, metric: OptStr },
+  { additionalProperties: true },
+);
+
+const OverviewStatsSchema = Type.Object({ queries: Num, durationMs: Num });
+
+export const HistogramResponseSchema = Type.Object({
+  metric: Str,
+  startMs: Num,
+  endMs: Num,
+  /** bucket width, chosen by the server (a round duration, at most ~120 buckets) */
+  stepMs: Num,
+  /** every bucket from startMs, zeros included; bucket i holds records with end time in (startMs + i·stepMs, startMs + (i+1)·stepMs] */
+  buckets: Type.Array(Type.Object({ startMs: Num, value: Num })),
+  total: Num,
+  stats: OverviewStatsSchema,
+});
+export type HistogramResponse = Static<typeof HistogramResponseSchema>;
+
+export const TopInterfaceSchema = Type.Object({
+  interface: Str,
+  /** network namespace of the interface ("" = the host's) */
+  netns: Str,
+  /** the pod owning the interface, when known ("" otherwise) */
+  namespace: Str,
+  pod: Str,
+  value: Num,
+});
+export type TopInterface = Static<typeof TopInterfaceSchema>;
+
+export const TopInterfacesResponseSchema = Type.Object({
+  metric: Str,
+  /** the measure over every record in the range, each record once (the share bars' whole) */
+  total: Num,
+  /** top 10 (interface, netns, pod) by the measure; a record counts once for each of its interfaces */
+  rows: Type.Array(TopInterfaceSchema),
+  /** records in the range with more interfaces than the server counts (their extra ones are left out) */
+  uncountedRecords: Num,
+  stats: OverviewStatsSchema,
+});
+export type TopInterfacesResponse = Static<typeof TopInterfacesResponseSchema>;
+
+export const EndpointSchema = Type.Object({ namespace: Str, name: Str, address: Str });
+export type Endpoint = Static<typeof EndpointSchema>;
+
+export const TopPairsResponseSchema = Type.Object({
+  metric: Str,
+  total: Num,
+  /** top 10 (source, destination) by the measure: namespace/name when known, else the address */
+  rows: Type.Array(Type.Object({ source: EndpointSchema, destination: EndpointSchema, value: Num })),
+  stats: OverviewStatsSchema,
+});
+export type TopPairsResponse = Static<typeof TopPairsResponseSchema>;

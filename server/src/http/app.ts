@@ -11,6 +11,7 @@ import { loadTlsFiles } from '../config/tls-files.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import { FlowService } from '../flows/flow-service.ts';
 import { InterfaceService } from '../flows/interface-service.ts';
+import { OverviewService } from '../flows/overview-service.ts';
 import { LokiClient } from '../loki/client.ts';
 import { COMMON_SECURITY_HEADERS } from '../static/headers.ts';
 import { webPlugin } from '../static/web.ts';
@@ -20,6 +21,7 @@ import { installErrorHandlers } from './error-handler.ts';
 import { createServerMetrics } from '../observability/metrics.ts';
 import { configRoutes } from './routes/config-route.ts';
 import { flowRoutes } from './routes/flows.ts';
+import { overviewRoutes } from './routes/overview.ts';
 import { healthRoutes } from './routes/health.ts';
 import { interfaceRoutes } from './routes/interfaces.ts';
 import { resourceRoutes } from './routes/resources.ts';
@@ -123,6 +125,7 @@ export async function buildApp(
   await app.register(healthRoutes, { client, embedded, metrics });
   await app.register(flowRoutes, { flows, metrics });
   await app.register(interfaceRoutes, { interfaces });
+  await app.register(overviewRoutes, { overview: new OverviewService(client, config.lokiSelector) });
   await app.register(resourceRoutes, { flows });
   await app.register(configRoutes, {
     store: () => {

@@ -83,11 +83,11 @@ function identifier(name: string): string {
   return name;
 }
 
-function renderMatcher(m: LabelMatcher): string {
+export function renderMatcher(m: LabelMatcher): string {
   return `${identifier(m.label)}${m.op}${quoteString(m.value)}`;
 }
 
-function renderExpr(e: LabelExpr, parentKind?: 'and' | 'or'): string {
+export function renderExpr(e: LabelExpr, parentKind?: 'and' | 'or'): string {
   if (e.kind === 'match') return renderMatcher(e.matcher);
   if (e.items.length === 0) throw new TypeError('empty label filter expression');
   if (e.items.length === 1) return renderExpr(e.items[0]!, parentKind);

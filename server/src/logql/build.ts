@@ -136,7 +136,7 @@ function addFilter(q: LogQuery, filter: Filter): void {
   }
 }
 
-function logQueryFor(base: LabelMatcher[], filters: Filter[], match: MatchMode): LogQuery {
+export function logQueryFor(base: LabelMatcher[], filters: Filter[], match: MatchMode): LogQuery {
   const q: LogQuery = { selector: [...base], lineFilters: [], streamLabelFilters: [], jsonLabelFilters: [] };
   for (const f of filters) addFilter(q, f);
   // The line filters above find each value somewhere in its array; this keeps the records

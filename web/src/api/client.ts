@@ -5,8 +5,11 @@ import type {
   ErrorBody,
   FlowsResponse,
   InterfacesResponse,
+  HistogramResponse,
   ResourcesResponse,
   AutocompleteKind,
+  TopInterfacesResponse,
+  TopPairsResponse,
 } from './types.ts';
 import type { ExportValues } from '@interflow/contract';
 
@@ -120,6 +123,29 @@ export function fetchInterfaces(
   const p = new URLSearchParams(params);
   p.delete('limit');
   return getJson<InterfacesResponse>(apiUrl(base, '/api/interfaces', p), signal);
+}
+
+/** The overview routes: aggregated by the backend over every record of the range. */
+export const OVERVIEW_PATHS = {
+  histogram: '/api/flows/histogram',
+  topInterfaces: '/api/flows/top-interfaces',
+  topPairs: '/api/flows/top-pairs',
+} as const;
+export interface OverviewResponses {
+  histogram: HistogramResponse;
+  topInterfaces: TopInterfacesResponse;
+  topPairs: TopPairsResponse;
+}
+
+export function fetchOverview<K extends keyof OverviewResponses>(
+  base: string,
+  kind: K,
+  params: URLSearchParams,
+  signal?: AbortSignal,
+): Promise<OverviewResponses[K]> {
+  const p = new URLSearchParams(params);
+  p.delete('limit');
+  return getJson<OverviewResponses[K]>(apiUrl(base, OVERVIEW_PATHS[kind], p), signal);
 }
 
 export function fetchConfig(base: string, signal?: AbortSignal): Promise<ConfigResponse> {

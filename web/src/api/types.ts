@@ -13,6 +13,12 @@ export type {
   HookState,
   InterfaceRow,
   InterfacesResponse,
+  HistogramResponse,
+  OverviewMetric,
+  TopInterface,
+  TopInterfacesResponse,
+  TopPairsResponse,
+  Endpoint,
   ResourcesResponse,
   StoredFlowRecord,
 } from '@interflow/contract';

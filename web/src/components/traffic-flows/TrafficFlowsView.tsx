@@ -1,6 +1,6 @@
 // The Traffic Flows view (used by the page and by the Pod/Namespace tab): toolbar, table,
 // details drawer and export, with the whole view kept in the URL.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import {
   Alert,
@@ -45,6 +45,9 @@ export interface TrafficFlowsViewProps {
   /** The view the Interfaces tab asks for (details tabs: the object's own interfaces). */
   interfacesView?: (view: ViewState) => ViewState;
 }
+
+// The overview (chart library included) loads after the table's code: the table appears first.
+const Overview = lazy(() => import(/* webpackChunkName: "overview" */ '../overview/Overview.tsx'));
 
 const PER_PAGE_OPTIONS = [20, 50, 100, 500, 1000].map((n) => ({ title: String(n), value: n }));
 
@@ -246,6 +249,11 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
         onExport={() => setExportOpen(true)}
         loading={flows.loading}
       />
+      {!linkToPage && (
+        <Suspense fallback={null}>
+          <Overview view={view} setView={setView} tick={flows.reloads} />
+        </Suspense>
+      )}
       <Tabs
         activeKey={tab}
         onSelect={(_e, key) => setTab(String(key))}
