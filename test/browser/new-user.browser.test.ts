@@ -103,6 +103,8 @@ describe('Traffic Flows page for a new user (Chromium, real backend, embedded st
       await value.fill(' 80');
       await value.press('Enter');
       await page.waitForURL((u) => u.searchParams.get('filters') === 'src_port=80');
+      // The page has taken the new URL in (its chip shows) before the next filter is added.
+      await page.getByRole('group', { name: 'Active filters' }).getByText('80', { exact: true }).waitFor();
       await page.getByLabel('Filter category').selectOption('interfaces');
       await value.fill(' net1 ');
       await value.press('Enter');
