@@ -114,7 +114,11 @@ test(
       `evicted ${evicted}, delivered ${delivered} (store holds ${stored.length}), dropped ${dropped}; ` +
         `buffered at outage end ${bufferedAtReturn}, delivered after return ${delivered - during.get('interflow_agent_records_exported_total')!}`,
     );
-    assert.equal(evicted, delivered + dropped + unknown, 'evicted = delivered + dropped (+ unknown-interface flows)');
+    assert.equal(
+      evicted,
+      delivered + dropped + unknown,
+      'evicted = delivered + dropped (+ unknown-interface flows)',
+    );
     assert.equal(stored.length, delivered, 'the store holds exactly what the agent says it delivered');
     assert.deepEqual(duplicates(stored), [], 'no record stored twice');
     // What the test sent, independent of the agent's counters: STREAMS UDP streams to port 5201,
