@@ -1,7 +1,7 @@
 // The view lives in the URL: reading it restores a shared link, writing it pushes a history
 // entry so back/forward walk through earlier views.
 import { useCallback, useMemo } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+import { useLocation, useNavigate } from '../routing/router.ts';
 import { decodeView, encodeView, hasViewParams, type UrlProblem } from '../model/url-codec.ts';
 import type { ViewState } from '../model/view.ts';
 

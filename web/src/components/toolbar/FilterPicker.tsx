@@ -1,9 +1,10 @@
 // Category → operator → value (with suggestions from /api/resources) → Add.
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Button, FormSelect, FormSelectOption, TextInput } from '@patternfly/react-core';
 import type { FilterDef } from '../../api/types.ts';
 import { FILTER_OPERATORS, type FilterOperator } from '@interflow/contract';
 import { operatorLabel } from '../../model/labels.ts';
+import { useElementId } from '../../hooks/useElementId.ts';
 import { useResources } from '../../hooks/useResources.ts';
 import { useT } from '../../i18n/use-t.ts';
 import { filterName } from './filter-name.ts';
@@ -15,7 +16,7 @@ export interface FilterPickerProps {
 
 export function FilterPicker({ defs, onAdd }: FilterPickerProps) {
   const t = useT();
-  const listId = useId();
+  const listId = useElementId();
   const [category, setCategory] = useState(defs.find((d) => d.id === 'interfaces')?.id ?? defs[0]?.id ?? '');
   const [operator, setOperator] = useState<FilterOperator>('=');
   const [value, setValue] = useState('');

@@ -1,7 +1,7 @@
 // The Traffic Flows view (used by the page and by the Pod/Namespace tab): toolbar, table,
 // details drawer and export, with the whole view kept in the URL.
 import { useMemo, useState } from 'react';
-import { Link } from 'react-router';
+import { Link } from '../../routing/router.ts';
 import { Alert, Drawer, DrawerContent, DrawerContentBody, Pagination, Content } from '@patternfly/react-core';
 import { exportUrl } from '../../api/client.ts';
 import { useApiBase } from '../../api/api-base.tsx';
