@@ -60,6 +60,9 @@ function shellBlocks(): Array<{ line: number; text: string }> {
   return blocks;
 }
 
+/** The build table of web/webpack.config.mjs (plain JavaScript: typed where it is read). */
+const CONSOLE_LINES_MODULE: string = '../web/tools/console-lines.mjs';
+
 const clusterOnly = (text: string) => /^# cluster-only\b/.test(text);
 
 test('every shell block either runs here (and succeeds) or is marked cluster-only', () => {
@@ -114,7 +117,7 @@ test('the guide tests permissions with SubjectAccessReviews the gateway asks, al
 });
 
 test('the console lines in the guide are the builds the plugin is made as, chosen by plugin-build-for.sh', async () => {
-  const { CONSOLE_LINES } = (await import('../web/tools/console-lines.mjs')) as {
+  const { CONSOLE_LINES } = (await import(CONSOLE_LINES_MODULE)) as {
     CONSOLE_LINES: Array<{ line: string; pluginAPI: string; basePath: string; outDir: string }>;
   };
   const rows = [...guide.matchAll(/^ *\| (4\.\d+[^|]*?) \| [^|]+ \| `([^`]+)` \| `([^`]+)` \|$/gm)].map(
