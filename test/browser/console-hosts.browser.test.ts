@@ -119,7 +119,13 @@ describe('the plugin in stand-in consoles 4.20 and 4.22 (Chromium, real backend)
         await page.close();
       }
 
-      const p = pod();
+      // The tab starts on the last 5 minutes: fresh records for it, whatever the time spent above.
+      const fresh = [
+        ...generateFlows({ count: 100, seed: line === '4.20' ? 20 : 22, endMs: Date.now() - 1000 }),
+      ];
+      await pushRecords(backend.url, fresh);
+      records.push(...fresh);
+      const p = fresh.find((r) => r.SrcK8S_Namespace && r.SrcK8S_Name)!;
       const tab = await open(
         line,
         basePath,
