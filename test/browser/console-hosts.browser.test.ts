@@ -84,8 +84,6 @@ describe('the plugin in stand-in consoles 4.20 and 4.22 (Chromium, real backend)
   });
 
   const net1Path = `/traffic-flows?filters=${encodeURIComponent('interfaces=net1')}&timeRange=3600`;
-  const pod = () =>
-    records.find((r) => r.Interfaces.includes('net1') && r.SrcK8S_Namespace && r.SrcK8S_Name)!;
 
   for (const { line, basePath, router, react } of [
     { line: '4.20', basePath: BUILD_FOR_4_19, router: 'react-router-dom-v5-compat', react: /^17\./ },
