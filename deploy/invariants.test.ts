@@ -109,7 +109,11 @@ for (const overlay of ['base', ...OVERLAYS] as const) {
     );
 
     const metricsPort = Number(env(agent, 'INTERFLOW_AGENT_METRICS_PORT'));
-    assert.equal(metricsPort, 9102);
+    // 9102 is the standalone kube-proxy's metrics port on OpenShift with third-party network plugins
+    assert.equal(metricsPort, 9437);
+    const scheduling = pod as { priorityClassName?: string; nodeSelector?: Record<string, string> };
+    assert.equal(scheduling.priorityClassName, 'system-node-critical');
+    assert.deepEqual(scheduling.nodeSelector, { 'kubernetes.io/os': 'linux' });
     assert.ok(agent.ports?.some((p) => p.containerPort === metricsPort));
     for (const probe of [agent.livenessProbe, agent.readinessProbe]) {
       assert.equal(probe?.httpGet?.path, '/healthz');

@@ -98,7 +98,7 @@ test('durations: ms, s, m, h, d and bare seconds; the defaults; bad values name 
 
 test('whole numbers within their range; out of range or not a number names the variable', () => {
   const defaults = loadAgentConfig({});
-  assert.equal(defaults.metricsPort, 9102);
+  assert.equal(defaults.metricsPort, 9437);
   assert.equal(defaults.bufferMaxRecords, 100_000);
   assert.equal(defaults.batchMaxRecords, 1000);
   assert.equal(defaults.batchMaxBytes, 1024 * 1024);

@@ -141,7 +141,7 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     ),
     evictIntervalMs: duration('INTERFLOW_EVICT_INTERVAL', '5s'),
     resyncIntervalMs: duration('INTERFLOW_RESYNC_INTERVAL', '30s'),
-    metricsPort: int('INTERFLOW_AGENT_METRICS_PORT', 9102, 0, 65535),
+    metricsPort: int('INTERFLOW_AGENT_METRICS_PORT', 9437, 0, 65535),
     bufferMaxRecords: int('INTERFLOW_BUFFER_MAX_RECORDS', 100_000, 1, 10_000_000),
     batchMaxRecords: int('INTERFLOW_BATCH_MAX_RECORDS', 1000, 1, 100_000),
     batchMaxWaitMs: duration('INTERFLOW_BATCH_MAX_WAIT', '1s'),

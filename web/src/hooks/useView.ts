@@ -3,7 +3,7 @@
 // rewritten (replacing its history entry) to the view shown; its warnings travel in that
 // entry's state, so they stay on screen until the view is next changed.
 import { useCallback, useEffect, useMemo } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+import { useLocation, useNavigate } from '../routing/router.ts';
 import { decodeView, encodeView, hasViewParams, type UrlProblem } from '../model/url-codec.ts';
 import type { ViewState } from '../model/view.ts';
 

@@ -1,7 +1,7 @@
 // The Interfaces tab's table: every interface the agents report, grouped by node and by pod
 // (or namespace), with the hook state and why, the SR-IOV VFs marked, and the traffic in the
 // time range. An interface's name opens its flows.
-import { Link, useLocation } from 'react-router';
+import { Link, useLocation } from '../../routing/router.ts';
 import { Label, Tooltip } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import type { InterfaceRow } from '../../api/types.ts';

@@ -1,7 +1,7 @@
 // Category → operator → value (with suggestions from /api/resources) → Add. The value is
 // checked as it is typed by the contract's rules (the ones the backend applies), so a chip the
 // backend would refuse is never made; what is wrong is said under the field.
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import {
   Button,
   FormSelect,
@@ -13,6 +13,7 @@ import {
 import type { FilterDef } from '../../api/types.ts';
 import { FILTER_OPERATORS, checkFilterValue, type FilterOperator } from '@interflow/contract';
 import { operatorLabel } from '../../model/labels.ts';
+import { useElementId } from '../../hooks/useElementId.ts';
 import { useResources } from '../../hooks/useResources.ts';
 import { useT } from '../../i18n/use-t.ts';
 import { filterName } from './filter-name.ts';
@@ -25,13 +26,13 @@ export interface FilterPickerProps {
 
 export function FilterPicker({ defs, onAdd }: FilterPickerProps) {
   const t = useT();
-  const listId = useId();
+  const listId = useElementId();
   const [category, setCategory] = useState(defs.find((d) => d.id === 'interfaces')?.id ?? defs[0]?.id ?? '');
   const [operator, setOperator] = useState<FilterOperator>('=');
   const [value, setValue] = useState('');
   // An empty field is not an error until someone tries to add it.
   const [tried, setTried] = useState(false);
-  const helpId = useId();
+  const helpId = useElementId();
   const def = defs.find((d) => d.id === category);
   const suggestions = useResources(def?.autocomplete ?? null);
   const check = category ? checkFilterValue(category, operator, value) : null;

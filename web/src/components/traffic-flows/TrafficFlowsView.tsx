@@ -1,7 +1,7 @@
 // The Traffic Flows view (used by the page and by the Pod/Namespace tab): toolbar, table,
 // details drawer and export, with the whole view kept in the URL.
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { Link, useLocation, useNavigate } from '../../routing/router.ts';
 import {
   Alert,
   Drawer,
