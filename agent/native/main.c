@@ -8,6 +8,7 @@
  *     watch <id> <path>     start a worker for the namespace file (id chosen by the agent)
  *     unwatch <id>          detach all of that namespace's hooks, stop its worker
  *     attach <id> <ifindex> / detach <id> <ifindex>
+ *     verify <id>           check that every hook of the namespace is still in place
  *     drain <req>           drain the flow map
  *     quit                  detach everything and exit (stdin EOF, SIGTERM, SIGINT: same)
  *   stdout, one JSON value per line:
@@ -16,6 +17,7 @@
  *     {"ev":"attached","id","ifindex","createdQdisc","mode"} {"ev":"detached","id","ifindex"}
  *     {"ev":"unwatched","id"} {"ev":"stale_removed","id","ifindex","count","qdisc"} {"ev":"resync","id"}
  *     {"ev":"error","id","op","ifindex","errno","msg"}
+ *     {"ev":"hook_lost","id","ifindex","reason","dir","foreignProgId","lostMonoNs","exact"}
  *     ["F",netnsIno,ifindex,dir,etype,proto,src,dst,sport,dport,bytes,packets,firstNs,lastNs,
  *      tcpFlags,srcMac,dstMac,dscp,fromRingbuf,vlan,vlanInner,netnsCookie]  one flow (drain or ring buffer;
  *      fromRingbuf 0 flow map, 1 ring buffer, 2 overflow table)
@@ -23,6 +25,7 @@
  *     {"ev":"exit"}
  */
 #include "clsact-owner.h"
+#include "hook-check.h"
 #include "flowout.h"
 #include "nsworker.h"
 #include "out.h"
@@ -278,6 +281,9 @@ static bool handle_command(char *line)
 		else
 			out_line("{\"ev\":\"unwatched\",\"id\":%ld}", id);
 		workers[id] = NULL;
+	} else if (strcmp(f[0], "verify") == 0) {
+		if (workers[id])
+			nsworker_verify(workers[id]);
 	} else if ((strcmp(f[0], "attach") == 0 || strcmp(f[0], "detach") == 0) && f[2]) {
 		int ifindex = atoi(f[2]);
 		if (!workers[id]) {
@@ -357,6 +363,8 @@ int main(int argc, char **argv)
 	counters_fd = bpf_map__fd(skel->maps.iflow_counters);
 	progs.ingress_fd = bpf_program__fd(skel->progs.interflow_in);
 	progs.egress_fd = bpf_program__fd(skel->progs.interflow_eg);
+	progs.ingress_id = prog_id_of(progs.ingress_fd);
+	progs.egress_id = prog_id_of(progs.egress_fd);
 	progs.mode = attach_mode;
 	progs.owner_fd = owner_mark_prog_load();
 	if (progs.owner_fd < 0)

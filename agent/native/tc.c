@@ -31,11 +31,20 @@ static int attach_one(int ifindex, enum bpf_tc_attach_point ap, int prog_fd)
 	return bpf_tc_attach(&hook, &opts);
 }
 
-static int detach_one(int ifindex, enum bpf_tc_attach_point ap)
+/* Removes the filter at Interflow's spot; with expect_id, only when it runs that program (a
+ * program someone else put there after ours was removed is theirs to keep). */
+static int detach_one(int ifindex, enum bpf_tc_attach_point ap, __u32 expect_id)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = ap);
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = IFLOW_TC_HANDLE, .priority = IFLOW_TC_PRIORITY);
 	libbpf_quiet = true;
+	if (expect_id) {
+		DECLARE_LIBBPF_OPTS(bpf_tc_opts, q, .handle = IFLOW_TC_HANDLE, .priority = IFLOW_TC_PRIORITY);
+		if (bpf_tc_query(&hook, &q) != 0 || q.prog_id != expect_id) {
+			libbpf_quiet = false;
+			return 0; /* nothing there, or not our program */
+		}
+	}
 	int err = bpf_tc_detach(&hook, &opts);
 	libbpf_quiet = false;
 	/* Already gone (link deleted, qdisc removed by someone else): nothing left to undo. */
@@ -86,17 +95,17 @@ int tc_attach(int ifindex, const struct tc_progs *p, bool *created_qdisc)
 		err = attach_one(ifindex, BPF_TC_EGRESS, p->egress_fd);
 	if (err) {
 		int saved = err;
-		tc_detach(ifindex, *created_qdisc);
+		tc_detach(ifindex, p, *created_qdisc);
 		*created_qdisc = false;
 		return saved;
 	}
 	return 0;
 }
 
-int tc_detach(int ifindex, bool created_qdisc)
+int tc_detach(int ifindex, const struct tc_progs *p, bool created_qdisc)
 {
-	int e1 = detach_one(ifindex, BPF_TC_INGRESS);
-	int e2 = detach_one(ifindex, BPF_TC_EGRESS);
+	int e1 = detach_one(ifindex, BPF_TC_INGRESS, p->ingress_id);
+	int e2 = detach_one(ifindex, BPF_TC_EGRESS, p->egress_id);
 	if (created_qdisc) {
 		struct clsact_scan sc;
 		enum tc_stale_qdisc what;
@@ -137,7 +146,7 @@ int tc_sweep_stale(int ifindex, enum tc_stale_qdisc *qdisc)
 			continue; /* no clsact or nothing at our handle/priority */
 		if (!is_interflow_prog(opts.prog_id))
 			continue; /* someone else's filter that happens to use our spot: leave it */
-		if (detach_one(ifindex, aps[i]) == 0)
+		if (detach_one(ifindex, aps[i], 0) == 0)
 			removed++;
 	}
 	/* Only a clsact with our mark is touched: one that was there before Interflow, or that

@@ -13,6 +13,7 @@ struct tc_progs {
 	int ingress_fd;
 	int egress_fd;
 	int owner_fd; /* the owner mark of clsact qdiscs Interflow creates (clsact-owner.h) */
+	unsigned int ingress_id, egress_id; /* program ids: what a hook check expects on the interface */
 	enum tc_attach_mode mode;
 };
 
@@ -32,10 +33,10 @@ enum tc_stale_qdisc {
  * created here gets the owner mark. Returns 0 or -errno; *created_qdisc tells whether the
  * clsact is Interflow's (created here, or carrying the mark of an earlier run). */
 int tc_attach(int ifindex, const struct tc_progs *p, bool *created_qdisc);
-/* Removes Interflow's filters; when the clsact is Interflow's, removes it too if nothing
+/* Removes Interflow's filters (those running p's programs); when the clsact is Interflow's, removes it too if nothing
  * else is on it, or else only its owner mark (the qdisc then belongs to whoever uses it).
  * Returns 0 or -errno (a link that vanished meanwhile is not an error). */
-int tc_detach(int ifindex, bool created_qdisc);
+int tc_detach(int ifindex, const struct tc_progs *p, bool created_qdisc);
 /* Removes Interflow filters left by a crashed earlier run (checked by program name prefix),
  * then deals with a clsact that such a run created (see enum tc_stale_qdisc).
  * Returns how many filters were removed. */

@@ -277,6 +277,9 @@ export class Capture {
     const now = monotonicNowNs();
     for (const ns of this.byId.values()) {
       ns.links.prune(now);
+      // Hooks removed behind our back (tc qdisc/filter events report most at once; a detached
+      // tcx link only this way) come back as "hook_lost" and are attached again.
+      if (ns.status === 'watching' && ns.hooks.size > 0) this.helper.verify(ns.id);
       this.hooks.reconcile(ns);
     }
     this.inventory?.changed();
@@ -331,6 +334,9 @@ export class Capture {
         return;
       case 'detached':
         if (ns) this.hooks.detached(ns, ev.ifindex);
+        return;
+      case 'hook_lost':
+        if (ns) this.hooks.lost(ns, ev);
         return;
       case 'stale_removed': {
         metrics.staleHooksRemoved.inc(ev.count);

@@ -165,6 +165,10 @@ export class NativeHelper extends EventEmitter<{
   detach(id: number, ifindex: number): void {
     this.send('detach', id, ifindex);
   }
+  /** Checks that every hook of the namespace is still in place ("hook_lost" for each that is not). */
+  verify(id: number): void {
+    this.send('verify', id);
+  }
 
   /** Drains the flow map; also returns ring-buffer flows received since the last drain. */
   drain(): Promise<DrainResult> {

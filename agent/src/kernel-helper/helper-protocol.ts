@@ -61,10 +61,29 @@ export type HelperEvent =
       qdisc: 'none' | 'removed' | 'kept';
     }
   | { ev: 'resync'; id: number }
+  | HookLostEvent
   | { ev: 'error'; id: number; op: string; ifindex: number; errno: number; msg: string }
   | DrainedEvent
   | { ev: 'fatal'; msg: string; errno: number }
   | { ev: 'exit' };
+
+/** A hook the helper attached is no longer in place (checked on tc events and on `verify`); the helper forgot it. */
+export interface HookLostEvent {
+  ev: 'hook_lost';
+  id: number;
+  ifindex: number;
+  /** What the check found: no clsact, no filter at Interflow's spot, another program there, a detached tcx link. */
+  reason: HookLostReason;
+  dir: 'ingress' | 'egress' | 'both';
+  /** The program now at Interflow's spot (reason "replaced"; 0 for classic BPF). */
+  foreignProgId: number;
+  /** CLOCK_MONOTONIC ns: when it was lost (exact, from a tc event) or last seen in place (not exact). */
+  lostMonoNs: number;
+  exact: boolean;
+}
+
+export const HOOK_LOST_REASONS = ['qdisc_removed', 'filter_removed', 'replaced', 'link_detached'] as const;
+export type HookLostReason = (typeof HOOK_LOST_REASONS)[number];
 
 export interface DrainedEvent {
   ev: 'drained';
