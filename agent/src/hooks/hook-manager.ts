@@ -158,16 +158,13 @@ export class HookManager {
       },
       `Interflow hooks gone from ${ifname} in ${ns.name === '' ? 'the host namespace' : `namespace ${ns.name}`} (${ev.reason}, ${ev.dir}): attaching again`,
     );
+    // A detach the agent asked for is on its way (it finds nothing left): no re-attach.
+    if (hook.phase === 'detaching') return;
     (ns.lostHooks ??= new Map()).set(ev.ifindex, {
       reason: ev.reason,
       sinceNs: ev.lostMonoNs,
       exact: ev.exact,
     });
-    if (hook.phase === 'detaching') {
-      // The detach the agent asked for follows (it finds nothing left): no re-attach.
-      ns.lostHooks.delete(ev.ifindex);
-      return;
-    }
     ns.hooks.delete(ev.ifindex);
     this.updateGauge();
     if (link) this.reconcileLink(ns, link);
