@@ -72,20 +72,15 @@ static int dump(struct nlmsghdr *req, void (*each)(struct nlmsghdr *, void *), v
 	return err;
 }
 
-struct spot {
-	bool found;
-	__u32 prog_id;
-};
-
 /* A filter dump entry at Interflow's spot: chain 0, priority, handle, kind "bpf". */
 static void spot_entry(struct nlmsghdr *h, void *ctx)
 {
-	struct spot *s = ctx;
+	struct tc_spot *s = ctx;
 	if (h->nlmsg_type != RTM_NEWTFILTER)
 		return;
 	struct tcmsg *tc = NLMSG_DATA(h);
 	int len = h->nlmsg_len - NLMSG_LENGTH(sizeof(*tc));
-	char kind[16] = "";
+	char kind[16] = "", name[sizeof(s->name)] = "";
 	uint32_t chain = 0, prog_id = 0;
 	for (struct rtattr *a = (struct rtattr *)((char *)tc + NLMSG_ALIGN(sizeof(*tc))); RTA_OK(a, len);
 	     a = RTA_NEXT(a, len)) {
@@ -96,21 +91,27 @@ static void spot_entry(struct nlmsghdr *h, void *ctx)
 			memcpy(&chain, RTA_DATA(a), 4);
 		else if (type == TCA_OPTIONS) {
 			int l2 = RTA_PAYLOAD(a);
-			for (struct rtattr *b = RTA_DATA(a); RTA_OK(b, l2); b = RTA_NEXT(b, l2))
-				if ((b->rta_type & NLA_TYPE_MASK) == TCA_BPF_ID && RTA_PAYLOAD(b) >= 4)
+			for (struct rtattr *b = RTA_DATA(a); RTA_OK(b, l2); b = RTA_NEXT(b, l2)) {
+				unsigned short bt = b->rta_type & NLA_TYPE_MASK;
+				if (bt == TCA_BPF_ID && RTA_PAYLOAD(b) >= 4)
 					memcpy(&prog_id, RTA_DATA(b), 4);
+				else if (bt == TCA_BPF_NAME)
+					snprintf(name, sizeof(name), "%.*s", (int)RTA_PAYLOAD(b), (char *)RTA_DATA(b));
+			}
 		}
 	}
 	if (chain == 0 && TC_H_MAJ(tc->tcm_info) >> 16 == IFLOW_TC_PRIORITY && tc->tcm_handle == IFLOW_TC_HANDLE &&
 	    strcmp(kind, "bpf") == 0) {
 		s->found = true;
 		s->prog_id = prog_id;
+		memcpy(s->name, name, sizeof(name));
 	}
 }
 
-static int spot_of(int ifindex, uint32_t parent, struct spot *s)
+int tc_spot_read(int ifindex, bool ingress, struct tc_spot *s)
 {
-	*s = (struct spot){0};
+	*s = (struct tc_spot){0};
+	uint32_t parent = ingress ? INGRESS_PARENT : EGRESS_PARENT;
 	struct {
 		struct nlmsghdr nh;
 		struct tcmsg tc;
@@ -163,10 +164,10 @@ static int has_clsact(int ifindex, bool *found)
 int tc_hook_check(int ifindex, __u32 ingress_prog_id, __u32 egress_prog_id, struct hook_check *out)
 {
 	*out = (struct hook_check){.state = HOOK_OK, .dir = "both"};
-	struct spot in, eg;
-	int err = spot_of(ifindex, INGRESS_PARENT, &in);
+	struct tc_spot in, eg;
+	int err = tc_spot_read(ifindex, true, &in);
 	if (!err)
-		err = spot_of(ifindex, EGRESS_PARENT, &eg);
+		err = tc_spot_read(ifindex, false, &eg);
 	if (err)
 		return err;
 	bool in_ok = in.found && in.prog_id == ingress_prog_id;
@@ -174,7 +175,7 @@ int tc_hook_check(int ifindex, __u32 ingress_prog_id, __u32 egress_prog_id, stru
 	if (in_ok && eg_ok)
 		return 0;
 	out->dir = !in_ok && !eg_ok ? "both" : !in_ok ? "ingress" : "egress";
-	struct spot *bad = !in_ok ? &in : &eg;
+	struct tc_spot *bad = !in_ok ? &in : &eg;
 	if (bad->found) {
 		out->state = HOOK_REPLACED;
 		out->foreign_prog = bad->prog_id;

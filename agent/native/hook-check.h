@@ -25,6 +25,16 @@ struct hook_check {
 	__u32 foreign_prog;  /* HOOK_REPLACED: the id of the program now there (0: classic BPF) */
 };
 
+/* What sits at Interflow's spot (chain 0, IFLOW_TC_PRIORITY, IFLOW_TC_HANDLE, kind bpf) on one
+ * clsact hook: the program id (0 for classic BPF) and the filter's name (Interflow's carry the
+ * owner tag, tc.h). A missing clsact reads as nothing there. */
+struct tc_spot {
+	bool found;
+	__u32 prog_id;
+	char name[128];
+};
+int tc_spot_read(int ifindex, bool ingress, struct tc_spot *out);
+
 /* clsact mode: are this helper's programs (ids) at Interflow's spot on both hooks?
  * Returns 0 (result in *out) or -errno when the kernel could not be asked. */
 int tc_hook_check(int ifindex, __u32 ingress_prog_id, __u32 egress_prog_id, struct hook_check *out);

@@ -26,6 +26,7 @@
  */
 #include "clsact-owner.h"
 #include "hook-check.h"
+#include "node-lock.h"
 #include "flowout.h"
 #include "nsworker.h"
 #include "out.h"
@@ -303,6 +304,8 @@ static bool handle_command(char *line)
 int main(int argc, char **argv)
 {
 	long max_flows = 100000;
+	const char *run_dir = NULL, *owner = "an agent";
+	long lock_wait_ms = 0;
 	enum tc_attach_mode attach_mode = TC_MODE_AUTO;
 	bool bad_usage = false;
 	for (int i = 1; i + 1 < argc; i += 2) {
@@ -310,6 +313,12 @@ int main(int argc, char **argv)
 			continue; /* accepted for older agents: the object is embedded now */
 		else if (strcmp(argv[i], "--max-flows") == 0)
 			max_flows = strtol(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--run-dir") == 0)
+			run_dir = argv[i + 1];
+		else if (strcmp(argv[i], "--lock-wait-ms") == 0)
+			lock_wait_ms = strtol(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--owner") == 0)
+			owner = argv[i + 1];
 		else if (strcmp(argv[i], "--attach-mode") == 0)
 			bad_usage |= tc_parse_mode(argv[i + 1], &attach_mode) != 0;
 		else
@@ -319,7 +328,9 @@ int main(int argc, char **argv)
 	/* A bigger pipe lets a drain finish without waiting for the agent to read each 64 KiB. */
 	fcntl(1, F_SETPIPE_SZ, 1 << 20);
 	if (bad_usage || max_flows < 1)
-		fatal("usage: interflow-agent-helper [--max-flows N] [--attach-mode auto|tcx|tc]", EINVAL);
+		fatal("usage: interflow-agent-helper [--max-flows N] [--attach-mode auto|tcx|tc] [--run-dir DIR "
+		      "[--lock-wait-ms MS] [--owner TEXT]]",
+		      EINVAL);
 
 	/* Signals are read from a signalfd by the main thread only; block them everywhere
 	 * (threads inherit the mask) before any thread starts. */
@@ -331,6 +342,9 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	/* Before any hook is touched (the first watch sweeps leftovers): one agent per node. */
+	if (run_dir)
+		node_lock_take(run_dir, lock_wait_ms, owner, sfd, progs.owner_tag, sizeof(progs.owner_tag));
 
 	libbpf_set_print(libbpf_log);
 	ncpus = libbpf_num_possible_cpus();

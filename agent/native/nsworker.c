@@ -233,7 +233,9 @@ static void do_attach(struct nsworker *w, int ifindex)
 	if (!tcx) {
 		err = tc_attach(ifindex, w->progs, &created);
 		if (err) {
-			out_error(w->id, "attach", ifindex, -err, "tc attach");
+			out_error(w->id, "attach", ifindex, -err,
+				  err == -EBUSY ? "another Interflow agent (another INTERFLOW_RUN_DIR) holds the tc hook"
+						: "tc attach");
 			return;
 		}
 	}
@@ -317,10 +319,12 @@ static void emit_link(struct nsworker *w, struct nlmsghdr *h, bool initial)
 	if (initial && !del && !w->swept) {
 		static const char *const qdisc_words[] = {"none", "removed", "kept"};
 		enum tc_stale_qdisc qdisc;
-		int removed = tc_sweep_stale(ifi->ifi_index, &qdisc);
-		if (removed > 0 || qdisc != TC_STALE_QDISC_NONE)
-			out_line("{\"ev\":\"stale_removed\",\"id\":%d,\"ifindex\":%d,\"count\":%d,\"qdisc\":\"%s\"}",
-				 w->id, ifi->ifi_index, removed, qdisc_words[qdisc]);
+		int kept;
+		int removed = tc_sweep_stale(ifi->ifi_index, w->progs, &qdisc, &kept);
+		if (removed > 0 || kept > 0 || qdisc != TC_STALE_QDISC_NONE)
+			out_line("{\"ev\":\"stale_removed\",\"id\":%d,\"ifindex\":%d,\"count\":%d,\"qdisc\":\"%s\","
+				 "\"kept\":%d}",
+				 w->id, ifi->ifi_index, removed, qdisc_words[qdisc], kept);
 	}
 }
 

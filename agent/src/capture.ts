@@ -2,6 +2,7 @@
 // (rtnetlink links, tc hooks) → periodic eviction into records. main.ts wires it to the
 // enricher and the exporter; tests use it in-process with their own sink.
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FlowRecord, InterfaceRecord } from '@interflow/contract';
 import type { AgentConfig } from './config/config.ts';
@@ -86,6 +87,9 @@ export class Capture {
       bpfObjectPath: join(cfg.agentBuildDir, BPF_OBJECT_NAME),
       maxFlows: cfg.cacheMaxFlows,
       attachMode: cfg.tcAttachMode,
+      runDir: cfg.runDir,
+      lockWaitMs: cfg.lockWaitMs,
+      owner: `agent pid ${process.pid} on ${hostname()}, started ${new Date().toISOString()}`,
       log,
     });
     this.hooks = new HookManager(this.helper, hookPolicy(cfg), metrics, log, () => this.byId.values());
@@ -292,6 +296,13 @@ export class Capture {
 
   private onEvent(ev: HelperEvent): void {
     const { log, metrics } = this.o;
+    if (ev.ev === 'lock_wait') {
+      log.warn(
+        { lock: ev.path, holder: ev.holder, waitMs: ev.waitMs },
+        `another Interflow agent holds the node lock (${ev.holder}): waiting for it to exit`,
+      );
+      return;
+    }
     if (!('id' in ev)) return;
     // Links, hooks and attach errors are what the inventory shows.
     if (ev.ev !== 'stale_removed' && ev.ev !== 'unwatched') this.inventory?.changed();
@@ -344,6 +355,12 @@ export class Capture {
         if (ev.count > 0)
           log.warn({ ...where, count: ev.count }, 'removed Interflow filters left by an earlier run');
         if (ev.qdisc === 'removed') log.warn(where, 'removed the clsact qdisc an earlier run created');
+        if (ev.kept > 0) {
+          log.warn(
+            { ...where, count: ev.kept },
+            'left Interflow filters of another agent (another INTERFLOW_RUN_DIR) in place: their owner may be running',
+          );
+        }
         if (ev.qdisc === 'kept') {
           log.warn(where, 'kept the clsact qdisc an earlier run created: other filters are on it now');
         }

@@ -59,12 +59,16 @@ export type HelperEvent =
       count: number;
       /** A clsact qdisc such a run created: removed, or kept (without its owner mark) for the other filters on it. */
       qdisc: 'none' | 'removed' | 'kept';
+      /** Interflow filters of another agent (another lock: it may be alive), left alone. */
+      kept: number;
     }
   | { ev: 'resync'; id: number }
   | HookLostEvent
   | { ev: 'error'; id: number; op: string; ifindex: number; errno: number; msg: string }
   | DrainedEvent
-  | { ev: 'fatal'; msg: string; errno: number }
+  | { ev: 'fatal'; msg: string; errno: number; locked?: boolean }
+  /** Another agent holds the node lock; the helper waits up to waitMs for it. */
+  | { ev: 'lock_wait'; path: string; holder: string; waitMs: number }
   | { ev: 'exit' };
 
 /** A hook the helper attached is no longer in place (checked on tc events and on `verify`); the helper forgot it. */
