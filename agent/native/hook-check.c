@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <linux/netlink.h>
+#include <net/if.h>
 #include <linux/pkt_cls.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
@@ -31,6 +32,12 @@ const char *hook_state_reason(enum hook_state s)
 	default:
 		return "ok";
 	}
+}
+
+bool link_exists(int ifindex)
+{
+	char name[IF_NAMESIZE];
+	return if_indextoname(ifindex, name) != NULL || errno != ENXIO;
 }
 
 __u32 prog_id_of(int prog_fd)

@@ -40,6 +40,8 @@ int tc_spot_read(int ifindex, bool ingress, struct tc_spot *out);
 int tc_hook_check(int ifindex, __u32 ingress_prog_id, __u32 egress_prog_id, struct hook_check *out);
 /* tcx mode: are both links still attached to an interface? */
 int tcx_hook_check(const int link_fds[2], struct hook_check *out);
+/* Whether the interface exists in the calling thread's network namespace. */
+bool link_exists(int ifindex);
 /* The id of a program (or 0 when the kernel does not say). */
 __u32 prog_id_of(int prog_fd);
 #endif

@@ -159,6 +159,10 @@ static bool check_hook(struct nsworker *w, struct hook *h, bool from_event)
 		h->ok_ns = now;
 		return false;
 	}
+	/* The interface itself went (deleted, moved to another namespace) and its RTM_DELLINK is
+	 * still queued: not a loss; that event forgets the hook. */
+	if (!link_exists(h->ifindex))
+		return false;
 	/* A clsact deleted and re-created (another product "replacing" it) reads as an empty clsact. */
 	if (c.state == HOOK_FILTER_REMOVED && qdisc_del)
 		c.state = HOOK_QDISC_REMOVED;

@@ -193,6 +193,26 @@ test(
   },
 );
 
+test('an interface deleted or moved to another namespace is not a lost hook', privileged(), async (t) => {
+  const s = await createNetnsScenario();
+  t.after(() => s.teardown());
+  const { capture, metrics, logs } = await startTc(t, s);
+  const c = await s.addNamespace('c');
+  // A's eth0 deleted, B's eth0 moved into a namespace the agent watches but does not hook it in (renamed).
+  await s.exec(s.a, 'ip', ['link', 'del', 'eth0']);
+  await s.exec(s.b, 'ip', ['link', 'set', 'eth0', 'netns', c.path, 'name', 'moved0']);
+  await waitFor('2 interfaces hooked', () => hookedNames(capture).length === 2, WAIT_MS);
+  // Then a real loss: the worker handles events in order, so when this one is counted, the
+  // tc events of the deletion and the move have been handled too.
+  await s.exec(s.a, 'tc', ['qdisc', 'del', 'dev', 'net1', 'clsact']);
+  await waitFor('the real loss counted', async () => (await lostCount(metrics)) >= 1, WAIT_MS);
+  await waitFor('net1 of A hooked again', () => hookedNames(capture).length === 2, WAIT_MS);
+  assert.deepEqual(
+    lostWarnings(logs).map((l) => `${l.netns}/${l.ifname} ${l.reason}`),
+    [`${s.a.name}/net1 qdisc_removed`],
+  );
+});
+
 /** The helper's tcx links: link id and ifindex from its fdinfo. */
 function tcxLinks(pid: number): { id: number; ifindex: number }[] {
   const out: { id: number; ifindex: number }[] = [];
