@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: the backend with its embedded store, the standalone page it serves, and the
 // agent when this machine can run it (root, BPF, BTF, objects built). Ctrl-C stops everything;
-// the agent removes every hook it added before it exits.
+// the agent removes every hook it added before it exits. A child that dies is started again
+// (after 1 s, doubling up to 30 s while it keeps dying); the other keeps running: while the
+// backend restarts, the agent holds its records in its export buffer and delivers them after.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
@@ -11,14 +13,20 @@ const backendUrl = `http://127.0.0.1:${port}`;
 const STOP_GRACE_MS = 15_000;
 const AGENT_CANNOT_RUN = 3; // exit code the agent uses for "cannot run here", with its reason on stderr
 
+const RESTART_MIN_MS = 1000;
+const RESTART_MAX_MS = 30_000;
+const STEADY_MS = 60_000; // a child that ran this long starts again after RESTART_MIN_MS
+
 const say = (msg) => console.log(`[start] ${msg}`);
 const children = new Map(); // name → ChildProcess
+const restarts = new Map(); // name → { delayMs, timer }
 let stopping = false;
 
 // Same node flags as the package.json scripts (`npm run server`, `npm run agent`).
 const NODE_FLAGS = { backend: ['--max-old-space-size=512'], agent: [] };
 
 function launch(name, script, env = {}) {
+  const startedAt = Date.now();
   const child = spawn(process.execPath, [...NODE_FLAGS[name], '--import', 'tsx', script], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -34,8 +42,18 @@ function launch(name, script, env = {}) {
       say('agent is not running (reason above); the backend and the page keep working');
       return;
     }
-    say(`${name} exited (${signal ?? `code ${code}`})`);
-    if (name === 'backend') void stop(1);
+    // Restart it; the other child keeps running (the agent buffers while the backend is away).
+    const r = restarts.get(name) ?? { delayMs: RESTART_MIN_MS, timer: undefined };
+    if (Date.now() - startedAt >= STEADY_MS) r.delayMs = RESTART_MIN_MS;
+    say(
+      `${name} exited (${signal ?? `code ${code}`}); starting it again in ${(r.delayMs / 1000).toFixed(0)} s`,
+    );
+    r.timer = setTimeout(() => {
+      r.timer = undefined;
+      if (!stopping) launch(name, script, env);
+    }, r.delayMs);
+    r.delayMs = Math.min(r.delayMs * 2, RESTART_MAX_MS);
+    restarts.set(name, r);
   });
   return child;
 }
@@ -69,6 +87,7 @@ async function stop(code) {
   if (stopping) return;
   stopping = true;
   say('stopping…');
+  for (const r of restarts.values()) if (r.timer) clearTimeout(r.timer);
   for (const name of ['agent', 'backend']) {
     const child = children.get(name);
     if (child) await stopChild(child);

@@ -1,5 +1,6 @@
 #include "clsact-owner.h"
 #include "flows.h"
+#include "tc-filter.h"
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <errno.h>
@@ -19,67 +20,6 @@
 #define INGRESS_PARENT TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS)
 #define EGRESS_PARENT TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS)
 
-struct tc_req {
-	struct nlmsghdr nh;
-	struct tcmsg tc;
-	char attrs[256];
-};
-
-static struct rtattr *add_attr(struct nlmsghdr *nh, unsigned short type, const void *data, size_t len)
-{
-	struct rtattr *a = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
-	a->rta_type = type;
-	a->rta_len = RTA_LENGTH(len);
-	if (len)
-		memcpy(RTA_DATA(a), data, len);
-	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(a->rta_len);
-	return a;
-}
-
-static void add_u32(struct nlmsghdr *nh, unsigned short type, uint32_t v) { add_attr(nh, type, &v, sizeof(v)); }
-
-/* The message that names the mark: same parent, priority, chain, handle and kind for add and delete. */
-static void mark_req(struct tc_req *r, int type, int flags, int ifindex)
-{
-	memset(r, 0, sizeof(*r));
-	r->nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg));
-	r->nh.nlmsg_type = type;
-	r->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	r->nh.nlmsg_seq = 1;
-	r->tc.tcm_family = AF_UNSPEC;
-	r->tc.tcm_ifindex = ifindex;
-	r->tc.tcm_parent = INGRESS_PARENT;
-	r->tc.tcm_handle = IFLOW_TC_HANDLE;
-	r->tc.tcm_info = TC_H_MAKE((uint32_t)IFLOW_OWNER_PRIORITY << 16, htons(ETH_P_ALL));
-	add_attr(&r->nh, TCA_KIND, "bpf", 4);
-	add_u32(&r->nh, TCA_CHAIN, IFLOW_OWNER_CHAIN);
-}
-
-/* Sends one request and returns the kernel's answer (0 or -errno). */
-static int nl_request(struct nlmsghdr *nh)
-{
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return -errno;
-	int err = 0;
-	if (send(fd, nh, nh->nlmsg_len, 0) < 0) {
-		err = -errno;
-	} else {
-		char buf[4096];
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0)
-			err = -errno;
-		else {
-			struct nlmsghdr *h = (struct nlmsghdr *)buf;
-			err = NLMSG_OK(h, (size_t)n) && h->nlmsg_type == NLMSG_ERROR
-				      ? ((struct nlmsgerr *)NLMSG_DATA(h))->error
-				      : -EPROTO;
-		}
-	}
-	close(fd);
-	return err;
-}
-
 int owner_mark_prog_load(void)
 {
 	/* r0 = TC_ACT_UNSPEC; exit */
@@ -93,22 +33,13 @@ int owner_mark_prog_load(void)
 
 int owner_mark_add(int ifindex, int prog_fd)
 {
-	struct tc_req r;
-	mark_req(&r, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL, ifindex);
-	struct rtattr *opts = add_attr(&r.nh, TCA_OPTIONS | NLA_F_NESTED, NULL, 0);
-	add_u32(&r.nh, TCA_BPF_FD, prog_fd);
-	add_attr(&r.nh, TCA_BPF_NAME, IFLOW_OWNER_PROG, sizeof(IFLOW_OWNER_PROG));
-	add_u32(&r.nh, TCA_BPF_FLAGS, TCA_BPF_FLAG_ACT_DIRECT);
-	add_u32(&r.nh, TCA_BPF_FLAGS_GEN, TCA_CLS_FLAGS_SKIP_HW);
-	opts->rta_len = (char *)&r + r.nh.nlmsg_len - (char *)opts;
-	return nl_request(&r.nh);
+	return tc_bpf_filter_put(ifindex, INGRESS_PARENT, IFLOW_OWNER_CHAIN, IFLOW_OWNER_PRIORITY, IFLOW_TC_HANDLE,
+				 prog_fd, IFLOW_OWNER_PROG, NLM_F_EXCL, TCA_CLS_FLAGS_SKIP_HW);
 }
 
 int owner_mark_remove(int ifindex)
 {
-	struct tc_req r;
-	mark_req(&r, RTM_DELTFILTER, 0, ifindex);
-	int err = nl_request(&r.nh);
+	int err = tc_bpf_filter_del(ifindex, INGRESS_PARENT, IFLOW_OWNER_CHAIN, IFLOW_OWNER_PRIORITY, IFLOW_TC_HANDLE);
 	/* No qdisc, chain or filter there (link gone, qdisc removed): nothing to undo. */
 	return err == -ENOENT || err == -ENODEV || err == -EINVAL ? 0 : err;
 }

@@ -8,6 +8,7 @@
  *     watch <id> <path>     start a worker for the namespace file (id chosen by the agent)
  *     unwatch <id>          detach all of that namespace's hooks, stop its worker
  *     attach <id> <ifindex> / detach <id> <ifindex>
+ *     verify <id>           check that every hook of the namespace is still in place
  *     drain <req>           drain the flow map
  *     quit                  detach everything and exit (stdin EOF, SIGTERM, SIGINT: same)
  *   stdout, one JSON value per line:
@@ -16,6 +17,7 @@
  *     {"ev":"attached","id","ifindex","createdQdisc","mode"} {"ev":"detached","id","ifindex"}
  *     {"ev":"unwatched","id"} {"ev":"stale_removed","id","ifindex","count","qdisc"} {"ev":"resync","id"}
  *     {"ev":"error","id","op","ifindex","errno","msg"}
+ *     {"ev":"hook_lost","id","ifindex","reason","dir","foreignProgId","lostMonoNs","exact"}
  *     ["F",netnsIno,ifindex,dir,etype,proto,src,dst,sport,dport,bytes,packets,firstNs,lastNs,
  *      tcpFlags,srcMac,dstMac,dscp,fromRingbuf,vlan,vlanInner,netnsCookie]  one flow (drain or ring buffer;
  *      fromRingbuf 0 flow map, 1 ring buffer, 2 overflow table)
@@ -23,6 +25,8 @@
  *     {"ev":"exit"}
  */
 #include "clsact-owner.h"
+#include "hook-check.h"
+#include "node-lock.h"
 #include "flowout.h"
 #include "nsworker.h"
 #include "out.h"
@@ -278,6 +282,9 @@ static bool handle_command(char *line)
 		else
 			out_line("{\"ev\":\"unwatched\",\"id\":%ld}", id);
 		workers[id] = NULL;
+	} else if (strcmp(f[0], "verify") == 0) {
+		if (workers[id])
+			nsworker_verify(workers[id]);
 	} else if ((strcmp(f[0], "attach") == 0 || strcmp(f[0], "detach") == 0) && f[2]) {
 		int ifindex = atoi(f[2]);
 		if (!workers[id]) {
@@ -297,6 +304,8 @@ static bool handle_command(char *line)
 int main(int argc, char **argv)
 {
 	long max_flows = 100000;
+	const char *run_dir = NULL, *owner = "an agent";
+	long lock_wait_ms = 0;
 	enum tc_attach_mode attach_mode = TC_MODE_AUTO;
 	bool bad_usage = false;
 	for (int i = 1; i + 1 < argc; i += 2) {
@@ -304,6 +313,12 @@ int main(int argc, char **argv)
 			continue; /* accepted for older agents: the object is embedded now */
 		else if (strcmp(argv[i], "--max-flows") == 0)
 			max_flows = strtol(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--run-dir") == 0)
+			run_dir = argv[i + 1];
+		else if (strcmp(argv[i], "--lock-wait-ms") == 0)
+			lock_wait_ms = strtol(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--owner") == 0)
+			owner = argv[i + 1];
 		else if (strcmp(argv[i], "--attach-mode") == 0)
 			bad_usage |= tc_parse_mode(argv[i + 1], &attach_mode) != 0;
 		else
@@ -313,7 +328,9 @@ int main(int argc, char **argv)
 	/* A bigger pipe lets a drain finish without waiting for the agent to read each 64 KiB. */
 	fcntl(1, F_SETPIPE_SZ, 1 << 20);
 	if (bad_usage || max_flows < 1)
-		fatal("usage: interflow-agent-helper [--max-flows N] [--attach-mode auto|tcx|tc]", EINVAL);
+		fatal("usage: interflow-agent-helper [--max-flows N] [--attach-mode auto|tcx|tc] [--run-dir DIR "
+		      "[--lock-wait-ms MS] [--owner TEXT]]",
+		      EINVAL);
 
 	/* Signals are read from a signalfd by the main thread only; block them everywhere
 	 * (threads inherit the mask) before any thread starts. */
@@ -325,6 +342,9 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	/* Before any hook is touched (the first watch sweeps leftovers): one agent per node. */
+	if (run_dir)
+		node_lock_take(run_dir, lock_wait_ms, owner, sfd, progs.owner_tag, sizeof(progs.owner_tag));
 
 	libbpf_set_print(libbpf_log);
 	ncpus = libbpf_num_possible_cpus();
@@ -357,6 +377,8 @@ int main(int argc, char **argv)
 	counters_fd = bpf_map__fd(skel->maps.iflow_counters);
 	progs.ingress_fd = bpf_program__fd(skel->progs.interflow_in);
 	progs.egress_fd = bpf_program__fd(skel->progs.interflow_eg);
+	progs.ingress_id = prog_id_of(progs.ingress_fd);
+	progs.egress_id = prog_id_of(progs.egress_fd);
 	progs.mode = attach_mode;
 	progs.owner_fd = owner_mark_prog_load();
 	if (progs.owner_fd < 0)

@@ -1,4 +1,5 @@
 #include "nsworker.h"
+#include "hook-check.h"
 #include "out.h"
 #include "tcx.h"
 #include <errno.h>
@@ -17,9 +18,10 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-enum cmd_kind { CMD_ATTACH, CMD_DETACH, CMD_STOP };
+enum cmd_kind { CMD_ATTACH, CMD_DETACH, CMD_VERIFY, CMD_STOP };
 
 struct cmd {
 	enum cmd_kind kind;
@@ -31,6 +33,9 @@ struct hook {
 	int ifindex;
 	bool created_qdisc;
 	int tcx_links[2]; /* tcx ingress/egress link fds; -1 when attached through clsact */
+	unsigned long long ok_ns; /* CLOCK_MONOTONIC when last seen in place (attach or check) */
+	bool check_pending;       /* a tc event named the interface: check it */
+	bool qdisc_del_seen;      /* ... and it was the deletion of a qdisc */
 };
 
 /* Whether tcx links work on this kernel, learnt from the first attach in auto mode:
@@ -48,6 +53,7 @@ struct nsworker {
 	pthread_mutex_t lock;
 	struct cmd *head, *tail;
 	int nl_fd;
+	int tc_fd; /* rtnetlink RTMGRP_TC: qdisc/filter changes, to notice hooks removed behind our back */
 	bool swept; /* stale Interflow filters of a crashed run already removed */
 	struct hook *hooks;
 	size_t nhooks, caphooks;
@@ -128,6 +134,89 @@ static int try_tcx(struct nsworker *w, int ifindex, int links[2])
 	return err;
 }
 
+static unsigned long long mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* Checks one hook; when it is no longer in place, reports it and forgets it (closing tcx
+ * links that may still be attached: the agent attaches afresh). `from_event`: a tc event
+ * named the interface just now, so the loss happened now; otherwise it happened at some
+ * time since the hook was last seen in place. Returns whether the hook is gone. */
+static bool check_hook(struct nsworker *w, struct hook *h, bool from_event)
+{
+	struct hook_check c;
+	int err = h->tcx_links[0] >= 0 ? tcx_hook_check(h->tcx_links, &c)
+				       : tc_hook_check(h->ifindex, w->progs->ingress_id, w->progs->egress_id, &c);
+	bool qdisc_del = h->qdisc_del_seen;
+	h->check_pending = h->qdisc_del_seen = false;
+	if (err)
+		return false; /* not known: checked again at the next event or resync */
+	unsigned long long now = mono_ns();
+	if (c.state == HOOK_OK) {
+		h->ok_ns = now;
+		return false;
+	}
+	/* The interface itself went (deleted, moved to another namespace) and its RTM_DELLINK is
+	 * still queued: not a loss; that event forgets the hook. */
+	if (!link_exists(h->ifindex))
+		return false;
+	/* A clsact deleted and re-created (another product "replacing" it) reads as an empty clsact. */
+	if (c.state == HOOK_FILTER_REMOVED && qdisc_del)
+		c.state = HOOK_QDISC_REMOVED;
+	out_line("{\"ev\":\"hook_lost\",\"id\":%d,\"ifindex\":%d,\"reason\":\"%s\",\"dir\":\"%s\","
+		 "\"foreignProgId\":%u,\"lostMonoNs\":%llu,\"exact\":%s}",
+		 w->id, h->ifindex, hook_state_reason(c.state), c.dir, c.foreign_prog, from_event ? now : h->ok_ns,
+		 from_event ? "true" : "false");
+	forget_hook(w, h->ifindex);
+	return true;
+}
+
+/* Checks every hook (verify command, lost tc events), or only those a tc event named. */
+static void check_hooks(struct nsworker *w, bool only_pending, bool from_event)
+{
+	/* forget_hook moves the last hook into the freed slot: walking backwards visits each once. */
+	for (size_t i = w->nhooks; i-- > 0;) {
+		struct hook *h = &w->hooks[i];
+		if (!only_pending || h->check_pending)
+			check_hook(w, h, from_event);
+	}
+}
+
+/* Reads the qdisc/filter events waiting on tc_fd and checks the hooks they name. */
+static void read_tc_events(struct nsworker *w)
+{
+	static __thread char buf[65536];
+	bool overflow = false;
+	for (;;) {
+		ssize_t n = recv(w->tc_fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == ENOBUFS) {
+				overflow = true; /* events were lost: check every hook */
+				continue;
+			}
+			break;
+		}
+		if ((size_t)n > sizeof(buf))
+			n = sizeof(buf);
+		for (struct nlmsghdr *m = (struct nlmsghdr *)buf; NLMSG_OK(m, (size_t)n); m = NLMSG_NEXT(m, n)) {
+			int t = m->nlmsg_type;
+			if (t != RTM_NEWQDISC && t != RTM_DELQDISC && t != RTM_NEWTFILTER && t != RTM_DELTFILTER)
+				continue;
+			struct tcmsg *tc = NLMSG_DATA(m);
+			struct hook *h = find_hook(w, tc->tcm_ifindex);
+			if (!h || h->tcx_links[0] >= 0)
+				continue; /* tcx links send no tc events; every resync checks them */
+			h->check_pending = true;
+			if (t == RTM_DELQDISC)
+				h->qdisc_del_seen = true;
+		}
+	}
+	check_hooks(w, !overflow, !overflow);
+}
+
 static void do_attach(struct nsworker *w, int ifindex)
 {
 	bool created = false;
@@ -148,12 +237,15 @@ static void do_attach(struct nsworker *w, int ifindex)
 	if (!tcx) {
 		err = tc_attach(ifindex, w->progs, &created);
 		if (err) {
-			out_error(w->id, "attach", ifindex, -err, "tc attach");
+			out_error(w->id, "attach", ifindex, -err,
+				  err == -EBUSY ? "another Interflow agent (another INTERFLOW_RUN_DIR) holds the tc hook"
+						: "tc attach");
 			return;
 		}
 	}
 	if (h) {
 		h->created_qdisc = h->created_qdisc || created;
+		h->ok_ns = mono_ns();
 	} else {
 		if (w->nhooks == w->caphooks) {
 			w->caphooks = w->caphooks ? w->caphooks * 2 : 16;
@@ -161,8 +253,8 @@ static void do_attach(struct nsworker *w, int ifindex)
 			if (!w->hooks)
 				abort();
 		}
-		w->hooks[w->nhooks++] =
-			(struct hook){.ifindex = ifindex, .created_qdisc = created, .tcx_links = {links[0], links[1]}};
+		w->hooks[w->nhooks++] = (struct hook){
+			.ifindex = ifindex, .created_qdisc = created, .tcx_links = {links[0], links[1]}, .ok_ns = mono_ns()};
 	}
 	out_line("{\"ev\":\"attached\",\"id\":%d,\"ifindex\":%d,\"createdQdisc\":%s,\"mode\":\"%s\"}", w->id, ifindex,
 		 created ? "true" : "false", tcx ? "tcx" : "tc");
@@ -171,7 +263,7 @@ static void do_attach(struct nsworker *w, int ifindex)
 static void do_detach(struct nsworker *w, int ifindex)
 {
 	struct hook *h = find_hook(w, ifindex);
-	int err = h && h->tcx_links[0] >= 0 ? 0 : tc_detach(ifindex, h && h->created_qdisc);
+	int err = h && h->tcx_links[0] >= 0 ? 0 : tc_detach(ifindex, w->progs, h && h->created_qdisc);
 	forget_hook(w, ifindex);
 	if (err) {
 		out_error(w->id, "detach", ifindex, -err, "tc detach");
@@ -231,10 +323,12 @@ static void emit_link(struct nsworker *w, struct nlmsghdr *h, bool initial)
 	if (initial && !del && !w->swept) {
 		static const char *const qdisc_words[] = {"none", "removed", "kept"};
 		enum tc_stale_qdisc qdisc;
-		int removed = tc_sweep_stale(ifi->ifi_index, &qdisc);
-		if (removed > 0 || qdisc != TC_STALE_QDISC_NONE)
-			out_line("{\"ev\":\"stale_removed\",\"id\":%d,\"ifindex\":%d,\"count\":%d,\"qdisc\":\"%s\"}",
-				 w->id, ifi->ifi_index, removed, qdisc_words[qdisc]);
+		int kept;
+		int removed = tc_sweep_stale(ifi->ifi_index, w->progs, &qdisc, &kept);
+		if (removed > 0 || kept > 0 || qdisc != TC_STALE_QDISC_NONE)
+			out_line("{\"ev\":\"stale_removed\",\"id\":%d,\"ifindex\":%d,\"count\":%d,\"qdisc\":\"%s\","
+				 "\"kept\":%d}",
+				 w->id, ifi->ifi_index, removed, qdisc_words[qdisc], kept);
 	}
 }
 
@@ -329,6 +423,14 @@ static void *worker_main(void *arg)
 		report_start(w, -errno);
 		return NULL;
 	}
+	/* A socket of its own, so a burst of tc events (other products' filters) never costs the
+	 * link events their buffer. Without it hooks are still checked at every resync. */
+	w->tc_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+	struct sockaddr_nl tsa = {.nl_family = AF_NETLINK, .nl_groups = RTMGRP_TC};
+	if (w->tc_fd >= 0 && bind(w->tc_fd, (struct sockaddr *)&tsa, sizeof(tsa)) != 0) {
+		close(w->tc_fd);
+		w->tc_fd = -1;
+	}
 	out_line("{\"ev\":\"watched\",\"id\":%d,\"ino\":%lu}", w->id, w->ino);
 	report_start(w, 1);
 	int err = dump_links(w);
@@ -337,8 +439,10 @@ static void *worker_main(void *arg)
 
 	bool stop = false;
 	while (!stop) {
-		struct pollfd p[2] = {{.fd = w->nl_fd, .events = POLLIN}, {.fd = w->wake_fd, .events = POLLIN}};
-		if (poll(p, 2, -1) < 0) {
+		struct pollfd p[3] = {{.fd = w->nl_fd, .events = POLLIN},
+				      {.fd = w->wake_fd, .events = POLLIN},
+				      {.fd = w->tc_fd, .events = POLLIN}};
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -362,11 +466,15 @@ static void *worker_main(void *arg)
 					do_attach(w, c->ifindex);
 				else if (c->kind == CMD_DETACH)
 					do_detach(w, c->ifindex);
+				else if (c->kind == CMD_VERIFY)
+					check_hooks(w, false, false);
 				else
 					stop = true;
 				free(c);
 			}
 		}
+		if (p[2].revents & (POLLIN | POLLERR))
+			read_tc_events(w);
 	}
 	detach_all(w);
 	return NULL;
@@ -380,6 +488,7 @@ struct nsworker *nsworker_start(int id, const char *path, const struct tc_progs 
 	w->id = id;
 	w->progs = progs;
 	w->nl_fd = -1;
+	w->tc_fd = -1;
 	snprintf(w->path, sizeof(w->path), "%s", path);
 	w->nsfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (w->nsfd < 0) {
@@ -422,6 +531,7 @@ struct nsworker *nsworker_start(int id, const char *path, const struct tc_progs 
 
 void nsworker_attach(struct nsworker *w, int ifindex) { push_cmd(w, CMD_ATTACH, ifindex); }
 void nsworker_detach(struct nsworker *w, int ifindex) { push_cmd(w, CMD_DETACH, ifindex); }
+void nsworker_verify(struct nsworker *w) { push_cmd(w, CMD_VERIFY, 0); }
 
 void nsworker_stop(struct nsworker *w)
 {
@@ -431,6 +541,8 @@ void nsworker_stop(struct nsworker *w)
 	while ((c = pop_cmd(w)))
 		free(c);
 	close(w->nl_fd);
+	if (w->tc_fd >= 0)
+		close(w->tc_fd);
 	if (w->nsfd >= 0)
 		close(w->nsfd);
 	close(w->wake_fd);

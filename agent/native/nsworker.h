@@ -12,6 +12,8 @@ struct nsworker;
 struct nsworker *nsworker_start(int id, const char *path, const struct tc_progs *progs);
 void nsworker_attach(struct nsworker *w, int ifindex);
 void nsworker_detach(struct nsworker *w, int ifindex);
+/* Checks every hook of the namespace; emits "hook_lost" for each one no longer in place. */
+void nsworker_verify(struct nsworker *w);
 /* Detaches everything this worker attached, stops and frees it; emits "unwatched". */
 void nsworker_stop(struct nsworker *w);
 #endif

@@ -1,9 +1,14 @@
 #include "tc.h"
 #include "clsact-owner.h"
+#include "hook-check.h"
+#include "tc-filter.h"
 #include "flows.h"
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <linux/netlink.h>
+#include <linux/pkt_sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,19 +28,63 @@ const char *tc_mode_name(enum tc_attach_mode mode)
 	return mode == TC_MODE_TCX ? "tcx" : mode == TC_MODE_TC ? "tc" : "auto";
 }
 
-static int attach_one(int ifindex, enum bpf_tc_attach_point ap, int prog_fd)
+static bool is_interflow_prog(__u32 prog_id);
+
+/* The owner tag in an Interflow filter's name ("interflow_in@<tag>"), or NULL (a run from
+ * before owner tags). */
+static const char *owner_tag_of(const char *filter_name)
 {
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = ap);
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = IFLOW_TC_HANDLE, .priority = IFLOW_TC_PRIORITY,
-			    .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE);
-	return bpf_tc_attach(&hook, &opts);
+	const char *at = strchr(filter_name, '@');
+	return at ? at + 1 : NULL;
 }
 
-static int detach_one(int ifindex, enum bpf_tc_attach_point ap)
+/* Whether the helper that put an Interflow filter there is provably gone: it held the node
+ * lock this helper holds now (same tag), or it predates owner tags. A filter of a helper
+ * with another lock (another INTERFLOW_RUN_DIR) may be alive and is left alone. */
+static bool owner_gone(const struct tc_progs *p, const char *filter_name)
+{
+	const char *tag = owner_tag_of(filter_name);
+	return !tag || (p->owner_tag[0] && strcmp(tag, p->owner_tag) == 0);
+}
+
+/* Another live Interflow helper's filter at our spot (not ours, owner not provably gone). */
+static bool held_by_other_agent(int ifindex, bool ingress, const struct tc_progs *p)
+{
+	struct tc_spot s;
+	if (tc_spot_read(ifindex, ingress, &s) != 0 || !s.found)
+		return false;
+	__u32 ours = ingress ? p->ingress_id : p->egress_id;
+	return s.prog_id != ours && is_interflow_prog(s.prog_id) && !owner_gone(p, s.name);
+}
+
+/* Puts (or replaces) our filter at Interflow's spot, named with the program and our owner tag. */
+static int attach_one(int ifindex, bool ingress, int prog_fd, const struct tc_progs *p)
+{
+	char name[128];
+	const char *prog = ingress ? "interflow_in" : "interflow_eg";
+	if (p->owner_tag[0])
+		snprintf(name, sizeof(name), "%s@%s", prog, p->owner_tag);
+	else
+		snprintf(name, sizeof(name), "%s", prog);
+	uint32_t parent = TC_H_MAKE(TC_H_CLSACT, ingress ? TC_H_MIN_INGRESS : TC_H_MIN_EGRESS);
+	return tc_bpf_filter_put(ifindex, parent, 0, IFLOW_TC_PRIORITY, IFLOW_TC_HANDLE, prog_fd, name, NLM_F_REPLACE,
+				 0);
+}
+
+/* Removes the filter at Interflow's spot; with expect_id, only when it runs that program (a
+ * program someone else put there after ours was removed is theirs to keep). */
+static int detach_one(int ifindex, enum bpf_tc_attach_point ap, __u32 expect_id)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = ap);
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = IFLOW_TC_HANDLE, .priority = IFLOW_TC_PRIORITY);
 	libbpf_quiet = true;
+	if (expect_id) {
+		DECLARE_LIBBPF_OPTS(bpf_tc_opts, q, .handle = IFLOW_TC_HANDLE, .priority = IFLOW_TC_PRIORITY);
+		if (bpf_tc_query(&hook, &q) != 0 || q.prog_id != expect_id) {
+			libbpf_quiet = false;
+			return 0; /* nothing there, or not our program */
+		}
+	}
 	int err = bpf_tc_detach(&hook, &opts);
 	libbpf_quiet = false;
 	/* Already gone (link deleted, qdisc removed by someone else): nothing left to undo. */
@@ -63,6 +112,10 @@ static int release_clsact(int ifindex, const struct clsact_scan *sc, enum tc_sta
 
 int tc_attach(int ifindex, const struct tc_progs *p, bool *created_qdisc)
 {
+	*created_qdisc = false;
+	/* Never take the spot from a live agent: both would take it back from each other forever. */
+	if (held_by_other_agent(ifindex, true, p) || held_by_other_agent(ifindex, false, p))
+		return -EBUSY;
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
 	int err = bpf_tc_hook_create(&hook);
 	*created_qdisc = err == 0;
@@ -81,22 +134,22 @@ int tc_attach(int ifindex, const struct tc_progs *p, bool *created_qdisc)
 		struct clsact_scan sc;
 		*created_qdisc = clsact_scan(ifindex, &sc) == 0 && sc.owned;
 	}
-	err = attach_one(ifindex, BPF_TC_INGRESS, p->ingress_fd);
+	err = attach_one(ifindex, true, p->ingress_fd, p);
 	if (!err)
-		err = attach_one(ifindex, BPF_TC_EGRESS, p->egress_fd);
+		err = attach_one(ifindex, false, p->egress_fd, p);
 	if (err) {
 		int saved = err;
-		tc_detach(ifindex, *created_qdisc);
+		tc_detach(ifindex, p, *created_qdisc);
 		*created_qdisc = false;
 		return saved;
 	}
 	return 0;
 }
 
-int tc_detach(int ifindex, bool created_qdisc)
+int tc_detach(int ifindex, const struct tc_progs *p, bool created_qdisc)
 {
-	int e1 = detach_one(ifindex, BPF_TC_INGRESS);
-	int e2 = detach_one(ifindex, BPF_TC_EGRESS);
+	int e1 = detach_one(ifindex, BPF_TC_INGRESS, p->ingress_id);
+	int e2 = detach_one(ifindex, BPF_TC_EGRESS, p->egress_id);
 	if (created_qdisc) {
 		struct clsact_scan sc;
 		enum tc_stale_qdisc what;
@@ -122,28 +175,29 @@ static bool is_interflow_prog(__u32 prog_id)
 	return ours;
 }
 
-int tc_sweep_stale(int ifindex, enum tc_stale_qdisc *qdisc)
+int tc_sweep_stale(int ifindex, const struct tc_progs *p, enum tc_stale_qdisc *qdisc, int *kept)
 {
 	int removed = 0;
 	*qdisc = TC_STALE_QDISC_NONE;
+	*kept = 0;
 	enum bpf_tc_attach_point aps[2] = {BPF_TC_INGRESS, BPF_TC_EGRESS};
 	for (int i = 0; i < 2; i++) {
-		DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = aps[i]);
-		DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = IFLOW_TC_HANDLE, .priority = IFLOW_TC_PRIORITY);
-		libbpf_quiet = true;
-		int q = bpf_tc_query(&hook, &opts);
-		libbpf_quiet = false;
-		if (q != 0)
+		struct tc_spot s;
+		if (tc_spot_read(ifindex, i == 0, &s) != 0 || !s.found)
 			continue; /* no clsact or nothing at our handle/priority */
-		if (!is_interflow_prog(opts.prog_id))
+		if (!is_interflow_prog(s.prog_id))
 			continue; /* someone else's filter that happens to use our spot: leave it */
-		if (detach_one(ifindex, aps[i]) == 0)
+		if (!owner_gone(p, s.name)) {
+			(*kept)++; /* another agent's (another run directory): it may be alive */
+			continue;
+		}
+		if (detach_one(ifindex, aps[i], 0) == 0)
 			removed++;
 	}
 	/* Only a clsact with our mark is touched: one that was there before Interflow, or that
-	 * someone re-created, has none. */
+	 * someone re-created, has none; one a live agent's filters are on is that agent's. */
 	struct clsact_scan sc;
-	if (clsact_scan(ifindex, &sc) == 0 && sc.owned)
+	if (*kept == 0 && clsact_scan(ifindex, &sc) == 0 && sc.owned)
 		release_clsact(ifindex, &sc, qdisc);
 	return removed;
 }

@@ -13,6 +13,10 @@ struct tc_progs {
 	int ingress_fd;
 	int egress_fd;
 	int owner_fd; /* the owner mark of clsact qdiscs Interflow creates (clsact-owner.h) */
+	unsigned int ingress_id, egress_id; /* program ids: what a hook check expects on the interface */
+	/* Names this helper's filters ("interflow_in@<tag>"): the identity of the node lock it
+	 * holds (device and inode of the lock file); "" without a lock. */
+	char owner_tag[48];
 	enum tc_attach_mode mode;
 };
 
@@ -28,18 +32,21 @@ enum tc_stale_qdisc {
 };
 
 /* Creates clsact when missing (tolerates an existing one) and attaches both programs with
- * Interflow's handle/priority, replacing an older Interflow filter at that spot. A clsact
+ * Interflow's handle/priority, replacing an older Interflow filter at that spot; -EBUSY when
+ * a live agent's filter (another owner tag) is there. A clsact
  * created here gets the owner mark. Returns 0 or -errno; *created_qdisc tells whether the
  * clsact is Interflow's (created here, or carrying the mark of an earlier run). */
 int tc_attach(int ifindex, const struct tc_progs *p, bool *created_qdisc);
-/* Removes Interflow's filters; when the clsact is Interflow's, removes it too if nothing
+/* Removes Interflow's filters (those running p's programs); when the clsact is Interflow's, removes it too if nothing
  * else is on it, or else only its owner mark (the qdisc then belongs to whoever uses it).
  * Returns 0 or -errno (a link that vanished meanwhile is not an error). */
-int tc_detach(int ifindex, bool created_qdisc);
-/* Removes Interflow filters left by a crashed earlier run (checked by program name prefix),
- * then deals with a clsact that such a run created (see enum tc_stale_qdisc).
+int tc_detach(int ifindex, const struct tc_progs *p, bool created_qdisc);
+/* Removes Interflow filters (program name prefix) whose owner is provably gone: tagged with
+ * this helper's owner tag (that helper held the lock we hold now) or untagged (older runs).
+ * Filters with another tag are left alone and counted in *kept. Then deals with a clsact an
+ * earlier run created (see enum tc_stale_qdisc), unless such kept filters are on it.
  * Returns how many filters were removed. */
-int tc_sweep_stale(int ifindex, enum tc_stale_qdisc *qdisc);
+int tc_sweep_stale(int ifindex, const struct tc_progs *p, enum tc_stale_qdisc *qdisc, int *kept);
 /* Set while probing for things that are expected to be missing (silences libbpf's log). */
 extern __thread bool libbpf_quiet;
 #endif

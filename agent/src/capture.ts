@@ -2,6 +2,7 @@
 // (rtnetlink links, tc hooks) → periodic eviction into records. main.ts wires it to the
 // enricher and the exporter; tests use it in-process with their own sink.
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FlowRecord, InterfaceRecord } from '@interflow/contract';
 import type { AgentConfig } from './config/config.ts';
@@ -86,6 +87,9 @@ export class Capture {
       bpfObjectPath: join(cfg.agentBuildDir, BPF_OBJECT_NAME),
       maxFlows: cfg.cacheMaxFlows,
       attachMode: cfg.tcAttachMode,
+      runDir: cfg.runDir,
+      lockWaitMs: cfg.lockWaitMs,
+      owner: `agent pid ${process.pid} on ${hostname()}, started ${new Date().toISOString()}`,
       log,
     });
     this.hooks = new HookManager(this.helper, hookPolicy(cfg), metrics, log, () => this.byId.values());
@@ -277,6 +281,9 @@ export class Capture {
     const now = monotonicNowNs();
     for (const ns of this.byId.values()) {
       ns.links.prune(now);
+      // Hooks removed behind our back (tc qdisc/filter events report most at once; a detached
+      // tcx link only this way) come back as "hook_lost" and are attached again.
+      if (ns.status === 'watching' && ns.hooks.size > 0) this.helper.verify(ns.id);
       this.hooks.reconcile(ns);
     }
     this.inventory?.changed();
@@ -289,6 +296,13 @@ export class Capture {
 
   private onEvent(ev: HelperEvent): void {
     const { log, metrics } = this.o;
+    if (ev.ev === 'lock_wait') {
+      log.warn(
+        { lock: ev.path, holder: ev.holder, waitMs: ev.waitMs },
+        `another Interflow agent holds the node lock (${ev.holder}): waiting for it to exit`,
+      );
+      return;
+    }
     if (!('id' in ev)) return;
     // Links, hooks and attach errors are what the inventory shows.
     if (ev.ev !== 'stale_removed' && ev.ev !== 'unwatched') this.inventory?.changed();
@@ -332,12 +346,21 @@ export class Capture {
       case 'detached':
         if (ns) this.hooks.detached(ns, ev.ifindex);
         return;
+      case 'hook_lost':
+        if (ns) this.hooks.lost(ns, ev);
+        return;
       case 'stale_removed': {
         metrics.staleHooksRemoved.inc(ev.count);
         const where = { netns: ns?.name, ifname: ns?.links.get(ev.ifindex)?.name, ifindex: ev.ifindex };
         if (ev.count > 0)
           log.warn({ ...where, count: ev.count }, 'removed Interflow filters left by an earlier run');
         if (ev.qdisc === 'removed') log.warn(where, 'removed the clsact qdisc an earlier run created');
+        if (ev.kept > 0) {
+          log.warn(
+            { ...where, count: ev.kept },
+            'left Interflow filters of another agent (another INTERFLOW_RUN_DIR) in place: their owner may be running',
+          );
+        }
         if (ev.qdisc === 'kept') {
           log.warn(where, 'kept the clsact qdisc an earlier run created: other filters are on it now');
         }

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   try {
     await capture.start();
   } catch (e) {
-    if (e instanceof HelperStartError) cannotRun(`eBPF set-up failed: ${e.message}`);
+    if (e instanceof HelperStartError) cannotRun(e.locked ? e.message : `eBPF set-up failed: ${e.message}`);
     throw e;
   }
   const metricsServer = await startMetricsServer(metrics, cfg.metricsPort);
@@ -62,10 +62,23 @@ async function main(): Promise<void> {
     shuttingDown = true;
     log.info({ signal }, 'shutting down');
     try {
-      await capture.stop();
-      await exporter.close(SHUTDOWN_FLUSH_MS);
-      await enricher.close();
+      // The port first: a successor waiting for the node lock starts as soon as the hooks are
+      // gone (capture.stop), and must find the metrics port free.
       await metricsServer.close();
+      await capture.stop();
+      const held = exporter.stats().buffered;
+      const droppedBefore = exporter.stats().dropped;
+      await exporter.close(SHUTDOWN_FLUSH_MS);
+      // Exactly what became of the records held at the stop: delivered, or dropped (counted).
+      const droppedNow = exporter.stats().dropped - droppedBefore;
+      if (droppedNow === 0)
+        log.info({ records: held }, `stopped: every record it held (${held}) was delivered to the store`);
+      else
+        log.warn(
+          { records: held, dropped: droppedNow },
+          `stopped: ${droppedNow} of the ${held} records it held were dropped (the store did not take them within ${SHUTDOWN_FLUSH_MS / 1000} s)`,
+        );
+      await enricher.close();
     } catch (e) {
       log.error({ err: (e as Error).message }, 'error during shutdown');
     }

@@ -27,6 +27,10 @@ export interface AgentMetrics {
   ringbufDrops: Counter;
   unknownInterfaceFlows: Counter;
   staleHooksRemoved: Counter;
+  /** Hooks found gone behind the agent's back (tc qdisc/filter removed, program replaced, tcx link detached). */
+  hooksLost: Counter<'reason'>;
+  /** Time interfaces spent without Interflow's hooks after such a loss, until attached again. */
+  hooksLostSeconds: Counter;
 }
 
 export function createAgentMetrics(): AgentMetrics {
@@ -139,6 +143,17 @@ export function createAgentMetrics(): AgentMetrics {
     staleHooksRemoved: new Counter({
       name: 'interflow_agent_stale_hooks_removed_total',
       help: 'Interflow TC filters left by an earlier run and removed at start-up',
+      registers: r,
+    }),
+    hooksLost: new Counter({
+      name: 'interflow_agent_hooks_lost_total',
+      help: "Hooks found gone behind the agent's back and attached again, by reason (qdisc_removed, filter_removed, replaced, link_detached)",
+      labelNames: ['reason'],
+      registers: r,
+    }),
+    hooksLostSeconds: new Counter({
+      name: 'interflow_agent_hooks_lost_seconds_total',
+      help: 'Time interfaces spent without Interflow hooks after a loss, until attached again (traffic in that time is not recorded; an upper bound when the loss was found by the periodic check)',
       registers: r,
     }),
   };

@@ -1,6 +1,9 @@
 // Harness of the capture tests: a real in-process Capture pointed at a scenario's netns
 // directory (host namespace off, so nothing outside the test is ever hooked), collecting the
 // records it evicts.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { pino } from 'pino';
 import type { FlowRecord } from '@interflow/contract';
@@ -28,7 +31,11 @@ export async function startCapture(
   env: Record<string, string> = {},
   opts: { tombstoneTtlMs?: number } = {},
 ): Promise<CaptureRig> {
+  // A node lock of its own (a concurrent test or `npm start` holds /run/interflow's).
+  const runDir = mkdtempSync(join(tmpdir(), 'interflow-run-'));
+  t.after(() => rmSync(runDir, { recursive: true, force: true }));
   const cfg = loadAgentConfig({
+    INTERFLOW_RUN_DIR: runDir,
     INTERFLOW_NETNS_DIRS: netnsDir,
     INTERFLOW_HOST_NETNS: 'false',
     INTERFLOW_EVICT_INTERVAL: '500ms',

@@ -16,6 +16,7 @@ import { startTestApp } from '../../server/test/app-harness.ts';
 import { iperfClient, iperfServer } from '../support/iperf.ts';
 import { NET1_A_IP, NET1_B_IP, createNetnsScenario } from '../support/netns-scenario.ts';
 import { privileged } from '../support/privileged.ts';
+import { testAgentRunDir } from '../support/processes.ts';
 import { waitFor } from '../support/wait.ts';
 
 test(
@@ -33,6 +34,7 @@ test(
     cleanups.push(() => server.close());
     const node = `inv-${s.suffix}`;
     const cfg = loadAgentConfig({
+      INTERFLOW_RUN_DIR: testAgentRunDir(), // not /run/interflow, which `npm start` may hold
       INTERFLOW_NETNS_DIRS: s.dir,
       INTERFLOW_HOST_NETNS: 'false',
       INTERFLOW_EXCLUDE_INTERFACES: 'lo,/^excl/',

@@ -140,6 +140,21 @@ export interface Agent extends RunningProcess {
 /** The agent's start-up line, which reports the metrics port it bound. */
 const AGENT_RUNNING = /"metricsPort":(\d+).*"msg":"interflow agent running"/;
 
+let testRunDir: string | undefined;
+/**
+ * The agents' node lock directory for this test process (INTERFLOW_RUN_DIR): the agents one
+ * test file starts one after another share it like the agents of one node do, while test files
+ * running in parallel (and a developer's `npm start`) never refuse each other.
+ */
+export function testAgentRunDir(): string {
+  if (!testRunDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'interflow-run-'));
+    testRunDir = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return testRunDir;
+}
+
 export async function startAgent(env: Record<string, string>): Promise<Agent> {
   // Metrics on port 0 (the kernel picks; the agent logs the port it got) unless the test sets
   // a port, or quiets the log so the line would not show (then a port chosen here, racily).
@@ -149,11 +164,20 @@ export async function startAgent(env: Record<string, string>): Promise<Agent> {
   // path unless a test asks for another; tcx links are covered by the capture tests.
   const p = launch('agent/src/main.ts', {
     INTERFLOW_TC_ATTACH_MODE: 'tc',
+    INTERFLOW_RUN_DIR: testAgentRunDir(),
     ...env,
     INTERFLOW_AGENT_METRICS_PORT: String(port),
   });
   let metricsUrl = '';
-  await waitFor(
+  // An agent that exits (it cannot run here, or another agent holds the node lock) fails the
+  // start at once rather than after the probe's deadline (a throwing probe only means "not yet").
+  let onExit: () => void = () => undefined;
+  const exitedEarly = new Promise<never>((_, fail) => {
+    onExit = () => fail(new Error(`agent exited with ${p.proc.exitCode}: ${p.output()}`));
+    p.proc.once('exit', onExit);
+  });
+  exitedEarly.catch(() => undefined);
+  const ready = waitFor(
     'agent metrics endpoint',
     async () => {
       if (p.proc.exitCode !== null) throw new Error(`agent exited with ${p.proc.exitCode}: ${p.output()}`);
@@ -165,10 +189,13 @@ export async function startAgent(env: Record<string, string>): Promise<Agent> {
       return (await fetch(metricsUrl)).ok;
     },
     120_000, // tsx compiling on a loaded machine; a hang still fails
-  ).catch(async (e: unknown) => {
-    await p.stop(); // never ready: the caller has no handle to stop it with
-    throw e;
-  });
+  );
+  await Promise.race([ready, exitedEarly])
+    .catch(async (e: unknown) => {
+      await p.stop(); // never ready: the caller has no handle to stop it with
+      throw e;
+    })
+    .finally(() => p.proc.off('exit', onExit));
   return {
     ...p,
     metricsUrl,

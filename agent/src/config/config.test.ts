@@ -149,3 +149,14 @@ test('INTERFLOW_TC_ATTACH_MODE: auto by default, tcx or tc in any case, anything
       e.message === 'INTERFLOW_TC_ATTACH_MODE: "clsact" is not one of auto, tcx, tc',
   );
 });
+
+test('INTERFLOW_RUN_DIR and INTERFLOW_LOCK_WAIT: /run/interflow and 0 (refuse at once) by default', () => {
+  const d = loadAgentConfig({});
+  assert.equal(d.runDir, '/run/interflow');
+  assert.equal(d.lockWaitMs, 0);
+  const c = loadAgentConfig({ INTERFLOW_RUN_DIR: '/var/run/x', INTERFLOW_LOCK_WAIT: '90s' });
+  assert.equal(c.runDir, '/var/run/x');
+  assert.equal(c.lockWaitMs, 90_000);
+  assert.equal(loadAgentConfig({ INTERFLOW_LOCK_WAIT: '0s' }).lockWaitMs, 0);
+  assert.throws(() => loadAgentConfig({ INTERFLOW_LOCK_WAIT: 'soon' }), /INTERFLOW_LOCK_WAIT/);
+});

@@ -59,6 +59,10 @@ export interface AgentConfig {
   agentBuildDir: string;
   /** How the eBPF programs go on an interface: tcx links, the clsact qdisc (tc), or auto (tcx when the kernel has it). */
   tcAttachMode: TcAttachMode;
+  /** Holds the node lock (agent.lock): one agent per node; it must be the same host directory for every agent of a node. */
+  runDir: string;
+  /** How long a second agent waits for the node lock before it gives up (0: refuses at once). */
+  lockWaitMs: number;
 }
 
 export const TC_ATTACH_MODES = ['auto', 'tcx', 'tc'] as const;
@@ -161,7 +165,15 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     sysfsRoot: get('INTERFLOW_SYSFS_ROOT') ?? '/sys',
     agentBuildDir: get('INTERFLOW_AGENT_BUILD_DIR') ?? fileURLToPath(new URL('../../build', import.meta.url)),
     tcAttachMode: parseAttachMode('INTERFLOW_TC_ATTACH_MODE', get('INTERFLOW_TC_ATTACH_MODE') ?? 'auto'),
+    runDir: get('INTERFLOW_RUN_DIR') ?? '/run/interflow',
+    // Durations are positive elsewhere; here 0 (refuse at once) is the default.
+    lockWaitMs: /^\s*0+(ms|s|m|h|d)?\s*$/.test(get('INTERFLOW_LOCK_WAIT') ?? '0')
+      ? 0
+      : duration('INTERFLOW_LOCK_WAIT', '0s'),
   };
+  if (/[\t\n\r\0]/.test(cfg.runDir)) {
+    throw new ConfigError('INTERFLOW_RUN_DIR', 'must not contain a tab, newline or NUL');
+  }
   if (cfg.backoffMinMs > cfg.backoffMaxMs) {
     throw new ConfigError('INTERFLOW_BACKOFF_MIN', 'must not exceed INTERFLOW_BACKOFF_MAX');
   }

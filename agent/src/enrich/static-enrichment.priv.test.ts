@@ -11,6 +11,7 @@ import { privileged } from '../../../test/support/privileged.ts';
 import { eventually } from '../../../test/support/wait.ts';
 import { Capture } from '../capture.ts';
 import { loadAgentConfig } from '../config/config.ts';
+import { testAgentRunDir } from '../../../test/support/processes.ts';
 import { createAgentMetrics } from '../metrics.ts';
 import { createEnricher } from './index.ts';
 
@@ -23,6 +24,7 @@ test(
     const s = await createNetnsScenario();
     t.after(() => s.teardown());
     const cfg = loadAgentConfig({
+      INTERFLOW_RUN_DIR: testAgentRunDir(), // not /run/interflow, which `npm start` may hold
       INTERFLOW_NETNS_DIRS: s.dir,
       INTERFLOW_HOST_NETNS: 'false',
       INTERFLOW_EVICT_INTERVAL: '500ms',

@@ -67,3 +67,44 @@ test('a deleted link forgets its hook; a failed attach is counted and retried at
   assert.equal(ns.hooks.size, 0);
   assert.equal((await metrics.interfacesHooked.get()).values[0]?.value, 0);
 });
+
+test('a hook lost behind our back: the gauge drops at once, the loss is counted, attached again, the gap counted (stand-in kernel helper)', async () => {
+  const { sent, ns, m, metrics } = rig();
+  m.linkChanged(ns, ns.links.upsert({ ifindex: 7, name: 'net1', mac: '', up: true, kind: '' }, 1));
+  m.attached(ns, 7, true);
+  assert.equal((await metrics.interfacesHooked.get()).values[0]?.value, 1);
+  const lostAt = Number(process.hrtime.bigint());
+  m.lost(ns, {
+    ev: 'hook_lost',
+    id: 1,
+    ifindex: 7,
+    reason: 'qdisc_removed',
+    dir: 'both',
+    foreignProgId: 0,
+    lostMonoNs: lostAt,
+    exact: true,
+  });
+  assert.equal((await metrics.interfacesHooked.get()).values[0]?.value, 0, 'never claims an absent hook');
+  assert.deepEqual((await metrics.hooksLost.get()).values, [
+    { value: 1, labels: { reason: 'qdisc_removed' } },
+  ]);
+  assert.deepEqual(sent, ['attach 1 7', 'attach 1 7'], 'attached again');
+  m.attached(ns, 7, true);
+  const gap = (await metrics.hooksLostSeconds.get()).values[0]?.value ?? 0;
+  assert.ok(gap > 0 && gap <= (Number(process.hrtime.bigint()) - lostAt) / 1e9, `gap ${gap}`);
+  assert.equal(ns.lostHooks?.size, 0);
+});
+
+test('a hook lost while its detach is in flight is counted but not attached again (stand-in kernel helper)', async () => {
+  const { sent, ns, m, metrics } = rig();
+  const link = { ifindex: 8, name: 'net1', mac: '', up: true, kind: '' };
+  m.linkChanged(ns, ns.links.upsert(link, 1));
+  m.attached(ns, 8, false);
+  m.linkChanged(ns, ns.links.upsert({ ...link, name: 'other' }, 2));
+  const ev = { ev: 'hook_lost', id: 1, ifindex: 8, dir: 'egress', foreignProgId: 9, exact: false } as const;
+  m.lost(ns, { ...ev, reason: 'replaced', lostMonoNs: 0 });
+  assert.deepEqual(sent, ['attach 1 8', 'detach 1 8']);
+  assert.equal((await metrics.hooksLost.get()).values[0]?.value, 1);
+  m.detached(ns, 8);
+  assert.equal(m.hookedCount(), 0);
+});

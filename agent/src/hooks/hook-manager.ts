@@ -2,7 +2,9 @@
 // to attach or detach them. One attach/detach log line per change, with netns and ifname.
 import type { AgentMetrics } from '../metrics.ts';
 import type { Logger } from '../log.ts';
+import type { HookLostEvent } from '../kernel-helper/helper-protocol.ts';
 import type { LinkChange, LinkInfo } from '../links/link-table.ts';
+import { monotonicNowNs } from '../eviction/monotonic-clock.ts';
 import type { NamespaceState } from '../netns/namespace-state.ts';
 import type { HookPolicy } from './hook-policy.ts';
 
@@ -23,6 +25,7 @@ export class HookManager {
   linkChanged(ns: NamespaceState, change: LinkChange): void {
     if (change.kind === 'removed') {
       ns.hookErrors?.delete(change.link.ifindex);
+      ns.lostHooks?.delete(change.link.ifindex);
       const hook = ns.hooks.get(change.link.ifindex);
       if (hook) {
         ns.hooks.delete(change.link.ifindex);
@@ -75,6 +78,23 @@ export class HookManager {
       'hooks attached (tc ingress+egress)',
     );
     this.updateGauge();
+    const lost = ns.lostHooks?.get(ifindex);
+    if (lost) {
+      ns.lostHooks!.delete(ifindex);
+      const gapMs = Math.max(0, (monotonicNowNs() - lost.sinceNs) / 1e6);
+      this.metrics.hooksLostSeconds.inc(gapMs / 1000);
+      this.log.warn(
+        {
+          netns: ns.name,
+          ifname: link?.name ?? hook.ifname,
+          ifindex,
+          reason: lost.reason,
+          gapMs: Math.round(gapMs),
+          exact: lost.exact,
+        },
+        `hooks back on the interface after ${lost.exact ? '' : 'at most '}${Math.round(gapMs)} ms without them: traffic in that time was not recorded`,
+      );
+    }
     // The link may have been renamed out of the policy while the attach was in flight.
     if (link) this.reconcileLink(ns, link);
   }
@@ -116,6 +136,40 @@ export class HookManager {
     this.updateGauge();
   }
 
+  /**
+   * A hook is no longer in place (someone removed the clsact qdisc or our filter, put another
+   * program at our spot, detached our tcx link): the helper forgot it. Counted, reported, and
+   * attached again now when the policy still wants it.
+   */
+  lost(ns: NamespaceState, ev: HookLostEvent): void {
+    const hook = ns.hooks.get(ev.ifindex);
+    if (!hook) return;
+    const link = ns.links.get(ev.ifindex);
+    const ifname = link?.name ?? hook.ifname;
+    this.metrics.hooksLost.inc({ reason: ev.reason });
+    this.log.warn(
+      {
+        netns: ns.name,
+        ifname,
+        ifindex: ev.ifindex,
+        reason: ev.reason,
+        direction: ev.dir,
+        ...(ev.reason === 'replaced' && { foreignProgId: ev.foreignProgId }),
+      },
+      `Interflow hooks gone from ${ifname} in ${ns.name === '' ? 'the host namespace' : `namespace ${ns.name}`} (${ev.reason}, ${ev.dir}): attaching again`,
+    );
+    // A detach the agent asked for is on its way (it finds nothing left): no re-attach.
+    if (hook.phase === 'detaching') return;
+    (ns.lostHooks ??= new Map()).set(ev.ifindex, {
+      reason: ev.reason,
+      sinceNs: ev.lostMonoNs,
+      exact: ev.exact,
+    });
+    ns.hooks.delete(ev.ifindex);
+    this.updateGauge();
+    if (link) this.reconcileLink(ns, link);
+  }
+
   /** The namespace is gone or unwatched: the helper detached its hooks. */
   namespaceGone(ns: NamespaceState): void {
     for (const [ifindex, hook] of ns.hooks) {
@@ -125,6 +179,7 @@ export class HookManager {
       );
     }
     ns.hooks.clear();
+    ns.lostHooks?.clear();
     this.updateGauge();
   }
 

@@ -2,6 +2,7 @@
 // the agent that touches the kernel. Events are delivered to one listener; drain() collects
 // the flow lines printed before the matching "drained" event.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../log.ts';
@@ -46,11 +47,24 @@ export interface HelperOptions {
   maxFlows: number;
   /** INTERFLOW_TC_ATTACH_MODE; the helper's own default (auto) when absent. */
   attachMode?: 'auto' | 'tcx' | 'tc';
+  /** Where the node lock lives (created when missing); none: no lock (tools, benchmarks). */
+  runDir?: string;
+  /** How long to wait for the node lock (0: refuse at once). */
+  lockWaitMs?: number;
+  /** Who this agent is, written into the lock for a second agent to name. */
+  owner?: string;
   log: Logger;
 }
 
 export class HelperStartError extends Error {
   override name = 'HelperStartError';
+  constructor(
+    message: string,
+    /** Another agent holds the node lock. */
+    readonly locked = false,
+  ) {
+    super(message);
+  }
 }
 
 export class NativeHelper extends EventEmitter<{
@@ -73,6 +87,14 @@ export class NativeHelper extends EventEmitter<{
 
   /** Starts the helper and waits for it to load the eBPF object. */
   async start(): Promise<{ maxFlows: number; ncpus: number }> {
+    const { runDir } = this.opts;
+    if (runDir) {
+      try {
+        mkdirSync(runDir, { recursive: true, mode: 0o755 });
+      } catch (e) {
+        throw new HelperStartError(`cannot create the run directory ${runDir}: ${(e as Error).message}`);
+      }
+    }
     const child = spawn(
       this.opts.helperPath,
       [
@@ -81,6 +103,16 @@ export class NativeHelper extends EventEmitter<{
         '--max-flows',
         String(this.opts.maxFlows),
         ...(this.opts.attachMode ? ['--attach-mode', this.opts.attachMode] : []),
+        ...(runDir
+          ? [
+              '--run-dir',
+              runDir,
+              '--lock-wait-ms',
+              String(this.opts.lockWaitMs ?? 0),
+              '--owner',
+              this.opts.owner ?? `agent pid ${process.pid}`,
+            ]
+          : []),
       ],
       {
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -122,7 +154,7 @@ export class NativeHelper extends EventEmitter<{
           ready = true;
           resolve({ maxFlows: ev.maxFlows, ncpus: ev.ncpus });
         } else if (ev.ev === 'fatal' && !ready) {
-          reject(new HelperStartError(ev.msg));
+          reject(new HelperStartError(ev.msg, ev.locked === true));
         } else if (ev.ev === 'drained') {
           const flows = this.pendingFlows;
           this.pendingFlows = [];
@@ -164,6 +196,10 @@ export class NativeHelper extends EventEmitter<{
   }
   detach(id: number, ifindex: number): void {
     this.send('detach', id, ifindex);
+  }
+  /** Checks that every hook of the namespace is still in place ("hook_lost" for each that is not). */
+  verify(id: number): void {
+    this.send('verify', id);
   }
 
   /** Drains the flow map; also returns ring-buffer flows received since the last drain. */

@@ -59,12 +59,35 @@ export type HelperEvent =
       count: number;
       /** A clsact qdisc such a run created: removed, or kept (without its owner mark) for the other filters on it. */
       qdisc: 'none' | 'removed' | 'kept';
+      /** Interflow filters of another agent (another lock: it may be alive), left alone. */
+      kept: number;
     }
   | { ev: 'resync'; id: number }
+  | HookLostEvent
   | { ev: 'error'; id: number; op: string; ifindex: number; errno: number; msg: string }
   | DrainedEvent
-  | { ev: 'fatal'; msg: string; errno: number }
+  | { ev: 'fatal'; msg: string; errno: number; locked?: boolean }
+  /** Another agent holds the node lock; the helper waits up to waitMs for it. */
+  | { ev: 'lock_wait'; path: string; holder: string; waitMs: number }
   | { ev: 'exit' };
+
+/** A hook the helper attached is no longer in place (checked on tc events and on `verify`); the helper forgot it. */
+export interface HookLostEvent {
+  ev: 'hook_lost';
+  id: number;
+  ifindex: number;
+  /** What the check found: no clsact, no filter at Interflow's spot, another program there, a detached tcx link. */
+  reason: HookLostReason;
+  dir: 'ingress' | 'egress' | 'both';
+  /** The program now at Interflow's spot (reason "replaced"; 0 for classic BPF). */
+  foreignProgId: number;
+  /** CLOCK_MONOTONIC ns: when it was lost (exact, from a tc event) or last seen in place (not exact). */
+  lostMonoNs: number;
+  exact: boolean;
+}
+
+export const HOOK_LOST_REASONS = ['qdisc_removed', 'filter_removed', 'replaced', 'link_detached'] as const;
+export type HookLostReason = (typeof HOOK_LOST_REASONS)[number];
 
 export interface DrainedEvent {
   ev: 'drained';

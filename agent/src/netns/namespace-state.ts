@@ -9,6 +9,14 @@ export interface HookState {
   ifname: string;
 }
 
+export interface LostHook {
+  reason: string;
+  /** CLOCK_MONOTONIC ns since when the interface has been without hooks (at most: see exact). */
+  sinceNs: number;
+  /** false: the loss was found by a periodic check, so sinceNs is when it was last seen in place. */
+  exact: boolean;
+}
+
 export interface NamespaceState {
   /** Helper worker id (one dedicated thread in the helper). */
   id: number;
@@ -24,6 +32,8 @@ export interface NamespaceState {
   removedAtNs?: number;
   /** The kernel's refusal of the last attach, by ifindex, until an attach succeeds or the link goes (inventory). */
   hookErrors?: Map<number, string>;
+  /** Hooks found gone behind the agent's back and not attached again yet, by ifindex. */
+  lostHooks?: Map<number, LostHook>;
   /** Set while the helper re-dumps the links after lost events: ifindexes seen in that dump. */
   redumpSeen?: Set<number>;
 }
