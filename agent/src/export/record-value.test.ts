@@ -122,7 +122,7 @@ test('record value: any strings, numbers and optional fields (property)', () => 
 });
 
 test('record value: keys in the record own order; unknown keys, odd types and toJSON fall back to the generic way', () => {
-  const reordered = { Bytes: 5, ...makeRecord(3) } as FlowRecord;
+  const reordered = Object.assign({ Bytes: 5 }, makeRecord(3)) as FlowRecord;
   assert.equal(encodeEntry(reordered, 1, 0).value, generic(reordered));
   const odd: Record<string, unknown>[] = [
     { ...makeRecord(1), Extra: { nested: ['x"'] } },
