@@ -90,7 +90,10 @@ export async function benchExport(records = 100_000, gzip = false): Promise<Expo
 export function spread(xs: number[], digits = 3): { median: number; text: string } {
   const s = [...xs].sort((a, b) => a - b);
   const median = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  return { median, text: `${median.toFixed(digits)} (${s[0]!.toFixed(digits)}–${s.at(-1)!.toFixed(digits)})` };
+  return {
+    median,
+    text: `${median.toFixed(digits)} (${s[0]!.toFixed(digits)}–${s.at(-1)!.toFixed(digits)})`,
+  };
 }
 
 /** One benchExport() in a fresh process of the tree at `root` (this one or a baseline checkout). */
@@ -121,11 +124,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     for (let i = 0; i < rounds; i++) {
       const order = i % 2 ? (['current', 'baseline'] as const) : (['baseline', 'current'] as const);
       for (const arm of order) cpu[arm]!.push((await exportInProcess(arms[arm], n, false)).cpuSecondsPer100k);
-      console.log(`round ${i + 1}: baseline ${cpu.baseline!.at(-1)!.toFixed(3)}, current ${cpu.current!.at(-1)!.toFixed(3)} CPU s / 100k`);
+      console.log(
+        `round ${i + 1}: baseline ${cpu.baseline!.at(-1)!.toFixed(3)}, current ${cpu.current!.at(-1)!.toFixed(3)} CPU s / 100k`,
+      );
     }
     const b = spread(cpu.baseline!);
     const c = spread(cpu.current!);
-    console.log(`export CPU s / 100k, median (min–max) of ${rounds} alternating rounds: baseline ${b.text}, current ${c.text}; ratio of medians ${(c.median / b.median).toFixed(2)}`);
+    console.log(
+      `export CPU s / 100k, median (min–max) of ${rounds} alternating rounds: baseline ${b.text}, current ${c.text}; ratio of medians ${(c.median / b.median).toFixed(2)}`,
+    );
   } else {
     const n = Number(process.argv[2] ?? 100_000);
     for (const gzip of [false, true]) {

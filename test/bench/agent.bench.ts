@@ -149,8 +149,13 @@ async function measureAgentCpu(
     nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, arm)}`] : [],
   });
   try {
-    const pids = [agent.proc.pid!, ...childrenOf(agent.proc.pid!)];
     await waitHooked(agent, 4);
+    // The agent and its native helper (not short-lived children such as the sysfs script).
+    const helpers = childrenOf(agent.proc.pid!).filter((p) =>
+      readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('interflow-agent'),
+    );
+    if (helpers.length !== 1) throw new Error(`expected one native helper, found ${helpers.length}`);
+    const pids = [agent.proc.pid!, ...helpers];
     const warm0 = await agent.metric('interflow_agent_records_exported_total');
     await sprayFlows(s, s.a, s.net1.b, WARMUP_FLOWS / 2);
     await waitExported(agent, warm0, WARMUP_FLOWS);
