@@ -125,7 +125,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function waitExported(agent: Agent, from: number, count: number): Promise<number> {
   const deadline = Date.now() + 180_000;
   let exported = 0;
-  while ((exported = (await agent.metric('interflow_agent_records_exported_total')) - from) < count) {
+  // A scrape can fail on a loaded machine; the next one counts.
+  const scrape = () => agent.metric('interflow_agent_records_exported_total').catch(() => from);
+  while ((exported = (await scrape()) - from) < count) {
     if (Date.now() > deadline) throw new Error(`only ${exported} of ${count} records exported`);
     await sleep(100);
   }
