@@ -3,6 +3,8 @@
 // a baseline measured in the same run: JSON.stringify of the same records, the least work any
 // exporter must do. Prints figures; asserts nothing.
 //   npx tsx test/bench/agent-export.bench.ts [records]
+//   BENCH_BASELINE_ROOT=<other checkout> npx tsx test/bench/agent-export.bench.ts  (this tree vs that one,
+//   BENCH_ROUNDS alternating rounds of fresh processes, medians with min–max)
 // benchExport() is exported so `npm run bench` (test/bench/run-all.ts) can include these figures.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -84,14 +86,62 @@ export async function benchExport(records = 100_000, gzip = false): Promise<Expo
   }
 }
 
+/** Median and min–max of a list of figures. */
+export function spread(xs: number[], digits = 3): { median: number; text: string } {
+  const s = [...xs].sort((a, b) => a - b);
+  const median = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return {
+    median,
+    text: `${median.toFixed(digits)} (${s[0]!.toFixed(digits)}–${s.at(-1)!.toFixed(digits)})`,
+  };
+}
+
+/** One benchExport() in a fresh process of the tree at `root` (this one or a baseline checkout). */
+async function exportInProcess(root: string, records: number, gzip: boolean): Promise<ExportFigures> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/bench/agent-export.bench.ts', '--once', String(records), String(gzip)],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const line = out.split('\n').find((l) => l.startsWith('EXPORT_FIGURES '));
+  if (code !== 0 || !line) throw new Error(`export bench in ${root} failed (${code}): ${out}`);
+  return JSON.parse(line.slice('EXPORT_FIGURES '.length)) as ExportFigures;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const n = Number(process.argv[2] ?? 100_000);
-  for (const gzip of [false, true]) {
-    const f = await benchExport(n, gzip);
+  if (process.argv[2] === '--once') {
+    const f = await benchExport(Number(process.argv[3]), process.argv[4] === 'true');
+    console.log(`EXPORT_FIGURES ${JSON.stringify(f)}`);
+  } else if (process.env.BENCH_BASELINE_ROOT) {
+    // This tree against another checkout (e.g. main), alternating fresh processes, same run.
+    const n = Number(process.argv[2] ?? 100_000);
+    const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
+    const arms = { baseline: process.env.BENCH_BASELINE_ROOT, current: process.cwd() };
+    const cpu: Record<string, number[]> = { baseline: [], current: [] };
+    for (let i = 0; i < rounds; i++) {
+      const order = i % 2 ? (['current', 'baseline'] as const) : (['baseline', 'current'] as const);
+      for (const arm of order) cpu[arm]!.push((await exportInProcess(arms[arm], n, false)).cpuSecondsPer100k);
+      console.log(
+        `round ${i + 1}: baseline ${cpu.baseline!.at(-1)!.toFixed(3)}, current ${cpu.current!.at(-1)!.toFixed(3)} CPU s / 100k`,
+      );
+    }
+    const b = spread(cpu.baseline!);
+    const c = spread(cpu.current!);
     console.log(
-      `export ${f.records} records${gzip ? ' (gzip)' : ''}: ${f.cpuSecondsPer100k.toFixed(3)} CPU s / 100k, ` +
-        `${f.wallSecondsPer100k.toFixed(3)} wall s / 100k (${Math.round(f.recordsPerSecond)} records/s, ${f.pushes} pushes); ` +
-        `baseline JSON.stringify ${f.baselineCpuSecondsPer100k.toFixed(3)} CPU s / 100k → ratio ${f.ratioToBaseline.toFixed(1)}×`,
+      `export CPU s / 100k, median (min–max) of ${rounds} alternating rounds: baseline ${b.text}, current ${c.text}; ratio of medians ${(c.median / b.median).toFixed(2)}`,
     );
+  } else {
+    const n = Number(process.argv[2] ?? 100_000);
+    for (const gzip of [false, true]) {
+      const f = await benchExport(n, gzip);
+      console.log(
+        `export ${f.records} records${gzip ? ' (gzip)' : ''}: ${f.cpuSecondsPer100k.toFixed(3)} CPU s / 100k, ` +
+          `${f.wallSecondsPer100k.toFixed(3)} wall s / 100k (${Math.round(f.recordsPerSecond)} records/s, ${f.pushes} pushes); ` +
+          `baseline JSON.stringify ${f.baselineCpuSecondsPer100k.toFixed(3)} CPU s / 100k → ratio ${f.ratioToBaseline.toFixed(1)}×`,
+      );
+    }
   }
 }

@@ -4,7 +4,11 @@
 //  - time to drain 100 000 map entries (raw, through the native helper's protocol) and the
 //    agent's eviction time (drain + record building) for them;
 //  - agent CPU seconds (node + native helper) per 100 000 records evicted and exported to a
-//    Loki receiver, measured on the agent process (`agent/src/main.ts`).
+//    Loki receiver, measured on the agent process (`agent/src/main.ts`), the idle agent's own
+//    CPU measured before and subtracted (both printed); rounds with medians and min–max.
+// Environment: BENCH_AGENT_PARTS=hooks,drain,cpu (default all); BENCH_CPU_ROUNDS; BENCH_BASELINE_ROOT
+// = another checkout (e.g. main's, with `make -C agent` and node_modules) whose agent runs in
+// alternating CPU rounds of the same run; BENCH_AGENT_CPU_PROF=<dir> writes --cpu-prof profiles.
 // Runs on the reference topology (test/support/netns-scenario.ts); needs root and `make -C agent`.
 // The agent runs as its own process and the raw drain speaks the helper's line protocol:
 // no agent code runs inside the bench process, so the figures are the agent's own.
@@ -26,6 +30,12 @@ const SECONDS = Number(process.env.BENCH_IPERF_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const FLOWS = 100_000;
 const CLK_TCK = 100; // USER_HZ on Linux
+/** Which parts run: hooks (iperf3 with/without), drain (raw helper drain), cpu (agent CPU). */
+const PARTS = new Set((process.env.BENCH_AGENT_PARTS ?? 'hooks,drain,cpu').split(','));
+/** Agent CPU rounds (per arm; arms alternate when BENCH_BASELINE_ROOT names a baseline tree). */
+const CPU_ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? (process.env.BENCH_BASELINE_ROOT ? 5 : 3));
+const WARMUP_FLOWS = 20_000;
+const IDLE_MS = 5000;
 
 const rows: [string, string][] = [];
 /** Figures for `npm run bench` (test/bench/run-all.ts), printed as one `BENCH_RESULT {json}` line. */
@@ -97,6 +107,97 @@ function childrenOf(pid: number): number[] {
     .split(/\s+/)
     .filter(Boolean)
     .map(Number);
+}
+
+interface CpuRun {
+  perRecords: number;
+  busyCpu: number;
+  idleRate: number;
+  idleSubtracted: number;
+  wallS: number;
+  exported: number;
+  evictSeconds: number;
+}
+
+const cpuOfTree = (pids: number[]) => pids.reduce((n, p) => n + cpuSecondsOf(p), 0);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitExported(agent: Agent, from: number, count: number): Promise<number> {
+  const deadline = Date.now() + 180_000;
+  let exported = 0;
+  // A scrape can fail on a loaded machine; the next one counts.
+  const scrape = () => agent.metric('interflow_agent_records_exported_total').catch(() => from);
+  while ((exported = (await scrape()) - from) < count) {
+    if (Date.now() > deadline) throw new Error(`only ${exported} of ${count} records exported`);
+    await sleep(100);
+  }
+  return exported;
+}
+
+/**
+ * One agent process (the tree at `root`): a warm-up wave (a long-running agent has its code
+ * compiled), then its idle CPU over IDLE_MS, then one wave of FLOWS records until all are
+ * exported; the idle rate times the wave's wall time is subtracted.
+ */
+async function measureAgentCpu(
+  s: NetnsScenario,
+  root: string,
+  env: Record<string, string>,
+  arm: string,
+): Promise<CpuRun> {
+  const profDir = process.env.BENCH_AGENT_CPU_PROF;
+  const agent = await startAgent(env, {
+    root,
+    nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, arm)}`] : [],
+  });
+  try {
+    await waitHooked(agent, 4);
+    // The agent and its native helper (not short-lived children such as the sysfs script).
+    const helpers = childrenOf(agent.proc.pid!).filter((p) =>
+      readFileSync(`/proc/${p}/comm`, 'utf8').startsWith('interflow-agent'),
+    );
+    if (helpers.length !== 1) throw new Error(`expected one native helper, found ${helpers.length}`);
+    const pids = [agent.proc.pid!, ...helpers];
+    const warm0 = await agent.metric('interflow_agent_records_exported_total');
+    await sprayFlows(s, s.a, s.net1.b, WARMUP_FLOWS / 2);
+    await waitExported(agent, warm0, WARMUP_FLOWS);
+    await sleep(1500); // the eviction after the wave, and its garbage
+    const idle0 = cpuOfTree(pids);
+    const idleT0 = performance.now();
+    await sleep(IDLE_MS);
+    const idleRate = (cpuOfTree(pids) - idle0) / ((performance.now() - idleT0) / 1000);
+
+    const cpu0 = cpuOfTree(pids);
+    const exported0 = await agent.metric('interflow_agent_records_exported_total');
+    const evictSum0 = await agent.metric('interflow_agent_eviction_duration_seconds_sum');
+    const t0 = performance.now();
+    await sprayFlows(s, s.a, s.net1.b, FLOWS / 2);
+    const exported = await waitExported(agent, exported0, FLOWS);
+    const wallS = (performance.now() - t0) / 1000;
+    const busyCpu = cpuOfTree(pids) - cpu0;
+    const evictSeconds = (await agent.metric('interflow_agent_eviction_duration_seconds_sum')) - evictSum0;
+    const idleSubtracted = idleRate * wallS;
+    return {
+      perRecords: ((busyCpu - idleSubtracted) * FLOWS) / exported,
+      busyCpu,
+      idleRate,
+      idleSubtracted,
+      wallS,
+      exported,
+      evictSeconds,
+    };
+  } finally {
+    await agent.stop();
+  }
+}
+
+function spread(xs: number[], digits = 2): { median: number; text: string } {
+  const s = [...xs].sort((a, b) => a - b);
+  const median = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return {
+    median,
+    text: `${median.toFixed(digits)} (${s[0]!.toFixed(digits)}–${s.at(-1)!.toFixed(digits)})`,
+  };
 }
 
 function mean(xs: number[]): number {
@@ -212,110 +313,118 @@ async function main(): Promise<void> {
     INTERFLOW_BATCH_MAX_RECORDS: '5000',
   };
   try {
-    await iperfServer(s, s.b, s.net1.b, 5201);
+    if (PARTS.has('hooks')) await iperfServer(s, s.b, s.net1.b, 5201);
     console.log(
-      `agent bench: iperf3 ${SECONDS}s x ${ROUNDS} rounds per mode, reference topology ${s.a.name} <-> ${s.b.name}`,
+      `agent bench (${[...PARTS].join(', ')}): iperf3 ${SECONDS}s x ${ROUNDS} rounds per mode, reference topology ${s.a.name} <-> ${s.b.name}`,
     );
 
-    // 1-2. Throughput and packet rate with the agent process hooking net1 and eth0 on both
-    // sides, and without it. Order alternates between rounds (off-on, on-off, …) so drift and
-    // warm-up hit both modes.
-    // A discarded warm-up: the first runs in a fresh topology are consistently slower.
-    await iperf(s, s.a, ['-c', s.net1.b, '-t', '1']);
-    await iperf(s, s.a, ['-c', s.net1.b, '-u', '-b', '0', '-l', '64', '-t', '1']);
-    const tcp = { off: [] as number[], on: [] as number[] };
-    const udp = { off: [] as number[], on: [] as number[] };
-    for (let i = 0; i < ROUNDS; i++) {
-      const measureOff = async () => {
-        tcp.off.push(await tcpGbps(s));
-        udp.off.push(await udpKpps(s));
-      };
-      const measureOn = async () => {
-        const agent = await startAgent(agentEnv);
-        try {
-          await waitHooked(agent, 4);
-          tcp.on.push(await tcpGbps(s));
-          udp.on.push(await udpKpps(s));
-        } finally {
-          await agent.stop();
+    if (PARTS.has('hooks')) {
+      // 1-2. Throughput and packet rate with the agent process hooking net1 and eth0 on both
+      // sides, and without it. Order alternates between rounds (off-on, on-off, …) so drift and
+      // warm-up hit both modes.
+      // A discarded warm-up: the first runs in a fresh topology are consistently slower.
+      await iperf(s, s.a, ['-c', s.net1.b, '-t', '1']);
+      await iperf(s, s.a, ['-c', s.net1.b, '-u', '-b', '0', '-l', '64', '-t', '1']);
+      const tcp = { off: [] as number[], on: [] as number[] };
+      const udp = { off: [] as number[], on: [] as number[] };
+      for (let i = 0; i < ROUNDS; i++) {
+        const measureOff = async () => {
+          tcp.off.push(await tcpGbps(s));
+          udp.off.push(await udpKpps(s));
+        };
+        const measureOn = async () => {
+          const agent = await startAgent(agentEnv);
+          try {
+            await waitHooked(agent, 4);
+            tcp.on.push(await tcpGbps(s));
+            udp.on.push(await udpKpps(s));
+          } finally {
+            await agent.stop();
+          }
+        };
+        if (i % 2 === 0) {
+          await measureOff();
+          await measureOn();
+        } else {
+          await measureOn();
+          await measureOff();
         }
-      };
-      if (i % 2 === 0) {
-        await measureOff();
-        await measureOn();
-      } else {
-        await measureOn();
-        await measureOff();
       }
+      report('TCP over net1 without hooks (Gbit/s)', mean(tcp.off).toFixed(2));
+      report('TCP over net1 with hooks (Gbit/s)', mean(tcp.on).toFixed(2));
+      report('TCP throughput ratio with/without (goal >= 0.95)', (mean(tcp.on) / mean(tcp.off)).toFixed(3));
+      report('UDP 64 B without hooks (kpps received)', mean(udp.off).toFixed(1));
+      report('UDP 64 B with hooks (kpps received)', mean(udp.on).toFixed(1));
+      report('UDP packet-rate ratio with/without', (mean(udp.on) / mean(udp.off)).toFixed(3));
+      Object.assign(result, {
+        tcpGbpsWithout: mean(tcp.off),
+        tcpGbpsWith: mean(tcp.on),
+        tcpRatio: mean(tcp.on) / mean(tcp.off),
+        udpSmallPpsWithout: mean(udp.off) * 1000,
+        udpSmallPpsWith: mean(udp.on) * 1000,
+        udpSmallRatio: mean(udp.on) / mean(udp.off),
+      });
     }
-    report('TCP over net1 without hooks (Gbit/s)', mean(tcp.off).toFixed(2));
-    report('TCP over net1 with hooks (Gbit/s)', mean(tcp.on).toFixed(2));
-    report('TCP throughput ratio with/without (goal >= 0.95)', (mean(tcp.on) / mean(tcp.off)).toFixed(3));
-    report('UDP 64 B without hooks (kpps received)', mean(udp.off).toFixed(1));
-    report('UDP 64 B with hooks (kpps received)', mean(udp.on).toFixed(1));
-    report('UDP packet-rate ratio with/without', (mean(udp.on) / mean(udp.off)).toFixed(3));
-    Object.assign(result, {
-      tcpGbpsWithout: mean(tcp.off),
-      tcpGbpsWith: mean(tcp.on),
-      tcpRatio: mean(tcp.on) / mean(tcp.off),
-      udpSmallPpsWithout: mean(udp.off) * 1000,
-      udpSmallPpsWith: mean(udp.on) * 1000,
-      udpSmallRatio: mean(udp.on) / mean(udp.off),
-    });
 
     // 3. Raw drain of ~100 000 map entries (helper batch drain + transfer + parse).
-    const raw = await measureRawDrain(s);
-    report(`raw drain of ${raw.entries} map entries (ms)`, raw.ms.toFixed(0));
-    result.drainMsPer100k = (raw.ms * FLOWS) / raw.entries;
-    report('raw drain per 100 000 entries (ms)', result.drainMsPer100k.toFixed(0));
+    if (PARTS.has('drain')) {
+      const raw = await measureRawDrain(s);
+      report(`raw drain of ${raw.entries} map entries (ms)`, raw.ms.toFixed(0));
+      result.drainMsPer100k = (raw.ms * FLOWS) / raw.entries;
+      report('raw drain per 100 000 entries (ms)', result.drainMsPer100k.toFixed(0));
+    }
 
     // 4. CPU of the agent process (node + native helper) per 100 000 records evicted and
-    // exported, idle CPU over the same time subtracted; and its eviction time (drain + build).
-    const agent = await startAgent(agentEnv);
-    try {
-      const agentPid = agent.proc.pid!;
-      await waitHooked(agent, 4);
-      await new Promise((r) => setTimeout(r, 1500)); // let start-up settle and the first evictions pass
-      const pids = [agentPid, ...childrenOf(agentPid)];
-      const cpu0 = pids.reduce((n, p) => n + cpuSecondsOf(p), 0);
-      const exported0 = await agent.metric('interflow_agent_records_exported_total');
-      const evictSum0 = await agent.metric('interflow_agent_eviction_duration_seconds_sum');
-      const wall0 = Date.now();
-      await sprayFlows(s, s.a, s.net1.b, FLOWS / 2);
-      let exported = 0;
-      const deadline = Date.now() + 60_000;
-      while (
-        (exported = (await agent.metric('interflow_agent_records_exported_total')) - exported0) < FLOWS &&
-        Date.now() < deadline
-      ) {
-        await new Promise((r) => setTimeout(r, 200));
+    // exported, the idle agent's own CPU measured first and subtracted; its eviction time
+    // (drain + build). With BENCH_BASELINE_ROOT, another checkout's agent (e.g. main) in
+    // alternating rounds of the same run.
+    if (PARTS.has('cpu')) {
+      const arms: [string, string][] = [['current', REPO_ROOT]];
+      if (process.env.BENCH_BASELINE_ROOT) arms.push(['baseline', process.env.BENCH_BASELINE_ROOT]);
+      const runs: Record<string, CpuRun[]> = {};
+      for (let i = 0; i < CPU_ROUNDS; i++) {
+        const order = i % 2 ? [...arms].reverse() : arms;
+        for (const [arm, root] of order) {
+          const r = await measureAgentCpu(s, root, agentEnv, arm);
+          (runs[arm] ??= []).push(r);
+          console.log(
+            `  round ${i + 1} ${arm}: ${r.perRecords.toFixed(2)} CPU s / 100k (busy ${r.busyCpu.toFixed(2)} s over ${r.wallS.toFixed(1)} s, idle ${r.idleRate.toFixed(3)} CPU s/s → ${r.idleSubtracted.toFixed(2)} s subtracted; ${r.exported} records; eviction ${r.evictSeconds.toFixed(2)} s)`,
+          );
+        }
       }
-      const busyCpu = pids.reduce((n, p) => n + cpuSecondsOf(p), 0) - cpu0;
-      const evictSeconds = (await agent.metric('interflow_agent_eviction_duration_seconds_sum')) - evictSum0;
-      const wallMs = Date.now() - wall0;
-      const idle0 = pids.reduce((n, p) => n + cpuSecondsOf(p), 0);
-      await new Promise((r) => setTimeout(r, wallMs));
-      const idleCpu = pids.reduce((n, p) => n + cpuSecondsOf(p), 0) - idle0;
-      const perRecords = ((busyCpu - idleCpu) * FLOWS) / exported;
-      report('agent records exported in the window', String(exported));
-      report('agent eviction time (drain + build) for them (s)', evictSeconds.toFixed(2));
-      report(
-        'agent CPU seconds in the window / idle over the same time',
-        `${busyCpu.toFixed(2)} / ${idleCpu.toFixed(2)}`,
-      );
-      report(
-        'agent CPU seconds per 100 000 records evicted+exported (node + helper, idle subtracted)',
-        perRecords.toFixed(2),
-      );
-      report('wall time to evict+export them (s)', (wallMs / 1000).toFixed(1));
-      Object.assign(result, {
-        cpuSecondsPer100k: perRecords,
-        idleCpuSecondsSameTime: idleCpu,
-        records: exported,
-        evictionSeconds: evictSeconds,
-      });
-    } finally {
-      await agent.stop();
+      for (const [arm] of arms) {
+        const list = runs[arm]!;
+        const per = spread(list.map((r) => r.perRecords));
+        const idle = spread(list.map((r) => r.idleRate));
+        const sub = spread(list.map((r) => r.idleSubtracted));
+        const ev = spread(list.map((r) => r.evictSeconds));
+        const label = arm === 'current' ? '' : ` [${arm}: ${process.env.BENCH_BASELINE_ROOT}]`;
+        report(
+          `agent CPU seconds per 100 000 records evicted+exported (node + helper, idle subtracted), median (min–max) of ${list.length}${label}`,
+          per.text,
+        );
+        report(`idle agent CPU (CPU s per s of wall time)${label}`, idle.text);
+        report(`idle CPU subtracted per run (s)${label}`, sub.text);
+        report(`agent eviction time (drain + build) per run (s)${label}`, ev.text);
+        if (arm === 'current') {
+          Object.assign(result, {
+            cpuSecondsPer100k: per.median,
+            cpuSpread: per.text,
+            idleCpuSecondsPerSecond: idle.median,
+            idleCpuSecondsSameTime: sub.median,
+            records: list[0]!.exported,
+            evictionSeconds: ev.median,
+            cpuRounds: list.length,
+          });
+        } else {
+          Object.assign(result, { baselineCpuSecondsPer100k: per.median, baselineCpuSpread: per.text });
+        }
+      }
+      if (runs.baseline) {
+        const ratio = Number(result.cpuSecondsPer100k) / Number(result.baselineCpuSecondsPer100k);
+        report('agent CPU per record, current / baseline (ratio of medians)', ratio.toFixed(2));
+        result.cpuRatioToBaseline = ratio;
+      }
     }
   } finally {
     await loki.close();

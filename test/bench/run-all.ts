@@ -156,8 +156,11 @@ async function agentPart(): Promise<void> {
       'Agent CPU per 100 000 records (drain, build, enrich, export to a loopback Loki receiver; agent + helper)',
     value: `${fmt(num(figures, 'cpuSecondsPer100k'), 2)} CPU s`,
     baseline: [
-      has('idleCpuSecondsSameTime')
-        ? `idle agent over the same time (${fmt(num(figures, 'idleCpuSecondsSameTime'), 2)} CPU s) subtracted`
+      has('cpuRounds')
+        ? `median (min–max) of ${fmt(num(figures, 'cpuRounds'))} runs: ${String(figures.cpuSpread)}`
+        : '',
+      has('idleCpuSecondsPerSecond')
+        ? `idle agent ${fmt(num(figures, 'idleCpuSecondsPerSecond'), 3)} CPU s per s, measured first: ${fmt(num(figures, 'idleCpuSecondsSameTime'), 2)} CPU s subtracted`
         : 'idle agent subtracted',
       has('records') ? `${fmt(num(figures, 'records'))} records` : '',
       has('drainMsPer100k')
@@ -390,8 +393,11 @@ ${problems.length ? `\nNotes from this run:\n\n${problems.map((p) => `- ${p}`).j
 - **Agent CPU per 100 000 records** (same file as hook overhead): the real agent process (\`agent/src/main.ts\`)
   exports to a loopback Loki receiver; one UDP datagram to each of 50 000 ports makes 100 000
   distinct flows (each seen at one end's egress and the other's ingress). CPU is utime + stime
-  of the agent and its native helper from \`/proc\`, minus what the same agent uses idle over
-  the same wall time. The raw drain time goes through the native helper's protocol; the
+  of the agent and its native helper from \`/proc\`, after a warm-up wave of 20 000 records;
+  the same agent's idle CPU is measured first (5 s, no traffic), printed, and its rate times
+  the wave's wall time subtracted. Medians with min–max over \`BENCH_CPU_ROUNDS\` runs (3; with
+  \`BENCH_BASELINE_ROOT\` naming another checkout, e.g. main's, its agent runs in alternating
+  rounds, 5 each, and the ratio of medians is printed). The raw drain time goes through the native helper's protocol; the
   eviction time (drain + build) is the agent's own \`interflow_agent_eviction_duration_seconds\`.
 - **Export path**: \`benchExport()\` of test/bench/agent-export.bench.ts, the exporter alone.
 - **Store and API**: test/bench/server.bench.ts with ${fmt(RECORDS)} generated records in the

@@ -32,9 +32,14 @@ export interface RunningProcess {
   kill9(): Promise<void>;
 }
 
-function launch(script: string, env: Record<string, string>, nodeFlags: string[] = []): RunningProcess {
+function launch(
+  script: string,
+  env: Record<string, string>,
+  nodeFlags: string[] = [],
+  root = REPO_ROOT,
+): RunningProcess {
   const proc = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
-    cwd: REPO_ROOT,
+    cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -155,19 +160,31 @@ export function testAgentRunDir(): string {
   return testRunDir;
 }
 
-export async function startAgent(env: Record<string, string>): Promise<Agent> {
+/**
+ * Starts `agent/src/main.ts`; `options.root` runs another checkout's agent (benchmarks compare
+ * against a baseline tree), `options.nodeFlags` go to node (e.g. --cpu-prof).
+ */
+export async function startAgent(
+  env: Record<string, string>,
+  options: { root?: string; nodeFlags?: string[] } = {},
+): Promise<Agent> {
   // Metrics on port 0 (the kernel picks; the agent logs the port it got) unless the test sets
   // a port, or quiets the log so the line would not show (then a port chosen here, racily).
   const given = env.INTERFLOW_AGENT_METRICS_PORT;
   const port = given !== undefined ? Number(given) : logsAtInfo(env) ? 0 : await freePort();
   // The end-to-end tests count the agent's clsact filters with `tc`, so they run the tc attach
   // path unless a test asks for another; tcx links are covered by the capture tests.
-  const p = launch('agent/src/main.ts', {
-    INTERFLOW_TC_ATTACH_MODE: 'tc',
-    INTERFLOW_RUN_DIR: testAgentRunDir(),
-    ...env,
-    INTERFLOW_AGENT_METRICS_PORT: String(port),
-  });
+  const p = launch(
+    'agent/src/main.ts',
+    {
+      INTERFLOW_TC_ATTACH_MODE: 'tc',
+      INTERFLOW_RUN_DIR: testAgentRunDir(),
+      ...env,
+      INTERFLOW_AGENT_METRICS_PORT: String(port),
+    },
+    options.nodeFlags,
+    options.root,
+  );
   let metricsUrl = '';
   // An agent that exits (it cannot run here, or another agent holds the node lock) fails the
   // start at once rather than after the probe's deadline (a throwing probe only means "not yet").

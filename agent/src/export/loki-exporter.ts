@@ -11,7 +11,7 @@ import type { Logger } from '../log.ts';
 import type { AgentMetrics } from '../metrics.ts';
 import { backoffDelay } from '../retry/backoff.ts';
 import { EntryQueue, type QueuedEntry } from './entry-queue.ts';
-import { buildPushBody, encodeEntry, encodeInterfaceEntry, nextBatchSize } from './push-body.ts';
+import { buildPushBodyBytes, encodeEntry, encodeInterfaceEntry, nextBatchSize } from './push-body.ts';
 import { createPushClient, type PushClient, type PushOutcome } from './push-client.ts';
 
 export interface RecordExporter {
@@ -264,7 +264,7 @@ class LokiExporter implements RecordExporter {
     const started = performance.now();
     let outcome: PushOutcome;
     try {
-      outcome = await this.client.push(buildPushBody(batch), this.stop.signal);
+      outcome = await this.client.push(buildPushBodyBytes(batch), this.stop.signal);
     } catch (e) {
       outcome = { kind: 'retry', error: 'network', message: (e as Error).message };
     }

@@ -8,6 +8,7 @@ import {
   type InterfaceRecord,
 } from '@interflow/contract';
 import type { EntryQueue, QueuedEntry } from './entry-queue.ts';
+import { fastRecordValue } from './record-value.ts';
 
 /** `app="interflow"` plus every non-empty low-cardinality label field, as strings. */
 export function streamLabels(record: FlowRecord): Record<string, string> {
@@ -21,6 +22,46 @@ export function streamLabels(record: FlowRecord): Record<string, string> {
   return labels;
 }
 
+type LabelValue = FlowRecord[(typeof LOKI_LABEL_FIELDS)[number]];
+type KeyCache = Map<LabelValue, KeyCache> | Map<LabelValue, string>;
+
+/** Stream keys by label values, one Map level per label field; bounded (cleared when full). */
+let streamKeyCache = new Map<LabelValue, KeyCache>();
+let streamKeyCacheSize = 0;
+const STREAM_KEY_CACHE_MAX = 4096;
+
+/**
+ * JSON.stringify(streamLabels(record)), cached by the label fields' values: every record of a
+ * stream shares one key string, and a record costs a few Map lookups instead of an object and
+ * a JSON text (labels are low-cardinality by design).
+ */
+export function streamKey(record: FlowRecord): string {
+  let level = streamKeyCache as Map<LabelValue, unknown>;
+  const last = LOKI_LABEL_FIELDS.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const value = record[LOKI_LABEL_FIELDS[i]!];
+    if (value !== undefined && typeof value !== 'string' && typeof value !== 'number') {
+      return JSON.stringify(streamLabels(record)); // not a label value the cache can key on
+    }
+    let next = level.get(value);
+    if (next === undefined) {
+      if (i === last) {
+        if (++streamKeyCacheSize > STREAM_KEY_CACHE_MAX) {
+          streamKeyCache = new Map();
+          streamKeyCacheSize = 1;
+          return streamKey(record);
+        }
+        next = JSON.stringify(streamLabels(record));
+      } else {
+        next = new Map();
+      }
+      level.set(value, next);
+    }
+    level = next as Map<LabelValue, unknown>;
+  }
+  return level as unknown as string;
+}
+
 /**
  * Epoch milliseconds → nanoseconds as a decimal string, exact: ms × 1e6 is beyond 2^53, so
  * it is done in BigInt. A record without a usable time gets the current time rather than
@@ -28,15 +69,18 @@ export function streamLabels(record: FlowRecord): Record<string, string> {
  */
 export function timestampNs(ms: number, now: () => number = Date.now): string {
   const t = Number.isFinite(ms) && ms >= 0 ? ms : now();
+  // Whole milliseconds (every record the agent builds): the digits and six zeros, no BigInt.
+  if (Number.isSafeInteger(t) && t > 0) return `${t}000000`;
   const whole = Math.floor(t);
   const fractionNs = Math.round((t - whole) * 1e6);
   return (BigInt(whole) * 1_000_000n + BigInt(fractionNs)).toString();
 }
 
 export function encodeEntry(record: FlowRecord, seq: number, enqueuedAt: number): QueuedEntry {
-  const streamKey = JSON.stringify(streamLabels(record));
-  const value = JSON.stringify([timestampNs(record.TimeFlowEndMs), JSON.stringify(record)]);
-  return { seq, enqueuedAt, streamKey, value, bytes: Buffer.byteLength(value) };
+  const ts = timestampNs(record.TimeFlowEndMs);
+  // The one-pass writer gives the same bytes; it declines records it cannot write exactly.
+  const value = fastRecordValue(ts, record) ?? JSON.stringify([ts, JSON.stringify(record)]);
+  return { seq, enqueuedAt, streamKey: streamKey(record), value, bytes: Buffer.byteLength(value) };
 }
 
 /** Inventory records: their own stream per node, `_RecordType="interface"`, at the report time. */
@@ -74,7 +118,42 @@ export function nextBatchSize(queue: EntryQueue, maxRecords: number, maxBytes: n
   return n;
 }
 
-/** The push body; within a stream, entries keep their queue order. */
+/**
+ * The push body as UTF-8 bytes, written straight into one buffer: joining the entries into one
+ * string first and then encoding it took three times the CPU (two more copies of a body of
+ * several MB, one of them in a string the garbage collector then had to free).
+ */
+export function buildPushBodyBytes(entries: readonly QueuedEntry[]): Buffer {
+  const streams = new Map<string, QueuedEntry[]>();
+  let size = BODY_OVERHEAD;
+  for (const e of entries) {
+    let list = streams.get(e.streamKey);
+    if (!list) {
+      streams.set(e.streamKey, (list = []));
+      size += Buffer.byteLength(e.streamKey) + STREAM_OVERHEAD;
+    }
+    list.push(e);
+    size += e.bytes + 1;
+  }
+  const buf = Buffer.allocUnsafe(size);
+  let at = buf.write('{"streams":[', 0);
+  let firstStream = true;
+  for (const [key, list] of streams) {
+    at += buf.write(firstStream ? '{"stream":' : ',{"stream":', at);
+    firstStream = false;
+    at += buf.write(key, at);
+    at += buf.write(',"values":[', at);
+    for (let i = 0; i < list.length; i++) {
+      if (i > 0) buf[at++] = 0x2c; // ,
+      at += buf.write(list[i]!.value, at);
+    }
+    at += buf.write(']}', at);
+  }
+  at += buf.write(']}', at);
+  return buf.subarray(0, at);
+}
+
+/** The push body as a string (tests and fixtures); within a stream, entries keep their queue order. */
 export function buildPushBody(entries: readonly QueuedEntry[]): string {
   const streams = new Map<string, string[]>();
   for (const e of entries) {

@@ -31,7 +31,7 @@ export type PushOutcome =
 
 export interface PushClient {
   /** Never throws: every failure is an outcome. `stop` aborts the request (shutdown). */
-  push(body: string, stop: AbortSignal): Promise<PushOutcome>;
+  push(body: string | Buffer, stop: AbortSignal): Promise<PushOutcome>;
   close(): Promise<void>;
 }
 
@@ -85,7 +85,7 @@ export function createPushClient(cfg: AgentConfig, log: Logger): PushClient {
     old.close().catch(() => {});
   }
 
-  async function push(body: string, stop: AbortSignal): Promise<PushOutcome> {
+  async function push(body: string | Buffer, stop: AbortSignal): Promise<PushOutcome> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (cfg.lokiTenant) headers['x-scope-orgid'] = cfg.lokiTenant;
     if (tokenFile) {
