@@ -64,7 +64,12 @@ export function modelDuration(ms: number): string {
   return out;
 }
 
-const text = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): true => {
+const text = (
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): true => {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(body);
   return true;
 };
@@ -81,7 +86,12 @@ export async function startStandInLimitedLoki(): Promise<StandInLimitedLoki> {
     if (rec.path !== '/loki/api/v1/query_range') return false;
     const failure = s.failures.shift();
     if (failure)
-      return text(res, failure.status, failure.body, failure.retryAfter ? { 'retry-after': failure.retryAfter } : {});
+      return text(
+        res,
+        failure.status,
+        failure.body,
+        failure.retryAfter ? { 'retry-after': failure.retryAfter } : {},
+      );
     const start = BigInt(rec.params.get('start') ?? '0');
     const end = BigInt(rec.params.get('end') ?? '0');
     // Loki compares the range in milliseconds (limits.go: timestamp.Time(UnixMilli)).

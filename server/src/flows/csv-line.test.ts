@@ -9,7 +9,20 @@ import { stringify } from 'csv-stringify/sync';
 import { HOSTILE_VALUES } from '../../../test/fixtures/flow-generator.ts';
 import { csvRows } from './csv-line.ts';
 
-const CELLS = [...HOSTILE_VALUES, 'plain', '"', '""', 'a,b', 'x\r\ny', '\n', ' lead', 'trail ', '=1+1', '-2', '@a'];
+const CELLS = [
+  ...HOSTILE_VALUES,
+  'plain',
+  '"',
+  '""',
+  'a,b',
+  'x\r\ny',
+  '\n',
+  ' lead',
+  'trail ',
+  '=1+1',
+  '-2',
+  '@a',
+];
 
 test('rows are quoted exactly as csv-stringify quotes them, and parse back to the same cells', () => {
   const rows: string[][] = [];

@@ -7,7 +7,11 @@
 // configured, the rest of the range is split by Loki's limit. Entries come page by page
 // (streamEntryPages) so consumers handle a page per turn, not an entry.
 import { LokiLimitRefusal, type LokiClient, type LokiEntry } from '../loki/client.ts';
-import { intervalForLimitMs, LOKI_DEFAULT_MAX_QUERY_LENGTH_MS, newestFirstIntervals } from './export-intervals.ts';
+import {
+  intervalForLimitMs,
+  LOKI_DEFAULT_MAX_QUERY_LENGTH_MS,
+  newestFirstIntervals,
+} from './export-intervals.ts';
 
 export interface StreamOptions {
   startNs: bigint;
@@ -161,7 +165,11 @@ async function* flatten(pages: AsyncGenerator<LokiEntry[]>): AsyncGenerator<Loki
 }
 
 /** Several queries merged newest first, each (timestamp, line) once. */
-async function* mergeQueries(client: LokiClient, queries: string[], o: StreamOptions): AsyncGenerator<LokiEntry> {
+async function* mergeQueries(
+  client: LokiClient,
+  queries: string[],
+  o: StreamOptions,
+): AsyncGenerator<LokiEntry> {
   const sources = queries.map((q) => flatten(queryPages(client, q, o)));
   try {
     const heads = await Promise.all(sources.map((s) => s.next()));

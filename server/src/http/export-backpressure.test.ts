@@ -50,7 +50,10 @@ describe('export back-pressure (embedded store, pages of 500)', () => {
   const now = Date.now();
   before(async () => {
     t = await startTestApp({ INTERFLOW_LOKI_MAX_ENTRIES: String(PAGE) });
-    await pushRecords(t.url, generateFlows({ count: COUNT, seed: 21, startMs: now - 120_000, endMs: now - 1000 }));
+    await pushRecords(
+      t.url,
+      generateFlows({ count: COUNT, seed: 21, startMs: now - 120_000, endMs: now - 1000 }),
+    );
   });
   after(() => t?.close());
 

@@ -24,7 +24,9 @@ describe('against a stand-in Loki that answers like Loki', () => {
   let t: TestApp;
   const now = Date.now();
   // 3 000 records over the last 3 days, newest first in Loki's answers.
-  const records = [...generateFlows({ count: 3000, seed: 18, startMs: now - 3 * DAY_MS + 60_000, endMs: now - 1000 })];
+  const records = [
+    ...generateFlows({ count: 3000, seed: 18, startMs: now - 3 * DAY_MS + 60_000, endMs: now - 1000 }),
+  ];
 
   before(async () => {
     loki = await startStandInLimitedLoki();
@@ -56,8 +58,11 @@ describe('against a stand-in Loki that answers like Loki', () => {
     assert.equal((await metric(t, 'interflow_server_loki_retries_total')) - retriesBefore, 3);
   });
 
-  test('a Loki that stays busy: 503 with Retry-After and Loki\'s words, after the retries', async () => {
-    loki.failures = Array.from({ length: 10 }, () => ({ status: 429, body: 'too many outstanding requests' }));
+  test("a Loki that stays busy: 503 with Retry-After and Loki's words, after the retries", async () => {
+    loki.failures = Array.from({ length: 10 }, () => ({
+      status: 429,
+      body: 'too many outstanding requests',
+    }));
     const res = await t.app.inject('/api/flows?timeRange=86400&limit=50');
     assert.equal(res.statusCode, 503);
     assert.match(res.headers['retry-after'] as string, /^\d+$/);
@@ -77,7 +82,10 @@ describe('against a stand-in Loki that answers like Loki', () => {
   });
 
   test('a 4xx other than 429 is not retried', async () => {
-    loki.failures = [{ status: 400, body: 'parse error at line 1, col 5: syntax error' }, { status: 429, body: 'x' }];
+    loki.failures = [
+      { status: 400, body: 'parse error at line 1, col 5: syntax error' },
+      { status: 429, body: 'x' },
+    ];
     const res = await t.app.inject('/api/flows?timeRange=86400&limit=50');
     assert.equal(res.statusCode, 503);
     assert.equal(loki.failures.length, 1, 'no second query after the 400');
@@ -97,7 +105,11 @@ describe('against a stand-in Loki that answers like Loki', () => {
     for (const [s, e] of loki.answeredRanges)
       assert.ok(Number((e - s) / 1_000_000n) <= DAY_MS, `a query over ${(e - s) / 1_000_000n} ms`);
     const newestFirst = lines.map((l) => Number(l.split(',')[0]));
-    assert.deepEqual(newestFirst, [...newestFirst].sort((a, b) => b - a), 'newest first across intervals');
+    assert.deepEqual(
+      newestFirst,
+      [...newestFirst].sort((a, b) => b - a),
+      'newest first across intervals',
+    );
   });
 
   test('INTERFLOW_LOKI_MAX_QUERY_LENGTH splits before Loki has to refuse', async () => {
@@ -109,7 +121,9 @@ describe('against a stand-in Loki that answers like Loki', () => {
     try {
       loki.maxQueryLengthMs = DAY_MS;
       const start = Math.floor((now - 3 * DAY_MS) / 1000);
-      const res = await fetch(`${t2.url}/api/flows/export?startTime=${start}&endTime=${Math.ceil(now / 1000)}&values=raw`);
+      const res = await fetch(
+        `${t2.url}/api/flows/export?startTime=${start}&endTime=${Math.ceil(now / 1000)}&values=raw`,
+      );
       assert.equal(res.status, 200);
       assert.equal((await res.text()).trimEnd().split('\r\n').length - 1, records.length);
       assert.equal(loki.refusedForLength, 0);
@@ -121,10 +135,15 @@ describe('against a stand-in Loki that answers like Loki', () => {
   test("a metric query over a range Loki refuses: 400 quoting Loki's limit, with what to change", async () => {
     loki.maxQueryLengthMs = DAY_MS;
     const start = Math.floor((now - 3 * DAY_MS) / 1000);
-    const res = await t.app.inject(`/api/flows/histogram?startTime=${start}&endTime=${Math.ceil(now / 1000)}`);
+    const res = await t.app.inject(
+      `/api/flows/histogram?startTime=${start}&endTime=${Math.ceil(now / 1000)}`,
+    );
     assert.equal(res.statusCode, 400, res.body);
     const { error } = res.json() as { error: string };
-    assert.match(error, /^Loki refused the query: the query time range exceeds the limit \(query length: \d+h\d+m[\d.]+s, limit: 1d\)/);
+    assert.match(
+      error,
+      /^Loki refused the query: the query time range exceeds the limit \(query length: \d+h\d+m[\d.]+s, limit: 1d\)/,
+    );
     assert.match(error, /shorter time range/);
   });
 

@@ -75,9 +75,10 @@ export class LokiLimitRefusal extends StoreLimitError {
 }
 
 const LIMIT_ADVICE: Record<LokiLimit['kind'], string> = {
-  max_query_length: 'Choose a shorter time range (Loki\'s max_query_length), or ask its operator to raise the limit',
+  max_query_length:
+    "Choose a shorter time range (Loki's max_query_length), or ask its operator to raise the limit",
   max_entries:
-    'INTERFLOW_LOKI_MAX_ENTRIES is above Loki\'s max_entries_limit_per_query: set it to Loki\'s value',
+    "INTERFLOW_LOKI_MAX_ENTRIES is above Loki's max_entries_limit_per_query: set it to Loki's value",
   max_series: 'Narrow the time range or add filters so fewer series match',
   max_bytes: 'Narrow the time range or add filters so the query reads less',
 };
@@ -307,7 +308,9 @@ export class LokiClient {
     withAuth: boolean,
     retry = true,
   ): Promise<string> {
-    const policy = retry ? (this.opts.retry ?? DEFAULT_RETRY_POLICY) : { ...DEFAULT_RETRY_POLICY, retries: 0 };
+    const policy = retry
+      ? (this.opts.retry ?? DEFAULT_RETRY_POLICY)
+      : { ...DEFAULT_RETRY_POLICY, retries: 0 };
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       try {
@@ -400,7 +403,8 @@ export class LokiClient {
     callerSignal: AbortSignal | undefined,
     timeout: AbortSignal,
   ): Error {
-    if (e instanceof StoreUnavailableError || e instanceof UnauthorizedError || e instanceof BusyAnswer) return e;
+    if (e instanceof StoreUnavailableError || e instanceof UnauthorizedError || e instanceof BusyAnswer)
+      return e;
     if (callerSignal?.aborted) return new ClientGoneError();
     if (timeout.aborted)
       return new StoreUnavailableError(this.url, `${what} got no answer within ${this.opts.timeoutMs} ms`);

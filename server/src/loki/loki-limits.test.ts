@@ -26,22 +26,35 @@ test("Loki's limit messages", () => {
     },
   );
   assert.equal(
-    lokiLimitOf('max entries limit per query exceeded, limit > max_entries_limit_per_query (6000 > 5000)')?.kind,
+    lokiLimitOf('max entries limit per query exceeded, limit > max_entries_limit_per_query (6000 > 5000)')
+      ?.kind,
     'max_entries',
   );
-  assert.equal(lokiLimitOf('maximum number of series (500) reached for a single query; consider …')?.kind, 'max_series');
+  assert.equal(
+    lokiLimitOf('maximum number of series (500) reached for a single query; consider …')?.kind,
+    'max_series',
+  );
   assert.equal(lokiLimitOf('parse error at line 1, col 2: syntax error'), undefined);
 });
 
 test('Retry-After in seconds or as an HTTP date; backoff within its cap', () => {
   assert.equal(retryAfterMs('3'), 3000);
-  assert.equal(retryAfterMs(new Date(Date.UTC(2026, 0, 1, 0, 0, 10)).toUTCString(), Date.UTC(2026, 0, 1)), 10_000);
+  assert.equal(
+    retryAfterMs(new Date(Date.UTC(2026, 0, 1, 0, 0, 10)).toUTCString(), Date.UTC(2026, 0, 1)),
+    10_000,
+  );
   assert.equal(retryAfterMs('later'), undefined);
   assert.equal(retryAfterMs(undefined), undefined);
   for (let a = 0; a < 8; a++) {
     const cap = Math.min(DEFAULT_RETRY_POLICY.maxDelayMs, DEFAULT_RETRY_POLICY.baseDelayMs * 2 ** a);
-    assert.equal(backoffMs(a, DEFAULT_RETRY_POLICY, () => 1), cap);
-    assert.equal(backoffMs(a, DEFAULT_RETRY_POLICY, () => 0), 0);
+    assert.equal(
+      backoffMs(a, DEFAULT_RETRY_POLICY, () => 1),
+      cap,
+    );
+    assert.equal(
+      backoffMs(a, DEFAULT_RETRY_POLICY, () => 0),
+      0,
+    );
   }
 });
 

@@ -33,7 +33,8 @@ export function parseLokiDuration(text: string): number | undefined {
   const s = text.trim();
   if (!/^(\d+(\.\d+)?(ms|us|µs|ns|y|w|d|h|m|s))+$/.test(s)) return undefined;
   let ms = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|us|µs|ns|y|w|d|h|m|s)/g)) ms += Number(m[1]) * UNIT_MS[m[2]!]!;
+  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|us|µs|ns|y|w|d|h|m|s)/g))
+    ms += Number(m[1]) * UNIT_MS[m[2]!]!;
   return ms;
 }
 
@@ -46,7 +47,10 @@ export function lokiLimitOf(body: string): LokiLimit | undefined {
     return { kind: 'max_query_length', limitMs: undefined, text };
   if (text.includes('max entries limit per query exceeded')) return { kind: 'max_entries', text };
   if (text.includes('maximum number of series')) return { kind: 'max_series', text };
-  if (text.includes('the query would read too many bytes') || text.includes('too large to execute on a single querier'))
+  if (
+    text.includes('the query would read too many bytes') ||
+    text.includes('too large to execute on a single querier')
+  )
     return { kind: 'max_bytes', text };
   return undefined;
 }

@@ -120,9 +120,10 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) ac.abort();
       });
-      let body: Readable | undefined;
+      // The response stream, once made: its buffer and the socket's are what the client has not read.
+      const response: { body?: Readable } = {};
       const holding = new ExportHolding(
-        () => (body?.readableLength ?? 0) + reply.raw.writableLength,
+        () => (response.body?.readableLength ?? 0) + reply.raw.writableLength,
         (peaks) => {
           if (peaks.heldEntries > exportPeaks.heldEntries) {
             exportPeaks.heldEntries = peaks.heldEntries;
@@ -155,9 +156,13 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
       // Sorted otherwise than the store streams: collected (bounded) before answering, so a
       // refusal is still a 400 rather than a broken file.
       const rows = inStreamOrder ? records : toAsync([await sortedOrRefused(records, sort)]);
-      body = Readable.from(csvChunks(rows, columns, (n) => metrics.exportRows.inc(n), values), {
-        objectMode: false,
-      });
+      const body = Readable.from(
+        csvChunks(rows, columns, (n) => metrics.exportRows.inc(n), values),
+        {
+          objectMode: false,
+        },
+      );
+      response.body = body;
       body.on('error', (err) => {
         if (!ac.signal.aborted)
           req.log.warn({ err }, 'export stopped by an upstream error; the file is truncated');
