@@ -5,7 +5,13 @@
 // input path throws one of these first.
 
 export type ErrorCode =
-  'CONFIG_INVALID' | 'BAD_PARAM' | 'UNAUTHORIZED' | 'STORE_UNAVAILABLE' | 'WEB_BUILD_MISSING';
+  | 'CONFIG_INVALID'
+  | 'BAD_PARAM'
+  | 'UNAUTHORIZED'
+  | 'STORE_UNAVAILABLE'
+  | 'STORE_OVERLOADED'
+  | 'STORE_LIMIT'
+  | 'WEB_BUILD_MISSING';
 
 export abstract class InterflowError extends Error {
   abstract readonly code: ErrorCode;
@@ -51,6 +57,43 @@ export class StoreUnavailableError extends InterflowError {
   ) {
     super(`Loki is unreachable at ${storeUrl}: ${why}`);
     this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * Loki kept answering "busy" (HTTP 429, e.g. its query frontend's "too many outstanding
+ * requests") after every retry (loki/retry.ts). A 503 with Retry-After: the client may ask again.
+ */
+export class StoreOverloadedError extends InterflowError {
+  readonly code = 'STORE_OVERLOADED';
+  readonly statusCode = 503;
+  constructor(
+    readonly storeUrl: string,
+    readonly why: string,
+    /** Seconds the client should wait (Loki's Retry-After when it sent one). */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      `Loki at ${storeUrl} is overloaded: ${why}. Try again in ${retryAfterSeconds} s, or narrow the time range or filters so the query asks less of it`,
+    );
+    this.name = 'StoreOverloadedError';
+  }
+}
+
+/**
+ * Loki refused the query for one of its limits (max_query_length, max_query_series, …); the
+ * message quotes Loki's words and says what the user can change. A 400: the request asks for
+ * more than this Loki allows.
+ */
+export class StoreLimitError extends InterflowError {
+  readonly code = 'STORE_LIMIT';
+  readonly statusCode = 400;
+  constructor(
+    readonly lokiText: string,
+    advice: string,
+  ) {
+    super(`Loki refused the query: ${lokiText}. ${advice}`);
+    this.name = 'StoreLimitError';
   }
 }
 

@@ -12,7 +12,7 @@
 //   test/bench/retention.bench.ts   longest event-loop block of a retention pass (benchRetention())
 // Part benchmarks print a `BENCH_RESULT {json}` line; this file only collects and formats.
 // Environment: BENCH_RECORDS (server, default 1 000 000), BENCH_ROUNDS (agent off/on rounds,
-// default 4 here), BENCH_SKIP=agent,datapath,server,web,export,regex,retention to leave parts out.
+// default 4 here), BENCH_SKIP=agent,datapath,server,scale,web,export,regex,retention to leave parts out.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, version as osVersion } from 'node:os';
@@ -260,6 +260,36 @@ async function serverPart(): Promise<void> {
   });
 }
 
+async function scalePart(): Promise<void> {
+  // BENCH_SCALE_SIZES: records at each step (default 250000,1000000,4000000).
+  const [f] = await runPart('scale', 'test/bench/scale.bench.ts');
+  const steps = f!.steps as unknown as Record<string, number>[];
+  for (const s of steps) {
+    const n = fmt(s.records!);
+    rows.push({
+      figure: `CSV export rows/s over ${n} records (backend process, embedded store)`,
+      value: `${fmt(s.exportRowsPerSecond!)} rows/s`,
+      baseline: `raw query_range paging, no CSV: ${fmt(s.rawPagingRowsPerSecond!)} rows/s; through a paging Loki-API server: ${fmt(s.remoteExportRowsPerSecond ?? NaN)} rows/s; load ${fmt(s.loadBefore!, 1)}`,
+      source: 'test/bench/scale.bench.ts',
+    });
+    rows.push({
+      figure: `Backend RSS growth during that export, ${n} records`,
+      value: mib(s.exportRssPeak! - s.exportRssBefore!),
+      baseline: `${mib(s.exportRssBefore!)} before; store ${mib(s.storeBytes!)} on disk; push ${fmt(s.pushRecordsPerSecond!)} records/s; /api/flows p50/p95 ${fmt(s.flowsP50Ms!, 1)}/${fmt(s.flowsP95Ms!, 1)} ms (net1 ${fmt(s.flowsNet1P50Ms!, 1)}/${fmt(s.flowsNet1P95Ms!, 1)} ms)`,
+      source: 'test/bench/scale.bench.ts',
+    });
+  }
+  const curves = f!.curves as unknown as Record<string, string>;
+  rows.push({
+    figure: 'Growth with the store size (cost ∝ size^k)',
+    value: Object.entries(curves)
+      .map(([k, v]) => `${k}: k = ${v}`)
+      .join('; '),
+    baseline: 'k < 0.2 flat, < 0.8 sub-linear, ≤ 1.2 linear',
+    source: 'test/bench/scale.bench.ts',
+  });
+}
+
 async function regexPart(): Promise<void> {
   const [f] = await runPart('regex', {
     label: 'test/bench/store-regex.bench.ts (benchRegex)',
@@ -338,6 +368,7 @@ await part('agent', agentPart);
 await part('datapath', datapathPart);
 await part('export', exportPart);
 await part('server', serverPart);
+await part('scale', scalePart);
 await part('regex', regexPart);
 await part('retention', retentionPart);
 await part('web', webPart);

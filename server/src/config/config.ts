@@ -37,6 +37,10 @@ export interface ServerConfig {
   lokiTimeoutMs: number;
   /** Loki's max_entries_limit_per_query: the page size of exports and large queries. */
   lokiMaxEntries: number;
+  /** Loki's max_query_length: longer ranges are read in intervals of this length. */
+  lokiMaxQueryLengthMs: number;
+  /** Retries of a query Loki answered busy (429, 5xx); 0 = none. */
+  lokiRetries: number;
   dataDir: string;
   storeRetentionMs: number;
   storeMaxBytes: number;
@@ -152,6 +156,13 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     lokiMaxEntries: get('INTERFLOW_LOKI_MAX_ENTRIES')
       ? parseInteger('INTERFLOW_LOKI_MAX_ENTRIES', get('INTERFLOW_LOKI_MAX_ENTRIES')!, 100, 1_000_000)
       : 5000,
+    lokiMaxQueryLengthMs: parseDuration(
+      'INTERFLOW_LOKI_MAX_QUERY_LENGTH',
+      get('INTERFLOW_LOKI_MAX_QUERY_LENGTH') ?? '721h',
+    ),
+    lokiRetries: get('INTERFLOW_LOKI_RETRIES')
+      ? parseInteger('INTERFLOW_LOKI_RETRIES', get('INTERFLOW_LOKI_RETRIES')!, 0, 10)
+      : 3,
     dataDir,
     storeRetentionMs: parseDuration('INTERFLOW_STORE_RETENTION', get('INTERFLOW_STORE_RETENTION') ?? '24h'),
     storeMaxBytes: parseBytes('INTERFLOW_STORE_MAX_BYTES', get('INTERFLOW_STORE_MAX_BYTES') ?? '1GiB'),

@@ -3,9 +3,9 @@
 // the table shows them (the contract's readableValue), the Interfaces cell naming each interface
 // with its direction, `net1 (egress),eth0 (ingress)`, because the two arrays are parallel and an
 // interface alone does not say which way the flow crossed it; raw: field names and stored values.
-// Yields one chunk per batch so the HTTP layer can apply backpressure and memory stays flat
-// however many rows there are.
-import { stringify } from 'csv-stringify/sync';
+// Takes records a page at a time (one turn per page, not per record) and yields one chunk per
+// page so the HTTP layer can apply backpressure and memory stays flat however many rows there
+// are. Rows are quoted by csv-line.ts.
 import {
   COLUMNS,
   IF_DIRECTION,
@@ -13,8 +13,7 @@ import {
   type ExportValues,
   type StoredFlowRecord,
 } from '@interflow/contract';
-
-const BATCH_ROWS = 1000;
+import { csvRows } from './csv-line.ts';
 
 const COLUMN_NAMES = new Map(COLUMNS.map((c) => [c.id, c.name]));
 const DIRECTION_WORD = new Map<unknown, string>(Object.entries(IF_DIRECTION).map(([w, n]) => [n, w]));
@@ -47,7 +46,7 @@ function cell(v: unknown): string {
 }
 
 export async function* csvChunks(
-  records: AsyncIterable<StoredFlowRecord>,
+  pages: AsyncIterable<readonly StoredFlowRecord[]>,
   columns: string[],
   onRows?: (n: number) => void,
   values: ExportValues = 'raw',
@@ -55,20 +54,14 @@ export async function* csvChunks(
   const readable = values === 'readable';
   const header = readable ? columns.map((c) => COLUMN_NAMES.get(c) ?? c) : columns;
   // The header is written before the first record so an empty export is still a valid CSV file.
-  yield stringify([header], { record_delimiter: '\r\n' });
-  let batch: string[][] = [];
-  for await (const r of records) {
-    const fields = r as Readonly<Record<string, unknown>>;
-    const row = columns.map((c) => (readable ? readableCell(c, fields[c], fields) : cell(fields[c])));
-    batch.push(row);
-    if (batch.length >= BATCH_ROWS) {
-      yield stringify(batch, { record_delimiter: '\r\n' });
-      onRows?.(batch.length);
-      batch = [];
-    }
-  }
-  if (batch.length > 0) {
-    yield stringify(batch, { record_delimiter: '\r\n' });
+  yield csvRows([header]);
+  for await (const records of pages) {
+    if (records.length === 0) continue;
+    const batch = records.map((r) => {
+      const fields = r as Readonly<Record<string, unknown>>;
+      return columns.map((c) => (readable ? readableCell(c, fields[c], fields) : cell(fields[c])));
+    });
+    yield csvRows(batch);
     onRows?.(batch.length);
   }
 }

@@ -13,7 +13,7 @@ import { type LabelMatcher, renderLogQuery } from '../logql/ast.ts';
 import { buildLogQueries } from '../logql/build.ts';
 import { elementPairing } from '../logql/element-pairs.ts';
 import type { CallOptions, LokiClient, LokiEntry } from '../loki/client.ts';
-import { streamEntries } from './entry-stream.ts';
+import { streamEntries, streamEntryPages, type StreamOptions } from './entry-stream.ts';
 import { pairCheck } from './pair-check.ts';
 import { readRecord } from './record-reader.ts';
 import type { FlowRequest, TimeWindow } from './query-params.ts';
@@ -22,7 +22,16 @@ export interface FlowServiceOptions {
   selector: LabelMatcher[];
   /** Loki's max entries per query: the page size. */
   maxEntries: number;
+  /** Loki's max_query_length: longer ranges are read in intervals (export-intervals.ts). */
+  maxQueryLengthMs?: number;
 }
+
+type EntryCall = CallOptions & {
+  pageSize?: number;
+  prefetch?: boolean;
+  onQuery?: () => void;
+  onPage?: (entries: number) => void;
+};
 
 /** The end time the table sorts on; 0 when the producer wrote none (or not as a number). */
 const endMs = (r: StoredFlowRecord): number => (typeof r.TimeFlowEndMs === 'number' ? r.TimeFlowEndMs : 0);
@@ -48,18 +57,26 @@ export class FlowService {
   }
 
   /** Every matching entry, newest first; stops (and aborts upstream) when the caller stops or the signal fires. */
-  entries(
-    req: FlowRequest,
-    call: CallOptions & { pageSize?: number; prefetch?: boolean; onQuery?: () => void },
-  ): AsyncGenerator<LokiEntry> {
-    return streamEntries(this.client, this.queriesFor(req), {
+  entries(req: FlowRequest, call: EntryCall): AsyncGenerator<LokiEntry> {
+    return streamEntries(this.client, this.queriesFor(req), this.streamOptions(req, call));
+  }
+
+  /** The same entries a page at a time (exports: one turn per page). */
+  entryPages(req: FlowRequest, call: EntryCall): AsyncGenerator<LokiEntry[]> {
+    return streamEntryPages(this.client, this.queriesFor(req), this.streamOptions(req, call));
+  }
+
+  private streamOptions(req: FlowRequest, call: EntryCall): StreamOptions {
+    return {
       startNs: req.window.startNs,
       endNs: req.window.endNs,
       pageSize: Math.min(call.pageSize ?? this.opts.maxEntries, this.opts.maxEntries),
       authorization: call.authorization,
       signal: call.signal,
       prefetch: call.prefetch,
+      maxQueryLengthMs: this.opts.maxQueryLengthMs,
       onQuery: call.onQuery,
+      onPage: call.onPage,
       onTimestampOverflow: (ts) => {
         this.metrics.timestampOverflows.inc();
         this.log.warn(
@@ -67,7 +84,7 @@ export class FlowService {
           'more entries share one timestamp than one query returns; some were skipped',
         );
       },
-    });
+    };
   }
 
   /**

@@ -13,6 +13,7 @@ import { FlowService } from '../flows/flow-service.ts';
 import { InterfaceService } from '../flows/interface-service.ts';
 import { OverviewService } from '../flows/overview-service.ts';
 import { LokiClient } from '../loki/client.ts';
+import { DEFAULT_RETRY_POLICY } from '../loki/retry.ts';
 import { COMMON_SECURITY_HEADERS } from '../static/headers.ts';
 import { webPlugin } from '../static/web.ts';
 import { embeddedStorePlugin, type EmbeddedStore } from '../store/index.ts';
@@ -82,11 +83,17 @@ export async function buildApp(
       metrics.lokiQueryDuration.observe(seconds);
       metrics.lokiQueries.inc({ result: ok ? 'ok' : 'error' });
     },
+    retry: { ...DEFAULT_RETRY_POLICY, retries: config.lokiRetries },
+    onRetry: (cause) => metrics.lokiRetries.inc({ cause }),
   });
   app.addHook('onClose', async () => client.close());
   const flows = new FlowService(
     client,
-    { selector: config.lokiSelector, maxEntries: config.lokiMaxEntries },
+    {
+      selector: config.lokiSelector,
+      maxEntries: config.lokiMaxEntries,
+      maxQueryLengthMs: config.lokiMaxQueryLengthMs,
+    },
     metrics,
     app.log,
   );

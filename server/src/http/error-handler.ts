@@ -2,7 +2,7 @@
 // errors to 400 {error, param}; Fastify's own client errors (bad JSON, body too large…) keep
 // their 4xx. Only a real bug reaches 500, and it is logged.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { BadParamError, ClientGoneError, InterflowError } from '../errors.ts';
+import { BadParamError, ClientGoneError, InterflowError, StoreOverloadedError } from '../errors.ts';
 
 /** The parameter a validation error is about: `/limit` → `limit`, or the missing property. */
 function validationParam(err: FastifyError): string | undefined {
@@ -30,6 +30,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
     }
     if (err instanceof InterflowError) {
       if (err.statusCode >= 500) req.log.warn({ code: err.code }, err.message);
+      if (err instanceof StoreOverloadedError) reply.header('retry-after', String(err.retryAfterSeconds));
       return reply.code(err.statusCode).send({ error: err.message });
     }
     const fe = err as FastifyError;

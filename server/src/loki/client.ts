@@ -1,9 +1,28 @@
 // HTTP client for Loki's query API (a real Loki/LokiStack, or the embedded store, which
 // speaks the same API — one code path). Every failure becomes a StoreUnavailableError that
-// names the URL and what failed; a caller that goes away aborts the request.
+// names the URL and what failed; a caller that goes away aborts the request. Queries Loki
+// answers "busy" are asked again after a pause (retry.ts): still busy after every retry, a 429
+// becomes StoreOverloadedError; a 400 for one of Loki's limits becomes StoreLimitError
+// (loki-limits.ts), which callers that can split the query catch.
 import { Agent, request, type Dispatcher } from 'undici';
-import { ClientGoneError, StoreUnavailableError, UnauthorizedError } from '../errors.ts';
+import {
+  ClientGoneError,
+  StoreLimitError,
+  StoreOverloadedError,
+  StoreUnavailableError,
+  UnauthorizedError,
+} from '../errors.ts';
 import type { LokiAuthMode } from '../config/config.ts';
+import { lokiLimitOf, type LokiLimit } from './loki-limits.ts';
+import {
+  DEFAULT_RETRY_POLICY,
+  RETRYABLE_CODES,
+  RETRYABLE_STATUSES,
+  backoffMs,
+  pause,
+  retryAfterMs,
+  type RetryPolicy,
+} from './retry.ts';
 import { TokenFile } from './token.ts';
 
 export interface LokiEntry {
@@ -39,6 +58,41 @@ export interface LokiClientOptions {
   trustSelfOnLoopback?: boolean;
   /** Told about every query_range call (metrics). */
   onQueryRange?: (seconds: number, ok: boolean) => void;
+  /** Retries of busy answers (default DEFAULT_RETRY_POLICY). */
+  retry?: RetryPolicy;
+  /** Told about every retry: the HTTP status or error code that caused it (metrics). */
+  onRetry?: (cause: string) => void;
+}
+
+/** Loki refused a query for a limit; `limit` says which (callers split a too long range). */
+export class LokiLimitRefusal extends StoreLimitError {
+  constructor(
+    readonly limit: LokiLimit,
+    advice: string,
+  ) {
+    super(limit.text, advice);
+  }
+}
+
+const LIMIT_ADVICE: Record<LokiLimit['kind'], string> = {
+  max_query_length:
+    "Choose a shorter time range (Loki's max_query_length), or ask its operator to raise the limit",
+  max_entries:
+    "INTERFLOW_LOKI_MAX_ENTRIES is above Loki's max_entries_limit_per_query: set it to Loki's value",
+  max_series: 'Narrow the time range or add filters so fewer series match',
+  max_bytes: 'Narrow the time range or add filters so the query reads less',
+};
+
+/** A busy answer, retried by send() and turned into the caller's error when retries run out. */
+class BusyAnswer extends Error {
+  constructor(
+    readonly reason: string,
+    readonly status: number | undefined,
+    readonly detail: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(detail);
+  }
 }
 
 interface LokiStreamsBody {
@@ -200,7 +254,7 @@ export class LokiClient {
    */
   async ready(embedded: boolean, signal?: AbortSignal): Promise<void> {
     if (embedded) {
-      await this.send('/ready', {}, { signal }, false);
+      await this.send('/ready', {}, { signal }, false, false);
       return;
     }
     const now = BigInt(Date.now()) * 1_000_000n;
@@ -210,6 +264,7 @@ export class LokiClient {
         { start: (now - 300_000_000_000n).toString(), end: now.toString() },
         { signal },
         true,
+        false,
       );
     } catch (e) {
       if (e instanceof UnauthorizedError && this.opts.auth === 'forward') return;
@@ -251,6 +306,45 @@ export class LokiClient {
     params: Record<string, string>,
     call: CallOptions,
     withAuth: boolean,
+    retry = true,
+  ): Promise<string> {
+    const policy = retry
+      ? (this.opts.retry ?? DEFAULT_RETRY_POLICY)
+      : { ...DEFAULT_RETRY_POLICY, retries: 0 };
+    const started = performance.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.sendOnce(path, params, call, withAuth);
+      } catch (e) {
+        if (!(e instanceof BusyAnswer)) throw e;
+        const wanted = e.retryAfterMs;
+        const tooLong = wanted !== undefined && wanted > policy.maxRetryAfterMs;
+        if (attempt >= policy.retries || tooLong) throw this.exhausted(e, attempt + 1, started);
+        this.opts.onRetry?.(e.reason);
+        try {
+          await pause(wanted ?? backoffMs(attempt, policy), call.signal);
+        } catch {
+          throw new ClientGoneError();
+        }
+      }
+    }
+  }
+
+  /** The error of a busy answer after the last attempt. */
+  private exhausted(e: BusyAnswer, attempts: number, started: number): Error {
+    const over = `${attempts} attempt${attempts === 1 ? '' : 's'} over ${((performance.now() - started) / 1000).toFixed(1)} s`;
+    if (e.status === 429) {
+      const seconds = Math.max(1, Math.ceil((e.retryAfterMs ?? 30_000) / 1000));
+      return new StoreOverloadedError(this.url, `${e.detail} (${over})`, seconds);
+    }
+    return new StoreUnavailableError(this.url, `${e.detail} (${over})`);
+  }
+
+  private async sendOnce(
+    path: string,
+    params: Record<string, string>,
+    call: CallOptions,
+    withAuth: boolean,
   ): Promise<string> {
     const base = this.url;
     const url = `${base}${path}${Object.keys(params).length ? `?${new URLSearchParams(params)}` : ''}`;
@@ -280,6 +374,19 @@ export class LokiClient {
         `${what} was refused (HTTP ${res.statusCode}): check INTERFLOW_LOKI_AUTH / INTERFLOW_LOKI_TOKEN_FILE`,
       );
     }
+    if (RETRYABLE_STATUSES.has(res.statusCode)) {
+      const detail = text.trim().slice(0, MAX_ERROR_BODY);
+      throw new BusyAnswer(
+        String(res.statusCode),
+        res.statusCode,
+        `${what} answered HTTP ${res.statusCode}${detail ? `: ${detail}` : ''}`,
+        retryAfterMs(res.headers['retry-after']),
+      );
+    }
+    if (res.statusCode === 400) {
+      const limit = lokiLimitOf(text.slice(0, MAX_ERROR_BODY));
+      if (limit) throw new LokiLimitRefusal(limit, LIMIT_ADVICE[limit.kind]);
+    }
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const detail = text.trim().slice(0, MAX_ERROR_BODY);
       throw new StoreUnavailableError(
@@ -296,13 +403,16 @@ export class LokiClient {
     callerSignal: AbortSignal | undefined,
     timeout: AbortSignal,
   ): Error {
-    if (e instanceof StoreUnavailableError || e instanceof UnauthorizedError) return e;
+    if (e instanceof StoreUnavailableError || e instanceof UnauthorizedError || e instanceof BusyAnswer)
+      return e;
     if (callerSignal?.aborted) return new ClientGoneError();
     if (timeout.aborted)
       return new StoreUnavailableError(this.url, `${what} got no answer within ${this.opts.timeoutMs} ms`);
     const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
     const code = err.code ?? err.cause?.code;
     const msg = err.cause?.message ?? err.message;
-    return new StoreUnavailableError(this.url, `${what} failed: ${code ? `${code} ` : ''}${msg}`);
+    const detail = `${what} failed: ${code ? `${code} ` : ''}${msg}`;
+    if (code && RETRYABLE_CODES.has(code)) return new BusyAnswer(code, undefined, detail, undefined);
+    return new StoreUnavailableError(this.url, detail);
   }
 }

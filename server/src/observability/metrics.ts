@@ -1,5 +1,5 @@
 // Prometheus metrics of the backend, one registry per app instance (tests build several).
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface ServerMetrics {
   registry: Registry;
@@ -7,6 +7,9 @@ export interface ServerMetrics {
   lokiQueries: Counter<'result'>;
   lokiQueryDuration: Histogram;
   exportRows: Counter;
+  exportHeldEntriesPeak: Gauge;
+  exportQueuedBytesPeak: Gauge;
+  lokiRetries: Counter<'cause'>;
   badLines: Counter;
   timestampOverflows: Counter;
 }
@@ -39,6 +42,22 @@ export function createServerMetrics(): ServerMetrics {
     exportRows: new Counter({
       name: 'interflow_server_export_rows_total',
       help: 'CSV rows exported',
+      registers,
+    }),
+    exportHeldEntriesPeak: new Gauge({
+      name: 'interflow_server_export_held_entries_peak',
+      help: 'Most Loki entries one export held at once (answered by Loki, CSV not yet handed to the response), since start',
+      registers,
+    }),
+    exportQueuedBytesPeak: new Gauge({
+      name: 'interflow_server_export_queued_bytes_peak',
+      help: 'Most CSV bytes one export queued in the process for a slow client (stream and socket buffers), since start',
+      registers,
+    }),
+    lokiRetries: new Counter({
+      name: 'interflow_server_loki_retries_total',
+      help: 'Loki queries asked again after a busy answer, by cause (HTTP status or connection error code)',
+      labelNames: ['cause'],
       registers,
     }),
     badLines: new Counter({

@@ -2,6 +2,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { csvChunks } from '../../flows/csv-export.ts';
+import { ExportHolding, recordPages } from '../../flows/export-pages.ts';
 import type { FlowService } from '../../flows/flow-service.ts';
 import {
   parseColumns,
@@ -40,19 +41,19 @@ export const MAX_SORTED_EXPORT_ROWS = 50_000;
 const STREAM_ORDER = { field: 'TimeFlowEndMs', direction: 'desc' } as const;
 
 async function sortedOrRefused(
-  records: AsyncGenerator<StoredFlowRecord>,
+  pages: AsyncGenerator<StoredFlowRecord[]>,
   sort: { field: string; direction: 'asc' | 'desc' },
 ): Promise<StoredFlowRecord[]> {
   const all: StoredFlowRecord[] = [];
-  for await (const r of records) {
-    if (all.length >= MAX_SORTED_EXPORT_ROWS) {
-      await records.return(undefined);
+  for await (const page of pages) {
+    if (all.length + page.length > MAX_SORTED_EXPORT_ROWS) {
+      await pages.return(undefined);
       throw new BadParamError(
         'sort',
         `more than ${MAX_SORTED_EXPORT_ROWS} records match: an export sorted by ${sort.field} is limited to ${MAX_SORTED_EXPORT_ROWS}; export newest first (no sort) or narrow the query`,
       );
     }
-    all.push(r);
+    for (const r of page) all.push(r);
   }
   return sortRecords(all, sort.field, sort.direction);
 }
@@ -65,6 +66,8 @@ function exportFileName(now = new Date()): string {
 }
 
 export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (app, { flows, metrics }) => {
+  /** The largest holdings of any export of this app (the metrics' peaks). */
+  const exportPeaks = { heldEntries: 0, queuedBytes: 0 };
   app.get(
     '/api/flows',
     {
@@ -117,34 +120,49 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) ac.abort();
       });
-      const entries = flows.entries(request, {
+      // The response stream, once made: its buffer and the socket's are what the client has not read.
+      const response: { body?: Readable } = {};
+      const holding = new ExportHolding(
+        () => (response.body?.readableLength ?? 0) + reply.raw.writableLength,
+        (peaks) => {
+          if (peaks.heldEntries > exportPeaks.heldEntries) {
+            exportPeaks.heldEntries = peaks.heldEntries;
+            metrics.exportHeldEntriesPeak.set(peaks.heldEntries);
+          }
+          if (peaks.queuedBytes > exportPeaks.queuedBytes) {
+            exportPeaks.queuedBytes = peaks.queuedBytes;
+            metrics.exportQueuedBytesPeak.set(peaks.queuedBytes);
+          }
+        },
+      );
+      const entryPages = flows.entryPages(request, {
         authorization: req.headers.authorization,
         signal: ac.signal,
         prefetch: true,
+        onPage: (n) => holding.pageAnswered(n),
       });
       // The first page is fetched before answering, so an unreachable store is a 503, not a broken file.
-      const first = await entries.next();
-      const keep = flows.recordCheck(request);
-      async function* records(): AsyncGenerator<StoredFlowRecord> {
+      const first = await entryPages.next();
+      async function* pages(): AsyncGenerator<LokiEntry[]> {
         try {
           if (first.done) return;
-          const r0 = flows.parse(first.value);
-          if (r0 && keep(r0)) yield r0;
-          for await (const e of entries as AsyncIterable<LokiEntry>) {
-            const r = flows.parse(e);
-            if (r && keep(r)) yield r;
-          }
+          yield first.value;
+          yield* entryPages;
         } finally {
-          await entries.return(undefined);
+          await entryPages.return(undefined);
         }
       }
+      const records = recordPages(pages(), (e) => flows.parse(e), flows.recordCheck(request), holding);
       // Sorted otherwise than the store streams: collected (bounded) before answering, so a
       // refusal is still a 400 rather than a broken file.
-      const rows = inStreamOrder ? records() : toAsync(await sortedOrRefused(records(), sort));
+      const rows = inStreamOrder ? records : toAsync([await sortedOrRefused(records, sort)]);
       const body = Readable.from(
         csvChunks(rows, columns, (n) => metrics.exportRows.inc(n), values),
-        { objectMode: false },
+        {
+          objectMode: false,
+        },
       );
+      response.body = body;
       body.on('error', (err) => {
         if (!ac.signal.aborted)
           req.log.warn({ err }, 'export stopped by an upstream error; the file is truncated');

@@ -1,0 +1,292 @@
+// Cost curves as the store grows (`npm run bench:scale`; a part of `npm run bench`). Prints
+// figures, asserts nothing. The backend runs as `npm run server` runs it (its own process,
+// --max-old-space-size=512, embedded store in a throw-away directory); this process pushes,
+// queries and reads the export over HTTP on 127.0.0.1, so the backend's RSS is its own.
+// At each size of BENCH_SCALE_SIZES (default 250000,1000000,4000000 records; records are
+// added oldest first until the store holds that many), it measures:
+//  - push rate of the records added in that step (time inside push requests, batches of 5 000);
+//  - /api/flows p50/p95, limit 100, over the whole range, without and with interfaces=net1;
+//  - the CSV export of every record: rows/s, the backend's RSS before and its peak (sampled
+//    from /proc every 50 ms), against paging query_range of the same store without CSV
+//    (the same-run baseline);
+//  - the same export through a second backend whose INTERFLOW_LOKI_URL is the first one's
+//    store: a Loki-API server answering in pages of at most 5 000, as Loki does;
+//  - the store's size on disk (database + WAL).
+// Then, for each figure, how it grows from one size to the next: the exponent k of
+// cost ∝ size^k (0 flat, 1 linear), with a word.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { generateFlows, pushBody, type FlowRecord } from '../fixtures/flow-generator.ts';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const SIZES = (process.env.BENCH_SCALE_SIZES ?? '250000,1000000,4000000').split(',').map(Number);
+const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 20);
+const REMOTE = process.env.BENCH_SCALE_REMOTE !== '0';
+const BATCH = 5000;
+const SPAN_MS = 6 * 3_600_000;
+
+const fmt = (n: number, d = 0): string =>
+  n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const mib = (b: number): string => `${fmt(b / 2 ** 20)} MiB`;
+const load = (): string => loadavg()[0]!.toFixed(1);
+
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+interface Backend {
+  child: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startBackend(env: Record<string, string>): Promise<Backend> {
+  const child = spawn(
+    process.execPath,
+    ['--max-old-space-size=512', '--import', 'tsx', join(REPO, 'server/src/main.ts')],
+    {
+      cwd: REPO,
+      env: {
+        ...process.env,
+        INTERFLOW_PORT: '0',
+        INTERFLOW_HOST: '127.0.0.1',
+        INTERFLOW_LOG_LEVEL: 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const url = await new Promise<string>((done, fail) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(buf);
+      if (m) done(m[1]!);
+      if (buf.length > 100_000) buf = buf.slice(-10_000);
+    });
+    child.once('exit', (code) => fail(new Error(`backend exited with ${code}: ${buf.slice(-500)}`)));
+  });
+  child.stdout!.resume();
+  return {
+    child,
+    url,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function dirBytes(dir: string): number {
+  let n = 0;
+  for (const f of readdirSync(dir)) n += statSync(join(dir, f)).size;
+  return n;
+}
+
+/** Reads an export to the end; rows/s and the backend's RSS before and at its peak. */
+async function timeExport(
+  url: string,
+  pid: number,
+): Promise<{ rows: number; rowsPerSecond: number; rssBefore: number; rssPeak: number }> {
+  const rssBefore = rssOf(pid);
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(pid))), 50);
+  const t0 = performance.now();
+  let lines = 0;
+  try {
+    const res = await fetch(url);
+    if (res.status !== 200) throw new Error(`export: HTTP ${res.status} ${await res.text()}`);
+    const reader = res.body!.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  const s = (performance.now() - t0) / 1000;
+  return { rows: lines - 1, rowsPerSecond: (lines - 1) / s, rssBefore, rssPeak };
+}
+
+/** Pages query_range directly (no CSV): the rate the export is measured against. */
+async function rawPaging(url: string, startNs: bigint, endNs: bigint): Promise<number> {
+  const t0 = performance.now();
+  let end = endNs;
+  let rows = 0;
+  for (;;) {
+    const q = new URLSearchParams({
+      query: '{app="interflow"}',
+      start: String(startNs),
+      end: String(end),
+      limit: '5000',
+      direction: 'backward',
+    });
+    const body = (await (await fetch(`${url}/loki/api/v1/query_range?${q}`)).json()) as {
+      data: { result: Array<{ values: Array<[string, string]> }> };
+    };
+    let oldest: bigint | undefined;
+    let n = 0;
+    for (const s of body.data.result)
+      for (const [ts] of s.values) {
+        n++;
+        const b = BigInt(ts);
+        if (oldest === undefined || b < oldest) oldest = b;
+      }
+    rows += n;
+    if (n < 5000 || oldest === undefined) break;
+    end = oldest; // exclusive: a baseline, may skip ties
+  }
+  return rows / ((performance.now() - t0) / 1000);
+}
+
+function growth(k: number): string {
+  if (k < 0.2) return 'flat';
+  if (k < 0.8) return 'sub-linear';
+  if (k <= 1.2) return 'linear';
+  return 'faster than linear';
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'interflow-bench-scale-'));
+  const a = await startBackend({
+    INTERFLOW_DATA_DIR: dataDir,
+    INTERFLOW_STORE_MAX_BYTES: '64GiB',
+    INTERFLOW_STORE_RETENTION: '7d',
+    INTERFLOW_LOKI_URL: '',
+  });
+  const b = REMOTE
+    ? await startBackend({
+        INTERFLOW_LOKI_URL: a.url,
+        INTERFLOW_DATA_DIR: mkdtempSync(join(tmpdir(), 'interflow-bench-scale-b-')),
+      })
+    : undefined;
+  const now = Date.now();
+  const startMs = now - SPAN_MS;
+  const window = `startTime=${Math.floor(startMs / 1000) - 1}&endTime=${Math.ceil(now / 1000) + 1}`;
+  const startNs = BigInt(startMs - 1000) * 1_000_000n;
+  const endNs = BigInt(now + 1000) * 1_000_000n;
+  const maxN = Math.max(...SIZES);
+  const gen = generateFlows({ count: maxN, seed: 1, startMs, endMs: now });
+  const steps: Record<string, number>[] = [];
+  let stored = 0;
+  console.log(`scale bench: sizes ${SIZES.join(', ')}; node ${process.version}; load average ${load()}`);
+  try {
+    for (const size of SIZES) {
+      const step: Record<string, number> = { records: size, loadBefore: loadavg()[0]! };
+      // push
+      let pushMs = 0;
+      let added = 0;
+      let batch: FlowRecord[] = [];
+      const send = async (): Promise<void> => {
+        const body = pushBody(batch);
+        const t0 = performance.now();
+        const res = await fetch(`${a.url}/loki/api/v1/push`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        if (res.status >= 300) throw new Error(`push failed: ${res.status} ${await res.text()}`);
+        pushMs += performance.now() - t0;
+        added += batch.length;
+        batch = [];
+      };
+      while (stored + added + batch.length < size) {
+        const r = gen.next();
+        if (r.done) break;
+        batch.push(r.value);
+        if (batch.length === BATCH) await send();
+      }
+      if (batch.length) await send();
+      stored += added;
+      step.pushRecordsPerSecond = added / (pushMs / 1000);
+      step.storeBytes = dirBytes(dataDir);
+      // queries
+      for (const [key, filters] of [
+        ['flows', ''],
+        ['flowsNet1', 'interfaces=net1'],
+      ] as const) {
+        const times: number[] = [];
+        for (let i = 0; i < QUERY_RUNS; i++) {
+          const t0 = performance.now();
+          const res = await fetch(
+            `${a.url}/api/flows?${window}&limit=100${filters ? `&filters=${encodeURIComponent(filters)}` : ''}`,
+          );
+          await res.text();
+          times.push(performance.now() - t0);
+          if (res.status !== 200) throw new Error(`query failed: ${res.status}`);
+        }
+        times.sort((x, y) => x - y);
+        step[`${key}P50Ms`] = percentile(times, 50);
+        step[`${key}P95Ms`] = percentile(times, 95);
+      }
+      // export against raw paging
+      step.rawPagingRowsPerSecond = await rawPaging(a.url, startNs, endNs);
+      const e = await timeExport(`${a.url}/api/flows/export?${window}`, a.child.pid!);
+      Object.assign(step, {
+        exportRows: e.rows,
+        exportRowsPerSecond: e.rowsPerSecond,
+        exportRssBefore: e.rssBefore,
+        exportRssPeak: e.rssPeak,
+      });
+      if (b) {
+        const r = await timeExport(`${b.url}/api/flows/export?${window}`, b.child.pid!);
+        Object.assign(step, {
+          remoteExportRows: r.rows,
+          remoteExportRowsPerSecond: r.rowsPerSecond,
+          remoteRssBefore: r.rssBefore,
+          remoteRssPeak: r.rssPeak,
+        });
+      }
+      step.loadAfter = loadavg()[0]!;
+      steps.push(step);
+      console.log(
+        `${fmt(size)} records: push ${fmt(step.pushRecordsPerSecond!)} rec/s; /api/flows p50/p95 ${fmt(step.flowsP50Ms!, 1)}/${fmt(step.flowsP95Ms!, 1)} ms, net1 ${fmt(step.flowsNet1P50Ms!, 1)}/${fmt(step.flowsNet1P95Ms!, 1)} ms; ` +
+          `export ${fmt(e.rowsPerSecond)} rows/s (${fmt(e.rows)} rows; raw paging ${fmt(step.rawPagingRowsPerSecond!)} rows/s; ratio ${fmt(e.rowsPerSecond / step.rawPagingRowsPerSecond!, 2)}), backend RSS ${mib(e.rssBefore)} → ${mib(e.rssPeak)} (+${mib(e.rssPeak - e.rssBefore)})` +
+          (b
+            ? `; through a paging Loki-API server ${fmt(step.remoteExportRowsPerSecond!)} rows/s, RSS +${mib(step.remoteRssPeak! - step.remoteRssBefore!)}`
+            : '') +
+          `; store ${mib(step.storeBytes)}; load ${fmt(step.loadBefore!, 1)}→${fmt(step.loadAfter, 1)}`,
+      );
+    }
+  } finally {
+    await b?.stop();
+    await a.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  // growth between consecutive sizes: cost ∝ size^k
+  const curves: Record<string, string> = {};
+  const costs: Record<string, (s: Record<string, number>) => number> = {
+    'push time for N records': (s) => 1 / s.pushRecordsPerSecond!,
+    '/api/flows p50': (s) => s.flowsP50Ms! / s.records!,
+    '/api/flows p50 interfaces=net1': (s) => s.flowsNet1P50Ms! / s.records!,
+    'export time': (s) => 1 / s.exportRowsPerSecond!,
+    'export RSS growth': (s) => (s.exportRssPeak! - s.exportRssBefore!) / s.records!,
+    'store size': (s) => s.storeBytes! / s.records!,
+  };
+  for (let i = 1; i < steps.length; i++) {
+    const [p, q] = [steps[i - 1]!, steps[i]!];
+    const ratio = q.records! / p.records!;
+    for (const [name, perRecord] of Object.entries(costs)) {
+      // totals: per-record cost × records (so a fixed time per query shows as k = 0)
+      const k = Math.log((perRecord(q) * q.records!) / (perRecord(p) * p.records!)) / Math.log(ratio);
+      curves[`${name} ${fmt(p.records!)}→${fmt(q.records!)}`] = `${fmt(k, 2)} (${growth(k)})`;
+    }
+  }
+  for (const [k, v] of Object.entries(curves)) console.log(`growth  ${k.padEnd(60)} k = ${v}`);
+  console.log(`BENCH_RESULT ${JSON.stringify({ part: 'scale', steps, curves })}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
