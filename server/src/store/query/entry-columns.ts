@@ -66,6 +66,9 @@ export interface ArrayColumn {
   length: Uint32Array;
   data: Uint32Array;
   used: number;
+  /** rows whose array has two elements or more, ascending (queries of `Field[1]`… read only these) */
+  multi: Uint32Array;
+  multiCount: number;
 }
 
 export interface NumberColumn {
@@ -126,6 +129,8 @@ export class EntryColumns {
           length: new Uint32Array(0),
           data: new Uint32Array(0),
           used: 0,
+          multi: new Uint32Array(0),
+          multiCount: 0,
         },
       ]),
     );
@@ -227,6 +232,7 @@ export class EntryColumns {
       }
       for (const e of arr) c.data[c.used++] = c.dict.id(e === undefined ? '' : elementText(e));
       c.length[i] = arr.length;
+      if (arr.length >= 2) addMulti(c, i);
     }
     return true;
   }
@@ -299,10 +305,20 @@ export class EntryColumns {
           c.data = d;
         }
         for (let k = 0; k < n; k++) c.data[c.used++] = c.dict.id(o.dict.texts[o.data[o.offset[i]! + k]!]!);
+        if (n >= 2) addMulti(c, j);
       }
       j++;
     }
     this.count = j;
     this.dead = 0;
   }
+}
+
+function addMulti(c: ArrayColumn, row: number): void {
+  if (c.multiCount === c.multi.length) {
+    const m = new Uint32Array(Math.max(1024, c.multi.length * 2));
+    m.set(c.multi);
+    c.multi = m;
+  }
+  c.multi[c.multiCount++] = row;
 }

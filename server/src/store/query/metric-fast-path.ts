@@ -23,12 +23,13 @@ import {
   NUMBER_FIELDS,
   NUMBER_NONE,
   STRING_FIELDS,
+  type ArrayColumn,
   type Dictionary,
   type EntryColumns,
   type NumberColumn,
 } from './entry-columns.ts';
-import type { CompiledMatcher, Grouping, LabelFilterExpr, RangeAggregation } from './logql-ast.ts';
-import type { Evaluated } from './metric-eval.ts';
+import type { CompiledMatcher, Grouping, LabelFilterExpr, MetricQuery, RangeAggregation } from './logql-ast.ts';
+import { preGroupingOf, type Evaluated } from './metric-eval.ts';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, type Labels } from './pipeline.ts';
 
 export interface FastStream {
@@ -47,6 +48,34 @@ export interface FastRangeInput {
   /** last time the pipeline would read (inclusive): entries up to it count for errors and order */
   scanEnd: bigint;
   signal?: AbortSignal;
+  /** topk/bottomk right above (fastPlan): only the kept series are built */
+  top?: { op: 'topk' | 'bottomk'; k: number } | null;
+}
+
+/**
+ * How much of a metric query the column index evaluates: the range aggregation, the `sum` right
+ * above it when samples are pre-grouped by its labels (each series is then its own group, so
+ * that sum changes nothing), and a topk/bottomk without grouping right above those. `rest` is
+ * what metric-eval.ts still applies to the series the index gives.
+ */
+export function fastPlan(q: MetricQuery): {
+  preGroup: Grouping | null;
+  top: { op: 'topk' | 'bottomk'; k: number } | null;
+  rest: MetricQuery;
+} {
+  const preGroup = preGroupingOf(q);
+  const absorb = (n: MetricQuery): MetricQuery =>
+    n.kind === 'range' ? n : n.inner.kind === 'range' ? n.inner : { ...n, inner: absorb(n.inner) };
+  const rest = preGroup ? absorb(q) : q;
+  if (
+    rest.kind === 'vector' &&
+    (rest.op === 'topk' || rest.op === 'bottomk') &&
+    rest.inner.kind === 'range' &&
+    (rest.grouping === null || (!rest.grouping.without && rest.grouping.labels.length === 0))
+  ) {
+    return { preGroup, top: { op: rest.op, k: rest.param! }, rest: rest.inner };
+  }
+  return { preGroup, top: null, rest };
 }
 
 export interface FastRangeResult {
@@ -58,6 +87,8 @@ export interface FastRangeResult {
 interface Extracted {
   dict: Dictionary;
   idAt: (row: number) => number;
+  /** `Field[k]`: the array column and k */
+  element?: { column: ArrayColumn; index: number };
 }
 
 type Source =
@@ -92,7 +123,11 @@ function extractedOf(
   if (path.length === 2 && typeof index === 'number' && ARRAY_SET.has(field)) {
     const c = columns.arrays.get(field)!;
     const { offset, length, data } = c;
-    return { dict: c.dict, idAt: (r) => (index < length[r]! ? data[offset[r]! + index]! : 0) };
+    return {
+      dict: c.dict,
+      idAt: (r) => (index < length[r]! ? data[offset[r]! + index]! : 0),
+      element: { column: c, index },
+    };
   }
   return null;
 }
@@ -217,6 +252,9 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
     };
 
   const preds: Pred[] = [];
+  // a filter every entry must pass that refuses "" for `Field[k]`, k >= 1: only entries with two
+  // elements or more can pass, so the scan reads the column's list of those rows
+  let multiOnly: ArrayColumn | null = null;
   let afterJson = false;
   for (const s of stages) {
     if (s.kind === 'json') afterJson = true;
@@ -224,6 +262,10 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
       const p = compileFilter(s.expr, resolver(afterJson, false), streams);
       if (!p) return null;
       preds.push(p);
+      if (afterJson && s.expr.kind === 'string' && !s.expr.matcher.matches('')) {
+        const e = extracted.get(s.expr.matcher.label);
+        if (e && !('number' in e) && e.element && e.element.index >= 1) multiOnly = e.element.column;
+      }
     }
   }
   const postPreds: Pred[] = [];
@@ -246,7 +288,7 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
   } else {
     for (const [l, e] of extracted) if (!without.has(l) && !('number' in e)) keptExtracted.push([l, e]);
   }
-  const classOf = new Map<number, number>();
+  const classOf = new Int32Array(streams.reduce((a, s) => Math.max(a, s.id), 0) + 1);
   const classLabels: Labels[] = [];
   const classByKey = new Map<string, number>();
   for (const s of streams) {
@@ -264,7 +306,7 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
       classLabels.push(kept);
       classByKey.set(k, c);
     }
-    classOf.set(s.id, c);
+    classOf[s.id] = c;
   }
   const radices = [classLabels.length, ...keptExtracted.map(([, e]) => e.dict.size)];
   const numericKeys = radices.reduce((a, b) => a * Math.max(1, b), 1) <= Number.MAX_SAFE_INTEGER;
@@ -292,14 +334,17 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
   const checkFlags = FLAG_METADATA | (json ? FLAG_NOT_JSON : 0);
 
   const seriesOf = new Map<number | string, number>();
-  const comps: number[][] = [];
-  const sums: Float64Array[] = [];
-  const counts: Float64Array[] = [];
+  const width = radices.length;
+  let nSeries = 0;
+  let cap = 64;
+  let comps = new Uint32Array(cap * width);
+  let sums = new Float64Array(cap * m);
+  let counts = new Float64Array(cap * m);
   const first: number[] = []; // row of the first sample (rows are in id order)
   const firstD: number[] = [];
   const comp: number[] = new Array(radices.length).fill(0);
 
-  const rowCount = columns.count;
+  const rowCount = multiOnly ? multiOnly.multiCount : columns.count;
   const generation = columns.generation;
   let scanned = 0;
   let sliceStart = performance.now();
@@ -312,7 +357,9 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
     }
     const { sec, nsec, stream, flags, lineBytes } = columns;
     const stop = Math.min(rowCount, base + SCAN_CHUNK);
-    for (let r = base; r < stop; r++) {
+    const list = multiOnly ? multiOnly.multi : null;
+    for (let q = base; q < stop; q++) {
+      const r = list ? list[q]! : q;
       const f = flags[r]!;
       if (f & FLAG_DEAD) continue;
       const sid = stream[r]!;
@@ -343,7 +390,7 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
         value = unwrapped.value[r]!;
       } else if (op === 'bytes_over_time' || op === 'bytes_rate') value = lineBytes[r]!;
 
-      comp[0] = classOf.get(sid)!;
+      comp[0] = classOf[sid]!;
       for (let k = 0; k < keptExtracted.length; k++) comp[k + 1] = keptExtracted[k]![1].idAt(r);
       let key: number | string;
       if (numericKeys) {
@@ -352,11 +399,20 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
       } else key = comp.join(',');
       let si = seriesOf.get(key);
       if (si === undefined) {
-        si = comps.length;
+        si = nSeries++;
         seriesOf.set(key, si);
-        comps.push([...comp]);
-        sums.push(new Float64Array(m));
-        counts.push(new Float64Array(m));
+        if (si === cap) {
+          cap *= 2;
+          const grow = <T extends Float64Array | Uint32Array>(a: T, n: number): T => {
+            const b = new (a.constructor as new (n: number) => T)(n);
+            b.set(a);
+            return b;
+          };
+          comps = grow(comps, cap * width);
+          sums = grow(sums, cap * m);
+          counts = grow(counts, cap * m);
+        }
+        for (let k = 0; k < width; k++) comps[si * width + k] = comp[k]!;
         first.push(r);
         firstD.push(d);
       } else if (d < firstD[si]!) {
@@ -373,37 +429,63 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
       while (jHi * stepNs > limit) jHi--;
       while ((jHi + 1) * stepNs <= limit) jHi++;
       if (jHi > m - 1) jHi = m - 1;
-      const s = sums[si]!;
-      const c = counts[si]!;
-      for (let j = jLo; j <= jHi; j++) {
-        s[j] = s[j]! + value;
-        c[j] = c[j]! + 1;
+      for (let j = jLo, o = si * m + jLo; j <= jHi; j++, o++) {
+        sums[o] = sums[o]! + value;
+        counts[o] = counts[o]! + 1;
       }
     }
   }
 
   const rangeS = rangeNs / 1e9;
-  const order = comps.map((_, i) => i).sort((a, b) => firstD[a]! - firstD[b]! || first[a]! - first[b]!);
+  const order = Array.from({ length: nSeries }, (_, i) => i).sort(
+    (a, b) => firstD[a]! - firstD[b]! || first[a]! - first[b]!,
+  );
+  const pointAt = (si: number, j: number): number | undefined => {
+    const o = si * m + j;
+    const c = counts[o]!;
+    if (c === 0) return undefined;
+    return op === 'count_over_time'
+      ? c
+      : op === 'rate'
+        ? c / rangeS
+        : op === 'bytes_rate'
+          ? sums[o]! / rangeS
+          : sums[o];
+  };
+  // topk/bottomk as metric-eval.ts does it (same order in, same stable sort), on numbers only
+  let keptAt: Map<number, Set<number>> | null = null;
+  if (input.top) {
+    keptAt = new Map();
+    const sign = input.top.op === 'topk' ? -1 : 1;
+    for (let j = 0; j < m; j++) {
+      const present: { si: number; v: number }[] = [];
+      for (const si of order) {
+        const v = pointAt(si, j);
+        if (v !== undefined) present.push({ si, v });
+      }
+      present.sort((a, b) => sign * (a.v - b.v));
+      for (const { si } of present.slice(0, input.top.k)) {
+        let set = keptAt.get(si);
+        if (!set) keptAt.set(si, (set = new Set()));
+        set.add(j);
+      }
+    }
+  }
   const evaluated: Evaluated[] = [];
   for (const si of order) {
-    const c = counts[si]!;
-    const s = sums[si]!;
+    if (keptAt && !keptAt.has(si)) continue;
+    const keptTimes = keptAt?.get(si);
     const points: (number | undefined)[] = new Array(m);
     let any = false;
     for (let j = 0; j < m; j++) {
-      if (c[j] === 0) continue;
+      if (keptTimes && !keptTimes.has(j)) continue;
+      const v = pointAt(si, j);
+      if (v === undefined) continue;
       any = true;
-      points[j] =
-        op === 'count_over_time'
-          ? c[j]
-          : op === 'rate'
-            ? c[j]! / rangeS
-            : op === 'bytes_rate'
-              ? s[j]! / rangeS
-              : s[j];
+      points[j] = v;
     }
     if (!any) continue;
-    const ids = comps[si]!;
+    const ids = comps.subarray(si * width, (si + 1) * width);
     const labels: Labels = {};
     const cls = classLabels[ids[0]!]!;
     if (by) {

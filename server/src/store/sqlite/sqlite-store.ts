@@ -19,7 +19,7 @@ import {
   SampleCollector,
   type MatrixSeries,
 } from '../query/metric-eval.ts';
-import { evaluateFromColumns } from '../query/metric-fast-path.ts';
+import { evaluateFromColumns, fastPlan } from '../query/metric-fast-path.ts';
 import { compilePipeline, type Labels } from '../query/pipeline.ts';
 import { ColumnIndex, type CommittedEntry } from './column-index.ts';
 import { MAX_NS, NS_PER_MS, nowNs } from './timestamps.ts';
@@ -458,9 +458,11 @@ export class EmbeddedStore {
     const streams = this.matchingStreams(range.log.matchers, scan.start, scan.end);
     stats.streamsMatched = streams.length;
     if (!p.pipelineOnly && this.columnIndex.ready) {
+      const plan = fastPlan(p.query);
       const fast = await evaluateFromColumns({
         agg: range,
-        preGroup: preGroupingOf(p.query),
+        preGroup: plan.preGroup,
+        top: plan.top,
         streams,
         columns: this.columnIndex.columns,
         times,
@@ -468,7 +470,7 @@ export class EmbeddedStore {
         signal: p.signal,
       });
       if (fast) {
-        const result = evaluateMetric(p.query, { evaluate: () => fast.evaluated }, times);
+        const result = evaluateMetric(plan.rest, { evaluate: () => fast.evaluated }, times);
         stats.entriesScanned = fast.entriesScanned;
         stats.entriesReturned = result.length;
         stats.execTimeMs = performance.now() - t0;
