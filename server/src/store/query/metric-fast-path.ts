@@ -28,7 +28,13 @@ import {
   type EntryColumns,
   type NumberColumn,
 } from './entry-columns.ts';
-import type { CompiledMatcher, Grouping, LabelFilterExpr, MetricQuery, RangeAggregation } from './logql-ast.ts';
+import type {
+  CompiledMatcher,
+  Grouping,
+  LabelFilterExpr,
+  MetricQuery,
+  RangeAggregation,
+} from './logql-ast.ts';
 import { preGroupingOf, type Evaluated } from './metric-eval.ts';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, type Labels } from './pipeline.ts';
 
