@@ -59,11 +59,25 @@ function hasInterfaceSlot(n: number): string {
   return `${escapeRegex('"Interfaces":[')}(?:"(?:[^"\\\\]|\\\\.)*",){${n}}"`;
 }
 
+export interface OverviewOptions {
+  /**
+   * Add a line filter to the queries of interface slots 1… and of the overflow, so that Loki
+   * parses only the lines of records with that many interfaces (default true). The embedded
+   * store answers these queries from its column index only without line filters; the label
+   * filter `if_name != ""` selects the same records either way.
+   */
+  slotLineFilters?: boolean;
+}
+
 export class OverviewService {
+  private readonly slotLineFilters: boolean;
   constructor(
     private readonly client: LokiClient,
     private readonly selector: LabelMatcher[],
-  ) {}
+    options: OverviewOptions = {},
+  ) {
+    this.slotLineFilters = options.slotLineFilters ?? true;
+  }
 
   private sampleRange(
     req: FlowRequest,
@@ -118,7 +132,7 @@ export class OverviewService {
         { label: 'IfK8S_Name', path: 'IfK8S_Name' },
       ],
       [ne('if_name', '')],
-      slot > 0 ? hasInterfaceSlot(slot) : undefined,
+      slot > 0 && this.slotLineFilters ? hasInterfaceSlot(slot) : undefined,
     );
     return renderMetricQuery({
       kind: 'vector',
@@ -135,7 +149,15 @@ export class OverviewService {
   }
 
   overflowQuery(req: FlowRequest, rangeMs: number): string {
-    const range = this.sampleRange(req, 'records', rangeMs, [], [], hasInterfaceSlot(MAX_IF_SLOTS));
+    const range = this.slotLineFilters
+      ? this.sampleRange(req, 'records', rangeMs, [], [], hasInterfaceSlot(MAX_IF_SLOTS))
+      : this.sampleRange(
+          req,
+          'records',
+          rangeMs,
+          [{ label: 'if_overflow', path: `Interfaces[${MAX_IF_SLOTS}]` }],
+          [ne('if_overflow', '')],
+        );
     return renderMetricQuery({ kind: 'vector', op: 'sum', by: [], inner: range });
   }
 

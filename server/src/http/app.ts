@@ -132,7 +132,9 @@ export async function buildApp(
   await app.register(healthRoutes, { client, embedded, metrics });
   await app.register(flowRoutes, { flows, metrics });
   await app.register(interfaceRoutes, { interfaces });
-  await app.register(overviewRoutes, { overview: new OverviewService(client, config.lokiSelector) });
+  await app.register(overviewRoutes, {
+    overview: new OverviewService(client, config.lokiSelector, { slotLineFilters: !embedded }),
+  });
   await app.register(resourceRoutes, { flows });
   await app.register(configRoutes, {
     store: () => {

@@ -171,8 +171,16 @@ describe('overview queries', () => {
     ...service.pairsQueries(req, 'bytes', 3_600_000),
     service.totalQuery(req, 'records', 3_600_000),
   ];
+  // the embedded store's form: no line filter for interface slots and the overflow
+  const embedded = new OverviewService(null as never, [{ label: 'app', op: '=', value: 'interflow' }], {
+    slotLineFilters: false,
+  });
+  const embeddedQueries = [
+    embedded.interfaceQuery(req, 'bytes', 2, 3_600_000),
+    embedded.overflowQuery(req, 3_600_000),
+  ];
   test('parse with @grafana/lezer-logql without errors, as metric expressions', () => {
-    for (const q of queries) {
+    for (const q of [...queries, ...embeddedQueries]) {
       const tree = parser.parse(q);
       let bad = false;
       tree.iterate({ enter: (n) => void (n.type.isError && (bad = true)) });
@@ -190,5 +198,12 @@ describe('overview queries', () => {
     assert.match(queries[0]!, /^sum \(sum_over_time\(\{.*\| unwrap Bytes \| __error__="" \[30000ms\]\)\)$/s);
     assert.match(queries[1]!, /^sum \(count_over_time\(/);
     assert.match(queries[2]!, /^topk\(100, sum by \(if_name, if_netns, IfK8S_Namespace, IfK8S_Name\) /);
+  });
+  test('slot line filters only for Loki: the embedded form selects slots with a label filter', () => {
+    const slotFilter = ',){2}'; // hasInterfaceSlot(2)'s repetition, whatever the quoting
+    assert.ok(queries[3]!.includes(slotFilter), queries[3]);
+    assert.ok(!embeddedQueries[0]!.includes(slotFilter), embeddedQueries[0]);
+    assert.match(embeddedQueries[0]!, /if_name="Interfaces\[2\]".*\| if_name!=""/s);
+    assert.match(embeddedQueries[1]!, /if_overflow="Interfaces\[4\]".*\| if_overflow!=""/s);
   });
 });

@@ -81,22 +81,27 @@ export function extractJsonLabels(
     flatten(doc as Record<string, unknown>, '', out, base);
     return null;
   }
-  for (const { label, path } of extractions) {
-    let cur: unknown = doc;
-    for (const step of path) {
-      if (cur === null || typeof cur !== 'object') {
-        cur = undefined;
-        break;
-      }
-      if (typeof step === 'number') cur = Array.isArray(cur) ? cur[step] : undefined;
-      else cur = Array.isArray(cur) ? undefined : (cur as Record<string, unknown>)[step];
-    }
-    if (cur === undefined) {
-      setParsed(out, base, label, '');
-      continue;
-    }
-    const text = scalarText(cur) ?? JSON.stringify(cur);
-    setParsed(out, base, label, text);
-  }
+  for (const { label, path } of extractions) setParsed(out, base, label, textAtPath(doc, path));
   return null;
+}
+
+/**
+ * The text `| json label="path"` extracts from a parsed line: "" when the path leads nowhere,
+ * scalars as text, objects and arrays as JSON text. The store's column index (entry-columns.ts)
+ * stores exactly this, so its answers cannot drift from the pipeline's.
+ */
+export function textAtPath(doc: unknown, path: readonly (string | number)[]): string {
+  let cur: unknown = doc;
+  for (const step of path) {
+    if (cur === null || typeof cur !== 'object') return '';
+    if (typeof step === 'number') cur = Array.isArray(cur) ? cur[step] : undefined;
+    else cur = Array.isArray(cur) ? undefined : (cur as Record<string, unknown>)[step];
+  }
+  if (cur === undefined) return '';
+  return elementText(cur);
+}
+
+/** The text of a value found at a path (not undefined). */
+export function elementText(v: unknown): string {
+  return scalarText(v) ?? JSON.stringify(v);
 }

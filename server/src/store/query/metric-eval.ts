@@ -196,7 +196,12 @@ function seriesText(labels: Labels): string {
     .join(', ')}}`;
 }
 
-function aggregate(q: MetricQuery, collector: SampleCollector, times: bigint[]): Evaluated[] {
+/** What a range aggregation gives at each evaluation time: the pipeline's SampleCollector, or the column index's answer. */
+export interface RangeEvaluator {
+  evaluate(times: bigint[]): Evaluated[];
+}
+
+function aggregate(q: MetricQuery, collector: RangeEvaluator, times: bigint[]): Evaluated[] {
   if (q.kind === 'range') return collector.evaluate(times);
   const inner = aggregate(q.inner, collector, times);
   const groups = new Map<string, { labels: Labels; members: Evaluated[] }>();
@@ -277,7 +282,7 @@ export function evaluationTimes(start: bigint, end: bigint, stepNs: bigint): big
   return out;
 }
 
-export function evaluateMetric(q: MetricQuery, collector: SampleCollector, times: bigint[]): MatrixSeries[] {
+export function evaluateMetric(q: MetricQuery, collector: RangeEvaluator, times: bigint[]): MatrixSeries[] {
   const result = aggregate(q, collector, times);
   if (result.length > MAX_SERIES) {
     throw badQuery(

@@ -19,7 +19,9 @@ import {
   SampleCollector,
   type MatrixSeries,
 } from '../query/metric-eval.ts';
+import { evaluateFromColumns, fastPlan } from '../query/metric-fast-path.ts';
 import { compilePipeline, type Labels } from '../query/pipeline.ts';
+import { ColumnIndex, type CommittedEntry } from './column-index.ts';
 import { MAX_NS, NS_PER_MS, nowNs } from './timestamps.ts';
 
 export interface StoreOptions {
@@ -80,11 +82,15 @@ export interface MetricQueryParams {
   end: bigint; // last evaluation time at most (inclusive)
   stepNs: bigint;
   signal?: AbortSignal;
+  /** read every entry through the pipeline even when the column index could answer (tests) */
+  pipelineOnly?: boolean;
 }
 
 export interface MetricResult {
   result: MatrixSeries[];
   stats: QueryStats;
+  /** 'columns': answered from the column index (query/metric-fast-path.ts); 'pipeline': every entry read */
+  answeredBy: 'columns' | 'pipeline';
 }
 
 export interface PushResult {
@@ -135,6 +141,8 @@ export class EmbeddedStore {
   private closed = false;
 
   private readonly stmts: ReturnType<EmbeddedStore['prepare']>;
+  /** what the overview's metric queries read instead of the lines (query/entry-columns.ts) */
+  readonly columnIndex: ColumnIndex;
 
   constructor(readonly opts: StoreOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
@@ -165,6 +173,7 @@ export class EmbeddedStore {
       CREATE INDEX IF NOT EXISTS entries_stream_ts ON entries (stream_id, ts);
     `);
     this.stmts = this.prepare();
+    this.columnIndex = new ColumnIndex(this.db);
     for (const row of this.stmts.allStreams.all() as [bigint, string, bigint | null, bigint | null][]) {
       const labels = Object.fromEntries(JSON.parse(row[1]) as [string, string][]);
       const info: StreamInfo = { id: Number(row[0]), labels, key: row[1], minTs: row[2], maxTs: row[3] };
@@ -229,16 +238,21 @@ export class EmbeddedStore {
       oldestIds: safe(
         db.prepare('SELECT id FROM entries INDEXED BY entries_ts ORDER BY ts ASC, id ASC LIMIT ?').pluck(),
       ),
+      // RETURNING: the column index forgets exactly the rows that went
       deleteOlderThan: safe(
-        db.prepare(
-          `DELETE FROM entries WHERE id IN
-           (SELECT id FROM entries INDEXED BY entries_ts WHERE ts < ? ORDER BY ts LIMIT ?)`,
-        ),
+        db
+          .prepare(
+            `DELETE FROM entries WHERE id IN
+           (SELECT id FROM entries INDEXED BY entries_ts WHERE ts < ? ORDER BY ts LIMIT ?) RETURNING id`,
+          )
+          .pluck(),
       ),
       deleteOldest: safe(
-        db.prepare(
-          'DELETE FROM entries WHERE id IN (SELECT id FROM entries INDEXED BY entries_ts ORDER BY ts ASC, id ASC LIMIT ?)',
-        ),
+        db
+          .prepare(
+            'DELETE FROM entries WHERE id IN (SELECT id FROM entries INDEXED BY entries_ts ORDER BY ts ASC, id ASC LIMIT ?) RETURNING id',
+          )
+          .pluck(),
       ),
       countEntries: safe(db.prepare('SELECT count(*) FROM entries').pluck()),
       streamMinTs: safe(db.prepare('SELECT min(ts) FROM entries WHERE stream_id = ?').pluck()),
@@ -279,6 +293,7 @@ export class EmbeddedStore {
     let duplicates = 0;
     let bytes = 0;
     const created: StreamInfo[] = [];
+    const committed: CommittedEntry[] = [];
     const tx = this.db.transaction(() => {
       for (const s of streams) {
         if (s.entries.length === 0) continue;
@@ -299,6 +314,13 @@ export class EmbeddedStore {
           }
           accepted++;
           bytes += e.line.length;
+          committed.push({
+            id: Number(res.lastInsertRowid),
+            streamId: info.id,
+            ts: e.ts,
+            line: e.line,
+            hasMetadata: meta !== null,
+          });
           if (lo === null || e.ts < lo) lo = e.ts;
           if (hi === null || e.ts > hi) hi = e.ts;
         }
@@ -319,6 +341,7 @@ export class EmbeddedStore {
       }
       throw err;
     }
+    this.columnIndex.appendCommitted(committed);
     this.bytesSinceRetention += bytes;
     this.maybeEnforceRetention();
     return { accepted, duplicates };
@@ -434,6 +457,26 @@ export class EmbeddedStore {
     };
     const streams = this.matchingStreams(range.log.matchers, scan.start, scan.end);
     stats.streamsMatched = streams.length;
+    if (!p.pipelineOnly && this.columnIndex.ready) {
+      const plan = fastPlan(p.query);
+      const fast = await evaluateFromColumns({
+        agg: range,
+        preGroup: plan.preGroup,
+        top: plan.top,
+        streams,
+        columns: this.columnIndex.columns,
+        times,
+        scanEnd: p.end,
+        signal: p.signal,
+      });
+      if (fast) {
+        const result = evaluateMetric(plan.rest, { evaluate: () => fast.evaluated }, times);
+        stats.entriesScanned = fast.entriesScanned;
+        stats.entriesReturned = result.length;
+        stats.execTimeMs = performance.now() - t0;
+        return { result, stats, answeredBy: 'columns' };
+      }
+    }
     if (streams.length > 0) {
       const source =
         streams.length === this.byId.size
@@ -462,7 +505,7 @@ export class EmbeddedStore {
     const result = evaluateMetric(p.query, collector, times);
     stats.entriesReturned = result.length;
     stats.execTimeMs = performance.now() - t0;
-    return { result, stats };
+    return { result, stats, answeredBy: 'pipeline' };
   }
 
   /** Every entry in [start, end) in time order, optionally only from some streams; one batch per chunk read. */
@@ -615,7 +658,9 @@ export class EmbeddedStore {
     if (this.opts.retentionMs > 0) {
       const cutoff = now - BigInt(Math.floor(this.opts.retentionMs)) * NS_PER_MS;
       for (;;) {
-        const n = this.stmts.deleteOlderThan.run(cutoff, RETENTION_BATCH).changes;
+        const ids = this.stmts.deleteOlderThan.all(cutoff, RETENTION_BATCH) as bigint[];
+        this.columnIndex.deleted(ids.map(Number));
+        const n = ids.length;
         deleted += n;
         if (n < RETENTION_BATCH) break;
         yield;
@@ -636,7 +681,9 @@ export class EmbeddedStore {
           bytesPerRow = Math.max(1, used / count);
         }
         const n = Math.max(1, Math.min(RETENTION_BATCH, Math.ceil((used - target) / bytesPerRow)));
-        const gone = this.stmts.deleteOldest.run(n).changes;
+        const ids = this.stmts.deleteOldest.all(n) as bigint[];
+        this.columnIndex.deleted(ids.map(Number));
+        const gone = ids.length;
         deleted += gone;
         if (gone === 0) break;
         this.db.pragma('incremental_vacuum');
@@ -670,6 +717,7 @@ export class EmbeddedStore {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.columnIndex.close();
     if (this.timer) clearInterval(this.timer);
     this.db.close();
   }

@@ -1,0 +1,324 @@
+// A column index of the stored entries, held in memory beside SQLite, so that the overview's
+// metric queries (metric-fast-path.ts) do not read and JSON-parse every line of their range.
+// One row per entry, in id order: its id, time, stream, line size, and what `| json` extracts
+// from a few fields of flow records — the fields the overview groups, filters and sums by:
+//  - STRING_FIELDS: the text of a top-level field, dictionary-coded (id 0 = "" = absent);
+//  - ARRAY_FIELDS: the text of every element of a top-level array (`Interfaces[k]`);
+//  - NUMBER_FIELDS: the value `| unwrap` reads from a top-level field (parsed as Go does), or
+//    "no sample" (absent / empty) or "not a number".
+// Texts come from json-labels.ts's own extraction (textAtPath), so a query answered from here
+// and one answered by the pipeline read the same values. Entries whose line is not JSON, or that
+// carry structured metadata (which changes the labels per entry), are marked: a query that meets
+// one falls back to the pipeline.
+// Memory: about 90 bytes per entry for flow records (typed arrays, outside the JS heap).
+import { elementText, textAtPath } from './json-labels.ts';
+import { parseGoFloat } from './pipeline.ts';
+
+export const STRING_FIELDS = [
+  'SrcK8S_Namespace',
+  'SrcK8S_Name',
+  'SrcAddr',
+  'DstK8S_Namespace',
+  'DstK8S_Name',
+  'DstAddr',
+  'IfK8S_Namespace',
+  'IfK8S_Name',
+  'Proto',
+] as const;
+export const ARRAY_FIELDS = ['Interfaces', 'IfNetns'] as const;
+export const NUMBER_FIELDS = ['Bytes', 'Packets'] as const;
+
+/** States of a number column's entry: a value, */
+export const NUMBER_VALUE = 0;
+/** absent, null or "": the entry gives no sample, */
+export const NUMBER_NONE = 1;
+/** a text strconv.ParseFloat refuses: a SampleExtractionErr sample. */
+export const NUMBER_ERROR = 2;
+
+export const FLAG_DEAD = 1;
+/** the line is not JSON: `| json` marks it with __error__ */
+export const FLAG_NOT_JSON = 2;
+/** the entry carries structured metadata (labels of its own) */
+export const FLAG_METADATA = 4;
+
+/** Text ↔ small integer; id 0 is "". */
+export class Dictionary {
+  private readonly ids = new Map<string, number>([['', 0]]);
+  readonly texts: string[] = [''];
+  id(text: string): number {
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.texts.length;
+      this.texts.push(text);
+      this.ids.set(text, id);
+    }
+    return id;
+  }
+  get size(): number {
+    return this.texts.length;
+  }
+}
+
+/** An element column: per entry an offset and a length into one flat array of text ids. */
+export interface ArrayColumn {
+  dict: Dictionary;
+  offset: Uint32Array;
+  length: Uint32Array;
+  data: Uint32Array;
+  used: number;
+  /** rows whose array has two elements or more, ascending (queries of `Field[1]`… read only these) */
+  multi: Uint32Array;
+  multiCount: number;
+}
+
+export interface NumberColumn {
+  value: Float64Array;
+  state: Uint8Array;
+}
+
+export interface StringColumn {
+  dict: Dictionary;
+  ids: Uint32Array;
+}
+
+const NS_PER_S = 1_000_000_000n;
+
+export class EntryColumns {
+  /** rows in use (live and dead) */
+  count = 0;
+  dead = 0;
+  /** changes when rows are renumbered (reset, compaction): a scan that yielded starts over */
+  generation = 0;
+  capacity = 0;
+  id = new Float64Array(0);
+  /** whole seconds of the entry's time (floor) and the nanoseconds past them: exact in doubles */
+  sec = new Float64Array(0);
+  nsec = new Uint32Array(0);
+  stream = new Uint32Array(0);
+  /** the line's size in bytes (UTF-8), as bytes_over_time counts it */
+  lineBytes = new Uint32Array(0);
+  flags = new Uint8Array(0);
+  strings = new Map<string, StringColumn>();
+  arrays = new Map<string, ArrayColumn>();
+  numbers = new Map<string, NumberColumn>();
+
+  constructor() {
+    this.reset();
+  }
+
+  reset(): void {
+    this.generation++;
+    this.count = 0;
+    this.dead = 0;
+    this.capacity = 0;
+    this.id = new Float64Array(0);
+    this.sec = new Float64Array(0);
+    this.nsec = new Uint32Array(0);
+    this.stream = new Uint32Array(0);
+    this.lineBytes = new Uint32Array(0);
+    this.flags = new Uint8Array(0);
+    this.strings = new Map(
+      STRING_FIELDS.map((f) => [f, { dict: new Dictionary(), ids: new Uint32Array(0) }]),
+    );
+    this.arrays = new Map(
+      ARRAY_FIELDS.map((f) => [
+        f,
+        {
+          dict: new Dictionary(),
+          offset: new Uint32Array(0),
+          length: new Uint32Array(0),
+          data: new Uint32Array(0),
+          used: 0,
+          multi: new Uint32Array(0),
+          multiCount: 0,
+        },
+      ]),
+    );
+    this.numbers = new Map(
+      NUMBER_FIELDS.map((f) => [f, { value: new Float64Array(0), state: new Uint8Array(0) }]),
+    );
+    this.grow(1024);
+  }
+
+  get live(): number {
+    return this.count - this.dead;
+  }
+
+  /** Id of the last row (0 when empty). */
+  get lastId(): number {
+    return this.count === 0 ? 0 : this.id[this.count - 1]!;
+  }
+
+  private grow(min: number): void {
+    if (min <= this.capacity) return;
+    const cap = Math.max(min, this.capacity * 2);
+    const re = <T extends Float64Array | Uint32Array | Uint8Array>(a: T, n: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a.subarray(0, Math.min(a.length, n)));
+      return b;
+    };
+    this.id = re(this.id, cap);
+    this.sec = re(this.sec, cap);
+    this.nsec = re(this.nsec, cap);
+    this.stream = re(this.stream, cap);
+    this.lineBytes = re(this.lineBytes, cap);
+    this.flags = re(this.flags, cap);
+    for (const c of this.strings.values()) c.ids = re(c.ids, cap);
+    for (const c of this.arrays.values()) {
+      c.offset = re(c.offset, cap);
+      c.length = re(c.length, cap);
+    }
+    for (const c of this.numbers.values()) {
+      c.value = re(c.value, cap);
+      c.state = re(c.state, cap);
+    }
+    this.capacity = cap;
+  }
+
+  /**
+   * Adds an entry. Ids must grow (SQLite gives max(rowid) + 1); returns false when one does not,
+   * and the caller rebuilds the index from the table.
+   */
+  append(id: number, streamId: number, ts: bigint, line: string, hasMetadata: boolean): boolean {
+    if (this.count > 0 && id <= this.id[this.count - 1]!) return false;
+    if (this.count === this.capacity) this.grow(this.count + 1);
+    const i = this.count++;
+    let sec = ts / NS_PER_S;
+    let ns = ts % NS_PER_S;
+    if (ns < 0n) {
+      ns += NS_PER_S;
+      sec -= 1n;
+    }
+    this.id[i] = id;
+    this.sec[i] = Number(sec);
+    this.nsec[i] = Number(ns);
+    this.stream[i] = streamId;
+    this.lineBytes[i] = Buffer.byteLength(line, 'utf8');
+    let flags = hasMetadata ? FLAG_METADATA : 0;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(line);
+    } catch {
+      flags |= FLAG_NOT_JSON;
+      doc = undefined;
+    }
+    this.flags[i] = flags;
+    for (const [field, c] of this.strings) c.ids[i] = c.dict.id(textAtPath(doc, [field]));
+    for (const [field, c] of this.numbers) {
+      const text = textAtPath(doc, [field]);
+      if (text === '') {
+        c.state[i] = NUMBER_NONE;
+        c.value[i] = 0;
+        continue;
+      }
+      const n = parseGoFloat(text);
+      c.state[i] = n === null ? NUMBER_ERROR : NUMBER_VALUE;
+      c.value[i] = n ?? 0;
+    }
+    for (const [field, c] of this.arrays) {
+      const arr =
+        doc !== null && typeof doc === 'object' && !Array.isArray(doc)
+          ? (doc as Record<string, unknown>)[field]
+          : undefined;
+      c.offset[i] = c.used;
+      if (!Array.isArray(arr) || arr.length === 0) {
+        c.length[i] = 0;
+        continue;
+      }
+      if (c.used + arr.length > c.data.length) {
+        const d = new Uint32Array(Math.max(c.used + arr.length, c.data.length * 2, 1024));
+        d.set(c.data.subarray(0, c.used));
+        c.data = d;
+      }
+      for (const e of arr) c.data[c.used++] = c.dict.id(e === undefined ? '' : elementText(e));
+      c.length[i] = arr.length;
+      if (arr.length >= 2) addMulti(c, i);
+    }
+    return true;
+  }
+
+  /** Row of an id, or -1 (binary search: ids are in ascending order). */
+  rowOf(id: number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.id[mid]! < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.count && this.id[lo] === id ? lo : -1;
+  }
+
+  /** Marks deleted entries dead; compacts when half the rows are dead. */
+  remove(ids: Iterable<number>): void {
+    for (const id of ids) {
+      const r = this.rowOf(id);
+      if (r < 0 || this.flags[r]! & FLAG_DEAD) continue;
+      this.flags[r] = this.flags[r]! | FLAG_DEAD;
+      this.dead++;
+    }
+    if (this.dead > 4096 && this.dead * 2 > this.count) this.compact();
+  }
+
+  /** Drops dead rows and the texts only they used (dictionaries would otherwise only grow). */
+  compact(): void {
+    const old = {
+      count: this.count,
+      id: this.id,
+      sec: this.sec,
+      nsec: this.nsec,
+      stream: this.stream,
+      lineBytes: this.lineBytes,
+      flags: this.flags,
+      strings: this.strings,
+      arrays: this.arrays,
+      numbers: this.numbers,
+    };
+    this.reset();
+    this.grow(old.count - this.dead);
+    let j = 0;
+    for (let i = 0; i < old.count; i++) {
+      if (old.flags[i]! & FLAG_DEAD) continue;
+      this.id[j] = old.id[i]!;
+      this.sec[j] = old.sec[i]!;
+      this.nsec[j] = old.nsec[i]!;
+      this.stream[j] = old.stream[i]!;
+      this.lineBytes[j] = old.lineBytes[i]!;
+      this.flags[j] = old.flags[i]!;
+      for (const [f, c] of this.strings) {
+        const o = old.strings.get(f)!;
+        c.ids[j] = c.dict.id(o.dict.texts[o.ids[i]!]!);
+      }
+      for (const [f, c] of this.numbers) {
+        const o = old.numbers.get(f)!;
+        c.value[j] = o.value[i]!;
+        c.state[j] = o.state[i]!;
+      }
+      for (const [f, c] of this.arrays) {
+        const o = old.arrays.get(f)!;
+        const n = o.length[i]!;
+        c.offset[j] = c.used;
+        c.length[j] = n;
+        if (c.used + n > c.data.length) {
+          const d = new Uint32Array(Math.max(c.used + n, c.data.length * 2, 1024));
+          d.set(c.data.subarray(0, c.used));
+          c.data = d;
+        }
+        for (let k = 0; k < n; k++) c.data[c.used++] = c.dict.id(o.dict.texts[o.data[o.offset[i]! + k]!]!);
+        if (n >= 2) addMulti(c, j);
+      }
+      j++;
+    }
+    this.count = j;
+    this.dead = 0;
+  }
+}
+
+function addMulti(c: ArrayColumn, row: number): void {
+  if (c.multiCount === c.multi.length) {
+    const m = new Uint32Array(Math.max(1024, c.multi.length * 2));
+    m.set(c.multi);
+    c.multi = m;
+  }
+  c.multi[c.multiCount++] = row;
+}
