@@ -45,7 +45,8 @@ async function main(): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
   app.log.info(
     {
-      store: config.lokiUrl ?? `embedded (data in ${config.dataDir})`,
+      store: config.lokiUrl ?? `embedded on ${app.embeddedStoreUrl()} (data in ${config.dataDir})`,
+      access: config.authCheck,
       tls: !!config.tlsCertFile,
       web: config.webDist,
     },

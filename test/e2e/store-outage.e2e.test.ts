@@ -108,7 +108,7 @@ test(
       0,
       'no ring-buffer fallback (it would merge entries)',
     );
-    const stored = await readStore(backend.url, { startNs });
+    const stored = await readStore(backend.storeUrl, { startNs });
     console.log(
       `evicted ${evicted}, delivered ${delivered} (store holds ${stored.length}), dropped ${dropped}; ` +
         `buffered at outage end ${bufferedAtReturn}, delivered after return ${delivered - during.get('interflow_agent_records_exported_total')!}`,

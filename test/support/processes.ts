@@ -83,6 +83,9 @@ export async function waitFor<T>(
 export interface Backend extends RunningProcess {
   url: string;
   port: number;
+  /** The embedded store's own address (INTERFLOW_STORE_PORT): push and Loki queries go here. */
+  storeUrl: string;
+  storePort: number;
   dataDir: string;
   /** Start again on the same port and data directory (after stop or kill9). */
   restart(): Promise<Backend>;
@@ -90,9 +93,11 @@ export interface Backend extends RunningProcess {
 }
 
 export async function startBackend(
-  opts: { port?: number; dataDir?: string; env?: Record<string, string> } = {},
+  opts: { port?: number; storePort?: number; dataDir?: string; env?: Record<string, string> } = {},
 ): Promise<Backend> {
   const port = opts.port ?? (await freePort());
+  const storePort = opts.storePort ?? (await freePort());
+  const storeUrl = `http://127.0.0.1:${storePort}`;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'interflow-e2e-data-'));
   const url = `http://127.0.0.1:${port}`;
   const p = launch(
@@ -100,6 +105,8 @@ export async function startBackend(
     {
       INTERFLOW_PORT: String(port),
       INTERFLOW_HOST: '127.0.0.1',
+      INTERFLOW_STORE_PORT: String(storePort),
+      INTERFLOW_METRICS_PORT: '0',
       INTERFLOW_DATA_DIR: dataDir,
       ...opts.env,
     },
@@ -122,8 +129,10 @@ export async function startBackend(
     ...p,
     url,
     port,
+    storeUrl,
+    storePort,
     dataDir,
-    restart: () => startBackend({ ...opts, port, dataDir }),
+    restart: () => startBackend({ ...opts, port, storePort, dataDir }),
     cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
   };
 }

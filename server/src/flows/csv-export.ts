@@ -6,13 +6,28 @@ import type { StoredFlowRecord } from '@interflow/contract';
 
 const BATCH_ROWS = 1000;
 
-function cell(v: unknown): string {
+/**
+ * Text a spreadsheet would read as a formula (or DDE command) when it starts a cell: `=`, `+`,
+ * `-`, `@`, tab, carriage return (OWASP "CSV injection"). Interface and pod names are chosen by
+ * pod owners, so such cells get a leading `'`, which spreadsheets show as text.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function guard(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** One cell. Numbers stay numbers (a negative number is not a formula); text is guarded. */
+export function cell(v: unknown): string {
   if (v === undefined || v === null) return '';
-  if (Array.isArray(v))
-    return v
+  if (Array.isArray(v)) {
+    const joined = v
       .map((x) => (x === null || typeof x !== 'object' ? String(x ?? '') : JSON.stringify(x)))
       .join(',');
-  if (typeof v === 'object') return JSON.stringify(v);
+    return v.every((x) => typeof x === 'number' || typeof x === 'bigint') ? joined : guard(joined);
+  }
+  if (typeof v === 'object') return guard(JSON.stringify(v));
+  if (typeof v === 'string') return guard(v);
   return String(v);
 }
 

@@ -10,10 +10,15 @@ import {
 } from '@interflow/contract';
 import type { ServerMetrics } from '../observability/metrics.ts';
 import { type LabelMatcher, renderLogQuery } from '../logql/ast.ts';
-import { buildLogQueries } from '../logql/build.ts';
+import { buildLogQueries, SCOPE_LABELS, scopeSelectors, type NamespaceScope } from '../logql/build.ts';
 import type { CallOptions, LokiClient, LokiEntry } from '../loki/client.ts';
 import { streamEntries } from './entry-stream.ts';
 import type { FlowRequest, TimeWindow } from './query-params.ts';
+
+/** A call on behalf of a caller who may be restricted to some namespaces (see auth/access.ts). */
+export interface ScopedCall extends CallOptions {
+  namespaces?: NamespaceScope;
+}
 
 export interface FlowServiceOptions {
   selector: LabelMatcher[];
@@ -32,16 +37,28 @@ export class FlowService {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  queriesFor(req: FlowRequest): string[] {
-    return buildLogQueries(req, this.opts.selector);
+  queriesFor(req: FlowRequest, namespaces?: NamespaceScope): string[] {
+    return buildLogQueries(req, this.opts.selector, namespaces);
+  }
+
+  /**
+   * Every namespace some flow in the window names as source, destination or interface owner:
+   * the candidates a restricted caller is checked against (stream labels, so the set is bounded).
+   */
+  async namespacesIn(window: TimeWindow, call: CallOptions): Promise<string[]> {
+    const query = renderLogQuery({ selector: this.opts.selector, lineFilters: [], streamLabelFilters: [], jsonLabelFilters: [] });
+    const lists = await Promise.all(
+      SCOPE_LABELS.map((label) => this.client.labelValues(label, { ...window, ...call, query })),
+    );
+    return [...new Set(lists.flat())].filter((n) => n !== '').sort();
   }
 
   /** Every matching entry, newest first; stops (and aborts upstream) when the caller stops or the signal fires. */
   entries(
     req: FlowRequest,
-    call: CallOptions & { pageSize?: number; prefetch?: boolean; onQuery?: () => void },
+    call: ScopedCall & { pageSize?: number; prefetch?: boolean; onQuery?: () => void },
   ): AsyncGenerator<LokiEntry> {
-    return streamEntries(this.client, this.queriesFor(req), {
+    return streamEntries(this.client, this.queriesFor(req, call.namespaces), {
       startNs: req.window.startNs,
       endNs: req.window.endNs,
       pageSize: Math.min(call.pageSize ?? this.opts.maxEntries, this.opts.maxEntries),
@@ -76,7 +93,7 @@ export class FlowService {
     return undefined;
   }
 
-  async list(req: FlowRequest, limit: number, call: CallOptions): Promise<FlowsResponse> {
+  async list(req: FlowRequest, limit: number, call: ScopedCall): Promise<FlowsResponse> {
     const started = performance.now();
     let queries = 0;
     const records: StoredFlowRecord[] = [];
@@ -106,16 +123,14 @@ export class FlowService {
     };
   }
 
-  async resourceValues(kind: ResourceKind, window: TimeWindow, call: CallOptions): Promise<string[]> {
+  async resourceValues(kind: ResourceKind, window: TimeWindow, call: ScopedCall): Promise<string[]> {
     const values = new Set<string>();
     const labelValues = async (label: string): Promise<void> => {
-      const query = renderLogQuery({
-        selector: this.opts.selector,
-        lineFilters: [],
-        streamLabelFilters: [],
-        jsonLabelFilters: [],
-      });
-      for (const v of await this.client.labelValues(label, { ...window, ...call, query })) values.add(v);
+      // A restricted caller learns only the values of streams they may read.
+      for (const selector of scopeSelectors(this.opts.selector, call.namespaces)) {
+        const query = renderLogQuery({ selector, lineFilters: [], streamLabelFilters: [], jsonLabelFilters: [] });
+        for (const v of await this.client.labelValues(label, { ...window, ...call, query })) values.add(v);
+      }
     };
     switch (kind) {
       case 'namespaces':

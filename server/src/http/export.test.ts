@@ -22,8 +22,10 @@ const REPO = resolve(import.meta.dirname, '../../..');
 /** How the export must write a cell, stated independently of the implementation. */
 function expectedCell(v: unknown): string {
   if (v === undefined || v === null) return '';
-  if (Array.isArray(v)) return v.join(',');
-  return String(v);
+  // Text a spreadsheet would take for a formula is prefixed with ' (numbers never are).
+  const guard = (text: string): string => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+  if (Array.isArray(v)) return v.some((x) => typeof x === 'string') ? guard(v.join(',')) : v.join(',');
+  return typeof v === 'string' ? guard(v) : String(v);
 }
 
 const rowHash = (cells: string[]): string =>
@@ -166,7 +168,9 @@ function rssOf(pid: number): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
-async function startBackendProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+async function startBackendProcess(
+  dataDir: string,
+): Promise<{ child: ChildProcess; url: string; storeUrl: string }> {
   // Run as `npm run server` runs it: with a bounded V8 heap (--max-old-space-size=512). With
   // V8's default limits the heap lets garbage grow to ~130 MB before its first full collection,
   // whatever the number of rows (no leak, but not "flat" in RSS terms).
@@ -181,12 +185,15 @@ async function startBackendProcess(dataDir: string): Promise<{ child: ChildProce
       ...process.env,
       INTERFLOW_PORT: '0',
       INTERFLOW_HOST: '127.0.0.1',
+      INTERFLOW_STORE_PORT: '0',
+      INTERFLOW_METRICS_PORT: '0',
       INTERFLOW_DATA_DIR: dataDir,
       INTERFLOW_LOG_LEVEL: 'info',
       INTERFLOW_LOKI_URL: '',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  let storeUrl = '';
   const url = await new Promise<string>((done, fail) => {
     let buf = '';
     const timer = setTimeout(() => {
@@ -195,6 +202,7 @@ async function startBackendProcess(dataDir: string): Promise<{ child: ChildProce
     }, 30_000);
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
+      storeUrl ||= /Embedded store listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(buf)?.[1] ?? '';
       const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(buf);
       if (m) {
         clearTimeout(timer);
@@ -205,13 +213,13 @@ async function startBackendProcess(dataDir: string): Promise<{ child: ChildProce
     child.once('exit', (code) => fail(new Error(`backend exited with ${code}`)));
   });
   child.stdout!.resume();
-  return { child, url };
+  return { child, url, storeUrl };
 }
 
 describe('export of 200 000 records from the embedded store (separate backend process)', () => {
   const COUNT = 200_000;
   let dataDir: string;
-  let backend: { child: ChildProcess; url: string };
+  let backend: { child: ChildProcess; url: string; storeUrl: string };
   const now = Date.now();
   const gen = (): Generator<FlowRecord> =>
     generateFlows({ count: COUNT, seed: 99, startMs: now - 3_000_000, endMs: now - 1000 });
@@ -219,7 +227,7 @@ describe('export of 200 000 records from the embedded store (separate backend pr
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'interflow-export-'));
     backend = await startBackendProcess(dataDir);
-    await pushRecords(backend.url, gen(), 10_000);
+    await pushRecords(backend.storeUrl, gen(), 10_000);
   });
   after(async () => {
     backend?.child.kill('SIGTERM');

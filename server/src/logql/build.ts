@@ -15,6 +15,15 @@ import { escapeRegex } from './literals.ts';
 
 export type MatchMode = 'all' | 'any';
 
+/**
+ * The stream labels that say whose a flow is: a caller restricted to some namespaces reads the
+ * flows whose source, destination or interface owner is in one of them.
+ */
+export const SCOPE_LABELS = ['SrcK8S_Namespace', 'DstK8S_Namespace', 'IfK8S_Namespace'] as const;
+
+/** Namespaces a caller is restricted to, or undefined for every flow. */
+export type NamespaceScope = readonly string[] | undefined;
+
 export interface FlowQuery {
   filters: Filter[];
   match: MatchMode;
@@ -126,9 +135,37 @@ function logQueryFor(base: LabelMatcher[], filters: Filter[]): LogQuery {
  * filter (a line filter cannot be ORed with a label filter in LogQL), whose results the caller
  * merges and de-duplicates.
  */
-export function buildLogQueries(query: FlowQuery, baseSelector: LabelMatcher[]): string[] {
-  if (query.match === 'any' && query.filters.length > 1) {
-    return query.filters.map((f) => renderLogQuery(logQueryFor(baseSelector, [f])));
-  }
-  return [renderLogQuery(logQueryFor(baseSelector, query.filters))];
+export function buildLogQueries(
+  query: FlowQuery,
+  baseSelector: LabelMatcher[],
+  namespaces?: NamespaceScope,
+): string[] {
+  const queries =
+    query.match === 'any' && query.filters.length > 1
+      ? query.filters.map((f) => logQueryFor(baseSelector, [f]))
+      : [logQueryFor(baseSelector, query.filters)];
+  return scoped(queries, namespaces).map(renderLogQuery);
+}
+
+/** The stream selectors of a restricted caller: one query per scope label (ORed by the caller's merge). */
+export function scopeSelectors(baseSelector: LabelMatcher[], namespaces: NamespaceScope): LabelMatcher[][] {
+  if (namespaces === undefined) return [baseSelector];
+  return scoped([{ selector: baseSelector, lineFilters: [], streamLabelFilters: [], jsonLabelFilters: [] }], namespaces).map(
+    (q) => q.selector,
+  );
+}
+
+/**
+ * A restriction to namespaces goes into the stream selector, so Loki applies it before its
+ * limit and never reads another tenant's streams. "Source, destination or interface in these
+ * namespaces" is an OR across labels, which a selector cannot say: each query becomes one
+ * query per label, and their results are merged and de-duplicated like match=any.
+ */
+function scoped(queries: LogQuery[], namespaces: NamespaceScope): LogQuery[] {
+  if (namespaces === undefined) return queries;
+  if (namespaces.length === 0) throw new TypeError('a namespace scope needs at least one namespace');
+  const value = alternation([...namespaces].sort().map(escapeRegex));
+  return queries.flatMap((q) =>
+    SCOPE_LABELS.map((label) => ({ ...q, selector: [...q.selector, { label, op: '=~' as const, value }] })),
+  );
 }

@@ -6,6 +6,7 @@ import type { FlowService } from '../../flows/flow-service.ts';
 import { parseColumns, parseFlowRequest, parseFormat, parseLimit } from '../../flows/query-params.ts';
 import type { LokiEntry } from '../../loki/client.ts';
 import type { ServerMetrics } from '../../observability/metrics.ts';
+import { callerNamespaces } from '../access-hook.ts';
 import {
   COLUMNS,
   CsvResponseSchema,
@@ -49,10 +50,9 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
       req.raw.once('close', () => {
         if (!reply.sent) ac.abort();
       });
-      const body = await flows.list(request, limit, {
-        authorization: req.headers.authorization,
-        signal: ac.signal,
-      });
+      const call = { authorization: req.headers.authorization, signal: ac.signal };
+      const namespaces = await callerNamespaces(req, () => flows.namespacesIn(request.window, call));
+      const body = await flows.list(request, limit, { ...call, namespaces });
       reply.header('cache-control', 'no-store');
       return body;
     },
@@ -79,11 +79,9 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) ac.abort();
       });
-      const entries = flows.entries(request, {
-        authorization: req.headers.authorization,
-        signal: ac.signal,
-        prefetch: true,
-      });
+      const call = { authorization: req.headers.authorization, signal: ac.signal };
+      const namespaces = await callerNamespaces(req, () => flows.namespacesIn(request.window, call));
+      const entries = flows.entries(request, { ...call, namespaces, prefetch: true });
       // The first page is fetched before answering, so an unreachable store is a 503, not a broken file.
       const first = await entries.next();
       async function* records(): AsyncGenerator<StoredFlowRecord> {
