@@ -26,8 +26,14 @@ test('a bad variable stops start-up with exit code 2 and its name', async () => 
 
 test('flows or the store exposed beyond loopback without a credential: exit 2 naming the variable', async () => {
   const cases: [Record<string, string>, RegExp][] = [
-    [{ INTERFLOW_HOST: '0.0.0.0' }, /invalid configuration: INTERFLOW_AUTH_CHECK: auto: INTERFLOW_HOST=0\.0\.0\.0 listens beyond loopback/],
-    [{ INTERFLOW_STORE_ALLOW_REMOTE: 'true' }, /invalid configuration: INTERFLOW_STORE_ALLOW_REMOTE: remote clients of the embedded store need a credential/],
+    [
+      { INTERFLOW_HOST: '0.0.0.0' },
+      /invalid configuration: INTERFLOW_AUTH_CHECK: auto: INTERFLOW_HOST=0\.0\.0\.0 listens beyond loopback/,
+    ],
+    [
+      { INTERFLOW_STORE_ALLOW_REMOTE: 'true' },
+      /invalid configuration: INTERFLOW_STORE_ALLOW_REMOTE: remote clients of the embedded store need a credential/,
+    ],
   ];
   for (const [env, message] of cases) {
     const child = run({ KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '', ...env });

@@ -236,7 +236,11 @@ export class StandInKubeApiServer {
       status: user
         ? {
             authenticated: true,
-            user: { username: user.username, uid: user.uid ?? `uid-${user.username}`, groups: user.groups ?? [] },
+            user: {
+              username: user.username,
+              uid: user.uid ?? `uid-${user.username}`,
+              groups: user.groups ?? [],
+            },
             audiences: ['https://kubernetes.default.svc'],
           }
         : { authenticated: false, user: {}, error: 'invalid bearer token' },
@@ -253,7 +257,9 @@ export class StandInKubeApiServer {
     this.reviews.push({ kind: 'SubjectAccessReview', user, groups, attrs });
     const subjects = new Set([user, ...groups.map((g) => `group:${g}`)]);
     const allowed = this.grants.some(
-      (g) => subjects.has(g.subject) && ATTR_KEYS.every((k) => g.attrs[k] === undefined || g.attrs[k] === (attrs[k] ?? '')),
+      (g) =>
+        subjects.has(g.subject) &&
+        ATTR_KEYS.every((k) => g.attrs[k] === undefined || g.attrs[k] === (attrs[k] ?? '')),
     );
     return {
       apiVersion: 'authorization.k8s.io/v1',
@@ -292,7 +298,8 @@ export class StandInKubeApiServer {
       res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code }));
     };
     if (req.method === 'POST' && (url.pathname === TOKEN_REVIEWS || url.pathname === ACCESS_REVIEWS)) {
-      if (req.headers.authorization !== `Bearer ${this.token}`) return status(401, 'Unauthorized', 'bad token');
+      if (req.headers.authorization !== `Bearer ${this.token}`)
+        return status(401, 'Unauthorized', 'bad token');
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -303,7 +310,9 @@ export class StandInKubeApiServer {
           return status(400, 'BadRequest', 'body is not JSON');
         }
         res.writeHead(201, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(url.pathname === TOKEN_REVIEWS ? this.tokenReview(body) : this.accessReview(body)));
+        res.end(
+          JSON.stringify(url.pathname === TOKEN_REVIEWS ? this.tokenReview(body) : this.accessReview(body)),
+        );
       });
       return;
     }

@@ -70,7 +70,8 @@ export class AccessChecker {
     private readonly reviews: KubeReviews | undefined,
     opts: AccessCheckerOptions = {},
   ) {
-    if (mode !== 'none' && !reviews) throw new TypeError(`INTERFLOW_AUTH_CHECK=${mode} needs the Kubernetes API`);
+    if (mode !== 'none' && !reviews)
+      throw new TypeError(`INTERFLOW_AUTH_CHECK=${mode} needs the Kubernetes API`);
     this.ttlMs = Math.min(opts.ttlMs ?? 60_000, 60_000);
     this.now = opts.now ?? Date.now;
     this.maxEntries = opts.maxEntries ?? 10_000;
@@ -88,7 +89,8 @@ export class AccessChecker {
     }
     const d = this.decision(token);
     const user = await d.user;
-    if (!user) throw new UnauthorizedError('the bearer token was not accepted by the Kubernetes API (TokenReview)');
+    if (!user)
+      throw new UnauthorizedError('the bearer token was not accepted by the Kubernetes API (TokenReview)');
     if (this.mode === 'authenticated') return { username: user.username, scope: async () => ALL_FLOWS };
     if (this.mode === 'admin') {
       if (!(await this.isAdmin(d, user))) {
@@ -143,7 +145,11 @@ export class AccessChecker {
     }
   }
 
-  private remembered(get: () => Promise<boolean> | undefined, set: (p: Promise<boolean> | undefined) => void, ask: () => Promise<boolean>): Promise<boolean> {
+  private remembered(
+    get: () => Promise<boolean> | undefined,
+    set: (p: Promise<boolean> | undefined) => void,
+    ask: () => Promise<boolean>,
+  ): Promise<boolean> {
     const known = get();
     if (known) return known;
     const p = ask();

@@ -47,7 +47,10 @@ export function loadKubeConfig(source: NonNullable<KubeApiSource>): KubeConfig {
     );
   }
   if (!kc.getCurrentCluster()) {
-    throw new ConfigError('KUBECONFIG', `${source.kind === 'kubeconfig' ? source.path : 'in-cluster'}: no current cluster`);
+    throw new ConfigError(
+      'KUBECONFIG',
+      `${source.kind === 'kubeconfig' ? source.path : 'in-cluster'}: no current cluster`,
+    );
   }
   return kc;
 }

@@ -119,28 +119,52 @@ test('secure by default: flows or the store beyond loopback need a credential, o
       fails({ INTERFLOW_HOST: host }, 'INTERFLOW_AUTH_CHECK', /INTERFLOW_HOST=.*beyond loopback/);
       fails({ INTERFLOW_HOST: host, INTERFLOW_AUTH_CHECK: 'none' }, 'INTERFLOW_AUTH_CHECK', /anyone/);
     }
-    assert.equal(loadServerConfig({ INTERFLOW_HOST: '0.0.0.0', KUBECONFIG: kubeconfig }).authCheck, 'namespaced');
     assert.equal(
-      loadServerConfig({ INTERFLOW_HOST: '0.0.0.0', KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' })
-        .authCheck,
+      loadServerConfig({ INTERFLOW_HOST: '0.0.0.0', KUBECONFIG: kubeconfig }).authCheck,
+      'namespaced',
+    );
+    assert.equal(
+      loadServerConfig({
+        INTERFLOW_HOST: '0.0.0.0',
+        KUBERNETES_SERVICE_HOST: '10.0.0.1',
+        KUBERNETES_SERVICE_PORT: '443',
+      }).authCheck,
       'namespaced',
       'in-cluster',
     );
     // forward: the LokiStack gateway checks every token; with a Kubernetes API it is reviewed here too.
-    const forward = { INTERFLOW_HOST: '0.0.0.0', INTERFLOW_LOKI_URL: 'https://gw', INTERFLOW_LOKI_AUTH: 'forward' };
+    const forward = {
+      INTERFLOW_HOST: '0.0.0.0',
+      INTERFLOW_LOKI_URL: 'https://gw',
+      INTERFLOW_LOKI_AUTH: 'forward',
+    };
     assert.equal(loadServerConfig(forward).authCheck, 'none');
     assert.equal(loadServerConfig({ ...forward, KUBECONFIG: kubeconfig }).authCheck, 'authenticated');
-    fails({ INTERFLOW_AUTH_CHECK: 'authenticated', KUBECONFIG: kubeconfig }, 'INTERFLOW_AUTH_CHECK', /forward/);
+    fails(
+      { INTERFLOW_AUTH_CHECK: 'authenticated', KUBECONFIG: kubeconfig },
+      'INTERFLOW_AUTH_CHECK',
+      /forward/,
+    );
     for (const mode of ['authenticated', 'admin', 'namespaced'])
       fails(
         { INTERFLOW_AUTH_CHECK: mode, INTERFLOW_LOKI_URL: 'https://gw', INTERFLOW_LOKI_AUTH: 'forward' },
         'INTERFLOW_AUTH_CHECK',
         /needs a Kubernetes API/,
       );
-    assert.equal(loadServerConfig({ INTERFLOW_AUTH_CHECK: 'admin', KUBECONFIG: kubeconfig }).authCheck, 'admin');
+    assert.equal(
+      loadServerConfig({ INTERFLOW_AUTH_CHECK: 'admin', KUBECONFIG: kubeconfig }).authCheck,
+      'admin',
+    );
     // The store open to other hosts needs a token file or a Kubernetes API to review tokens.
-    fails({ INTERFLOW_STORE_ALLOW_REMOTE: 'true' }, 'INTERFLOW_STORE_ALLOW_REMOTE', /INTERFLOW_STORE_TOKEN_FILE/);
-    const remote = loadServerConfig({ INTERFLOW_STORE_ALLOW_REMOTE: 'true', INTERFLOW_STORE_TOKEN_FILE: storeToken });
+    fails(
+      { INTERFLOW_STORE_ALLOW_REMOTE: 'true' },
+      'INTERFLOW_STORE_ALLOW_REMOTE',
+      /INTERFLOW_STORE_TOKEN_FILE/,
+    );
+    const remote = loadServerConfig({
+      INTERFLOW_STORE_ALLOW_REMOTE: 'true',
+      INTERFLOW_STORE_TOKEN_FILE: storeToken,
+    });
     assert.equal(remote.storeHost, '0.0.0.0');
     assert.equal(remote.storeTokenFile, storeToken);
     assert.equal(

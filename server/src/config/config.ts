@@ -240,9 +240,14 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     throw new ConfigError('INTERFLOW_DATA_DIR', `${dataDir} is not a directory`);
   }
 
-  const port = get('INTERFLOW_PORT') ? parseInteger('INTERFLOW_PORT', get('INTERFLOW_PORT')!, 0, 65535) : 9001;
+  const port = get('INTERFLOW_PORT')
+    ? parseInteger('INTERFLOW_PORT', get('INTERFLOW_PORT')!, 0, 65535)
+    : 9001;
   if (!lokiUrl && port !== 0 && port === storePort) {
-    throw new ConfigError('INTERFLOW_STORE_PORT', `${storePort} is also INTERFLOW_PORT: the store has its own port`);
+    throw new ConfigError(
+      'INTERFLOW_STORE_PORT',
+      `${storePort} is also INTERFLOW_PORT: the store has its own port`,
+    );
   }
 
   return {
@@ -276,7 +281,11 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     tlsCertFile,
     tlsKeyFile,
     // The console's proxy (Go's crypto/tls, TLS 1.3 by default since Go 1.13) speaks 1.3.
-    tlsMinVersion: parseEnum('INTERFLOW_TLS_MIN_VERSION', get('INTERFLOW_TLS_MIN_VERSION') ?? 'TLSv1.3', TLS_MIN_VERSIONS),
+    tlsMinVersion: parseEnum(
+      'INTERFLOW_TLS_MIN_VERSION',
+      get('INTERFLOW_TLS_MIN_VERSION') ?? 'TLSv1.3',
+      TLS_MIN_VERSIONS,
+    ),
     frameAncestors,
     logLevel: parseEnum('INTERFLOW_LOG_LEVEL', get('INTERFLOW_LOG_LEVEL') ?? 'info', LOG_LEVELS),
   };

@@ -13,16 +13,26 @@ describe('CSV export guards against formula injection', () => {
   const names = ['=1+2', '+SUM(A1)', '-2+3', '@cmd', '\tx', '\rx', 'net1', 'a=b'];
   before(async () => {
     t = await startTestApp();
-    const base = [...generateFlows({ count: names.length, seed: 5, startMs: now - 60_000, endMs: now - 1000 })];
+    const base = [
+      ...generateFlows({ count: names.length, seed: 5, startMs: now - 60_000, endMs: now - 1000 }),
+    ];
     await pushRecords(
       t.storeUrl,
-      base.map((r, i) => ({ ...r, Interfaces: [names[i]!], IfDirections: [0], SrcK8S_Name: names[i]!, SrcPort: 1000 + i })),
+      base.map((r, i) => ({
+        ...r,
+        Interfaces: [names[i]!],
+        IfDirections: [0],
+        SrcK8S_Name: names[i]!,
+        SrcPort: 1000 + i,
+      })),
     );
   });
   after(() => t.close());
 
   test("a cell =1+2 is exported as '=1+2; numbers and plain text are unchanged", async () => {
-    const res = await t.app.inject(`/api/flows/export?${window}&columns=SrcPort,SrcK8S_Name,Interfaces,IfDirections`);
+    const res = await t.app.inject(
+      `/api/flows/export?${window}&columns=SrcPort,SrcK8S_Name,Interfaces,IfDirections`,
+    );
     assert.equal(res.statusCode, 200);
     const rows = parse(res.body, { from_line: 2 }) as string[][];
     const byPort = new Map(rows.map((r) => [Number(r[0]), r]));

@@ -46,7 +46,12 @@ export class FlowService {
    * the candidates a restricted caller is checked against (stream labels, so the set is bounded).
    */
   async namespacesIn(window: TimeWindow, call: CallOptions): Promise<string[]> {
-    const query = renderLogQuery({ selector: this.opts.selector, lineFilters: [], streamLabelFilters: [], jsonLabelFilters: [] });
+    const query = renderLogQuery({
+      selector: this.opts.selector,
+      lineFilters: [],
+      streamLabelFilters: [],
+      jsonLabelFilters: [],
+    });
     const lists = await Promise.all(
       SCOPE_LABELS.map((label) => this.client.labelValues(label, { ...window, ...call, query })),
     );
@@ -128,7 +133,12 @@ export class FlowService {
     const labelValues = async (label: string): Promise<void> => {
       // A restricted caller learns only the values of streams they may read.
       for (const selector of scopeSelectors(this.opts.selector, call.namespaces)) {
-        const query = renderLogQuery({ selector, lineFilters: [], streamLabelFilters: [], jsonLabelFilters: [] });
+        const query = renderLogQuery({
+          selector,
+          lineFilters: [],
+          streamLabelFilters: [],
+          jsonLabelFilters: [],
+        });
         for (const v of await this.client.labelValues(label, { ...window, ...call, query })) values.add(v);
       }
     };

@@ -106,7 +106,11 @@ describe('access checks against a stand-in Kubernetes API server', () => {
   });
 
   test('a user allowed no namespace with flows: 403 with a message naming them', async () => {
-    for (const path of [`/api/flows?${window}`, `/api/flows/export?${window}&format=csv`, `/api/resources/nodes?${window}`]) {
+    for (const path of [
+      `/api/flows?${window}`,
+      `/api/flows/export?${window}&format=csv`,
+      `/api/resources/nodes?${window}`,
+    ]) {
       const res = await t.app.inject({ url: path, headers: bearer(NOBODY) });
       assert.equal(res.statusCode, 403, path);
       assert.match(res.json().error, /carol may read flows only of namespaces where they may get pods/);
@@ -158,8 +162,14 @@ describe('access checks against a stand-in Kubernetes API server', () => {
   test('decisions are cached per token: one TokenReview per token, never shared', async () => {
     kube.reviews.length = 0;
     for (let i = 0; i < 3; i++) {
-      assert.equal((await t.app.inject({ url: `/api/flows?${window}`, headers: bearer(TEAM_A) })).statusCode, 200);
-      assert.equal((await t.app.inject({ url: `/api/flows?${window}`, headers: bearer(NOBODY) })).statusCode, 403);
+      assert.equal(
+        (await t.app.inject({ url: `/api/flows?${window}`, headers: bearer(TEAM_A) })).statusCode,
+        200,
+      );
+      assert.equal(
+        (await t.app.inject({ url: `/api/flows?${window}`, headers: bearer(NOBODY) })).statusCode,
+        403,
+      );
     }
     const tokenReviews = kube.reviews.filter((r) => r.kind === 'TokenReview');
     assert.deepEqual(
@@ -193,7 +203,11 @@ describe('INTERFLOW_AUTH_CHECK modes against a stand-in Kubernetes API server', 
     const kube = await StandInKubeApiServer.start();
     standInUsers(kube);
     const dir = tempDir(ctx);
-    const t = await startTestApp({ KUBECONFIG: kubeconfigFile(dir, kube), INTERFLOW_LOG_LEVEL: 'silent', ...env });
+    const t = await startTestApp({
+      KUBECONFIG: kubeconfigFile(dir, kube),
+      INTERFLOW_LOG_LEVEL: 'silent',
+      ...env,
+    });
     ctx.after(async () => {
       await t.close();
       await kube.close();

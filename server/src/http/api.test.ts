@@ -163,7 +163,11 @@ describe('API', () => {
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
     assert.equal(res.headers['referrer-policy'], 'no-referrer');
     // The embedded store's Loki API is not on the port the console proxies.
-    for (const path of ['/loki/api/v1/query_range?query=%7Bapp%3D%22interflow%22%7D', '/loki/api/v1/push', '/ready']) {
+    for (const path of [
+      '/loki/api/v1/query_range?query=%7Bapp%3D%22interflow%22%7D',
+      '/loki/api/v1/push',
+      '/ready',
+    ]) {
       const res = await t.app.inject({ method: path.endsWith('push') ? 'POST' : 'GET', url: path });
       assert.equal(res.statusCode, 404, path);
       assert.match(res.json().error, /no such route/);

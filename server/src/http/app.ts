@@ -92,7 +92,9 @@ export async function buildApp(
   const reviews =
     options.kubeReviews ??
     (config.kubeApi ? new ClientNodeKubeReviews(loadKubeConfig(config.kubeApi)) : undefined);
-  const storeServer = embedded ? await buildStoreServer(config, fastifyOptions, tls, reviews, options.store) : undefined;
+  const storeServer = embedded
+    ? await buildStoreServer(config, fastifyOptions, tls, reviews, options.store)
+    : undefined;
   const client = new LokiClient({
     baseUrl: embedded ? () => selfUrl(storeServer!, tls) : config.lokiUrl!,
     tenant: config.lokiTenant,
@@ -193,11 +195,12 @@ async function buildStoreServer(
     ...fastifyOptions,
     logger: fastifyOptions.logger,
   };
-  const server = (
-    tls
-      ? Fastify({ ...options, https: loadTlsFiles(config.tlsCertFile!, config.tlsKeyFile!, config.tlsMinVersion) } as FastifyServerOptions)
-      : Fastify(options)
-  ) as unknown as FastifyInstance;
+  const server = (tls
+    ? Fastify({
+        ...options,
+        https: loadTlsFiles(config.tlsCertFile!, config.tlsKeyFile!, config.tlsMinVersion),
+      } as FastifyServerOptions)
+    : Fastify(options)) as unknown as FastifyInstance;
   installErrorHandlers(server);
   await server.register(embeddedStorePlugin, {
     dataDir: config.dataDir,

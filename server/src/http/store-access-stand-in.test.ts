@@ -48,7 +48,8 @@ describe('remote clients of the embedded store (stand-in Kubernetes API server)'
     });
     const push = (headers: Record<string, string> = {}) =>
       app.inject({ method: 'POST', url: '/loki/api/v1/push', remoteAddress: REMOTE, payload: PUSH, headers });
-    const query = (headers: Record<string, string> = {}) => app.inject({ url: QUERY, remoteAddress: REMOTE, headers });
+    const query = (headers: Record<string, string> = {}) =>
+      app.inject({ url: QUERY, remoteAddress: REMOTE, headers });
     return { app, push, query };
   }
 
@@ -59,7 +60,12 @@ describe('remote clients of the embedded store (stand-in Kubernetes API server)'
     assert.match(p.body, /bearer token/);
     assert.equal((await query()).statusCode, 401);
     assert.equal((await push({ authorization: 'Bearer not-a-known-token' })).statusCode, 401);
-    const local = await app.inject({ method: 'POST', url: '/loki/api/v1/push', remoteAddress: '127.0.0.1', payload: PUSH });
+    const local = await app.inject({
+      method: 'POST',
+      url: '/loki/api/v1/push',
+      remoteAddress: '127.0.0.1',
+      payload: PUSH,
+    });
     assert.equal(local.statusCode, 204);
   });
 

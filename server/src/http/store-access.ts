@@ -38,7 +38,11 @@ export function storeAuthorizer(opts: {
       for (const [k, v] of decisions) if (v.expires <= t) decisions.delete(k);
       if (decisions.size >= MAX_ENTRIES) decisions.clear();
     }
-    const fresh: Decision = { expires: t + TTL_MS, user: opts.reviews!.reviewToken(token), actions: new Map() };
+    const fresh: Decision = {
+      expires: t + TTL_MS,
+      user: opts.reviews!.reviewToken(token),
+      actions: new Map(),
+    };
     fresh.user.catch(() => decisions.delete(key)); // unreachable API: not a decision
     decisions.set(key, fresh);
     return fresh;
@@ -57,18 +61,29 @@ export function storeAuthorizer(opts: {
       try {
         expected = await opts.tokenFile.token();
       } catch (e) {
-        throw new StoreError('auth_unavailable', `INTERFLOW_STORE_TOKEN_FILE cannot be read: ${(e as Error).message}`);
+        throw new StoreError(
+          'auth_unavailable',
+          `INTERFLOW_STORE_TOKEN_FILE cannot be read: ${(e as Error).message}`,
+        );
       }
       if (timingSafeEqual(digest(token), digest(expected))) return;
     }
-    if (!opts.reviews) throw new StoreError('unauthorized', 'the bearer token is not the embedded store\'s token');
+    if (!opts.reviews)
+      throw new StoreError('unauthorized', "the bearer token is not the embedded store's token");
     try {
       const d = decision(token);
       const user = await d.user;
-      if (!user) throw new StoreError('unauthorized', 'the bearer token was not accepted by the Kubernetes API (TokenReview)');
+      if (!user)
+        throw new StoreError(
+          'unauthorized',
+          'the bearer token was not accepted by the Kubernetes API (TokenReview)',
+        );
       let allowed = d.actions.get(action);
       if (!allowed) {
-        allowed = opts.reviews.allowed(user, { ...NETWORK_LOGS_GET, verb: action === 'push' ? 'create' : 'get' });
+        allowed = opts.reviews.allowed(user, {
+          ...NETWORK_LOGS_GET,
+          verb: action === 'push' ? 'create' : 'get',
+        });
         d.actions.set(action, allowed);
         allowed.catch(() => d.actions.delete(action));
       }

@@ -366,7 +366,11 @@ describe('a namespace scope', () => {
     ];
     const qs = buildLogQueries({ filters, match: 'any' }, BASE, ['team-a']);
     assert.equal(qs.length, 6);
-    for (const q of qs) assert.deepEqual(scopeOf(q).map((m) => m.value), ['team-a']);
+    for (const q of qs)
+      assert.deepEqual(
+        scopeOf(q).map((m) => m.value),
+        ['team-a'],
+      );
     assert.throws(() => buildLogQueries({ filters, match: 'all' }, BASE, []), /at least one namespace/);
     assert.equal(buildLogQueries({ filters, match: 'all' }, BASE, undefined).length, 1);
   });

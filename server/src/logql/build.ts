@@ -150,9 +150,10 @@ export function buildLogQueries(
 /** The stream selectors of a restricted caller: one query per scope label (ORed by the caller's merge). */
 export function scopeSelectors(baseSelector: LabelMatcher[], namespaces: NamespaceScope): LabelMatcher[][] {
   if (namespaces === undefined) return [baseSelector];
-  return scoped([{ selector: baseSelector, lineFilters: [], streamLabelFilters: [], jsonLabelFilters: [] }], namespaces).map(
-    (q) => q.selector,
-  );
+  return scoped(
+    [{ selector: baseSelector, lineFilters: [], streamLabelFilters: [], jsonLabelFilters: [] }],
+    namespaces,
+  ).map((q) => q.selector);
 }
 
 /**

@@ -98,7 +98,7 @@ describe('stand-in Loki: tenant and auth', () => {
       loki.requests.length = 0;
       assert.equal((await up.app.inject('/readyz')).statusCode, 200);
       assert.equal(loki.requests.length, 1, 'the readiness probe asked Loki');
-      assert.equal(loki.requests[0]!.headers.authorization, undefined, 'without anybody\'s credentials');
+      assert.equal(loki.requests[0]!.headers.authorization, undefined, "without anybody's credentials");
     } finally {
       await up.close();
     }

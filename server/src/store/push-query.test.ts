@@ -418,11 +418,16 @@ describe('loopback restriction', () => {
     const { app: open } = await storeApp(t, {
       allowRemote: true,
       authorizeRemote: async (authorization) => {
-        if (authorization !== 'Bearer right') throw new StoreError('unauthorized', 'a bearer token is required');
+        if (authorization !== 'Bearer right')
+          throw new StoreError('unauthorized', 'a bearer token is required');
       },
     });
     assert.equal((await open.inject({ url: '/ready', remoteAddress: '10.1.2.3' })).statusCode, 401);
-    const res = await open.inject({ url: '/ready', remoteAddress: '10.1.2.3', headers: { authorization: 'Bearer right' } });
+    const res = await open.inject({
+      url: '/ready',
+      remoteAddress: '10.1.2.3',
+      headers: { authorization: 'Bearer right' },
+    });
     assert.equal(res.statusCode, 200);
     await assert.rejects(storeApp(t, { allowRemote: true }), /check their tokens/);
   });

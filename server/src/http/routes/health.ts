@@ -11,10 +11,7 @@ export interface HealthOptions {
   embedded: boolean;
 }
 
-export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (
-  app,
-  { client, embedded },
-) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, { client, embedded }) => {
   app.get('/healthz', { schema: { response: { 200: HealthResponseSchema } } }, async () => ({
     status: 'ok',
   }));
@@ -37,10 +34,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (
       }
     },
   );
-
 };
 
-export const metricsRoutes: FastifyPluginAsyncTypebox<{ metrics: ServerMetrics }> = async (app, { metrics }) => {
+export const metricsRoutes: FastifyPluginAsyncTypebox<{ metrics: ServerMetrics }> = async (
+  app,
+  { metrics },
+) => {
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();

@@ -155,7 +155,8 @@ export const embeddedStorePlugin: FastifyPluginAsync<EmbeddedStorePluginOptions>
         `the embedded Loki-API store only accepts loopback clients (peer ${req.socket.remoteAddress ?? 'unknown'}); enable allowRemote to accept others`,
       );
     }
-    const action: StoreAction = req.method === 'POST' && req.url.split('?')[0] === PUSH_URL ? 'push' : 'query';
+    const action: StoreAction =
+      req.method === 'POST' && req.url.split('?')[0] === PUSH_URL ? 'push' : 'query';
     await opts.authorizeRemote!(req.headers.authorization, action);
   });
 
