@@ -157,6 +157,45 @@ for (const overlay of ['base', ...OVERLAYS] as const) {
     );
   });
 
+  test(`${overlay}: the backend's service account may exactly create TokenReviews and SubjectAccessReviews`, () => {
+    const objects = render(overlay);
+    const pod = podSpecOf(find(objects, 'Deployment', 'interflow-plugin'));
+    const sa = pod.serviceAccountName;
+    assert.equal(sa, 'interflow-plugin');
+    // Its token is mounted: the in-cluster Kubernetes API is how INTERFLOW_AUTH_CHECK reviews callers.
+    assert.notEqual(pod.automountServiceAccountToken, false);
+    assert.notEqual(find(objects, 'ServiceAccount', sa).automountServiceAccountToken, false);
+    const backend = container(find(objects, 'Deployment', 'interflow-plugin'), 'backend');
+    assert.ok(
+      ['auto', 'namespaced', 'admin', 'authenticated', undefined].includes(
+        env(backend, 'INTERFLOW_AUTH_CHECK'),
+      ),
+      'the backend checks callers',
+    );
+    type Rule = { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] };
+    const rules = objects
+      .filter(
+        (o) =>
+          (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') &&
+          (o.subjects as { kind: string; name: string; namespace: string }[]).some(
+            (s) => s.kind === 'ServiceAccount' && s.name === sa && s.namespace === 'interflow',
+          ),
+      )
+      .flatMap((b) => {
+        const ref = b.roleRef as { kind: string; name: string };
+        return find(objects, ref.kind, ref.name).rules as Rule[];
+      });
+    const granted = rules
+      .flatMap((r) =>
+        r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${g}/${res}`))),
+      )
+      .sort();
+    assert.deepEqual(granted, [
+      'create authentication.k8s.io/tokenreviews',
+      'create authorization.k8s.io/subjectaccessreviews',
+    ]);
+  });
+
   test(`${overlay}: the Service port is the backend's TLS port everywhere`, () => {
     const objects = render(overlay);
     const deploy = find(objects, 'Deployment', 'interflow-plugin');
