@@ -27,6 +27,7 @@ interface Container {
   volumeMounts?: { name: string; mountPath: string; mountPropagation?: string; readOnly?: boolean }[];
 }
 interface PodSpec {
+  automountServiceAccountToken?: boolean;
   containers: Container[];
   initContainers?: Container[];
   hostNetwork?: boolean;
