@@ -138,6 +138,11 @@ const LAYOUT_ZONES = [
     'api/, model/ and hooks/ do not import the views that use them',
   ),
   zone(`${W}/api`, [`${W}/model`, `${W}/hooks`], 'api/ (calls and wire types) is the bottom of the page'),
+  zone(
+    `${W}/routing`,
+    [`${W}/api`, `${W}/model`, `${W}/hooks`, `${W}/components`, `${W}/plugin`, `${W}/standalone`],
+    'routing/ only re-exports the router the host shares',
+  ),
   zone(`${W}/model`, [`${W}/hooks`], 'model/ (domain) does not import hooks'),
   zone(
     `${W}/components`,
@@ -167,7 +172,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['web/**/*.{ts,tsx}'],
+    files: ['web/**/*.{ts,tsx}', 'test/bench/web-*.tsx'],
     plugins: { react, 'react-hooks': reactHooks },
     languageOptions: { globals: { ...globals.browser } },
     settings: { react: { version: '18' } },

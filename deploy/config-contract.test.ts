@@ -118,7 +118,7 @@ for (const overlay of OVERLAYS) {
     };
     const cfg = loadAgentConfig(env);
     assert.deepEqual(cfg.netnsDirs, ['/var/run/netns']);
-    assert.equal(cfg.metricsPort, 9102);
+    assert.equal(cfg.metricsPort, 9437);
     assert.equal(cfg.kubeNodeName, 'worker-0');
     assert.equal(cfg.agentIp, '10.0.0.5');
     assert.equal(cfg.agentBuildDir, '/opt/interflow/agent/build');

@@ -4,9 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import ts from 'typescript';
+import { execFileSync } from 'node:child_process';
 import { DEPLOY_DIR, REPO_ROOT, find, render } from './test-support/render.ts';
 
 const CONTAINERFILES = {
@@ -114,7 +115,8 @@ test('Containerfile.backend builds the web bundle and keeps production dependenc
     .map((i) => i.args)
     .join('\n');
   assert.match(runs, /npm run build:web/);
-  assert.match(runs, /npm prune --omit=dev/);
+  // After the bundle, node_modules is made anew with the server's production dependencies alone.
+  assert.match(runs, /rm -rf node_modules && npm ci --omit=dev [^&]*--workspace @interflow\/server/);
   const env = instructions(CONTAINERFILES.backend)
     .filter((i) => i.op === 'ENV')
     .map((i) => i.args)
@@ -188,14 +190,38 @@ function runtimeClosure(entry: string): { files: Set<string>; packages: Set<stri
     for (const spec of specifiers) {
       if (spec.startsWith('.')) queue.push(resolvePath(dirname(file), spec));
       else if (!spec.startsWith('node:') && !builtinModules.includes(spec)) {
-        packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+        const workspace = WORKSPACES[name];
+        // A workspace package is our own source: follow it (its exports name a .ts file).
+        if (workspace) queue.push(join(REPO_ROOT, workspace, workspaceEntry(workspace)));
+        else packages.add(`${relative(REPO_ROOT, file).split('/')[0]}:${name}`);
       }
     }
   }
   return { files, packages };
 }
 
+// A CommonJS module whose declarations say `export default`: required, so the types match what runs.
+const dockerignore = createRequire(import.meta.url)(
+  '@balena/dockerignore',
+) as typeof import('@balena/dockerignore').default;
+
 const IMAGE_ENTRIES = { backend: 'server/src/main.ts', agent: 'agent/src/main.ts' } as const;
+
+interface PackageJson {
+  name: string;
+  workspaces?: string[];
+  exports?: { '.': string };
+  dependencies?: Record<string, string>;
+}
+const readPackage = (dir: string): PackageJson =>
+  JSON.parse(readFileSync(join(REPO_ROOT, dir, 'package.json'), 'utf8')) as PackageJson;
+
+/** npm workspace package name → its folder. */
+const WORKSPACES: Record<string, string> = Object.fromEntries(
+  (readPackage('.').workspaces ?? []).map((dir) => [readPackage(dir).name, dir]),
+);
+const workspaceEntry = (dir: string): string => readPackage(dir).exports?.['.'] ?? 'index.js';
 
 /** Repository paths the runtime stage takes from the build stage (`COPY --from=build /src/X … ./`). */
 function copiedFromBuild(file: string): string[] {
@@ -206,13 +232,14 @@ function copiedFromBuild(file: string): string[] {
 }
 
 for (const [name, entry] of Object.entries(IMAGE_ENTRIES)) {
-  test(`${name} image: everything ${entry} loads is copied into the image and a production dependency`, () => {
+  test(`${name} image: everything ${entry} loads is copied into the image and a production dependency of its workspace`, () => {
     const copied = copiedFromBuild(CONTAINERFILES[name as keyof typeof CONTAINERFILES]);
-    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
-      dependencies: Record<string, string>;
-    };
     const { files, packages } = runtimeClosure(entry);
     assert.ok(files.size > 1, `${entry} imports nothing?`);
+    assert.ok(
+      [...files].some((f) => relative(REPO_ROOT, f).startsWith('contract/')),
+      `${entry} loads nothing of the contract?`,
+    );
     for (const f of files) {
       const rel = relative(REPO_ROOT, f);
       assert.ok(
@@ -221,11 +248,51 @@ for (const [name, entry] of Object.entries(IMAGE_ENTRIES)) {
       );
       assert.ok(!/\.test\.ts$/.test(rel), `${rel}: a test file is loaded at run time`);
     }
-    for (const p of packages) {
+    // Each package is a production dependency of the workspace whose file imports it
+    // (npm ci --omit=dev --workspace installs exactly those).
+    for (const entry of packages) {
+      const [dir, pkg] = entry.split(':') as [string, string];
       assert.ok(
-        p in pkg.dependencies,
-        `${p} is loaded at run time but is not in package.json dependencies (pruned from the image)`,
+        pkg in (readPackage(dir).dependencies ?? {}),
+        `${pkg} is loaded at run time by ${dir}/ but is not in ${dir}/package.json dependencies`,
       );
     }
   });
+
+  test(`${name} image: only product code reaches it (.containerignore leaves out tests, doubles, harnesses, benchmarks)`, () => {
+    const ignore = dockerignore().add(
+      readFileSync(join(REPO_ROOT, '.containerignore'), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() && !l.startsWith('#')),
+    );
+    const context = repositoryFiles().filter((f) => !ignore.ignores(f));
+    const copied = copiedFromBuild(CONTAINERFILES[name as keyof typeof CONTAINERFILES]);
+    const shipped = context.filter((f) => copied.some((path) => f === path || f.startsWith(`${path}/`)));
+    assert.ok(
+      shipped.some((f) => f === entry),
+      `${entry} is not shipped`,
+    );
+    const TEST_ONLY = /(^|\/)(test|bench|test-support)\/|\.(test|bench)\.tsx?$|(^|\/)stand-in-|-harness\.ts$/;
+    assert.deepEqual(
+      shipped.filter((f) => TEST_ONLY.test(f)),
+      [],
+      'test-only files would be in the image',
+    );
+    // The check can fail: the same copy without .containerignore would ship tests.
+    const unfiltered = repositoryFiles().filter((f) => copied.some((path) => f.startsWith(`${path}/`)));
+    assert.ok(
+      unfiltered.some((f) => TEST_ONLY.test(f)),
+      'no test file beside the shipped sources: the check proves nothing',
+    );
+  });
+}
+
+/** The repository's files (tracked or not ignored), relative to its root. */
+function repositoryFiles(): string[] {
+  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return out.split('\0').filter((f) => f && existsSync(join(REPO_ROOT, f)));
 }

@@ -110,7 +110,11 @@ for (const overlay of ['base', ...OVERLAYS] as const) {
     );
 
     const metricsPort = Number(env(agent, 'INTERFLOW_AGENT_METRICS_PORT'));
-    assert.equal(metricsPort, 9102);
+    // 9102 is the standalone kube-proxy's metrics port on OpenShift with third-party network plugins
+    assert.equal(metricsPort, 9437);
+    const scheduling = pod as { priorityClassName?: string; nodeSelector?: Record<string, string> };
+    assert.equal(scheduling.priorityClassName, 'system-node-critical');
+    assert.deepEqual(scheduling.nodeSelector, { 'kubernetes.io/os': 'linux' });
     assert.ok(agent.ports?.some((p) => p.containerPort === metricsPort));
     for (const probe of [agent.livenessProbe, agent.readinessProbe]) {
       assert.equal(probe?.httpGet?.path, '/healthz');
@@ -266,7 +270,7 @@ for (const overlay of ['base', ...OVERLAYS] as const) {
 }
 
 test('the ConsolePlugin is named like the plugin manifest, lazy i18n, user-token proxy', () => {
-  // plugin-manifest.json at the repository root (DESIGN.md's fixed layout) names the plugin.
+  // plugin-manifest.json at the repository root (docs/design.md, "Parts and layout") names the plugin.
   const { name } = JSON.parse(readFileSync(join(REPO_ROOT, 'plugin-manifest.json'), 'utf8')) as {
     name: string;
   };

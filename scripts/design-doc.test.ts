@@ -11,6 +11,10 @@ import {
   FILTER_SPECS,
   FLOW_RECORD_FIELDS,
   FlowRecordSchema,
+  INTERFACE_LABEL_FIELDS,
+  INTERFACE_RECORD_FIELDS,
+  INTERFACE_RECORD_TYPE,
+  InterfaceRecordSchema,
   LOKI_LABEL_FIELDS,
 } from '@interflow/contract';
 
@@ -96,4 +100,32 @@ test('every record field the design names is a column the page can show and the 
   const columns = new Set(COLUMNS.map((c) => c.id));
   const missing = FLOW_RECORD_FIELDS.filter((f) => !columns.has(f));
   assert.deepEqual(missing, []);
+});
+
+test('the interface record fields of the design are the contract schema, with the same types and optionality', () => {
+  const rows = tableAfter('Interface record');
+  assert.deepEqual(
+    rows.map(([field]) => codeSpans(field!)[0]!),
+    [...INTERFACE_RECORD_FIELDS],
+  );
+  const properties = InterfaceRecordSchema.properties as Record<
+    string,
+    { type?: string; items?: { type: string }; anyOf?: unknown[] }
+  >;
+  const required = new Set(InterfaceRecordSchema.required as string[]);
+  for (const [field, type] of rows) {
+    const name = codeSpans(field!)[0]!;
+    const schema = properties[name]!;
+    const written = schema.anyOf
+      ? 'string'
+      : schema.type === 'array'
+        ? `${schema.items!.type}[]`
+        : schema.type!;
+    assert.equal(type, required.has(name) ? written : `${written}?`, `type of ${name}`);
+  }
+  const paragraph = doc.slice(doc.indexOf('Loki stream labels: `app`, `_RecordType`'));
+  assert.deepEqual(codeSpans(paragraph.slice(0, paragraph.indexOf('NetObserv'))), [
+    'app',
+    ...INTERFACE_LABEL_FIELDS.flatMap((l) => (l === '_RecordType' ? [l, INTERFACE_RECORD_TYPE] : [l])),
+  ]);
 });

@@ -140,9 +140,13 @@ function buildWeb() {
   const inputs = ['web', 'i18n', 'console-extensions.json', 'package.json', 'package-lock.json'].map((p) =>
     join(root, p),
   );
-  const complete = ['plugin-manifest.json', 'plugin-entry.js', 'standalone/index.html'].every((f) =>
-    existsSync(join(root, 'dist', f)),
-  );
+  const complete = [
+    'plugin-manifest.json',
+    'plugin-entry.js',
+    'console-4.19/plugin-manifest.json',
+    'console-4.19/plugin-entry.js',
+    'standalone/index.html',
+  ].every((f) => existsSync(join(root, 'dist', f)));
   if (complete && existsSync(stamp) && statSync(stamp).mtimeMs >= newestMtime(inputs)) {
     say('web: bundle up to date');
     return;

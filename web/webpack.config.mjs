@@ -1,17 +1,18 @@
-// Two builds from one config (run from the repository root: `npm run build:web`):
-//  1. the console dynamic plugin (ConsoleRemotePlugin: module federation container
-//     plugin-entry.js + plugin-manifest.json + hashed chunks) into dist/, with the i18n
-//     catalogs copied to dist/locales/{lng}/{ns}.json where the console loads them;
+// Three builds from one config (run from the repository root: `npm run build:web`):
+//  1. the console dynamic plugin, once per console line (web/tools/console-lines.mjs), each with
+//     that line's SDK packages (ConsoleRemotePlugin: module federation container plugin-entry.js +
+//     plugin-manifest.json + hashed chunks): consoles 4.22+ into dist/, consoles 4.19-4.21 into
+//     dist/console-4.19/, each with the i18n catalogs copied to locales/{lng}/{ns}.json where the
+//     console loads them;
 //  2. the standalone page into dist/standalone/ (index.html + hashed assets under /standalone/).
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import CopyWebpackPlugin from 'copy-webpack-plugin';
+import webpack from 'webpack';
+import { CONSOLE_LINES } from './tools/console-lines.mjs';
 import { StandaloneHtmlPlugin } from './tools/standalone-html-plugin.mjs';
-
-const require = createRequire(import.meta.url);
-const { ConsoleRemotePlugin } = require('@openshift-console/dynamic-plugin-sdk-webpack');
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = resolve(root, process.env.INTERFLOW_WEB_DIST ?? 'dist');
@@ -19,18 +20,29 @@ const dist = resolve(root, process.env.INTERFLOW_WEB_DIST ?? 'dist');
 /**
  * The console SDK reads the plugin's package.json from the working directory: its dependencies
  * decide which PatternFly packages are shared with the console as dynamic modules (and their
- * version ranges). With npm workspaces the package that depends on PatternFly and React is
- * web/, while the plugin metadata (`consolePlugin` of the root package.json) and
- * console-extensions.json stay at the root. So the plugin is made inside web/ and given both.
+ * version ranges), and the shared modules' required versions come from the package.json of the
+ * `@openshift-console/dynamic-plugin-sdk` that the SDK-webpack package resolves from its own
+ * place. With npm workspaces the package that depends on PatternFly and React is web/ (SDK 4.22,
+ * hoisted to the root), and web-console-4.19/ holds the 4.19 SDK packages in its own
+ * node_modules; the plugin metadata (`consolePlugin` of the root package.json, the range per
+ * line) and console-extensions.json stay at the root. So each line's plugin is made inside its
+ * SDK directory, with that directory's SDK-webpack, and given both.
  */
-function consoleRemotePlugin() {
+function consoleRemotePlugin(line) {
   const rootPkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
   const extensions = JSON.parse(readFileSync(resolve(root, 'console-extensions.json'), 'utf8'));
+  const sdkDir = resolve(root, line.sdkPackageDir);
+  const { ConsoleRemotePlugin } = createRequire(join(sdkDir, 'package.json'))(
+    '@openshift-console/dynamic-plugin-sdk-webpack',
+  );
   const cwd = process.cwd();
-  process.chdir(resolve(root, 'web'));
+  process.chdir(sdkDir);
   try {
     return new ConsoleRemotePlugin({
-      pluginMetadata: rootPkg.consolePlugin,
+      pluginMetadata: {
+        ...rootPkg.consolePlugin,
+        dependencies: { ...rootPkg.consolePlugin.dependencies, '@console/pluginAPI': line.pluginAPI },
+      },
       extensions,
       sharedDynamicModuleSettings: { modulePaths: [resolve(root, 'node_modules')] },
     });
@@ -74,16 +86,22 @@ const common = {
 // backend contract serves a stable `plugin-entry.js` with `Cache-Control: no-cache` instead.
 if (process.env.NODE_ENV === 'production') delete process.env.NODE_ENV;
 
-/** @type {import('webpack').Configuration} */
-const pluginBuild = {
+/** Other builds' folders inside dist/, which the build at dist/ itself must not clean away. */
+const nestedOutputs = ['standalone', ...CONSOLE_LINES.map((l) => l.outDir).filter(Boolean)];
+
+/** The router module each build uses in place of web/src/routing/router.ts (the line's router). */
+const ROUTER_MODULE = /[\\/]routing[\\/]router\.ts$/;
+
+/** @returns {import('webpack').Configuration} */
+const pluginBuild = (line) => ({
   ...common,
-  name: 'plugin',
+  name: `plugin-${line.line}`,
   entry: {},
   output: {
-    path: dist,
+    path: resolve(dist, line.outDir),
     filename: '[name].[contenthash].js',
     chunkFilename: '[name].[contenthash].js',
-    clean: { keep: /^standalone\// },
+    clean: line.outDir ? true : { keep: new RegExp(`^(${nestedOutputs.join('|')})/`) },
   },
   resolve: {
     ...common.resolve,
@@ -94,10 +112,13 @@ const pluginBuild = {
   },
   optimization: { chunkIds: 'named', moduleIds: 'deterministic', splitChunks: false },
   plugins: [
-    consoleRemotePlugin(),
+    new webpack.NormalModuleReplacementPlugin(ROUTER_MODULE, (r) => {
+      r.request = resolve(root, line.router);
+    }),
+    consoleRemotePlugin(line),
     new CopyWebpackPlugin({ patterns: [{ from: resolve(root, 'i18n/locales'), to: 'locales' }] }),
   ],
-};
+});
 
 /** @type {import('webpack').Configuration} */
 const standaloneBuild = {
@@ -122,4 +143,4 @@ const standaloneBuild = {
   plugins: [new StandaloneHtmlPlugin({ template: resolve(root, 'web/src/standalone/index.html') })],
 };
 
-export default [pluginBuild, standaloneBuild];
+export default [...CONSOLE_LINES.map(pluginBuild), standaloneBuild];

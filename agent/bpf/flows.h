@@ -13,30 +13,53 @@
 /* One flow on one interface of one network namespace, in one direction. IPv4 addresses are
  * stored IPv4-mapped (::ffff:a.b.c.d) so one key type serves both families. */
 struct iflow_key {
-	__u32 netns_ino; /* inode of the network namespace (same as stat() on its nsfs file) */
-	__u32 ifindex;   /* ifindex inside that namespace */
+	/* The namespace's cookie (struct net.net_cookie): unlike its inode, the kernel never gives
+	 * it to another namespace, so a namespace deleted and re-created within one interval
+	 * (often with the same inode) never shares an entry with its predecessor. */
+	__u64 netns_cookie;
+	__u32 ifindex;    /* ifindex inside that namespace */
+	__u16 vlan;       /* outermost VLAN id (tag in skb metadata or first tag in the data); 0 untagged */
+	__u16 vlan_inner; /* the next VLAN id inside it (802.1ad + 802.1Q); 0 none */
 	__u8 src[16];
 	__u8 dst[16];
 	__u16 sport; /* host byte order; 0 when not TCP/UDP/SCTP */
 	__u16 dport;
-	__u16 etype; /* host byte order, after VLAN tags */
+	__u16 etype; /* host byte order, after VLAN tags; from skb->protocol on devices without Ethernet */
 	__u8 proto;
 	__u8 dir; /* IFLOW_DIR_* from the interface's point of view */
 };
 
-struct iflow_stats {
-	__u64 bytes;
-	__u64 packets;
-	__u64 first_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
-	__u64 last_ns;
-	__u32 tcp_flags; /* OR of the flags seen (32 bits so the program can OR atomically) */
-	__u8 src_mac[6]; /* from the first packet of the flow in this interval */
-	__u8 dst_mac[6];
-	__u8 dscp;       /* from the latest packet */
-	__u8 pad[7];
+/* The same flow for IPv4, with 4-byte addresses: 32 bytes to hash and compare instead of 56.
+ * Etype is implied (0x0800). Kept in maps of their own (iflow_flows4_*). */
+struct iflow_key4 {
+	__u64 netns_cookie;
+	__u32 ifindex;
+	__u16 vlan;
+	__u16 vlan_inner;
+	__u8 src[4];
+	__u8 dst[4];
+	__u16 sport;
+	__u16 dport;
+	__u8 proto;
+	__u8 dir;
+	__u8 pad[2];
 };
 
-/* A packet whose flow did not fit in the flow map, sent through the ring buffer. */
+struct iflow_stats {
+	__u64 bytes;   /* on the wire: a GSO packet counts the headers of each of its segments */
+	__u64 packets; /* a GSO packet counts as its segments */
+	__u64 first_ns; /* CLOCK_MONOTONIC, tick resolution (bpf_ktime_get_coarse_ns) */
+	__u64 last_ns;
+	__u32 tcp_flags; /* OR of the flags seen (32 bits so the program can OR atomically) */
+	__u8 src_mac[6]; /* from the first packet of the flow in this interval; zero without Ethernet */
+	__u8 dst_mac[6];
+	__u8 dscp;       /* from the latest packet */
+	__u8 pad[3];
+	__u32 netns_ino; /* inode of the namespace (same as stat() on its nsfs file), for labels */
+};
+
+/* A packet whose flow fit in neither the flow map nor the overflow table, sent through the
+ * ring buffer. */
 struct iflow_event {
 	struct iflow_key key;
 	struct iflow_stats stats;
@@ -44,11 +67,13 @@ struct iflow_event {
 
 /* Indexes of the per-CPU counter array. */
 enum iflow_counter {
-	/* Packets whose flow the map could not take: each then went through the ring buffer, or,
-	 * when that was full too, is counted in IFLOW_CNT_RINGBUF_DROP as well. So
-	 * MAP_FULL = packets received through the ring buffer + RINGBUF_DROP. */
+	/* Packets whose flow the flow map could not take. Each then went into the overflow table
+	 * (IFLOW_CNT_SPILLED), or through the ring buffer, or, when that was full too, is counted
+	 * in IFLOW_CNT_RINGBUF_DROP. So MAP_FULL = SPILLED + packets received through the ring
+	 * buffer + RINGBUF_DROP. */
 	IFLOW_CNT_MAP_FULL = 0,
 	IFLOW_CNT_RINGBUF_DROP, /* ring buffer full as well: the packet is in no flow */
+	IFLOW_CNT_SPILLED,      /* counted in the overflow table */
 	IFLOW_CNT_MAX,
 };
 

@@ -64,7 +64,7 @@ void flow_print(const struct iflow_key *k, const struct iflow_stats *v, int from
 {
 	char line[512];
 	char *p = line;
-	const unsigned long long nums1[] = {k->netns_ino, k->ifindex, k->dir, k->etype, k->proto};
+	const unsigned long long nums1[] = {v->netns_ino, k->ifindex, k->dir, k->etype, k->proto};
 	p = put_str(p, "[\"F\"");
 	for (int i = 0; i < 5; i++) {
 		*p++ = ',';
@@ -86,7 +86,12 @@ void flow_print(const struct iflow_key *k, const struct iflow_stats *v, int from
 	*p++ = ',';
 	p = put_u64(p, v->dscp);
 	*p++ = ',';
-	p = put_u64(p, from_ringbuf ? 1 : 0);
+	p = put_u64(p, (unsigned long long)from_ringbuf);
+	const unsigned long long nums3[] = {k->vlan, k->vlan_inner, k->netns_cookie};
+	for (int i = 0; i < 3; i++) {
+		*p++ = ',';
+		p = put_u64(p, nums3[i]);
+	}
 	*p++ = ']';
 	*p++ = '\n';
 	fwrite_unlocked(line, 1, (size_t)(p - line), stdout);

@@ -1,6 +1,6 @@
 /* interflow-agent-helper: the kernel side of the Interflow agent, spawned by it.
  *
- * Loads flows.bpf.o once, runs one dedicated thread per watched network namespace (setns,
+ * Loads the eBPF object (embedded through the skeleton build/flows.skel.h) once, runs one dedicated thread per watched network namespace (setns,
  * rtnetlink link events, tc attach/detach), drains the flow map on request and forwards the
  * ring-buffer fallback. Talks to the agent over stdin/stdout:
  *
@@ -13,18 +13,20 @@
  *   stdout, one JSON value per line:
  *     {"ev":"ready",...} {"ev":"watched","id","ino"} {"ev":"link","id","op":"new|del","ifindex",
  *     "name","mac","up","kind","initial"[,"movedToNsid"]} {"ev":"links_done","id"}
- *     {"ev":"attached","id","ifindex","createdQdisc"} {"ev":"detached","id","ifindex"}
+ *     {"ev":"attached","id","ifindex","createdQdisc","mode"} {"ev":"detached","id","ifindex"}
  *     {"ev":"unwatched","id"} {"ev":"stale_removed","id","ifindex","count","qdisc"} {"ev":"resync","id"}
  *     {"ev":"error","id","op","ifindex","errno","msg"}
  *     ["F",netnsIno,ifindex,dir,etype,proto,src,dst,sport,dport,bytes,packets,firstNs,lastNs,
- *      tcpFlags,srcMac,dstMac,dscp,fromRingbuf]       one flow (drain or ring buffer)
- *     {"ev":"drained","req","count","monoNs","realNs","mapFull","ringbufDrops","batch","drainUs"}
+ *      tcpFlags,srcMac,dstMac,dscp,fromRingbuf,vlan,vlanInner,netnsCookie]  one flow (drain or ring buffer;
+ *      fromRingbuf 0 flow map, 1 ring buffer, 2 overflow table)
+ *     {"ev":"drained","req","count","monoNs","realNs","mapFull","spilled","ringbufDrops","batch","drainUs"}
  *     {"ev":"exit"}
  */
 #include "clsact-owner.h"
 #include "flowout.h"
 #include "nsworker.h"
 #include "out.h"
+#include "flows.skel.h"
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -45,9 +47,12 @@
 
 static struct nsworker *workers[MAX_WORKERS];
 static struct tc_progs progs;
-/* The two flow maps (see flows.bpf.c) and the array-of-maps slot that says which is active. */
-static int flow_map_fds[2], active_fd, active_idx;
-static int flows_fd; /* the map being drained */
+/* The two sets of flow map + overflow table (see flows.bpf.c), per family (IPv4 with the
+ * compact key, everything else with the full key), and the array-of-maps whose slots 0 and 1
+ * say which set is active. [0] full key, [1] IPv4. */
+static int flow_map_fds[2][2], spill_map_fds[2][2], active_fds[2], active_idx;
+static int flows_fd;  /* the map being drained */
+static bool flows_v4; /* ... and whether it holds compact IPv4 keys */
 static int counters_fd;
 static int ncpus;
 static volatile bool rb_stop;
@@ -112,10 +117,40 @@ static unsigned long long ns_of(clockid_t c)
 	return (unsigned long long)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-/* Fallback for kernels without batch ops: walk the keys and delete each one. */
-static long drain_iterate(void)
+/* The full key of a compact IPv4 key (IPv4-mapped addresses). */
+static void widen_key4(const struct iflow_key4 *k4, struct iflow_key *k)
 {
-	struct iflow_key key, next;
+	memset(k, 0, sizeof(*k));
+	k->netns_cookie = k4->netns_cookie;
+	k->ifindex = k4->ifindex;
+	k->vlan = k4->vlan;
+	k->vlan_inner = k4->vlan_inner;
+	k->src[10] = k->src[11] = k->dst[10] = k->dst[11] = 0xff;
+	memcpy(k->src + 12, k4->src, 4);
+	memcpy(k->dst + 12, k4->dst, 4);
+	k->sport = k4->sport;
+	k->dport = k4->dport;
+	k->etype = 0x0800;
+	k->proto = k4->proto;
+	k->dir = k4->dir;
+}
+
+/* Prints one drained entry whose key is a struct iflow_key, or an iflow_key4 when flows_v4. */
+static void print_entry(const void *key, const struct iflow_stats *val, int marker)
+{
+	if (!flows_v4) {
+		flow_print(key, val, marker);
+		return;
+	}
+	struct iflow_key k;
+	widen_key4(key, &k);
+	flow_print(&k, val, marker);
+}
+
+/* Fallback for kernels without batch ops: walk the keys and delete each one. */
+static long drain_iterate(int marker)
+{
+	struct iflow_key key, next; /* big enough for either key type */
 	struct iflow_stats val;
 	long count = 0;
 	bool first = true;
@@ -124,7 +159,7 @@ static long drain_iterate(void)
 		key = next;
 		if (bpf_map_lookup_and_delete_elem(flows_fd, &key, &val) == 0 ||
 		    (bpf_map_lookup_elem(flows_fd, &key, &val) == 0 && bpf_map_delete_elem(flows_fd, &key) == 0)) {
-			flow_print(&key, &val, 0);
+			print_entry(&key, &val, marker);
 			count++;
 			first = true; /* the deleted key cannot be the cursor: restart from the top */
 		}
@@ -132,26 +167,16 @@ static long drain_iterate(void)
 	return count;
 }
 
-static void drain(long req)
+/* Drains flows_fd (batch ops, key iteration where missing), printing each entry with `marker`
+ * (flow_print). Returns the number of entries. */
+static long drain_map(int marker)
 {
-	static struct iflow_key keys[DRAIN_BATCH];
+	static struct iflow_key keys[DRAIN_BATCH]; /* the batch packs keys of the map's own size */
 	static struct iflow_stats vals[DRAIN_BATCH];
+	size_t key_size = flows_v4 ? sizeof(struct iflow_key4) : sizeof(struct iflow_key);
 	long total = 0;
 	__u32 in = 0, out = 0;
 	bool first = true;
-	unsigned long long t0 = ns_of(CLOCK_MONOTONIC);
-	/* Swap the active map first. The update returns once no program can still write to the
-	 * old one, so draining it below races with nothing. */
-	__u32 zero = 0;
-	int next = active_idx ^ 1;
-	int swap_err = bpf_map_update_elem(active_fd, &zero, &flow_map_fds[next], BPF_ANY);
-	if (swap_err == 0) {
-		flows_fd = flow_map_fds[active_idx];
-		active_idx = next;
-	} else {
-		flows_fd = flow_map_fds[active_idx]; /* drain in place rather than not at all */
-	}
-	out_begin();
 	while (batch_ok) {
 		__u32 n = DRAIN_BATCH;
 		DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts);
@@ -161,7 +186,7 @@ static void drain(long req)
 			break;
 		}
 		for (__u32 i = 0; i < n; i++)
-			flow_print(&keys[i], &vals[i], 0);
+			print_entry((const char *)keys + i * key_size, &vals[i], marker);
 		total += n;
 		if (err)
 			break; /* -ENOENT: done; anything else: the rest waits for the next drain */
@@ -169,11 +194,41 @@ static void drain(long req)
 		first = false;
 	}
 	if (!batch_ok)
-		total += drain_iterate();
+		total += drain_iterate(marker);
+	return total;
+}
+
+static void drain(long req)
+{
+	unsigned long long t0 = ns_of(CLOCK_MONOTONIC);
+	/* Swap the active sets first. Each update returns once no program can still write to the
+	 * old map, so draining them below races with nothing. */
+	__u32 slot0 = 0, slot1 = 1;
+	int next = active_idx ^ 1;
+	int swap_err = 0;
+	for (int f = 0; f < 2 && !swap_err; f++) {
+		swap_err = bpf_map_update_elem(active_fds[f], &slot0, &flow_map_fds[f][next], BPF_ANY);
+		if (!swap_err)
+			swap_err = bpf_map_update_elem(active_fds[f], &slot1, &spill_map_fds[f][next], BPF_ANY);
+	}
+	int drained_idx = active_idx;
+	if (swap_err == 0)
+		active_idx = next;
+	/* else: drain in place rather than not at all (a failed update leaves some old maps
+	 * active, drained in place as well; a later drain swaps them all again) */
+	out_begin();
+	long total = 0;
+	for (int f = 0; f < 2; f++) {
+		flows_v4 = f == 1;
+		flows_fd = flow_map_fds[f][drained_idx];
+		total += drain_map(0);
+		flows_fd = spill_map_fds[f][drained_idx];
+		total += drain_map(2);
+	}
 	unsigned long long mono = ns_of(CLOCK_MONOTONIC);
 	printf("{\"ev\":\"drained\",\"req\":%ld,\"count\":%ld,\"monoNs\":%llu,\"realNs\":%llu,\"mapFull\":%llu,"
-	       "\"ringbufDrops\":%llu,\"batch\":%s,\"drainUs\":%llu}\n",
-	       req, total, mono, ns_of(CLOCK_REALTIME), counter_sum(IFLOW_CNT_MAP_FULL),
+	       "\"spilled\":%llu,\"ringbufDrops\":%llu,\"batch\":%s,\"drainUs\":%llu}\n",
+	       req, total, mono, ns_of(CLOCK_REALTIME), counter_sum(IFLOW_CNT_MAP_FULL), counter_sum(IFLOW_CNT_SPILLED),
 	       counter_sum(IFLOW_CNT_RINGBUF_DROP), batch_ok ? "true" : "false", (mono - t0) / 1000);
 	out_end();
 }
@@ -241,19 +296,24 @@ static bool handle_command(char *line)
 
 int main(int argc, char **argv)
 {
-	const char *obj_path = NULL;
 	long max_flows = 100000;
+	enum tc_attach_mode attach_mode = TC_MODE_AUTO;
+	bool bad_usage = false;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--bpf-obj") == 0)
-			obj_path = argv[i + 1];
+			continue; /* accepted for older agents: the object is embedded now */
 		else if (strcmp(argv[i], "--max-flows") == 0)
 			max_flows = strtol(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--attach-mode") == 0)
+			bad_usage |= tc_parse_mode(argv[i + 1], &attach_mode) != 0;
+		else
+			bad_usage = true;
 	}
 	out_init();
 	/* A bigger pipe lets a drain finish without waiting for the agent to read each 64 KiB. */
 	fcntl(1, F_SETPIPE_SZ, 1 << 20);
-	if (!obj_path)
-		fatal("usage: interflow-agent-helper --bpf-obj FILE [--max-flows N]", EINVAL);
+	if (bad_usage || max_flows < 1)
+		fatal("usage: interflow-agent-helper [--max-flows N] [--attach-mode auto|tcx|tc]", EINVAL);
 
 	/* Signals are read from a signalfd by the main thread only; block them everywhere
 	 * (threads inherit the mask) before any thread starts. */
@@ -268,37 +328,47 @@ int main(int argc, char **argv)
 
 	libbpf_set_print(libbpf_log);
 	ncpus = libbpf_num_possible_cpus();
-	struct bpf_object *obj = bpf_object__open_file(obj_path, NULL);
-	if (!obj)
+	/* The eBPF object is embedded (build/flows.skel.h): maps and programs are skeleton fields,
+	 * so a renamed map is a compile error here rather than a lookup failing at run time. */
+	struct flows_bpf *skel = flows_bpf__open();
+	if (!skel)
 		fatal("open BPF object", errno);
-	struct bpf_map *flow_maps[2] = {bpf_object__find_map_by_name(obj, "iflow_flows_a"),
-					bpf_object__find_map_by_name(obj, "iflow_flows_b")};
-	struct bpf_map *active = bpf_object__find_map_by_name(obj, "iflow_active");
-	if (!flow_maps[0] || !flow_maps[1] || !active)
-		fatal("BPF object lacks the iflow_flows_a/b or iflow_active maps", ENOENT);
-	for (int i = 0; i < 2; i++)
-		bpf_map__set_max_entries(flow_maps[i], max_flows);
-	int err = bpf_object__load(obj);
+	long spill_entries = max_flows / 4 < 16 ? 16 : max_flows / 4 > 8192 ? 8192 : max_flows / 4;
+	struct bpf_map *flow_maps[2][2] = {{skel->maps.iflow_flows_a, skel->maps.iflow_flows_b},
+					   {skel->maps.iflow_flows4_a, skel->maps.iflow_flows4_b}};
+	struct bpf_map *spill_maps[2][2] = {{skel->maps.iflow_spill_a, skel->maps.iflow_spill_b},
+					    {skel->maps.iflow_spill4_a, skel->maps.iflow_spill4_b}};
+	for (int f = 0; f < 2; f++)
+		for (int i = 0; i < 2; i++) {
+			bpf_map__set_max_entries(flow_maps[f][i], max_flows);
+			bpf_map__set_max_entries(spill_maps[f][i], spill_entries);
+		}
+	int err = flows_bpf__load(skel);
 	if (err)
 		fatal("load BPF object", -err);
-	for (int i = 0; i < 2; i++)
-		flow_map_fds[i] = bpf_map__fd(flow_maps[i]);
-	active_fd = bpf_map__fd(active);
-	active_idx = 0; /* slot 0 starts with iflow_flows_a (static initialisation) */
-	flows_fd = flow_map_fds[0];
-	counters_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "iflow_counters"));
-	progs.ingress_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "interflow_in"));
-	progs.egress_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "interflow_eg"));
+	for (int f = 0; f < 2; f++)
+		for (int i = 0; i < 2; i++) {
+			flow_map_fds[f][i] = bpf_map__fd(flow_maps[f][i]);
+			spill_map_fds[f][i] = bpf_map__fd(spill_maps[f][i]);
+		}
+	active_fds[0] = bpf_map__fd(skel->maps.iflow_active);
+	active_fds[1] = bpf_map__fd(skel->maps.iflow_active4);
+	active_idx = 0; /* slots 0/1 start with the _a maps (static initialisation) */
+	counters_fd = bpf_map__fd(skel->maps.iflow_counters);
+	progs.ingress_fd = bpf_program__fd(skel->progs.interflow_in);
+	progs.egress_fd = bpf_program__fd(skel->progs.interflow_eg);
+	progs.mode = attach_mode;
 	progs.owner_fd = owner_mark_prog_load();
 	if (progs.owner_fd < 0)
 		fatal("load the clsact owner-mark program", -progs.owner_fd);
 	struct ring_buffer *rb =
-		ring_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(obj, "iflow_overflow")), on_ringbuf, NULL, NULL);
+		ring_buffer__new(bpf_map__fd(skel->maps.iflow_overflow), on_ringbuf, NULL, NULL);
 	if (!rb)
 		fatal("ring buffer", errno);
 	pthread_t rb_thread;
 	pthread_create(&rb_thread, NULL, ringbuf_main, rb);
-	out_line("{\"ev\":\"ready\",\"version\":1,\"maxFlows\":%ld,\"ncpus\":%d,\"pid\":%d}", max_flows, ncpus, getpid());
+	out_line("{\"ev\":\"ready\",\"version\":2,\"maxFlows\":%ld,\"ncpus\":%d,\"pid\":%d,\"attachMode\":\"%s\"}", max_flows,
+		 ncpus, getpid(), tc_mode_name(attach_mode));
 
 	static char buf[65536];
 	size_t used = 0;
@@ -333,7 +403,7 @@ int main(int argc, char **argv)
 	rb_stop = true;
 	pthread_join(rb_thread, NULL);
 	ring_buffer__free(rb);
-	bpf_object__close(obj);
+	flows_bpf__destroy(skel);
 	out_line("{\"ev\":\"exit\"}");
 	return 0;
 }

@@ -1,5 +1,6 @@
 #include "nsworker.h"
 #include "out.h"
+#include "tcx.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if.h>
@@ -29,7 +30,12 @@ struct cmd {
 struct hook {
 	int ifindex;
 	bool created_qdisc;
+	int tcx_links[2]; /* tcx ingress/egress link fds; -1 when attached through clsact */
 };
+
+/* Whether tcx links work on this kernel, learnt from the first attach in auto mode:
+ * -1 not known yet, 0 no (the kernel refused the attach type), 1 yes. */
+static int tcx_works = -1;
 
 struct nsworker {
 	int id;
@@ -92,21 +98,59 @@ static struct hook *find_hook(struct nsworker *w, int ifindex)
 	return NULL;
 }
 
+/* Drops the hook from the list; its tcx links (if any) are closed, which detaches them. */
 static void forget_hook(struct nsworker *w, int ifindex)
 {
 	struct hook *h = find_hook(w, ifindex);
-	if (h)
+	if (h) {
+		tcx_detach(h->tcx_links);
 		*h = w->hooks[--w->nhooks];
+	}
+}
+
+/* tcx per the attach mode: 1 attached with tcx, 0 not tried or refused by an older kernel in
+ * auto mode (clsact then), -errno failed. */
+static int try_tcx(struct nsworker *w, int ifindex, int links[2])
+{
+	enum tc_attach_mode mode = w->progs->mode;
+	if (mode == TC_MODE_TC || (mode == TC_MODE_AUTO && __atomic_load_n(&tcx_works, __ATOMIC_RELAXED) == 0))
+		return 0;
+	int err = tcx_attach(ifindex, w->progs->ingress_fd, w->progs->egress_fd, links);
+	if (err == 0) {
+		__atomic_store_n(&tcx_works, 1, __ATOMIC_RELAXED);
+		return 1;
+	}
+	if (mode == TC_MODE_AUTO && (err == -EINVAL || err == -EOPNOTSUPP) &&
+	    __atomic_load_n(&tcx_works, __ATOMIC_RELAXED) != 1) {
+		__atomic_store_n(&tcx_works, 0, __ATOMIC_RELAXED);
+		return 0;
+	}
+	return err;
 }
 
 static void do_attach(struct nsworker *w, int ifindex)
 {
 	bool created = false;
 	struct hook *h = find_hook(w, ifindex);
-	int err = tc_attach(ifindex, w->progs, &created);
-	if (err) {
-		out_error(w->id, "attach", ifindex, -err, "tc attach");
+	if (h && h->tcx_links[0] >= 0) {
+		/* Already on tcx: the links stay valid as long as the interface exists. */
+		out_line("{\"ev\":\"attached\",\"id\":%d,\"ifindex\":%d,\"createdQdisc\":false,\"mode\":\"tcx\"}", w->id,
+			 ifindex);
 		return;
+	}
+	int links[2] = {-1, -1};
+	int err = h ? 0 : try_tcx(w, ifindex, links);
+	if (err < 0) {
+		out_error(w->id, "attach", ifindex, -err, "tcx attach");
+		return;
+	}
+	bool tcx = err == 1;
+	if (!tcx) {
+		err = tc_attach(ifindex, w->progs, &created);
+		if (err) {
+			out_error(w->id, "attach", ifindex, -err, "tc attach");
+			return;
+		}
 	}
 	if (h) {
 		h->created_qdisc = h->created_qdisc || created;
@@ -117,16 +161,17 @@ static void do_attach(struct nsworker *w, int ifindex)
 			if (!w->hooks)
 				abort();
 		}
-		w->hooks[w->nhooks++] = (struct hook){.ifindex = ifindex, .created_qdisc = created};
+		w->hooks[w->nhooks++] =
+			(struct hook){.ifindex = ifindex, .created_qdisc = created, .tcx_links = {links[0], links[1]}};
 	}
-	out_line("{\"ev\":\"attached\",\"id\":%d,\"ifindex\":%d,\"createdQdisc\":%s}", w->id, ifindex,
-		 created ? "true" : "false");
+	out_line("{\"ev\":\"attached\",\"id\":%d,\"ifindex\":%d,\"createdQdisc\":%s,\"mode\":\"%s\"}", w->id, ifindex,
+		 created ? "true" : "false", tcx ? "tcx" : "tc");
 }
 
 static void do_detach(struct nsworker *w, int ifindex)
 {
 	struct hook *h = find_hook(w, ifindex);
-	int err = tc_detach(ifindex, h && h->created_qdisc);
+	int err = h && h->tcx_links[0] >= 0 ? 0 : tc_detach(ifindex, h && h->created_qdisc);
 	forget_hook(w, ifindex);
 	if (err) {
 		out_error(w->id, "detach", ifindex, -err, "tc detach");

@@ -7,6 +7,22 @@
 #include <string.h>
 #include <unistd.h>
 
+int tc_parse_mode(const char *word, enum tc_attach_mode *mode)
+{
+	static const char *const words[] = {"auto", "tcx", "tc"};
+	for (int i = 0; i < 3; i++)
+		if (strcmp(word, words[i]) == 0) {
+			*mode = (enum tc_attach_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *tc_mode_name(enum tc_attach_mode mode)
+{
+	return mode == TC_MODE_TCX ? "tcx" : mode == TC_MODE_TC ? "tc" : "auto";
+}
+
 static int attach_one(int ifindex, enum bpf_tc_attach_point ap, int prog_fd)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = ap);

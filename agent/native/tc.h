@@ -5,11 +5,20 @@
 #define IFLOW_TC_H
 #include <stdbool.h>
 
+/* How the programs go on an interface (INTERFLOW_TC_ATTACH_MODE): tcx links, the clsact
+ * qdisc with cls_bpf filters, or tcx when the kernel has it and clsact otherwise. */
+enum tc_attach_mode { TC_MODE_AUTO, TC_MODE_TCX, TC_MODE_TC };
+
 struct tc_progs {
 	int ingress_fd;
 	int egress_fd;
 	int owner_fd; /* the owner mark of clsact qdiscs Interflow creates (clsact-owner.h) */
+	enum tc_attach_mode mode;
 };
+
+/* "auto", "tcx" or "tc" to the enum; -1 for anything else. */
+int tc_parse_mode(const char *word, enum tc_attach_mode *mode);
+const char *tc_mode_name(enum tc_attach_mode mode);
 
 /* What the start-up sweep did with the interface's clsact qdisc. */
 enum tc_stale_qdisc {

@@ -3,7 +3,7 @@
 // enricher and the exporter; tests use it in-process with their own sink.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FlowRecord } from '@interflow/contract';
+import type { FlowRecord, InterfaceRecord } from '@interflow/contract';
 import type { AgentConfig } from './config/config.ts';
 import type { Enricher } from './enrich/index.ts';
 import { agentIp } from './node-identity/agent-ip.ts';
@@ -11,6 +11,8 @@ import { monotonicNowNs } from './eviction/monotonic-clock.ts';
 import { Evictor } from './eviction/evictor.ts';
 import { HookManager } from './hooks/hook-manager.ts';
 import { hookPolicy } from './hooks/hook-policy.ts';
+import { InventoryReporter } from './inventory/inventory-reporter.ts';
+import { sysfsReader, type SysfsReader } from './inventory/sysfs-facts.ts';
 import { LinkTable } from './links/link-table.ts';
 import type { Logger } from './log.ts';
 import type { AgentMetrics } from './metrics.ts';
@@ -29,7 +31,11 @@ export interface CaptureOptions {
   metrics: AgentMetrics;
   log: Logger;
   sink: (records: FlowRecord[]) => void;
-  enricher?: Pick<Enricher, 'enrich'>;
+  /** Receives the interface inventory (on change and every INTERFLOW_INVENTORY_INTERVAL); none = not reported. */
+  inventorySink?: (records: InterfaceRecord[]) => void;
+  /** How sysfs is read (default: INTERFLOW_SYSFS_ROOT, with a sysfs mounted inside other namespaces). */
+  sysfs?: SysfsReader;
+  enricher?: Pick<Enricher, 'enrich'> & Partial<Pick<Enricher, 'ownerOf'>>;
   /** How long names of gone links/namespaces are kept for late flows (default: max(60 s, 10 evictions)). */
   tombstoneTtlMs?: number;
 }
@@ -61,6 +67,8 @@ export class Capture {
   private readonly retired = new Map<number, NamespaceState[]>();
   private readonly hooks: HookManager;
   private readonly evictor: Evictor;
+  /** The interface inventory, when a sink for it was given. */
+  readonly inventory: InventoryReporter | undefined;
   private watcher: NetnsWatcher | undefined;
   private readonly tombstoneTtlNs: number;
   private nextId = 1;
@@ -77,11 +85,27 @@ export class Capture {
       helperPath: join(cfg.agentBuildDir, HELPER_NAME),
       bpfObjectPath: join(cfg.agentBuildDir, BPF_OBJECT_NAME),
       maxFlows: cfg.cacheMaxFlows,
+      attachMode: cfg.tcAttachMode,
       log,
     });
     this.hooks = new HookManager(this.helper, hookPolicy(cfg), metrics, log, () => this.byId.values());
+    const inventorySink = o.inventorySink;
+    const ownerOf = o.enricher?.ownerOf?.bind(o.enricher);
+    this.inventory = inventorySink
+      ? new InventoryReporter({
+          cfg,
+          agentIp: agentIp(cfg.agentIp),
+          namespaces: () => this.byId.values(),
+          sysfs: o.sysfs ?? sysfsReader(cfg.sysfsRoot),
+          owner: ownerOf,
+          sink: inventorySink,
+          metrics,
+          log,
+        })
+      : undefined;
     this.evictor = new Evictor({
       drain: () => this.helper.drain(),
+      onDrained: this.inventory ? (flows) => this.inventory!.count(flows) : undefined,
       resolver: { resolve: (ino, ifindex, atNs) => this.resolve(ino, ifindex, atNs) },
       enricher: o.enricher,
       sink: o.sink,
@@ -109,6 +133,7 @@ export class Capture {
     );
     await this.watcher.start();
     this.evictor.start();
+    this.inventory?.start();
     this.resyncTimer = setInterval(() => this.resync(), cfg.resyncIntervalMs);
     log.info(
       { netnsDirs: cfg.netnsDirs, hostNetns: cfg.hostNetns, evictIntervalMs: cfg.evictIntervalMs },
@@ -122,6 +147,8 @@ export class Capture {
     this.stopping = true;
     this.watcher?.close();
     this.evictor.stopTimer();
+    // Not reported as gone: the agent stopping is not the interfaces going away.
+    this.inventory?.stop();
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     for (const ns of [...this.byId.values()]) this.removeNamespace(ns.ino);
     // Commands run in order: the unwatches (which detach) are done before this drain.
@@ -196,6 +223,7 @@ export class Capture {
     this.o.log.info({ netns: ns.name, ino: ns.ino, path: ns.path }, 'watching network namespace');
     this.helper.watch(ns.id, ns.path);
     this.updateNamespaceGauge();
+    this.inventory?.changed();
   }
 
   private allocateId(): number {
@@ -224,6 +252,7 @@ export class Capture {
       'network namespace no longer watched (gone or agent stopping): hooks and state removed',
     );
     this.updateNamespaceGauge();
+    this.inventory?.changed();
   }
 
   private updateNamespaceGauge(): void {
@@ -250,6 +279,7 @@ export class Capture {
       ns.links.prune(now);
       this.hooks.reconcile(ns);
     }
+    this.inventory?.changed();
     for (const [ino, list] of this.retired) {
       const kept = list.filter((ns) => now - (ns.removedAtNs ?? now) <= this.tombstoneTtlNs);
       if (kept.length === 0) this.retired.delete(ino);
@@ -260,6 +290,8 @@ export class Capture {
   private onEvent(ev: HelperEvent): void {
     const { log, metrics } = this.o;
     if (!('id' in ev)) return;
+    // Links, hooks and attach errors are what the inventory shows.
+    if (ev.ev !== 'stale_removed' && ev.ev !== 'unwatched') this.inventory?.changed();
     const ns = this.byId.get(ev.id);
     switch (ev.ev) {
       case 'watched':

@@ -12,7 +12,7 @@ function runAgent(env: Record<string, string>) {
     cwd: root,
     env: { ...process.env, INTERFLOW_AGENT_METRICS_PORT: '0', ...env },
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: 120_000, // only against a hang: tsx starts slowly on a loaded machine
   });
 }
 

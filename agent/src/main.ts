@@ -36,7 +36,14 @@ async function main(): Promise<void> {
   const metrics = createAgentMetrics();
   const enricher = await createEnricher(cfg, log);
   const exporter = createLokiExporter(cfg, metrics, log);
-  const capture = new Capture({ cfg, metrics, log, enricher, sink: (records) => exporter.enqueue(records) });
+  const capture = new Capture({
+    cfg,
+    metrics,
+    log,
+    enricher,
+    sink: (records) => exporter.enqueue(records),
+    inventorySink: (records) => exporter.enqueueInterfaces(records),
+  });
   try {
     await capture.start();
   } catch (e) {

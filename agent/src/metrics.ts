@@ -6,10 +6,13 @@ export interface AgentMetrics {
   registry: Registry;
   namespacesWatched: Gauge;
   interfacesHooked: Gauge;
+  /** Interfaces of every watched namespace by inventory state and reason ("" when hooked). */
+  interfaces: Gauge<'state' | 'reason'>;
   attachErrors: Counter;
   detachErrors: Counter;
   flowsEvicted: Counter;
   mapFullEvents: Counter;
+  overflowTablePackets: Counter;
   ringbufFlows: Counter;
   recordsExported: Counter;
   recordsDropped: Counter<'reason'>;
@@ -42,6 +45,12 @@ export function createAgentMetrics(): AgentMetrics {
       help: 'Interfaces with Interflow TC hooks',
       registers: r,
     }),
+    interfaces: new Gauge({
+      name: 'interflow_agent_interfaces',
+      help: 'Interfaces of the watched namespaces by hook state (hooked, attaching, detaching, unhooked) and, when not hooked, reason (excluded, not_selected, attach_failed, namespace_not_ready)',
+      labelNames: ['state', 'reason'],
+      registers: r,
+    }),
     attachErrors: new Counter({
       name: 'interflow_agent_attach_errors_total',
       help: 'Failed hook attachments',
@@ -59,7 +68,12 @@ export function createAgentMetrics(): AgentMetrics {
     }),
     mapFullEvents: new Counter({
       name: 'interflow_agent_map_full_events_total',
-      help: 'Packets whose flow did not fit in the flow map (sent through the ring buffer, or counted in ringbuf_drops when it was full too)',
+      help: 'Packets whose flow did not fit in the flow map (counted in the overflow table, sent through the ring buffer, or counted in ringbuf_drops when both were full)',
+      registers: r,
+    }),
+    overflowTablePackets: new Counter({
+      name: 'interflow_agent_overflow_table_packets_total',
+      help: 'Packets whose flow did not fit in the flow map and went into the small overflow table (exported like map entries)',
       registers: r,
     }),
     ringbufFlows: new Counter({

@@ -3,9 +3,11 @@
 // net1 records to a stand-in Loki receiver, leaves no Interflow filter or clsact anywhere after
 // SIGTERM (and keeps what it did not add), never duplicates hooks on restart, and removes the
 // leftovers of a crashed run at start-up: its filters, and the clsact qdiscs it created,
-// unless someone else's filter is on one by then.
+// unless someone else's filter is on one by then. In tcx mode the hooks are links held by the
+// helper: nothing to clean up after a crash.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { startAgent, type Agent } from '../../test/support/processes.ts';
 import { iperfServer } from '../../test/support/iperf.ts';
@@ -63,7 +65,7 @@ async function tcState(s: NetnsScenario): Promise<TcState> {
       const qd = await s.exec(ns, 'tc', ['qdisc', 'show', 'dev', dev]);
       if (qd.includes('clsact')) st.clsact.add(`${ns.name}/${dev}`);
       for (const dir of ['ingress', 'egress']) {
-        const out = await s.exec(ns, 'tc', ['filter', 'show', 'dev', dev, dir]).catch(() => '');
+        const out = await s.exec(ns, 'tc', ['filter', 'show', 'dev', dev, dir]);
         const ours = out.split('\n').filter((l) => l.includes('interflow_')).length;
         if (ours) st.interflow.set(`${ns.name}/${dev}/${dir}`, ours);
         if (/\bchain 155602007 handle 0x49464c57 iflw_clsact_own\b/.test(out))
@@ -74,7 +76,7 @@ async function tcState(s: NetnsScenario): Promise<TcState> {
   }
   for (const dev of [s.bridge, `ifa${s.suffix}`, `ifb${s.suffix}`]) {
     for (const dir of ['ingress', 'egress']) {
-      const out = await s.host('tc', ['filter', 'show', 'dev', dev, dir]).catch(() => '');
+      const out = await s.host('tc', ['filter', 'show', 'dev', dev, dir]);
       if (out.includes('interflow_')) st.interflow.set(`host/${dev}/${dir}`, 1);
     }
   }
@@ -100,7 +102,7 @@ function helperPid(agent: Agent): number {
 }
 
 test(
-  'SIGTERM leaves no Interflow filter, a restart does not duplicate hooks, a crashed run is cleaned up (records pushed to a stand-in Loki receiver)',
+  'tc mode: SIGTERM leaves no Interflow filter, a restart does not duplicate hooks, a crashed run is cleaned up (records pushed to a stand-in Loki receiver)',
   privileged(),
   async (t) => {
     const s = await createNetnsScenario();
@@ -119,6 +121,8 @@ test(
       INTERFLOW_EVICT_INTERVAL: '500ms',
       INTERFLOW_BATCH_MAX_WAIT: '100ms',
       INTERFLOW_LOG_LEVEL: 'debug',
+      // The clsact path (kernels without tcx) is what leaves filters and qdiscs to clean up.
+      INTERFLOW_TC_ATTACH_MODE: 'tc',
     };
     const agents: Agent[] = [];
     t.after(async () => {
@@ -239,5 +243,72 @@ test(
     assert.deepEqual(sorted(st5.clsact), sorted(st4.clsact), 'the same clsacts as after the clean stop');
     assert.deepEqual([...st5.marked], [], 'no owner mark left');
     assert.equal(st5.foreign, 2);
+  },
+);
+
+/** The tcx links a process holds: link ids from /proc/<pid>/fdinfo (link_type tcx). */
+function tcxLinksOf(pid: number): number[] {
+  const ids: number[] = [];
+  for (const fd of readdirSync(`/proc/${pid}/fdinfo`)) {
+    let info = '';
+    try {
+      info = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
+    } catch {
+      continue; // closed meanwhile
+    }
+    const id = /^link_id:\s*(\d+)/m.exec(info);
+    if (id && /^link_type:\s*tcx/m.test(info)) ids.push(Number(id[1]));
+  }
+  return ids.sort((x, y) => x - y);
+}
+
+async function liveLinkIds(): Promise<Set<number>> {
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile('bpftool', ['link', 'show', '-j'], (err, stdout) => (err ? reject(err) : resolve(stdout))),
+  );
+  return new Set((JSON.parse(out) as { id: number }[]).map((l) => l.id));
+}
+
+test(
+  'tcx mode: hooks are links the helper holds, no qdisc is added, and a SIGKILLed helper leaves nothing',
+  privileged(),
+  async (t) => {
+    const s = await createNetnsScenario();
+    t.after(() => s.teardown());
+    const rx = await startStandInLokiReceiver();
+    t.after(() => rx.close());
+    const agent = await startAgent({
+      INTERFLOW_LOKI_URL: rx.url,
+      INTERFLOW_NETNS_DIRS: s.dir,
+      INTERFLOW_HOST_NETNS: 'false',
+      INTERFLOW_TC_ATTACH_MODE: 'tcx',
+    });
+    t.after(() => agent.kill9());
+    await waitFor(
+      'eth0 and net1 hooked in both namespaces',
+      async () => (await agent.metric('interflow_agent_interfaces_hooked')) === 4,
+      10_000,
+    );
+    const helper = helperPid(agent);
+    const held = tcxLinksOf(helper);
+    assert.equal(held.length, 8, 'one ingress and one egress link per interface');
+    const live = await liveLinkIds();
+    assert.ok(
+      held.every((id) => live.has(id)),
+      'the kernel lists them',
+    );
+    const st = await tcState(s);
+    assert.deepEqual([...st.clsact], [], 'no clsact qdisc anywhere');
+    assert.deepEqual([...st.interflow.keys()], [], 'no tc filter');
+    process.kill(helper, 'SIGKILL');
+    await waitFor('helper gone', async () => !existsSync(`/proc/${helper}`), 10_000);
+    await waitFor(
+      'its links gone with it',
+      async () => {
+        const after = await liveLinkIds();
+        return held.every((id) => !after.has(id));
+      },
+      10_000,
+    );
   },
 );

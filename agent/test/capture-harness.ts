@@ -34,6 +34,9 @@ export async function startCapture(
     INTERFLOW_EVICT_INTERVAL: '500ms',
     INTERFLOW_RESYNC_INTERVAL: '2s',
     INTERFLOW_LOKI_URL: 'http://127.0.0.1:9',
+    // `INTERFLOW_TC_ATTACH_MODE=tc node scripts/run-tests.mjs agent/test/...` runs every capture
+    // test on the clsact path; a test that names a mode keeps it.
+    INTERFLOW_TC_ATTACH_MODE: process.env.INTERFLOW_TC_ATTACH_MODE ?? 'auto',
     ...env,
   });
   const metrics = createAgentMetrics();

@@ -1,5 +1,5 @@
 // Hotplug: namespaces created after the agent started, a link moved into one and renamed
-// net1 (how an SR-IOV VF reaches a pod), records within two eviction intervals; deleting the
+// net1 (how an SR-IOV VF reaches a pod), records from the eviction timer; deleting the
 // namespaces removes their state with no errors and no leaked descriptors or threads.
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,12 @@ import { waitFor } from '../../test/support/wait.ts';
 import { hookedNames, startCapture } from './capture-harness.ts';
 
 const EVICT_MS = 500;
+/**
+ * How long a wait may take before it fails. Latencies (inotify, attach, eviction) are
+ * reported with t.diagnostic, not bounded here: under a parallel suite a second-scale bound
+ * fails for the machine's load, not for a bug (speed belongs to benchmarks).
+ */
+const WAIT_MS = 15_000;
 
 function countFds(pid: number | undefined): number {
   return readdirSync(`/proc/${pid ?? 'self'}/fd`).length;
@@ -42,14 +48,26 @@ test(
       () => capture.namespaces().filter((n) => n.status === 'watching').length === 2,
     );
     const helperPid = capture.helper.pid!;
-    // Let the event loop settle before taking the baselines.
-    await new Promise((r) => setTimeout(r, 200));
+    // Baselines once the helper and the agent are steady: two readings in a row agree.
+    let previous = '';
+    await waitFor(
+      'helper and agent descriptors and threads steady',
+      () => {
+        const now = JSON.stringify([countFds(helperPid), countThreads(helperPid), countFds(undefined)]);
+        const steady = now === previous;
+        previous = now;
+        return steady;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
     const baseHelperFds = countFds(helperPid);
     const baseHelperThreads = countThreads(helperPid);
     const baseOwnFds = countFds(undefined);
     const baseState = capture.stateSize();
 
-    // New namespaces appear after the agent started: picked up by inotify within 1 s.
+    // New namespaces appear after the agent started: picked up by inotify (how fast is
+    // reported, not asserted: the machine may be loaded).
+    const addedAt = Date.now();
     const c = await s.addNamespace('c');
     const d = await s.addNamespace('d');
     await waitFor(
@@ -61,8 +79,9 @@ test(
           .map((n) => n.name);
         return names.includes(c.name) && names.includes(d.name);
       },
-      1000,
+      WAIT_MS,
     );
+    t.diagnostic(`hotplugged namespaces watched ${Date.now() - addedAt} ms after they appeared`);
 
     // A "VF" is born in the host namespace under its PF-style name, moved into c and renamed.
     const vf = `v3a${s.suffix}`;
@@ -82,16 +101,20 @@ test(
       await s.exec(ns, 'ip', ['link', 'set', 'net1', 'up']);
     }
     const renamedAt = Date.now();
-    await waitFor('net1 hooked in both hotplugged namespaces', () => hookedNames(capture).length === 2, 2000);
+    await waitFor(
+      'net1 hooked in both hotplugged namespaces',
+      () => hookedNames(capture).length === 2,
+      WAIT_MS,
+    );
+    t.diagnostic(`net1 hooked ${Date.now() - renamedAt} ms after the rename`);
     assert.deepEqual(hookedNames(capture), [`${c.name}/net1`, `${d.name}/net1`].sort());
 
     const server = await iperfServer(s, d, '192.168.123.2', 5201);
     const client = s.spawn(c, 'iperf3', ['-c', '192.168.123.2', '-u', '-b', '2M', '-t', '3']);
-    // Records come from the regular eviction timer (no manual drain), within two intervals
-    // of the first packets.
+    // Records come from the regular eviction timer (no manual drain).
     const trafficStart = Date.now();
     await waitFor(
-      'records from the hotplugged net1 within two eviction intervals',
+      'records from the hotplugged net1 by the eviction timer',
       () =>
         records.some(
           (r) =>
@@ -100,7 +123,7 @@ test(
             r.DstAddr === '192.168.123.2' &&
             r.IfDirections[0] === 1,
         ),
-      2 * EVICT_MS + 300,
+      WAIT_MS,
     );
     assert.ok(
       records.some(
@@ -129,7 +152,7 @@ test(
     await waitFor(
       'deleted namespaces forgotten',
       () => capture.namespaces().every((n) => n.name !== c.name && n.name !== d.name),
-      1000,
+      WAIT_MS,
     );
     await capture.evictNow();
     await capture.evictNow();
@@ -145,7 +168,7 @@ test(
     await waitFor(
       'tombstones of the deleted namespaces expire',
       () => JSON.stringify(capture.stateSize()) === JSON.stringify(baseState),
-      5000,
+      WAIT_MS,
     );
 
     // A namespace created now is watched again (the helper's worker slots are reused).
@@ -153,22 +176,27 @@ test(
     await waitFor(
       'a later namespace watched',
       () => capture.namespaces().some((n) => n.name === e.name && n.status === 'watching'),
-      1000,
+      WAIT_MS,
     );
     await s.deleteNamespace(e);
-    await waitFor('and forgotten', () => capture.namespaces().every((n) => n.name !== e.name), 1000);
+    await waitFor('and forgotten', () => capture.namespaces().every((n) => n.name !== e.name), WAIT_MS);
 
     // No errors, and the helper is back to its baseline of descriptors and threads.
     await waitFor(
       'helper threads back to baseline',
       () => countThreads(helperPid) === baseHelperThreads,
-      2000,
+      WAIT_MS,
     );
     assert.equal(countFds(helperPid), baseHelperFds, 'helper file descriptors back to baseline');
-    await waitFor('agent file descriptors back to baseline', () => countFds(undefined) <= baseOwnFds, 2000);
+    await waitFor(
+      'agent file descriptors back to baseline',
+      () => countFds(undefined) <= baseOwnFds,
+      WAIT_MS,
+    );
     const errors = logs.filter((l) => l.level >= 50);
     assert.deepEqual(errors, [], 'no error logged');
     const attachLogs = logs.filter((l) => l.msg.startsWith('hooks attached'));
+    assert.ok(attachLogs.length > 0, 'attaching was logged');
     assert.ok(
       attachLogs.every((l) => typeof l.netns === 'string' && l.ifname === 'net1'),
       'attach logs name netns and interface',
@@ -197,7 +225,7 @@ test(
     await waitFor(
       'namespace in the late directory watched',
       () => capture.namespaces().some((n) => n.name === `iflow-late-${s.suffix}` && n.status === 'watching'),
-      2500,
+      WAIT_MS,
     );
   },
 );

@@ -73,19 +73,16 @@ export const FlowRecordSchema = Type.Object({ ...WRITTEN_ALWAYS, ...optional(ENR
 export type FlowRecord = Static<typeof FlowRecordSchema>;
 
 /**
- * A record as read back from Loki: written by Interflow or by another producer (NetObserv),
- * so only the times and addresses are required and extra fields pass through.
+ * A record as read back from Loki: written by Interflow or by another producer (NetObserv), so
+ * every field is optional and extra fields pass through. The backend shows every line that is a
+ * JSON object (docs/design.md, "Reading other producers' records"): it normalises the known
+ * fields whose meaning is clear (string `IfDirections`, singular `Interface`/`IfDirection`,
+ * `Flags` as names, numbers written as text, fields NetObserv keeps as stream labels) and keeps
+ * every other field as it came, so a known field may still hold a value of another shape.
  */
-export const StoredFlowRecordSchema = Type.Object(
-  {
-    ...optional({ ...WRITTEN_ALWAYS, ...ENRICHMENT }),
-    TimeFlowStartMs: Num,
-    TimeFlowEndMs: Num,
-    SrcAddr: Str,
-    DstAddr: Str,
-  },
-  { additionalProperties: true },
-);
+export const StoredFlowRecordSchema = Type.Object(optional({ ...WRITTEN_ALWAYS, ...ENRICHMENT }), {
+  additionalProperties: true,
+});
 export type StoredFlowRecord = Static<typeof StoredFlowRecordSchema>;
 
 /** Every field name the contract knows, in the order above. */
@@ -111,4 +108,23 @@ export const LOKI_LABEL_FIELDS = [
 export const APP_LABEL = { name: 'app', value: 'interflow' } as const;
 
 export const IF_DIRECTION = { ingress: 0, egress: 1 } as const;
+
+/**
+ * TCP flag names NetObserv writes when flowlogs-pipeline decodes `Flags` into a list
+ * (flowlogs-pipeline pkg/utils/tcp_flags.go: 256, 512 and 1024 are its own SYN_ACK, FIN_ACK and
+ * RST_ACK bits). The OR of the named bits is the number Interflow writes.
+ */
+export const TCP_FLAG_BITS: Readonly<Record<string, number>> = {
+  FIN: 1,
+  SYN: 2,
+  RST: 4,
+  PSH: 8,
+  ACK: 16,
+  URG: 32,
+  ECE: 64,
+  CWR: 128,
+  SYN_ACK: 256,
+  FIN_ACK: 512,
+  RST_ACK: 1024,
+};
 export const FLOW_DIRECTION = { ingress: 0, egress: 1, inner: 2 } as const;

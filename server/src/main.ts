@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.ts';
 import { loadServerConfig, type ServerConfig } from './config/config.ts';
 import { ConfigError } from './errors.ts';
+import { loggerOptions, logFormat } from './observability/log-options.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -13,7 +14,11 @@ async function main(): Promise<void> {
   let app: FastifyInstance;
   try {
     config = loadServerConfig(process.env);
-    app = await buildApp(config); // loads the TLS files
+    const format = logFormat(process.env, process.stdout.isTTY === true);
+    if (process.env.INTERFLOW_LOG_FORMAT && process.env.INTERFLOW_LOG_FORMAT !== format)
+      throw new ConfigError('INTERFLOW_LOG_FORMAT', 'must be "json" or "pretty"');
+    // loads the TLS files
+    app = await buildApp(config, { logger: loggerOptions(config.logLevel, 'interflow-server', format) });
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`interflow-server: invalid configuration: ${e.message}\n`);
@@ -43,14 +48,18 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
 
   await app.listen({ host: config.host, port: config.port });
+  const store = config.lokiUrl ? `Loki at ${config.lokiUrl}` : `embedded store (data in ${config.dataDir})`;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const pageUrl = `${config.tlsCertFile ? 'https' : 'http'}://${shownHost}:${config.port}/traffic-flows`;
   app.log.info(
     {
       store: config.lokiUrl ?? `embedded on ${app.embeddedStoreUrl()} (data in ${config.dataDir})`,
       access: config.authCheck,
       tls: !!config.tlsCertFile,
       web: config.webDist,
+      page: pageUrl,
     },
-    'interflow backend ready',
+    `interflow backend ready: ${store}; open ${pageUrl}`,
   );
 }
 

@@ -3,6 +3,8 @@
 //
 // Parts (each also runs on its own; see docs/benchmarks.md):
 //   test/bench/agent.bench.ts     hook overhead and agent CPU (root needed: netns, eBPF)
+//   test/bench/datapath.bench.ts  per-packet cost of the hooks per attach mode, against a
+//                                 do-nothing program (and NetObserv's, NETOBSERV_BPF_OBJ)
 //   test/bench/agent-export.bench.ts   exporter CPU per 100 000 records (benchExport())
 //   test/bench/server.bench.ts    store push rate, /api/flows p50/p95, export rows/s and peak RSS
 //   test/bench/web.bench.ts       plugin bundle sizes, 1 000-row render time
@@ -10,7 +12,7 @@
 //   test/bench/retention.bench.ts   longest event-loop block of a retention pass (benchRetention())
 // Part benchmarks print a `BENCH_RESULT {json}` line; this file only collects and formats.
 // Environment: BENCH_RECORDS (server, default 1 000 000), BENCH_ROUNDS (agent off/on rounds,
-// default 4 here), BENCH_SKIP=agent,server,web,export,regex,retention to leave parts out.
+// default 4 here), BENCH_SKIP=agent,datapath,server,web,export,regex,retention to leave parts out.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, version as osVersion } from 'node:os';
@@ -169,6 +171,48 @@ async function agentPart(): Promise<void> {
   });
 }
 
+const DATAPATH_ARMS: [string, string][] = [
+  ['noopTcx', 'do-nothing program on tcx'],
+  ['agentNoHooks', 'agent running, no hooks'],
+  ['agentTc', 'agent hooks, legacy tc (clsact)'],
+  ['agentTcx', 'agent hooks, tcx'],
+  ['netobservTc', 'NetObserv flows.c, legacy tc'],
+  ['netobservTcx', 'NetObserv flows.c, tcx'],
+];
+
+async function datapathPart(): Promise<void> {
+  const [f] = await runPart('datapath', 'test/bench/datapath.bench.ts');
+  if (!f) throw new Error('datapath.bench.ts printed no figures');
+  const src = String(f.source ?? 'test/bench/datapath.bench.ts');
+  const ns = (k: string) =>
+    typeof f[`${k}RunNs`] === 'number' ? `${fmt(num(f, `${k}RunNs`), 1)} ns` : 'not run';
+  rows.push({
+    figure: 'Datapath program cost per 64-byte UDP packet (BPF_PROG_TEST_RUN, kernel-timed): Interflow',
+    value: ns('interflow'),
+    baseline: [
+      `do-nothing program ${ns('noop')}`,
+      `NetObserv flows.c tc ${ns('netobservTc')}, tcx ${ns('netobservTcx')}`,
+      typeof f.previousRunNs === 'number' ? `previous Interflow object ${ns('previous')}` : '',
+      'medians of alternating rounds',
+    ]
+      .filter(Boolean)
+      .join('; '),
+    source: src,
+  });
+  if (typeof f.noopTcUdpKpps !== 'number') return; // packet-rate part skipped (BENCH_DATAPATH_IPERF=0)
+  for (const [key, label] of DATAPATH_ARMS) {
+    if (typeof f[`${key}UdpKpps`] !== 'number') continue; // arm not run (NetObserv object absent)
+    rows.push({
+      figure: `Datapath, ${label}: 64 B UDP rate / do-nothing program on legacy tc (TCP the same way)`,
+      value: `${fmt(num(f, `${key}UdpRatioNoopTc`), 3)} (TCP ${fmt(num(f, `${key}TcpRatioNoopTc`), 3)})`,
+      baseline:
+        `median ${fmt(num(f, `${key}UdpKpps`))} kpps (${String(f[`${key}UdpSpread`])}) vs ${fmt(num(f, 'noopTcUdpKpps'))}; ` +
+        `/ bare ${fmt(num(f, `${key}UdpRatioBare`), 3)} (TCP ${fmt(num(f, `${key}TcpRatioBare`), 3)}); ${String(f.rounds)} alternating rounds`,
+      source: src,
+    });
+  }
+}
+
 async function exportPart(): Promise<void> {
   // In its own process like the other parts, so its CPU figures count only the exporter.
   const [f] = await runPart('export', {
@@ -288,6 +332,7 @@ function markdownTable(headers: string[], body: string[][]): string {
 const m = machine();
 const t0 = Date.now();
 await part('agent', agentPart);
+await part('datapath', datapathPart);
 await part('export', exportPart);
 await part('server', serverPart);
 await part('regex', regexPart);
@@ -335,7 +380,14 @@ ${problems.length ? `\nNotes from this run:\n\n${problems.map((p) => `- ${p}`).j
   the kernel's tc path with a BPF filter on both ends costs about that much by itself; parsing the
   headers and returning before the map gave 0.952 / 0.898; the full program 0.93 / 0.84–0.85.
   Replacing the three atomic updates by plain ones changed nothing measurable (0.931 / 0.854).
-- **Agent CPU per 100 000 records** (same file): the real agent process (\`agent/src/main.ts\`)
+- **Datapath** (test/bench/datapath.bench.ts): the same topology, iperf3 client in A pinned to
+  CPU 0 and server in B to CPU 1 (\`-A\`); arms: bare, a do-nothing program on legacy tc and on
+  tcx (the attach path's own cost), the agent with no hooks, the agent's hooks per attach mode,
+  and, when \`NETOBSERV_BPF_OBJ\` names a NetObserv \`bpf/flows.c\` object built outside this
+  repository, NetObserv's TC programs (every packet, no sampling) on tc and tcx; all on net1
+  ingress + egress of both ends. Every round runs every arm once, order alternating; at least 7
+  rounds; medians with min–max and ratios of medians, same run.
+- **Agent CPU per 100 000 records** (same file as hook overhead): the real agent process (\`agent/src/main.ts\`)
   exports to a loopback Loki receiver; one UDP datagram to each of 50 000 ports makes 100 000
   distinct flows (each seen at one end's egress and the other's ingress). CPU is utime + stime
   of the agent and its native helper from \`/proc\`, minus what the same agent uses idle over

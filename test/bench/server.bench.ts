@@ -3,7 +3,9 @@
 //    building and parsing the same push bodies in this process;
 //  - /api/flows p50/p95 for limit 100 with an interface filter over N stored records,
 //    against the same query without a filter;
-//  - export rows/s and peak RSS for N rows, against paging the raw query_range API.
+//  - export rows/s and peak RSS for N rows, against paging the raw query_range API;
+//  - the overview (histogram, top interfaces, top pairs) over the 1-hour range holding all N
+//    records, against /api/flows over the same range (BENCH_OVERVIEW_RUNS runs, default 5).
 // N defaults to 1 000 000 (BENCH_RECORDS to change it). Everything runs in one process on
 // 127.0.0.1 with a throw-away data directory.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -122,6 +124,41 @@ async function main(): Promise<void> {
       console.log(
         `${label.padEnd(40)} p50 ${percentile(t, 50).toFixed(1)} ms  p95 ${percentile(t, 95).toFixed(1)} ms  (limit 100, ${QUERY_RUNS} runs)`,
       );
+    }
+
+    // The page's overview over the whole 1-hour range: histogram, top interfaces, top pairs,
+    // requested together as the page does; against the table query over the same range.
+    {
+      const runs = Number(process.env.BENCH_OVERVIEW_RUNS ?? 5);
+      const hour = `startTime=${Math.floor(now / 1000) - 3600}&endTime=${Math.ceil(now / 1000) + 1}`;
+      const timed = async (paths: string[]): Promise<number[]> => {
+        const times: number[] = [];
+        for (let i = 0; i < runs; i++) {
+          const t0 = performance.now();
+          const answers = await Promise.all(paths.map((p) => app.inject(`${p}?${hour}`)));
+          times.push(performance.now() - t0);
+          for (const a of answers) if (a.statusCode !== 200) throw new Error(`overview failed: ${a.body}`);
+        }
+        return times.sort((a, b) => a - b);
+      };
+      const table = await timed(['/api/flows']);
+      const parts: Record<string, string[]> = {
+        histogram: ['/api/flows/histogram'],
+        'top-interfaces': ['/api/flows/top-interfaces'],
+        'top-pairs': ['/api/flows/top-pairs'],
+        overview: ['/api/flows/histogram', '/api/flows/top-interfaces', '/api/flows/top-pairs'],
+      };
+      console.log(
+        `baseline  /api/flows over the hour            p50 ${percentile(table, 50).toFixed(1)} ms  p95 ${percentile(table, 95).toFixed(1)} ms  (${runs} runs)`,
+      );
+      for (const [name, paths] of Object.entries(parts)) {
+        const t = await timed(paths);
+        result[`${name}.p50Ms`] = percentile(t, 50);
+        result[`${name}.p95Ms`] = percentile(t, 95);
+        console.log(
+          `overview  ${name.padEnd(32)} p50 ${percentile(t, 50).toFixed(0)} ms  p95 ${percentile(t, 95).toFixed(0)} ms  (1 h, ${fmt(N)} records, ${runs} runs)`,
+        );
+      }
     }
 
     // Baseline for the export: page through query_range directly, no CSV.

@@ -50,6 +50,18 @@ console.log(
   `  ${'console download for the page (entry + chunk)'.padEnd(44)} ${kib(entry + page).padStart(11)} gzip`,
 );
 const fallback = row('PatternFly fallback chunks (not loaded in console)', pick('node_modules_'));
+// The build for consoles 4.19-4.21 (dist/console-4.19/, SDK 4.19 packages): the same budget.
+const dist419 = join(dist, 'console-4.19');
+const files419 = existsSync(dist419) ? readdirSync(dist419).filter((f) => f.endsWith('.js')) : [];
+const pick419 = (prefix: string) => files419.filter((f) => f.startsWith(prefix)).map((f) => join(dist419, f));
+const entry419 = files419.length
+  ? row('4.19-4.21 build: plugin entry', [join(dist419, 'plugin-entry.js')])
+  : 0;
+const page419 = row('4.19-4.21 build: page chunk', pick419('exposed-TrafficFlowsPage.'));
+if (files419.length)
+  console.log(
+    `  ${'4.19-4.21 build: console download for the page'.padEnd(44)} ${kib(entry419 + page419).padStart(11)} gzip`,
+  );
 const standaloneGzip = row('standalone page (React + PatternFly + page)', standalone);
 
 console.log('\nrender time (jsdom, vitest bench)');
@@ -90,6 +102,7 @@ console.log(
     pageChunkGzipBytes: page,
     tabChunkGzipBytes: tab,
     consolePageDownloadGzipBytes: entry + page,
+    console419PageDownloadGzipBytes: files419.length ? entry419 + page419 : null,
     patternflyFallbackGzipBytes: fallback,
     standaloneGzipBytes: standaloneGzip,
     render1000RowsMs: Number.isFinite(table) ? table : null,

@@ -1,6 +1,6 @@
 // Starts the REAL backend process (server/src/main.ts → buildApp, as `npm start` does) with the
-// embedded store in a temporary data directory on a free loopback port, serving the built web
-// bundle from dist/. Tests push real records into the store through its Loki push API.
+// embedded store in a temporary data directory on a loopback port the kernel picks, serving the
+// built web bundle from dist/. Tests push real records into the store through its Loki push API.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT, startBackend as startBackendProcess } from '../support/processes.ts';
@@ -24,7 +24,8 @@ export interface RunningBackend {
 
 export async function startBackend(env: Record<string, string> = {}): Promise<RunningBackend> {
   const backend = await startBackendProcess({
-    env: { INTERFLOW_WEB_DIST: DIST, INTERFLOW_LOG_LEVEL: 'warn', ...env },
+    // info: the backend's "listening" line tells the port the kernel picked
+    env: { INTERFLOW_WEB_DIST: DIST, INTERFLOW_LOG_LEVEL: 'info', ...env },
   });
   return {
     url: backend.url,

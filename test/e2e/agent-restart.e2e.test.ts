@@ -69,6 +69,7 @@ test(
     // Crash: the helper sees its stdin close, removes every hook and exits; the next agent also
     // sweeps any Interflow filter an earlier run left behind.
     const helper = childPids(agent.proc.pid!);
+    assert.equal(helper.length, 1, `the agent has one native helper child (${helper.join(',')})`);
     await agent.kill9();
     await waitFor(
       'the crashed agent’s helper to exit',
@@ -83,6 +84,7 @@ test(
     // The whole container killed at once (OOM kill): agent and helper die together, so the
     // filters stay in the kernel; the next agent must remove them and attach exactly once.
     const helper2 = childPids(agent.proc.pid!);
+    assert.equal(helper2.length, 1, `the agent has one native helper child (${helper2.join(',')})`);
     for (const pid of helper2) process.kill(pid, 'SIGKILL');
     await agent.kill9();
     let left = 0;

@@ -9,10 +9,13 @@ const BATCH = 200;
 const KILL_AFTER_MS = 2_000;
 
 let backend: Backend | undefined;
-after(async () => {
-  await backend?.stop();
-  backend?.cleanup();
-});
+after(
+  async () => {
+    await backend?.stop();
+    backend?.cleanup();
+  },
+  { timeout: 60_000 }, // stop() escalates to SIGKILL after 15 s; a hang fails the file
+);
 
 function batchBody(first: number, baseNs: bigint): string {
   const values: [string, string][] = [];

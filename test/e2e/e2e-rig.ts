@@ -151,7 +151,8 @@ export async function readStore(
   storeUrl: string,
   opts: { selector?: string; startNs?: bigint; endNs?: bigint } = {},
 ): Promise<FlowRecord[]> {
-  const selector = opts.selector ?? '{app="interflow"}';
+  // Flow records only: the agent's interface inventory is a stream of its own (_RecordType="interface").
+  const selector = opts.selector ?? '{app="interflow", _RecordType!="interface"}';
   const startNs = opts.startNs ?? BigInt(Date.now() - 3_600_000) * 1_000_000n;
   const endNs = opts.endNs ?? BigInt(Date.now() + 60_000) * 1_000_000n;
   const out: FlowRecord[] = [];

@@ -155,14 +155,20 @@ const requestArb = fc.record({
 
 let backend: Backend;
 
-before(async () => {
-  backend = await startBackend();
-});
+before(
+  async () => {
+    backend = await startBackend();
+  },
+  { timeout: 180_000 },
+);
 
-after(async () => {
-  await backend?.stop();
-  backend?.cleanup();
-});
+after(
+  async () => {
+    await backend?.stop();
+    backend?.cleanup();
+  },
+  { timeout: 60_000 }, // stop() escalates to SIGKILL after 15 s; a hang fails the file
+);
 
 test(
   `${REQUESTS} hostile API requests: only 2xx/4xx, never 5xx, and the server stays healthy`,

@@ -133,10 +133,13 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
     ({ browser, close: closeBrowser } = await launchChromium());
   });
 
-  after(async () => {
-    await closeBrowser?.();
-    await rig?.teardown();
-  });
+  after(
+    async () => {
+      await closeBrowser?.();
+      await rig?.teardown();
+    },
+    { timeout: 120_000 }, // a hang in teardown fails the file instead of stalling the suite
+  );
 
   test('the agent hooks net1 and eth0 of both pods (one Interflow filter per direction) and nothing else', async () => {
     assert.equal(await agent!.metric('interflow_agent_interfaces_hooked'), 4);
@@ -198,8 +201,7 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
           );
         return ok && recs;
       },
-      30_000,
-      500,
+      { timeoutMs: 30_000, intervalMs: 500 },
     ).catch(async (e: Error) => {
       const recs = await apiFlows(backend.url, 'interfaces=net1');
       throw new Error(
@@ -285,10 +287,10 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
           within(payload(udp, UDP_HEADERS), sent.eth0Udp.sentBytes, TOLERANCE)
         );
       },
-      20_000,
-      500,
+      { timeoutMs: 20_000, intervalMs: 500 },
     );
     const eth0 = await apiFlows(backend.url, 'interfaces=eth0');
+    assert.ok(eth0.length > 0, 'eth0 records to look at');
     assert.ok(
       eth0.every((r) => !r.SrcAddr.startsWith('192.168.122.')),
       'no net1 address on an eth0 record',
@@ -348,7 +350,8 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
     const rows = await allRows(page);
     assert.equal(rows.length, expected.length, 'every net1 record is listed');
     for (const r of rows) {
-      assert.equal(r.Interface, 'net1');
+      // The cell names the interface with its direction (docs/design.md, "Filters").
+      assert.match(r.Interface!, /^net1 \((ingress|egress)\)$/);
       assert.ok([A, B].includes(r['Interface netns']!), `row from ${r['Interface netns']}`);
       for (const side of ['Source', 'Destination']) {
         const pod = POD_BY_IP[r[`${side} IP`]!];
@@ -429,6 +432,8 @@ describe('reference scenario end to end: agent → embedded store → Traffic Fl
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     await page.screenshot({ path: join(RESULTS, 'net1-scenario-export-modal.png') });
+    // Raw values: this check reads the stored fields (ids as headers, numbers as codes).
+    await dialog.getByLabel('Raw, as stored (field names, epoch milliseconds, codes), for programs').check();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       dialog.getByRole('link', { name: 'Download CSV' }).click(),

@@ -101,8 +101,7 @@ test(
             m.get('interflow_agent_interfaces_hooked') === 4
           );
         },
-        60_000,
-        250,
+        { timeoutMs: 60_000, intervalMs: 250 },
       );
       await sleep(5_000);
     };

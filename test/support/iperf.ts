@@ -6,8 +6,8 @@ import type { FlowRecord } from '@interflow/contract';
 import type { NetnsScenario, ScenarioNamespace } from './netns-scenario.ts';
 import { waitFor } from './processes.ts';
 
-// Ethernet + IPv4 + TCP with timestamps (Linux default) / + UDP. A GSO packet carries one set
-// of headers for all its payload and the hook counts it as one packet, so payload = Bytes -
+// Ethernet + IPv4 + TCP with timestamps (Linux default) / + UDP. The hook counts a GSO packet
+// as the segments it becomes on the wire, each with its own headers, so payload = Bytes -
 // Packets × headers stays exact.
 export const TCP_HEADERS = 14 + 20 + 32;
 export const UDP_HEADERS = 14 + 20 + 8;
@@ -31,7 +31,10 @@ export async function iperfServer(
   let out = '';
   srv.stdout!.on('data', (d) => (out += d));
   srv.stderr!.on('data', (d) => (out += d));
-  await waitFor(`iperf3 server on ${bind}:${port}`, async () => out.includes('Server listening'), 10_000, 50);
+  await waitFor(`iperf3 server on ${bind}:${port}`, async () => out.includes('Server listening'), {
+    timeoutMs: 10_000,
+    intervalMs: 50,
+  });
   return srv;
 }
 

@@ -1,6 +1,7 @@
 // Gate for tests that need root (network namespaces, eBPF, tc).
 // Outside CI a non-root run skips them with a message that says why; under CI=true they
 // must run, so a missing privilege is a failure, never a silent skip.
+import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 
 export function privilegeProblem(): string | null {
@@ -20,7 +21,14 @@ export function privileged(): { skip?: string } {
   return { skip: `skipped: ${problem}` };
 }
 
-/** A short unique suffix for names of netns/links so two runs never collide (IFNAMSIZ is 15). */
+/**
+ * A short unique suffix for names of netns/links so two runs never collide: 9 characters (the
+ * longest prefix in use is 4, IFNAMSIZ allows 15), the process id and 31 random bits, so
+ * parallel files and repeated calls in one process practically never meet.
+ */
 export function uniqueSuffix(): string {
-  return `${(process.pid % 10000).toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}`;
+  const pid = (process.pid % 36 ** 3).toString(36).padStart(3, '0');
+  return `${pid}${randomInt(36 ** 6)
+    .toString(36)
+    .padStart(6, '0')}`;
 }

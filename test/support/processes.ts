@@ -1,10 +1,13 @@
 // Starts the real Interflow processes the way `npm start` does (tsx on the TypeScript entry
-// points), each on its own free port with its own data directory, for end-to-end tests.
+// points), each on its own port with its own data directory, for end-to-end tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { waitFor } from './wait.ts';
+
+export { waitFor };
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -58,28 +61,6 @@ function launch(script: string, env: Record<string, string>, nodeFlags: string[]
   };
 }
 
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-  intervalMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (e) {
-      lastError = e;
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
-  );
-}
-
 export interface Backend extends RunningProcess {
   url: string;
   port: number;
@@ -92,14 +73,27 @@ export interface Backend extends RunningProcess {
   cleanup(): void;
 }
 
+/** Whether a process started with `env` logs its info lines (where it reports its ports). */
+function logsAtInfo(env: Record<string, string | undefined> = {}): boolean {
+  const level = env.INTERFLOW_LOG_LEVEL ?? process.env.INTERFLOW_LOG_LEVEL ?? 'info';
+  return ['info', 'debug', 'trace'].includes(level);
+}
+
+/** The address the backend logs once it listens (Fastify's "Server listening at …" line). */
+const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
+/** The embedded store's own listening line (its port, INTERFLOW_STORE_PORT). */
+const STORE_LISTENING = /Embedded store listening at (http:\/\/127\.0\.0\.1:\d+)/;
+
 export async function startBackend(
   opts: { port?: number; storePort?: number; dataDir?: string; env?: Record<string, string> } = {},
 ): Promise<Backend> {
-  const port = opts.port ?? (await freePort());
-  const storePort = opts.storePort ?? (await freePort());
-  const storeUrl = `http://127.0.0.1:${storePort}`;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'interflow-e2e-data-'));
-  const url = `http://127.0.0.1:${port}`;
+  // Without a given port the kernel picks one (port 0) and the backend reports it in its
+  // "listening" log line, so no other process can take the port between choosing and binding.
+  // A restart re-binds the port the clients already know.
+  // (A caller that quiets the log below info gets a port chosen here, with that race.)
+  const port = opts.port ?? (logsAtInfo(opts.env) ? 0 : await freePort());
+  const storePort = opts.storePort ?? (logsAtInfo(opts.env) ? 0 : await freePort());
   const p = launch(
     'server/src/main.ts',
     {
@@ -112,27 +106,44 @@ export async function startBackend(
     },
     ['--max-old-space-size=512'],
   ); // as `npm run server` runs it
+  let url = '';
+  let storeUrl = '';
   await waitFor(
-    `backend /healthz on ${url}`,
+    'the backend to listen and answer /healthz',
     async () => {
       if (p.proc.exitCode !== null) throw new Error(`backend exited: ${p.output()}`);
+      if (!storeUrl) {
+        // Logged (and listening) before the backend's own port; absent with INTERFLOW_LOKI_URL.
+        if (storePort !== 0) storeUrl = `http://127.0.0.1:${storePort}`;
+        else storeUrl = STORE_LISTENING.exec(p.output())?.[1] ?? '';
+      }
+      if (!url) {
+        if (port !== 0) url = `http://127.0.0.1:${port}`;
+        else {
+          const listening = LISTENING.exec(p.output());
+          if (!listening) return false;
+          url = listening[1]!;
+        }
+      }
       return (await fetch(`${url}/healthz`)).ok;
     },
-    60_000,
+    120_000, // tsx compiling on a loaded machine; a hang still fails
   ).catch(async (e: unknown) => {
     // Never ready: the caller gets no handle to clean up with, so stop it and drop its data here.
     await p.stop();
     if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     throw e;
   });
+  const bound = Number(new URL(url).port);
   return {
     ...p,
     url,
-    port,
+    port: bound,
     storeUrl,
-    storePort,
+    storePort: storeUrl ? Number(new URL(storeUrl).port) : 0,
     dataDir,
-    restart: () => startBackend({ ...opts, port, storePort, dataDir }),
+    restart: () =>
+      startBackend({ ...opts, port: bound, storePort: storeUrl ? Number(new URL(storeUrl).port) : undefined, dataDir }),
     cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
   };
 }
@@ -143,17 +154,34 @@ export interface Agent extends RunningProcess {
   metric(name: string): Promise<number>;
 }
 
+/** The agent's start-up line, which reports the metrics port it bound. */
+const AGENT_RUNNING = /"metricsPort":(\d+).*"msg":"interflow agent running"/;
+
 export async function startAgent(env: Record<string, string>): Promise<Agent> {
-  const metricsPort = await freePort();
-  const p = launch('agent/src/main.ts', { INTERFLOW_AGENT_METRICS_PORT: String(metricsPort), ...env });
-  const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+  // Metrics on port 0 (the kernel picks; the agent logs the port it got) unless the test sets
+  // a port, or quiets the log so the line would not show (then a port chosen here, racily).
+  const given = env.INTERFLOW_AGENT_METRICS_PORT;
+  const port = given !== undefined ? Number(given) : logsAtInfo(env) ? 0 : await freePort();
+  // The end-to-end tests count the agent's clsact filters with `tc`, so they run the tc attach
+  // path unless a test asks for another; tcx links are covered by the capture tests.
+  const p = launch('agent/src/main.ts', {
+    INTERFLOW_TC_ATTACH_MODE: 'tc',
+    ...env,
+    INTERFLOW_AGENT_METRICS_PORT: String(port),
+  });
+  let metricsUrl = '';
   await waitFor(
     'agent metrics endpoint',
     async () => {
       if (p.proc.exitCode !== null) throw new Error(`agent exited with ${p.proc.exitCode}: ${p.output()}`);
+      if (!metricsUrl) {
+        const bound = port !== 0 ? port : AGENT_RUNNING.exec(p.output())?.[1];
+        if (!bound) return false;
+        metricsUrl = `http://127.0.0.1:${bound}/metrics`;
+      }
       return (await fetch(metricsUrl)).ok;
     },
-    60_000,
+    120_000, // tsx compiling on a loaded machine; a hang still fails
   ).catch(async (e: unknown) => {
     await p.stop(); // never ready: the caller has no handle to stop it with
     throw e;

@@ -3,7 +3,7 @@
 // then names what was awaited and the last failure, so a slow machine fails with a reason.
 
 export interface WaitOptions {
-  /** Give up after this long (default 10 s). */
+  /** Give up after this long (default 30 s: long enough for a loaded machine, short enough to fail). */
   timeoutMs?: number;
   /** Pause between probes (default 50 ms). */
   intervalMs?: number;
@@ -18,7 +18,7 @@ export async function waitFor<T>(
   probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   options: WaitOptions | number = {},
 ): Promise<T> {
-  const { timeoutMs = 10_000, intervalMs = 50 } =
+  const { timeoutMs = 30_000, intervalMs = 50 } =
     typeof options === 'number' ? { timeoutMs: options } : options;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

@@ -1,9 +1,12 @@
 // A stand-in for the backend's HTTP API in jsdom component tests: it replaces fetch and answers
-// /api/config, /api/flows and /api/resources with what the test gives (the real backend is
-// exercised by test/browser/*.browser.test.ts). Records every request so tests can assert what
-// was asked. Tests using it say "stand-in" in their names.
+// /api/config (built from the contract), /api/flows (the test's records, selected by the
+// request's filters as docs/design.md says: stand-in-filter.ts) and /api/resources with what
+// the test gives (the real backend is exercised by test/browser/*.browser.test.ts). Records
+// every request so tests can assert what was asked. Tests using it say "stand-in" in their names.
 import { vi } from 'vitest';
-import type { ConfigResponse, StoredFlowRecord } from '../src/api/types.ts';
+import { COLUMNS, DEFAULT_COLUMNS, FILTER_SPECS, FilterProblemError } from '@interflow/contract';
+import type { ConfigResponse, InterfaceRow, StoredFlowRecord } from '../src/api/types.ts';
+import { selectRecords } from './stand-in-filter.ts';
 
 export interface StandInBackend {
   requests: URL[];
@@ -17,43 +20,34 @@ export interface StandInBackendOptions {
   flowsError?: string;
   resources?: Record<string, string[]>;
   config?: Partial<ConfigResponse>;
+  /** stats.unreadable of /api/flows: lines the store returned that are not JSON objects. */
+  unreadable?: number;
+  /** Rows of /api/interfaces. */
+  interfaces?: InterfaceRow[];
 }
 
+/**
+ * /api/config as the backend builds it (server/src/http/routes/config-route.ts): columns and
+ * filter definitions from the contract, so this cannot drift from them; the defaults of
+ * docs/design.md (limit 100, the last 5 minutes, match=all, newest first).
+ */
 export const STAND_IN_CONFIG: ConfigResponse = {
-  columns: [
-    { id: 'TimeFlowEndMs', name: 'Time', defaultVisible: true },
-    { id: 'SrcAddr', name: 'Source IP', defaultVisible: true },
-    { id: 'DstAddr', name: 'Destination IP', defaultVisible: true },
-    { id: 'Interfaces', name: 'Interface', defaultVisible: true },
-    { id: 'IfNetns', name: 'Interface netns', defaultVisible: true },
-    { id: 'Bytes', name: 'Bytes', defaultVisible: true },
-    { id: 'SrcMac', name: 'Source MAC', defaultVisible: false },
-  ],
-  filters: [
-    {
-      id: 'interfaces',
-      name: 'Network interface name',
-      description: '',
-      autocomplete: 'interfaces',
-      examples: ['net1'],
-    },
-    {
-      id: 'src_namespace',
-      name: 'Source namespace',
-      description: '',
-      autocomplete: 'namespaces',
-      examples: [],
-    },
-    { id: 'netns', name: 'Network namespace', description: '', autocomplete: 'netns', examples: [] },
-  ],
+  columns: COLUMNS.map((c) => ({ ...c })),
+  filters: FILTER_SPECS.map(({ id, name, description, autocomplete, examples }) => ({
+    id,
+    name,
+    description,
+    autocomplete,
+    examples: [...examples],
+  })),
   defaults: {
     timeRange: 300,
     limit: 100,
     match: 'all',
-    columns: ['TimeFlowEndMs', 'SrcAddr', 'DstAddr', 'Interfaces', 'IfNetns', 'Bytes'],
+    columns: [...DEFAULT_COLUMNS],
     sort: 'TimeFlowEndMs:desc',
   },
-  store: { kind: 'embedded', url: 'http://127.0.0.1:9001' },
+  store: { kind: 'embedded', url: 'http://127.0.0.1:3100' },
 };
 
 export function flow(i: number, patch: Partial<StoredFlowRecord> = {}): StoredFlowRecord {
@@ -88,11 +82,38 @@ export function installStandInBackend(opts: StandInBackendOptions = {}): StandIn
     if (url.pathname.endsWith('/api/config')) return json({ ...STAND_IN_CONFIG, ...opts.config });
     if (url.pathname.endsWith('/api/flows')) {
       if (opts.flowsStatus) return json({ error: opts.flowsError ?? 'failed' }, opts.flowsStatus);
-      const records = typeof opts.records === 'function' ? opts.records(url) : (opts.records ?? []);
+      let records: StoredFlowRecord[];
+      try {
+        records =
+          typeof opts.records === 'function'
+            ? opts.records(url)
+            : selectRecords(opts.records ?? [], url.searchParams);
+      } catch (e) {
+        if (e instanceof FilterProblemError) return json({ error: e.message, param: 'filters' }, 400);
+        throw e;
+      }
       const limit = Number(url.searchParams.get('limit') ?? 100);
       return json({
         records: records.slice(0, limit),
-        stats: { queries: 1, durationMs: 7, limit, limitReached: records.length > limit },
+        stats: {
+          queries: 1,
+          durationMs: 7,
+          limit,
+          limitReached: records.length > limit,
+          unreadable: opts.unreadable ?? 0,
+        },
+      });
+    }
+    if (url.pathname.endsWith('/api/interfaces')) {
+      return json({
+        interfaces: opts.interfaces ?? [],
+        stats: {
+          queries: 1,
+          durationMs: 3,
+          entries: opts.interfaces?.length ?? 0,
+          truncated: false,
+          ignoredFilters: [],
+        },
       });
     }
     const m = /\/api\/resources\/(\w+)$/.exec(url.pathname);

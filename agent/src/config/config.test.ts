@@ -98,7 +98,7 @@ test('durations: ms, s, m, h, d and bare seconds; the defaults; bad values name 
 
 test('whole numbers within their range; out of range or not a number names the variable', () => {
   const defaults = loadAgentConfig({});
-  assert.equal(defaults.metricsPort, 9102);
+  assert.equal(defaults.metricsPort, 9437);
   assert.equal(defaults.bufferMaxRecords, 100_000);
   assert.equal(defaults.batchMaxRecords, 1000);
   assert.equal(defaults.batchMaxBytes, 1024 * 1024);
@@ -135,4 +135,17 @@ test('INTERFLOW_LOKI_URL: http(s) only, trailing slashes dropped; INTERFLOW_LOG_
   assert.equal(loadAgentConfig({}).logLevel, 'info');
   assert.equal(loadAgentConfig({ INTERFLOW_LOG_LEVEL: 'debug' }).logLevel, 'debug');
   assertRejected({ INTERFLOW_LOG_LEVEL: 'verbose' }, 'INTERFLOW_LOG_LEVEL', /must be one of fatal, error/);
+});
+
+test('INTERFLOW_TC_ATTACH_MODE: auto by default, tcx or tc in any case, anything else names the variable', () => {
+  assert.equal(loadAgentConfig({}).tcAttachMode, 'auto');
+  assert.equal(loadAgentConfig({ INTERFLOW_TC_ATTACH_MODE: 'tcx' }).tcAttachMode, 'tcx');
+  assert.equal(loadAgentConfig({ INTERFLOW_TC_ATTACH_MODE: ' TC ' }).tcAttachMode, 'tc');
+  assert.throws(
+    () => loadAgentConfig({ INTERFLOW_TC_ATTACH_MODE: 'clsact' }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.variable === 'INTERFLOW_TC_ATTACH_MODE' &&
+      e.message === 'INTERFLOW_TC_ATTACH_MODE: "clsact" is not one of auto, tcx, tc',
+  );
 });

@@ -51,8 +51,24 @@ export interface AgentConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Watch (and hook) the host's own network namespace too (IfNetns ""). */
   hostNetns: boolean;
+  /** Every interface is reported in the inventory at least this often (and on every change). */
+  inventoryIntervalMs: number;
+  /** sysfs of the host's namespace (VF, driver); other namespaces get a sysfs mounted inside them. */
+  sysfsRoot: string;
   /** Where `make -C agent` put flows.bpf.o and interflow-agent-helper. */
   agentBuildDir: string;
+  /** How the eBPF programs go on an interface: tcx links, the clsact qdisc (tc), or auto (tcx when the kernel has it). */
+  tcAttachMode: TcAttachMode;
+}
+
+export const TC_ATTACH_MODES = ['auto', 'tcx', 'tc'] as const;
+export type TcAttachMode = (typeof TC_ATTACH_MODES)[number];
+
+function parseAttachMode(variable: string, text: string): TcAttachMode {
+  const word = text.trim().toLowerCase();
+  const mode = TC_ATTACH_MODES.find((m) => m === word);
+  if (!mode) throw new ConfigError(variable, `"${text}" is not one of ${TC_ATTACH_MODES.join(', ')}`);
+  return mode;
 }
 
 type Env = Record<string, string | undefined>;
@@ -125,7 +141,7 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     ),
     evictIntervalMs: duration('INTERFLOW_EVICT_INTERVAL', '5s'),
     resyncIntervalMs: duration('INTERFLOW_RESYNC_INTERVAL', '30s'),
-    metricsPort: int('INTERFLOW_AGENT_METRICS_PORT', 9102, 0, 65535),
+    metricsPort: int('INTERFLOW_AGENT_METRICS_PORT', 9437, 0, 65535),
     bufferMaxRecords: int('INTERFLOW_BUFFER_MAX_RECORDS', 100_000, 1, 10_000_000),
     batchMaxRecords: int('INTERFLOW_BATCH_MAX_RECORDS', 1000, 1, 100_000),
     batchMaxWaitMs: duration('INTERFLOW_BATCH_MAX_WAIT', '1s'),
@@ -141,7 +157,10 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     staticEnrichmentFile: get('INTERFLOW_STATIC_ENRICHMENT'),
     logLevel: parseEnum('INTERFLOW_LOG_LEVEL', get('INTERFLOW_LOG_LEVEL') ?? 'info', LOG_LEVELS),
     hostNetns: flag('INTERFLOW_HOST_NETNS', true),
+    inventoryIntervalMs: duration('INTERFLOW_INVENTORY_INTERVAL', '60s'),
+    sysfsRoot: get('INTERFLOW_SYSFS_ROOT') ?? '/sys',
     agentBuildDir: get('INTERFLOW_AGENT_BUILD_DIR') ?? fileURLToPath(new URL('../../build', import.meta.url)),
+    tcAttachMode: parseAttachMode('INTERFLOW_TC_ATTACH_MODE', get('INTERFLOW_TC_ATTACH_MODE') ?? 'auto'),
   };
   if (cfg.backoffMinMs > cfg.backoffMaxMs) {
     throw new ConfigError('INTERFLOW_BACKOFF_MIN', 'must not exceed INTERFLOW_BACKOFF_MAX');

@@ -211,7 +211,13 @@ export class IdentityIndex {
   /** Fills the Src*, Dst* and IfK8S_* fields of one record. Only map lookups. */
   enrich(record: FlowRecord, iface: InterfaceIdentity): void {
     const direction = record.IfDirections[0];
-    const owner = this.interfaceOwner(record, iface, direction);
+    const local =
+      direction === IF_DIRECTION.egress
+        ? record.SrcAddr
+        : direction === IF_DIRECTION.ingress
+          ? record.DstAddr
+          : '';
+    const owner = this.interfaceOwner(iface, local);
     const network = owner?.network;
     if (owner) {
       record.IfK8S_Namespace = owner.namespace;
@@ -266,11 +272,12 @@ export class IdentityIndex {
    * Which pod the capturing interface belongs to. Interfaces of the host namespace belong to
    * the node, never to a pod (ipvlan children share their parent's MAC, so a MAC alone would lie).
    */
-  private interfaceOwner(
-    record: FlowRecord,
-    iface: InterfaceIdentity,
-    direction: number | undefined,
-  ): InterfaceOwner | undefined {
+  /** The pod that owns an interface, without a record (the inventory): no address to go by. */
+  ownerOf(iface: InterfaceIdentity): InterfaceOwner | undefined {
+    return this.interfaceOwner(iface, '');
+  }
+
+  private interfaceOwner(iface: InterfaceIdentity, local: string): InterfaceOwner | undefined {
     if (iface.netnsName === '') return undefined;
     // 1. Static mapping: netns name (+ interface name).
     if (this.netns.size > 0) {
@@ -296,12 +303,6 @@ export class IdentityIndex {
       this.learnedNetns.delete(ino);
     }
     // 4. The record's local address is a pod's address on an interface of this name.
-    const local =
-      direction === IF_DIRECTION.egress
-        ? record.SrcAddr
-        : direction === IF_DIRECTION.ingress
-          ? record.DstAddr
-          : '';
     return local ? this.ifNameIp.get(iface.ifname, local) : undefined;
   }
 

@@ -19,6 +19,8 @@ export type { InterfaceIdentity };
 export interface Enricher {
   /** Fills Src*, Dst* and IfK8S_* fields in place; synchronous, a few map lookups. */
   enrich(record: FlowRecord, iface: InterfaceIdentity): void;
+  /** The pod that owns an interface, when known (the inventory). */
+  ownerOf(iface: InterfaceIdentity): { namespace: string; name: string; network?: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -91,10 +93,11 @@ export async function createEnricher(
 
   if (!sources) {
     log.info('no Kubernetes API and no INTERFLOW_STATIC_ENRICHMENT: records are not enriched');
-    return { enrich() {}, async close() {} };
+    return { enrich() {}, ownerOf: () => undefined, async close() {} };
   }
   return {
     enrich: (record, iface) => index.enrich(record, iface),
+    ownerOf: (iface) => index.ownerOf(iface),
     async close() {
       await kube?.close();
     },

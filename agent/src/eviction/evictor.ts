@@ -22,6 +22,8 @@ export interface EvictorOptions {
   resolver: InterfaceResolver;
   enricher: Pick<Enricher, 'enrich'> | undefined;
   sink: (records: FlowRecord[]) => void;
+  /** Sees every drained entry (the inventory counts bytes per interface). */
+  onDrained?: (flows: readonly RawFlow[]) => void;
   agentIp: string;
   nodeName: string;
   intervalMs: number;
@@ -33,6 +35,7 @@ export class Evictor {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private lastMapFull = 0;
+  private lastSpilled = 0;
   private lastRingbufDrops = 0;
 
   constructor(private readonly o: EvictorOptions) {}
@@ -63,15 +66,19 @@ export class Evictor {
     if (meta.req < 0) return 0; // helper gone
     const m = this.o.metrics;
     m.flowsEvicted.inc(flows.length);
+    this.o.onDrained?.(flows);
     const fromRing = flows.reduce((n, f) => n + (f.fromRingbuf ? 1 : 0), 0);
     if (fromRing) m.ringbufFlows.inc(fromRing);
     if (meta.mapFull > this.lastMapFull) {
       m.mapFullEvents.inc(meta.mapFull - this.lastMapFull);
       this.o.log.warn(
         { packets: meta.mapFull - this.lastMapFull },
-        'flow map full: packets went through the ring buffer (raise INTERFLOW_CACHE_MAX_FLOWS or shorten INTERFLOW_EVICT_INTERVAL)',
+        'flow map full: packets went to the overflow table or the ring buffer (raise INTERFLOW_CACHE_MAX_FLOWS or shorten INTERFLOW_EVICT_INTERVAL)',
       );
     }
+    const spilled = meta.spilled ?? 0; // absent from helpers older than the overflow table
+    if (spilled > this.lastSpilled) m.overflowTablePackets.inc(spilled - this.lastSpilled);
+    this.lastSpilled = spilled;
     if (meta.ringbufDrops > this.lastRingbufDrops) {
       m.ringbufDrops.inc(meta.ringbufDrops - this.lastRingbufDrops);
       this.o.log.error(

@@ -22,6 +22,9 @@ const base: RawFlow = {
   dstMac: 'bb:bb:bb:bb:bb:bb',
   dscp: 0,
   fromRingbuf: false,
+  vlan: 0,
+  vlanInner: 0,
+  netnsCookie: 7,
 };
 const ctx = {
   clock: { monoNs: 3_000_000_000, realNs: 1_700_000_003_000_000_000 },
@@ -97,6 +100,20 @@ test('ring-buffer entries merge with each other and with the map entry of the sa
 test('different direction or ifindex never merge', () => {
   const rb = { ...base, fromRingbuf: true };
   assert.equal(mergeFlows([base, { ...rb, dir: 0 }, { ...rb, ifindex: 3 }]).length, 3);
+});
+
+test('another VLAN, or a namespace re-created with the same inode (new cookie), never merge', () => {
+  const rb = { ...base, fromRingbuf: true };
+  assert.equal(
+    mergeFlows([
+      base,
+      { ...rb, vlan: 10 },
+      { ...rb, vlan: 20 },
+      { ...rb, vlanInner: 5 },
+      { ...rb, netnsCookie: 8 },
+    ]).length,
+    5,
+  );
 });
 
 test('without ring-buffer entries the drained entries pass through untouched', () => {

@@ -20,7 +20,7 @@ export interface RecordContext {
 
 /** Key of a flow entry: the same fields as the eBPF map key. */
 function flowKey(f: RawFlow): string {
-  return `${f.netnsIno}|${f.ifindex}|${f.dir}|${f.etype}|${f.proto}|${f.src}|${f.dst}|${f.sport}|${f.dport}`;
+  return `${f.netnsCookie}|${f.netnsIno}|${f.vlan}|${f.vlanInner}|${f.ifindex}|${f.dir}|${f.etype}|${f.proto}|${f.src}|${f.dst}|${f.sport}|${f.dport}`;
 }
 
 /**

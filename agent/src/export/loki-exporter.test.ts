@@ -127,19 +127,22 @@ describe('batching (stand-in Loki receiver)', () => {
       INTERFLOW_BATCH_MAX_WAIT: '1h',
     });
     exporter.enqueue(records(0, 35));
-    await waitFor('three full batches', () => receiver.requests.length >= 3, 15_000);
-    await new Promise((r) => setTimeout(r, 200));
-    assert.deepEqual(
-      receiver.requests.map((r) => r.records.length),
-      [10, 10, 10],
-      'the last 5 records wait: neither 10 records nor an hour',
+    await waitFor(
+      'three full batches acknowledged',
+      () => exporter.stats().pushes === 3 && exporter.stats().buffered === 5,
+      15_000,
     );
+    // The exporter decides about the last 5 right after the third acknowledgement, so that
+    // decision is made. One more record and a flush: had the 5 gone on their own, the receiver
+    // would see a push of 5 and then one of 1, not one push of 6.
+    exporter.enqueue(records(35, 36));
     await exporter.flush();
     assert.deepEqual(
       receiver.requests.map((r) => r.records.length),
-      [10, 10, 10, 5],
+      [10, 10, 10, 6],
+      'the last 5 records waited: neither 10 records nor an hour',
     );
-    assert.deepEqual(ids(receiver.acceptedRecords()), range(0, 35));
+    assert.deepEqual(ids(receiver.acceptedRecords()), range(0, 36));
   });
 
   test('by time: a partial batch goes once its oldest record is INTERFLOW_BATCH_MAX_WAIT old', async (t) => {
@@ -177,8 +180,17 @@ describe('batching (stand-in Loki receiver)', () => {
 
   test('flush() pushes what waits; nothing goes before it when the batch is neither full nor old', async (t) => {
     const { receiver, exporter } = await startExporterHarness(t, { INTERFLOW_BATCH_MAX_WAIT: '1h' });
+    // Positive control: the same batch in an exporter that waits 100 ms. Once it has pushed,
+    // the window in which the first one had to keep still has really passed, however loaded
+    // the machine.
+    const control = await startExporterHarness(t, { INTERFLOW_BATCH_MAX_WAIT: '100ms' });
     exporter.enqueue(records(0, 5));
-    await new Promise((r) => setTimeout(r, 300));
+    control.exporter.enqueue(records(0, 5));
+    await waitFor(
+      'the control exporter to push after 100 ms',
+      () => control.receiver.requests.length === 1,
+      15_000,
+    );
     assert.equal(receiver.requests.length, 0);
     assert.equal(exporter.stats().buffered, 5);
     await exporter.flush();

@@ -5,18 +5,20 @@
 // interflow_agent_records_dropped_total and stats().
 //
 // Delivery is at-least-once: a push that timed out may have been stored and is sent again.
-import type { FlowRecord } from '@interflow/contract';
+import type { FlowRecord, InterfaceRecord } from '@interflow/contract';
 import type { AgentConfig } from '../config/config.ts';
 import type { Logger } from '../log.ts';
 import type { AgentMetrics } from '../metrics.ts';
 import { backoffDelay } from '../retry/backoff.ts';
 import { EntryQueue, type QueuedEntry } from './entry-queue.ts';
-import { buildPushBody, encodeEntry, nextBatchSize } from './push-body.ts';
+import { buildPushBody, encodeEntry, encodeInterfaceEntry, nextBatchSize } from './push-body.ts';
 import { createPushClient, type PushClient, type PushOutcome } from './push-client.ts';
 
 export interface RecordExporter {
   /** Never throws; when the bounded buffer is full the overflow is dropped and counted. */
   enqueue(records: FlowRecord[]): void;
+  /** Interface inventory records, into the same ordered, bounded buffer (their own stream). */
+  enqueueInterfaces(records: InterfaceRecord[]): void;
   /** Try to push everything buffered now (bounded by the timeout); never rejects. */
   flush(timeoutMs?: number): Promise<void>;
   /** Flush (bounded by the timeout), then stop timers and connections. Records still held are counted as dropped ("shutdown"). */
@@ -93,6 +95,14 @@ class LokiExporter implements RecordExporter {
   }
 
   enqueue(records: FlowRecord[]): void {
+    this.enqueueEncoded(records, encodeEntry);
+  }
+
+  enqueueInterfaces(records: InterfaceRecord[]): void {
+    this.enqueueEncoded(records, encodeInterfaceEntry);
+  }
+
+  private enqueueEncoded<R>(records: R[], encode: (r: R, seq: number, now: number) => QueuedEntry): void {
     try {
       const now = performance.now();
       let full = 0;
@@ -109,7 +119,7 @@ class LokiExporter implements RecordExporter {
         }
         let entry: QueuedEntry;
         try {
-          entry = encodeEntry(record, this.nextSeq, now);
+          entry = encode(record, this.nextSeq, now);
         } catch (e) {
           invalid++;
           this.log.warn({ err: (e as Error).message }, 'flow record cannot be serialised; dropped');

@@ -1,6 +1,12 @@
 // Loki JSON push format (docs/design.md "Flow record"): records grouped into streams by their
 // label set, each value `[<TimeFlowEndMs in ns as a decimal string>, <record JSON>]`.
-import { LOKI_LABEL_FIELDS, type FlowRecord } from '@interflow/contract';
+import {
+  INTERFACE_RECORD_TYPE,
+  LOKI_LABEL_FIELDS,
+  RECORD_TYPE_LABEL,
+  type FlowRecord,
+  type InterfaceRecord,
+} from '@interflow/contract';
 import type { EntryQueue, QueuedEntry } from './entry-queue.ts';
 
 /** `app="interflow"` plus every non-empty low-cardinality label field, as strings. */
@@ -30,6 +36,15 @@ export function timestampNs(ms: number, now: () => number = Date.now): string {
 export function encodeEntry(record: FlowRecord, seq: number, enqueuedAt: number): QueuedEntry {
   const streamKey = JSON.stringify(streamLabels(record));
   const value = JSON.stringify([timestampNs(record.TimeFlowEndMs), JSON.stringify(record)]);
+  return { seq, enqueuedAt, streamKey, value, bytes: Buffer.byteLength(value) };
+}
+
+/** Inventory records: their own stream per node, `_RecordType="interface"`, at the report time. */
+export function encodeInterfaceEntry(record: InterfaceRecord, seq: number, enqueuedAt: number): QueuedEntry {
+  const labels: Record<string, string> = { app: 'interflow', [RECORD_TYPE_LABEL]: INTERFACE_RECORD_TYPE };
+  if (record.K8S_HostName !== '') labels.K8S_HostName = record.K8S_HostName;
+  const streamKey = JSON.stringify(labels);
+  const value = JSON.stringify([timestampNs(record.TimeReportMs), JSON.stringify(record)]);
   return { seq, enqueuedAt, streamKey, value, bytes: Buffer.byteLength(value) };
 }
 

@@ -1,5 +1,6 @@
-// Decision logic of the hook manager with a recording command sink (the real attach/detach
-// is covered by the privileged capture tests).
+// Decision logic of the hook manager with a stand-in kernel helper: a recording command sink
+// in place of the native helper, so every decision is seen without root (the real attach and
+// detach are covered by the privileged capture tests).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
@@ -23,8 +24,12 @@ function rig() {
     status: 'watching',
     linksReady: true,
   };
+  const standInHelper = {
+    attach: (id: number, i: number) => sent.push(`attach ${id} ${i}`),
+    detach: (id: number, i: number) => sent.push(`detach ${id} ${i}`),
+  };
   const m = new HookManager(
-    { attach: (id, i) => sent.push(`attach ${id} ${i}`), detach: (id, i) => sent.push(`detach ${id} ${i}`) },
+    standInHelper,
     hookPolicy(loadAgentConfig({ INTERFLOW_INTERFACES: 'net1' })),
     metrics,
     pino({ level: 'silent' }),
@@ -33,7 +38,7 @@ function rig() {
   return { sent, ns, m, metrics };
 }
 
-test('a VF renamed to a selected name is attached; renamed away it is detached', () => {
+test('a VF renamed to a selected name is attached; renamed away it is detached (stand-in kernel helper)', () => {
   const { sent, ns, m } = rig();
   const link = { ifindex: 5, name: 'ens7f0v3', mac: '', up: true, kind: '' };
   m.linkChanged(ns, ns.links.upsert(link, 1));
@@ -50,7 +55,7 @@ test('a VF renamed to a selected name is attached; renamed away it is detached',
   assert.equal(m.hookedCount(), 0);
 });
 
-test('a deleted link forgets its hook; a failed attach is counted and retried at reconcile', async () => {
+test('a deleted link forgets its hook; a failed attach is counted and retried at reconcile (stand-in kernel helper)', async () => {
   const { sent, ns, m, metrics } = rig();
   m.linkChanged(ns, ns.links.upsert({ ifindex: 6, name: 'net1', mac: '', up: true, kind: '' }, 1));
   m.failed(ns, 'attach', 6, 'tc attach: Operation not permitted', 1);

@@ -22,6 +22,7 @@ export class HookManager {
 
   linkChanged(ns: NamespaceState, change: LinkChange): void {
     if (change.kind === 'removed') {
+      ns.hookErrors?.delete(change.link.ifindex);
       const hook = ns.hooks.get(change.link.ifindex);
       if (hook) {
         ns.hooks.delete(change.link.ifindex);
@@ -68,6 +69,7 @@ export class HookManager {
     const hook = ns.hooks.get(ifindex);
     if (!hook) return;
     hook.phase = 'attached';
+    ns.hookErrors?.delete(ifindex);
     this.log.info(
       { netns: ns.name, ifname: link?.name ?? hook.ifname, ifindex, createdQdisc },
       'hooks attached (tc ingress+egress)',
@@ -101,6 +103,7 @@ export class HookManager {
         return;
       }
       this.metrics.attachErrors.inc();
+      (ns.hookErrors ??= new Map()).set(ifindex, msg);
       this.log.error(
         { netns: ns.name, ifname, ifindex, err: msg, errno },
         'attach failed (retried at the next resync)',

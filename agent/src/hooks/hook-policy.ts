@@ -11,3 +11,13 @@ export function hookPolicy(cfg: Pick<AgentConfig, 'interfaces' | 'excludeInterfa
     return !cfg.excludeInterfaces.matches(ifname);
   };
 }
+
+/** Why the policy refuses a name (for the inventory), or undefined when it accepts it. */
+export function policyRefusal(
+  cfg: Pick<AgentConfig, 'interfaces' | 'excludeInterfaces'>,
+  ifname: string,
+): 'excluded' | 'not_selected' | undefined {
+  if (!ifname) return 'not_selected';
+  if (cfg.interfaces && !cfg.interfaces.matches(ifname)) return 'not_selected';
+  return cfg.excludeInterfaces.matches(ifname) ? 'excluded' : undefined;
+}

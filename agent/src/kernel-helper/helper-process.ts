@@ -32,6 +32,7 @@ function helperGone(): DrainResult {
       monoNs: 0,
       realNs: 0,
       mapFull: 0,
+      spilled: 0,
       ringbufDrops: 0,
       batch: true,
       drainUs: 0,
@@ -43,6 +44,8 @@ export interface HelperOptions {
   helperPath: string;
   bpfObjectPath: string;
   maxFlows: number;
+  /** INTERFLOW_TC_ATTACH_MODE; the helper's own default (auto) when absent. */
+  attachMode?: 'auto' | 'tcx' | 'tc';
   log: Logger;
 }
 
@@ -72,7 +75,13 @@ export class NativeHelper extends EventEmitter<{
   async start(): Promise<{ maxFlows: number; ncpus: number }> {
     const child = spawn(
       this.opts.helperPath,
-      ['--bpf-obj', this.opts.bpfObjectPath, '--max-flows', String(this.opts.maxFlows)],
+      [
+        '--bpf-obj',
+        this.opts.bpfObjectPath,
+        '--max-flows',
+        String(this.opts.maxFlows),
+        ...(this.opts.attachMode ? ['--attach-mode', this.opts.attachMode] : []),
+      ],
       {
         stdio: ['pipe', 'pipe', 'pipe'],
       },

@@ -29,6 +29,9 @@ test('flow lines map position by position', () => {
     'bb:bb:bb:bb:bb:bb',
     46,
     1,
+    10,
+    20,
+    9,
   ]);
   assert.deepEqual(f, {
     netnsIno: 4026532177,
@@ -49,5 +52,8 @@ test('flow lines map position by position', () => {
     dstMac: 'bb:bb:bb:bb:bb:bb',
     dscp: 46,
     fromRingbuf: true,
+    vlan: 10,
+    vlanInner: 20,
+    netnsCookie: 9,
   });
 });

@@ -23,6 +23,11 @@ export interface RawFlow {
   dstMac: string;
   dscp: number;
   fromRingbuf: boolean;
+  /** Outermost VLAN id and the one inside it (802.1ad + 802.1Q); 0 when untagged. */
+  vlan: number;
+  vlanInner: number;
+  /** The namespace's cookie: never reused, unlike the inode (netnsIno). */
+  netnsCookie: number;
 }
 
 export interface LinkEvent {
@@ -39,11 +44,11 @@ export interface LinkEvent {
 }
 
 export type HelperEvent =
-  | { ev: 'ready'; version: number; maxFlows: number; ncpus: number; pid: number }
+  | { ev: 'ready'; version: number; maxFlows: number; ncpus: number; pid: number; attachMode: string }
   | { ev: 'watched'; id: number; ino: number }
   | LinkEvent
   | { ev: 'links_done'; id: number }
-  | { ev: 'attached'; id: number; ifindex: number; createdQdisc: boolean }
+  | { ev: 'attached'; id: number; ifindex: number; createdQdisc: boolean; mode: 'tcx' | 'tc' }
   | { ev: 'detached'; id: number; ifindex: number }
   | { ev: 'unwatched'; id: number }
   | {
@@ -70,6 +75,8 @@ export interface DrainedEvent {
   realNs: number;
   /** Cumulative since the helper started. */
   mapFull: number;
+  /** Of mapFull, the packets the overflow table took (cumulative). */
+  spilled: number;
   ringbufDrops: number;
   batch: boolean;
   /** Time the helper spent draining and writing the entries, in µs. */
@@ -97,6 +104,9 @@ export function parseFlowLine(a: unknown[]): RawFlow {
     dstMac: a[16] as string,
     dscp: a[17] as number,
     fromRingbuf: a[18] === 1,
+    vlan: (a[19] as number | undefined) ?? 0,
+    vlanInner: (a[20] as number | undefined) ?? 0,
+    netnsCookie: (a[21] as number | undefined) ?? 0,
   };
 }
 

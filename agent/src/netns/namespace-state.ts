@@ -22,6 +22,8 @@ export interface NamespaceState {
   status: 'starting' | 'watching' | 'removed';
   linksReady: boolean;
   removedAtNs?: number;
+  /** The kernel's refusal of the last attach, by ifindex, until an attach succeeds or the link goes (inventory). */
+  hookErrors?: Map<number, string>;
   /** Set while the helper re-dumps the links after lost events: ifindexes seen in that dump. */
   redumpSeen?: Set<number>;
 }

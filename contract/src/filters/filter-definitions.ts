@@ -26,6 +26,15 @@ export interface FilterSpec {
   names?: Record<string, number>;
   /** Largest number accepted for numeric fields. */
   max?: number;
+  /** Exact values (`=`, `!=`) must be IPv4 or IPv6 addresses. */
+  address?: boolean;
+  /** An empty value means something (`netns=` is the host namespace); elsewhere a typed one is refused. */
+  allowsEmpty?: boolean;
+  /**
+   * Spaces at either end can be part of a value (netns names are file names). Elsewhere a typed
+   * value is trimmed: no interface, Kubernetes name, address or number starts or ends with one.
+   */
+  keepsSpaces?: boolean;
 }
 
 const PROTOCOLS: Record<string, number> = {
@@ -49,6 +58,7 @@ interface PairBase {
   autocomplete: Autocomplete;
   examples: string[];
   max?: number;
+  address?: boolean;
 }
 
 const PAIRS: PairBase[] = [
@@ -83,6 +93,7 @@ const PAIRS: PairBase[] = [
     what: 'IP address',
     autocomplete: null,
     examples: ['10.128.0.12', 'fd00::1'],
+    address: true,
   },
   {
     base: 'port',
@@ -111,6 +122,7 @@ function pairSpecs(p: PairBase): FilterSpec[] {
     autocomplete: p.autocomplete,
     examples: p.examples,
     ...(p.max ? { max: p.max } : {}),
+    ...(p.address ? { address: true } : {}),
   };
   return [
     {
@@ -167,6 +179,26 @@ export const FILTER_SPECS: readonly FilterSpec[] = [
     kind: 'stringArray',
     autocomplete: 'netns',
     examples: ['cni-1234abcd'],
+    allowsEmpty: true,
+    keepsSpaces: true,
+  },
+  {
+    id: 'if_owner_namespace',
+    name: 'Interface owner namespace',
+    description: 'Namespace of the pod that owns the interface (IfK8S_Namespace)',
+    fields: ['IfK8S_Namespace'],
+    kind: 'string',
+    autocomplete: 'namespaces',
+    examples: ['sriov-test'],
+  },
+  {
+    id: 'if_owner',
+    name: 'Interface owner pod',
+    description: 'Name of the pod that owns the interface: whose net1 it is (IfK8S_Name)',
+    fields: ['IfK8S_Name'],
+    kind: 'string',
+    autocomplete: null,
+    examples: ['pod-x'],
   },
   ...PAIRS.flatMap(pairSpecs),
   {

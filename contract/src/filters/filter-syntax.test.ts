@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import {
   FILTER_LIMITS,
+  checkFilterValue,
   FilterProblemError,
   encodeFilters as formatFilters,
   parseFilters,
@@ -104,4 +105,37 @@ test('the grammar alone keeps unknown ids and any value; problems carry the reas
   assert.deepEqual(problem('a=1\\'), { reason: 'lone-backslash', position: 3, filterId: 'a' });
   // A surrogate pair after a backslash stays whole.
   assert.deepEqual(splitFilters('name=\\😀x'), [{ id: 'name', operator: '=', values: ['😀x'] }]);
+});
+
+test('exact addresses must be addresses', () => {
+  assert.deepEqual(parseFilters('src_address=10.0.0.1,fd00::1;address~10.12'), [
+    { id: 'src_address', operator: '=', values: ['10.0.0.1', 'fd00::1'] },
+    { id: 'address', operator: '~', values: ['10.12'] },
+  ]);
+  bad('dst_address=10.0.0.300', /not an IPv4 or IPv6 address/, 'not-an-address');
+  bad('address!=abc', /not an IPv4 or IPv6 address/, 'not-an-address');
+  bad('port=', /not a number/, 'not-a-number');
+  assert.deepEqual(parseFilters('netns=,cni-1'), [{ id: 'netns', operator: '=', values: ['', 'cni-1'] }]);
+});
+
+test('a typed value is trimmed (except netns) and held to the API rules before it becomes a filter', () => {
+  assert.deepEqual(checkFilterValue('interfaces', '=', ' net1 '), { ok: true, value: 'net1' });
+  assert.deepEqual(checkFilterValue('port', '=', ' 80'), { ok: true, value: '80' });
+  assert.deepEqual(checkFilterValue('protocol', '=', 'TCP'), { ok: true, value: 'TCP' });
+  assert.deepEqual(checkFilterValue('netns', '=', 'ns with space '), { ok: true, value: 'ns with space ' });
+  assert.deepEqual(checkFilterValue('netns', '=', ''), { ok: true, value: '' });
+  const reason = (id: string, op: '=' | '~', v: string) => {
+    const r = checkFilterValue(id, op, v);
+    return r.ok ? 'ok' : r.problem.reason;
+  };
+  assert.equal(reason('port', '=', 'abc'), 'not-a-number');
+  assert.equal(reason('port', '=', '-1'), 'not-a-number');
+  assert.equal(reason('port', '=', '0x50'), 'not-a-number');
+  assert.equal(reason('port', '=', '99999'), 'number-too-large');
+  assert.equal(reason('interfaces', '=', '   '), 'empty-value');
+  assert.equal(reason('name', '=', ''), 'empty-value');
+  assert.equal(reason('src_address', '=', '10.0.0'), 'not-an-address');
+  assert.equal(reason('src_address', '~', '10.0.0'), 'ok');
+  assert.equal(reason('bogus', '=', 'x'), 'unknown-id');
+  assert.equal(reason('name', '=', 'x'.repeat(FILTER_LIMITS.maxValueLength + 1)), 'value-too-long');
 });

@@ -13,6 +13,7 @@
 // words them in the user's language.
 import { hasLoneSurrogate } from '../text.ts';
 import { filterSpec, FILTER_SPECS, type FilterSpec } from './filter-definitions.ts';
+import { isIPAddress } from './ip-address.ts';
 
 export type FilterOperator = '=' | '!=' | '~' | '!~';
 export const FILTER_OPERATORS: readonly FilterOperator[] = ['=', '!=', '~', '!~'];
@@ -46,7 +47,9 @@ export type FilterProblem =
   | { reason: 'value-too-long'; filterId: string; limit: number }
   | { reason: 'unknown-id'; filterId: string; known: string[] }
   | { reason: 'not-a-number'; filterId: string; value: string; names: string[] }
-  | { reason: 'number-too-large'; filterId: string; value: string; max: number };
+  | { reason: 'number-too-large'; filterId: string; value: string; max: number }
+  | { reason: 'empty-value'; filterId: string }
+  | { reason: 'not-an-address'; filterId: string; value: string };
 
 export type FilterProblemReason = FilterProblem['reason'];
 
@@ -79,6 +82,10 @@ export function filterProblemMessage(p: FilterProblem): string {
     }
     case 'number-too-large':
       return `filter ${p.filterId}: ${p.value} is larger than ${p.max}`;
+    case 'empty-value':
+      return `filter ${p.filterId}: the value is empty`;
+    case 'not-an-address':
+      return `filter ${p.filterId}: "${p.value}" is not an IPv4 or IPv6 address (use ~ to match part of one)`;
   }
 }
 
@@ -167,9 +174,22 @@ function normalizeNumber(spec: FilterSpec, operator: FilterOperator, value: stri
   return value; // "contains" on digits compares the text
 }
 
+/** One value against its definition: numbers (or names) in range, exact addresses addresses. */
+function checkValue(spec: FilterSpec, operator: FilterOperator, v: string): string {
+  if (v.length > FILTER_LIMITS.maxValueLength) {
+    fail({ reason: 'value-too-long', filterId: spec.id, limit: FILTER_LIMITS.maxValueLength });
+  }
+  if (isNumericSpec(spec)) return normalizeNumber(spec, operator, v);
+  const exact = operator === '=' || operator === '!=';
+  if (spec.address && exact && !isIPAddress(v))
+    fail({ reason: 'not-an-address', filterId: spec.id, value: v });
+  return v;
+}
+
 /**
  * Checks split filters against the filter definitions and the limits: ids must be known,
- * numeric values numbers (or names) in range; duplicates within a filter are dropped.
+ * numeric values numbers (or names) in range, exact addresses addresses; duplicates within a
+ * filter are dropped. An empty text value is taken (it matches records without the field).
  */
 export function checkFilters(filters: readonly Filter[]): Filter[] {
   if (filters.length > FILTER_LIMITS.maxFilters)
@@ -185,12 +205,7 @@ export function checkFilters(filters: readonly Filter[]): Filter[] {
     if (totalValues > FILTER_LIMITS.maxValues) {
       fail({ reason: 'too-many-values-in-all', limit: FILTER_LIMITS.maxValues });
     }
-    const values = raw.map((v) => {
-      if (v.length > FILTER_LIMITS.maxValueLength) {
-        fail({ reason: 'value-too-long', filterId: id, limit: FILTER_LIMITS.maxValueLength });
-      }
-      return isNumericSpec(spec) ? normalizeNumber(spec, operator, v) : v;
-    });
+    const values = raw.map((v) => checkValue(spec, operator, v));
     return { id, operator, values: [...new Set(values)] };
   });
 }
@@ -202,6 +217,29 @@ export function parseFilters(text: string | undefined): Filter[] {
     fail({ reason: 'text-too-long', limit: FILTER_LIMITS.maxTextLength });
   if (hasLoneSurrogate(text)) fail({ reason: 'lone-surrogate' });
   return checkFilters(splitFilters(text));
+}
+
+export type FilterValueCheck = { ok: true; value: string } | { ok: false; problem: FilterProblem };
+
+/**
+ * A value a person typed (or clicked) for one filter, checked before it becomes part of the
+ * filters: trimmed unless the definition keeps spaces, not empty unless empty means something
+ * (`netns=`, the host), then held to the same rules the API applies (checkFilters), so the page
+ * never makes a filter the backend refuses. `value` is what to keep (as typed, trimmed: `tcp`
+ * stays `tcp`).
+ */
+export function checkFilterValue(id: string, operator: FilterOperator, typed: string): FilterValueCheck {
+  const spec = filterSpec(id);
+  const value = spec?.keepsSpaces ? typed : typed.trim();
+  try {
+    if (value === '' && spec && !spec.allowsEmpty) fail({ reason: 'empty-value', filterId: id });
+    checkFilters([{ id, operator, values: [value] }]);
+    if (hasLoneSurrogate(value)) fail({ reason: 'lone-surrogate' });
+    return { ok: true, value };
+  } catch (e) {
+    if (e instanceof FilterProblemError) return { ok: false, problem: e.problem };
+    throw e;
+  }
 }
 
 export function escapeFilterValue(value: string): string {

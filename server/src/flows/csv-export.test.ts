@@ -29,9 +29,9 @@ describe('CSV export guards against formula injection', () => {
   });
   after(() => t.close());
 
-  test("a cell =1+2 is exported as '=1+2; numbers and plain text are unchanged", async () => {
+  test("a cell =1+2 is exported as '=1+2 (raw values); numbers and plain text are unchanged", async () => {
     const res = await t.app.inject(
-      `/api/flows/export?${window}&columns=SrcPort,SrcK8S_Name,Interfaces,IfDirections`,
+      `/api/flows/export?${window}&values=raw&columns=SrcPort,SrcK8S_Name,Interfaces,IfDirections`,
     );
     assert.equal(res.statusCode, 200);
     const rows = parse(res.body, { from_line: 2 }) as string[][];
@@ -42,6 +42,20 @@ describe('CSV export guards against formula injection', () => {
       assert.equal(row[1], expected[i], `SrcK8S_Name ${JSON.stringify(names[i])}`);
       assert.equal(row[2], expected[i], `Interfaces ${JSON.stringify(names[i])}`);
       assert.equal(row[3], '0');
+    });
+  });
+
+  test('readable values (the default) are guarded too, the interface/direction pairs included', async () => {
+    const res = await t.app.inject(`/api/flows/export?${window}&columns=SrcPort,SrcK8S_Name,Interfaces,IfDirections`);
+    assert.equal(res.statusCode, 200);
+    const rows = parse(res.body, { from_line: 2 }) as string[][];
+    const byPort = new Map(rows.map((r) => [Number(r[0]), r]));
+    const expected = ["'=1+2", "'+SUM(A1)", "'-2+3", "'@cmd", "'\tx", "'\rx", 'net1', 'a=b'];
+    names.forEach((_, i) => {
+      const row = byPort.get(1000 + i)!;
+      assert.equal(row[1], expected[i], `SrcK8S_Name ${JSON.stringify(names[i])}`);
+      assert.equal(row[2], `${expected[i]} (ingress)`, `Interfaces ${JSON.stringify(names[i])}`);
+      assert.equal(row[3], 'ingress');
     });
   });
 });

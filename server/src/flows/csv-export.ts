@@ -1,8 +1,18 @@
 // CSV rows from a stream of flow records: RFC 4180 quoting (csv-stringify), arrays joined
-// with "," in one cell, header from the chosen columns. Yields one chunk per batch so the
-// HTTP layer can apply backpressure and memory stays flat however many rows there are.
+// with "," in one cell. Readable (the default): the columns' names as the header and values as
+// the table shows them (the contract's readableValue), the Interfaces cell naming each interface
+// with its direction, `net1 (egress),eth0 (ingress)`, because the two arrays are parallel and an
+// interface alone does not say which way the flow crossed it; raw: field names and stored values.
+// Yields one chunk per batch so the HTTP layer can apply backpressure and memory stays flat
+// however many rows there are.
 import { stringify } from 'csv-stringify/sync';
-import type { StoredFlowRecord } from '@interflow/contract';
+import {
+  COLUMNS,
+  IF_DIRECTION,
+  readableValue,
+  type ExportValues,
+  type StoredFlowRecord,
+} from '@interflow/contract';
 
 const BATCH_ROWS = 1000;
 
@@ -17,30 +27,64 @@ function guard(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-/** One cell. Numbers stay numbers (a negative number is not a formula); text is guarded. */
-export function cell(v: unknown): string {
+/** Numbers (and arrays of them) stay as they are: a negative number is not a formula. */
+function isNumeric(v: unknown): boolean {
+  const num = (x: unknown) => typeof x === 'number' || typeof x === 'bigint';
+  return num(v) || (Array.isArray(v) && v.every(num));
+}
+
+const COLUMN_NAMES = new Map(COLUMNS.map((c) => [c.id, c.name]));
+const DIRECTION_WORD = new Map<unknown, string>(Object.entries(IF_DIRECTION).map(([w, n]) => [n, w]));
+
+/** A readable cell, guarded like a raw one when the stored value is text. */
+function readableCell(field: string, v: unknown, record: Readonly<Record<string, unknown>>): string {
+  if (field === 'Interfaces') return cell(interfacePairs(record));
+  const text = Array.isArray(v)
+    ? v.map((x) => readableValue(field, x, record)).join(',')
+    : readableValue(field, v, record);
+  return isNumeric(v) ? text : guard(text);
+}
+
+/** `net1 (egress)` for each interface whose direction is known; the name alone otherwise. */
+export function interfacePairs(r: Readonly<Record<string, unknown>>): unknown {
+  const ifs = r.Interfaces;
+  const dirs = r.IfDirections;
+  if (!Array.isArray(ifs) || !Array.isArray(dirs)) return ifs;
+  return ifs.map((name, i) => {
+    const word = DIRECTION_WORD.get(dirs[i]);
+    return word === undefined ? name : `${plain(name)} (${word})`;
+  });
+}
+
+/** A value as text, arrays joined with ",", without the guard. */
+function plain(v: unknown): string {
   if (v === undefined || v === null) return '';
-  if (Array.isArray(v)) {
-    const joined = v
-      .map((x) => (x === null || typeof x !== 'object' ? String(x ?? '') : JSON.stringify(x)))
-      .join(',');
-    return v.every((x) => typeof x === 'number' || typeof x === 'bigint') ? joined : guard(joined);
-  }
-  if (typeof v === 'object') return guard(JSON.stringify(v));
-  if (typeof v === 'string') return guard(v);
+  if (Array.isArray(v))
+    return v.map((x) => (x === null || typeof x !== 'object' ? String(x ?? '') : JSON.stringify(x))).join(',');
+  if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
+}
+
+/** One cell. Numbers stay numbers; text (any other value) is guarded. */
+export function cell(v: unknown): string {
+  const text = plain(v);
+  return isNumeric(v) || text === '' ? text : guard(text);
 }
 
 export async function* csvChunks(
   records: AsyncIterable<StoredFlowRecord>,
   columns: string[],
   onRows?: (n: number) => void,
+  values: ExportValues = 'raw',
 ): AsyncGenerator<string> {
+  const readable = values === 'readable';
+  const header = readable ? columns.map((c) => COLUMN_NAMES.get(c) ?? c) : columns;
   // The header is written before the first record so an empty export is still a valid CSV file.
-  yield stringify([columns], { record_delimiter: '\r\n' });
+  yield stringify([header], { record_delimiter: '\r\n' });
   let batch: string[][] = [];
   for await (const r of records) {
-    const row = columns.map((c) => cell((r as Record<string, unknown>)[c]));
+    const fields = r as Readonly<Record<string, unknown>>;
+    const row = columns.map((c) => (readable ? readableCell(c, fields[c], fields) : cell(fields[c])));
     batch.push(row);
     if (batch.length >= BATCH_ROWS) {
       yield stringify(batch, { record_delimiter: '\r\n' });

@@ -1,9 +1,9 @@
 // Answers flow questions from Loki: the table's newest records, every record for an export,
 // and autocomplete values. Builds LogQL from the typed query, never from raw text.
 import type { FastifyBaseLogger } from 'fastify';
-import { Compile } from 'typebox/compile';
 import {
-  StoredFlowRecordSchema,
+  INTERFACE_RECORD_TYPE,
+  RECORD_TYPE_LABEL,
   type StoredFlowRecord,
   type FlowsResponse,
   type ResourceKind,
@@ -11,8 +11,11 @@ import {
 import type { ServerMetrics } from '../observability/metrics.ts';
 import { type LabelMatcher, renderLogQuery } from '../logql/ast.ts';
 import { buildLogQueries, SCOPE_LABELS, scopeSelectors, type NamespaceScope } from '../logql/build.ts';
+import { elementPairing } from '../logql/element-pairs.ts';
 import type { CallOptions, LokiClient, LokiEntry } from '../loki/client.ts';
 import { streamEntries } from './entry-stream.ts';
+import { pairCheck } from './pair-check.ts';
+import { readRecord } from './record-reader.ts';
 import type { FlowRequest, TimeWindow } from './query-params.ts';
 
 /** A call on behalf of a caller who may be restricted to some namespaces (see auth/access.ts). */
@@ -26,8 +29,8 @@ export interface FlowServiceOptions {
   maxEntries: number;
 }
 
-/** Lines the selector finds may come from other writers; the table only takes flow records. */
-const flowRecordValidator = Compile(StoredFlowRecordSchema);
+/** The end time the table sorts on; 0 when the producer wrote none (or not as a number). */
+const endMs = (r: StoredFlowRecord): number => (typeof r.TimeFlowEndMs === 'number' ? r.TimeFlowEndMs : 0);
 
 export class FlowService {
   constructor(
@@ -37,8 +40,16 @@ export class FlowService {
     private readonly log: FastifyBaseLogger,
   ) {}
 
+  /**
+   * The configured selector without the interface inventory's stream (`_RecordType="interface"`):
+   * a stream without the label, or NetObserv's flowLog/conversation records, still match.
+   */
+  private get flowSelector(): LabelMatcher[] {
+    return [...this.opts.selector, { label: RECORD_TYPE_LABEL, op: '!=', value: INTERFACE_RECORD_TYPE }];
+  }
+
   queriesFor(req: FlowRequest, namespaces?: NamespaceScope): string[] {
-    return buildLogQueries(req, this.opts.selector, namespaces);
+    return buildLogQueries(req, this.flowSelector, namespaces);
   }
 
   /**
@@ -82,33 +93,35 @@ export class FlowService {
   }
 
   /**
-   * The record of a Loki line, or undefined (counted) when it is not one. `strict` checks the
-   * record's shape (the table's response schema needs it); the export takes any JSON object.
+   * The record of a Loki entry (record-reader.ts: any JSON object, normalised, with the stream
+   * labels it lacks), or undefined when the line is not a JSON object — counted in the metric
+   * here and in the response by the caller, never dropped silently.
    */
-  parse(entry: LokiEntry, strict = false): StoredFlowRecord | undefined {
-    try {
-      const v: unknown = JSON.parse(entry.line);
-      if (v && typeof v === 'object' && !Array.isArray(v) && (!strict || flowRecordValidator.Check(v))) {
-        return v as StoredFlowRecord;
-      }
-    } catch {
-      // counted below
-    }
-    this.metrics.badLines.inc();
-    return undefined;
+  parse(entry: LokiEntry): StoredFlowRecord | undefined {
+    const r = readRecord(entry.line, entry.labels);
+    if (!r) this.metrics.badLines.inc();
+    return r;
+  }
+
+  /** The check the query leaves to the backend (paired elements past what LogQL compares). */
+  recordCheck(req: FlowRequest): (r: StoredFlowRecord) => boolean {
+    return pairCheck(elementPairing(req.filters, req.match));
   }
 
   async list(req: FlowRequest, limit: number, call: ScopedCall): Promise<FlowsResponse> {
     const started = performance.now();
     let queries = 0;
+    let unreadable = 0;
     const records: StoredFlowRecord[] = [];
+    const keep = this.recordCheck(req);
     const ac = new AbortController();
     const signal = call.signal ? AbortSignal.any([call.signal, ac.signal]) : ac.signal;
     const it = this.entries(req, { ...call, signal, pageSize: limit, onQuery: () => queries++ });
     try {
       for await (const entry of it) {
-        const r = this.parse(entry, true);
-        if (r) records.push(r);
+        const r = this.parse(entry);
+        if (!r) unreadable++;
+        else if (keep(r)) records.push(r);
         if (records.length >= limit) break;
       }
     } finally {
@@ -116,7 +129,7 @@ export class FlowService {
     }
     // Loki orders by entry timestamp; the page promises TimeFlowEndMs, which is the same for
     // our records and nearly so for others. A stable sort keeps Loki's order on ties.
-    records.sort((a, b) => (b.TimeFlowEndMs ?? 0) - (a.TimeFlowEndMs ?? 0));
+    records.sort((a, b) => endMs(b) - endMs(a));
     return {
       records,
       stats: {
@@ -124,6 +137,7 @@ export class FlowService {
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         limit,
         limitReached: records.length >= limit,
+        unreadable,
       },
     };
   }
@@ -132,7 +146,7 @@ export class FlowService {
     const values = new Set<string>();
     const labelValues = async (label: string): Promise<void> => {
       // A restricted caller learns only the values of streams they may read.
-      for (const selector of scopeSelectors(this.opts.selector, call.namespaces)) {
+      for (const selector of scopeSelectors(this.flowSelector, call.namespaces)) {
         const query = renderLogQuery({
           selector,
           lineFilters: [],

@@ -2,7 +2,16 @@
 // query. Each mistake is a BadParamError naming the parameter (→ 400 {error, param}).
 import { BadParamError } from '../errors.ts';
 import type { FlowQuery, MatchMode } from '../logql/build.ts';
-import { COLUMN_IDS, FilterProblemError, parseFilters, type Filter } from '@interflow/contract';
+import {
+  COLUMN_IDS,
+  EXPORT_VALUES,
+  FilterProblemError,
+  parseFilters,
+  parseSort,
+  type ExportValues,
+  type Filter,
+  type SortSpec,
+} from '@interflow/contract';
 
 export const DEFAULT_TIME_RANGE_S = 300;
 
@@ -130,6 +139,25 @@ export function parseColumns(text: string | undefined): string[] | undefined {
     seen.add(id);
   }
   return ids;
+}
+
+export function parseExportValues(text: string | undefined): ExportValues {
+  if (text === undefined || text === '') return 'readable';
+  const known: readonly string[] = EXPORT_VALUES;
+  if (known.includes(text)) return text as ExportValues;
+  throw new BadParamError('values', `values must be "readable" or "raw", got "${clip(text)}"`);
+}
+
+/** The export's `sort` (the table's): undefined for none. */
+export function parseExportSort(text: string | undefined): SortSpec | undefined {
+  if (text === undefined || text === '') return undefined;
+  const sort = parseSort(text);
+  if (!sort)
+    throw new BadParamError(
+      'sort',
+      `sort must be "field:asc" or "field:desc" with a column id, got "${clip(text)}"`,
+    );
+  return sort;
 }
 
 export function parseFormat(text: string | undefined): 'csv' {

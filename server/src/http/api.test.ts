@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generateFlows, pushRecords } from '../../../test/fixtures/flow-generator.ts';
-import { FILTER_SPECS } from '@interflow/contract';
 import { startTestApp, type TestApp } from '../../test/app-harness.ts';
 
 describe('API', () => {
@@ -21,9 +20,37 @@ describe('API', () => {
     assert.equal(res.statusCode, 200);
     const body = res.json();
     assert.ok(body.columns.some((c: { id: string }) => c.id === 'Interfaces'));
+    // docs/design.md, "Filters": every id of its table, in its order (each pair: src_, dst_, either).
     assert.deepEqual(
       body.filters.map((f: { id: string }) => f.id),
-      FILTER_SPECS.map((f) => f.id),
+      [
+        'interfaces',
+        'ifdirections',
+        'netns',
+        'if_owner_namespace',
+        'if_owner',
+        'src_namespace',
+        'dst_namespace',
+        'namespace',
+        'src_name',
+        'dst_name',
+        'name',
+        'src_kind',
+        'dst_kind',
+        'kind',
+        'src_address',
+        'dst_address',
+        'address',
+        'src_port',
+        'dst_port',
+        'port',
+        'src_mac',
+        'dst_mac',
+        'mac',
+        'protocol',
+        'node_direction',
+        'host_name',
+      ],
     );
     assert.equal(
       body.filters.find((f: { id: string }) => f.id === 'interfaces').name,
@@ -43,7 +70,14 @@ describe('API', () => {
     assert.equal(res.statusCode, 200);
     const body = res.json();
     assert.equal(body.records.length, 50);
-    assert.deepEqual(Object.keys(body.stats).sort(), ['durationMs', 'limit', 'limitReached', 'queries']);
+    assert.deepEqual(Object.keys(body.stats).sort(), [
+      'durationMs',
+      'limit',
+      'limitReached',
+      'queries',
+      'unreadable',
+    ]);
+    assert.equal(body.stats.unreadable, 0);
     assert.equal(body.stats.limit, 50);
     assert.equal(body.stats.limitReached, true);
     assert.equal(body.stats.queries, 1);
@@ -53,6 +87,51 @@ describe('API', () => {
     const all = (await t.app.inject(`/api/flows?${window}&limit=10000`)).json();
     assert.equal(all.records.length, 500);
     assert.equal(all.stats.limitReached, false);
+  });
+
+  test('GET /api/flows/export writes readable headers and values by default, raw on request, in the asked order', async () => {
+    const query = `${window}&filters=${encodeURIComponent('host_name=worker-0')}&columns=TimeFlowEndMs,IfDirections,Proto,Bytes`;
+    const rows = async (extra: string) => {
+      const res = await t.app.inject(`/api/flows/export?${query}${extra}`);
+      assert.equal(res.statusCode, 200, res.body);
+      return res.body.trim().split('\r\n');
+    };
+    const api = (await t.app.inject(`/api/flows?${window}&limit=10000&filters=host_name%3Dworker-0`)).json();
+    const records = api.records as Array<{ Bytes: number }>;
+    assert.ok(records.length > 10);
+
+    const readable = await rows('');
+    const raw = await rows('&values=raw');
+    assert.equal(readable[0], 'End time,Interface directions,Protocol,Bytes');
+    assert.equal(raw[0], 'TimeFlowEndMs,IfDirections,Proto,Bytes');
+    assert.equal(readable.length - 1, records.length);
+    assert.equal(raw.length, readable.length);
+    const protocols: Record<string, string> = { 6: 'TCP', 17: 'UDP', 1: 'ICMP', 58: 'ICMPv6', 132: 'SCTP' };
+    let compared = 0;
+    for (let i = 1; i < raw.length; i++) {
+      if (raw[i]!.includes('"')) continue; // several interfaces: a quoted cell
+      const [time, direction, proto, bytes] = raw[i]!.split(',');
+      const expected = [
+        new Date(Number(time)).toISOString(),
+        ['ingress', 'egress'][Number(direction)],
+        protocols[proto!],
+        bytes,
+      ];
+      assert.deepEqual(readable[i]!.split(','), expected);
+      compared++;
+    }
+    assert.ok(compared > 10);
+
+    // the table's sort: bytes ascending, whatever order the store streams in
+    const byBytes = (await rows('&values=raw&sort=Bytes:asc'))
+      .slice(1)
+      .map((l) => Number(l.split(',').at(-1)));
+    assert.deepEqual(
+      byBytes,
+      records.map((r) => r.Bytes).sort((a, b) => a - b),
+    );
+    const newest = await rows('&values=raw&sort=TimeFlowEndMs:desc');
+    assert.deepEqual(newest, raw);
   });
 
   test('GET /api/resources/:kind gives sorted unique values', async () => {
@@ -94,6 +173,9 @@ describe('API', () => {
     ['/api/flows/export?columns=Interfaces,Nope', 'columns'],
     ['/api/flows/export?columns=Bytes,Bytes', 'columns'],
     ['/api/flows/export?filters=nope%3D1', 'filters'],
+    ['/api/flows/export?values=pretty', 'values'],
+    ['/api/flows/export?sort=Bogus:asc', 'sort'],
+    ['/api/flows/export?sort=Bytes', 'sort'],
     ['/api/resources/pods', 'kind'],
     ['/api/resources/nodes?timeRange=x', 'timeRange'],
   ];
@@ -121,7 +203,7 @@ describe('API', () => {
     assert.match(metricsText, /interflow_server_http_request_duration_seconds_count\{route="\/api\/flows"/);
   });
 
-  test('lines that are not flow records are skipped, never a 500', async () => {
+  test('JSON objects are shown whatever they hold; other lines are counted, never dropped silently', async () => {
     const ts = `${BigInt(now - 5000) * 1_000_000n}`;
     const push = await fetch(`${t.storeUrl}/loki/api/v1/push`, {
       method: 'POST',
@@ -143,16 +225,28 @@ describe('API', () => {
     assert.equal(push.status, 204);
     const res = await t.app.inject(`/api/flows?${window}&limit=10000&filters=host_name%3Dodd-writer`);
     assert.equal(res.statusCode, 200, res.body);
-    assert.deepEqual(res.json().records, []);
+    const body = res.json();
+    // Fields of another shape are kept as they came; the stream label the line lacks is added.
+    assert.deepEqual(body.records.map((r: Record<string, unknown>) => JSON.stringify(r)).sort(), [
+      '{"TimeFlowStartMs":"x","TimeFlowEndMs":"y","SrcAddr":1,"DstAddr":2,"K8S_HostName":"odd-writer"}',
+      '{"msg":"hello","K8S_HostName":"odd-writer"}',
+    ]);
+    assert.equal(body.stats.unreadable, 2);
     const all = await t.app.inject(`/api/flows?${window}&limit=10000`);
     assert.equal(all.statusCode, 200);
-    assert.equal(all.json().records.length, 500);
+    assert.equal(all.json().records.length, 502);
+    assert.equal(all.json().stats.unreadable, 2);
     const csv = await t.app.inject(
-      `/api/flows/export?${window}&filters=host_name%3Dodd-writer&columns=K8S_HostName,SrcAddr`,
+      `/api/flows/export?${window}&filters=host_name%3Dodd-writer&columns=K8S_HostName,SrcAddr&values=raw`,
     );
     assert.equal(csv.statusCode, 200);
-    // JSON objects become rows (whatever they hold); text and arrays are skipped.
-    assert.deepEqual(csv.body.split('\r\n').sort(), ['', ',', ',1', 'K8S_HostName,SrcAddr']);
+    // JSON objects become rows (whatever they hold); text and arrays are counted in the metric.
+    assert.deepEqual(csv.body.split('\r\n').sort(), [
+      '',
+      'K8S_HostName,SrcAddr',
+      'odd-writer,',
+      'odd-writer,1',
+    ]);
     assert.match(await (await fetch(t.metricsUrl)).text(), /interflow_server_unparsable_lines_total [1-9]/);
   });
 

@@ -11,6 +11,8 @@ import type { ServerConfig } from '../config/config.ts';
 import { loadTlsFiles } from '../config/tls-files.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import { FlowService } from '../flows/flow-service.ts';
+import { InterfaceService } from '../flows/interface-service.ts';
+import { OverviewService } from '../flows/overview-service.ts';
 import { LokiClient } from '../loki/client.ts';
 import { COMMON_SECURITY_HEADERS } from '../static/headers.ts';
 import { webPlugin } from '../static/web.ts';
@@ -25,7 +27,9 @@ import { installErrorHandlers } from './error-handler.ts';
 import { createServerMetrics } from '../observability/metrics.ts';
 import { configRoutes } from './routes/config-route.ts';
 import { flowRoutes } from './routes/flows.ts';
+import { overviewRoutes } from './routes/overview.ts';
 import { healthRoutes, metricsRoutes } from './routes/health.ts';
+import { interfaceRoutes } from './routes/interfaces.ts';
 import { resourceRoutes } from './routes/resources.ts';
 
 declare module 'fastify' {
@@ -116,6 +120,13 @@ export async function buildApp(
     app.log,
   );
 
+  const interfaces = new InterfaceService(
+    client,
+    { selector: config.lokiSelector, maxEntries: config.lokiMaxEntries },
+    metrics,
+    app.log,
+  );
+
   installErrorHandlers(app);
   installAccessHook(app, new AccessChecker(config.authCheck, reviews));
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -168,6 +179,8 @@ export async function buildApp(
   }
   await app.register(healthRoutes, { client, embedded });
   await app.register(flowRoutes, { flows, metrics });
+  await app.register(interfaceRoutes, { interfaces });
+  await app.register(overviewRoutes, { overview: new OverviewService(client, config.lokiSelector) });
   await app.register(resourceRoutes, { flows });
   await app.register(configRoutes, {
     store: () => {

@@ -71,6 +71,10 @@ function referenceField(id: string): ReferenceField {
       return { fields: ['FlowDirection'], numeric: true, max: 2, names: { ingress: 0, egress: 1, inner: 2 } };
     case 'host_name':
       return { fields: ['K8S_HostName'] };
+    case 'if_owner_namespace':
+      return { fields: ['IfK8S_Namespace'] };
+    case 'if_owner':
+      return { fields: ['IfK8S_Name'] };
   }
   const [, side, base] = /^(?:(src|dst)_)?(.+)$/.exec(id)!;
   const pair = PAIR_FIELDS[base!];
@@ -252,16 +256,18 @@ describe('embedded store vs reference evaluation', () => {
       return fc.oneof(fc.constantFrom(...pool), fc.string({ maxLength: 3 }));
     };
     // Every id the backend offers, so a new filter is checked as soon as it exists.
-    const arbFilter = fc
-      .constantFrom(...FILTER_SPECS.map((spec) => spec.id))
-      .chain((id) =>
+    // docs/design.md, "Filters": an exact (`=`, `!=`) address must be an IPv4 or IPv6 address.
+    const exactAddress = fc.constantFrom('10.128.0.12', '172.30.1.2', 'fd00::1', '192.0.2.1');
+    const arbFilter = fc.constantFrom(...FILTER_SPECS.map((spec) => spec.id)).chain((id) =>
+      fc.constantFrom<Op>('=', '!=', '~', '!~').chain((op) =>
         fc
-          .tuple(
-            fc.constantFrom<Op>('=', '!=', '~', '!~'),
-            fc.uniqueArray(valueFor(id), { minLength: 1, maxLength: 3 }),
-          )
-          .map(([op, values]) => f(id, op, ...values)),
-      );
+          .uniqueArray(/address$/.test(id) && (op === '=' || op === '!=') ? exactAddress : valueFor(id), {
+            minLength: 1,
+            maxLength: 3,
+          })
+          .map((values) => f(id, op, ...values)),
+      ),
+    );
     const samples = fc.sample(
       fc.tuple(
         fc.array(arbFilter, { minLength: 1, maxLength: 3 }),

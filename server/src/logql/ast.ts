@@ -65,6 +65,17 @@ export interface LogQuery {
   streamLabelFilters: LabelExpr[];
   /** Label filters on fields of the JSON line: rendered after `| json`. */
   jsonLabelFilters: LabelExpr[];
+  /**
+   * Values taken from the JSON line by path (`| json label="Field[0]"`), then the label filters
+   * on them: how elements of parallel arrays are compared index by index.
+   */
+  extracted?: { extractions: JsonExtractionParam[]; filters: LabelExpr[] };
+}
+
+/** `label="path"` of `| json`: a JSON path of keys and `[index]`es, as Loki's json parser reads it. */
+export interface JsonExtractionParam {
+  label: string;
+  path: string;
 }
 
 function identifier(name: string): string {
@@ -72,11 +83,11 @@ function identifier(name: string): string {
   return name;
 }
 
-function renderMatcher(m: LabelMatcher): string {
+export function renderMatcher(m: LabelMatcher): string {
   return `${identifier(m.label)}${m.op}${quoteString(m.value)}`;
 }
 
-function renderExpr(e: LabelExpr, parentKind?: 'and' | 'or'): string {
+export function renderExpr(e: LabelExpr, parentKind?: 'and' | 'or'): string {
   if (e.kind === 'match') return renderMatcher(e.matcher);
   if (e.items.length === 0) throw new TypeError('empty label filter expression');
   if (e.items.length === 1) return renderExpr(e.items[0]!, parentKind);
@@ -94,6 +105,11 @@ export function renderLogQuery(q: LogQuery): string {
   if (q.jsonLabelFilters.length > 0) {
     out += ' | json';
     for (const e of q.jsonLabelFilters) out += ` | ${renderExpr(e)}`;
+  }
+  if (q.extracted) {
+    const params = q.extracted.extractions.map((x) => `${identifier(x.label)}=${quoteString(x.path)}`);
+    out += ` | json ${params.join(', ')}`;
+    for (const e of q.extracted.filters) out += ` | ${renderExpr(e)}`;
   }
   return out;
 }

@@ -176,6 +176,58 @@ describe('LogQL rendering', () => {
     );
   });
 
+  // NetObserv's ways of writing the arrays (network-observability-console-plugin
+  // mocks/loki/flow_records.json): directions as strings, and singular fields in older releases.
+  test('arrays are read as NetObserv writes them: string directions, singular Interface / IfDirection', () => {
+    const iface = parsed(render([{ id: 'interfaces', operator: '=', values: ['net1'] }])[0]!).lineFilters[0]!;
+    assert.ok(lineAccepts(iface, '{"Interface":"net1","IfDirection":1}'));
+    assert.ok(!lineAccepts(iface, '{"Interface":"net10","IfDirection":1}'));
+    assert.ok(!lineAccepts(iface, '{"Interface":"NET1","IfDirection":1}'));
+    const egress = parsed(render([{ id: 'ifdirections', operator: '=', values: ['1'] }])[0]!).lineFilters[0]!;
+    assert.ok(lineAccepts(egress, '{"Interfaces":["br-ex","test"],"IfDirections":["1","0"]}'));
+    assert.ok(lineAccepts(egress, '{"Interfaces":["br-ex","test"],"IfDirections":["0","1"]}'));
+    assert.ok(!lineAccepts(egress, '{"Interfaces":["br-ex","test"],"IfDirections":["0","0"]}'));
+    assert.ok(lineAccepts(egress, '{"IfDirections":[0,1]}'));
+    assert.ok(!lineAccepts(egress, '{"IfDirections":[0,10]}'));
+    assert.ok(!lineAccepts(egress, '{"IfDirections":["0","10"]}'));
+    assert.ok(lineAccepts(egress, '{"Interface":"eth0","IfDirection":1,"Bytes":66}'));
+    assert.ok(lineAccepts(egress, '{"Interface":"eth0","IfDirection":1}'));
+    assert.ok(!lineAccepts(egress, '{"Interface":"eth0","IfDirection":0,"Bytes":1}'));
+  });
+
+  test('interfaces with ifdirections (match=all) compare the same element: | json by index, ORed', () => {
+    const [q] = render([
+      { id: 'interfaces', operator: '=', values: ['net1'] },
+      { id: 'ifdirections', operator: '=', values: ['1'] },
+    ]);
+    const i = parsed(q!);
+    assert.equal(i.parsers.length, 1);
+    assert.match(i.parsers[0]!, /^json interflow_pair_if_0=/);
+    assert.match(
+      q!,
+      /\| json interflow_pair_if_0="Interfaces\[0\]", interflow_pair_dir_0="IfDirections\[0\]", /,
+    );
+    assert.match(q!, /\(interflow_pair_if_0="net1" and interflow_pair_dir_0="1"\) or /);
+    assert.match(
+      q!,
+      / or \(interflow_pair_if="net1" and interflow_pair_dir="1"\) or interflow_pair_if_16!=""$/,
+    );
+    // Nothing pairs with match=any, or with a negated filter.
+    const any = render(
+      [
+        { id: 'interfaces', operator: '=', values: ['net1'] },
+        { id: 'ifdirections', operator: '=', values: ['1'] },
+      ],
+      'any',
+    );
+    for (const one of any) assert.doesNotMatch(one, /interflow_pair/);
+    const [neg] = render([
+      { id: 'interfaces', operator: '!=', values: ['net1'] },
+      { id: 'ifdirections', operator: '=', values: ['1'] },
+    ]);
+    assert.doesNotMatch(neg!, /interflow_pair/);
+  });
+
   test('match=any renders one query per filter', () => {
     const qs = render(
       [
@@ -216,6 +268,14 @@ describe('LogQL rendering', () => {
           }
         }
       }
+    }
+    const paired = render([
+      { id: 'interfaces', operator: '~', values: ['net1', 'a"b\\c`d', '(x|y)*+?{2}'] },
+      { id: 'ifdirections', operator: '=', values: ['0', '1'] },
+    ]);
+    for (const m of parsed(paired[0]!).matchers.filter((x) => x.op === '=~' || x.op === '!~')) {
+      assert.doesNotThrow(() => RE2JS.compile(`^(?s:${m.value})$`), m.value);
+      regexes++;
     }
     assert.ok(regexes > 20, `only ${regexes} regexes were checked`);
   });

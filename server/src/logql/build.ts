@@ -8,10 +8,14 @@
 //  - a scalar of the JSON line → `| json` + label filter;
 //  - an array (Interfaces, IfNetns, IfDirections) → a line filter regex over the array's JSON
 //    text that matches one whole element, so `net1` never matches `net10`, whatever other
-//    elements the array holds.
+//    elements the array holds; it also reads NetObserv's ways of writing them: directions as
+//    strings (`["1","0"]`) and the singular `Interface` / `IfDirection` of older releases;
+//  - interfaces and directions together (match=all) → also compared element by element, as the
+//    same index of the parallel arrays (element-pairs.ts).
 import { type LabelExpr, type LabelMatcher, type LogQuery, type LineFilter, renderLogQuery } from './ast.ts';
 import { filterSpec, type Filter, type FilterOperator, type FilterSpec } from '@interflow/contract';
 import { escapeRegex } from './literals.ts';
+import { elementPairing, pairingStage } from './element-pairs.ts';
 
 export type MatchMode = 'all' | 'any';
 
@@ -76,21 +80,38 @@ function scalarExpr(spec: FilterSpec, filter: Filter): LabelExpr {
   return { kind: isNegated(filter.operator) ? 'and' : 'or', items };
 }
 
+/** The singular field older NetObserv releases write instead of the array (one element). */
+const SINGULAR_FIELD: Readonly<Record<string, string>> = {
+  Interfaces: 'Interface',
+  IfDirections: 'IfDirection',
+};
+
 /**
- * Unanchored regex that finds `"Field":[…]` with an element equal to (or containing) one of the values.
- * Relies on compact JSON (no spaces), as JSON.stringify and Go's encoding/json write it.
+ * Unanchored regex that finds `"Field":[…]` with an element equal to (or containing) one of the
+ * values, or the singular `"Field":value` where the producer writes one. Relies on compact JSON
+ * (no spaces), as JSON.stringify and Go's encoding/json write it. Numbers may be written as
+ * strings (`"IfDirections":["1","0"]`, as NetObserv does).
  */
 function arrayElementRegex(field: string, numeric: boolean, values: string[], contains: boolean): string {
   const key = `${escapeRegex(JSON.stringify(field))}:\\[`;
+  const singularName = SINGULAR_FIELD[field];
+  const singularKey =
+    singularName === undefined ? undefined : `${escapeRegex(JSON.stringify(singularName))}:`;
+  const either = (inArray: string, single: string): string =>
+    singularKey === undefined ? inArray : `(?:${inArray}|${singularKey}${single})`;
   if (numeric) {
     const alt = alternation(values.map(escapeRegex));
     const inside = `${JSON_NUMBER_UNIT}*`;
-    return contains ? `${key}${PRECEDING_NUMBERS}${inside}${alt}` : `${key}${PRECEDING_NUMBERS}${alt}[,\\]]`;
+    return contains
+      ? either(`${key}${PRECEDING_NUMBERS}${inside}${alt}`, `[^,}]*${alt}`)
+      : either(`${key}${PRECEDING_NUMBERS}"?${alt}"?[,\\]]`, `"?${alt}"?[,}]`);
   }
   // Match the value's JSON encoding, so quotes and backslashes in it compare as the line holds them.
   const alt = alternation(values.map((v) => escapeRegex(JSON.stringify(v).slice(1, -1))));
   const inside = `${JSON_STRING_UNIT}*`;
-  return contains ? `${key}${PRECEDING_STRINGS}"${inside}${alt}` : `${key}${PRECEDING_STRINGS}"${alt}"[,\\]]`;
+  return contains
+    ? either(`${key}${PRECEDING_STRINGS}"${inside}${alt}`, `"${inside}${alt}`)
+    : either(`${key}${PRECEDING_STRINGS}"${alt}"[,\\]]`, `"${alt}"`);
 }
 
 function arrayLineFilter(spec: FilterSpec, filter: Filter): LineFilter {
@@ -124,9 +145,13 @@ function addFilter(q: LogQuery, filter: Filter): void {
   }
 }
 
-function logQueryFor(base: LabelMatcher[], filters: Filter[]): LogQuery {
+export function logQueryFor(base: LabelMatcher[], filters: Filter[], match: MatchMode): LogQuery {
   const q: LogQuery = { selector: [...base], lineFilters: [], streamLabelFilters: [], jsonLabelFilters: [] };
   for (const f of filters) addFilter(q, f);
+  // The line filters above find each value somewhere in its array; this keeps the records
+  // where one element carries them all.
+  const pairing = elementPairing(filters, match);
+  if (pairing) q.extracted = pairingStage(pairing, (label, f) => scalarMatcher(label, f.operator, f.values));
   return q;
 }
 
@@ -142,8 +167,8 @@ export function buildLogQueries(
 ): string[] {
   const queries =
     query.match === 'any' && query.filters.length > 1
-      ? query.filters.map((f) => logQueryFor(baseSelector, [f]))
-      : [logQueryFor(baseSelector, query.filters)];
+      ? query.filters.map((f) => logQueryFor(baseSelector, [f], 'any'))
+      : [logQueryFor(baseSelector, query.filters, query.match)];
   return scoped(queries, namespaces).map(renderLogQuery);
 }
 

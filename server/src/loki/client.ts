@@ -49,6 +49,19 @@ interface LokiStreamsBody {
   };
 }
 
+/** One series of a metric query: its labels and [seconds, value] points. */
+export interface LokiSeries {
+  metric: Record<string, string>;
+  values: { tSeconds: number; value: number }[];
+}
+
+export interface MetricQueryParams extends CallOptions {
+  query: string;
+  startNs: bigint;
+  endNs: bigint;
+  stepMs: number;
+}
+
 const MAX_ERROR_BODY = 300;
 
 export class LokiClient {
@@ -120,6 +133,42 @@ export class LokiClient {
     const sign = direction === 'backward' ? -1 : 1;
     entries.sort((a, b) => (a.ts === b.ts ? 0 : a.ts < b.ts ? -sign : sign));
     return entries;
+  }
+
+  /** A metric query's matrix (Loki's `resultType: "matrix"`). */
+  async metricQuery(p: MetricQueryParams): Promise<LokiSeries[]> {
+    const started = performance.now();
+    let ok = false;
+    try {
+      const body = (await this.getJson(
+        '/loki/api/v1/query_range',
+        {
+          query: p.query,
+          start: p.startNs.toString(),
+          end: p.endNs.toString(),
+          step: `${p.stepMs}ms`,
+        },
+        p,
+      )) as { status?: string; data?: { resultType?: string; result?: unknown } };
+      const result = body?.data?.result;
+      if (body?.status !== 'success' || body.data?.resultType !== 'matrix' || !Array.isArray(result)) {
+        throw new StoreUnavailableError(this.url, 'query_range answered a metric query without a matrix');
+      }
+      const series: LokiSeries[] = [];
+      for (const s of result as { metric?: Record<string, string>; values?: unknown[] }[]) {
+        const values: LokiSeries['values'] = [];
+        for (const v of s.values ?? []) {
+          if (!Array.isArray(v) || typeof v[0] !== 'number' || typeof v[1] !== 'string')
+            throw new StoreUnavailableError(this.url, 'query_range answered with a malformed sample');
+          values.push({ tSeconds: v[0], value: Number(v[1]) });
+        }
+        series.push({ metric: s.metric ?? {}, values });
+      }
+      ok = true;
+      return series;
+    } finally {
+      this.opts.onQueryRange?.((performance.now() - started) / 1000, ok);
+    }
   }
 
   async labelValues(

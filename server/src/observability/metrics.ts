@@ -43,7 +43,7 @@ export function createServerMetrics(): ServerMetrics {
     }),
     badLines: new Counter({
       name: 'interflow_server_unparsable_lines_total',
-      help: 'Loki lines that were not a JSON flow record (skipped)',
+      help: 'Loki lines that were not a JSON object, so not shown as a record (also counted in /api/flows stats.unreadable)',
       registers,
     }),
     timestampOverflows: new Counter({

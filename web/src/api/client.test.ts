@@ -18,11 +18,17 @@ describe('API client (stand-in fetch answers)', () => {
     const url = exportUrl(
       '',
       new URLSearchParams('filters=interfaces%3Dnet1&match=any&timeRange=300&limit=50'),
-      ['TimeFlowEndMs', 'Interfaces'],
+      { columns: ['TimeFlowEndMs', 'Interfaces'], values: 'readable' },
     );
     const p = new URL(url, 'http://x').searchParams;
     expect([...p.keys()]).toEqual(['filters', 'match', 'timeRange', 'format', 'columns']);
     expect(p.get('columns')).toBe('TimeFlowEndMs,Interfaces');
+    const raw = new URL(
+      exportUrl('', new URLSearchParams('timeRange=300'), { columns: [], values: 'raw', sort: 'Bytes:asc' }),
+      'http://x',
+    ).searchParams;
+    expect(raw.get('values')).toBe('raw');
+    expect(raw.get('sort')).toBe('Bytes:asc');
   });
 
   it('turns a 400 body into an ApiError naming the parameter', async () => {

@@ -4,9 +4,14 @@ import type {
   ConfigResponse,
   ErrorBody,
   FlowsResponse,
+  InterfacesResponse,
+  HistogramResponse,
   ResourcesResponse,
   AutocompleteKind,
+  TopInterfacesResponse,
+  TopPairsResponse,
 } from './types.ts';
+import type { ExportValues } from '@interflow/contract';
 
 /**
  * Where the text of an ApiError comes from, so the page can word what the client itself noticed:
@@ -57,31 +62,9 @@ export function apiUrl(base: string, path: string, params?: URLSearchParams): st
 }
 
 async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(url, { signal, headers: { Accept: 'application/json' } });
-  } catch (e) {
-    if ((e as Error).name === 'AbortError') throw e;
-    throw new NetworkError((e as Error).message || String(e));
-  }
+  const res = await send(url, 'application/json', signal);
   const text = await res.text();
-  if (!res.ok) {
-    let body: ErrorBody | undefined;
-    try {
-      body = JSON.parse(text) as ErrorBody;
-    } catch {
-      /* not JSON: the text itself (e.g. from a proxy), or only the status */
-    }
-    const own = body?.error ?? text.trim().slice(0, 300);
-    throw new ApiError({
-      kind: own ? 'backend' : 'no-message',
-      status: res.status,
-      statusText: res.statusText,
-      message: own || `HTTP ${res.status} ${res.statusText}`.trim(),
-      url,
-      param: body?.param,
-    });
-  }
+  if (!res.ok) throw errorOf(res, text, url);
   try {
     return JSON.parse(text) as T;
   } catch {
@@ -95,12 +78,74 @@ async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   }
 }
 
+async function send(url: string, accept: string, signal?: AbortSignal): Promise<Response> {
+  try {
+    return await fetch(url, { signal, headers: { Accept: accept } });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new NetworkError((e as Error).message || String(e));
+  }
+}
+
+/** The ApiError of an answer that is not a success: the backend's `{ error, param }` when it gave one. */
+function errorOf(res: Response, text: string, url: string): ApiError {
+  let body: ErrorBody | undefined;
+  try {
+    body = JSON.parse(text) as ErrorBody;
+  } catch {
+    /* not JSON: the text itself (e.g. from a proxy), or only the status */
+  }
+  const own = body?.error ?? text.trim().slice(0, 300);
+  return new ApiError({
+    kind: own ? 'backend' : 'no-message',
+    status: res.status,
+    statusText: res.statusText,
+    message: own || `HTTP ${res.status} ${res.statusText}`.trim(),
+    url,
+    param: body?.param,
+  });
+}
+
 export function fetchFlows(
   base: string,
   params: URLSearchParams,
   signal?: AbortSignal,
 ): Promise<FlowsResponse> {
   return getJson<FlowsResponse>(apiUrl(base, '/api/flows', params), signal);
+}
+
+/** The interface inventory for the same filters and time range (`limit` is the flows' own). */
+export function fetchInterfaces(
+  base: string,
+  params: URLSearchParams,
+  signal?: AbortSignal,
+): Promise<InterfacesResponse> {
+  const p = new URLSearchParams(params);
+  p.delete('limit');
+  return getJson<InterfacesResponse>(apiUrl(base, '/api/interfaces', p), signal);
+}
+
+/** The overview routes: aggregated by the backend over every record of the range. */
+export const OVERVIEW_PATHS = {
+  histogram: '/api/flows/histogram',
+  topInterfaces: '/api/flows/top-interfaces',
+  topPairs: '/api/flows/top-pairs',
+} as const;
+export interface OverviewResponses {
+  histogram: HistogramResponse;
+  topInterfaces: TopInterfacesResponse;
+  topPairs: TopPairsResponse;
+}
+
+export function fetchOverview<K extends keyof OverviewResponses>(
+  base: string,
+  kind: K,
+  params: URLSearchParams,
+  signal?: AbortSignal,
+): Promise<OverviewResponses[K]> {
+  const p = new URLSearchParams(params);
+  p.delete('limit');
+  return getJson<OverviewResponses[K]>(apiUrl(base, OVERVIEW_PATHS[kind], p), signal);
 }
 
 export function fetchConfig(base: string, signal?: AbortSignal): Promise<ConfigResponse> {
@@ -115,11 +160,36 @@ export function fetchResources(
   return getJson<ResourcesResponse>(apiUrl(base, `/api/resources/${encodeURIComponent(kind)}`), signal);
 }
 
+export interface ExportChoice {
+  columns: readonly string[];
+  /** `readable` (the backend's default) or `raw`. */
+  values: ExportValues;
+  /** The table's sort, `field:asc|desc`; absent = newest first. */
+  sort?: string;
+}
+
 /** URL of the CSV export of every record matching the query (not capped by the table's limit). */
-export function exportUrl(base: string, params: URLSearchParams, columns: readonly string[]): string {
+export function exportUrl(base: string, params: URLSearchParams, choice: ExportChoice): string {
   const p = new URLSearchParams(params);
   p.delete('limit');
   p.set('format', 'csv');
-  if (columns.length) p.set('columns', columns.join(','));
+  if (choice.columns.length) p.set('columns', choice.columns.join(','));
+  if (choice.values !== 'readable') p.set('values', choice.values);
+  if (choice.sort) p.set('sort', choice.sort);
   return apiUrl(base, '/api/flows/export', p);
+}
+
+/**
+ * Asks for an export and stops reading once the answer's status is known: resolves when the
+ * backend would send the file (the browser's own download then streams it to disk), throws
+ * ApiError or NetworkError with the reason otherwise, so the dialog can say why.
+ */
+export async function checkExport(url: string): Promise<void> {
+  const ac = new AbortController();
+  const res = await send(url, 'text/csv', ac.signal);
+  if (res.ok) {
+    ac.abort(); // the body is not needed: the backend stops its queries when the client goes
+    return;
+  }
+  throw errorOf(res, await res.text(), url);
 }

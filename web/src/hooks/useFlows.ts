@@ -9,6 +9,8 @@ export interface FlowsState {
   /** True while the answer for the current query (or the latest reload) is awaited. */
   loading: boolean;
   reload: () => void;
+  /** How many reloads (button or auto-refresh) so far: views that follow the table reload with it. */
+  reloads: number;
 }
 
 interface Result {
@@ -54,5 +56,6 @@ export function useFlows(query: string, refreshS: number): FlowsState {
     error: result.error,
     loading: result.key !== key,
     reload,
+    reloads: tick,
   };
 }

@@ -1,7 +1,9 @@
 // The view lives in the URL: reading it restores a shared link, writing it pushes a history
-// entry so back/forward walk through earlier views.
-import { useCallback, useMemo } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+// entry so back/forward walk through earlier views. A link with parts that cannot be used is
+// rewritten (replacing its history entry) to the view shown; its warnings travel in that
+// entry's state, so they stay on screen until the view is next changed.
+import { useCallback, useEffect, useMemo } from 'react';
+import { useLocation, useNavigate } from '../routing/router.ts';
 import { decodeView, encodeView, hasViewParams, type UrlProblem } from '../model/url-codec.ts';
 import type { ViewState } from '../model/view.ts';
 
@@ -9,6 +11,16 @@ export interface UseView {
   view: ViewState;
   problems: UrlProblem[];
   setView: (next: ViewState) => void;
+}
+
+/** The history state of a rewritten link: the warnings of what it said. */
+interface RewrittenLink {
+  urlProblems: UrlProblem[];
+}
+
+function linkProblems(state: unknown): UrlProblem[] {
+  const problems = (state as Partial<RewrittenLink> | null)?.urlProblems;
+  return Array.isArray(problems) ? problems : [];
 }
 
 export function useView(initial?: ViewState): UseView {
@@ -19,6 +31,12 @@ export function useView(initial?: ViewState): UseView {
     if (!hasViewParams(params) && initial) return { view: initial, problems: [] };
     return decodeView(params);
   }, [location.search, initial]);
+  useEffect(() => {
+    if (!decoded.problems.length) return;
+    const search = `?${encodeView(decoded.view, new URLSearchParams(location.search)).toString()}`;
+    const state: RewrittenLink = { urlProblems: decoded.problems };
+    navigate({ pathname: location.pathname, search, hash: location.hash }, { replace: true, state });
+  }, [decoded, navigate, location.pathname, location.search, location.hash]);
 
   const setView = useCallback(
     (next: ViewState) => {
@@ -28,5 +46,9 @@ export function useView(initial?: ViewState): UseView {
     },
     [navigate, location.pathname, location.search, location.hash],
   );
-  return { view: decoded.view, problems: decoded.problems, setView };
+  return {
+    view: decoded.view,
+    problems: decoded.problems.length ? decoded.problems : linkProblems(location.state),
+    setView,
+  };
 }

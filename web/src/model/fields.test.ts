@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { COLUMNS, DEFAULT_COLUMNS, filterSpec } from '@interflow/contract';
+import { COLUMNS, DEFAULT_COLUMNS, filterSpec, protocolName } from '@interflow/contract';
 import type { StoredFlowRecord } from '../api/types.ts';
-import {
-  FALLBACK_DEFAULT_COLUMNS,
-  FIELD_FILTER,
-  KNOWN_COLUMNS,
-  fieldValue,
-  protocolName,
-  sortRecords,
-} from './fields.ts';
+import { FALLBACK_DEFAULT_COLUMNS, FIELD_FILTER, KNOWN_COLUMNS, fieldValue, sortRecords } from './fields.ts';
 
 /** A record told apart by its source address. */
 const rec = (tag: string, patch: Partial<StoredFlowRecord> = {}): StoredFlowRecord => ({
@@ -51,7 +44,7 @@ describe('record fields', () => {
   });
 
   it('protocol numbers show the protocol filter’s names', () => {
-    expect([6, 17, 1, 58, 132, 47].map(protocolName)).toEqual([
+    expect([6, 17, 1, 58, 132, 47].map((n) => protocolName(n))).toEqual([
       'TCP',
       'UDP',
       'ICMP',

@@ -1,7 +1,7 @@
 // What the page knows about record fields: which filter a field's value feeds, how to compare
 // it for sorting and how to show it. Column ids are record field names; the columns, the
 // filters and the protocol names are the contract's (@interflow/contract), never a copy.
-import { COLUMNS, DEFAULT_COLUMNS, FILTER_SPECS, filterSpec } from '@interflow/contract';
+import { COLUMNS, DEFAULT_COLUMNS, FILTER_SPECS } from '@interflow/contract';
 import type { StoredFlowRecord } from '../api/types.ts';
 
 /** A record field name the contract knows. */
@@ -35,42 +35,8 @@ export const KNOWN_COLUMNS: readonly string[] = COLUMNS.map((c) => c.id);
 /** Visible columns when /api/config gives no defaults. */
 export const FALLBACK_DEFAULT_COLUMNS: readonly string[] = DEFAULT_COLUMNS;
 
-/** `ICMPv6` for `icmpv6`: the protocol filter's names, written as people write them. */
-const protocolLabel = (name: string) => name.toUpperCase().replace(/V(\d)$/, 'v$1');
-
-const PROTOCOLS: ReadonlyMap<number, string> = new Map(
-  Object.entries(filterSpec('protocol')?.names ?? {}).map(([name, number]) => [number, protocolLabel(name)]),
-);
-
-export function protocolName(proto: number): string {
-  return PROTOCOLS.get(proto) ?? String(proto);
-}
-
-const isMissing = (v: unknown) => v === undefined || v === null || v === '';
-
-/**
- * Sorted copy: numbers numerically, everything else as text (arrays joined); records without
- * the field stay last whatever the direction. Array.prototype.sort is stable, so equal keys
- * keep the backend's newest-first order.
- */
-export function sortRecords(
-  records: readonly StoredFlowRecord[],
-  field: string,
-  direction: 'asc' | 'desc',
-): StoredFlowRecord[] {
-  const sign = direction === 'asc' ? 1 : -1;
-  return [...records].sort((a, b) => {
-    const va = fieldValue(a, field);
-    const vb = fieldValue(b, field);
-    const missingA = isMissing(va);
-    const missingB = isMissing(vb);
-    if (missingA || missingB) return missingA === missingB ? 0 : missingA ? 1 : -1;
-    if (typeof va === 'number' && typeof vb === 'number') return (va - vb) * sign;
-    const sa = Array.isArray(va) ? va.join(',') : String(va);
-    const sb = Array.isArray(vb) ? vb.join(',') : String(vb);
-    return sa.localeCompare(sb, undefined, { numeric: true }) * sign;
-  });
-}
+/** The table's order, the contract's so the export sorts the same way. */
+export { sortRecords } from '@interflow/contract';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

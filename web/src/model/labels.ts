@@ -59,6 +59,16 @@ export function directionLabel(t: TFunction, value: number, node = false): strin
   return String(value);
 }
 
+/**
+ * An interface with the direction the flow crossed it (the element at the same index of
+ * IfDirections): `net1 (egress)`. The name alone when the direction is not 0 or 1.
+ */
+export function interfaceWithDirection(t: TFunction, name: string, direction: unknown): string {
+  if (direction === 0) return `${name} (${t('ingress')})`;
+  if (direction === 1) return `${name} (${t('egress')})`;
+  return name;
+}
+
 export function operatorLabel(t: TFunction, op: string): string {
   switch (op) {
     case '=':

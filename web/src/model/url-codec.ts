@@ -1,15 +1,16 @@
 // Page URL <-> ViewState. Opening a URL restores the view; every change writes it back.
 // Parameters (docs/design.md "Page URL"): filters, match, timeRange | startTime+endTime (epoch s),
 // limit, cols (comma-separated column ids), sort (`field:asc|desc`).
-import { FilterProblemError, splitFilters, type Filter, type FilterProblem } from '@interflow/contract';
 import {
-  DEFAULT_VIEW,
-  MAX_LIMIT,
-  toApiParams,
-  type SortSpec,
-  type TimeSelection,
-  type ViewState,
-} from './view.ts';
+  COLUMN_IDS,
+  FilterProblemError,
+  checkFilters,
+  parseSort,
+  splitFilters,
+  type Filter,
+  type FilterProblem,
+} from '@interflow/contract';
+import { DEFAULT_VIEW, MAX_LIMIT, toApiParams, type TimeSelection, type ViewState } from './view.ts';
 
 const VIEW_PARAMS = [
   'filters',
@@ -23,12 +24,15 @@ const VIEW_PARAMS = [
 ] as const;
 
 /**
- * A parameter of the URL that could not be used; the view falls back to the default for it.
- * Data only (which parameter, what it held, what limits it broke): the page words it through t().
- * `startTime` stands for the startTime/endTime pair; either may be missing from the URL (null).
+ * A parameter of the URL that could not be used; the view falls back to the default for it
+ * (for `filters`, the filters that cannot be used are left out) and the page rewrites the URL
+ * to what it shows. Data only (which parameter, what it held, what limits it broke): the page
+ * words it through t(). `startTime` stands for the startTime/endTime pair; either may be
+ * missing from the URL (null).
  */
 export type UrlProblem =
   | { param: 'filters'; value: string; problem: FilterProblem }
+  | { param: 'cols'; value: string; unknown: string[] }
   | { param: 'match'; value: string }
   | { param: 'startTime'; startTime: string | null; endTime: string | null }
   | { param: 'timeRange'; value: string }
@@ -63,15 +67,7 @@ export function decodeView(params: URLSearchParams): DecodedView {
   const view: ViewState = { ...DEFAULT_VIEW };
 
   const filters = params.get('filters');
-  if (filters !== null) {
-    try {
-      // The grammar alone: a link keeps what it says (ids and values are the backend's to judge).
-      view.filters = splitFilters(filters).filter((f: Filter) => f.values.length > 0);
-    } catch (e) {
-      if (!(e instanceof FilterProblemError)) throw e;
-      problems.push({ param: 'filters', value: filters, problem: e.problem });
-    }
-  }
+  if (filters !== null) view.filters = decodeFilters(filters, problems);
 
   const match = params.get('match');
   if (match !== null) {
@@ -89,15 +85,55 @@ export function decodeView(params: URLSearchParams): DecodedView {
   }
 
   const cols = params.get('cols');
-  if (cols !== null) view.cols = cols === '' ? [] : cols.split(',');
+  if (cols !== null) {
+    const ids = cols === '' ? [] : cols.split(',');
+    const unknown = ids.filter((id) => !COLUMN_IDS.has(id));
+    if (unknown.length) problems.push({ param: 'cols', value: cols, unknown });
+    else view.cols = ids;
+  }
 
   const sort = params.get('sort');
   if (sort !== null) {
-    const parsed = decodeSort(sort);
+    const parsed = parseSort(sort);
     if (parsed) view.sort = parsed;
     else problems.push({ param: 'sort', value: sort });
   }
   return { view, problems };
+}
+
+/**
+ * The filters of a link held to the API's rules (the contract's checkFilters), one filter at a
+ * time so a bad one is left out with a warning instead of the backend refusing the whole query.
+ * Values are kept as written (`tcp` stays `tcp`).
+ */
+function decodeFilters(text: string, problems: UrlProblem[]): Filter[] {
+  const fromProblem = (e: unknown) => {
+    if (!(e instanceof FilterProblemError)) throw e;
+    problems.push({ param: 'filters', value: text, problem: e.problem });
+  };
+  let split: Filter[];
+  try {
+    split = splitFilters(text);
+  } catch (e) {
+    fromProblem(e);
+    return [];
+  }
+  const usable = split.filter((f) => {
+    try {
+      checkFilters([f]);
+      return true;
+    } catch (e) {
+      fromProblem(e);
+      return false;
+    }
+  });
+  try {
+    checkFilters(usable); // the limits over all filters
+    return usable;
+  } catch (e) {
+    fromProblem(e);
+    return [];
+  }
 }
 
 function decodeTime(params: URLSearchParams, problems: UrlProblem[]): TimeSelection {
@@ -122,12 +158,4 @@ function decodeTime(params: URLSearchParams, problems: UrlProblem[]): TimeSelect
     problems.push({ param: 'timeRange', value: range });
   }
   return DEFAULT_VIEW.time;
-}
-
-function decodeSort(text: string): SortSpec | null {
-  const at = text.lastIndexOf(':');
-  if (at <= 0) return null;
-  const direction = text.slice(at + 1);
-  if (direction !== 'asc' && direction !== 'desc') return null;
-  return { field: text.slice(0, at), direction };
 }

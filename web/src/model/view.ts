@@ -1,5 +1,5 @@
 // The state of the Traffic Flows view: everything the shareable URL carries.
-import { encodeFilters, type Filter } from '@interflow/contract';
+import { encodeFilters, type Filter, type SortSpec } from '@interflow/contract';
 import type { FlowField } from './fields.ts';
 
 export type MatchMode = 'all' | 'any';
@@ -7,10 +7,7 @@ export type MatchMode = 'all' | 'any';
 export type TimeSelection =
   { kind: 'relative'; rangeS: number } | { kind: 'absolute'; startS: number; endS: number };
 
-export interface SortSpec {
-  field: string;
-  direction: 'asc' | 'desc';
-}
+export type { SortSpec } from '@interflow/contract';
 
 export interface ViewState {
   filters: Filter[];

@@ -116,7 +116,9 @@ describe.skipIf(skip)('built plugin loaded as the console loads it (stand-in bac
       </ReactRouter.MemoryRouter>,
     );
     expect(await screen.findByRole('heading', { level: 1, name: 'Traffic Flows' })).toBeInTheDocument();
-    await waitFor(() => expect(screen.getAllByTestId('interflow-flow-row')).toHaveLength(2));
+    // flow(0) is on net1, flow(1) on eth0: the stand-in backend applies the URL's filter
+    await waitFor(() => expect(screen.getAllByTestId('interflow-flow-row')).toHaveLength(1));
+    expect(screen.getByTestId('interflow-flow-row')).toHaveTextContent('net1');
     // Inside the console the backend is reached through the console's plugin proxy.
     const req = backend.flowRequests().at(-1)!;
     expect(req.pathname).toBe('/api/proxy/plugin/interflow-plugin/backend/api/flows');

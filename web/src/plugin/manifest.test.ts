@@ -1,6 +1,6 @@
 // console-extensions.json, package.json's consolePlugin, the checked-in plugin-manifest.json and
 // the built dist/plugin-manifest.json must agree: every $codeRef resolves to an exposed module.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIST, ROOT, distMissing } from './built-plugin.ts';
@@ -35,7 +35,7 @@ describe('console plugin metadata', () => {
     expect(plugin.dependencies['@console/pluginAPI']).toBeTruthy();
   });
 
-  it('declares the route, the Observe nav item and the Pod/Namespace tabs', () => {
+  it('declares the route, the Observe nav item and the Pod/Namespace/Node tabs', () => {
     const route = extensions.find((e) => e.type === 'console.page/route');
     expect(route?.properties.path).toBe('/traffic-flows');
     const nav = extensions.find((e) => e.type === 'console.navigation/href');
@@ -48,7 +48,7 @@ describe('console plugin metadata', () => {
     const tabs = extensions
       .filter((e) => e.type === 'console.tab/horizontalNav')
       .map((e) => (e.properties.model as { kind: string }).kind);
-    expect(tabs.sort()).toEqual(['Namespace', 'Pod']);
+    expect(tabs.sort()).toEqual(['Namespace', 'Node', 'Pod']);
   });
 
   it('every $codeRef names an exposed module whose file exists', () => {
@@ -85,4 +85,44 @@ describe('console plugin metadata', () => {
       expect(existsSync(join(DIST, 'standalone', 'index.html'))).toBe(true);
     },
   );
+});
+
+// One build per console line (web/tools/console-lines.mjs, docs/web.md "Console versions").
+const LINES = [
+  {
+    dir: 'console-4.19',
+    range: '>=4.19.0-0 <4.22.0-0',
+    callback: 'loadPluginEntry',
+    other: '__load_plugin_entry__',
+    router: 'react-router-dom-v5-compat',
+  },
+  {
+    dir: '',
+    range: '>=4.22.0-0',
+    callback: '__load_plugin_entry__',
+    other: 'loadPluginEntry',
+    router: 'react-router',
+  },
+] as const;
+
+describe.skipIf(distMissing())('the builds for consoles 4.19-4.21 and 4.22+', () => {
+  for (const line of LINES) {
+    const dir = join(DIST, line.dir);
+    it(`${line.dir || 'dist/'}: range ${line.range}, entry callback ${line.callback}, shares ${line.router}`, () => {
+      const manifest = readJson(join(dir, 'plugin-manifest.json'));
+      expect(manifest.dependencies['@console/pluginAPI']).toBe(line.range);
+      expect(manifest.extensions).toEqual(extensions);
+      expect(manifest.name).toBe(plugin.name);
+      const entry = readFileSync(join(dir, 'plugin-entry.js'), 'utf8');
+      expect(entry).toContain(line.callback);
+      expect(entry).not.toContain(line.other);
+      // the page's router is the one the line shares, and only that one is consumed
+      const chunks = readdirSync(dir).filter((f) => f.endsWith('.js'));
+      const consumed = chunks.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+      expect(consumed).toMatch(new RegExp(`"${line.router}"`));
+      for (const r of LINES.filter((l) => l.router !== line.router))
+        expect(consumed).not.toMatch(new RegExp(`\\["default","${r.router}"`));
+      expect(existsSync(join(dir, 'locales', 'ja', 'plugin__interflow-plugin.json'))).toBe(true);
+    });
+  }
 });

@@ -3,7 +3,15 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { csvChunks } from '../../flows/csv-export.ts';
 import type { FlowService } from '../../flows/flow-service.ts';
-import { parseColumns, parseFlowRequest, parseFormat, parseLimit } from '../../flows/query-params.ts';
+import {
+  parseColumns,
+  parseExportSort,
+  parseExportValues,
+  parseFlowRequest,
+  parseFormat,
+  parseLimit,
+} from '../../flows/query-params.ts';
+import { BadParamError } from '../../errors.ts';
 import type { LokiEntry } from '../../loki/client.ts';
 import type { ServerMetrics } from '../../observability/metrics.ts';
 import { callerNamespaces } from '../access-hook.ts';
@@ -14,6 +22,7 @@ import {
   FlowsQuerySchema,
   FlowsResponseSchema,
   STORE_QUERY_ERRORS,
+  sortRecords,
   type StoredFlowRecord,
 } from '@interflow/contract';
 
@@ -23,6 +32,31 @@ export interface FlowRoutesOptions {
 }
 
 const ALL_COLUMNS = COLUMNS.map((c) => c.id);
+
+/**
+ * Records an export sorted other than newest first may hold in memory: the store streams newest
+ * first, so any other order needs every record before the first row.
+ */
+export const MAX_SORTED_EXPORT_ROWS = 50_000;
+const STREAM_ORDER = { field: 'TimeFlowEndMs', direction: 'desc' } as const;
+
+async function sortedOrRefused(
+  records: AsyncGenerator<StoredFlowRecord>,
+  sort: { field: string; direction: 'asc' | 'desc' },
+): Promise<StoredFlowRecord[]> {
+  const all: StoredFlowRecord[] = [];
+  for await (const r of records) {
+    if (all.length >= MAX_SORTED_EXPORT_ROWS) {
+      await records.return(undefined);
+      throw new BadParamError(
+        'sort',
+        `more than ${MAX_SORTED_EXPORT_ROWS} records match: an export sorted by ${sort.field} is limited to ${MAX_SORTED_EXPORT_ROWS}; export newest first (no sort) or narrow the query`,
+      );
+    }
+    all.push(r);
+  }
+  return sortRecords(all, sort.field, sort.direction);
+}
 
 function exportFileName(now = new Date()): string {
   return `interflow-flows-${now
@@ -74,6 +108,10 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
       const request = parseFlowRequest(req.query);
       parseFormat(req.query.format);
       const columns = parseColumns(req.query.columns) ?? ALL_COLUMNS;
+      const values = parseExportValues(req.query.values);
+      const sort = parseExportSort(req.query.sort);
+      const inStreamOrder =
+        !sort || (sort.field === STREAM_ORDER.field && sort.direction === STREAM_ORDER.direction);
       const ac = new AbortController();
       // A client that goes away stops the upstream queries (and the pager, via the stream's destroy).
       reply.raw.once('close', () => {
@@ -84,21 +122,25 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
       const entries = flows.entries(request, { ...call, namespaces, prefetch: true });
       // The first page is fetched before answering, so an unreachable store is a 503, not a broken file.
       const first = await entries.next();
+      const keep = flows.recordCheck(request);
       async function* records(): AsyncGenerator<StoredFlowRecord> {
         try {
           if (first.done) return;
           const r0 = flows.parse(first.value);
-          if (r0) yield r0;
+          if (r0 && keep(r0)) yield r0;
           for await (const e of entries as AsyncIterable<LokiEntry>) {
             const r = flows.parse(e);
-            if (r) yield r;
+            if (r && keep(r)) yield r;
           }
         } finally {
           await entries.return(undefined);
         }
       }
+      // Sorted otherwise than the store streams: collected (bounded) before answering, so a
+      // refusal is still a 400 rather than a broken file.
+      const rows = inStreamOrder ? records() : toAsync(await sortedOrRefused(records(), sort));
       const body = Readable.from(
-        csvChunks(records(), columns, (n) => metrics.exportRows.inc(n)),
+        csvChunks(rows, columns, (n) => metrics.exportRows.inc(n), values),
         { objectMode: false },
       );
       body.on('error', (err) => {
@@ -113,3 +155,7 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
     },
   );
 };
+
+async function* toAsync<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}

@@ -1,6 +1,7 @@
 // Parameters of query_range / labels, validated with Loki's rules and messages.
 import { badParam } from '../errors.ts';
 import { nowNs, parseQueryTime } from '../sqlite/timestamps.ts';
+import { parseDurationNs } from '../query/metric-parse.ts';
 
 export const DEFAULT_LIMIT = 100;
 /** Loki's default max_entries_limit_per_query. */
@@ -39,3 +40,27 @@ export function parseRange(
 }
 
 export const LABELS_DEFAULT_SPAN_NS = 6n * HOUR_NS;
+
+/**
+ * Loki's `step`: a duration (`30s`, `1m`) or (decimal) seconds; by default
+ * max(floor((end - start) / 250 s), 1 s), as Loki chooses it.
+ */
+export function parseStep(raw: string | undefined, start: bigint, end: bigint): bigint {
+  if (raw === undefined || raw === '') {
+    const s = (end - start) / 250n / 1_000_000_000n;
+    return (s > 1n ? s : 1n) * 1_000_000_000n;
+  }
+  if (/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(raw)) {
+    const ns = BigInt(Math.round(Number(raw) * 1e9));
+    if (ns <= 0n)
+      throw badParam(
+        'zero or negative query resolution step widths are not accepted. Try a positive integer',
+      );
+    return ns;
+  }
+  const ns = parseDurationNs(raw);
+  if (ns === null) throw badParam(`invalid step: cannot parse ${JSON.stringify(raw)} to a valid duration`);
+  if (ns <= 0n)
+    throw badParam('zero or negative query resolution step widths are not accepted. Try a positive integer');
+  return ns;
+}

@@ -2,7 +2,7 @@
 //   POST /loki/api/v1/push                    Loki push → 204: JSON, or protobuf (application/x-protobuf,
 //                                             snappy block-compressed logproto.PushRequest, as Promtail,
 //                                             Alloy and loki-client-go send); gzip Content-Encoding accepted
-//   GET|POST /loki/api/v1/query_range         log queries in the LogQL subset of logql-parse.ts
+//   GET|POST /loki/api/v1/query_range         log queries (logql-parse.ts) and metric queries (metric-parse.ts)
 //   GET /loki/api/v1/labels                   label names
 //   GET /loki/api/v1/label/:name/values       label values
 //   GET /ready                                200 "ready"
@@ -18,8 +18,9 @@ import type {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createGunzip } from 'node:zlib';
 import { StoreError } from '../errors.ts';
-import { LABELS_DEFAULT_SPAN_NS, parseDirection, parseLimit, parseRange } from './http-params.ts';
-import { parseLogQuery, parseSelectorOnly } from '../query/logql-parse.ts';
+import { LABELS_DEFAULT_SPAN_NS, parseDirection, parseLimit, parseRange, parseStep } from './http-params.ts';
+import { parseSelectorOnly } from '../query/logql-parse.ts';
+import { parseQuery } from '../query/query-parse.ts';
 import { isLocalPeer } from './loopback.ts';
 import { decodePush } from '../push/push-decode.ts';
 import { protobufPushToBody } from '../push/push-protobuf.ts';
@@ -33,7 +34,13 @@ import {
   QueryRangeResponse,
   StringListResponse,
 } from './schemas.ts';
-import { openStore, type EmbeddedStore, type QueryResult } from '../sqlite/sqlite-store.ts';
+import {
+  openStore,
+  type EmbeddedStore,
+  type MetricResult,
+  type QueryResult,
+  type QueryStats,
+} from '../sqlite/sqlite-store.ts';
 
 export interface EmbeddedStorePluginOptions {
   /** directory of the SQLite database (created when missing) */
@@ -67,30 +74,30 @@ function isProtobuf(contentType: string | undefined): boolean {
   return PROTOBUF_TYPES.includes(type);
 }
 
-function toLokiResponse(r: QueryResult): QueryRangeResponse {
-  const s = r.stats;
+function lokiStats(s: QueryStats): QueryRangeResponse['data']['stats'] {
   const secs = s.execTimeMs / 1000;
   return {
-    status: 'success',
-    data: {
-      resultType: 'streams',
-      result: r.result,
-      stats: {
-        summary: {
-          bytesProcessedPerSecond: secs > 0 ? Math.round(s.bytesScanned / secs) : 0,
-          linesProcessedPerSecond: secs > 0 ? Math.round(s.entriesScanned / secs) : 0,
-          totalBytesProcessed: s.bytesScanned,
-          totalLinesProcessed: s.entriesScanned,
-          totalEntriesReturned: s.entriesReturned,
-          totalPostFilterLines: s.entriesReturned,
-          execTime: secs,
-          queueTime: 0,
-          subqueries: 0,
-        },
-        embeddedStore: { streamsMatched: s.streamsMatched, chunksRead: s.chunks },
-      },
+    summary: {
+      bytesProcessedPerSecond: secs > 0 ? Math.round(s.bytesScanned / secs) : 0,
+      linesProcessedPerSecond: secs > 0 ? Math.round(s.entriesScanned / secs) : 0,
+      totalBytesProcessed: s.bytesScanned,
+      totalLinesProcessed: s.entriesScanned,
+      totalEntriesReturned: s.entriesReturned,
+      totalPostFilterLines: s.entriesReturned,
+      execTime: secs,
+      queueTime: 0,
+      subqueries: 0,
     },
+    embeddedStore: { streamsMatched: s.streamsMatched, chunksRead: s.chunks },
   };
+}
+
+function toLokiResponse(r: QueryResult): QueryRangeResponse {
+  return { status: 'success', data: { resultType: 'streams', result: r.result, stats: lokiStats(r.stats) } };
+}
+
+function toLokiMatrix(r: MetricResult): QueryRangeResponse {
+  return { status: 'success', data: { resultType: 'matrix', result: r.result, stats: lokiStats(r.stats) } };
 }
 
 /** Maps any error of these routes to a status and a plain-text message; never 500 for client input. */
@@ -225,10 +232,12 @@ export const embeddedStorePlugin: FastifyPluginAsync<EmbeddedStorePluginOptions>
   );
 
   const queryRange = async (params: QueryRangeParams, reply: FastifyReply): Promise<QueryRangeResponse> => {
-    const limit = parseLimit(params.limit);
-    const direction = parseDirection(params.direction);
     const { start, end } = parseRange(params.start, params.end);
-    const query = parseLogQuery(params.query);
+    const parsed = parseQuery(params.query);
+    // Loki ignores limit and direction for metric queries, and step for log queries
+    const limit = parsed.kind === 'log' ? parseLimit(params.limit) : 0;
+    const direction = parseDirection(params.direction);
+    const stepNs = parsed.kind === 'metric' ? parseStep(params.step, start, end) : 0n;
     // a client that goes away stops the scan (checked between chunks)
     const abort = new AbortController();
     const onClose = (): void => {
@@ -236,8 +245,13 @@ export const embeddedStorePlugin: FastifyPluginAsync<EmbeddedStorePluginOptions>
     };
     reply.raw.once('close', onClose);
     try {
+      if (parsed.kind === 'metric') {
+        return toLokiMatrix(
+          await store.metricQuery({ query: parsed.query, start, end, stepNs, signal: abort.signal }),
+        );
+      }
       return toLokiResponse(
-        await store.queryRange({ query, start, end, limit, direction, signal: abort.signal }),
+        await store.queryRange({ query: parsed.query, start, end, limit, direction, signal: abort.signal }),
       );
     } finally {
       reply.raw.off('close', onClose);

@@ -11,7 +11,7 @@ export const QueryRangeParams = Type.Object({
   end: Type.Optional(Type.String()),
   limit: Type.Optional(Type.String()),
   direction: Type.Optional(Type.String()),
-  step: Type.Optional(Type.String()), // accepted and ignored for log queries, as in Loki
+  step: Type.Optional(Type.String()), // metric queries; ignored for log queries, as in Loki
   interval: Type.Optional(Type.String()),
 });
 export type QueryRangeParams = Static<typeof QueryRangeParams>;
@@ -38,16 +38,32 @@ const Summary = Type.Object({
   subqueries: Type.Number(),
 });
 
+const Stats = Type.Object({
+  summary: Summary,
+  embeddedStore: Type.Object({ streamsMatched: Type.Number(), chunksRead: Type.Number() }),
+});
+
+const StreamsData = Type.Object({
+  resultType: Type.Literal('streams'),
+  result: Type.Array(Type.Object({ stream: LabelSet, values: Type.Array(Type.Array(Type.String())) })),
+  stats: Stats,
+});
+
+/** A metric query's answer: series with [seconds, "value"] points, as Loki (and Prometheus) send it. */
+const MatrixData = Type.Object({
+  resultType: Type.Literal('matrix'),
+  result: Type.Array(
+    Type.Object({
+      metric: LabelSet,
+      values: Type.Array(Type.Tuple([Type.Number(), Type.String()])),
+    }),
+  ),
+  stats: Stats,
+});
+
 export const QueryRangeResponse = Type.Object({
   status: Type.Literal('success'),
-  data: Type.Object({
-    resultType: Type.Literal('streams'),
-    result: Type.Array(Type.Object({ stream: LabelSet, values: Type.Array(Type.Array(Type.String())) })),
-    stats: Type.Object({
-      summary: Summary,
-      embeddedStore: Type.Object({ streamsMatched: Type.Number(), chunksRead: Type.Number() }),
-    }),
-  }),
+  data: Type.Union([StreamsData, MatrixData]),
 });
 export type QueryRangeResponse = Static<typeof QueryRangeResponse>;
 

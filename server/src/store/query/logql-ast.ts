@@ -33,3 +33,38 @@ export interface LogQuery {
   matchers: CompiledMatcher[];
   pipeline: PipelineStage[];
 }
+
+/** Range aggregations the store evaluates (Loki's log range and unwrapped range aggregations). */
+export type RangeOp = 'count_over_time' | 'bytes_over_time' | 'sum_over_time' | 'rate' | 'bytes_rate';
+/** Vector aggregations the store evaluates. */
+export type VectorOp = 'sum' | 'avg' | 'min' | 'max' | 'count' | 'topk' | 'bottomk';
+
+export interface Grouping {
+  without: boolean;
+  labels: string[];
+}
+
+export interface RangeAggregation {
+  kind: 'range';
+  op: RangeOp;
+  log: LogQuery;
+  /** `| unwrap label` and the label filters after it (`| __error__=""`), sum_over_time only */
+  unwrap: { label: string; postFilters: LabelFilterExpr[] } | null;
+  rangeNs: bigint;
+  /** `sum_over_time(…) by (…)`: grouping on the range aggregation itself */
+  grouping: Grouping | null;
+}
+
+export interface VectorAggregation {
+  kind: 'vector';
+  op: VectorOp;
+  /** k of topk / bottomk */
+  param: number | null;
+  grouping: Grouping | null;
+  inner: MetricQuery;
+}
+
+export type MetricQuery = RangeAggregation | VectorAggregation;
+
+/** A parsed query: log lines or samples. */
+export type ParsedQuery = { kind: 'log'; query: LogQuery } | { kind: 'metric'; query: MetricQuery };

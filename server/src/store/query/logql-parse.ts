@@ -19,7 +19,6 @@ export const MAX_QUERY_LENGTH = 64 * 1024;
 
 // Names of grammar nodes we refuse, in LogQL words.
 const UNSUPPORTED: Record<string, string> = {
-  MetricExpr: 'metric query',
   LogfmtParser: 'logfmt parser',
   LogfmtExpressionParser: 'logfmt parser',
   LineFormatExpr: 'line_format stage',
@@ -44,7 +43,7 @@ const LABEL_PARSER_NAMES: Record<string, string> = {
   Logfmt: 'logfmt parser',
 };
 
-class Ctx {
+export class Ctx {
   constructor(readonly text: string) {}
   src(n: SyntaxNode): string {
     return this.text.slice(n.from, n.to);
@@ -81,7 +80,7 @@ class Ctx {
   }
 }
 
-function children(n: SyntaxNode): SyntaxNode[] {
+export function children(n: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (let c = n.firstChild; c; c = c.nextSibling) out.push(c);
   return out;
@@ -216,7 +215,7 @@ function parseJsonExtractions(ctx: Ctx, n: SyntaxNode): JsonExtraction[] {
   return out;
 }
 
-function parseLabelFilter(ctx: Ctx, n: SyntaxNode): LabelFilterExpr {
+export function parseLabelFilter(ctx: Ctx, n: SyntaxNode): LabelFilterExpr {
   const kids = children(n);
   if (kids.length === 1 && kids[0]!.name === 'LabelFilter') return parseLabelFilter(ctx, kids[0]!); // ( … )
   if (kids.length === 1 && kids[0]!.name === 'Matcher') {
@@ -262,7 +261,7 @@ function parsePipeline(ctx: Ctx, n: SyntaxNode, out: PipelineStage[]): void {
   }
 }
 
-function parseLogExpr(ctx: Ctx, n: SyntaxNode): LogQuery {
+export function parseLogExpr(ctx: Ctx, n: SyntaxNode): LogQuery {
   const inner = n.getChild('LogExpr');
   if (inner) return parseLogExpr(ctx, inner); // ( … )
   const sel = n.getChild('Selector');
@@ -274,7 +273,8 @@ function parseLogExpr(ctx: Ctx, n: SyntaxNode): LogQuery {
   return { matchers, pipeline };
 }
 
-export function parseLogQuery(query: string): LogQuery {
+/** The checked syntax tree of a query: no syntax error, nothing outside the subset. */
+export function parseTree(query: string): { ctx: Ctx; expr: SyntaxNode } {
   if (query.trim() === '') throw badQuery('query is empty');
   if (query.length > MAX_QUERY_LENGTH) throw badQuery(`query longer than ${MAX_QUERY_LENGTH} characters`);
   const ctx = new Ctx(query);
@@ -289,8 +289,16 @@ export function parseLogQuery(query: string): LogQuery {
   }
   refuseUnsupportedInside(ctx, top);
   const expr = top.getChild('Expr');
-  const logExpr = expr?.getChild('LogExpr');
-  if (!expr || !logExpr) return ctx.refuse('this kind of expression', expr ?? top);
+  if (!expr) return ctx.refuse('this kind of expression', top);
+  return { ctx, expr };
+}
+
+/** A log query (a metric query is refused: see query-parse.ts for both). */
+export function parseLogQuery(query: string): LogQuery {
+  const { ctx, expr } = parseTree(query);
+  const logExpr = expr.getChild('LogExpr');
+  if (!logExpr)
+    return ctx.refuse(expr.getChild('MetricExpr') ? 'metric query' : 'this kind of expression', expr);
   return parseLogExpr(ctx, logExpr);
 }
 

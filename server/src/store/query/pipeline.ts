@@ -39,7 +39,7 @@ function compare(a: number, op: string, b: number): boolean {
   }
 }
 
-function evalLabelFilter(expr: LabelFilterExpr, labels: Map<string, string>): boolean {
+export function evalLabelFilter(expr: LabelFilterExpr, labels: Map<string, string>): boolean {
   switch (expr.kind) {
     case 'and': {
       // Loki evaluates both sides of `and` (errors set by the right side stay visible)

@@ -10,7 +10,15 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { CompiledMatcher, LogQuery } from '../query/logql-ast.ts';
+import type { CompiledMatcher, LogQuery, MetricQuery } from '../query/logql-ast.ts';
+import {
+  evaluateMetric,
+  evaluationTimes,
+  preGroupingOf,
+  rangeOf,
+  SampleCollector,
+  type MatrixSeries,
+} from '../query/metric-eval.ts';
 import { compilePipeline, type Labels } from '../query/pipeline.ts';
 import { MAX_NS, NS_PER_MS, nowNs } from './timestamps.ts';
 
@@ -63,6 +71,19 @@ export interface StreamResult {
 
 export interface QueryResult {
   result: StreamResult[];
+  stats: QueryStats;
+}
+
+export interface MetricQueryParams {
+  query: MetricQuery;
+  start: bigint; // first evaluation time
+  end: bigint; // last evaluation time at most (inclusive)
+  stepNs: bigint;
+  signal?: AbortSignal;
+}
+
+export interface MetricResult {
+  result: MatrixSeries[];
   stats: QueryStats;
 }
 
@@ -385,6 +406,63 @@ export class EmbeddedStore {
     }
     stats.execTimeMs = performance.now() - t0;
     return { result: [...groups.values()], stats };
+  }
+
+  /**
+   * A metric query: reads every entry of (start - range, end] oldest first, once, and evaluates
+   * the aggregation at start, start + step, … (query/metric-eval.ts).
+   */
+  async metricQuery(p: MetricQueryParams): Promise<MetricResult> {
+    const t0 = performance.now();
+    const stats: QueryStats = {
+      entriesScanned: 0,
+      bytesScanned: 0,
+      entriesReturned: 0,
+      streamsMatched: 0,
+      chunks: 0,
+      execTimeMs: 0,
+    };
+    const times = evaluationTimes(p.start, p.end, p.stepNs);
+    const range = rangeOf(p.query);
+    const collector = new SampleCollector(range, preGroupingOf(p.query));
+    const scan: QueryRangeParams = {
+      query: range.log,
+      start: p.start - range.rangeNs + 1n,
+      end: p.end + 1n,
+      limit: Number.MAX_SAFE_INTEGER,
+      direction: 'forward',
+    };
+    const streams = this.matchingStreams(range.log.matchers, scan.start, scan.end);
+    stats.streamsMatched = streams.length;
+    if (streams.length > 0) {
+      const source =
+        streams.length === this.byId.size
+          ? this.globalScan(scan, null, stats)
+          : streams.length <= MERGE_MAX_STREAMS
+            ? this.mergedScan(scan, streams, stats)
+            : this.globalScan(scan, new Set(streams.map((s) => s.id)), stats);
+      let sliceStart = performance.now();
+      for (const batch of source) {
+        for (const [, streamId, ts, line, meta] of batch) {
+          stats.entriesScanned++;
+          stats.bytesScanned += line.length;
+          const info = this.byId.get(Number(streamId));
+          if (!info) continue;
+          const base = meta === null ? info.labels : { ...info.labels, ...(JSON.parse(meta) as Labels) };
+          collector.add(ts, line, base);
+        }
+        if (p.signal?.aborted) break;
+        if (performance.now() - sliceStart > YIELD_EVERY_MS) {
+          await yieldToLoop();
+          if (p.signal?.aborted) break;
+          sliceStart = performance.now();
+        }
+      }
+    }
+    const result = evaluateMetric(p.query, collector, times);
+    stats.entriesReturned = result.length;
+    stats.execTimeMs = performance.now() - t0;
+    return { result, stats };
   }
 
   /** Every entry in [start, end) in time order, optionally only from some streams; one batch per chunk read. */

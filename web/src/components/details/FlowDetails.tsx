@@ -1,5 +1,7 @@
 // Every field of one record, each value a button that adds it as a filter, and the raw JSON.
-import { useState } from 'react';
+// Keyboard (PatternFly's drawer pattern): focus moves to the panel's title when a flow is
+// shown, Escape closes it (the view then returns focus to the row).
+import { useEffect, useRef, useState } from 'react';
 import {
   Button,
   ClipboardCopyButton,
@@ -17,6 +19,7 @@ import {
   DrawerPanelContent,
   Title,
 } from '@patternfly/react-core';
+import { checkFilterValue } from '@interflow/contract';
 import type { StoredFlowRecord } from '../../api/types.ts';
 import { FIELD_FILTER, fieldValue } from '../../model/fields.ts';
 import { columnLabel } from '../../model/labels.ts';
@@ -25,29 +28,39 @@ import { CellValue, formatValue } from '../table/CellValue.tsx';
 
 const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
-/** Each value is a link-styled button: activating it adds "field = value" as a filter. */
+/**
+ * Each value is a link-styled button: activating it adds "field = value" as a filter. A value
+ * that would make a filter the backend refuses (an empty name) is shown as text.
+ */
 function FilterableValues(props: {
   values: unknown[];
   render: (v: unknown) => string;
   label: (v: unknown) => string;
+  canFilter: (v: unknown) => boolean;
   onFilter: (v: unknown) => void;
 }) {
-  const { values, render, label, onFilter } = props;
+  const { values, render, label, canFilter, onFilter } = props;
   return (
     <span className="interflow-details__values">
-      {values.map((v, i) => (
-        <Button
-          key={i}
-          variant="link"
-          isInline
-          className="interflow-details__filter"
-          onClick={() => onFilter(v)}
-          aria-label={label(v)}
-          title={label(v)}
-        >
-          {render(v)}
-        </Button>
-      ))}
+      {values.map((v, i) =>
+        !canFilter(v) ? (
+          <span key={i} className="interflow-muted">
+            {render(v)}
+          </span>
+        ) : (
+          <Button
+            key={i}
+            variant="link"
+            isInline
+            className="interflow-details__filter"
+            onClick={() => onFilter(v)}
+            aria-label={label(v)}
+            title={label(v)}
+          >
+            {render(v)}
+          </Button>
+        ),
+      )}
     </span>
   );
 }
@@ -63,8 +76,18 @@ export function FlowDetails({ record, onClose, onAddFilter }: FlowDetailsProps) 
   const [copied, setCopied] = useState(false);
   const json = JSON.stringify(record, null, 2);
   const fields = Object.keys(record).sort();
+  const titleRef = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    titleRef.current?.focus();
+  }, [record]);
   return (
     <DrawerPanelContent
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          onClose();
+        }
+      }}
       className="interflow-details"
       widths={{ default: 'width_33' }}
       isResizable
@@ -73,7 +96,9 @@ export function FlowDetails({ record, onClose, onAddFilter }: FlowDetailsProps) 
     >
       <DrawerHead>
         <Title headingLevel="h2" size="lg">
-          {t('Flow details')}
+          <span tabIndex={-1} ref={titleRef} className="interflow-details__title">
+            {t('Flow details')}
+          </span>
         </Title>
         <DrawerActions>
           <DrawerCloseButton onClick={onClose} aria-label={t('Close flow details')} />
@@ -93,13 +118,15 @@ export function FlowDetails({ record, onClose, onAddFilter }: FlowDetailsProps) 
                   {filterId ? (
                     <FilterableValues
                       values={asList(fieldValue(record, field))}
-                      render={(v) => formatValue(t, field, v)}
+                      render={(v) => formatValue(t, field, v, record)}
                       label={(v) =>
                         t('Filter on {{field}} = {{value}}', {
                           field: label,
-                          value: v === '' ? t('(empty)') : String(v),
+                          // the words of the cell (TCP, Egress), not the stored code
+                          value: v === '' ? t('(empty)') : formatValue(t, field, v, record),
                         })
                       }
+                      canFilter={(v) => checkFilterValue(filterId, '=', String(v)).ok}
                       onFilter={(v) => onAddFilter(filterId, String(v))}
                     />
                   ) : (

@@ -45,7 +45,7 @@ export function EmptyFlows({ hasFilters, onClearFilters, onWiderRange }: EmptyFl
               'No flow record matches these filters in this time range. Try removing a filter or choosing a longer time range.',
             )
           : t(
-              'No flow record was stored in this time range. Check that the Interflow agent runs on the nodes, or choose a longer time range.',
+              'No flow record was stored in this time range. Records appear a few seconds after traffic crosses an interface the agent watches (every interface except lo, in the host and in every named network namespace, such as a pod’s net1). Check that the agent runs (on one machine: npm start as root), send some traffic — for example a ping from a pod or namespace — or choose a longer time range.',
             )}
       </EmptyStateBody>
       <EmptyStateFooter>

@@ -1,9 +1,11 @@
 // The flows table: sortable columns, one page of rows at a time, a row opens the details drawer.
+// Keyboard: the rows are one tab stop (roving tabindex): arrow keys, Home and End move between
+// rows, Enter or Space opens the details.
 import { Table, Tbody, Td, Th, Thead, Tr, type ThProps } from '@patternfly/react-table';
 import type { StoredFlowRecord } from '../../api/types.ts';
 import type { SortSpec } from '../../model/view.ts';
 import { useT } from '../../i18n/use-t.ts';
-import { memo } from 'react';
+import { memo, useCallback, useState, type KeyboardEvent } from 'react';
 import type { TFunction } from 'i18next';
 import { cellContent } from './CellValue.tsx';
 
@@ -13,13 +15,46 @@ export interface FlowsTableProps {
   sort: SortSpec;
   onSort: (sort: SortSpec) => void;
   selected: StoredFlowRecord | null;
-  onSelect: (record: StoredFlowRecord) => void;
+  /** `row` is the row element, so focus can go back to it when the details close. */
+  onSelect: (record: StoredFlowRecord, row: HTMLElement) => void;
   /** Index of the first row (for stable keys across pages). */
   offset: number;
 }
 
+const ROW_SELECTOR = '[data-testid="interflow-flow-row"]';
+
+/** Moves focus between rows; returns the index focused, or null when the key is not a move. */
+function moveFocus(e: KeyboardEvent<HTMLElement>, index: number, count: number): number | null {
+  const next =
+    e.key === 'ArrowDown'
+      ? Math.min(index + 1, count - 1)
+      : e.key === 'ArrowUp'
+        ? Math.max(index - 1, 0)
+        : e.key === 'Home'
+          ? 0
+          : e.key === 'End'
+            ? count - 1
+            : null;
+  if (next === null) return null;
+  e.preventDefault();
+  const rows = e.currentTarget.closest('tbody')?.querySelectorAll<HTMLElement>(ROW_SELECTOR);
+  rows?.[next]?.focus();
+  return next;
+}
+
 export function FlowsTable({ records, columns, sort, onSort, selected, onSelect, offset }: FlowsTableProps) {
   const t = useT();
+  // The row that takes Tab (the last one focused); a new page starts at its first row.
+  const [active, setActive] = useState({ offset, index: 0 });
+  const activeIndex = active.offset === offset ? Math.min(active.index, records.length - 1) : 0;
+  const onRowKey = useCallback(
+    (e: KeyboardEvent<HTMLElement>, index: number) => {
+      const moved = moveFocus(e, index, records.length);
+      if (moved !== null) setActive({ offset, index: moved });
+    },
+    [records.length, offset],
+  );
+  const onRowFocus = useCallback((index: number) => setActive({ offset, index }), [offset]);
   const sortBy = columns.findIndex((c) => c.id === sort.field);
   const sortParams = (index: number): ThProps['sort'] => ({
     sortBy: sortBy >= 0 ? { index: sortBy, direction: sort.direction, defaultDirection: 'desc' } : {},
@@ -33,6 +68,7 @@ export function FlowsTable({ records, columns, sort, onSort, selected, onSelect,
       variant="compact"
       isStickyHeader
       gridBreakPoint=""
+      id="interflow-flows-table"
     >
       <Thead>
         <Tr>
@@ -50,8 +86,12 @@ export function FlowsTable({ records, columns, sort, onSort, selected, onSelect,
             record={r}
             number={offset + i + 1}
             columns={columns}
+            index={i}
             isSelected={r === selected}
+            isTabStop={i === activeIndex}
             onSelect={onSelect}
+            onKey={onRowKey}
+            onFocusRow={onRowFocus}
             t={t}
           />
         ))}
@@ -63,26 +103,34 @@ export function FlowsTable({ records, columns, sort, onSort, selected, onSelect,
 interface FlowRowProps {
   record: StoredFlowRecord;
   number: number;
+  index: number;
   columns: ReadonlyArray<{ id: string; label: string }>;
   isSelected: boolean;
-  onSelect: (record: StoredFlowRecord) => void;
+  isTabStop: boolean;
+  onSelect: (record: StoredFlowRecord, row: HTMLElement) => void;
+  onKey: (e: KeyboardEvent<HTMLElement>, index: number) => void;
+  onFocusRow: (index: number) => void;
   t: TFunction;
 }
 
 /** Memoised: selecting a row or refreshing with the same records re-renders only what changed. */
-const FlowRow = memo(function FlowRow({ record, number, columns, isSelected, onSelect, t }: FlowRowProps) {
+const FlowRow = memo(function FlowRow(props: FlowRowProps) {
+  const { record, number, index, columns, isSelected, isTabStop, onSelect, onKey, onFocusRow, t } = props;
   return (
     <Tr
       isClickable
       isRowSelected={isSelected}
-      onRowClick={() => onSelect(record)}
+      onRowClick={(e) => onSelect(record, e?.currentTarget as HTMLElement)}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
-          onSelect(record);
-        }
+          onSelect(record, e.currentTarget);
+        } else onKey(e, index);
       }}
-      tabIndex={0}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget) onFocusRow(index);
+      }}
+      tabIndex={isTabStop ? 0 : -1}
       aria-label={t('Show details of flow {{number}}', { number })}
       data-testid="interflow-flow-row"
     >

@@ -1,12 +1,23 @@
-// Category → operator → value (with suggestions from /api/resources) → Add.
-import { useId, useState, type FormEvent } from 'react';
-import { Button, FormSelect, FormSelectOption, TextInput } from '@patternfly/react-core';
+// Category → operator → value (with suggestions from /api/resources) → Add. The value is
+// checked as it is typed by the contract's rules (the ones the backend applies), so a chip the
+// backend would refuse is never made; what is wrong is said under the field.
+import { useState, type FormEvent } from 'react';
+import {
+  Button,
+  FormSelect,
+  FormSelectOption,
+  HelperText,
+  HelperTextItem,
+  TextInput,
+} from '@patternfly/react-core';
 import type { FilterDef } from '../../api/types.ts';
-import { FILTER_OPERATORS, type FilterOperator } from '@interflow/contract';
+import { FILTER_OPERATORS, checkFilterValue, type FilterOperator } from '@interflow/contract';
 import { operatorLabel } from '../../model/labels.ts';
+import { useElementId } from '../../hooks/useElementId.ts';
 import { useResources } from '../../hooks/useResources.ts';
 import { useT } from '../../i18n/use-t.ts';
 import { filterName } from './filter-name.ts';
+import { filterProblemText } from '../traffic-flows/url-problem-text.ts';
 
 export interface FilterPickerProps {
   defs: readonly FilterDef[];
@@ -15,18 +26,28 @@ export interface FilterPickerProps {
 
 export function FilterPicker({ defs, onAdd }: FilterPickerProps) {
   const t = useT();
-  const listId = useId();
+  const listId = useElementId();
   const [category, setCategory] = useState(defs.find((d) => d.id === 'interfaces')?.id ?? defs[0]?.id ?? '');
   const [operator, setOperator] = useState<FilterOperator>('=');
   const [value, setValue] = useState('');
+  // An empty field is not an error until someone tries to add it.
+  const [tried, setTried] = useState(false);
+  const helpId = useElementId();
   const def = defs.find((d) => d.id === category);
   const suggestions = useResources(def?.autocomplete ?? null);
+  const check = category ? checkFilterValue(category, operator, value) : null;
+  const problem = check && !check.ok && (tried || value.trim() !== '') ? check.problem : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!category) return;
-    onAdd(category, operator, value);
+    if (!check) return;
+    if (!check.ok) {
+      setTried(true);
+      return;
+    }
+    onAdd(category, operator, check.value);
     setValue('');
+    setTried(false);
   };
 
   return (
@@ -56,6 +77,9 @@ export function FilterPicker({ defs, onAdd }: FilterPickerProps) {
         value={value}
         onChange={(_e, v) => setValue(v)}
         aria-label={t('Filter value')}
+        validated={problem ? 'error' : 'default'}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={problem ? helpId : undefined}
         placeholder={
           def?.examples[0] ? t('for example {{example}}', { example: def.examples[0] }) : t('Value')
         }
@@ -70,6 +94,11 @@ export function FilterPicker({ defs, onAdd }: FilterPickerProps) {
       <Button type="submit" variant="secondary">
         {t('Add filter')}
       </Button>
+      {problem && (
+        <HelperText id={helpId} className="interflow-filter-picker__problem" aria-live="polite">
+          <HelperTextItem variant="error">{filterProblemText(t, problem)}</HelperTextItem>
+        </HelperText>
+      )}
     </form>
   );
 }

@@ -16,6 +16,10 @@ export function filterName(t: TFunction, def: Pick<FilterDef, 'id' | 'name'>): s
       return t('Interface direction');
     case 'netns':
       return t('Network namespace');
+    case 'if_owner_namespace':
+      return t('Interface owner namespace');
+    case 'if_owner':
+      return t('Interface owner pod');
     case 'namespace':
       return t('Namespace');
     case 'src_namespace':

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeFilters, parseFilters } from '@interflow/contract';
 import { flow, installStandInBackend, type StandInBackend } from '../../../test/stand-in-backend.ts';
 import { renderAt } from '../../../test/render-view.tsx';
-import TrafficFlowsTab, { filtersForObject } from './TrafficFlowsTab.tsx';
+import TrafficFlowsTab, { filtersForObject, interfaceFiltersForObject } from './TrafficFlowsTab.tsx';
 
 let backend: StandInBackend | null = null;
 afterEach(() => backend?.restore());
@@ -46,6 +46,35 @@ describe('TrafficFlowsTab (Pod and Namespace details, stand-in backend API)', ()
     );
     await waitFor(() =>
       expect(backend!.flowRequests().at(-1)?.searchParams.get('filters')).toBe('interfaces=net1'),
+    );
+  });
+
+  it('maps the object to the interfaces it owns', () => {
+    expect(
+      encodeFilters(interfaceFiltersForObject({ kind: 'Pod', metadata: { name: 'p', namespace: 'n' } })),
+    ).toBe('if_owner_namespace=n;if_owner=p');
+    expect(encodeFilters(interfaceFiltersForObject({ kind: 'Namespace', metadata: { name: 'n' } }))).toBe(
+      'if_owner_namespace=n',
+    );
+    expect(encodeFilters(interfaceFiltersForObject({ kind: 'Node', metadata: { name: 'w0' } }))).toBe(
+      'host_name=w0',
+    );
+    expect(encodeFilters(filtersForObject({ kind: 'Node', metadata: { name: 'w0' } }))).toBe('host_name=w0');
+  });
+
+  it("a Pod tab's Interfaces tab (stand-in backend) asks for the pod's own interfaces, keeping other filters", async () => {
+    backend = installStandInBackend({ records: [] });
+    renderAt(
+      '/k8s/ns/test/pods/p/interflow-traffic-flows?filters=namespace%3Dtest%3Bname%3Dp%3Binterfaces%3Dnet1&tab=interfaces',
+      <TrafficFlowsTab obj={{ kind: 'Pod', metadata: { name: 'p', namespace: 'test' } }} />,
+    );
+    await waitFor(() =>
+      expect(
+        backend!.requests
+          .filter((u) => u.pathname.endsWith('/api/interfaces'))
+          .at(-1)
+          ?.searchParams.get('filters'),
+      ).toBe('if_owner_namespace=test;if_owner=p;interfaces=net1'),
     );
   });
 });

@@ -1,4 +1,6 @@
-// "Traffic Flows" tab of Pod and Namespace details: the same view pre-filtered to that object.
+// "Traffic Flows" tab of Pod, Namespace and Node details: the same view pre-filtered to that
+// object; its Interfaces tab shows the interfaces the object owns (a pod's, a namespace's pods',
+// a node's).
 import { useMemo } from 'react';
 import { PageSection } from '@patternfly/react-core';
 import type { Filter } from '@interflow/contract';
@@ -16,6 +18,7 @@ export function filtersForObject(obj: TabObject | undefined): Filter[] {
   const name = obj?.metadata?.name;
   if (!name) return [];
   if (obj?.kind === 'Namespace') return [{ id: 'namespace', operator: '=', values: [name] }];
+  if (obj?.kind === 'Node') return [{ id: 'host_name', operator: '=', values: [name] }];
   const filters: Filter[] = [];
   if (obj?.metadata?.namespace)
     filters.push({ id: 'namespace', operator: '=', values: [obj.metadata.namespace] });
@@ -23,11 +26,33 @@ export function filtersForObject(obj: TabObject | undefined): Filter[] {
   return filters;
 }
 
+/** The interfaces an object owns, as filters of /api/interfaces. */
+export function interfaceFiltersForObject(obj: TabObject | undefined): Filter[] {
+  const name = obj?.metadata?.name;
+  if (!name) return [];
+  if (obj?.kind === 'Namespace') return [{ id: 'if_owner_namespace', operator: '=', values: [name] }];
+  if (obj?.kind === 'Node') return [{ id: 'host_name', operator: '=', values: [name] }];
+  const filters: Filter[] = [];
+  if (obj?.metadata?.namespace)
+    filters.push({ id: 'if_owner_namespace', operator: '=', values: [obj.metadata.namespace] });
+  filters.push({ id: 'if_owner', operator: '=', values: [name] });
+  return filters;
+}
+
 export default function TrafficFlowsTab({ obj }: { obj?: TabObject }) {
   const initialView = useMemo<ViewState>(() => ({ ...DEFAULT_VIEW, filters: filtersForObject(obj) }), [obj]);
+  // On the Interfaces tab the object's flow filters (source or destination) become its own interfaces.
+  const interfacesView = useMemo(() => {
+    const ownFilters = filtersForObject(obj).map((f) => JSON.stringify(f));
+    const owned = interfaceFiltersForObject(obj);
+    return (view: ViewState): ViewState => ({
+      ...view,
+      filters: [...owned, ...view.filters.filter((f) => !ownFilters.includes(JSON.stringify(f)))],
+    });
+  }, [obj]);
   return (
     <PageSection className="interflow-page">
-      <TrafficFlowsView initialView={initialView} linkToPage />
+      <TrafficFlowsView initialView={initialView} interfacesView={interfacesView} linkToPage />
     </PageSection>
   );
 }

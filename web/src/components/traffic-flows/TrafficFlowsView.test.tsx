@@ -13,11 +13,13 @@ import { TrafficFlowsView } from './TrafficFlowsView.tsx';
 let backend: StandInBackend | null = null;
 afterEach(() => backend?.restore());
 
-const byInterface = (url: URL) => {
-  const records = Array.from({ length: 8 }, (_, i) => flow(i));
-  const f = url.searchParams.get('filters') ?? '';
-  return f.includes('interfaces=net1') ? records.filter((r) => r.Interfaces?.[0] === 'net1') : records;
-};
+// Four on net1, four on eth0, and one each on net10 and xnet1 that `interfaces=net1` must not
+// select (the stand-in backend filters with the contract's grammar and the design's rules).
+const byInterface = [
+  ...Array.from({ length: 8 }, (_, i) => flow(i)),
+  flow(8, { Interfaces: ['net10'] }),
+  flow(9, { Interfaces: ['xnet1'] }),
+];
 
 describe('TrafficFlowsView (stand-in backend API)', () => {
   it('opens a shared URL: the filters go to /api/flows and only matching rows show', async () => {
@@ -39,11 +41,22 @@ describe('TrafficFlowsView (stand-in backend API)', () => {
     );
   });
 
+  it('shows each interface with its direction and says how many entries could not be read', async () => {
+    backend = installStandInBackend({
+      records: [flow(0, { Interfaces: ['eth0', 'net1'], IfDirections: [0, 1] })],
+      unreadable: 3,
+    });
+    renderAt('/traffic-flows', <TrafficFlowsView />);
+    const [row] = await screen.findAllByTestId('interflow-flow-row');
+    expect(row).toHaveTextContent('eth0 (ingress), net1 (egress)');
+    expect(await screen.findByText(/3 entries could not be read/)).toBeInTheDocument();
+  });
+
   it('adding a filter through the picker writes the URL and refetches', async () => {
     backend = installStandInBackend({ records: byInterface });
     const user = userEvent.setup();
     const { search } = renderAt('/traffic-flows', <TrafficFlowsView />);
-    expect(await screen.findAllByTestId('interflow-flow-row')).toHaveLength(8);
+    expect(await screen.findAllByTestId('interflow-flow-row')).toHaveLength(10);
     await user.selectOptions(screen.getByLabelText('Filter category'), 'interfaces');
     await user.type(screen.getByLabelText('Filter value'), 'net1{Enter}');
     await waitFor(() => expect(search().get('filters')).toBe('interfaces=net1'));
@@ -69,15 +82,22 @@ describe('TrafficFlowsView (stand-in backend API)', () => {
   });
 
   it('removing a chip removes the filter from the URL', async () => {
-    backend = installStandInBackend({ records: byInterface });
+    // on net1 in namespace test, on eth0 in namespace test, on net1 elsewhere
+    const records = [
+      flow(0, { SrcK8S_Namespace: 'test' }),
+      flow(1, { SrcK8S_Namespace: 'test' }),
+      flow(2, { SrcK8S_Namespace: 'other' }),
+    ];
+    backend = installStandInBackend({ records });
     const user = userEvent.setup();
     const { search } = renderAt(
       '/traffic-flows?filters=interfaces%3Dnet1%3Bsrc_namespace%3Dtest',
       <TrafficFlowsView />,
     );
-    await screen.findAllByTestId('interflow-flow-row');
+    expect(await screen.findAllByTestId('interflow-flow-row')).toHaveLength(1);
     await user.click(screen.getByRole('button', { name: 'Remove net1' }));
     await waitFor(() => expect(search().get('filters')).toBe('src_namespace=test'));
+    await waitFor(() => expect(screen.getAllByTestId('interflow-flow-row')).toHaveLength(2));
   });
 
   it('a row opens the details drawer with every field and the raw JSON; a value becomes a filter', async () => {
@@ -112,7 +132,8 @@ describe('TrafficFlowsView (stand-in backend API)', () => {
     const user = userEvent.setup();
     const { search } = renderAt('/traffic-flows', <TrafficFlowsView />);
     await screen.findAllByTestId('interflow-flow-row');
-    await user.click(screen.getByRole('button', { name: 'Bytes' }));
+    // The overview's metric switch has a Bytes button too: the column header's is in the grid.
+    await user.click(within(screen.getByRole('grid')).getByRole('button', { name: 'Bytes' }));
     await waitFor(() => expect(search().get('sort')).toMatch(/^Bytes:(asc|desc)$/));
     const direction = search().get('sort')!.split(':')[1];
     const bytes = screen
@@ -162,10 +183,15 @@ describe('TrafficFlowsView (stand-in backend API)', () => {
     );
     await screen.findByText('No flows found');
     const explanations = Object.fromEntries(
-      [...document.querySelectorAll('.pf-v6-c-alert.pf-m-warning')].map((alert) => [
-        /unusable "(\w+)" parameter/.exec(alert.querySelector('.pf-v6-c-alert__title')!.textContent!)![1],
-        alert.querySelector('.pf-v6-c-alert__description')!.textContent,
-      ]),
+      [...document.querySelectorAll('.pf-v6-c-alert.pf-m-warning')]
+        // Only the URL warnings (the overview may warn about its own data).
+        .filter((alert) =>
+          /unusable "(\w+)" parameter/.test(alert.querySelector('.pf-v6-c-alert__title')!.textContent!),
+        )
+        .map((alert) => [
+          /unusable "(\w+)" parameter/.exec(alert.querySelector('.pf-v6-c-alert__title')!.textContent!)![1],
+          alert.querySelector('.pf-v6-c-alert__description')!.textContent,
+        ]),
     );
     expect(explanations).toEqual({
       filters: 'The filter "interfaces" needs an operator (= != ~ !~) at position 10.',

@@ -1,8 +1,20 @@
 // The Traffic Flows view (used by the page and by the Pod/Namespace tab): toolbar, table,
 // details drawer and export, with the whole view kept in the URL.
-import { useMemo, useState } from 'react';
-import { Link } from 'react-router';
-import { Alert, Drawer, DrawerContent, DrawerContentBody, Pagination, Content } from '@patternfly/react-core';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useLocation, useNavigate } from '../../routing/router.ts';
+import {
+  Alert,
+  Drawer,
+  DrawerContent,
+  DrawerContentBody,
+  Pagination,
+  Content,
+  SkipToContent,
+  Tab,
+  Tabs,
+  TabTitleText,
+} from '@patternfly/react-core';
+import { checkFilterValue } from '@interflow/contract';
 import { exportUrl } from '../../api/client.ts';
 import { useApiBase } from '../../api/api-base.tsx';
 import type { StoredFlowRecord } from '../../api/types.ts';
@@ -16,6 +28,7 @@ import { useFlows } from '../../hooks/useFlows.ts';
 import { useView } from '../../hooks/useView.ts';
 import { useT } from '../../i18n/use-t.ts';
 import { FlowDetails } from '../details/FlowDetails.tsx';
+import { InterfacesPanel } from '../interfaces/InterfacesPanel.tsx';
 import { ExportModal } from '../export/ExportModal.tsx';
 import { errorText } from '../states/error-text.ts';
 import { EmptyFlows, FlowsError, LoadingState } from '../states/FlowsStates.tsx';
@@ -29,23 +42,42 @@ export interface TrafficFlowsViewProps {
   initialView?: ViewState;
   /** Show a link to the full Traffic Flows page with the same view (used by the details tabs). */
   linkToPage?: boolean;
+  /** The view the Interfaces tab asks for (details tabs: the object's own interfaces). */
+  interfacesView?: (view: ViewState) => ViewState;
 }
+
+// The overview (chart library included) loads after the table's code: the table appears first.
+const Overview = lazy(() => import(/* webpackChunkName: "overview" */ '../overview/Overview.tsx'));
 
 const PER_PAGE_OPTIONS = [20, 50, 100, 500, 1000].map((n) => ({ title: String(n), value: n }));
 
-export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewProps) {
+export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: TrafficFlowsViewProps) {
   const t = useT();
   const base = useApiBase();
   const { config, error: configError } = useConfig();
   const { view, problems, setView } = useView(initialView);
   const [refreshS, setRefreshS] = useState(0);
   const [selected, setSelected] = useState<StoredFlowRecord | null>(null);
+  // The row the details were opened from: focus goes back to it when they close.
+  const openedFrom = useRef<HTMLElement | null>(null);
+  // Set when a value from the drawer became a filter: the chips are scrolled into view.
+  const chipsToShow = useRef(false);
   const [exportOpen, setExportOpen] = useState(false);
   const [page, setPage] = useState(1);
   const [perPage, setPerPage] = useState(50);
+  // The tab is in the URL too (`tab=interfaces`), so a shared link opens the same tab.
+  const location = useLocation();
+  const navigate = useNavigate();
+  const tab = new URLSearchParams(location.search).get('tab') === 'interfaces' ? 'interfaces' : 'flows';
+  const setTab = (next: string) => {
+    const params = new URLSearchParams(location.search);
+    if (next === 'interfaces') params.set('tab', 'interfaces');
+    else params.delete('tab');
+    navigate({ pathname: location.pathname, search: `?${params.toString()}`, hash: location.hash });
+  };
 
   const apiQuery = toApiParams(view).toString();
-  const flows = useFlows(apiQuery, refreshS);
+  const flows = useFlows(apiQuery, tab === 'flows' ? refreshS : 0);
   const [pagedQuery, setPagedQuery] = useState(apiQuery);
   if (pagedQuery !== apiQuery) {
     // a new query starts again at the first page
@@ -75,11 +107,45 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
   );
   const pageRows = sorted.slice((page - 1) * perPage, page * perPage);
 
-  const addFilter = (id: string, value: string) =>
-    setView({ ...view, filters: addFilterValue(view.filters, id, '=', value) });
+  // A drawer value becomes a filter only when the backend would take it (FlowDetails offers no other).
+  const addFilter = (id: string, value: string) => {
+    const check = checkFilterValue(id, '=', value);
+    if (!check.ok) return;
+    chipsToShow.current = true;
+    setView({ ...view, filters: addFilterValue(view.filters, id, '=', check.value) });
+  };
+  useEffect(() => {
+    if (!chipsToShow.current) return;
+    const chips = document.querySelector('.interflow-filter-chips');
+    if (!chips) return;
+    chipsToShow.current = false;
+    chips.scrollIntoView?.({ block: 'nearest' }); // jsdom has none
+  }, [view.filters]);
+
+  const openDetails = (record: StoredFlowRecord, row: HTMLElement) => {
+    openedFrom.current = row;
+    setSelected(record);
+  };
+  const closeDetails = () => {
+    setSelected(null);
+    if (openedFrom.current?.isConnected) openedFrom.current.focus();
+  };
+  const skipToRows = (e: { preventDefault: () => void }) => {
+    // focus the rows without changing the URL's hash (the router owns the URL)
+    e.preventDefault();
+    document.querySelector<HTMLElement>('#interflow-flows-table tbody tr[tabindex="0"]')?.focus();
+  };
 
   let body;
-  if (flows.error && !flows.loading) body = <FlowsError error={flows.error} onRetry={flows.reload} />;
+  if (tab === 'interfaces')
+    body = (
+      <InterfacesPanel
+        view={interfacesView ? interfacesView(view) : view}
+        linkView={view}
+        refreshS={refreshS}
+      />
+    );
+  else if (flows.error && !flows.loading) body = <FlowsError error={flows.error} onRetry={flows.reload} />;
   else if (!flows.data) body = <LoadingState />;
   else if (!sorted.length)
     body = (
@@ -98,7 +164,7 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
           sort={sort}
           onSort={(s) => setView({ ...view, sort: s })}
           selected={selected}
-          onSelect={setSelected}
+          onSelect={openDetails}
           offset={(page - 1) * perPage}
         />
         <Pagination
@@ -133,9 +199,14 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
 
   return (
     <div className="interflow-view">
-      {problems.map((p) => (
+      {sorted.length > 0 && (
+        <SkipToContent href="#interflow-flows-table" onClick={skipToRows}>
+          {t('Skip to the flows')}
+        </SkipToContent>
+      )}
+      {problems.map((p, i) => (
         <Alert
-          key={p.param}
+          key={`${p.param}-${i}`}
           variant="warning"
           variantLabel={t('Warning:')}
           isInline
@@ -178,9 +249,31 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
         onExport={() => setExportOpen(true)}
         loading={flows.loading}
       />
+      {!linkToPage && (
+        <Suspense fallback={null}>
+          <Overview view={view} setView={setView} tick={flows.reloads} />
+        </Suspense>
+      )}
+      <Tabs
+        activeKey={tab}
+        onSelect={(_e, key) => setTab(String(key))}
+        aria-label={t('Flows or interfaces')}
+        className="interflow-tabs"
+      >
+        <Tab
+          eventKey="flows"
+          title={<TabTitleText>{t('Flows')}</TabTitleText>}
+          data-testid="interflow-tab-flows"
+        />
+        <Tab
+          eventKey="interfaces"
+          title={<TabTitleText>{t('Interfaces')}</TabTitleText>}
+          data-testid="interflow-tab-interfaces"
+        />
+      </Tabs>
       <Content component="p" className="interflow-summary" aria-live="polite">
-        {flows.loading && flows.data ? t('Updating…') : null}
-        {flows.data && !flows.loading
+        {tab === 'flows' && flows.loading && flows.data ? t('Updating…') : null}
+        {tab === 'flows' && flows.data && !flows.loading
           ? flows.data.stats.limitReached
             ? t(
                 'Showing the newest {{rows}} flows: the row limit was reached. Narrow the filters or raise the limit to see more; Export downloads every match.',
@@ -191,12 +284,22 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
                 duration: flows.data.stats.durationMs,
               })
           : null}
+        {flows.data && !flows.loading && flows.data.stats.unreadable > 0 ? (
+          <span className="interflow-unreadable" data-test="flows-unreadable">
+            {' '}
+            {flows.data.stats.unreadable === 1
+              ? t('1 entry could not be read: it is not a JSON record.')
+              : t('{{n}} entries could not be read: they are not JSON records.', {
+                  n: flows.data.stats.unreadable,
+                })}
+          </span>
+        ) : null}
       </Content>
-      <Drawer isExpanded={selected !== null} isInline position="end">
+      <Drawer isExpanded={tab === 'flows' && selected !== null} isInline position="end">
         <DrawerContent
           panelContent={
             selected ? (
-              <FlowDetails record={selected} onClose={() => setSelected(null)} onAddFilter={addFilter} />
+              <FlowDetails record={selected} onClose={closeDetails} onAddFilter={addFilter} />
             ) : undefined
           }
         >
@@ -209,7 +312,14 @@ export function TrafficFlowsView({ initialView, linkToPage }: TrafficFlowsViewPr
           onClose={() => setExportOpen(false)}
           columns={allColumns}
           initialColumns={visibleIds}
-          urlFor={(cols) => exportUrl(base, toApiParams(view), cols)}
+          urlFor={(columns, values) =>
+            exportUrl(base, toApiParams(view), {
+              columns,
+              values,
+              // the table's order; the default (newest first) is the backend's own
+              ...(view.sort ? { sort: `${view.sort.field}:${view.sort.direction}` } : {}),
+            })
+          }
         />
       )}
     </div>

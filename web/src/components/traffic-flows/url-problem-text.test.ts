@@ -4,6 +4,7 @@
 import i18next, { type TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import {
+  checkFilterValue,
   FILTER_LIMITS,
   FilterProblemError,
   parseFilters,
@@ -57,6 +58,7 @@ const CASES: [string, string][] = [
   ['timeRange=-5', '"timeRange" must be a positive whole number of seconds, not "-5".'],
   ['limit=10001', '"limit" must be a whole number from 1 to 10000, not "10001".'],
   ['sort=Bytes', '"sort" must look like "field:asc" or "field:desc", not "Bytes".'],
+  ['cols=Bogus,Bytes,Nope', '"cols" names columns that do not exist: Bogus, Nope.'],
 ];
 
 describe('urlProblemText', () => {
@@ -95,8 +97,15 @@ describe('urlProblemText', () => {
       'unknown-id': 'color=red',
       'not-a-number': 'protocol=http',
       'number-too-large': 'port=70000',
+      'empty-value': 'typed:interfaces=', // only a typed value (checkFilterValue) can be empty
+      'not-an-address': 'dst_address=10.0.0',
     };
     const problemOf = (text: string): FilterProblem => {
+      if (text.startsWith('typed:')) {
+        const [id, value] = text.slice('typed:'.length).split('=') as [string, string];
+        const check = checkFilterValue(id, '=', value);
+        if (!check.ok) return check.problem;
+      }
       try {
         parseFilters(text);
       } catch (e) {

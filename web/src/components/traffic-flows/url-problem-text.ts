@@ -9,6 +9,10 @@ export function urlProblemText(t: TFunction, problem: UrlProblem): string {
   switch (problem.param) {
     case 'filters':
       return filterProblemText(t, problem.problem);
+    case 'cols':
+      return t('"cols" names columns that do not exist: {{unknown}}.', {
+        unknown: problem.unknown.join(', '),
+      });
     case 'match':
       return t('"match" must be "all" or "any", not "{{value}}".', { value: problem.value });
     case 'startTime':
@@ -32,9 +36,8 @@ export function urlProblemText(t: TFunction, problem: UrlProblem): string {
 }
 
 /**
- * The contract's filter problems (the same reasons the backend gives in English). A link meets
- * only the grammar's (missing-id, missing-operator, lone-backslash): the page keeps unknown ids
- * and values for the backend to judge; the others are worded too so every reason has words.
+ * The contract's filter problems (the same reasons the backend gives in English): a link's
+ * filters and a typed value are held to the same rules the backend applies.
  */
 export function filterProblemText(t: TFunction, problem: FilterProblem): string {
   switch (problem.reason) {
@@ -93,5 +96,12 @@ export function filterProblemText(t: TFunction, problem: FilterProblem): string 
         max: problem.max,
         value: problem.value,
       });
+    case 'empty-value':
+      return t('The filter "{{id}}" needs a value.', { id: problem.filterId });
+    case 'not-an-address':
+      return t(
+        'The filter "{{id}}" takes an IPv4 or IPv6 address, not "{{value}}" (use "contains" to match part of one).',
+        { id: problem.filterId, value: problem.value },
+      );
   }
 }
