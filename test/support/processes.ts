@@ -143,7 +143,12 @@ export async function startBackend(
     storePort: storeUrl ? Number(new URL(storeUrl).port) : 0,
     dataDir,
     restart: () =>
-      startBackend({ ...opts, port: bound, storePort: storeUrl ? Number(new URL(storeUrl).port) : undefined, dataDir }),
+      startBackend({
+        ...opts,
+        port: bound,
+        storePort: storeUrl ? Number(new URL(storeUrl).port) : undefined,
+        dataDir,
+      }),
     cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
   };
 }

@@ -46,7 +46,9 @@ describe('CSV export guards against formula injection', () => {
   });
 
   test('readable values (the default) are guarded too, the interface/direction pairs included', async () => {
-    const res = await t.app.inject(`/api/flows/export?${window}&columns=SrcPort,SrcK8S_Name,Interfaces,IfDirections`);
+    const res = await t.app.inject(
+      `/api/flows/export?${window}&columns=SrcPort,SrcK8S_Name,Interfaces,IfDirections`,
+    );
     assert.equal(res.statusCode, 200);
     const rows = parse(res.body, { from_line: 2 }) as string[][];
     const byPort = new Map(rows.map((r) => [Number(r[0]), r]));

@@ -60,7 +60,9 @@ export function interfacePairs(r: Readonly<Record<string, unknown>>): unknown {
 function plain(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (Array.isArray(v))
-    return v.map((x) => (x === null || typeof x !== 'object' ? String(x ?? '') : JSON.stringify(x))).join(',');
+    return v
+      .map((x) => (x === null || typeof x !== 'object' ? String(x ?? '') : JSON.stringify(x)))
+      .join(',');
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }
