@@ -111,7 +111,7 @@ function matches(o: KubeObject, selector: Array<[string[], string]>): boolean {
 
 export class StandInKubeApiServer {
   readonly requests: RequestLogEntry[] = [];
-  readonly token = `stand-in-${randomUUID()}`;
+  readonly token: string;
   private readonly server: Server;
   private readonly objects = new Map<ResourceName, Map<string, KubeObject>>();
   private readonly history: WatchEvent[] = [];
@@ -126,14 +126,19 @@ export class StandInKubeApiServer {
   /** Every TokenReview and SubjectAccessReview asked, in order. */
   readonly reviews: ReviewLogEntry[] = [];
 
-  private constructor() {
+  private constructor(token: string) {
+    this.token = token;
     for (const r of Object.keys(RESOURCES) as ResourceName[]) this.objects.set(r, new Map());
     this.server = createServer((req, res) => this.handle(req, res));
   }
 
-  static async start(): Promise<StandInKubeApiServer> {
-    const s = new StandInKubeApiServer();
-    await new Promise<void>((resolve) => s.server.listen(0, '127.0.0.1', resolve));
+  /** `port` and `token` of an earlier instance bring "the same API server" back after close(). */
+  static async start(opts: { port?: number; token?: string } = {}): Promise<StandInKubeApiServer> {
+    const s = new StandInKubeApiServer(opts.token ?? `stand-in-${randomUUID()}`);
+    await new Promise<void>((resolve, reject) => {
+      s.server.once('error', reject);
+      s.server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+    });
     s.port = (s.server.address() as AddressInfo).port;
     return s;
   }

@@ -29,6 +29,15 @@ export interface FlowServiceOptions {
   maxEntries: number;
 }
 
+/**
+ * The configured selector without the interface inventory's stream (`_RecordType="interface"`):
+ * a stream without the label, or NetObserv's flowLog/conversation records, still match. Every
+ * flow query (table, export, overview, autocomplete) reads through it.
+ */
+export function flowSelector(base: LabelMatcher[]): LabelMatcher[] {
+  return [...base, { label: RECORD_TYPE_LABEL, op: '!=', value: INTERFACE_RECORD_TYPE }];
+}
+
 /** The end time the table sorts on; 0 when the producer wrote none (or not as a number). */
 const endMs = (r: StoredFlowRecord): number => (typeof r.TimeFlowEndMs === 'number' ? r.TimeFlowEndMs : 0);
 
@@ -40,12 +49,8 @@ export class FlowService {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /**
-   * The configured selector without the interface inventory's stream (`_RecordType="interface"`):
-   * a stream without the label, or NetObserv's flowLog/conversation records, still match.
-   */
   private get flowSelector(): LabelMatcher[] {
-    return [...this.opts.selector, { label: RECORD_TYPE_LABEL, op: '!=', value: INTERFACE_RECORD_TYPE }];
+    return flowSelector(this.opts.selector);
   }
 
   queriesFor(req: FlowRequest, namespaces?: NamespaceScope): string[] {
@@ -53,8 +58,9 @@ export class FlowService {
   }
 
   /**
-   * Every namespace some flow in the window names as source, destination or interface owner:
-   * the candidates a restricted caller is checked against (stream labels, so the set is bounded).
+   * Every namespace some flow (or inventory record) in the window names as source, destination
+   * or interface owner: the candidates a restricted caller is checked against (stream labels,
+   * so the set is bounded).
    */
   async namespacesIn(window: TimeWindow, call: CallOptions): Promise<string[]> {
     const query = renderLogQuery({

@@ -250,5 +250,14 @@ describe('INTERFLOW_AUTH_CHECK modes against a stand-in Kubernetes API server', 
     const res = await t.app.inject({ url: `/api/flows?${window}`, headers: bearer(ADMIN) });
     assert.equal(res.statusCode, 503);
     assert.match(res.json().error, /the Kubernetes API cannot check access/);
+    // The same API server back on its address: an unreachable server was no decision.
+    const back = await StandInKubeApiServer.start({
+      port: Number(new URL(kube.url).port),
+      token: kube.token,
+    });
+    ctx.after(() => back.close());
+    standInUsers(back);
+    const again = await t.app.inject({ url: `/api/flows?${window}`, headers: bearer(ADMIN) });
+    assert.equal(again.statusCode, 200, again.body);
   });
 });

@@ -10,7 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ServerConfig } from '../config/config.ts';
 import { loadTlsFiles } from '../config/tls-files.ts';
 import { StoreUnavailableError } from '../errors.ts';
-import { FlowService } from '../flows/flow-service.ts';
+import { FlowService, flowSelector } from '../flows/flow-service.ts';
 import { InterfaceService } from '../flows/interface-service.ts';
 import { OverviewService } from '../flows/overview-service.ts';
 import { LokiClient } from '../loki/client.ts';
@@ -179,8 +179,11 @@ export async function buildApp(
   }
   await app.register(healthRoutes, { client, embedded });
   await app.register(flowRoutes, { flows, metrics });
-  await app.register(interfaceRoutes, { interfaces });
-  await app.register(overviewRoutes, { overview: new OverviewService(client, config.lokiSelector) });
+  await app.register(interfaceRoutes, { interfaces, flows });
+  await app.register(overviewRoutes, {
+    overview: new OverviewService(client, flowSelector(config.lokiSelector)),
+    flows,
+  });
   await app.register(resourceRoutes, { flows });
   await app.register(configRoutes, {
     store: () => {

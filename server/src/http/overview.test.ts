@@ -191,4 +191,25 @@ describe('overview queries', () => {
     assert.match(queries[1]!, /^sum \(count_over_time\(/);
     assert.match(queries[2]!, /^topk\(100, sum by \(if_name, if_netns, IfK8S_Namespace, IfK8S_Name\) /);
   });
+  test('of a restricted caller: one query each, the namespaces as one ORed label filter before any aggregation', () => {
+    const ns = ['team.b', 'team-a'];
+    const scope =
+      '| SrcK8S_Namespace=~"(?:team-a|team\\\\.b)" or DstK8S_Namespace=~"(?:team-a|team\\\\.b)" or IfK8S_Namespace=~"(?:team-a|team\\\\.b)"';
+    const scoped = [
+      service.histogramQuery(req, 'bytes', 30_000, ns),
+      service.interfaceQuery(req, 'packets', 1, 3_600_000, ns),
+      service.overflowQuery(req, 3_600_000, ns),
+      ...service.pairsQueries(req, 'bytes', 3_600_000, ns),
+      service.totalQuery(req, 'records', 3_600_000, ns),
+    ];
+    for (const q of scoped) {
+      const tree = parser.parse(q);
+      let bad = false;
+      tree.iterate({ enter: (n) => void (n.type.isError && (bad = true)) });
+      assert.equal(bad, false, q);
+      assert.equal(q.split(scope).length, 2, `the scope once, before | json: ${q}`);
+      assert.ok(q.indexOf(scope) < q.indexOf('| json'), q);
+    }
+    assert.equal(service.histogramQuery(req, 'bytes', 30_000, ns).replace(` ${scope}`, ''), queries[0]);
+  });
 });

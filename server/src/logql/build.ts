@@ -189,9 +189,26 @@ export function scopeSelectors(baseSelector: LabelMatcher[], namespaces: Namespa
  */
 function scoped(queries: LogQuery[], namespaces: NamespaceScope): LogQuery[] {
   if (namespaces === undefined) return queries;
-  if (namespaces.length === 0) throw new TypeError('a namespace scope needs at least one namespace');
-  const value = alternation([...namespaces].sort().map(escapeRegex));
   return queries.flatMap((q) =>
-    SCOPE_LABELS.map((label) => ({ ...q, selector: [...q.selector, { label, op: '=~' as const, value }] })),
+    SCOPE_LABELS.map((label) => ({ ...q, selector: [...q.selector, namespaceMatcher(label, namespaces)] })),
   );
+}
+
+/** `Label=~"ns1|ns2"`: the label names one of the namespaces (values escaped, sorted). */
+export function namespaceMatcher(label: string, namespaces: readonly string[]): LabelMatcher {
+  if (namespaces.length === 0) throw new TypeError('a namespace scope needs at least one namespace');
+  return { label, op: '=~', value: alternation([...namespaces].sort().map(escapeRegex)) };
+}
+
+/**
+ * The same restriction for a metric query, which cannot be split into one query per label and
+ * merged (a flow whose source and destination are both allowed would be counted twice): one
+ * label filter on the stream labels, `SrcK8S_Namespace=~"…" or DstK8S_Namespace=~"…" or
+ * IfK8S_Namespace=~"…"`, evaluated by Loki on every line before anything is aggregated.
+ */
+export function scopeLabelFilter(namespaces: readonly string[]): LabelExpr {
+  return {
+    kind: 'or',
+    items: SCOPE_LABELS.map((label) => ({ kind: 'match', matcher: namespaceMatcher(label, namespaces) })),
+  };
 }
