@@ -38,13 +38,14 @@ const LAYOUT_ZONES = [
     ),
   ),
 
-  // server/: main → http → flows → {logql, loki, observability}; http mounts store/, static/; loki → config → logql.
+  // server/: main → http → flows → {logql, loki, observability}; http mounts store/, static/ and checks access with auth/; loki → config → logql.
   zone(
     `${S}/logql`,
     [
       `${S}/store`,
       `${S}/flows`,
       `${S}/http`,
+      `${S}/auth`,
       `${S}/loki`,
       `${S}/config`,
       `${S}/static`,
@@ -59,6 +60,7 @@ const LAYOUT_ZONES = [
     [
       `${S}/flows`,
       `${S}/http`,
+      `${S}/auth`,
       `${S}/loki`,
       `${S}/config`,
       `${S}/static`,
@@ -86,9 +88,14 @@ const LAYOUT_ZONES = [
     'flows/ is used by the HTTP layer and reaches Loki through loki/',
   ),
   zone(
-    [`${S}/loki`, `${S}/config`, `${S}/static`, `${S}/observability`],
+    [`${S}/loki`, `${S}/config`, `${S}/static`, `${S}/observability`, `${S}/auth`],
     [`${S}/http`, `${S}/flows`, `${S}/store`, `${S}/main.ts`],
     'a building block does not import the layers that use it',
+  ),
+  zone(
+    [`${S}/loki`, `${S}/config`, `${S}/static`, `${S}/observability`],
+    [`${S}/auth`],
+    'auth/ (access decisions) is used by the HTTP layer only',
   ),
   zone(`${S}/http`, [`${S}/main.ts`], 'main.ts (the listening process) is above http/'),
 

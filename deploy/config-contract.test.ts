@@ -26,6 +26,7 @@ interface ServerConfigSeen {
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;
   lokiAuth: string;
+  authCheck: string;
   lokiUrl: string | undefined;
   lokiTenant: string | undefined;
   lokiSelectorText: string;
@@ -134,8 +135,11 @@ for (const overlay of OVERLAYS) {
     const root = mkdtempSync(join(tmpdir(), 'interflow-deploy-'));
     t.after(() => rmSync(root, { recursive: true, force: true }));
     const objects = render(overlay);
-    const env = {
+    const env: Record<string, string> = {
       ...imageEnv('Containerfile.backend'),
+      // What the kubelet gives every pod: the in-cluster Kubernetes API the access check uses.
+      KUBERNETES_SERVICE_HOST: '172.30.0.1',
+      KUBERNETES_SERVICE_PORT: '443',
       ...containerEnv(find(objects, 'Deployment', 'interflow-plugin'), 'backend'),
     };
     const local = { ...env };
@@ -163,5 +167,7 @@ for (const overlay of OVERLAYS) {
     assert.equal(cfg.lokiUrl, env.INTERFLOW_LOKI_URL);
     assert.equal(cfg.lokiTenant, overlay === 'overlays/dev' ? undefined : 'network');
     assert.equal(cfg.lokiSelectorText, '{app="interflow"}');
+    // Every caller checked: per namespace with dev's unauthenticated Loki, by the gateway with forward.
+    assert.equal(cfg.authCheck, overlay === 'overlays/dev' ? 'namespaced' : 'authenticated');
   });
 }

@@ -176,9 +176,13 @@ test("the LokiStack size and the agent metrics port the guide names are the mani
   assert.equal(lokistack.spec.size, '1x.demo');
   assert.match(guide, /`1x\.extra-small` \| 100 GB\/day \| 14 vCPU \| 31 GiB/);
   const ds = find(render('base'), 'DaemonSet', 'interflow-agent') as unknown as {
-    spec: { template: { spec: { containers: Array<{ ports: Array<{ containerPort: number }> }> } } };
+    spec: { template: { spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }> } } };
   };
-  const port = ds.spec.template.spec.containers[0]!.ports[0]!.containerPort;
+  // The agent declares no container port (host network: it would become a host port).
+  const port = Number(
+    ds.spec.template.spec.containers[0]!.env.find((e) => e.name === 'INTERFLOW_AGENT_METRICS_PORT')?.value,
+  );
+  assert.equal(port, 9437);
   assert.match(guide, new RegExp(`port-forward [^\\n]* ${port} &`));
   assert.match(guide, new RegExp(`localhost:${port}/metrics`));
 });

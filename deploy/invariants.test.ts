@@ -27,6 +27,7 @@ interface Container {
   volumeMounts?: { name: string; mountPath: string; mountPropagation?: string; readOnly?: boolean }[];
 }
 interface PodSpec {
+  automountServiceAccountToken?: boolean;
   containers: Container[];
   initContainers?: Container[];
   hostNetwork?: boolean;
@@ -114,14 +115,16 @@ for (const overlay of ['base', ...OVERLAYS] as const) {
     const scheduling = pod as { priorityClassName?: string; nodeSelector?: Record<string, string> };
     assert.equal(scheduling.priorityClassName, 'system-node-critical');
     assert.deepEqual(scheduling.nodeSelector, { 'kubernetes.io/os': 'linux' });
-    assert.ok(agent.ports?.some((p) => p.containerPort === metricsPort));
+    // No container ports: on the host network they would be defaulted into host ports, which
+    // the agent's SCC refuses.
+    assert.equal(agent.ports, undefined);
     for (const probe of [agent.livenessProbe, agent.readinessProbe]) {
       assert.equal(probe?.httpGet?.path, '/healthz');
       assert.equal(portNumber(agent, probe.httpGet.port), metricsPort);
     }
   });
 
-  test(`${overlay}: the agent's service account may use the privileged SCC and read what enrichment needs`, () => {
+  test(`${overlay}: the agent's service account may use its own SCC and list/watch what enrichment needs`, () => {
     const objects = render(overlay);
     const sa = podSpecOf(find(objects, 'DaemonSet', 'interflow-agent')).serviceAccountName;
     assert.equal(sa, 'interflow-agent');
@@ -129,7 +132,7 @@ for (const overlay of ['base', ...OVERLAYS] as const) {
       (o) =>
         (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') &&
         (o.subjects as { kind: string; name: string; namespace: string }[]).some(
-          (s) => s.kind === 'ServiceAccount' && s.name === sa && s.namespace === 'interflow',
+          (s) => s.kind === 'ServiceAccount' && s.name === sa && s.namespace === 'interflow-agent',
         ),
     );
     type Rule = { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] };
@@ -145,11 +148,14 @@ for (const overlay of ['base', ...OVERLAYS] as const) {
           r.verbs.includes(verb) &&
           (!r.resourceNames || (name !== undefined && r.resourceNames.includes(name))),
       );
-    assert.ok(allows('security.openshift.io', 'securitycontextconstraints', 'use', 'privileged'));
+    assert.ok(allows('security.openshift.io', 'securitycontextconstraints', 'use', 'interflow-agent'));
+    assert.ok(!allows('security.openshift.io', 'securitycontextconstraints', 'use', 'privileged'));
     for (const [group, resource] of enrichmentResources()) {
-      for (const verb of ['get', 'list', 'watch']) {
+      for (const verb of ['list', 'watch']) {
         assert.ok(allows(group, resource, verb), `agent cannot ${verb} ${group || 'core'}/${resource}`);
       }
+      // The enricher lists and watches; it never reads one object by name.
+      assert.ok(!allows(group, resource, 'get'), `agent may get ${group || 'core'}/${resource}`);
     }
     // and no write access to the cluster
     assert.ok(
@@ -159,6 +165,45 @@ for (const overlay of ['base', ...OVERLAYS] as const) {
           r.apiGroups.some((g) => g !== 'loki.grafana.com'),
       ),
     );
+  });
+
+  test(`${overlay}: the backend's service account may exactly create TokenReviews and SubjectAccessReviews`, () => {
+    const objects = render(overlay);
+    const pod = podSpecOf(find(objects, 'Deployment', 'interflow-plugin'));
+    const sa = pod.serviceAccountName;
+    assert.equal(sa, 'interflow-plugin');
+    // Its token is mounted: the in-cluster Kubernetes API is how INTERFLOW_AUTH_CHECK reviews callers.
+    assert.notEqual(pod.automountServiceAccountToken, false);
+    assert.notEqual(find(objects, 'ServiceAccount', sa).automountServiceAccountToken, false);
+    const backend = container(find(objects, 'Deployment', 'interflow-plugin'), 'backend');
+    assert.ok(
+      ['auto', 'namespaced', 'admin', 'authenticated', undefined].includes(
+        env(backend, 'INTERFLOW_AUTH_CHECK'),
+      ),
+      'the backend checks callers',
+    );
+    type Rule = { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] };
+    const rules = objects
+      .filter(
+        (o) =>
+          (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') &&
+          (o.subjects as { kind: string; name: string; namespace: string }[]).some(
+            (s) => s.kind === 'ServiceAccount' && s.name === sa && s.namespace === 'interflow',
+          ),
+      )
+      .flatMap((b) => {
+        const ref = b.roleRef as { kind: string; name: string };
+        return find(objects, ref.kind, ref.name).rules as Rule[];
+      });
+    const granted = rules
+      .flatMap((r) =>
+        r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${g}/${res}`))),
+      )
+      .sort();
+    assert.deepEqual(granted, [
+      'create authentication.k8s.io/tokenreviews',
+      'create authorization.k8s.io/subjectaccessreviews',
+    ]);
   });
 
   test(`${overlay}: the Service port is the backend's TLS port everywhere`, () => {
@@ -304,7 +349,14 @@ test('openshift overlay: both sides use the LokiStack gateway, network tenant, s
     const mount = c.volumeMounts?.find((m) => caFile.startsWith(`${m.mountPath}/`));
     assert.ok(mount, `${c.name}: ${caFile} is not under a mount`);
     const cmName = podSpecOf(owner).volumes?.find((v) => v.name === mount.name)?.configMap?.name;
-    const cm = find(objects, 'ConfigMap', cmName ?? '?');
+    // A pod mounts ConfigMaps of its own namespace only.
+    const cm = objects.find(
+      (o) =>
+        o.kind === 'ConfigMap' &&
+        o.metadata.name === cmName &&
+        o.metadata.namespace === owner.metadata.namespace,
+    );
+    assert.ok(cm, `${c.name}: no ConfigMap ${cmName} in ${owner.metadata.namespace}`);
     assert.equal(cm.metadata.annotations?.['service.beta.openshift.io/inject-cabundle'], 'true');
     assert.equal(caFile, `${mount.mountPath}/service-ca.crt`);
   }

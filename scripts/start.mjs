@@ -10,6 +10,9 @@ import { resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const port = process.env.INTERFLOW_PORT ?? '9001';
 const backendUrl = `http://127.0.0.1:${port}`;
+// The embedded store's Loki API has its own port (Loki's 3100), not the page's.
+const storePort = process.env.INTERFLOW_STORE_PORT ?? '3100';
+const storeUrl = `http://127.0.0.1:${storePort}`;
 const STOP_GRACE_MS = 15_000;
 const AGENT_CANNOT_RUN = 3; // exit code the agent uses for "cannot run here", with its reason on stderr
 
@@ -100,7 +103,7 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 const t0 = Date.now();
-launch('backend', 'server/src/main.ts', { INTERFLOW_PORT: port });
+launch('backend', 'server/src/main.ts', { INTERFLOW_PORT: port, INTERFLOW_STORE_PORT: storePort });
 if (!(await waitForHealth(60_000))) {
   say(`backend did not answer ${backendUrl}/healthz within 60 s`);
   await stop(1);
@@ -109,6 +112,6 @@ say(`backend healthy after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
 // The agent checks for itself whether it can run here (root, BTF, built objects); when it
 // cannot, it prints one line saying why and exits with AGENT_CANNOT_RUN.
-launch('agent', 'agent/src/main.ts', { INTERFLOW_LOKI_URL: process.env.INTERFLOW_LOKI_URL ?? backendUrl });
+launch('agent', 'agent/src/main.ts', { INTERFLOW_LOKI_URL: process.env.INTERFLOW_LOKI_URL ?? storeUrl });
 
 say(`Traffic Flows: http://localhost:${port}/traffic-flows   (Ctrl-C to stop)`);

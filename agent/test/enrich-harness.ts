@@ -3,7 +3,7 @@
 import type { FlowRecord } from '@interflow/contract';
 import type { InterfaceIdentity } from '../src/enrich/identity-index.ts';
 import type { Enricher } from '../src/enrich/index.ts';
-import type { KubeObject } from './stand-in-kube-api.ts';
+import type { KubeObject } from '../../test/support/stand-in-kube-api.ts';
 
 export function flowRecord(
   fields: Partial<FlowRecord> & {

@@ -150,6 +150,7 @@ export const ErrorResponseSchema = Type.Object({ error: Str, param: OptStr });
 export const STORE_QUERY_ERRORS = {
   400: ErrorResponseSchema,
   401: ErrorResponseSchema,
+  403: ErrorResponseSchema,
   503: ErrorResponseSchema,
 } as const;
 
@@ -159,7 +160,7 @@ export type FlowsStats = Static<typeof FlowsStatsSchema>;
 export type FilterDef = Static<typeof FilterDefSchema>;
 export type AutocompleteKind = ResourceKind;
 export type ResourcesResponse = Static<typeof ResourceResponseSchema>;
-/** Error bodies: 400 `{ error, param }`, 401 and 503 `{ error }`. */
+/** Error bodies: 400 `{ error, param }`, 401, 403 and 503 `{ error }`. */
 export type ErrorBody = Static<typeof ErrorResponseSchema>;
 export type HealthResponse = Static<typeof HealthResponseSchema>;
 

@@ -91,12 +91,17 @@ export const FLOW_RECORD_FIELDS = [
   ...Object.keys(ENRICHMENT),
 ] as (keyof FlowRecord)[];
 
-/** Loki stream labels: low cardinality only. Everything else stays in the JSON line. */
+/**
+ * Loki stream labels: low cardinality only. Everything else stays in the JSON line. The three
+ * namespaces are labels so a caller restricted to some namespaces is restricted in the stream
+ * selector (bounded by the number of namespaces).
+ */
 export const LOKI_LABEL_FIELDS = [
   'SrcK8S_Namespace',
   'DstK8S_Namespace',
   'FlowDirection',
   'K8S_HostName',
+  'IfK8S_Namespace',
 ] as const;
 
 /** The stream label every Interflow record carries (`app="interflow"`). */

@@ -116,8 +116,12 @@ export const INTERFACE_RECORD_FIELDS = [
   ...Object.keys(OPTIONAL),
 ] as (keyof InterfaceRecord)[];
 
-/** Stream labels of inventory records besides `app`: the record type and the node. */
-export const INTERFACE_LABEL_FIELDS = [RECORD_TYPE_LABEL, 'K8S_HostName'] as const;
+/**
+ * Stream labels of inventory records besides `app`: the record type, the node and (when the
+ * interface belongs to a pod) the owner's namespace, so a caller restricted to some namespaces
+ * is restricted in the stream selector, as for flows (bounded by the number of namespaces).
+ */
+export const INTERFACE_LABEL_FIELDS = [RECORD_TYPE_LABEL, 'K8S_HostName', 'IfK8S_Namespace'] as const;
 
 /** Record fields the flow filters can be applied to on inventory records. */
 export const INTERFACE_FILTER_FIELDS: ReadonlySet<string> = new Set([

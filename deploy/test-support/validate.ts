@@ -19,6 +19,7 @@ import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Clus
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { DEPLOY_DIR, objectKey, type K8sObject } from './render.ts';
 
 interface BuiltIn {
@@ -44,6 +45,7 @@ const BUILT_INS: Record<string, BuiltIn> = {
   },
   'rbac.authorization.k8s.io/v1/RoleBinding': { model: RoleBinding, clientModel: 'V1RoleBinding' },
   'rbac.authorization.k8s.io/v1/Role': { model: Role, clientModel: 'V1Role' },
+  'networking.k8s.io/v1/NetworkPolicy': { model: NetworkPolicy, clientModel: 'V1NetworkPolicy' },
 };
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });

@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'BAD_PARAM'
   | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'KUBE_API_UNAVAILABLE'
   | 'STORE_UNAVAILABLE'
   | 'STORE_OVERLOADED'
   | 'STORE_LIMIT'
@@ -44,6 +46,26 @@ export class UnauthorizedError extends InterflowError {
   constructor(message = 'an Authorization header is required (INTERFLOW_LOKI_AUTH=forward)') {
     super(message);
     this.name = 'UnauthorizedError';
+  }
+}
+
+/** The caller is authenticated but INTERFLOW_AUTH_CHECK does not let them read these flows. */
+export class ForbiddenError extends InterflowError {
+  readonly code = 'FORBIDDEN';
+  readonly statusCode = 403;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** The Kubernetes API (TokenReview, SubjectAccessReview) could not answer, so no access decision can be made. */
+export class KubeApiUnavailableError extends InterflowError {
+  readonly code = 'KUBE_API_UNAVAILABLE';
+  readonly statusCode = 503;
+  constructor(why: string) {
+    super(`the Kubernetes API cannot check access: ${why}`);
+    this.name = 'KubeApiUnavailableError';
   }
 }
 

@@ -24,6 +24,27 @@ test('a bad variable stops start-up with exit code 2 and its name', async () => 
   assert.match(stderr, /invalid configuration: INTERFLOW_PORT: "ninety" is not a whole number/);
 });
 
+test('flows or the store exposed beyond loopback without a credential: exit 2 naming the variable', async () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [
+      { INTERFLOW_HOST: '0.0.0.0' },
+      /invalid configuration: INTERFLOW_AUTH_CHECK: auto: INTERFLOW_HOST=0\.0\.0\.0 listens beyond loopback/,
+    ],
+    [
+      { INTERFLOW_STORE_ALLOW_REMOTE: 'true' },
+      /invalid configuration: INTERFLOW_STORE_ALLOW_REMOTE: remote clients of the embedded store need a credential/,
+    ],
+  ];
+  for (const [env, message] of cases) {
+    const child = run({ KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '', ...env });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise((r) => child.once('exit', r));
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, message);
+  }
+});
+
 test('a TLS file that holds no certificate stops start-up with exit code 2 and its name', async () => {
   const child = run({ INTERFLOW_TLS_CERT_FILE: '/etc/hostname', INTERFLOW_TLS_KEY_FILE: '/etc/hostname' });
   let stderr = '';
@@ -41,6 +62,8 @@ test('serves on the configured address and exits 0 on SIGTERM', async () => {
   const child = run({
     INTERFLOW_PORT: '0',
     INTERFLOW_HOST: '127.0.0.1',
+    INTERFLOW_STORE_PORT: '0',
+    INTERFLOW_METRICS_PORT: '0',
     INTERFLOW_DATA_DIR: dataDir,
     INTERFLOW_LOG_LEVEL: 'info',
   });

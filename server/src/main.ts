@@ -53,7 +53,8 @@ async function main(): Promise<void> {
   const pageUrl = `${config.tlsCertFile ? 'https' : 'http'}://${shownHost}:${config.port}/traffic-flows`;
   app.log.info(
     {
-      store: config.lokiUrl ?? `embedded (data in ${config.dataDir})`,
+      store: config.lokiUrl ?? `embedded on ${app.embeddedStoreUrl()} (data in ${config.dataDir})`,
+      access: config.authCheck,
       tls: !!config.tlsCertFile,
       web: config.webDist,
       page: pageUrl,

@@ -10,18 +10,30 @@ import { buildApp } from '../src/http/app.ts';
 export interface TestApp {
   app: FastifyInstance;
   url: string;
+  /** The embedded store's own address (its Loki API: push, query_range…). */
+  storeUrl: string;
+  /** Prometheus /metrics, on its own port. */
+  metricsUrl: string;
   config: ServerConfig;
   close(): Promise<void>;
 }
 
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'interflow-server-test-'));
-  const config = loadServerConfig({ INTERFLOW_DATA_DIR: dataDir, INTERFLOW_LOG_LEVEL: 'warn', ...env });
+  const config = loadServerConfig({
+    INTERFLOW_DATA_DIR: dataDir,
+    INTERFLOW_LOG_LEVEL: 'warn',
+    INTERFLOW_STORE_PORT: '0',
+    INTERFLOW_METRICS_PORT: '0',
+    ...env,
+  });
   const app = await buildApp(config, { logger: false });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,
     url,
+    storeUrl: app.embeddedStoreUrl() ?? '',
+    metricsUrl: app.metricsUrl() ?? '',
     config,
     async close() {
       await app.close();

@@ -44,6 +44,8 @@ function percentile(sorted: number[], p: number): number {
 interface Backend {
   child: ChildProcess;
   url: string;
+  /** The embedded store's Loki API ('' when the backend reads another Loki). */
+  storeUrl: string;
   stop(): Promise<void>;
 }
 
@@ -58,17 +60,22 @@ async function startBackend(env: Record<string, string>): Promise<Backend> {
         INTERFLOW_PORT: '0',
         INTERFLOW_HOST: '127.0.0.1',
         INTERFLOW_LOG_LEVEL: 'info',
+        INTERFLOW_STORE_PORT: '0', // the embedded store's Loki API, on a port of its own
         ...env,
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  const url = await new Promise<string>((done, fail) => {
+  const embedded = !env.INTERFLOW_LOKI_URL;
+  const [url, storeUrl] = await new Promise<[string, string]>((done, fail) => {
     let buf = '';
+    let api = '';
+    let store = '';
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(buf);
-      if (m) done(m[1]!);
+      api ||= /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(buf)?.[1] ?? '';
+      store ||= /Embedded store listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(buf)?.[1] ?? '';
+      if (api && (store || !embedded)) done([api, store]);
       if (buf.length > 100_000) buf = buf.slice(-10_000);
     });
     child.once('exit', (code) => fail(new Error(`backend exited with ${code}: ${buf.slice(-500)}`)));
@@ -77,6 +84,7 @@ async function startBackend(env: Record<string, string>): Promise<Backend> {
   return {
     child,
     url,
+    storeUrl,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -166,7 +174,7 @@ async function main(): Promise<void> {
   });
   const b = REMOTE
     ? await startBackend({
-        INTERFLOW_LOKI_URL: a.url,
+        INTERFLOW_LOKI_URL: a.storeUrl,
         INTERFLOW_DATA_DIR: mkdtempSync(join(tmpdir(), 'interflow-bench-scale-b-')),
       })
     : undefined;
@@ -190,7 +198,7 @@ async function main(): Promise<void> {
       const send = async (): Promise<void> => {
         const body = pushBody(batch);
         const t0 = performance.now();
-        const res = await fetch(`${a.url}/loki/api/v1/push`, {
+        const res = await fetch(`${a.storeUrl}/loki/api/v1/push`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body,
@@ -230,7 +238,7 @@ async function main(): Promise<void> {
         step[`${key}P95Ms`] = percentile(times, 95);
       }
       // export against raw paging
-      step.rawPagingRowsPerSecond = await rawPaging(a.url, startNs, endNs);
+      step.rawPagingRowsPerSecond = await rawPaging(a.storeUrl, startNs, endNs);
       const e = await timeExport(`${a.url}/api/flows/export?${window}`, a.child.pid!);
       Object.assign(step, {
         exportRows: e.rows,

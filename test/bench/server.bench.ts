@@ -37,9 +37,11 @@ async function main(): Promise<void> {
     INTERFLOW_LOG_LEVEL: 'warn',
     INTERFLOW_STORE_MAX_BYTES: '64GiB',
     INTERFLOW_STORE_RETENTION: '7d',
+    INTERFLOW_STORE_PORT: '0',
   });
   const app = await buildApp(config, { logger: false });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const storeUrl = app.embeddedStoreUrl()!;
   const now = Date.now();
   const startMs = now - 3_000_000;
   const window = `startTime=${Math.floor(startMs / 1000) - 1}&endTime=${Math.ceil(now / 1000) + 1}`;
@@ -73,7 +75,7 @@ async function main(): Promise<void> {
       const send = async (): Promise<void> => {
         const body = pushBody(batch);
         const t0 = performance.now();
-        const res = await fetch(`${url}/loki/api/v1/push`, {
+        const res = await fetch(`${storeUrl}/loki/api/v1/push`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body,
@@ -173,7 +175,7 @@ async function main(): Promise<void> {
           limit: '5000',
           direction: 'backward',
         });
-        const body = (await (await fetch(`${url}/loki/api/v1/query_range?${q}`)).json()) as {
+        const body = (await (await fetch(`${storeUrl}/loki/api/v1/query_range?${q}`)).json()) as {
           data: { result: Array<{ values: Array<[string, string]> }> };
         };
         let oldest: bigint | undefined;

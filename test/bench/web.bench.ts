@@ -130,7 +130,7 @@ async function chromiumRender(): Promise<{ ms: number; baselineMs: number } | nu
   const backend = await startBackend({ env: { INTERFLOW_WEB_DIST: dist, INTERFLOW_LOG_LEVEL: 'warn' } });
   const { browser, close } = await launchChromium();
   try {
-    await pushRecords(backend.url, generateFlows({ count: 1000, seed: 3, endMs: Date.now() - 1000 }));
+    await pushRecords(backend.storeUrl, generateFlows({ count: 1000, seed: 3, endMs: Date.now() - 1000 }));
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const samples: number[] = [];
     const baselines: number[] = [];

@@ -72,7 +72,7 @@ describe('the plugin in stand-in consoles 4.20 and 4.22 (Chromium, real backend)
   before(async () => {
     backend = await startBackend();
     records = [...generateFlows({ count: 200, seed: 19, endMs: Date.now() - 1000 })];
-    await pushRecords(backend.url, records);
+    await pushRecords(backend.storeUrl, records);
     for (const line of ['4.20', '4.22'] as const) scripts.set(line, await bundleHost(line));
     ({ browser, close: closeBrowser } = await launchChromium());
   });
@@ -121,7 +121,7 @@ describe('the plugin in stand-in consoles 4.20 and 4.22 (Chromium, real backend)
       const fresh = [
         ...generateFlows({ count: 100, seed: line === '4.20' ? 20 : 22, endMs: Date.now() - 1000 }),
       ];
-      await pushRecords(backend.url, fresh);
+      await pushRecords(backend.storeUrl, fresh);
       records.push(...fresh);
       const p = fresh.find((r) => r.SrcK8S_Namespace && r.SrcK8S_Name)!;
       const tab = await open(

@@ -123,13 +123,13 @@ describe('Interfaces tab (Chromium, real backend, embedded store)', options(), (
         Driver: 'ice',
       }),
     ];
-    const res = await fetch(`${backend.url}/loki/api/v1/push`, {
+    const res = await fetch(`${backend.storeUrl}/loki/api/v1/push`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: buildPushBody(records.map((r, i) => encodeInterfaceEntry(r, i, 0))),
     });
     assert.equal(res.status, 204, await res.text());
-    await pushRecords(backend.url, [
+    await pushRecords(backend.storeUrl, [
       flow('net1', 'cni-pod-x', 'worker-0'),
       flow('net1', 'cni-other', 'worker-0'),
       flow('net10', 'cni-pod-x', 'worker-0'),

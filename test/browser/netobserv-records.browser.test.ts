@@ -54,7 +54,7 @@ describe(
 
     before(async () => {
       backend = await startBackend({ INTERFLOW_LOKI_SELECTOR: NETOBSERV_SELECTOR });
-      await pushNetobserv(backend.url, entries, UNREADABLE_LINES);
+      await pushNetobserv(backend.storeUrl, entries, UNREADABLE_LINES);
       ({ browser, close: closeBrowser } = await launchChromium());
     });
 

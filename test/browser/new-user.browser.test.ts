@@ -49,7 +49,7 @@ describe('Traffic Flows page for a new user (Chromium, real backend, embedded st
     // One ARP frame: no IP protocol, so the agent writes Proto 0 and EtherType 0x0806.
     const arp = { ...records[0]!, Proto: 0, Etype: 0x0806, SrcPort: 0, DstPort: 0, Interfaces: ['arp0'] };
     records.push(arp);
-    await pushRecords(backend.url, records);
+    await pushRecords(backend.storeUrl, records);
     ({ browser, close: closeBrowser } = await launchChromium());
   });
 
@@ -213,7 +213,7 @@ describe('Traffic Flows page for a new user (Chromium, real backend, embedded st
       await context.close();
       // the store went away above: start a fresh backend for the tests after this one
       backend = await startBackend();
-      await pushRecords(backend.url, records);
+      await pushRecords(backend.storeUrl, records);
     }
   });
 

@@ -40,7 +40,7 @@ describe('Traffic Flows overview (Chromium, real backend, embedded store)', opti
     backend = await startBackend();
     const now = Date.now();
     records = [...generateFlows({ count: 600, seed: 15, startMs: now - 50 * 60_000, endMs: now - 1000 })];
-    await pushRecords(backend.url, records);
+    await pushRecords(backend.storeUrl, records);
     ({ browser, close: closeBrowser } = await launchChromium());
     mkdirSync(RESULTS, { recursive: true });
   });

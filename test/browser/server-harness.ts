@@ -17,6 +17,8 @@ export function webBuildProblem(): string | null {
 
 export interface RunningBackend {
   url: string;
+  /** The embedded store's own address (push goes here). */
+  storeUrl: string;
   close: () => Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startBackend(env: Record<string, string> = {}): Promise<Ru
   });
   return {
     url: backend.url,
+    storeUrl: backend.storeUrl,
     close: async () => {
       await backend.stop();
       backend.cleanup();

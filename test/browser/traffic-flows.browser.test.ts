@@ -68,7 +68,7 @@ describe('Traffic Flows page (Chromium, real backend, embedded store)', options(
   before(async () => {
     backend = await startBackend();
     records = [...generateFlows({ count: 400, seed: 42, endMs: Date.now() - 1000 })];
-    await pushRecords(backend.url, records);
+    await pushRecords(backend.storeUrl, records);
     ({ browser, close: closeBrowser } = await launchChromium());
     mkdirSync(RESULTS, { recursive: true });
   });
@@ -246,7 +246,7 @@ describe('Traffic Flows page with hostile values (Chromium, real backend)', opti
       close = launched.close;
       const browser = launched.browser;
       const records = [...generateFlows({ count: 600, seed: 9, hostile: true, endMs: Date.now() - 1000 })];
-      await pushRecords(backend.url, records);
+      await pushRecords(backend.storeUrl, records);
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));

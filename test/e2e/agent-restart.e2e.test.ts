@@ -101,7 +101,7 @@ test(
 
     // Stop cleanly so everything counted is in the store, then look for duplicates.
     assert.equal(await agent.stop(), 0);
-    const stored = await readStore(backend.url, { startNs });
+    const stored = await readStore(backend.storeUrl, { startNs });
     const net1 = stored.filter((r) => r.Interfaces[0] === 'net1' && r.Proto === 6 && r.DstPort === 5201);
     const eth0 = stored.filter((r) => r.Interfaces[0] === 'eth0' && r.Proto === 17 && r.DstPort === 5202);
     console.log(

@@ -51,7 +51,7 @@ test('kill -9 of the backend during ingestion loses no acknowledged push', { tim
       const first = sent;
       sent += BATCH;
       try {
-        const res = await fetch(`${backend!.url}/loki/api/v1/push`, {
+        const res = await fetch(`${backend!.storeUrl}/loki/api/v1/push`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: batchBody(first, baseNs),
@@ -66,7 +66,7 @@ test('kill -9 of the backend during ingestion loses no acknowledged push', { tim
   assert.ok(acked.size > 0, 'some pushes were acknowledged before the kill');
 
   backend = await backend.restart();
-  const stored = await storedSeqs(backend.url, baseNs);
+  const stored = await storedSeqs(backend.storeUrl, baseNs);
   const lost = [...acked].filter((i) => !stored.has(i));
   console.log(
     `sent ${sent}, acknowledged ${acked.size}, stored after restart ${stored.size}, failed in flight ${refusedAfterKill}`,

@@ -72,7 +72,7 @@ export async function startProduct(opts: ProductRigOptions = {}): Promise<Produc
     backend = await startBackend();
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries({
-      INTERFLOW_LOKI_URL: backend.url,
+      INTERFLOW_LOKI_URL: backend.storeUrl,
       INTERFLOW_NETNS_DIRS: s.dir,
       INTERFLOW_HOST_NETNS: 'false',
       INTERFLOW_INTERFACES: 'net1,eth0',

@@ -184,12 +184,14 @@ test(
         const req = samples[next++]!;
         const qs = new URLSearchParams();
         for (const [k, v] of Object.entries(req.params)) if (v !== undefined) qs.set(k, v);
-        const url = `${backend.url}${req.path}?${qs.toString()}`;
+        // The store's Loki API has its own port; on the backend's port /loki/... is 404.
+        const base = req.path.startsWith('/loki/') ? backend.storeUrl : backend.url;
+        const url = `${base}${req.path}?${qs.toString()}`;
         const init: RequestInit =
           req.post != null
             ? { method: 'POST', body: req.post, headers: { 'content-type': 'application/json' } }
             : {};
-        const target = req.post != null ? `${backend.url}/loki/api/v1/push` : url;
+        const target = req.post != null ? `${backend.storeUrl}/loki/api/v1/push` : url;
         const res = await fetch(target, init);
         await res.arrayBuffer(); // drain (export streams)
         byStatus.set(res.status, (byStatus.get(res.status) ?? 0) + 1);

@@ -42,7 +42,7 @@ test(
       INTERFLOW_RESYNC_INTERVAL: '1s',
       INTERFLOW_INVENTORY_INTERVAL: '2s',
       INTERFLOW_BATCH_MAX_WAIT: '100ms',
-      INTERFLOW_LOKI_URL: server.url,
+      INTERFLOW_LOKI_URL: server.storeUrl,
       INTERFLOW_NODE_NAME: node,
     });
     const metrics = createAgentMetrics();

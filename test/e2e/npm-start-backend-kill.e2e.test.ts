@@ -40,11 +40,15 @@ test(
     });
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
+    // The embedded store's own port (not the default 3100, which a developer's npm start may hold).
+    const storePort = await freePort();
+    const storeUrl = `http://127.0.0.1:${storePort}`;
     const start = spawn(process.execPath, ['scripts/start.mjs'], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
         INTERFLOW_PORT: String(port),
+        INTERFLOW_STORE_PORT: String(storePort),
         INTERFLOW_HOST: '127.0.0.1',
         INTERFLOW_DATA_DIR: dataDir,
         INTERFLOW_RUN_DIR: runDir,
@@ -179,7 +183,7 @@ test(
       0,
       'no ring-buffer fallback (it would merge entries)',
     );
-    const stored = await readStore(url, { startNs });
+    const stored = await readStore(storeUrl, { startNs });
     // A push the old backend stored but could not acknowledge before the kill is sent again:
     // count each record once.
     const distinct = new Set(stored.map((r) => JSON.stringify(r))).size;

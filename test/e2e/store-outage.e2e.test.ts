@@ -112,9 +112,9 @@ test(
       0,
       'no ring-buffer fallback (it would merge entries)',
     );
-    const stored = await readStore(backend.url, { startNs });
+    const stored = await readStore(backend.storeUrl, { startNs });
     const inventory = (
-      await readStore(backend.url, { startNs, selector: '{app="interflow", _RecordType="interface"}' })
+      await readStore(backend.storeUrl, { startNs, selector: '{app="interflow", _RecordType="interface"}' })
     ).length;
     console.log(
       `evicted ${evicted}, delivered ${delivered} (store holds ${stored.length}), dropped ${dropped}; ` +

@@ -69,6 +69,9 @@ function launch(
 export interface Backend extends RunningProcess {
   url: string;
   port: number;
+  /** The embedded store's own address (INTERFLOW_STORE_PORT): push and Loki queries go here. */
+  storeUrl: string;
+  storePort: number;
   dataDir: string;
   /** Start again on the same port and data directory (after stop or kill9). */
   restart(): Promise<Backend>;
@@ -83,9 +86,11 @@ function logsAtInfo(env: Record<string, string | undefined> = {}): boolean {
 
 /** The address the backend logs once it listens (Fastify's "Server listening at …" line). */
 const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
+/** The embedded store's own listening line (its port, INTERFLOW_STORE_PORT). */
+const STORE_LISTENING = /Embedded store listening at (http:\/\/127\.0\.0\.1:\d+)/;
 
 export async function startBackend(
-  opts: { port?: number; dataDir?: string; env?: Record<string, string> } = {},
+  opts: { port?: number; storePort?: number; dataDir?: string; env?: Record<string, string> } = {},
 ): Promise<Backend> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'interflow-e2e-data-'));
   // Without a given port the kernel picks one (port 0) and the backend reports it in its
@@ -93,21 +98,30 @@ export async function startBackend(
   // A restart re-binds the port the clients already know.
   // (A caller that quiets the log below info gets a port chosen here, with that race.)
   const port = opts.port ?? (logsAtInfo(opts.env) ? 0 : await freePort());
+  const storePort = opts.storePort ?? (logsAtInfo(opts.env) ? 0 : await freePort());
   const p = launch(
     'server/src/main.ts',
     {
       INTERFLOW_PORT: String(port),
       INTERFLOW_HOST: '127.0.0.1',
+      INTERFLOW_STORE_PORT: String(storePort),
+      INTERFLOW_METRICS_PORT: '0',
       INTERFLOW_DATA_DIR: dataDir,
       ...opts.env,
     },
     ['--max-old-space-size=512'],
   ); // as `npm run server` runs it
   let url = '';
+  let storeUrl = '';
   await waitFor(
     'the backend to listen and answer /healthz',
     async () => {
       if (p.proc.exitCode !== null) throw new Error(`backend exited: ${p.output()}`);
+      if (!storeUrl) {
+        // Logged (and listening) before the backend's own port; absent with INTERFLOW_LOKI_URL.
+        if (storePort !== 0) storeUrl = `http://127.0.0.1:${storePort}`;
+        else storeUrl = STORE_LISTENING.exec(p.output())?.[1] ?? '';
+      }
       if (!url) {
         if (port !== 0) url = `http://127.0.0.1:${port}`;
         else {
@@ -130,8 +144,16 @@ export async function startBackend(
     ...p,
     url,
     port: bound,
+    storeUrl,
+    storePort: storeUrl ? Number(new URL(storeUrl).port) : 0,
     dataDir,
-    restart: () => startBackend({ ...opts, port: bound, dataDir }),
+    restart: () =>
+      startBackend({
+        ...opts,
+        port: bound,
+        storePort: storeUrl ? Number(new URL(storeUrl).port) : undefined,
+        dataDir,
+      }),
     cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
   };
 }

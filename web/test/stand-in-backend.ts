@@ -47,7 +47,7 @@ export const STAND_IN_CONFIG: ConfigResponse = {
     columns: [...DEFAULT_COLUMNS],
     sort: 'TimeFlowEndMs:desc',
   },
-  store: { kind: 'embedded', url: 'http://127.0.0.1:9001' },
+  store: { kind: 'embedded', url: 'http://127.0.0.1:3100' },
 };
 
 export function flow(i: number, patch: Partial<StoredFlowRecord> = {}): StoredFlowRecord {

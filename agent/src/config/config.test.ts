@@ -120,7 +120,7 @@ test('whole numbers within their range; out of range or not a number names the v
 });
 
 test('INTERFLOW_LOKI_URL: http(s) only, trailing slashes dropped; INTERFLOW_LOG_LEVEL: pino levels only', () => {
-  assert.equal(loadAgentConfig({}).lokiUrl, 'http://127.0.0.1:9001');
+  assert.equal(loadAgentConfig({}).lokiUrl, 'http://127.0.0.1:3100');
   assert.equal(
     loadAgentConfig({ INTERFLOW_LOKI_URL: 'https://loki.example:3100/' }).lokiUrl,
     'https://loki.example:3100',

@@ -130,7 +130,7 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
 
   const interfacesText = get('INTERFLOW_INTERFACES');
   const cfg: AgentConfig = {
-    lokiUrl: parseHttpUrl('INTERFLOW_LOKI_URL', get('INTERFLOW_LOKI_URL') ?? 'http://127.0.0.1:9001'),
+    lokiUrl: parseHttpUrl('INTERFLOW_LOKI_URL', get('INTERFLOW_LOKI_URL') ?? 'http://127.0.0.1:3100'),
     lokiTenant: get('INTERFLOW_LOKI_TENANT'),
     lokiTokenFile: get('INTERFLOW_LOKI_TOKEN_FILE'),
     lokiCaFile: get('INTERFLOW_LOKI_CA_FILE'),

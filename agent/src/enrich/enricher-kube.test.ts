@@ -14,7 +14,7 @@ import {
   replicaSet,
   service,
 } from '../../test/enrich-harness.ts';
-import { StandInKubeApiServer } from '../../test/stand-in-kube-api.ts';
+import { StandInKubeApiServer } from '../../../test/support/stand-in-kube-api.ts';
 import { loadAgentConfig } from '../config/config.ts';
 import { createLogger } from '../log.ts';
 import { createEnricher, type Enricher } from './index.ts';

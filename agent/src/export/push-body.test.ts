@@ -10,7 +10,15 @@ import { makeRecord } from '../../test/numbered-records.ts';
 import { backoffDelay, parseRetryAfter } from '../retry/backoff.ts';
 import { EntryQueue } from './entry-queue.ts';
 import { countIgnored } from './loki-exporter.ts';
-import { buildPushBody, encodeEntry, nextBatchSize, streamLabels, timestampNs } from './push-body.ts';
+import type { InterfaceRecord } from '@interflow/contract';
+import {
+  buildPushBody,
+  encodeEntry,
+  encodeInterfaceEntry,
+  nextBatchSize,
+  streamLabels,
+  timestampNs,
+} from './push-body.ts';
 import { WatchedFile } from './watched-file.ts';
 
 test('backoff: within [min, max], ceiling doubles per attempt, jitter spreads it', () => {
@@ -82,6 +90,35 @@ test('labels: app plus non-empty label fields only, as strings', () => {
       FlowDirection: '0',
     },
   );
+});
+
+test("inventory labels: the record type, the node and the owner's namespace when a pod owns the interface", () => {
+  const record: InterfaceRecord = {
+    TimeReportMs: 1_700_000_000_000,
+    TimeSinceMs: 1_700_000_000_000,
+    K8S_HostName: 'worker-0',
+    AgentIP: '10.0.0.10',
+    Interfaces: ['net1'],
+    IfNetns: ['cni-a'],
+    NetnsInode: 4026532100,
+    IfIndex: 3,
+    IfMac: '02:00:00:00:00:03',
+    IfKind: '',
+    IfType: 'vf',
+    IsVF: true,
+    Up: true,
+    HookState: 'hooked',
+    Bytes: 0,
+    Packets: 0,
+  };
+  const labels = (r: InterfaceRecord) => JSON.parse(encodeInterfaceEntry(r, 0, 0).streamKey) as unknown;
+  assert.deepEqual(labels(record), { app: 'interflow', _RecordType: 'interface', K8S_HostName: 'worker-0' });
+  assert.deepEqual(labels({ ...record, IfK8S_Namespace: 'team-a', IfK8S_Name: 'pod-a' }), {
+    app: 'interflow',
+    _RecordType: 'interface',
+    K8S_HostName: 'worker-0',
+    IfK8S_Namespace: 'team-a',
+  });
 });
 
 test('batch cutting: record and byte caps, at least one record, body parses to what was encoded', () => {

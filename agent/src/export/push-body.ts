@@ -83,10 +83,14 @@ export function encodeEntry(record: FlowRecord, seq: number, enqueuedAt: number)
   return { seq, enqueuedAt, streamKey: streamKey(record), value, bytes: Buffer.byteLength(value) };
 }
 
-/** Inventory records: their own stream per node, `_RecordType="interface"`, at the report time. */
+/**
+ * Inventory records: their own stream per node (and owner namespace: access per namespace is
+ * in the stream selector), `_RecordType="interface"`, at the report time.
+ */
 export function encodeInterfaceEntry(record: InterfaceRecord, seq: number, enqueuedAt: number): QueuedEntry {
   const labels: Record<string, string> = { app: 'interflow', [RECORD_TYPE_LABEL]: INTERFACE_RECORD_TYPE };
   if (record.K8S_HostName !== '') labels.K8S_HostName = record.K8S_HostName;
+  if (record.IfK8S_Namespace) labels.IfK8S_Namespace = record.IfK8S_Namespace;
   const streamKey = JSON.stringify(labels);
   const value = JSON.stringify([timestampNs(record.TimeReportMs), JSON.stringify(record)]);
   return { seq, enqueuedAt, streamKey, value, bytes: Buffer.byteLength(value) };

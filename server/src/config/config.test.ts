@@ -33,6 +33,12 @@ test('defaults', () => {
   assert.equal(c.storeRetentionMs, 24 * 3_600_000);
   assert.equal(c.storeMaxBytes, 2 ** 30);
   assert.equal(c.storeAllowRemote, false);
+  assert.equal(c.storePort, 3100);
+  assert.equal(c.storeHost, '127.0.0.1');
+  assert.equal(c.metricsPort, 9101);
+  assert.equal(c.tlsMinVersion, 'TLSv1.3');
+  assert.equal(c.authCheck, 'none', 'auto without a Kubernetes API, on loopback');
+  assert.equal(c.kubeApi, undefined);
   assert.equal(c.logLevel, 'info');
   assert.ok(c.webDist.endsWith('/dist'));
 });
@@ -42,7 +48,10 @@ test('values are parsed', () => {
   try {
     const token = join(dir, 'token');
     writeFileSync(token, 'abc\n');
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\n');
     const c = loadServerConfig({
+      KUBECONFIG: kubeconfig,
       INTERFLOW_PORT: '0',
       INTERFLOW_HOST: '0.0.0.0',
       INTERFLOW_LOKI_URL: 'https://loki.example:8080/api/logs/v1/network/',
@@ -64,6 +73,8 @@ test('values are parsed', () => {
     assert.equal(c.storeMaxBytes, 512 * 2 ** 20);
     assert.equal(c.storeAllowRemote, true);
     assert.equal(c.lokiSelector[0]!.value, 'netobserv-flowcollector');
+    assert.equal(c.authCheck, 'namespaced');
+    assert.deepEqual(c.kubeApi, { kind: 'kubeconfig', path: kubeconfig });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -87,16 +98,82 @@ test('bad values fail naming the variable', () => {
   fails({ INTERFLOW_WEB_DIST: '/nonexistent/dist' }, 'INTERFLOW_WEB_DIST');
   fails({ INTERFLOW_DATA_DIR: '/etc/hostname' }, 'INTERFLOW_DATA_DIR', /not a directory/);
   fails({ INTERFLOW_LOG_LEVEL: 'loud' }, 'INTERFLOW_LOG_LEVEL');
-  fails({ INTERFLOW_HOST: '192.0.2.7' }, 'INTERFLOW_HOST', /INTERFLOW_STORE_ALLOW_REMOTE/);
-  assert.equal(
-    loadServerConfig({ INTERFLOW_HOST: '192.0.2.7', INTERFLOW_STORE_ALLOW_REMOTE: 'true' }).host,
-    '192.0.2.7',
-  );
-  assert.equal(
-    loadServerConfig({ INTERFLOW_HOST: '192.0.2.7', INTERFLOW_LOKI_URL: 'http://loki:3100' }).host,
-    '192.0.2.7',
-  );
-  assert.equal(loadServerConfig({ INTERFLOW_HOST: '0.0.0.0' }).host, '0.0.0.0');
+  fails({ INTERFLOW_STORE_HOST: '192.0.2.7' }, 'INTERFLOW_STORE_HOST', /INTERFLOW_STORE_ALLOW_REMOTE/);
+  fails({ INTERFLOW_STORE_PORT: '9001' }, 'INTERFLOW_STORE_PORT', /INTERFLOW_PORT/);
+  fails({ INTERFLOW_METRICS_PORT: 'x' }, 'INTERFLOW_METRICS_PORT');
+  fails({ INTERFLOW_TLS_MIN_VERSION: 'TLSv1.1' }, 'INTERFLOW_TLS_MIN_VERSION');
+  fails({ INTERFLOW_AUTH_CHECK: 'everyone' }, 'INTERFLOW_AUTH_CHECK');
+  fails({ KUBECONFIG: '/nonexistent/kubeconfig' }, 'KUBECONFIG', /cannot read/);
+  assert.equal(loadServerConfig({ INTERFLOW_TLS_MIN_VERSION: 'TLSv1.2' }).tlsMinVersion, 'TLSv1.2');
+});
+
+test('secure by default: flows or the store beyond loopback need a credential, or start-up stops', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'interflow-config-'));
+  try {
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\n');
+    const storeToken = join(dir, 'store-token');
+    writeFileSync(storeToken, 'secret\n');
+    // Beyond loopback without a Kubernetes API nobody could be checked.
+    for (const host of ['0.0.0.0', '::', '192.0.2.7']) {
+      fails({ INTERFLOW_HOST: host }, 'INTERFLOW_AUTH_CHECK', /INTERFLOW_HOST=.*beyond loopback/);
+      fails({ INTERFLOW_HOST: host, INTERFLOW_AUTH_CHECK: 'none' }, 'INTERFLOW_AUTH_CHECK', /anyone/);
+    }
+    assert.equal(
+      loadServerConfig({ INTERFLOW_HOST: '0.0.0.0', KUBECONFIG: kubeconfig }).authCheck,
+      'namespaced',
+    );
+    assert.equal(
+      loadServerConfig({
+        INTERFLOW_HOST: '0.0.0.0',
+        KUBERNETES_SERVICE_HOST: '10.0.0.1',
+        KUBERNETES_SERVICE_PORT: '443',
+      }).authCheck,
+      'namespaced',
+      'in-cluster',
+    );
+    // forward: the LokiStack gateway checks every token; with a Kubernetes API it is reviewed here too.
+    const forward = {
+      INTERFLOW_HOST: '0.0.0.0',
+      INTERFLOW_LOKI_URL: 'https://gw',
+      INTERFLOW_LOKI_AUTH: 'forward',
+    };
+    assert.equal(loadServerConfig(forward).authCheck, 'none');
+    assert.equal(loadServerConfig({ ...forward, KUBECONFIG: kubeconfig }).authCheck, 'authenticated');
+    fails(
+      { INTERFLOW_AUTH_CHECK: 'authenticated', KUBECONFIG: kubeconfig },
+      'INTERFLOW_AUTH_CHECK',
+      /forward/,
+    );
+    for (const mode of ['authenticated', 'admin', 'namespaced'])
+      fails(
+        { INTERFLOW_AUTH_CHECK: mode, INTERFLOW_LOKI_URL: 'https://gw', INTERFLOW_LOKI_AUTH: 'forward' },
+        'INTERFLOW_AUTH_CHECK',
+        /needs a Kubernetes API/,
+      );
+    assert.equal(
+      loadServerConfig({ INTERFLOW_AUTH_CHECK: 'admin', KUBECONFIG: kubeconfig }).authCheck,
+      'admin',
+    );
+    // The store open to other hosts needs a token file or a Kubernetes API to review tokens.
+    fails(
+      { INTERFLOW_STORE_ALLOW_REMOTE: 'true' },
+      'INTERFLOW_STORE_ALLOW_REMOTE',
+      /INTERFLOW_STORE_TOKEN_FILE/,
+    );
+    const remote = loadServerConfig({
+      INTERFLOW_STORE_ALLOW_REMOTE: 'true',
+      INTERFLOW_STORE_TOKEN_FILE: storeToken,
+    });
+    assert.equal(remote.storeHost, '0.0.0.0');
+    assert.equal(remote.storeTokenFile, storeToken);
+    assert.equal(
+      loadServerConfig({ INTERFLOW_STORE_ALLOW_REMOTE: 'true', KUBECONFIG: kubeconfig }).storeHost,
+      '0.0.0.0',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   fails({ INTERFLOW_FRAME_ANCESTORS: "'self'; script-src *" }, 'INTERFLOW_FRAME_ANCESTORS');
 });
 

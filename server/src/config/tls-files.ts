@@ -9,11 +9,16 @@ import { ConfigError } from '../errors.ts';
 export interface TlsFiles {
   cert: Buffer;
   key: Buffer;
+  minVersion: 'TLSv1.2' | 'TLSv1.3';
 }
 
 const why = (e: unknown): string => (e as Error).message;
 
-export function loadTlsFiles(certFile: string, keyFile: string): TlsFiles {
+export function loadTlsFiles(
+  certFile: string,
+  keyFile: string,
+  minVersion: TlsFiles['minVersion'] = 'TLSv1.3',
+): TlsFiles {
   const cert = readFileSync(certFile);
   const key = readFileSync(keyFile);
   try {
@@ -31,5 +36,5 @@ export function loadTlsFiles(certFile: string, keyFile: string): TlsFiles {
   } catch (e) {
     throw new ConfigError('INTERFLOW_TLS_KEY_FILE', `${keyFile} does not fit ${certFile}: ${why(e)}`);
   }
-  return { cert, key };
+  return { cert, key, minVersion };
 }

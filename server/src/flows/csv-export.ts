@@ -15,13 +15,33 @@ import {
 } from '@interflow/contract';
 import { csvRows } from './csv-line.ts';
 
+/**
+ * Text a spreadsheet would read as a formula (or DDE command) when it starts a cell: `=`, `+`,
+ * `-`, `@`, tab, carriage return (OWASP "CSV injection"). Interface and pod names are chosen by
+ * pod owners, so such cells get a leading `'`, which spreadsheets show as text.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function guard(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** Numbers (and arrays of them) stay as they are: a negative number is not a formula. */
+function isNumeric(v: unknown): boolean {
+  const num = (x: unknown) => typeof x === 'number' || typeof x === 'bigint';
+  return num(v) || (Array.isArray(v) && v.every(num));
+}
+
 const COLUMN_NAMES = new Map(COLUMNS.map((c) => [c.id, c.name]));
 const DIRECTION_WORD = new Map<unknown, string>(Object.entries(IF_DIRECTION).map(([w, n]) => [n, w]));
 
+/** A readable cell, guarded like a raw one when the stored value is text. */
 function readableCell(field: string, v: unknown, record: Readonly<Record<string, unknown>>): string {
   if (field === 'Interfaces') return cell(interfacePairs(record));
-  if (Array.isArray(v)) return v.map((x) => readableValue(field, x, record)).join(',');
-  return readableValue(field, v, record);
+  const text = Array.isArray(v)
+    ? v.map((x) => readableValue(field, x, record)).join(',')
+    : readableValue(field, v, record);
+  return isNumeric(v) ? text : guard(text);
 }
 
 /** `net1 (egress)` for each interface whose direction is known; the name alone otherwise. */
@@ -31,11 +51,12 @@ export function interfacePairs(r: Readonly<Record<string, unknown>>): unknown {
   if (!Array.isArray(ifs) || !Array.isArray(dirs)) return ifs;
   return ifs.map((name, i) => {
     const word = DIRECTION_WORD.get(dirs[i]);
-    return word === undefined ? name : `${cell(name)} (${word})`;
+    return word === undefined ? name : `${plain(name)} (${word})`;
   });
 }
 
-function cell(v: unknown): string {
+/** A value as text, arrays joined with ",", without the guard. */
+function plain(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (Array.isArray(v))
     return v
@@ -43,6 +64,12 @@ function cell(v: unknown): string {
       .join(',');
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
+}
+
+/** One cell. Numbers stay numbers; text (any other value) is guarded. */
+export function cell(v: unknown): string {
+  const text = plain(v);
+  return isNumeric(v) || text === '' ? text : guard(text);
 }
 
 export async function* csvChunks(

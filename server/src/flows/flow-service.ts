@@ -10,13 +10,18 @@ import {
 } from '@interflow/contract';
 import type { ServerMetrics } from '../observability/metrics.ts';
 import { type LabelMatcher, renderLogQuery } from '../logql/ast.ts';
-import { buildLogQueries } from '../logql/build.ts';
+import { buildLogQueries, SCOPE_LABELS, scopeSelectors, type NamespaceScope } from '../logql/build.ts';
 import { elementPairing } from '../logql/element-pairs.ts';
 import type { CallOptions, LokiClient, LokiEntry } from '../loki/client.ts';
 import { streamEntries, streamEntryPages, type StreamOptions } from './entry-stream.ts';
 import { pairCheck } from './pair-check.ts';
 import { readRecord } from './record-reader.ts';
 import type { FlowRequest, TimeWindow } from './query-params.ts';
+
+/** A call on behalf of a caller who may be restricted to some namespaces (see auth/access.ts). */
+export interface ScopedCall extends CallOptions {
+  namespaces?: NamespaceScope;
+}
 
 export interface FlowServiceOptions {
   selector: LabelMatcher[];
@@ -26,12 +31,21 @@ export interface FlowServiceOptions {
   maxQueryLengthMs?: number;
 }
 
-type EntryCall = CallOptions & {
+type EntryCall = ScopedCall & {
   pageSize?: number;
   prefetch?: boolean;
   onQuery?: () => void;
   onPage?: (entries: number) => void;
 };
+
+/**
+ * The configured selector without the interface inventory's stream (`_RecordType="interface"`):
+ * a stream without the label, or NetObserv's flowLog/conversation records, still match. Every
+ * flow query (table, export, overview, autocomplete) reads through it.
+ */
+export function flowSelector(base: LabelMatcher[]): LabelMatcher[] {
+  return [...base, { label: RECORD_TYPE_LABEL, op: '!=', value: INTERFACE_RECORD_TYPE }];
+}
 
 /** The end time the table sorts on; 0 when the producer wrote none (or not as a number). */
 const endMs = (r: StoredFlowRecord): number => (typeof r.TimeFlowEndMs === 'number' ? r.TimeFlowEndMs : 0);
@@ -44,26 +58,44 @@ export class FlowService {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /**
-   * The configured selector without the interface inventory's stream (`_RecordType="interface"`):
-   * a stream without the label, or NetObserv's flowLog/conversation records, still match.
-   */
   private get flowSelector(): LabelMatcher[] {
-    return [...this.opts.selector, { label: RECORD_TYPE_LABEL, op: '!=', value: INTERFACE_RECORD_TYPE }];
+    return flowSelector(this.opts.selector);
   }
 
-  queriesFor(req: FlowRequest): string[] {
-    return buildLogQueries(req, this.flowSelector);
+  queriesFor(req: FlowRequest, namespaces?: NamespaceScope): string[] {
+    return buildLogQueries(req, this.flowSelector, namespaces);
+  }
+
+  /**
+   * Every namespace some flow (or inventory record) in the window names as source, destination
+   * or interface owner: the candidates a restricted caller is checked against (stream labels,
+   * so the set is bounded).
+   */
+  async namespacesIn(window: TimeWindow, call: CallOptions): Promise<string[]> {
+    const query = renderLogQuery({
+      selector: this.opts.selector,
+      lineFilters: [],
+      streamLabelFilters: [],
+      jsonLabelFilters: [],
+    });
+    const lists = await Promise.all(
+      SCOPE_LABELS.map((label) => this.client.labelValues(label, { ...window, ...call, query })),
+    );
+    return [...new Set(lists.flat())].filter((n) => n !== '').sort();
   }
 
   /** Every matching entry, newest first; stops (and aborts upstream) when the caller stops or the signal fires. */
   entries(req: FlowRequest, call: EntryCall): AsyncGenerator<LokiEntry> {
-    return streamEntries(this.client, this.queriesFor(req), this.streamOptions(req, call));
+    return streamEntries(this.client, this.queriesFor(req, call.namespaces), this.streamOptions(req, call));
   }
 
   /** The same entries a page at a time (exports: one turn per page). */
   entryPages(req: FlowRequest, call: EntryCall): AsyncGenerator<LokiEntry[]> {
-    return streamEntryPages(this.client, this.queriesFor(req), this.streamOptions(req, call));
+    return streamEntryPages(
+      this.client,
+      this.queriesFor(req, call.namespaces),
+      this.streamOptions(req, call),
+    );
   }
 
   private streamOptions(req: FlowRequest, call: EntryCall): StreamOptions {
@@ -103,7 +135,7 @@ export class FlowService {
     return pairCheck(elementPairing(req.filters, req.match));
   }
 
-  async list(req: FlowRequest, limit: number, call: CallOptions): Promise<FlowsResponse> {
+  async list(req: FlowRequest, limit: number, call: ScopedCall): Promise<FlowsResponse> {
     const started = performance.now();
     let queries = 0;
     let unreadable = 0;
@@ -137,16 +169,19 @@ export class FlowService {
     };
   }
 
-  async resourceValues(kind: ResourceKind, window: TimeWindow, call: CallOptions): Promise<string[]> {
+  async resourceValues(kind: ResourceKind, window: TimeWindow, call: ScopedCall): Promise<string[]> {
     const values = new Set<string>();
     const labelValues = async (label: string): Promise<void> => {
-      const query = renderLogQuery({
-        selector: this.flowSelector,
-        lineFilters: [],
-        streamLabelFilters: [],
-        jsonLabelFilters: [],
-      });
-      for (const v of await this.client.labelValues(label, { ...window, ...call, query })) values.add(v);
+      // A restricted caller learns only the values of streams they may read.
+      for (const selector of scopeSelectors(this.flowSelector, call.namespaces)) {
+        const query = renderLogQuery({
+          selector,
+          lineFilters: [],
+          streamLabelFilters: [],
+          jsonLabelFilters: [],
+        });
+        for (const v of await this.client.labelValues(label, { ...window, ...call, query })) values.add(v);
+      }
     };
     switch (kind) {
       case 'namespaces':

@@ -18,19 +18,25 @@ import {
   type InterfacesResponse,
 } from '@interflow/contract';
 import type { LabelMatcher } from '../logql/ast.ts';
-import { buildLogQueries } from '../logql/build.ts';
-import type { CallOptions, LokiClient } from '../loki/client.ts';
+import { buildLogQueries, namespaceMatcher, type NamespaceScope } from '../logql/build.ts';
+import type { LokiClient } from '../loki/client.ts';
 import type { ServerMetrics } from '../observability/metrics.ts';
 import { streamEntries } from './entry-stream.ts';
+import type { ScopedCall } from './flow-service.ts';
 import type { FlowRequest } from './query-params.ts';
 
 const interfaceRecordValidator = Compile(InterfaceRecordSchema);
 
-/** The inventory stream: the configured selector narrowed to `_RecordType="interface"`. */
-export function interfaceSelector(base: LabelMatcher[]): LabelMatcher[] {
+/**
+ * The inventory stream: the configured selector narrowed to `_RecordType="interface"`, and for a
+ * caller restricted to some namespaces to the interfaces their pods own (`IfK8S_Namespace`, a
+ * stream label of inventory records): the node's own interfaces are nobody's namespace.
+ */
+export function interfaceSelector(base: LabelMatcher[], namespaces?: NamespaceScope): LabelMatcher[] {
   return [
     ...base.filter((m) => m.label !== RECORD_TYPE_LABEL),
     { label: RECORD_TYPE_LABEL, op: '=', value: INTERFACE_RECORD_TYPE },
+    ...(namespaces ? [namespaceMatcher('IfK8S_Namespace', namespaces)] : []),
   ];
 }
 
@@ -73,18 +79,18 @@ export class InterfaceService {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  queriesFor(req: FlowRequest): { queries: string[]; ignored: string[] } {
+  queriesFor(req: FlowRequest, namespaces?: NamespaceScope): { queries: string[]; ignored: string[] } {
     const { applied, ignored } = splitInterfaceFilters(req.filters);
     const queries = buildLogQueries(
       { filters: applied, match: req.match },
-      interfaceSelector(this.opts.selector),
+      interfaceSelector(this.opts.selector, namespaces),
     );
     return { queries, ignored };
   }
 
-  async list(req: FlowRequest, call: CallOptions): Promise<InterfacesResponse> {
+  async list(req: FlowRequest, call: ScopedCall): Promise<InterfacesResponse> {
     const started = performance.now();
-    const { queries, ignored } = this.queriesFor(req);
+    const { queries, ignored } = this.queriesFor(req, call.namespaces);
     const maxRecords = this.opts.maxRecords ?? INTERFACES_MAX_ENTRIES;
     let queryCount = 0;
     let entries = 0;

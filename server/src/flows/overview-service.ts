@@ -4,10 +4,11 @@
 import type { FlowRequest } from './query-params.ts';
 import { BadParamError } from '../errors.ts';
 import type { LabelExpr, LabelMatcher } from '../logql/ast.ts';
-import { logQueryFor } from '../logql/build.ts';
+import { logQueryFor, scopeLabelFilter, type NamespaceScope } from '../logql/build.ts';
 import { renderMetricQuery, type Extraction, type RangeAggregation } from '../logql/metric.ts';
 import { escapeRegex } from '../logql/literals.ts';
 import type { CallOptions, LokiClient, LokiSeries } from '../loki/client.ts';
+import type { ScopedCall } from './flow-service.ts';
 import {
   OVERVIEW_METRICS,
   type Endpoint,
@@ -86,6 +87,7 @@ export class OverviewService {
     extract: Extraction[] = [],
     extractedFilters: LabelExpr[] = [],
     extraLineFilter?: string,
+    namespaces?: NamespaceScope,
   ): RangeAggregation {
     if (req.match === 'any' && req.filters.length > 1) {
       // One query per filter would count a record matching two filters twice.
@@ -96,6 +98,8 @@ export class OverviewService {
     }
     const log = logQueryFor(this.selector, req.filters, req.match);
     if (extraLineFilter) log.lineFilters.push({ op: '|~', value: extraLineFilter });
+    // A caller restricted to some namespaces: inside the query, before any aggregation.
+    if (namespaces) log.streamLabelFilters.push(scopeLabelFilter(namespaces));
     if (metric === 'records')
       return { kind: 'range', op: 'count_over_time', log, extract, extractedFilters, rangeMs };
     const field = metric === 'bytes' ? 'Bytes' : 'Packets';
@@ -111,16 +115,27 @@ export class OverviewService {
   }
 
   /** Queries, rendered (tests parse them with the LogQL grammar). */
-  histogramQuery(req: FlowRequest, metric: OverviewMetric, stepMs: number): string {
+  histogramQuery(
+    req: FlowRequest,
+    metric: OverviewMetric,
+    stepMs: number,
+    namespaces?: NamespaceScope,
+  ): string {
     return renderMetricQuery({
       kind: 'vector',
       op: 'sum',
       by: [],
-      inner: this.sampleRange(req, metric, stepMs),
+      inner: this.sampleRange(req, metric, stepMs, [], [], undefined, namespaces),
     });
   }
 
-  interfaceQuery(req: FlowRequest, metric: OverviewMetric, slot: number, rangeMs: number): string {
+  interfaceQuery(
+    req: FlowRequest,
+    metric: OverviewMetric,
+    slot: number,
+    rangeMs: number,
+    namespaces?: NamespaceScope,
+  ): string {
     const range = this.sampleRange(
       req,
       metric,
@@ -133,6 +148,7 @@ export class OverviewService {
       ],
       [ne('if_name', '')],
       slot > 0 && this.slotLineFilters ? hasInterfaceSlot(slot) : undefined,
+      namespaces,
     );
     return renderMetricQuery({
       kind: 'vector',
@@ -148,15 +164,17 @@ export class OverviewService {
     });
   }
 
-  overflowQuery(req: FlowRequest, rangeMs: number): string {
+  overflowQuery(req: FlowRequest, rangeMs: number, namespaces?: NamespaceScope): string {
     const range = this.slotLineFilters
-      ? this.sampleRange(req, 'records', rangeMs, [], [], hasInterfaceSlot(MAX_IF_SLOTS))
+      ? this.sampleRange(req, 'records', rangeMs, [], [], hasInterfaceSlot(MAX_IF_SLOTS), namespaces)
       : this.sampleRange(
           req,
           'records',
           rangeMs,
           [{ label: 'if_overflow', path: `Interfaces[${MAX_IF_SLOTS}]` }],
           [ne('if_overflow', '')],
+          undefined,
+          namespaces,
         );
     return renderMetricQuery({ kind: 'vector', op: 'sum', by: [], inner: range });
   }
@@ -165,7 +183,12 @@ export class OverviewService {
    * One query per kind of pair: each side is namespace/name when the record names it, else its
    * address. The four kinds hold disjoint keys, so the top 10 of each, merged, is the exact top 10.
    */
-  pairsQueries(req: FlowRequest, metric: OverviewMetric, rangeMs: number): string[] {
+  pairsQueries(
+    req: FlowRequest,
+    metric: OverviewMetric,
+    rangeMs: number,
+    namespaces?: NamespaceScope,
+  ): string[] {
     const out: string[] = [];
     for (const srcNamed of [true, false]) {
       for (const dstNamed of [true, false]) {
@@ -184,7 +207,7 @@ export class OverviewService {
             by.push(`${side}Addr`);
           }
         }
-        const range = this.sampleRange(req, metric, rangeMs, extract, filters);
+        const range = this.sampleRange(req, metric, rangeMs, extract, filters, undefined, namespaces);
         out.push(
           renderMetricQuery({
             kind: 'vector',
@@ -199,12 +222,12 @@ export class OverviewService {
     return out;
   }
 
-  totalQuery(req: FlowRequest, metric: OverviewMetric, rangeMs: number): string {
+  totalQuery(req: FlowRequest, metric: OverviewMetric, rangeMs: number, namespaces?: NamespaceScope): string {
     return renderMetricQuery({
       kind: 'vector',
       op: 'sum',
       by: [],
-      inner: this.sampleRange(req, metric, rangeMs),
+      inner: this.sampleRange(req, metric, rangeMs, [], [], undefined, namespaces),
     });
   }
 
@@ -220,7 +243,7 @@ export class OverviewService {
     });
   }
 
-  async histogram(req: FlowRequest, metric: OverviewMetric, call: CallOptions): Promise<HistogramResponse> {
+  async histogram(req: FlowRequest, metric: OverviewMetric, call: ScopedCall): Promise<HistogramResponse> {
     const started = performance.now();
     const startMs = Number(req.window.startNs / 1_000_000n);
     const endMs = Number(req.window.endNs / 1_000_000n);
@@ -228,7 +251,7 @@ export class OverviewService {
     const n = Math.max(1, Math.ceil((endMs - startMs) / stepMs));
     const series = await this.client.metricQuery({
       ...call,
-      query: this.histogramQuery(req, metric, stepMs),
+      query: this.histogramQuery(req, metric, stepMs, call.namespaces),
       startNs: req.window.startNs + BigInt(stepMs) * 1_000_000n,
       endNs: req.window.startNs + BigInt(n * stepMs) * 1_000_000n,
       stepMs,
@@ -251,16 +274,16 @@ export class OverviewService {
   async topInterfaces(
     req: FlowRequest,
     metric: OverviewMetric,
-    call: CallOptions,
+    call: ScopedCall,
   ): Promise<TopInterfacesResponse> {
     const started = performance.now();
     const rangeMs = windowMs(req);
     const slots = Array.from({ length: MAX_IF_SLOTS }, (_, i) =>
-      this.whole(this.interfaceQuery(req, metric, i, rangeMs), req, call),
+      this.whole(this.interfaceQuery(req, metric, i, rangeMs, call.namespaces), req, call),
     );
     const [total, overflow, ...perSlot] = await Promise.all([
-      this.whole(this.totalQuery(req, metric, rangeMs), req, call),
-      this.whole(this.overflowQuery(req, rangeMs), req, call),
+      this.whole(this.totalQuery(req, metric, rangeMs, call.namespaces), req, call),
+      this.whole(this.overflowQuery(req, rangeMs, call.namespaces), req, call),
       ...slots,
     ]);
     const merged = new Map<string, TopInterface>();
@@ -289,12 +312,12 @@ export class OverviewService {
     };
   }
 
-  async topPairs(req: FlowRequest, metric: OverviewMetric, call: CallOptions): Promise<TopPairsResponse> {
+  async topPairs(req: FlowRequest, metric: OverviewMetric, call: ScopedCall): Promise<TopPairsResponse> {
     const started = performance.now();
     const rangeMs = windowMs(req);
     const [total, ...kinds] = await Promise.all([
-      this.whole(this.totalQuery(req, metric, rangeMs), req, call),
-      ...this.pairsQueries(req, metric, rangeMs).map((q) => this.whole(q, req, call)),
+      this.whole(this.totalQuery(req, metric, rangeMs, call.namespaces), req, call),
+      ...this.pairsQueries(req, metric, rangeMs, call.namespaces).map((q) => this.whole(q, req, call)),
     ]);
     const merged = new Map<string, TopPairsResponse['rows'][number]>();
     for (const s of kinds.flat()) {

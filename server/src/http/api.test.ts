@@ -11,7 +11,7 @@ describe('API', () => {
   const window = `startTime=${Math.floor(now / 1000) - 600}&endTime=${Math.ceil(now / 1000) + 1}`;
   before(async () => {
     t = await startTestApp();
-    await pushRecords(t.url, generateFlows({ count: 500, seed: 7, startMs: now - 300_000, endMs: now }));
+    await pushRecords(t.storeUrl, generateFlows({ count: 500, seed: 7, startMs: now - 300_000, endMs: now }));
   });
   after(() => t.close());
 
@@ -61,7 +61,8 @@ describe('API', () => {
     assert.equal(body.defaults.limit, 100);
     assert.equal(body.defaults.sort, 'TimeFlowEndMs:desc');
     assert.equal(body.store.kind, 'embedded');
-    assert.equal(body.store.url, t.url);
+    assert.equal(body.store.url, t.storeUrl);
+    assert.notEqual(t.storeUrl, t.url, 'the store has its own port');
   });
 
   test('GET /api/flows returns records newest first with stats', async () => {
@@ -194,15 +195,17 @@ describe('API', () => {
     const ready = await t.app.inject('/readyz');
     assert.equal(ready.statusCode, 200);
     assert.equal(ready.json().status, 'ready');
-    const metrics = await t.app.inject('/metrics');
-    assert.equal(metrics.statusCode, 200);
-    assert.match(metrics.body, /interflow_server_loki_queries_total\{result="ok"\} \d+/);
-    assert.match(metrics.body, /interflow_server_http_request_duration_seconds_count\{route="\/api\/flows"/);
+    const metrics = await fetch(t.metricsUrl);
+    assert.equal(metrics.status, 200);
+    const metricsText = await metrics.text();
+    assert.equal((await t.app.inject('/metrics')).statusCode, 404, 'not on the port the console proxies');
+    assert.match(metricsText, /interflow_server_loki_queries_total\{result="ok"\} \d+/);
+    assert.match(metricsText, /interflow_server_http_request_duration_seconds_count\{route="\/api\/flows"/);
   });
 
   test('JSON objects are shown whatever they hold; other lines are counted, never dropped silently', async () => {
     const ts = `${BigInt(now - 5000) * 1_000_000n}`;
-    const push = await fetch(`${t.url}/loki/api/v1/push`, {
+    const push = await fetch(`${t.storeUrl}/loki/api/v1/push`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -244,8 +247,7 @@ describe('API', () => {
       'odd-writer,',
       'odd-writer,1',
     ]);
-    const metrics = await t.app.inject('/metrics');
-    assert.match(metrics.body, /interflow_server_unparsable_lines_total [1-9]/);
+    assert.match(await (await fetch(t.metricsUrl)).text(), /interflow_server_unparsable_lines_total [1-9]/);
   });
 
   test('answers carry nosniff and a referrer policy; unknown routes are a JSON 404', async () => {
@@ -254,13 +256,20 @@ describe('API', () => {
     assert.match(res.json().error, /no such route/);
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
     assert.equal(res.headers['referrer-policy'], 'no-referrer');
-    // The embedded store's plain-text error handler covers its own routes, not the app's 404.
-    const storeBad = await t.app.inject('/loki/api/v1/query_range?query=nope');
-    assert.equal(storeBad.statusCode, 400);
-    assert.match(String(storeBad.headers['content-type']), /^text\/plain/);
-    const storeUnknown = await t.app.inject('/loki/api/v1/nope');
-    assert.equal(storeUnknown.statusCode, 404);
-    assert.match(storeUnknown.json().error, /no such route/);
+    // The embedded store's Loki API is not on the port the console proxies.
+    for (const path of [
+      '/loki/api/v1/query_range?query=%7Bapp%3D%22interflow%22%7D',
+      '/loki/api/v1/push',
+      '/ready',
+    ]) {
+      const res = await t.app.inject({ method: path.endsWith('push') ? 'POST' : 'GET', url: path });
+      assert.equal(res.statusCode, 404, path);
+      assert.match(res.json().error, /no such route/);
+    }
+    // On its own port its plain-text errors cover its routes.
+    const storeBad = await fetch(`${t.storeUrl}/loki/api/v1/query_range?query=nope`);
+    assert.equal(storeBad.status, 400);
+    assert.match(String(storeBad.headers.get('content-type')), /^text\/plain/);
   });
 });
 
@@ -269,7 +278,7 @@ describe('API without a reachable store', () => {
   before(async () => {
     // A port nothing listens on: bind one, note it, close it.
     const probe = await startTestApp();
-    const deadUrl = probe.url;
+    const deadUrl = probe.storeUrl;
     await probe.close();
     t = await startTestApp({ INTERFLOW_LOKI_URL: deadUrl, INTERFLOW_LOKI_TIMEOUT: '2s' });
   });

@@ -15,7 +15,7 @@ const PAGE = 500;
 const COUNT = 12_000; // 24 pages; about 3.5 MB of CSV with every column
 
 async function gauge(t: TestApp, name: string): Promise<number> {
-  const m = new RegExp(`^${name} (\\S+)$`, 'm').exec((await t.app.inject('/metrics')).body);
+  const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(t.metricsUrl)).text());
   return m ? Number(m[1]) : NaN;
 }
 
@@ -51,7 +51,7 @@ describe('export back-pressure (embedded store, pages of 500)', () => {
   before(async () => {
     t = await startTestApp({ INTERFLOW_LOKI_MAX_ENTRIES: String(PAGE) });
     await pushRecords(
-      t.url,
+      t.storeUrl,
       generateFlows({ count: COUNT, seed: 21, startMs: now - 120_000, endMs: now - 1000 }),
     );
   });

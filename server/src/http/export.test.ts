@@ -26,8 +26,10 @@ const REPO = resolve(import.meta.dirname, '../../..');
 function expectedCell(r: FlowRecord, column: string): string {
   const v: unknown = r[column as keyof FlowRecord];
   if (v === undefined || v === null) return '';
-  if (Array.isArray(v)) return v.join(',');
-  return String(v);
+  // Text a spreadsheet would take for a formula is prefixed with ' (numbers never are).
+  const guard = (text: string): string => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+  if (Array.isArray(v)) return v.some((x) => typeof x === 'string') ? guard(v.join(',')) : v.join(',');
+  return typeof v === 'string' ? guard(v) : String(v);
 }
 
 const rowHash = (cells: string[]): string =>
@@ -46,10 +48,10 @@ async function parseCsv(body: Readable, onRow: (row: string[]) => void): Promise
 
 /** query_range calls the backend has made so far (its own metric), by result. */
 async function lokiQueries(t: TestApp, result: 'ok' | 'error' = 'ok'): Promise<number> {
-  const res = await t.app.inject('/metrics');
-  assert.equal(res.statusCode, 200);
+  const res = await fetch(t.metricsUrl);
+  assert.equal(res.status, 200);
   const m = new RegExp(`^interflow_server_loki_queries_total\\{result="${result}"\\} (\\d+)$`, 'm').exec(
-    res.body,
+    await res.text(),
   );
   return m ? Number(m[1]) : 0;
 }
@@ -71,7 +73,7 @@ describe('export paging against the embedded store', () => {
     for (const r of records) r.TimeFlowEndMs -= r.TimeFlowEndMs % 1000;
     const t = await startTestApp({ INTERFLOW_LOKI_MAX_ENTRIES: '100' });
     try {
-      await pushRecords(t.url, records);
+      await pushRecords(t.storeUrl, records);
       const rowsOf: Record<string, number> = {};
       for (const match of ['all', 'any'] as const) {
         const queriesBefore = await lokiQueries(t);
@@ -125,7 +127,7 @@ describe('export paging against the embedded store', () => {
     for (const r of records) r.TimeFlowEndMs -= r.TimeFlowEndMs % 500;
     const t = await startTestApp({ INTERFLOW_LOKI_MAX_ENTRIES: '100' });
     try {
-      await pushRecords(t.url, records);
+      await pushRecords(t.storeUrl, records);
       const res = await t.app.inject('/api/flows?timeRange=300&limit=250');
       assert.equal(res.statusCode, 200);
       const body = res.json();
@@ -265,7 +267,9 @@ function rssOf(pid: number): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
-async function startBackendProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+async function startBackendProcess(
+  dataDir: string,
+): Promise<{ child: ChildProcess; url: string; storeUrl: string }> {
   // Run as `npm run server` runs it: with a bounded V8 heap (--max-old-space-size=512). With
   // V8's default limits the heap lets garbage grow to ~130 MB before its first full collection,
   // whatever the number of rows (no leak, but not "flat" in RSS terms).
@@ -280,12 +284,15 @@ async function startBackendProcess(dataDir: string): Promise<{ child: ChildProce
       ...process.env,
       INTERFLOW_PORT: '0',
       INTERFLOW_HOST: '127.0.0.1',
+      INTERFLOW_STORE_PORT: '0',
+      INTERFLOW_METRICS_PORT: '0',
       INTERFLOW_DATA_DIR: dataDir,
       INTERFLOW_LOG_LEVEL: 'info',
       INTERFLOW_LOKI_URL: '',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  let storeUrl = '';
   const url = await new Promise<string>((done, fail) => {
     let buf = '';
     const timer = setTimeout(() => {
@@ -294,6 +301,7 @@ async function startBackendProcess(dataDir: string): Promise<{ child: ChildProce
     }, 120_000); // tsx compiling the server on a loaded machine
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
+      storeUrl ||= /Embedded store listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(buf)?.[1] ?? '';
       const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(buf);
       if (m) {
         clearTimeout(timer);
@@ -304,13 +312,13 @@ async function startBackendProcess(dataDir: string): Promise<{ child: ChildProce
     child.once('exit', (code) => fail(new Error(`backend exited with ${code}`)));
   });
   child.stdout!.resume();
-  return { child, url };
+  return { child, url, storeUrl };
 }
 
 describe('export of 200 000 records from the embedded store (separate backend process)', () => {
   const COUNT = 200_000;
   let dataDir: string;
-  let backend: { child: ChildProcess; url: string };
+  let backend: { child: ChildProcess; url: string; storeUrl: string };
   const now = Date.now();
   const gen = (): Generator<FlowRecord> =>
     generateFlows({ count: COUNT, seed: 99, startMs: now - 3_000_000, endMs: now - 1000 });
@@ -319,7 +327,7 @@ describe('export of 200 000 records from the embedded store (separate backend pr
     async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'interflow-export-'));
       backend = await startBackendProcess(dataDir);
-      await pushRecords(backend.url, gen(), 10_000);
+      await pushRecords(backend.storeUrl, gen(), 10_000);
     },
     { timeout: 900_000 }, // 200 000 records pushed on a shared, loaded machine; a hang still fails
   );

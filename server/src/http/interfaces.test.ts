@@ -47,8 +47,8 @@ describe('/api/interfaces', () => {
   const window = `startTime=${s(now) - 3600}&endTime=${s(now) + 1}`;
   before(async () => {
     t = await startTestApp();
-    await pushRecords(t.url, generateFlows({ count: 200, seed: 3, startMs: now - 300_000, endMs: now }));
-    await pushInventory(t.url, [
+    await pushRecords(t.storeUrl, generateFlows({ count: 200, seed: 3, startMs: now - 300_000, endMs: now }));
+    await pushInventory(t.storeUrl, [
       // net1 on worker-0: hooked, three reports; the latest says it lost its hook.
       inventory({ TimeReportMs: now - 180_000, Bytes: 100, Packets: 1 }),
       inventory({ TimeReportMs: now - 120_000, Bytes: 200, Packets: 2 }),

@@ -13,7 +13,7 @@ import { startTestApp, type TestApp } from '../../test/app-harness.ts';
 const DAY_MS = 86_400_000;
 
 async function metric(t: TestApp, name: string): Promise<number> {
-  const body = (await t.app.inject('/metrics')).body;
+  const body = await (await fetch(t.metricsUrl)).text();
   let sum = 0;
   for (const m of body.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) sum += Number(m[1]);
   return sum;

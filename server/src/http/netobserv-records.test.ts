@@ -19,7 +19,7 @@ describe('NetObserv records through /api/flows', () => {
   const window = `startTime=${Math.floor(now / 1000) - 600}&endTime=${Math.ceil(now / 1000) + 1}`;
   before(async () => {
     t = await startTestApp({ INTERFLOW_LOKI_SELECTOR: NETOBSERV_SELECTOR });
-    await pushNetobserv(t.url, entries, UNREADABLE_LINES);
+    await pushNetobserv(t.storeUrl, entries, UNREADABLE_LINES);
   });
   after(() => t.close());
 

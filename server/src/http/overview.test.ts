@@ -39,7 +39,7 @@ describe('overview API', () => {
   let t: TestApp;
   before(async () => {
     t = await startTestApp();
-    await pushRecords(t.url, records);
+    await pushRecords(t.storeUrl, records);
   });
   after(() => t.close());
 
@@ -205,5 +205,27 @@ describe('overview queries', () => {
     assert.ok(!embeddedQueries[0]!.includes(slotFilter), embeddedQueries[0]);
     assert.match(embeddedQueries[0]!, /if_name="Interfaces\[2\]".*\| if_name!=""/s);
     assert.match(embeddedQueries[1]!, /if_overflow="Interfaces\[4\]".*\| if_overflow!=""/s);
+  });
+
+  test('of a restricted caller: one query each, the namespaces as one ORed label filter before any aggregation', () => {
+    const ns = ['team.b', 'team-a'];
+    const scope =
+      '| SrcK8S_Namespace=~"(?:team-a|team\\\\.b)" or DstK8S_Namespace=~"(?:team-a|team\\\\.b)" or IfK8S_Namespace=~"(?:team-a|team\\\\.b)"';
+    const scoped = [
+      service.histogramQuery(req, 'bytes', 30_000, ns),
+      service.interfaceQuery(req, 'packets', 1, 3_600_000, ns),
+      service.overflowQuery(req, 3_600_000, ns),
+      ...service.pairsQueries(req, 'bytes', 3_600_000, ns),
+      service.totalQuery(req, 'records', 3_600_000, ns),
+    ];
+    for (const q of scoped) {
+      const tree = parser.parse(q);
+      let bad = false;
+      tree.iterate({ enter: (n) => void (n.type.isError && (bad = true)) });
+      assert.equal(bad, false, q);
+      assert.equal(q.split(scope).length, 2, `the scope once, before | json: ${q}`);
+      assert.ok(q.indexOf(scope) < q.indexOf('| json'), q);
+    }
+    assert.equal(service.histogramQuery(req, 'bytes', 30_000, ns).replace(` ${scope}`, ''), queries[0]);
   });
 });

@@ -139,7 +139,7 @@ describe('embedded store vs reference evaluation', () => {
 
   before(async () => {
     t = await startTestApp();
-    await pushRecords(t.url, records);
+    await pushRecords(t.storeUrl, records);
   });
   after(() => t.close());
 

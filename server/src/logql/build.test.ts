@@ -383,3 +383,55 @@ describe('LogQL rendering with random and hostile values (property)', () => {
     );
   });
 });
+
+describe('a namespace scope', () => {
+  const scopeOf = (q: string) =>
+    inspectLogQL(q).matchers.filter((m) => /K8S_Namespace$/.test(m.label) && m.op === '=~');
+
+  test('is a stream selector matcher per namespace label, one query each, never a filter after the fact', () => {
+    const base = buildLogQueries(
+      { filters: [{ id: 'interfaces', operator: '=', values: ['net1'] }], match: 'all' },
+      BASE,
+    );
+    const qs = buildLogQueries(
+      { filters: [{ id: 'interfaces', operator: '=', values: ['net1'] }], match: 'all' },
+      BASE,
+      ['team.b', 'team-a'],
+    );
+    assert.equal(qs.length, 3);
+    assert.deepEqual(
+      qs.map((q) => scopeOf(q).map((m) => [m.label, m.where])),
+      [
+        [['SrcK8S_Namespace', 'selector']],
+        [['DstK8S_Namespace', 'selector']],
+        [['IfK8S_Namespace', 'selector']],
+      ],
+    );
+    for (const q of qs) {
+      const inspected = inspectLogQL(q);
+      assert.deepEqual(inspected.errors, []);
+      // The rest of the query is the unrestricted one.
+      assert.deepEqual(inspected.lineFilters, inspectLogQL(base[0]!).lineFilters);
+      // Whole namespaces only: team.b never matches teamxb.
+      const re = RE2JS.compile(`^(?:${scopeOf(q)[0]!.value})$`);
+      assert.ok(re.matches('team.b') && re.matches('team-a'));
+      assert.ok(!re.matches('teamxb') && !re.matches('team-a2'));
+    }
+  });
+
+  test('multiplies match=any queries and keeps each filter', () => {
+    const filters: Filter[] = [
+      { id: 'src_namespace', operator: '=', values: ['x'] },
+      { id: 'host_name', operator: '=', values: ['n'] },
+    ];
+    const qs = buildLogQueries({ filters, match: 'any' }, BASE, ['team-a']);
+    assert.equal(qs.length, 6);
+    for (const q of qs)
+      assert.deepEqual(
+        scopeOf(q).map((m) => m.value),
+        ['team-a'],
+      );
+    assert.throws(() => buildLogQueries({ filters, match: 'all' }, BASE, []), /at least one namespace/);
+    assert.equal(buildLogQueries({ filters, match: 'all' }, BASE, undefined).length, 1);
+  });
+});

@@ -19,6 +19,15 @@ import { elementPairing, pairingStage } from './element-pairs.ts';
 
 export type MatchMode = 'all' | 'any';
 
+/**
+ * The stream labels that say whose a flow is: a caller restricted to some namespaces reads the
+ * flows whose source, destination or interface owner is in one of them.
+ */
+export const SCOPE_LABELS = ['SrcK8S_Namespace', 'DstK8S_Namespace', 'IfK8S_Namespace'] as const;
+
+/** Namespaces a caller is restricted to, or undefined for every flow. */
+export type NamespaceScope = readonly string[] | undefined;
+
 export interface FlowQuery {
   filters: Filter[];
   match: MatchMode;
@@ -151,9 +160,55 @@ export function logQueryFor(base: LabelMatcher[], filters: Filter[], match: Matc
  * filter (a line filter cannot be ORed with a label filter in LogQL), whose results the caller
  * merges and de-duplicates.
  */
-export function buildLogQueries(query: FlowQuery, baseSelector: LabelMatcher[]): string[] {
-  if (query.match === 'any' && query.filters.length > 1) {
-    return query.filters.map((f) => renderLogQuery(logQueryFor(baseSelector, [f], 'any')));
-  }
-  return [renderLogQuery(logQueryFor(baseSelector, query.filters, query.match))];
+export function buildLogQueries(
+  query: FlowQuery,
+  baseSelector: LabelMatcher[],
+  namespaces?: NamespaceScope,
+): string[] {
+  const queries =
+    query.match === 'any' && query.filters.length > 1
+      ? query.filters.map((f) => logQueryFor(baseSelector, [f], 'any'))
+      : [logQueryFor(baseSelector, query.filters, query.match)];
+  return scoped(queries, namespaces).map(renderLogQuery);
+}
+
+/** The stream selectors of a restricted caller: one query per scope label (ORed by the caller's merge). */
+export function scopeSelectors(baseSelector: LabelMatcher[], namespaces: NamespaceScope): LabelMatcher[][] {
+  if (namespaces === undefined) return [baseSelector];
+  return scoped(
+    [{ selector: baseSelector, lineFilters: [], streamLabelFilters: [], jsonLabelFilters: [] }],
+    namespaces,
+  ).map((q) => q.selector);
+}
+
+/**
+ * A restriction to namespaces goes into the stream selector, so Loki applies it before its
+ * limit and never reads another tenant's streams. "Source, destination or interface in these
+ * namespaces" is an OR across labels, which a selector cannot say: each query becomes one
+ * query per label, and their results are merged and de-duplicated like match=any.
+ */
+function scoped(queries: LogQuery[], namespaces: NamespaceScope): LogQuery[] {
+  if (namespaces === undefined) return queries;
+  return queries.flatMap((q) =>
+    SCOPE_LABELS.map((label) => ({ ...q, selector: [...q.selector, namespaceMatcher(label, namespaces)] })),
+  );
+}
+
+/** `Label=~"ns1|ns2"`: the label names one of the namespaces (values escaped, sorted). */
+export function namespaceMatcher(label: string, namespaces: readonly string[]): LabelMatcher {
+  if (namespaces.length === 0) throw new TypeError('a namespace scope needs at least one namespace');
+  return { label, op: '=~', value: alternation([...namespaces].sort().map(escapeRegex)) };
+}
+
+/**
+ * The same restriction for a metric query, which cannot be split into one query per label and
+ * merged (a flow whose source and destination are both allowed would be counted twice): one
+ * label filter on the stream labels, `SrcK8S_Namespace=~"…" or DstK8S_Namespace=~"…" or
+ * IfK8S_Namespace=~"…"`, evaluated by Loki on every line before anything is aggregated.
+ */
+export function scopeLabelFilter(namespaces: readonly string[]): LabelExpr {
+  return {
+    kind: 'or',
+    items: SCOPE_LABELS.map((label) => ({ kind: 'match', matcher: namespaceMatcher(label, namespaces) })),
+  };
 }

@@ -93,6 +93,30 @@ describe('stand-in Loki: tenant and auth', () => {
     }
   });
 
+  test('readyz in forward mode really reaches Loki: ready when it answers, 503 when it does not', async () => {
+    const up = await startTestApp({ INTERFLOW_LOKI_URL: loki.url, INTERFLOW_LOKI_AUTH: 'forward' });
+    try {
+      loki.requests.length = 0;
+      assert.equal((await up.app.inject('/readyz')).statusCode, 200);
+      assert.equal(loki.requests.length, 1, 'the readiness probe asked Loki');
+      assert.equal(loki.requests[0]!.headers.authorization, undefined, "without anybody's credentials");
+    } finally {
+      await up.close();
+    }
+    const down = await startTestApp({
+      INTERFLOW_LOKI_URL: 'http://127.0.0.1:1',
+      INTERFLOW_LOKI_AUTH: 'forward',
+      INTERFLOW_LOKI_TIMEOUT: '2s',
+    });
+    try {
+      const res = await down.app.inject('/readyz');
+      assert.equal(res.statusCode, 503);
+      assert.match(res.json().error, /ECONNREFUSED/);
+    } finally {
+      await down.close();
+    }
+  });
+
   test('Loki refusing forwarded credentials is a 401; an error status is a 503 with what failed', async () => {
     const t = await startTestApp({ INTERFLOW_LOKI_URL: loki.url, INTERFLOW_LOKI_AUTH: 'forward' });
     try {

@@ -249,8 +249,9 @@ export class LokiClient {
 
   /**
    * Resolves when the store answers. The embedded store has /ready; a Loki behind a gateway
-   * may not expose it, so there the labels API is asked (a 401/403 still proves it is up
-   * when the caller's credentials are forwarded).
+   * may not expose it, so there the labels API is asked. In forward mode there is no caller's
+   * token to send: the request goes out without credentials, and only the gateway's own HTTP
+   * 401/403 answer counts as "up" (a connection error or a timeout does not).
    */
   async ready(embedded: boolean, signal?: AbortSignal): Promise<void> {
     if (embedded) {
@@ -263,10 +264,11 @@ export class LokiClient {
         '/loki/api/v1/labels',
         { start: (now - 300_000_000_000n).toString(), end: now.toString() },
         { signal },
-        true,
+        this.opts.auth !== 'forward',
         false,
       );
     } catch (e) {
+      // Thrown by send() only for an HTTP 401/403 that Loki really sent.
       if (e instanceof UnauthorizedError && this.opts.auth === 'forward') return;
       throw e;
     }

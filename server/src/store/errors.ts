@@ -8,7 +8,9 @@ export type StoreErrorCode =
   | 'bad_push' // push body that is not a valid Loki push request
   | 'unsupported_media' // push body in a format or encoding the store does not read
   | 'too_large' // push body that decompresses (or declares it would) past maxPushBytes
-  | 'forbidden'; // non-loopback client while allowRemote is false
+  | 'unauthorized' // non-loopback client without an accepted bearer token
+  | 'forbidden' // non-loopback client while allowRemote is false, or whose token may not do this
+  | 'auth_unavailable'; // the Kubernetes API that reviews tokens did not answer
 
 const STATUS: Record<StoreErrorCode, number> = {
   bad_query: 400,
@@ -17,7 +19,9 @@ const STATUS: Record<StoreErrorCode, number> = {
   bad_push: 400,
   unsupported_media: 415,
   too_large: 413,
+  unauthorized: 401,
   forbidden: 403,
+  auth_unavailable: 503,
 };
 
 export class StoreError extends Error {

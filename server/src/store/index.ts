@@ -1,5 +1,5 @@
 // Public surface of the embedded Loki-API store.
-export { embeddedStorePlugin, type EmbeddedStorePluginOptions } from './http/plugin.ts';
+export { embeddedStorePlugin, type EmbeddedStorePluginOptions, type StoreAction } from './http/plugin.ts';
 export {
   openStore,
   EmbeddedStore,

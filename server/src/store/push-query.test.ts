@@ -12,6 +12,7 @@ import {
   queryRange,
   storeApp,
 } from '../../test/store-harness.ts';
+import { StoreError } from './errors.ts';
 
 const APP = { app: 'interflow' };
 
@@ -413,8 +414,21 @@ describe('loopback restriction', () => {
     });
     assert.equal(forged.statusCode, 403);
 
-    const { app: open } = await storeApp(t, { allowRemote: true });
-    const res = await open.inject({ url: '/ready', remoteAddress: '10.1.2.3' });
+    // Open to other hosts, a remote client still needs what authorizeRemote accepts.
+    const { app: open } = await storeApp(t, {
+      allowRemote: true,
+      authorizeRemote: async (authorization) => {
+        if (authorization !== 'Bearer right')
+          throw new StoreError('unauthorized', 'a bearer token is required');
+      },
+    });
+    assert.equal((await open.inject({ url: '/ready', remoteAddress: '10.1.2.3' })).statusCode, 401);
+    const res = await open.inject({
+      url: '/ready',
+      remoteAddress: '10.1.2.3',
+      headers: { authorization: 'Bearer right' },
+    });
     assert.equal(res.statusCode, 200);
+    await assert.rejects(storeApp(t, { allowRemote: true }), /check their tokens/);
   });
 });

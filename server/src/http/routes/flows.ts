@@ -15,6 +15,7 @@ import {
 import { BadParamError } from '../../errors.ts';
 import type { LokiEntry } from '../../loki/client.ts';
 import type { ServerMetrics } from '../../observability/metrics.ts';
+import { callerNamespaces } from '../access-hook.ts';
 import {
   COLUMNS,
   CsvResponseSchema,
@@ -86,10 +87,9 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
       req.raw.once('close', () => {
         if (!reply.sent) ac.abort();
       });
-      const body = await flows.list(request, limit, {
-        authorization: req.headers.authorization,
-        signal: ac.signal,
-      });
+      const call = { authorization: req.headers.authorization, signal: ac.signal };
+      const namespaces = await callerNamespaces(req, () => flows.namespacesIn(request.window, call));
+      const body = await flows.list(request, limit, { ...call, namespaces });
       reply.header('cache-control', 'no-store');
       return body;
     },
@@ -135,9 +135,11 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
           }
         },
       );
+      const call = { authorization: req.headers.authorization, signal: ac.signal };
+      const namespaces = await callerNamespaces(req, () => flows.namespacesIn(request.window, call));
       const entryPages = flows.entryPages(request, {
-        authorization: req.headers.authorization,
-        signal: ac.signal,
+        ...call,
+        namespaces,
         prefetch: true,
         onPage: (n) => holding.pageAnswered(n),
       });

@@ -1,4 +1,5 @@
-// /healthz (the process answers), /readyz (the store answers), /metrics (Prometheus).
+// /healthz (the process answers), /readyz (the store answers); /metrics (Prometheus) is served
+// on its own port (metricsRoutes, INTERFLOW_METRICS_PORT), not the one the console proxies.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { InterflowError } from '../../errors.ts';
 import type { LokiClient } from '../../loki/client.ts';
@@ -8,13 +9,9 @@ import { HealthResponseSchema } from '@interflow/contract';
 export interface HealthOptions {
   client: LokiClient;
   embedded: boolean;
-  metrics: ServerMetrics;
 }
 
-export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (
-  app,
-  { client, embedded, metrics },
-) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, { client, embedded }) => {
   app.get('/healthz', { schema: { response: { 200: HealthResponseSchema } } }, async () => ({
     status: 'ok',
   }));
@@ -37,7 +34,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (
       }
     },
   );
+};
 
+export const metricsRoutes: FastifyPluginAsyncTypebox<{ metrics: ServerMetrics }> = async (
+  app,
+  { metrics },
+) => {
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { BadParamError } from '../../errors.ts';
 import type { FlowService } from '../../flows/flow-service.ts';
 import { parseTimeWindow } from '../../flows/query-params.ts';
+import { callerNamespaces } from '../access-hook.ts';
 import {
   RESOURCE_KINDS,
   ResourceParamsSchema,
@@ -34,9 +35,9 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ flows: FlowService }> =
         throw new BadParamError('kind', `kind must be one of ${RESOURCE_KINDS.join(', ')}`);
       }
       const window = parseTimeWindow(req.query, Date.now(), RESOURCE_DEFAULT_RANGE_S);
-      const values = await flows.resourceValues(kind as ResourceKind, window, {
-        authorization: req.headers.authorization,
-      });
+      const call = { authorization: req.headers.authorization };
+      const namespaces = await callerNamespaces(req, () => flows.namespacesIn(window, call));
+      const values = await flows.resourceValues(kind as ResourceKind, window, { ...call, namespaces });
       reply.header('cache-control', 'no-store');
       return { values };
     },

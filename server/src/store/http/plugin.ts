@@ -21,7 +21,7 @@ import { StoreError } from '../errors.ts';
 import { LABELS_DEFAULT_SPAN_NS, parseDirection, parseLimit, parseRange, parseStep } from './http-params.ts';
 import { parseSelectorOnly } from '../query/logql-parse.ts';
 import { parseQuery } from '../query/query-parse.ts';
-import { isLoopbackAddress } from './loopback.ts';
+import { isLocalPeer } from './loopback.ts';
 import { decodePush } from '../push/push-decode.ts';
 import { protobufPushToBody } from '../push/push-protobuf.ts';
 import {
@@ -49,13 +49,21 @@ export interface EmbeddedStorePluginOptions {
   retentionMs: number;
   /** cap on the database's used bytes, oldest entries deleted first; 0 = no cap */
   maxBytes: number;
-  /** accept clients that are not on loopback (otherwise 403) */
+  /** accept clients that are not on loopback (otherwise 403), when `authorizeRemote` lets them */
   allowRemote: boolean;
+  /**
+   * Decides whether a client that is not on loopback may push or query, from its Authorization
+   * header; throws a StoreError (401, 403, 503) when not. Required with allowRemote.
+   */
+  authorizeRemote?: (authorization: string | undefined, action: StoreAction) => Promise<void>;
   /** largest accepted push body after decompression (default 64 MiB) */
   maxPushBytes?: number;
   /** use this store instead of opening one (it is then not closed with the app) */
   store?: EmbeddedStore;
 }
+
+/** What a client does: push writes, everything else reads. */
+export type StoreAction = 'push' | 'query';
 
 const DEFAULT_MAX_PUSH_BYTES = 64 * 1024 * 1024;
 const PUSH_URL = '/loki/api/v1/push';
@@ -143,16 +151,21 @@ export const embeddedStorePlugin: FastifyPluginAsync<EmbeddedStorePluginOptions>
 
   app.setErrorHandler((err, req, reply) => errorReply(err as FastifyError, req, reply));
 
-  if (!opts.allowRemote) {
-    app.addHook('onRequest', async (req) => {
-      if (!isLoopbackAddress(req.socket.remoteAddress)) {
-        throw new StoreError(
-          'forbidden',
-          `the embedded Loki-API store only accepts loopback clients (peer ${req.socket.remoteAddress ?? 'unknown'}); enable allowRemote to accept others`,
-        );
-      }
-    });
+  if (opts.allowRemote && !opts.authorizeRemote) {
+    throw new TypeError('the embedded store accepts remote clients only with a way to check their tokens');
   }
+  app.addHook('onRequest', async (req) => {
+    if (isLocalPeer(req.socket.remoteAddress, req.socket.localAddress)) return;
+    if (!opts.allowRemote) {
+      throw new StoreError(
+        'forbidden',
+        `the embedded Loki-API store only accepts loopback clients (peer ${req.socket.remoteAddress ?? 'unknown'}); enable allowRemote to accept others`,
+      );
+    }
+    const action: StoreAction =
+      req.method === 'POST' && req.url.split('?')[0] === PUSH_URL ? 'push' : 'query';
+    await opts.authorizeRemote!(req.headers.authorization, action);
+  });
 
   // Loki also takes query parameters as a form body on POST (unless the app already parses forms)
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {

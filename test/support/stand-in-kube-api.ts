@@ -1,8 +1,11 @@
 // Stand-in for the Kubernetes API server (no cluster can run here; tests that use it say
 // "stand-in" in their names). A real node:http server on 127.0.0.1, port 0, serving what the
-// enricher's informers call: list (with resourceVersion and fieldSelector) and watch
+// agent's enricher informers call: list (with resourceVersion and fieldSelector) and watch
 // (chunked newline-delimited JSON events, resumed from a resourceVersion, 410 Gone when the
-// requested version is older than the kept history) for pods, nodes, services, replicasets, jobs.
+// requested version is older than the kept history) for pods, nodes, services, replicasets, jobs;
+// and what the backend's access checks call: TokenReview (authentication.k8s.io/v1) for fixed
+// tokens and SubjectAccessReview (authorization.k8s.io/v1) against fixed grants, recording
+// every review it was asked.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -55,6 +58,36 @@ export interface RequestLogEntry {
   authorization: string | undefined;
 }
 
+/** The user a TokenReview reports for a known token (TokenReviewStatus.user). */
+export interface StandInUser {
+  username: string;
+  uid?: string;
+  groups?: string[];
+}
+
+/** resourceAttributes of a SubjectAccessReview; a grant leaves out what it allows for any value. */
+export interface ResourceAttributes {
+  verb?: string;
+  group?: string;
+  resource?: string;
+  name?: string;
+  namespace?: string;
+}
+
+/** One allow rule: a user (or group, as `group:<name>`) may do what `attrs` says. */
+interface Grant {
+  subject: string;
+  attrs: ResourceAttributes;
+}
+
+export type ReviewLogEntry =
+  | { kind: 'TokenReview'; token: string }
+  | { kind: 'SubjectAccessReview'; user: string; groups: string[]; attrs: ResourceAttributes };
+
+const TOKEN_REVIEWS = '/apis/authentication.k8s.io/v1/tokenreviews';
+const ACCESS_REVIEWS = '/apis/authorization.k8s.io/v1/subjectaccessreviews';
+const ATTR_KEYS = ['verb', 'group', 'resource', 'name', 'namespace'] as const;
+
 function key(o: KubeObject): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
@@ -78,7 +111,7 @@ function matches(o: KubeObject, selector: Array<[string[], string]>): boolean {
 
 export class StandInKubeApiServer {
   readonly requests: RequestLogEntry[] = [];
-  readonly token = `stand-in-${randomUUID()}`;
+  readonly token: string;
   private readonly server: Server;
   private readonly objects = new Map<ResourceName, Map<string, KubeObject>>();
   private readonly history: WatchEvent[] = [];
@@ -88,15 +121,24 @@ export class StandInKubeApiServer {
   private readonly watchers = new Set<Watcher>();
   private readonly failures = new Map<ResourceName, number>();
   private port = 0;
+  private readonly users = new Map<string, StandInUser>();
+  private readonly grants: Grant[] = [];
+  /** Every TokenReview and SubjectAccessReview asked, in order. */
+  readonly reviews: ReviewLogEntry[] = [];
 
-  private constructor() {
+  private constructor(token: string) {
+    this.token = token;
     for (const r of Object.keys(RESOURCES) as ResourceName[]) this.objects.set(r, new Map());
     this.server = createServer((req, res) => this.handle(req, res));
   }
 
-  static async start(): Promise<StandInKubeApiServer> {
-    const s = new StandInKubeApiServer();
-    await new Promise<void>((resolve) => s.server.listen(0, '127.0.0.1', resolve));
+  /** `port` and `token` of an earlier instance bring "the same API server" back after close(). */
+  static async start(opts: { port?: number; token?: string } = {}): Promise<StandInKubeApiServer> {
+    const s = new StandInKubeApiServer(opts.token ?? `stand-in-${randomUUID()}`);
+    await new Promise<void>((resolve, reject) => {
+      s.server.once('error', reject);
+      s.server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+    });
     s.port = (s.server.address() as AddressInfo).port;
     return s;
   }
@@ -115,6 +157,21 @@ export class StandInKubeApiServer {
       currentContext: 'stand-in',
     });
     return kc;
+  }
+
+  /** A kubeconfig file's text pointing at this server with its own token (the backend's service account). */
+  kubeConfigYaml(): string {
+    return this.kubeConfig().exportConfig();
+  }
+
+  /** TokenReview authenticates `token` as `user`. */
+  addUser(token: string, user: StandInUser): void {
+    this.users.set(token, user);
+  }
+
+  /** SubjectAccessReview allows `subject` (a username, or `group:<name>`) what `attrs` says. */
+  grant(subject: string, attrs: ResourceAttributes): void {
+    this.grants.push({ subject, attrs });
   }
 
   /** Creates or replaces an object (ADDED or MODIFIED event). Returns the stored copy. */
@@ -172,6 +229,52 @@ export class StandInKubeApiServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  private tokenReview(body: { spec?: Record<string, unknown> }): unknown {
+    const token = String(body.spec?.token ?? '');
+    this.reviews.push({ kind: 'TokenReview', token });
+    const user = this.users.get(token);
+    return {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenReview',
+      metadata: { creationTimestamp: null },
+      spec: body.spec,
+      status: user
+        ? {
+            authenticated: true,
+            user: {
+              username: user.username,
+              uid: user.uid ?? `uid-${user.username}`,
+              groups: user.groups ?? [],
+            },
+            audiences: ['https://kubernetes.default.svc'],
+          }
+        : { authenticated: false, user: {}, error: 'invalid bearer token' },
+    };
+  }
+
+  private accessReview(body: { spec?: Record<string, unknown> }): unknown {
+    const spec = body.spec ?? {};
+    const user = String(spec.user ?? '');
+    const groups = Array.isArray(spec.groups) ? spec.groups.map(String) : [];
+    const raw = (spec.resourceAttributes ?? {}) as Record<string, unknown>;
+    const attrs: ResourceAttributes = {};
+    for (const k of ATTR_KEYS) if (typeof raw[k] === 'string') attrs[k] = raw[k];
+    this.reviews.push({ kind: 'SubjectAccessReview', user, groups, attrs });
+    const subjects = new Set([user, ...groups.map((g) => `group:${g}`)]);
+    const allowed = this.grants.some(
+      (g) =>
+        subjects.has(g.subject) &&
+        ATTR_KEYS.every((k) => g.attrs[k] === undefined || g.attrs[k] === (attrs[k] ?? '')),
+    );
+    return {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      metadata: { creationTimestamp: null },
+      spec,
+      status: allowed ? { allowed: true, reason: 'stand-in grant' } : { allowed: false },
+    };
+  }
+
   private emit(resource: ResourceName, event: WatchEvent): void {
     this.history.push({ ...event, resource } as WatchEvent & { resource: ResourceName });
     for (const w of this.watchers) {
@@ -199,6 +302,25 @@ export class StandInKubeApiServer {
       res.writeHead(code, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code }));
     };
+    if (req.method === 'POST' && (url.pathname === TOKEN_REVIEWS || url.pathname === ACCESS_REVIEWS)) {
+      if (req.headers.authorization !== `Bearer ${this.token}`)
+        return status(401, 'Unauthorized', 'bad token');
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        let body: { apiVersion?: string; kind?: string; spec?: Record<string, unknown> };
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
+        } catch {
+          return status(400, 'BadRequest', 'body is not JSON');
+        }
+        res.writeHead(201, { 'Content-Type': 'application/json' });
+        res.end(
+          JSON.stringify(url.pathname === TOKEN_REVIEWS ? this.tokenReview(body) : this.accessReview(body)),
+        );
+      });
+      return;
+    }
     if (req.method !== 'GET' || !entry)
       return status(404, 'NotFound', `stand-in serves no ${req.method} ${url.pathname}`);
     if (req.headers.authorization !== `Bearer ${this.token}`) return status(401, 'Unauthorized', 'bad token');
