@@ -14,7 +14,7 @@ import {
   Tabs,
   TabTitleText,
 } from '@patternfly/react-core';
-import { checkFilterValue } from '@interflow/contract';
+import { checkFilterValue, mergeFlowRecords } from '@interflow/contract';
 import { exportUrl } from '../../api/client.ts';
 import { useApiBase } from '../../api/api-base.tsx';
 import type { StoredFlowRecord } from '../../api/types.ts';
@@ -100,7 +100,12 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
   );
   const sort = view.sort ?? DEFAULT_SORT;
 
-  const records = flows.data?.records;
+  const fetched = flows.data?.records;
+  // One row per flow: the records of one flow on several interfaces become one row.
+  const records = useMemo(
+    () => (fetched && view.dedup ? mergeFlowRecords(fetched) : fetched),
+    [fetched, view.dedup],
+  );
   const sorted = useMemo(
     () => (records ? sortRecords(records, sort.field, sort.direction) : []),
     [records, sort.field, sort.direction],
@@ -279,10 +284,16 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
                 'Showing the newest {{rows}} flows: the row limit was reached. Narrow the filters or raise the limit to see more; Export downloads every match.',
                 { rows: flows.data.records.length },
               )
-            : t('{{rows}} flows found in {{duration}} ms.', {
-                rows: flows.data.records.length,
-                duration: flows.data.stats.durationMs,
-              })
+            : view.dedup
+              ? t('{{rows}} flows (one row per flow, from {{records}} records) found in {{duration}} ms.', {
+                  rows: sorted.length,
+                  records: flows.data.records.length,
+                  duration: flows.data.stats.durationMs,
+                })
+              : t('{{rows}} flows found in {{duration}} ms.', {
+                  rows: flows.data.records.length,
+                  duration: flows.data.stats.durationMs,
+                })
           : null}
         {flows.data && !flows.loading && flows.data.stats.unreadable > 0 ? (
           <span className="interflow-unreadable" data-test="flows-unreadable">
