@@ -104,7 +104,8 @@ export function decodeView(params: URLSearchParams): DecodedView {
   if (cols !== null) {
     const ids = cols === '' ? [] : cols.split(',');
     const unknown = ids.filter((id) => !COLUMN_IDS.has(id));
-    if (unknown.length) problems.push({ param: 'cols', value: cols, unknown });
+    // no column at all is refused too (empty rows): `unknown` is then empty
+    if (unknown.length || ids.length === 0) problems.push({ param: 'cols', value: cols, unknown });
     else view.cols = ids;
   }
 

@@ -13,6 +13,7 @@ export function urlProblemText(t: TFunction, problem: UrlProblem): string {
     case 'dedup':
       return t('"dedup" must be "true" or "false", not "{{value}}".', { value: problem.value });
     case 'cols':
+      if (problem.unknown.length === 0) return t('"cols" must name at least one column.');
       return t('"cols" names columns that do not exist: {{unknown}}.', {
         unknown: problem.unknown.join(', '),
       });
