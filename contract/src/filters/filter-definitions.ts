@@ -26,7 +26,10 @@ export interface FilterSpec {
   names?: Record<string, number>;
   /** Largest number accepted for numeric fields. */
   max?: number;
-  /** Exact values (`=`, `!=`) must be IPv4 or IPv6 addresses. */
+  /**
+   * Exact values (`=`, `!=`) must be IPv4 or IPv6 addresses, CIDR prefixes (`192.168.122.0/24`)
+   * or ranges (`10.0.0.1-10.0.0.9`): Loki's `ip()` patterns.
+   */
   address?: boolean;
   /** An empty value means something (`netns=` is the host namespace); elsewhere a typed one is refused. */
   allowsEmpty?: boolean;
@@ -92,7 +95,7 @@ const PAIRS: PairBase[] = [
     kind: 'string',
     what: 'IP address',
     autocomplete: null,
-    examples: ['10.128.0.12', 'fd00::1'],
+    examples: ['10.128.0.12', '192.168.122.0/24', '10.0.0.1-10.0.0.9', 'fd00::1'],
     address: true,
   },
   {
@@ -111,6 +114,14 @@ const PAIRS: PairBase[] = [
     what: 'MAC address',
     autocomplete: null,
     examples: ['0a:58:0a:80:00:0c'],
+  },
+  {
+    base: 'network',
+    field: 'K8S_NetworkName',
+    kind: 'string',
+    what: 'Network',
+    autocomplete: null,
+    examples: ['sriov-test/sriov-net'],
   },
 ];
 
@@ -199,6 +210,15 @@ export const FILTER_SPECS: readonly FilterSpec[] = [
     kind: 'string',
     autocomplete: null,
     examples: ['pod-x'],
+  },
+  {
+    id: 'if_network',
+    name: 'Interface network',
+    description: "Multus network of the interface, from its pod's network-status (IfK8S_NetworkName)",
+    fields: ['IfK8S_NetworkName'],
+    kind: 'string',
+    autocomplete: null,
+    examples: ['sriov-test/sriov-net'],
   },
   ...PAIRS.flatMap(pairSpecs),
   {

@@ -114,6 +114,16 @@ test('exact addresses must be addresses', () => {
   ]);
   bad('dst_address=10.0.0.300', /not an IPv4 or IPv6 address/, 'not-an-address');
   bad('address!=abc', /not an IPv4 or IPv6 address/, 'not-an-address');
+});
+
+test('exact addresses may be CIDR prefixes or ranges (Loki ip() patterns)', () => {
+  assert.deepEqual(parseFilters('src_address=192.168.122.0/24,10.0.0.1-10.0.0.9;dst_address!=fd00::/64'), [
+    { id: 'src_address', operator: '=', values: ['192.168.122.0/24', '10.0.0.1-10.0.0.9'] },
+    { id: 'dst_address', operator: '!=', values: ['fd00::/64'] },
+  ]);
+  bad('src_address=10.0.0.0/33', /CIDR prefix/, 'not-an-address');
+  bad('src_address=10.0.0.9-10.0.0.1', /CIDR prefix/, 'not-an-address');
+  bad('src_address=10.0.0.1-fd00::1', /CIDR prefix/, 'not-an-address');
   bad('port=', /not a number/, 'not-a-number');
   assert.deepEqual(parseFilters('netns=,cni-1'), [{ id: 'netns', operator: '=', values: ['', 'cni-1'] }]);
 });

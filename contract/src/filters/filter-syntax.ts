@@ -13,7 +13,7 @@
 // words them in the user's language.
 import { hasLoneSurrogate } from '../text.ts';
 import { filterSpec, FILTER_SPECS, type FilterSpec } from './filter-definitions.ts';
-import { isIPAddress } from './ip-address.ts';
+import { parseIPPattern } from './ip-pattern.ts';
 
 export type FilterOperator = '=' | '!=' | '~' | '!~';
 export const FILTER_OPERATORS: readonly FilterOperator[] = ['=', '!=', '~', '!~'];
@@ -85,7 +85,7 @@ export function filterProblemMessage(p: FilterProblem): string {
     case 'empty-value':
       return `filter ${p.filterId}: the value is empty`;
     case 'not-an-address':
-      return `filter ${p.filterId}: "${p.value}" is not an IPv4 or IPv6 address (use ~ to match part of one)`;
+      return `filter ${p.filterId}: "${p.value}" is not an IPv4 or IPv6 address, CIDR prefix (10.0.0.0/24) or range (10.0.0.1-10.0.0.9) (use ~ to match part of one)`;
   }
 }
 
@@ -174,14 +174,17 @@ function normalizeNumber(spec: FilterSpec, operator: FilterOperator, value: stri
   return value; // "contains" on digits compares the text
 }
 
-/** One value against its definition: numbers (or names) in range, exact addresses addresses. */
+/**
+ * One value against its definition: numbers (or names) in range, exact addresses addresses,
+ * CIDR prefixes or ranges (what Loki's ip() takes).
+ */
 function checkValue(spec: FilterSpec, operator: FilterOperator, v: string): string {
   if (v.length > FILTER_LIMITS.maxValueLength) {
     fail({ reason: 'value-too-long', filterId: spec.id, limit: FILTER_LIMITS.maxValueLength });
   }
   if (isNumericSpec(spec)) return normalizeNumber(spec, operator, v);
   const exact = operator === '=' || operator === '!=';
-  if (spec.address && exact && !isIPAddress(v))
+  if (spec.address && exact && !parseIPPattern(v))
     fail({ reason: 'not-an-address', filterId: spec.id, value: v });
   return v;
 }

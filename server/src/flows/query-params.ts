@@ -6,6 +6,8 @@ import {
   COLUMN_IDS,
   EXPORT_VALUES,
   FilterProblemError,
+  MATCH_MODES,
+  isMatchMode,
   parseFilters,
   parseSort,
   type ExportValues,
@@ -93,8 +95,11 @@ export function parseTimeWindow(
 
 function parseMatch(text: string | undefined): MatchMode {
   if (text === undefined || text === '') return 'all';
-  if (text === 'all' || text === 'any') return text;
-  throw new BadParamError('match', `match must be "all" or "any", got "${clip(text)}"`);
+  if (isMatchMode(text)) return text;
+  throw new BadParamError(
+    'match',
+    `match must be ${MATCH_MODES.map((m) => `"${m}"`).join(', ')}, got "${clip(text)}"`,
+  );
 }
 
 export function parseLimit(text: string | undefined): number {

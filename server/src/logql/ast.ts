@@ -56,7 +56,20 @@ export interface LineFilter {
   value: string;
 }
 
-export type LabelExpr = { kind: 'match'; matcher: LabelMatcher } | { kind: 'and' | 'or'; items: LabelExpr[] };
+/**
+ * `label = ip("pattern")` / `label != ip("pattern")`: Loki's IP label filter (an address, a CIDR
+ * prefix or a range; docs "Matching IP addresses"). A missing label never matches, either way.
+ */
+export interface IpLabelFilter {
+  label: string;
+  op: '=' | '!=';
+  pattern: string;
+}
+
+export type LabelExpr =
+  | { kind: 'match'; matcher: LabelMatcher }
+  | { kind: 'ip'; filter: IpLabelFilter }
+  | { kind: 'and' | 'or'; items: LabelExpr[] };
 
 export interface LogQuery {
   selector: LabelMatcher[];
@@ -87,8 +100,13 @@ export function renderMatcher(m: LabelMatcher): string {
   return `${identifier(m.label)}${m.op}${quoteString(m.value)}`;
 }
 
+export function renderIpFilter(f: IpLabelFilter): string {
+  return `${identifier(f.label)}${f.op}ip(${quoteString(f.pattern)})`;
+}
+
 export function renderExpr(e: LabelExpr, parentKind?: 'and' | 'or'): string {
   if (e.kind === 'match') return renderMatcher(e.matcher);
+  if (e.kind === 'ip') return renderIpFilter(e.filter);
   if (e.items.length === 0) throw new TypeError('empty label filter expression');
   if (e.items.length === 1) return renderExpr(e.items[0]!, parentKind);
   const text = e.items.map((i) => renderExpr(i, e.kind)).join(` ${e.kind} `);

@@ -11,13 +11,25 @@
 //    elements the array holds; it also reads NetObserv's ways of writing them: directions as
 //    strings (`["1","0"]`) and the singular `Interface` / `IfDirection` of older releases;
 //  - interfaces and directions together (match=all) → also compared element by element, as the
-//    same index of the parallel arrays (element-pairs.ts).
+//    same index of the parallel arrays (element-pairs.ts);
+//  - an exact address that is a CIDR prefix or a range → Loki's `ip("…")` label filter;
+//  - match=bidirectional → the src_/dst_ filters become one label filter after `| json`: all of
+//    them as written, or all of them with source and destination swapped.
 import { type LabelExpr, type LabelMatcher, type LogQuery, type LineFilter, renderLogQuery } from './ast.ts';
-import { filterSpec, type Filter, type FilterOperator, type FilterSpec } from '@interflow/contract';
+import {
+  filterSpec,
+  isDirectionalFilter,
+  isIPRangePattern,
+  swapFilterSide,
+  type Filter,
+  type FilterOperator,
+  type FilterSpec,
+  type MatchMode,
+} from '@interflow/contract';
 import { escapeRegex } from './literals.ts';
 import { elementPairing, pairingStage } from './element-pairs.ts';
 
-export type MatchMode = 'all' | 'any';
+export type { MatchMode } from '@interflow/contract';
 
 /**
  * The stream labels that say whose a flow is: a caller restricted to some namespaces reads the
@@ -70,12 +82,27 @@ function scalarMatcher(field: string, op: FilterOperator, values: string[]): Lab
   return { label: field, op: negated ? '!~' : '=~', value: scalarRegex(values, isContains(op)) };
 }
 
+/**
+ * One field against the values. Exact address values that are CIDR prefixes or ranges are
+ * Loki's `ip()` filters, ORed with the plain addresses (`=`) or all refused (`!=`).
+ */
+function fieldExpr(spec: FilterSpec, field: string, filter: Filter): LabelExpr {
+  const negated = isNegated(filter.operator);
+  const patterns = spec.address && !isContains(filter.operator) ? filter.values.filter(isIPRangePattern) : [];
+  if (patterns.length === 0)
+    return { kind: 'match', matcher: scalarMatcher(field, filter.operator, filter.values) };
+  const plain = filter.values.filter((v) => !patterns.includes(v));
+  const items: LabelExpr[] = patterns.map((pattern) => ({
+    kind: 'ip',
+    filter: { label: field, op: negated ? '!=' : '=', pattern },
+  }));
+  if (plain.length) items.unshift({ kind: 'match', matcher: scalarMatcher(field, filter.operator, plain) });
+  return { kind: negated ? 'and' : 'or', items };
+}
+
 /** "the field is / contains one of the values" for one field, or for either of a src/dst pair. */
 function scalarExpr(spec: FilterSpec, filter: Filter): LabelExpr {
-  const items: LabelExpr[] = spec.fields.map((f) => ({
-    kind: 'match',
-    matcher: scalarMatcher(f, filter.operator, filter.values),
-  }));
+  const items: LabelExpr[] = spec.fields.map((f) => fieldExpr(spec, f, filter));
   // Negated: neither field matches (the negation of "source or destination matches").
   return { kind: isNegated(filter.operator) ? 'and' : 'or', items };
 }
@@ -124,11 +151,17 @@ function arrayLineFilter(spec: FilterSpec, filter: Filter): LineFilter {
   return { op: isNegated(filter.operator) ? '!~' : '|~', value: re };
 }
 
-function addFilter(q: LogQuery, filter: Filter): void {
+function specOf(filter: Filter): FilterSpec {
   const spec = filterSpec(filter.id);
   if (!spec) throw new TypeError(`unknown filter id ${filter.id}`); // parseFilters rejects these first
   if (filter.values.length === 0) throw new TypeError(`filter ${filter.id} has no values`);
-  switch (spec.kind) {
+  return spec;
+}
+
+function addFilter(q: LogQuery, filter: Filter): void {
+  const spec = specOf(filter);
+  const hasPattern = spec.address && !isContains(filter.operator) && filter.values.some(isIPRangePattern);
+  switch (hasPattern ? 'string' : spec.kind) {
     case 'label':
       if (spec.fields.length === 1)
         q.selector.push(scalarMatcher(spec.fields[0]!, filter.operator, filter.values));
@@ -145,9 +178,24 @@ function addFilter(q: LogQuery, filter: Filter): void {
   }
 }
 
+/**
+ * match=bidirectional: the filters about one side hold as written or all swapped. Every such
+ * field is a scalar (a stream label or a field of the line), so both alternatives are one label
+ * filter expression after `| json`, where stream labels read as themselves.
+ */
+function bothWays(directional: Filter[]): LabelExpr {
+  const side = (fs: Filter[]): LabelExpr => ({
+    kind: 'and',
+    items: fs.map((f) => scalarExpr(specOf(f), f)),
+  });
+  return { kind: 'or', items: [side(directional), side(directional.map(swapFilterSide))] };
+}
+
 export function logQueryFor(base: LabelMatcher[], filters: Filter[], match: MatchMode): LogQuery {
   const q: LogQuery = { selector: [...base], lineFilters: [], streamLabelFilters: [], jsonLabelFilters: [] };
-  for (const f of filters) addFilter(q, f);
+  const directional = match === 'bidirectional' ? filters.filter((f) => isDirectionalFilter(f.id)) : [];
+  for (const f of filters) if (!directional.includes(f)) addFilter(q, f);
+  if (directional.length) q.jsonLabelFilters.push(bothWays(directional));
   // The line filters above find each value somewhere in its array; this keeps the records
   // where one element carries them all.
   const pairing = elementPairing(filters, match);

@@ -18,7 +18,7 @@
 // exactly by the backend (flows/pair-check.ts), so no record is lost and none is shown wrongly.
 // `| json` renders a number (`1`) and a string (`"1"`) as the same text, so string directions
 // compare as numbers do.
-import type { Filter } from '@interflow/contract';
+import type { Filter, MatchMode } from '@interflow/contract';
 import type { JsonExtractionParam, LabelExpr, LabelMatcher } from './ast.ts';
 
 /** Elements compared in the query; records with more are decided by the backend. */
@@ -32,8 +32,9 @@ export interface ElementPairing {
 const isPositive = (f: Filter): boolean => f.operator === '=' || f.operator === '~';
 
 /** The filters that must hold for one same element, or undefined when nothing pairs. */
-export function elementPairing(filters: readonly Filter[], match: 'all' | 'any'): ElementPairing | undefined {
-  if (match !== 'all') return undefined;
+export function elementPairing(filters: readonly Filter[], match: MatchMode): ElementPairing | undefined {
+  // bidirectional: interfaces and directions are not about one side, so they pair as with all
+  if (match === 'any') return undefined;
   const interfaces = filters.filter((f) => f.id === 'interfaces' && isPositive(f));
   const directions = filters.filter((f) => f.id === 'ifdirections' && isPositive(f));
   return interfaces.length > 0 && directions.length > 0 ? { interfaces, directions } : undefined;

@@ -52,6 +52,7 @@ export type MetricQuery = RangeAggregation | VectorAggregation;
 /** JSON fields a label filter expression reads. */
 function fieldsOf(e: LabelExpr, out: Set<string>): Set<string> {
   if (e.kind === 'match') out.add(e.matcher.label);
+  else if (e.kind === 'ip') out.add(e.filter.label);
   else for (const i of e.items) fieldsOf(i, out);
   return out;
 }

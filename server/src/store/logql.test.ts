@@ -248,7 +248,6 @@ const UNSUPPORTED: [string, RegExp][] = [
   [`${I} |= "a" or "b"`, /"or"/],
   [`${I} | json | a > 5s`, /duration/],
   [`${I} | json | a > 5KB`, /bytes/],
-  [`${I} | json | a = ip("1.2.3.4")`, /ip\(\)/],
   [`${I} |= ip("1.1.1.1")`, /ip\(\)/],
   [`${I} |> "<_> x"`, /pattern line filter/],
 ];

@@ -12,6 +12,15 @@ export function choicesWith(presets: readonly number[], current: number): number
   return presets.includes(current) ? [...presets] : [...presets, current].sort((a, b) => a - b);
 }
 
+/**
+ * The range the empty state offers ("show more"): one day, or the next preset longer than the
+ * current span; null when nothing longer is offered. It never narrows the view.
+ */
+export function widerRangeS(spanS: number): number | null {
+  if (spanS < 86400) return 86400;
+  return TIME_RANGES_S.find((s) => s > spanS) ?? null;
+}
+
 /** Short label such as "5m", "2h", "1d", "2w" (unit letters are not translated, like Grafana/console). */
 export function durationLabel(seconds: number): string {
   if (seconds % 604800 === 0) return `${seconds / 604800}w`;

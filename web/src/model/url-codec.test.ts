@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FILTER_OPERATORS } from '@interflow/contract';
+import { FILTER_OPERATORS, type Filter } from '@interflow/contract';
 import { decodeView, encodeView, hasViewParams } from './url-codec.ts';
 import { DEFAULT_VIEW, MAX_LIMIT, toApiParams, type ViewState } from './view.ts';
 
@@ -67,6 +67,8 @@ describe('page URL codec', () => {
         limit: 500,
         cols: ['TimeFlowEndMs', 'Interfaces'],
         sort: { field: 'Bytes', direction: 'asc' },
+        dedup: true,
+        disabledFilters: [{ id: 'if_owner', operator: '=', values: [v === '' ? 'x' : v] }],
       };
       expect(throughUrl(view)).toEqual(view);
     }
@@ -110,7 +112,7 @@ describe('page URL codec', () => {
           .filter((f) => f.id === 'netns' || f.values.every((v) => v !== '')), // empty only means something for netns
         { maxLength: 4 },
       ),
-      match: fc.constantFrom('all' as const, 'any' as const),
+      match: fc.constantFrom('all' as const, 'any' as const, 'bidirectional' as const),
       time: fc.oneof(
         fc.record({ kind: fc.constant('relative' as const), rangeS: fc.integer({ min: 1, max: 1209600 }) }),
         fc.integer({ min: 0, max: 2_000_000_000 }).chain((startS) =>
@@ -133,6 +135,11 @@ describe('page URL codec', () => {
         }),
         { nil: null },
       ),
+      dedup: fc.boolean(),
+      disabledFilters: fc.constantFrom<Filter[][]>(
+        [],
+        [{ id: 'src_address', operator: '=', values: ['192.168.122.0/24'] }],
+      ),
     });
     fc.assert(
       fc.property(view, (v) => {
@@ -140,6 +147,28 @@ describe('page URL codec', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('carries one row per flow and switched-off filters; refuses a bad dedup with a warning', () => {
+    const { view, problems } = decodeView(
+      new URLSearchParams(
+        'filters=if_owner%3Dsriov-client&dedup=true&disabledFilters=src_address%3D192.168.122.0%2F24&match=bidirectional',
+      ),
+    );
+    expect(problems).toEqual([]);
+    expect(view.dedup).toBe(true);
+    expect(view.match).toBe('bidirectional');
+    expect(view.filters).toEqual([{ id: 'if_owner', operator: '=', values: ['sriov-client'] }]);
+    expect(view.disabledFilters).toEqual([
+      { id: 'src_address', operator: '=', values: ['192.168.122.0/24'] },
+    ]);
+    // switched-off filters are not part of the query
+    expect(toApiParams(view).get('filters')).toBe('if_owner=sriov-client');
+    expect(toApiParams(view).has('dedup')).toBe(false);
+    const bad = decodeView(new URLSearchParams('dedup=yes&disabledFilters=port%3Dhttp'));
+    expect(bad.view.dedup).toBe(false);
+    expect(bad.view.disabledFilters).toEqual([]);
+    expect(bad.problems.map((p) => p.param)).toEqual(['disabledFilters', 'dedup']);
   });
 
   it('keeps parameters that are not part of the view', () => {

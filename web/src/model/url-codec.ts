@@ -1,10 +1,13 @@
 // Page URL <-> ViewState. Opening a URL restores the view; every change writes it back.
 // Parameters (docs/design.md "Page URL"): filters, match, timeRange | startTime+endTime (epoch s),
-// limit, cols (comma-separated column ids), sort (`field:asc|desc`).
+// limit, cols (comma-separated column ids), sort (`field:asc|desc`), dedup (`true`: one row per
+// flow), disabledFilters (filters switched off, in the `filters` grammar).
 import {
   COLUMN_IDS,
   FilterProblemError,
   checkFilters,
+  encodeFilters,
+  isMatchMode,
   parseSort,
   splitFilters,
   type Filter,
@@ -21,6 +24,8 @@ const VIEW_PARAMS = [
   'limit',
   'cols',
   'sort',
+  'dedup',
+  'disabledFilters',
 ] as const;
 
 /**
@@ -31,7 +36,8 @@ const VIEW_PARAMS = [
  * missing from the URL (null).
  */
 export type UrlProblem =
-  | { param: 'filters'; value: string; problem: FilterProblem }
+  | { param: 'filters' | 'disabledFilters'; value: string; problem: FilterProblem }
+  | { param: 'dedup'; value: string }
   | { param: 'cols'; value: string; unknown: string[] }
   | { param: 'match'; value: string }
   | { param: 'startTime'; startTime: string | null; endTime: string | null }
@@ -57,6 +63,8 @@ export function encodeView(view: ViewState, base: URLSearchParams = new URLSearc
   for (const [name, value] of toApiParams(view)) p.set(name, value);
   if (view.cols) p.set('cols', view.cols.join(','));
   if (view.sort) p.set('sort', `${view.sort.field}:${view.sort.direction}`);
+  if (view.dedup) p.set('dedup', 'true');
+  if (view.disabledFilters.length) p.set('disabledFilters', encodeFilters(view.disabledFilters));
   return p;
 }
 
@@ -68,10 +76,18 @@ export function decodeView(params: URLSearchParams): DecodedView {
 
   const filters = params.get('filters');
   if (filters !== null) view.filters = decodeFilters(filters, problems);
+  const disabled = params.get('disabledFilters');
+  if (disabled !== null) view.disabledFilters = decodeFilters(disabled, problems, 'disabledFilters');
+
+  const dedup = params.get('dedup');
+  if (dedup !== null) {
+    if (dedup === 'true' || dedup === 'false') view.dedup = dedup === 'true';
+    else problems.push({ param: 'dedup', value: dedup });
+  }
 
   const match = params.get('match');
   if (match !== null) {
-    if (match === 'all' || match === 'any') view.match = match;
+    if (isMatchMode(match)) view.match = match;
     else problems.push({ param: 'match', value: match });
   }
 
@@ -88,7 +104,8 @@ export function decodeView(params: URLSearchParams): DecodedView {
   if (cols !== null) {
     const ids = cols === '' ? [] : cols.split(',');
     const unknown = ids.filter((id) => !COLUMN_IDS.has(id));
-    if (unknown.length) problems.push({ param: 'cols', value: cols, unknown });
+    // no column at all is refused too (empty rows): `unknown` is then empty
+    if (unknown.length || ids.length === 0) problems.push({ param: 'cols', value: cols, unknown });
     else view.cols = ids;
   }
 
@@ -106,10 +123,14 @@ export function decodeView(params: URLSearchParams): DecodedView {
  * time so a bad one is left out with a warning instead of the backend refusing the whole query.
  * Values are kept as written (`tcp` stays `tcp`).
  */
-function decodeFilters(text: string, problems: UrlProblem[]): Filter[] {
+function decodeFilters(
+  text: string,
+  problems: UrlProblem[],
+  param: 'filters' | 'disabledFilters' = 'filters',
+): Filter[] {
   const fromProblem = (e: unknown) => {
     if (!(e instanceof FilterProblemError)) throw e;
-    problems.push({ param: 'filters', value: text, problem: e.problem });
+    problems.push({ param, value: text, problem: e.problem });
   };
   let split: Filter[];
   try {

@@ -1,8 +1,8 @@
 // The state of the Traffic Flows view: everything the shareable URL carries.
-import { encodeFilters, type Filter, type SortSpec } from '@interflow/contract';
+import { encodeFilters, type Filter, type MatchMode, type SortSpec } from '@interflow/contract';
 import type { FlowField } from './fields.ts';
 
-export type MatchMode = 'all' | 'any';
+export type { MatchMode } from '@interflow/contract';
 
 export type TimeSelection =
   { kind: 'relative'; rangeS: number } | { kind: 'absolute'; startS: number; endS: number };
@@ -18,6 +18,10 @@ export interface ViewState {
   cols: string[] | null;
   /** null = the default, newest first. */
   sort: SortSpec | null;
+  /** One row per flow (records of one flow on several interfaces merged), not per record. */
+  dedup: boolean;
+  /** Filters switched off without deleting them: kept in the URL, not sent to the backend. */
+  disabledFilters: Filter[];
 }
 
 /** Newest first (the field is the contract's, checked by the compiler). */
@@ -30,6 +34,8 @@ export const DEFAULT_VIEW: ViewState = {
   limit: 100,
   cols: null,
   sort: null,
+  dedup: false,
+  disabledFilters: [],
 };
 
 export const MAX_LIMIT = 10000;

@@ -22,6 +22,8 @@ export interface JsonExtraction {
 export type LabelFilterExpr =
   | { kind: 'and' | 'or'; left: LabelFilterExpr; right: LabelFilterExpr }
   | { kind: 'string'; matcher: CompiledMatcher }
+  /** `label = ip("…")` / `label != ip("…")`; `contains` tests a present label's value */
+  | { kind: 'ip'; label: string; op: '=' | '!='; pattern: string; contains: (value: string) => boolean }
   | { kind: 'number'; label: string; op: NumberOp; value: number };
 
 export type PipelineStage =

@@ -6,6 +6,7 @@ import { badQuery, unsupported } from '../errors.ts';
 import { operatorOf, type MatchOp } from '../../logql/ast.ts';
 import { goUnquote, UnquoteError } from '../../logql/go-unquote.ts';
 import { compileRe2, RegexError, type Re2Test } from './re2.ts';
+import { compileIPPattern } from './ip-filter.ts';
 import type {
   CompiledLineFilter,
   CompiledMatcher,
@@ -26,7 +27,6 @@ const UNSUPPORTED: Record<string, string> = {
   DecolorizeExpr: 'decolorize stage',
   DropLabelsExpr: 'drop stage',
   KeepLabelsExpr: 'keep stage',
-  IpLabelFilter: 'ip() label filter',
   UnitFilter: 'duration/bytes label filter',
   DurationFilter: 'duration label filter',
   BytesFilter: 'bytes label filter',
@@ -224,6 +224,19 @@ export function parseLabelFilter(ctx: Ctx, n: SyntaxNode): LabelFilterExpr {
     const label = ctx.src(id!);
     const op = operatorOf('matcher', opNode!.name)!;
     return { kind: 'string', matcher: makeMatcher(ctx, label, op, ctx.string(str ?? null), str!) };
+  }
+  if (kids.length === 1 && kids[0]!.name === 'IpLabelFilter') {
+    const f = kids[0]!;
+    const [id, opNode] = children(f);
+    const op = operatorOf('matcher', opNode?.name);
+    if (!id || (op !== '=' && op !== '!='))
+      throw badQuery(`malformed ip() label filter at col ${ctx.col(f)}`);
+    const strNode = f.getChild('String');
+    const pattern = ctx.string(strNode);
+    const contains = compileIPPattern(pattern);
+    if (!contains)
+      throw badQuery(`ip: invalid pattern: ${JSON.stringify(pattern)} at col ${ctx.col(strNode!)}`);
+    return { kind: 'ip', label: ctx.src(id), op, pattern, contains };
   }
   if (kids.length === 1 && kids[0]!.name === 'NumberFilter') {
     const nf = kids[0]!;

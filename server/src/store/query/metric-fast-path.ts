@@ -155,6 +155,8 @@ function compileFilter(
     }
     case 'number':
       return null; // LabelFilterErr semantics: left to the pipeline
+    case 'ip':
+      return null; // ip("…") filters: left to the pipeline
     case 'string':
       return compileMatcher(e.matcher, resolve, streamIds);
   }

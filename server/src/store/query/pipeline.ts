@@ -51,6 +51,12 @@ export function evalLabelFilter(expr: LabelFilterExpr, labels: Map<string, strin
       return evalLabelFilter(expr.left, labels) || evalLabelFilter(expr.right, labels);
     case 'string':
       return expr.matcher.matches(labels.get(expr.matcher.label) ?? '');
+    case 'ip': {
+      if (labels.has(ERROR_LABEL)) return true; // only string matchers filter entries with errors
+      const v = labels.get(expr.label);
+      if (v === undefined) return false; // a missing label matches neither = nor !=
+      return expr.op === '=' ? expr.contains(v) : !expr.contains(v);
+    }
     case 'number': {
       if (labels.has(ERROR_LABEL)) return true; // only string matchers filter entries with errors
       const v = labels.get(expr.label);

@@ -14,6 +14,7 @@ import { SearchIcon } from '@patternfly/react-icons';
 import { ApiError, NetworkError } from '../../api/client.ts';
 import { useT } from '../../i18n/use-t.ts';
 import { errorText } from './error-text.ts';
+import { durationLabel } from '../../model/time-range.ts';
 
 export function LoadingState() {
   const t = useT();
@@ -27,10 +28,12 @@ export function LoadingState() {
 export interface EmptyFlowsProps {
   hasFilters: boolean;
   onClearFilters: () => void;
-  onWiderRange: () => void;
+  /** A range longer than the current one (seconds), or null when none is offered. */
+  widerRangeS: number | null;
+  onWiderRange: (rangeS: number) => void;
 }
 
-export function EmptyFlows({ hasFilters, onClearFilters, onWiderRange }: EmptyFlowsProps) {
+export function EmptyFlows({ hasFilters, onClearFilters, widerRangeS, onWiderRange }: EmptyFlowsProps) {
   const t = useT();
   return (
     <EmptyState
@@ -50,9 +53,13 @@ export function EmptyFlows({ hasFilters, onClearFilters, onWiderRange }: EmptyFl
       </EmptyStateBody>
       <EmptyStateFooter>
         <EmptyStateActions>
-          <Button variant="secondary" onClick={onWiderRange}>
-            {t('Last 1 day')}
-          </Button>
+          {widerRangeS !== null && (
+            <Button variant="secondary" onClick={() => onWiderRange(widerRangeS)}>
+              {widerRangeS === 86400
+                ? t('Last 1 day')
+                : t('Last {{duration}}', { duration: durationLabel(widerRangeS) })}
+            </Button>
+          )}
           {hasFilters && (
             <Button variant="link" onClick={onClearFilters}>
               {t('Clear all filters')}

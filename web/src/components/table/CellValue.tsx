@@ -1,7 +1,7 @@
 // How one field of a record is shown (table cells and the details drawer).
 import type { TFunction } from 'i18next';
 import type { StoredFlowRecord } from '../../api/types.ts';
-import { protocolName } from '@interflow/contract';
+import { protocolName, type FlowObservation } from '@interflow/contract';
 import { fieldValue, formatBytes, formatTime, type FlowField } from '../../model/fields.ts';
 import { directionLabel, interfaceWithDirection } from '../../model/labels.ts';
 import { useT } from '../../i18n/use-t.ts';
@@ -27,6 +27,8 @@ const INTERFACES: FlowField = 'Interfaces';
  * way the flow crossed it.
  */
 export function interfacesText(t: TFunction, record: StoredFlowRecord): string | undefined {
+  const merged = mergedObservations(record);
+  if (merged) return merged.map((o) => observationText(t, o)).join(', ');
   const names: unknown = record.Interfaces;
   const dirs: unknown = record.IfDirections;
   if (!Array.isArray(names) || names.length === 0) return undefined;
@@ -35,6 +37,27 @@ export function interfacesText(t: TFunction, record: StoredFlowRecord): string |
       interfaceWithDirection(t, formatValue(t, INTERFACES, n), Array.isArray(dirs) ? dirs[i] : undefined),
     )
     .join(', ');
+}
+
+/** The observations of a row that merges several records (one row per flow), else undefined. */
+function mergedObservations(record: StoredFlowRecord): FlowObservation[] | undefined {
+  const r = record as { MergedRecords?: unknown; Observations?: unknown };
+  return typeof r.MergedRecords === 'number' && r.MergedRecords > 1 && Array.isArray(r.Observations)
+    ? (r.Observations as FlowObservation[])
+    : undefined;
+}
+
+/** `net1@pod-a egress (1.2 KB)`: the interface, its owner (or netns), direction and its own bytes. */
+export function observationText(t: TFunction, o: FlowObservation): string {
+  const owner = o.IfK8S_Name ?? (o.IfNetns === '' ? t('host') : (o.IfNetns ?? '?'));
+  const direction = o.IfDirection === 0 ? t('ingress') : o.IfDirection === 1 ? t('egress') : '';
+  const bytes = o.Bytes === undefined ? '-' : formatBytes(o.Bytes);
+  return t('{{interface}}@{{owner}} {{direction}} ({{bytes}})', {
+    interface: o.Interface,
+    owner,
+    direction,
+    bytes,
+  });
 }
 
 /** Millisecond times, shown as a <time> element. */

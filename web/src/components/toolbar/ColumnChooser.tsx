@@ -32,7 +32,14 @@ export function ColumnChooser({ columns, visible, onChange }: ColumnChooserProps
     >
       <SelectList aria-label={t('Visible columns')}>
         {columns.map((c) => (
-          <SelectOption key={c.id} value={c.id} hasCheckbox isSelected={visible.includes(c.id)}>
+          <SelectOption
+            key={c.id}
+            value={c.id}
+            hasCheckbox
+            isSelected={visible.includes(c.id)}
+            // the last visible column stays: a table without columns has empty rows
+            isDisabled={visible.length === 1 && visible[0] === c.id}
+          >
             {c.label}
           </SelectOption>
         ))}

@@ -1,6 +1,7 @@
 // The toolbar of the Traffic Flows view: filters, match mode, time, refresh, limit, columns, export.
 import {
   Button,
+  Switch,
   FormSelect,
   FormSelectOption,
   ToggleGroup,
@@ -74,7 +75,21 @@ export function FlowsToolbar(props: FlowsToolbarProps) {
               isSelected={view.match === 'any'}
               onChange={() => set({ match: 'any' })}
             />
+            <ToggleGroupItem
+              text={t('Both directions')}
+              buttonId="interflow-match-bidirectional"
+              isSelected={view.match === 'bidirectional'}
+              onChange={() => set({ match: 'bidirectional' })}
+            />
           </ToggleGroup>
+        </ToolbarItem>
+        <ToolbarItem>
+          <Switch
+            id="interflow-dedup"
+            label={t('One row per flow')}
+            isChecked={view.dedup}
+            onChange={(_e, dedup) => set({ dedup })}
+          />
         </ToolbarItem>
       </ToolbarContent>
       <ToolbarContent>
@@ -137,10 +152,26 @@ export function FlowsToolbar(props: FlowsToolbarProps) {
         <ToolbarItem>
           <FilterChips
             filters={view.filters}
+            disabledFilters={view.disabledFilters}
             defs={filterDefs}
             onRemoveValue={(index, value) => set({ filters: removeFilterValue(view.filters, index, value) })}
             onRemoveFilter={(index) => set({ filters: view.filters.filter((_, k) => k !== index) })}
-            onClearAll={() => set({ filters: [] })}
+            onRemoveDisabled={(index) =>
+              set({ disabledFilters: view.disabledFilters.filter((_, k) => k !== index) })
+            }
+            onSwitchOff={(index) =>
+              set({
+                filters: view.filters.filter((_, k) => k !== index),
+                disabledFilters: [...view.disabledFilters, view.filters[index]!],
+              })
+            }
+            onSwitchOn={(index) =>
+              set({
+                filters: [...view.filters, view.disabledFilters[index]!],
+                disabledFilters: view.disabledFilters.filter((_, k) => k !== index),
+              })
+            }
+            onClearAll={() => set({ filters: [], disabledFilters: [] })}
           />
         </ToolbarItem>
       </ToolbarContent>

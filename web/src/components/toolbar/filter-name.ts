@@ -20,6 +20,14 @@ export function filterName(t: TFunction, def: Pick<FilterDef, 'id' | 'name'>): s
       return t('Interface owner namespace');
     case 'if_owner':
       return t('Interface owner pod');
+    case 'if_network':
+      return t('Interface network');
+    case 'network':
+      return t('Network');
+    case 'src_network':
+      return t('Source network');
+    case 'dst_network':
+      return t('Destination network');
     case 'namespace':
       return t('Namespace');
     case 'src_namespace':

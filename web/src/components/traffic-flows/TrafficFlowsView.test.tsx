@@ -195,7 +195,7 @@ describe('TrafficFlowsView (stand-in backend API)', () => {
     );
     expect(explanations).toEqual({
       filters: 'The filter "interfaces" needs an operator (= != ~ !~) at position 10.',
-      match: '"match" must be "all" or "any", not "some".',
+      match: '"match" must be "all", "any" or "bidirectional", not "some".',
       startTime:
         '"startTime" and "endTime" must both be given in epoch seconds, with startTime before endTime.',
       timeRange: '"timeRange" must be a positive whole number of seconds, not "-5".',

@@ -14,7 +14,7 @@ import {
   Tabs,
   TabTitleText,
 } from '@patternfly/react-core';
-import { checkFilterValue } from '@interflow/contract';
+import { checkFilterValue, mergeFlowRecords } from '@interflow/contract';
 import { exportUrl } from '../../api/client.ts';
 import { useApiBase } from '../../api/api-base.tsx';
 import type { StoredFlowRecord } from '../../api/types.ts';
@@ -23,6 +23,7 @@ import { FALLBACK_DEFAULT_COLUMNS, KNOWN_COLUMNS, sortRecords } from '../../mode
 import { columnLabel } from '../../model/labels.ts';
 import { encodeView } from '../../model/url-codec.ts';
 import { DEFAULT_SORT, toApiParams, type ViewState } from '../../model/view.ts';
+import { widerRangeS } from '../../model/time-range.ts';
 import { useConfig } from '../../hooks/useConfig.ts';
 import { useFlows } from '../../hooks/useFlows.ts';
 import { useView } from '../../hooks/useView.ts';
@@ -80,9 +81,10 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
   const flows = useFlows(apiQuery, tab === 'flows' ? refreshS : 0);
   const [pagedQuery, setPagedQuery] = useState(apiQuery);
   if (pagedQuery !== apiQuery) {
-    // a new query starts again at the first page
+    // a new query starts again at the first page, without the details of a row it may not hold
     setPagedQuery(apiQuery);
     setPage(1);
+    setSelected(null);
   }
 
   const filterDefs = config?.filters.length ? config.filters : FALLBACK_FILTER_DEFS;
@@ -100,12 +102,21 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
   );
   const sort = view.sort ?? DEFAULT_SORT;
 
-  const records = flows.data?.records;
+  const fetched = flows.data?.records;
+  // One row per flow: the records of one flow on several interfaces become one row.
+  const records = useMemo(
+    () => (fetched && view.dedup ? mergeFlowRecords(fetched) : fetched),
+    [fetched, view.dedup],
+  );
   const sorted = useMemo(
     () => (records ? sortRecords(records, sort.field, sort.direction) : []),
     [records, sort.field, sort.direction],
   );
-  const pageRows = sorted.slice((page - 1) * perPage, page * perPage);
+  // after a refresh with fewer rows the page shown is the last one there is
+  const pageCount = Math.max(1, Math.ceil(sorted.length / perPage));
+  if (page > pageCount) setPage(pageCount);
+  const shownPage = Math.min(page, pageCount);
+  const pageRows = sorted.slice((shownPage - 1) * perPage, shownPage * perPage);
 
   // A drawer value becomes a filter only when the backend would take it (FlowDetails offers no other).
   const addFilter = (id: string, value: string) => {
@@ -152,7 +163,10 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
       <EmptyFlows
         hasFilters={view.filters.length > 0}
         onClearFilters={() => setView({ ...view, filters: [] })}
-        onWiderRange={() => setView({ ...view, time: { kind: 'relative', rangeS: 86400 } })}
+        widerRangeS={widerRangeS(
+          view.time.kind === 'relative' ? view.time.rangeS : view.time.endS - view.time.startS,
+        )}
+        onWiderRange={(rangeS) => setView({ ...view, time: { kind: 'relative', rangeS } })}
       />
     );
   else
@@ -165,11 +179,11 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
           onSort={(s) => setView({ ...view, sort: s })}
           selected={selected}
           onSelect={openDetails}
-          offset={(page - 1) * perPage}
+          offset={(shownPage - 1) * perPage}
         />
         <Pagination
           itemCount={sorted.length}
-          page={page}
+          page={shownPage}
           perPage={perPage}
           perPageOptions={PER_PAGE_OPTIONS}
           onSetPage={(_e, p) => setPage(p)}
@@ -273,16 +287,22 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
       </Tabs>
       <Content component="p" className="interflow-summary" aria-live="polite">
         {tab === 'flows' && flows.loading && flows.data ? t('Updating…') : null}
-        {tab === 'flows' && flows.data && !flows.loading
+        {tab === 'flows' && flows.data && !flows.loading && !flows.error
           ? flows.data.stats.limitReached
             ? t(
                 'Showing the newest {{rows}} flows: the row limit was reached. Narrow the filters or raise the limit to see more; Export downloads every match.',
                 { rows: flows.data.records.length },
               )
-            : t('{{rows}} flows found in {{duration}} ms.', {
-                rows: flows.data.records.length,
-                duration: flows.data.stats.durationMs,
-              })
+            : view.dedup
+              ? t('{{rows}} flows (one row per flow, from {{records}} records) found in {{duration}} ms.', {
+                  rows: sorted.length,
+                  records: flows.data.records.length,
+                  duration: flows.data.stats.durationMs,
+                })
+              : t('{{rows}} flows found in {{duration}} ms.', {
+                  rows: flows.data.records.length,
+                  duration: flows.data.stats.durationMs,
+                })
           : null}
         {flows.data && !flows.loading && flows.data.stats.unreadable > 0 ? (
           <span className="interflow-unreadable" data-test="flows-unreadable">

@@ -50,7 +50,8 @@ const CASES: [string, string][] = [
     'filters=netns%3Da%5C',
     'The filter "netns" ends with a single backslash at position 7; a backslash in a value is written as two.',
   ],
-  ['match=some', '"match" must be "all" or "any", not "some".'],
+  ['match=some', '"match" must be "all", "any" or "bidirectional", not "some".'],
+  ['dedup=yes', '"dedup" must be "true" or "false", not "yes".'],
   [
     'startTime=10',
     '"startTime" and "endTime" must both be given in epoch seconds, with startTime before endTime.',
@@ -76,7 +77,7 @@ describe('urlProblemText', () => {
     const t = i18next.getFixedT('en', I18N_NAMESPACE) as unknown as TFunction;
     for (const value of ['{{value}}', '{{max}}', '$t(Retry)', '<b>x</b>', '"; ~x', 'a\\b']) {
       expect(urlProblemText(t, one(`match=${encodeURIComponent(value)}`))).toBe(
-        `"match" must be "all" or "any", not "${value}".`,
+        `"match" must be "all", "any" or "bidirectional", not "${value}".`,
       );
     }
   });

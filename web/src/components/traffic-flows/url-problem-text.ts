@@ -8,13 +8,19 @@ import type { UrlProblem } from '../../model/url-codec.ts';
 export function urlProblemText(t: TFunction, problem: UrlProblem): string {
   switch (problem.param) {
     case 'filters':
+    case 'disabledFilters':
       return filterProblemText(t, problem.problem);
+    case 'dedup':
+      return t('"dedup" must be "true" or "false", not "{{value}}".', { value: problem.value });
     case 'cols':
+      if (problem.unknown.length === 0) return t('"cols" must name at least one column.');
       return t('"cols" names columns that do not exist: {{unknown}}.', {
         unknown: problem.unknown.join(', '),
       });
     case 'match':
-      return t('"match" must be "all" or "any", not "{{value}}".', { value: problem.value });
+      return t('"match" must be "all", "any" or "bidirectional", not "{{value}}".', {
+        value: problem.value,
+      });
     case 'startTime':
       return t(
         '"startTime" and "endTime" must both be given in epoch seconds, with startTime before endTime.',
@@ -100,7 +106,7 @@ export function filterProblemText(t: TFunction, problem: FilterProblem): string 
       return t('The filter "{{id}}" needs a value.', { id: problem.filterId });
     case 'not-an-address':
       return t(
-        'The filter "{{id}}" takes an IPv4 or IPv6 address, not "{{value}}" (use "contains" to match part of one).',
+        'The filter "{{id}}" takes an IPv4 or IPv6 address, a CIDR prefix (10.0.0.0/24) or a range (10.0.0.1-10.0.0.9), not "{{value}}" (use "contains" to match part of one).',
         { id: problem.filterId, value: problem.value },
       );
   }
