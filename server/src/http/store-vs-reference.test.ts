@@ -48,6 +48,7 @@ const PAIR_FIELDS: Record<string, { field: string; numeric?: boolean; max?: numb
   address: { field: 'Addr' },
   port: { field: 'Port', numeric: true, max: 65535 },
   mac: { field: 'Mac' },
+  network: { field: 'K8S_NetworkName' },
 };
 
 /** docs/design.md, "Filters": unprefixed ids mean source or destination. */
@@ -75,6 +76,8 @@ function referenceField(id: string): ReferenceField {
       return { fields: ['IfK8S_Namespace'] };
     case 'if_owner':
       return { fields: ['IfK8S_Name'] };
+    case 'if_network':
+      return { fields: ['IfK8S_NetworkName'] };
   }
   const [, side, base] = /^(?:(src|dst)_)?(.+)$/.exec(id)!;
   const pair = PAIR_FIELDS[base!];
