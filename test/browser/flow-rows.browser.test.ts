@@ -93,7 +93,7 @@ describe('one row per flow of a pod (Chromium, real backend, embedded store)', o
 
   before(async () => {
     backend = await startBackend();
-    await pushRecords(backend.url, RECORDS);
+    await pushRecords(backend.storeUrl, RECORDS);
     ({ browser, close: closeBrowser } = await launchChromium());
   });
 
