@@ -92,7 +92,16 @@ test(
     await s.exec(s.a, 'ip', ['link', 'add', 'excl0', 'type', 'veth', 'peer', 'name', 'keep0']);
     await s.exec(s.b, 'ip', ['link', 'set', 'eth0', 'down']);
     await iperfServer(s, s.b, NET1_B_IP, 5201);
-    const sent = await iperfClient(s, s.a, ['-c', NET1_B_IP, '-B', NET1_A_IP, '-p', '5201', '-n', '200K']);
+    // What certainly crossed net1 is what the server read: a TCP client's "sent" counts bytes
+    // written to its socket, and a short test can end before they all left it (seen on a loaded
+    // machine: 217 152 "sent", 131 750 counted by the hooks, 0 read by the server). A run whose server
+    // reports nothing is run again; every run's bytes cross the same interfaces.
+    let received = 0;
+    for (let run = 0; run < 3 && received === 0; run++) {
+      const r = await iperfClient(s, s.a, ['-c', NET1_B_IP, '-B', NET1_A_IP, '-p', '5201', '-n', '200K']);
+      received += r.receivedBytes ?? 0;
+    }
+    assert.ok(received > 0, 'the iperf3 server read some bytes in one of 3 runs');
     await waitFor('excluded, down and bytes reported', async () => {
       const all = await rows();
       const excl = row(all, s.a.name, 'excl0');
@@ -101,10 +110,10 @@ test(
       const down = row(all, s.b.name, 'eth0');
       assert.deepEqual([down?.Up, down?.HookState], [false, 'hooked'], 'down and still hooked');
       assert.ok(
-        (row(all, s.a.name, 'net1')?.BytesInRange ?? 0) >= sent.sentBytes,
-        `the iperf3 bytes counted: ${row(all, s.a.name, 'net1')?.BytesInRange} of ${sent.sentBytes}; flows ${await flowBytes()}`,
+        (row(all, s.a.name, 'net1')?.BytesInRange ?? 0) >= received,
+        `the iperf3 bytes counted: ${row(all, s.a.name, 'net1')?.BytesInRange} of ${received} the server read; flows ${await flowBytes()}`,
       );
-      assert.ok((row(all, s.b.name, 'net1')?.BytesInRange ?? 0) >= sent.sentBytes, 'on both ends');
+      assert.ok((row(all, s.b.name, 'net1')?.BytesInRange ?? 0) >= received, 'on both ends');
       return true;
     });
 

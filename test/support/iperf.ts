@@ -14,7 +14,10 @@ export const UDP_HEADERS = 14 + 20 + 8;
 
 export interface IperfResult {
   localPort: number;
+  /** Bytes the client wrote to its socket (TCP: not all of them need to have left it). */
   sentBytes: number;
+  /** TCP: bytes the server read, which certainly crossed the link (undefined for UDP). */
+  receivedBytes?: number;
 }
 
 /**
@@ -46,13 +49,14 @@ export async function iperfClient(
 ): Promise<IperfResult> {
   const json = JSON.parse(await s.exec(ns, 'iperf3', ['-J', ...args])) as {
     start: { connected: { local_port: number }[] };
-    end: { sum_sent?: { bytes: number }; sum?: { bytes: number } };
+    end: { sum_sent?: { bytes: number }; sum_received?: { bytes: number }; sum?: { bytes: number } };
     error?: string;
   };
   if (json.error) throw new Error(`iperf3: ${json.error}`);
   return {
     localPort: json.start.connected[0]!.local_port,
     sentBytes: json.end.sum_sent?.bytes ?? json.end.sum!.bytes,
+    receivedBytes: json.end.sum_received?.bytes,
   };
 }
 
