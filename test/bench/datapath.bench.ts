@@ -54,9 +54,38 @@ interface Arm {
   setup: (s: NetnsScenario, loki: string) => Promise<() => Promise<void>>;
 }
 
+/** The iperf3 server in B: restarted when a client run hangs (see `measured`). */
+let server: ChildProcess | undefined;
+async function startServer(s: NetnsScenario): Promise<void> {
+  server?.kill('SIGKILL');
+  server = s.spawn(s.b, 'iperf3', ['-s', '-A', '1', '-B', s.net1.b, '-p', String(PORT)]);
+  await new Promise((r) => setTimeout(r, 500));
+}
+
+/**
+ * One measurement; a run that hangs or fails is retried once against a fresh server. A 64-byte
+ * UDP flood can leave iperf3's client waiting forever for the server's end-of-test exchange
+ * (seen here after 7 rounds): `timeout` ends it, and the figure of that run is not used.
+ */
+async function measured<T>(s: NetnsScenario, what: () => Promise<T>): Promise<T> {
+  try {
+    return await what();
+  } catch (e) {
+    console.log(
+      `  iperf3 run failed (${(e as Error).message.split('\n')[0]}): server restarted, run repeated`,
+    );
+    await startServer(s);
+    return what();
+  }
+}
+
 async function iperf(s: NetnsScenario, args: string[]) {
   const out = JSON.parse(
-    await s.exec(s.a, 'iperf3', [
+    await s.exec(s.a, 'timeout', [
+      '-k',
+      '2',
+      String(SECONDS + 20),
+      'iperf3',
       '-J',
       '-A',
       '0',
@@ -288,11 +317,10 @@ async function main(): Promise<void> {
   const tcp = new Map<string, number[]>(arms.map((a) => [a.name, []]));
   const t0 = Date.now();
   try {
-    s.spawn(s.b, 'iperf3', ['-s', '-A', '1', '-B', s.net1.b, '-p', String(PORT)]);
-    await new Promise((r) => setTimeout(r, 500));
+    await startServer(s);
     // Discarded warm-up: the first runs in a fresh topology are consistently slower.
-    await udpKpps(s);
-    await tcpGbps(s);
+    await measured(s, () => udpKpps(s));
+    await measured(s, () => tcpGbps(s));
     console.log(
       `datapath bench: ${ROUNDS} rounds x ${arms.length} arms, ${SECONDS}s per measurement, iperf3 -A 0 / -A 1`,
     );
@@ -301,8 +329,8 @@ async function main(): Promise<void> {
       for (const arm of order) {
         const teardown = await arm.setup(s, loki.url);
         try {
-          udp.get(arm.name)!.push(await udpKpps(s));
-          tcp.get(arm.name)!.push(await tcpGbps(s));
+          udp.get(arm.name)!.push(await measured(s, () => udpKpps(s)));
+          tcp.get(arm.name)!.push(await measured(s, () => tcpGbps(s)));
         } finally {
           await teardown();
         }
