@@ -15,6 +15,7 @@ interface EnvVar {
 }
 interface Probe {
   httpGet?: { path: string; port: number | string; scheme?: string };
+  exec?: { command: string[] };
 }
 interface Container {
   name: string;
@@ -39,6 +40,7 @@ interface PodSpec {
   volumes?: {
     name: string;
     hostPath?: { path: string };
+    emptyDir?: Record<string, unknown>;
     secret?: { secretName: string };
     configMap?: { name: string };
   }[];
@@ -118,10 +120,32 @@ for (const overlay of ['base', ...OVERLAYS] as const) {
     // No container ports: on the host network they would be defaulted into host ports, which
     // the agent's SCC refuses.
     assert.equal(agent.ports, undefined);
-    for (const probe of [agent.livenessProbe, agent.readinessProbe]) {
-      assert.equal(probe?.httpGet?.path, '/healthz');
-      assert.equal(portNumber(agent, probe.httpGet.port), metricsPort);
-    }
+    assert.equal(agent.livenessProbe?.httpGet?.path, '/healthz');
+    assert.equal(portNumber(agent, agent.livenessProbe.httpGet.port), metricsPort);
+
+    // Rollouts surge: the new pod is ready while it waits for the node lock (it reads the
+    // agent's state file, which says "standby"), so the old pod is deleted only then, and the
+    // new agent attaches as soon as the old one has let go. No pod start-up in the gap.
+    const rolling = (
+      ds.spec as { updateStrategy?: { type?: string; rollingUpdate?: Record<string, unknown> } }
+    ).updateStrategy;
+    assert.equal(rolling?.type, 'RollingUpdate');
+    assert.equal(rolling?.rollingUpdate?.maxUnavailable, 0);
+    assert.ok(rolling?.rollingUpdate?.maxSurge, 'surge, so the new pod waits beside the old one');
+    const readyFile = env(agent, 'INTERFLOW_READY_FILE');
+    assert.ok(readyFile, 'INTERFLOW_READY_FILE set');
+    assert.deepEqual(agent.readinessProbe?.exec?.command, ['cat', readyFile]);
+    // In the pod's own emptyDir, never in the node-wide run directory (it would say another pod's state).
+    const tmpMount = agent.volumeMounts?.find((m) => readyFile.startsWith(`${m.mountPath}/`));
+    assert.ok(tmpMount, `${readyFile} is on no volume`);
+    assert.ok(
+      pod.volumes?.find((v) => v.name === tmpMount.name)?.emptyDir,
+      `${readyFile} not on an emptyDir`,
+    );
+    assert.ok(
+      Number.parseInt(env(agent, 'INTERFLOW_LOCK_WAIT') ?? '0', 10) > 0,
+      'a surge pod waits for the lock',
+    );
   });
 
   test(`${overlay}: the agent's service account may use its own SCC and list/watch what enrichment needs`, () => {

@@ -9,6 +9,7 @@ import { createLokiExporter } from './export/loki-exporter.ts';
 import { createLogger } from './log.ts';
 import { createAgentMetrics, startMetricsServer } from './metrics.ts';
 import { HelperStartError } from './kernel-helper/helper-process.ts';
+import { readyFile } from './ready-file.ts';
 
 const EXIT_CANNOT_RUN = 3;
 const SHUTDOWN_FLUSH_MS = 5000;
@@ -44,6 +45,13 @@ async function main(): Promise<void> {
     sink: (records) => exporter.enqueue(records),
     inventorySink: (records) => exporter.enqueueInterfaces(records),
   });
+  const ready = readyFile(cfg.readyFile);
+  // Removed however the process ends: a stale "capturing" would make a dead pod look ready.
+  process.on('exit', () => ready.remove());
+  // A surge pod waiting for the node lock is ready to take over (ready-file.ts says why).
+  capture.helper.on('event', (ev) => {
+    if (ev.ev === 'lock_wait') ready.set('standby', `waiting for ${ev.holder}`);
+  });
   try {
     await capture.start();
   } catch (e) {
@@ -51,6 +59,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const metricsServer = await startMetricsServer(metrics, cfg.metricsPort);
+  ready.set('capturing');
   log.info(
     { metricsPort: metricsServer.port, lokiUrl: cfg.lokiUrl, node: cfg.nodeName },
     'interflow agent running',
@@ -61,6 +70,7 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     log.info({ signal }, 'shutting down');
+    ready.remove();
     try {
       // The port first: a successor waiting for the node lock starts as soon as the hooks are
       // gone (capture.stop), and must find the metrics port free.

@@ -160,3 +160,9 @@ test('INTERFLOW_RUN_DIR and INTERFLOW_LOCK_WAIT: /run/interflow and 0 (refuse at
   assert.equal(loadAgentConfig({ INTERFLOW_LOCK_WAIT: '0s' }).lockWaitMs, 0);
   assert.throws(() => loadAgentConfig({ INTERFLOW_LOCK_WAIT: 'soon' }), /INTERFLOW_LOCK_WAIT/);
 });
+
+test('INTERFLOW_READY_FILE: none by default (no file written), a path when set', () => {
+  assert.equal(loadAgentConfig({}).readyFile, undefined);
+  assert.equal(loadAgentConfig({ INTERFLOW_READY_FILE: '' }).readyFile, undefined);
+  assert.equal(loadAgentConfig({ INTERFLOW_READY_FILE: '/tmp/a.ready' }).readyFile, '/tmp/a.ready');
+});

@@ -63,6 +63,12 @@ export interface AgentConfig {
   runDir: string;
   /** How long a second agent waits for the node lock before it gives up (0: refuses at once). */
   lockWaitMs: number;
+  /**
+   * Written "standby" while waiting for the node lock, "capturing" once hooked and serving
+   * metrics, removed on shutdown: the DaemonSet's readiness probe, so a surge pod counts as ready
+   * while it waits to take over (INTERFLOW_READY_FILE; none by default).
+   */
+  readyFile: string | undefined;
 }
 
 export const TC_ATTACH_MODES = ['auto', 'tcx', 'tc'] as const;
@@ -170,6 +176,7 @@ export function loadAgentConfig(env: Env = process.env): AgentConfig {
     lockWaitMs: /^\s*0+(ms|s|m|h|d)?\s*$/.test(get('INTERFLOW_LOCK_WAIT') ?? '0')
       ? 0
       : duration('INTERFLOW_LOCK_WAIT', '0s'),
+    readyFile: get('INTERFLOW_READY_FILE') || undefined,
   };
   if (/[\t\n\r\0]/.test(cfg.runDir)) {
     throw new ConfigError('INTERFLOW_RUN_DIR', 'must not contain a tab, newline or NUL');
