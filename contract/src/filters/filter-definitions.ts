@@ -90,6 +90,16 @@ const PAIRS: PairBase[] = [
     examples: ['Pod', 'Service', 'Node'],
   },
   {
+    // NetObserv's ids and fields: the workload a pod belongs to (a ReplicaSet's Deployment, a
+    // Job's CronJob, else the pod's controller or the pod itself).
+    base: 'owner_name',
+    field: 'K8S_OwnerName',
+    kind: 'string',
+    what: 'Owner',
+    autocomplete: null,
+    examples: ['my-deployment', 'my-daemonset'],
+  },
+  {
     base: 'address',
     field: 'Addr',
     kind: 'string',

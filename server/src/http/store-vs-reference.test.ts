@@ -45,6 +45,7 @@ const PAIR_FIELDS: Record<string, { field: string; numeric?: boolean; max?: numb
   namespace: { field: 'K8S_Namespace' },
   name: { field: 'K8S_Name' },
   kind: { field: 'K8S_Type' },
+  owner_name: { field: 'K8S_OwnerName' },
   address: { field: 'Addr' },
   port: { field: 'Port', numeric: true, max: 65535 },
   mac: { field: 'Mac' },
@@ -127,6 +128,21 @@ function encodeCase(filters: CaseFilter[]): string {
 
 const f = (id: string, op: Op, ...values: string[]): CaseFilter => ({ id, op, values });
 
+/** Workload owners for the generated pods (`pod-17` belongs to `app-2`), as the agent's enricher sets them. */
+function withOwners(r: FlowRecord): FlowRecord {
+  const owner = (name: string | undefined): string | undefined => {
+    const n = /^pod-(\d+)$/.exec(name ?? '')?.[1];
+    return n === undefined ? undefined : `app-${Number(n) % 5}`;
+  };
+  const src = owner(r.SrcK8S_Name);
+  const dst = owner(r.DstK8S_Name);
+  return {
+    ...r,
+    ...(src ? { SrcK8S_OwnerName: src, SrcK8S_OwnerType: 'Deployment' } : {}),
+    ...(dst ? { DstK8S_OwnerName: dst, DstK8S_OwnerType: 'Deployment' } : {}),
+  };
+}
+
 /** Field order differs after serialization; compare records by content. */
 const key = (r: FlowRecord): string =>
   JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1))));
@@ -137,7 +153,7 @@ describe('embedded store vs reference evaluation', () => {
   const records = [
     ...generateFlows({ count: 2500, seed: 42, startMs: now - 240_000, endMs: now - 1000 }),
     ...generateFlows({ count: 1500, seed: 43, startMs: now - 240_000, endMs: now - 1000, hostile: true }),
-  ];
+  ].map(withOwners);
   const window = `startTime=${Math.floor(now / 1000) - 300}&endTime=${Math.ceil(now / 1000) + 1}`;
 
   before(async () => {
@@ -204,6 +220,11 @@ describe('embedded store vs reference evaluation', () => {
     [[f('src_name', '~', 'pod-1')], 'all'],
     [[f('dst_kind', '=', 'Service')], 'all'],
     [[f('kind', '!=', 'Pod')], 'all'],
+    [[f('owner_name', '=', 'app-1')], 'all'],
+    [[f('src_owner_name', '=', 'app-2', 'app-3')], 'all'],
+    [[f('dst_owner_name', '!=', 'app-4')], 'all'],
+    [[f('owner_name', '~', 'app')], 'all'],
+    [[f('namespace', '=', 'team-a'), f('owner_name', '=', 'app-0')], 'all'],
     [[f('address', '~', '10.129.')], 'all'],
     [[f('dst_address', '~', 'fd00::')], 'all'],
     [[f('dst_port', '=', '443', '53')], 'all'],
@@ -255,7 +276,18 @@ describe('embedded store vs reference evaluation', () => {
           ? [...NAMESPACES, ...HOSTILE_VALUES]
           : field === 'K8S_HostName'
             ? [...NODES]
-            : ['pod-1', 'svc-3', 'Pod', 'Service', '10.128.', '172.30.1', '0a:58', 'fd00', ...HOSTILE_VALUES];
+            : [
+                'pod-1',
+                'svc-3',
+                'app-3',
+                'Pod',
+                'Service',
+                '10.128.',
+                '172.30.1',
+                '0a:58',
+                'fd00',
+                ...HOSTILE_VALUES,
+              ];
       return fc.oneof(fc.constantFrom(...pool), fc.string({ maxLength: 3 }));
     };
     // Every id the backend offers, so a new filter is checked as soon as it exists.

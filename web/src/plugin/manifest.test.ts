@@ -47,8 +47,18 @@ describe('console plugin metadata', () => {
     });
     const tabs = extensions
       .filter((e) => e.type === 'console.tab/horizontalNav')
-      .map((e) => (e.properties.model as { kind: string }).kind);
-    expect(tabs.sort()).toEqual(['Namespace', 'Node', 'Pod']);
+      .map((e) => {
+        const m = e.properties.model as { group: string; version: string; kind: string };
+        return `${m.group}/${m.version}/${m.kind}`;
+      });
+    expect(tabs.sort()).toEqual([
+      'apps/v1/DaemonSet',
+      'apps/v1/Deployment',
+      'apps/v1/StatefulSet',
+      'core/v1/Namespace',
+      'core/v1/Node',
+      'core/v1/Pod',
+    ]);
   });
 
   it('every $codeRef names an exposed module whose file exists', () => {

@@ -1,2 +1,2 @@
-// Exposed module "TrafficFlowsTab" (console.tab/horizontalNav on Pod and Namespace details).
+// Exposed module "TrafficFlowsTab" (console.tab/horizontalNav on Pod, Namespace, Node, Deployment, StatefulSet and DaemonSet details).
 export { default } from '../components/traffic-flows/TrafficFlowsTab.tsx';

@@ -46,6 +46,12 @@ export function filterName(t: TFunction, def: Pick<FilterDef, 'id' | 'name'>): s
       return t('Source kind');
     case 'dst_kind':
       return t('Destination kind');
+    case 'owner_name':
+      return t('Owner');
+    case 'src_owner_name':
+      return t('Source owner');
+    case 'dst_owner_name':
+      return t('Destination owner');
     case 'address':
       return t('IP address');
     case 'src_address':

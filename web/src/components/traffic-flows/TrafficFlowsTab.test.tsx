@@ -62,6 +62,32 @@ describe('TrafficFlowsTab (Pod and Namespace details, stand-in backend API)', ()
     expect(encodeFilters(filtersForObject({ kind: 'Node', metadata: { name: 'w0' } }))).toBe('host_name=w0');
   });
 
+  it('maps a Deployment, StatefulSet or DaemonSet to its pods as source or destination (their owner), in its namespace', () => {
+    for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet'])
+      expect(encodeFilters(filtersForObject({ kind, metadata: { name: 'web', namespace: 'shop' } }))).toBe(
+        'namespace=shop;owner_name=web',
+      );
+    // No record names an interface's workload: its Interfaces tab shows its namespace's interfaces.
+    expect(
+      encodeFilters(
+        interfaceFiltersForObject({ kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } }),
+      ),
+    ).toBe('if_owner_namespace=shop');
+  });
+
+  it("a Deployment tab (stand-in backend) asks for its pods' flows", async () => {
+    backend = installStandInBackend({ records: [flow(0)] });
+    renderAt(
+      '/k8s/ns/shop/deployments/web/interflow-traffic-flows',
+      <TrafficFlowsTab obj={{ kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } }} />,
+    );
+    await waitFor(() =>
+      expect(backend!.flowRequests().at(-1)?.searchParams.get('filters')).toBe(
+        'namespace=shop;owner_name=web',
+      ),
+    );
+  });
+
   it("a Pod tab's Interfaces tab (stand-in backend) asks for the pod's own interfaces, keeping other filters", async () => {
     backend = installStandInBackend({ records: [] });
     renderAt(

@@ -1,6 +1,7 @@
-// "Traffic Flows" tab of Pod, Namespace and Node details: the same view pre-filtered to that
-// object; its Interfaces tab shows the interfaces the object owns (a pod's, a namespace's pods',
-// a node's).
+// "Traffic Flows" tab of Pod, Namespace, Node, Deployment, StatefulSet and DaemonSet details: the
+// same view pre-filtered to that object; its Interfaces tab shows the interfaces the object owns
+// (a pod's, a namespace's pods', a node's; for a workload, its namespace's: an interface record
+// names its pod, not the pod's workload).
 import { useMemo } from 'react';
 import { PageSection } from '@patternfly/react-core';
 import type { Filter } from '@interflow/contract';
@@ -14,9 +15,21 @@ export interface TabObject {
   metadata?: { name?: string; namespace?: string };
 }
 
+/** Kinds whose pods carry the object's name as their owner (SrcK8S_OwnerName / DstK8S_OwnerName). */
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
 export function filtersForObject(obj: TabObject | undefined): Filter[] {
   const name = obj?.metadata?.name;
   if (!name) return [];
+  if (obj?.kind && WORKLOAD_KINDS.has(obj.kind)) {
+    // Every pod of the workload, as source or destination: the enricher names a ReplicaSet's
+    // Deployment as its pods' owner, as NetObserv does.
+    const filters: Filter[] = [];
+    if (obj.metadata?.namespace)
+      filters.push({ id: 'namespace', operator: '=', values: [obj.metadata.namespace] });
+    filters.push({ id: 'owner_name', operator: '=', values: [name] });
+    return filters;
+  }
   if (obj?.kind === 'Namespace') return [{ id: 'namespace', operator: '=', values: [name] }];
   if (obj?.kind === 'Node') return [{ id: 'host_name', operator: '=', values: [name] }];
   const filters: Filter[] = [];
@@ -35,6 +48,8 @@ export function interfaceFiltersForObject(obj: TabObject | undefined): Filter[] 
   const filters: Filter[] = [];
   if (obj?.metadata?.namespace)
     filters.push({ id: 'if_owner_namespace', operator: '=', values: [obj.metadata.namespace] });
+  // A workload's interfaces: its namespace's (no record names an interface's workload yet).
+  if (obj?.kind && WORKLOAD_KINDS.has(obj.kind)) return filters;
   filters.push({ id: 'if_owner', operator: '=', values: [name] });
   return filters;
 }
