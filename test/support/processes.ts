@@ -89,6 +89,24 @@ const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
 /** The embedded store's own listening line (its port, INTERFLOW_STORE_PORT). */
 const STORE_LISTENING = /Embedded store listening at (http:\/\/127\.0\.0\.1:\d+)/;
 
+/**
+ * A restart binds the ports its clients already know, which were free only while the old process
+ * held them: in between, an outgoing connection of any process on the machine can get one as its
+ * ephemeral source port. Such a connection is short-lived, so a bind refused with EADDRINUSE is
+ * tried again for a while (any other failure is the test's to see at once).
+ */
+async function restartOnSamePorts(start: () => Promise<Backend>): Promise<Backend> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await start();
+    } catch (e) {
+      if (!/EADDRINUSE/.test((e as Error).message) || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 export async function startBackend(
   opts: { port?: number; storePort?: number; dataDir?: string; env?: Record<string, string> } = {},
 ): Promise<Backend> {
@@ -148,12 +166,14 @@ export async function startBackend(
     storePort: storeUrl ? Number(new URL(storeUrl).port) : 0,
     dataDir,
     restart: () =>
-      startBackend({
-        ...opts,
-        port: bound,
-        storePort: storeUrl ? Number(new URL(storeUrl).port) : undefined,
-        dataDir,
-      }),
+      restartOnSamePorts(() =>
+        startBackend({
+          ...opts,
+          port: bound,
+          storePort: storeUrl ? Number(new URL(storeUrl).port) : undefined,
+          dataDir,
+        }),
+      ),
     cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
   };
 }
