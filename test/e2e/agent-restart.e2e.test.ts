@@ -11,7 +11,7 @@ import type { NetnsScenario } from '../support/netns-scenario.ts';
 import { waitFor } from '../support/processes.ts';
 import { iperfServer } from '../support/iperf.ts';
 import {
-  childPids,
+  helperPids,
   duplicates,
   interflowFilters,
   readStore,
@@ -68,7 +68,7 @@ test(
 
     // Crash: the helper sees its stdin close, removes every hook and exits; the next agent also
     // sweeps any Interflow filter an earlier run left behind.
-    const helper = childPids(agent.proc.pid!);
+    const helper = helperPids(agent.proc.pid!);
     assert.equal(helper.length, 1, `the agent has one native helper child (${helper.join(',')})`);
     await agent.kill9();
     await waitFor(
@@ -83,7 +83,7 @@ test(
 
     // The whole container killed at once (OOM kill): agent and helper die together, so the
     // filters stay in the kernel; the next agent must remove them and attach exactly once.
-    const helper2 = childPids(agent.proc.pid!);
+    const helper2 = helperPids(agent.proc.pid!);
     assert.equal(helper2.length, 1, `the agent has one native helper child (${helper2.join(',')})`);
     for (const pid of helper2) process.kill(pid, 'SIGKILL');
     await agent.kill9();

@@ -227,6 +227,20 @@ export function childPids(pid: number): number[] {
   return out;
 }
 
+/**
+ * The agent's native helper(s), told by their executable: the agent has other, short-lived
+ * children too (the inventory reads sysfs inside other namespaces through `unshare` and `nsenter`).
+ */
+export function helperPids(agentPid: number): number[] {
+  return childPids(agentPid).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.endsWith('/interflow-agent-helper');
+    } catch {
+      return false; // exited meanwhile: a short-lived child, not the helper
+    }
+  });
+}
+
 /** What an fd points at (for a readable leak report). */
 export function fdTargets(pid: number): string[] {
   return readdirSync(`/proc/${pid}/fd`).map((fd) => {

@@ -12,6 +12,7 @@ import { scrape, waitFor } from '../support/processes.ts';
 import { iperfServer } from '../support/iperf.ts';
 import {
   childPids,
+  helperPids,
   fdTargets,
   interflowFilters,
   logLines,
@@ -69,8 +70,12 @@ test(
     });
     t.after(() => rig.teardown());
     const { s, agent: a } = rig;
-    const helper = childPids(a.proc.pid!);
-    assert.equal(helper.length, 1, `the agent has one native helper child (${helper.join(',')})`);
+    const helper = helperPids(a.proc.pid!);
+    assert.equal(
+      helper.length,
+      1,
+      `the agent has one native helper child (${helper.join(',')}; all children: ${childPids(a.proc.pid!).join(',')})`,
+    );
     const helperPid = helper[0]!;
 
     await iperfServer(s, s.b, s.net1.b, 5201);
