@@ -106,7 +106,7 @@ export type InterfacesResponse = Static<typeof InterfacesResponseSchema>;
 /** At most this many inventory records are read per /api/interfaces request (newest first). */
 export const INTERFACES_MAX_ENTRIES = 50_000;
 
-export const RESOURCE_KINDS = ['namespaces', 'interfaces', 'netns', 'nodes'] as const;
+export const RESOURCE_KINDS = ['namespaces', 'interfaces', 'netns', 'nodes', 'pods', 'networks'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 export const ResourceParamsSchema = Type.Object({ kind: Str });
@@ -114,7 +114,14 @@ export const ResourceQuerySchema = Type.Object(
   { timeRange: OptStr, startTime: OptStr, endTime: OptStr },
   { additionalProperties: true },
 );
-export const ResourceResponseSchema = Type.Object({ values: Type.Array(Str) });
+export const ResourceResponseSchema = Type.Object({
+  values: Type.Array(Str),
+  /**
+   * What a value is, where the records say: an interface's owning pods (`namespace/pod`), a
+   * pod's namespaces. Values without details are absent.
+   */
+  details: Type.Optional(Type.Record(Str, Type.Array(Str))),
+});
 
 export const ColumnSchema = Type.Object({ id: Str, name: Str, defaultVisible: Type.Boolean() });
 export const FilterDefSchema = Type.Object({
@@ -126,6 +133,8 @@ export const FilterDefSchema = Type.Object({
     Type.Literal('interfaces'),
     Type.Literal('netns'),
     Type.Literal('nodes'),
+    Type.Literal('pods'),
+    Type.Literal('networks'),
     Type.Null(),
   ]),
   examples: Type.Array(Str),

@@ -18,7 +18,8 @@ export interface StandInBackendOptions {
   records?: StoredFlowRecord[] | ((url: URL) => StoredFlowRecord[]);
   flowsStatus?: number;
   flowsError?: string;
-  resources?: Record<string, string[]>;
+  /** /api/resources/:kind answers: values, or values with details. */
+  resources?: Record<string, string[] | { values: string[]; details: Record<string, string[]> }>;
   config?: Partial<ConfigResponse>;
   /** stats.unreadable of /api/flows: lines the store returned that are not JSON objects. */
   unreadable?: number;
@@ -117,7 +118,10 @@ export function installStandInBackend(opts: StandInBackendOptions = {}): StandIn
       });
     }
     const m = /\/api\/resources\/(\w+)$/.exec(url.pathname);
-    if (m) return json({ values: opts.resources?.[m[1]!] ?? [] });
+    if (m) {
+      const answer = opts.resources?.[m[1]!] ?? [];
+      return json(Array.isArray(answer) ? { values: answer } : answer);
+    }
     return json({ error: `no route ${url.pathname}` }, 404);
   });
   globalThis.fetch = fake as unknown as typeof fetch;

@@ -78,7 +78,7 @@ const PAIRS: PairBase[] = [
     field: 'K8S_Name',
     kind: 'string',
     what: 'Name',
-    autocomplete: null,
+    autocomplete: 'pods',
     examples: ['my-pod-7d9f'],
   },
   {
@@ -130,7 +130,7 @@ const PAIRS: PairBase[] = [
     field: 'K8S_NetworkName',
     kind: 'string',
     what: 'Network',
-    autocomplete: null,
+    autocomplete: 'networks',
     examples: ['sriov-test/sriov-net'],
   },
 ];
@@ -218,7 +218,7 @@ export const FILTER_SPECS: readonly FilterSpec[] = [
     description: 'Name of the pod that owns the interface: whose net1 it is (IfK8S_Name)',
     fields: ['IfK8S_Name'],
     kind: 'string',
-    autocomplete: null,
+    autocomplete: 'pods',
     examples: ['pod-x'],
   },
   {
@@ -227,7 +227,7 @@ export const FILTER_SPECS: readonly FilterSpec[] = [
     description: "Multus network of the interface, from its pod's network-status (IfK8S_NetworkName)",
     fields: ['IfK8S_NetworkName'],
     kind: 'string',
-    autocomplete: null,
+    autocomplete: 'networks',
     examples: ['sriov-test/sriov-net'],
   },
   ...PAIRS.flatMap(pairSpecs),

@@ -17,6 +17,29 @@ import { streamEntries, streamEntryPages, type StreamOptions } from './entry-str
 import { pairCheck } from './pair-check.ts';
 import { readRecord } from './record-reader.ts';
 import type { FlowRequest, TimeWindow } from './query-params.ts';
+import { collectValues, rangeValuesQuery, type ValueSource } from './range-values.ts';
+import { MAX_IF_SLOTS } from './overview-service.ts';
+
+const slots = (f: (slot: number) => ValueSource): ValueSource[] =>
+  Array.from({ length: MAX_IF_SLOTS }, (_, slot) => f(slot));
+
+/** Where the record-field kinds of autocomplete take their values (docs/design.md, API). */
+const VALUE_SOURCES: Record<Exclude<ResourceKind, 'namespaces' | 'nodes'>, ValueSource[]> = {
+  // Each interface with the pod that owns it (`net1 — sriov-test/server`).
+  interfaces: slots((slot) => ({
+    path: `Interfaces[${slot}]`,
+    detailPaths: ['IfK8S_Namespace', 'IfK8S_Name'],
+  })),
+  // "" is the host namespace, a real choice.
+  netns: slots((slot) => ({ path: `IfNetns[${slot}]`, present: `Interfaces[${slot}]`, keepEmpty: true })),
+  // Pods as source, destination or interface owner, with their namespaces.
+  pods: [
+    { path: 'SrcK8S_Name', detailPaths: ['SrcK8S_Namespace'], where: { path: 'SrcK8S_Type', equals: 'Pod' } },
+    { path: 'DstK8S_Name', detailPaths: ['DstK8S_Namespace'], where: { path: 'DstK8S_Type', equals: 'Pod' } },
+    { path: 'IfK8S_Name', detailPaths: ['IfK8S_Namespace'] },
+  ],
+  networks: [{ path: 'SrcK8S_NetworkName' }, { path: 'DstK8S_NetworkName' }, { path: 'IfK8S_NetworkName' }],
+};
 
 /** A call on behalf of a caller who may be restricted to some namespaces (see auth/access.ts). */
 export interface ScopedCall extends CallOptions {
@@ -169,47 +192,48 @@ export class FlowService {
     };
   }
 
-  async resourceValues(kind: ResourceKind, window: TimeWindow, call: ScopedCall): Promise<string[]> {
-    const values = new Set<string>();
-    const labelValues = async (label: string): Promise<void> => {
-      // A restricted caller learns only the values of streams they may read.
-      for (const selector of scopeSelectors(this.flowSelector, call.namespaces)) {
-        const query = renderLogQuery({
-          selector,
-          lineFilters: [],
-          streamLabelFilters: [],
-          jsonLabelFilters: [],
-        });
-        for (const v of await this.client.labelValues(label, { ...window, ...call, query })) values.add(v);
-      }
-    };
-    switch (kind) {
-      case 'namespaces':
-        await Promise.all([labelValues('SrcK8S_Namespace'), labelValues('DstK8S_Namespace')]);
-        break;
-      case 'nodes':
-        await labelValues('K8S_HostName');
-        break;
-      case 'interfaces':
-      case 'netns': {
-        // Not labels (cardinality): collected from the newest page of records in the window.
-        const field = kind === 'interfaces' ? 'Interfaces' : 'IfNetns';
-        const it = this.entries(
-          { filters: [], match: 'all', window },
-          { ...call, pageSize: this.opts.maxEntries },
-        );
-        let n = 0;
-        for await (const e of it) {
-          const r = this.parse(e) as Record<string, unknown> | undefined;
-          const arr = r?.[field];
-          if (Array.isArray(arr)) for (const v of arr) if (typeof v === 'string') values.add(v);
-          if (++n >= this.opts.maxEntries) break;
-        }
-        break;
-      }
+  async resourceValues(
+    kind: ResourceKind,
+    window: TimeWindow,
+    call: ScopedCall,
+  ): Promise<{ values: string[]; details?: Record<string, string[]> }> {
+    if (kind === 'namespaces' || kind === 'nodes') {
+      // Stream labels: Loki lists them for the range without reading a line.
+      const values = new Set<string>();
+      const labels = kind === 'namespaces' ? ['SrcK8S_Namespace', 'DstK8S_Namespace'] : ['K8S_HostName'];
+      await Promise.all(
+        labels.map(async (label) => {
+          // A restricted caller learns only the values of streams they may read.
+          for (const selector of scopeSelectors(this.flowSelector, call.namespaces)) {
+            const query = renderLogQuery({
+              selector,
+              lineFilters: [],
+              streamLabelFilters: [],
+              jsonLabelFilters: [],
+            });
+            for (const v of await this.client.labelValues(label, { ...window, ...call, query }))
+              values.add(v);
+          }
+        }),
+      );
+      values.delete(''); // "unknown", not a choice
+      return { values: [...values].sort() };
     }
-    // "" is the host namespace for netns and a real choice there; elsewhere it means "unknown".
-    if (kind !== 'netns') values.delete('');
-    return [...values].sort();
+    // Fields of the records: every value in the range (a metric query per field), rare ones too.
+    const sources = VALUE_SOURCES[kind];
+    const rangeMs = Math.max(1, Number((window.endNs - window.startNs) / 1_000_000n));
+    const series = await Promise.all(
+      sources.map((source) =>
+        this.client.metricQuery({
+          ...call,
+          query: rangeValuesQuery(this.flowSelector, source, rangeMs, call.namespaces),
+          startNs: window.endNs,
+          endNs: window.endNs,
+          stepMs: rangeMs,
+        }),
+      ),
+    );
+    const { values, details } = collectValues(sources, series);
+    return Object.keys(details).length ? { values, details } : { values };
   }
 }

@@ -183,7 +183,7 @@ describe('API', () => {
     ['/api/flows/export?values=pretty', 'values'],
     ['/api/flows/export?sort=Bogus:asc', 'sort'],
     ['/api/flows/export?sort=Bytes', 'sort'],
-    ['/api/resources/pods', 'kind'],
+    ['/api/resources/services', 'kind'],
     ['/api/resources/nodes?timeRange=x', 'timeRange'],
   ];
   for (const [url, param] of badRequests) {

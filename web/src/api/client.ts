@@ -152,12 +152,17 @@ export function fetchConfig(base: string, signal?: AbortSignal): Promise<ConfigR
   return getJson<ConfigResponse>(apiUrl(base, '/api/config'), signal);
 }
 
+/** Autocomplete values over a time range (`window`: timeRange, or startTime and endTime). */
 export function fetchResources(
   base: string,
   kind: AutocompleteKind,
+  window: URLSearchParams,
   signal?: AbortSignal,
 ): Promise<ResourcesResponse> {
-  return getJson<ResourcesResponse>(apiUrl(base, `/api/resources/${encodeURIComponent(kind)}`), signal);
+  return getJson<ResourcesResponse>(
+    apiUrl(base, `/api/resources/${encodeURIComponent(kind)}`, window),
+    signal,
+  );
 }
 
 export interface ExportChoice {

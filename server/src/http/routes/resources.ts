@@ -1,4 +1,5 @@
-// GET /api/resources/:kind — autocomplete values (sorted, unique).
+// GET /api/resources/:kind — autocomplete values (sorted, unique) over the time range, with what
+// each is where the records say (an interface's owning pods).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { BadParamError } from '../../errors.ts';
 import type { FlowService } from '../../flows/flow-service.ts';
@@ -37,9 +38,9 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ flows: FlowService }> =
       const window = parseTimeWindow(req.query, Date.now(), RESOURCE_DEFAULT_RANGE_S);
       const call = { authorization: req.headers.authorization };
       const namespaces = await callerNamespaces(req, () => flows.namespacesIn(window, call));
-      const values = await flows.resourceValues(kind as ResourceKind, window, { ...call, namespaces });
+      const answer = await flows.resourceValues(kind as ResourceKind, window, { ...call, namespaces });
       reply.header('cache-control', 'no-store');
-      return { values };
+      return answer;
     },
   );
 };

@@ -1,4 +1,5 @@
-// Category → operator → value (with suggestions from /api/resources) → Add. The value is
+// Category → operator → value (with suggestions from /api/resources over the view's time range,
+// each saying what it is: `net1 — sriov-test/server`) → Add. The value is
 // checked as it is typed by the contract's rules (the ones the backend applies), so a chip the
 // backend would refuse is never made; what is wrong is said under the field.
 import { useState, type FormEvent } from 'react';
@@ -10,7 +11,9 @@ import {
   HelperTextItem,
   TextInput,
 } from '@patternfly/react-core';
+import type { TFunction } from 'i18next';
 import type { FilterDef } from '../../api/types.ts';
+import type { TimeSelection } from '../../model/view.ts';
 import { FILTER_OPERATORS, checkFilterValue, type FilterOperator } from '@interflow/contract';
 import { operatorLabel } from '../../model/labels.ts';
 import { useElementId } from '../../hooks/useElementId.ts';
@@ -22,9 +25,18 @@ import { filterProblemText } from '../traffic-flows/url-problem-text.ts';
 export interface FilterPickerProps {
   defs: readonly FilterDef[];
   onAdd: (id: string, operator: FilterOperator, value: string) => void;
+  /** The range suggestions are drawn from (the view's). */
+  time: TimeSelection;
 }
 
-export function FilterPicker({ defs, onAdd }: FilterPickerProps) {
+/** A suggestion as the list shows it: the value, what it is, and the host namespace named. */
+function suggestionLabel(t: TFunction, value: string, details: string[] | undefined): string | undefined {
+  const shown = value === '' ? t('host') : value;
+  if (!details?.length) return value === '' ? shown : undefined;
+  return t('{{value}} — {{details}}', { value: shown, details: details.join(', ') });
+}
+
+export function FilterPicker({ defs, onAdd, time }: FilterPickerProps) {
   const t = useT();
   const listId = useElementId();
   const [category, setCategory] = useState(defs.find((d) => d.id === 'interfaces')?.id ?? defs[0]?.id ?? '');
@@ -34,7 +46,7 @@ export function FilterPicker({ defs, onAdd }: FilterPickerProps) {
   const [tried, setTried] = useState(false);
   const helpId = useElementId();
   const def = defs.find((d) => d.id === category);
-  const suggestions = useResources(def?.autocomplete ?? null);
+  const suggestions = useResources(def?.autocomplete ?? null, time);
   const check = category ? checkFilterValue(category, operator, value) : null;
   const problem = check && !check.ok && (tried || value.trim() !== '') ? check.problem : null;
 
@@ -87,8 +99,8 @@ export function FilterPicker({ defs, onAdd }: FilterPickerProps) {
         autoComplete="off"
       />
       <datalist id={listId}>
-        {suggestions.map((s) => (
-          <option key={s} value={s} />
+        {suggestions.values.map((s) => (
+          <option key={s} value={s} label={suggestionLabel(t, s, suggestions.details[s])} />
         ))}
       </datalist>
       <Button type="submit" variant="secondary">

@@ -57,6 +57,7 @@ export function FlowsToolbar(props: FlowsToolbarProps) {
       <ToolbarContent>
         <ToolbarItem>
           <FilterPicker
+            time={view.time}
             defs={filterDefs}
             onAdd={(id, op, value) => set({ filters: addFilterValue(view.filters, id, op, value) })}
           />

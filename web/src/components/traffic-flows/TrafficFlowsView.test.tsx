@@ -358,6 +358,49 @@ describe('TrafficFlowsView toolbar details (stand-in backend API)', () => {
     await waitFor(() => expect(options()).toEqual(['team-a']));
   });
 
+  it("suggestions come from the view's time range, say what each value is, and are asked once per range", async () => {
+    backend = installStandInBackend({
+      records: [],
+      resources: {
+        interfaces: {
+          values: ['eth0', 'net1'],
+          details: { net1: ['sriov-test/client', 'sriov-test/server'] },
+        },
+        netns: ['', 'cni-1'],
+      },
+    });
+    const user = userEvent.setup();
+    renderAt('/traffic-flows?startTime=1700000000&endTime=1700003600', <TrafficFlowsView />);
+    await screen.findByText('No flows found');
+    const input = screen.getByLabelText('Filter value');
+    const options = () =>
+      [...document.querySelectorAll(`#${CSS.escape(input.getAttribute('list')!)} option`)].map((o) => [
+        o.getAttribute('value'),
+        o.getAttribute('label'),
+      ]);
+    await waitFor(() =>
+      expect(options()).toEqual([
+        ['eth0', null],
+        ['net1', 'net1 — sriov-test/client, sriov-test/server'],
+      ]),
+    );
+    const asked = () => backend!.requests.filter((u) => u.pathname.startsWith('/api/resources/'));
+    expect(asked().map((u) => `${u.pathname}?${u.searchParams}`)).toEqual([
+      '/api/resources/interfaces?startTime=1700000000&endTime=1700003600',
+    ]);
+    const category = screen.getByLabelText('Filter category');
+    await user.selectOptions(category, 'netns');
+    await waitFor(() =>
+      expect(options()).toEqual([
+        ['', 'host'],
+        ['cni-1', null],
+      ]),
+    );
+    await user.selectOptions(category, 'interfaces');
+    await waitFor(() => expect(options().map(([v]) => v)).toEqual(['eth0', 'net1']));
+    expect(asked().map((u) => u.pathname)).toEqual(['/api/resources/interfaces', '/api/resources/netns']);
+  });
+
   it('without filter definitions from /api/config the built-in ones still suggest values', async () => {
     backend = installStandInBackend({
       records: [],
