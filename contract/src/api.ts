@@ -53,6 +53,12 @@ export const FlowsStatsSchema = Type.Object({
   limitReached: Type.Boolean(),
   /** Lines the store returned that are not a JSON object: not shown, counted (never dropped silently). */
   unreadable: Num,
+  /**
+   * The window queried (epoch ms, end included): a relative `timeRange` resolved against the
+   * backend's clock, so the page can export exactly the window its table showed.
+   */
+  startMs: Num,
+  endMs: Num,
 });
 
 /**

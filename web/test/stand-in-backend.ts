@@ -4,13 +4,20 @@
 // the test gives (the real backend is exercised by test/browser/*.browser.test.ts). Records
 // every request so tests can assert what was asked. Tests using it say "stand-in" in their names.
 import { vi } from 'vitest';
-import { COLUMNS, DEFAULT_COLUMNS, FILTER_SPECS, FilterProblemError } from '@interflow/contract';
-import type { ConfigResponse, InterfaceRow, StoredFlowRecord } from '../src/api/types.ts';
+import {
+  COLUMNS,
+  DEFAULT_COLUMNS,
+  FILTER_SPECS,
+  FilterProblemError,
+} from '@interflow/contract';
+import type { ConfigResponse, FlowsResponse, InterfaceRow, StoredFlowRecord } from '../src/api/types.ts';
 import { selectRecords } from './stand-in-filter.ts';
 
 export interface StandInBackend {
   requests: URL[];
   flowRequests: () => URL[];
+  /** The bodies /api/flows answered, in order. */
+  flowAnswers: FlowsResponse[];
   restore: () => void;
 }
 
@@ -27,7 +34,7 @@ export interface StandInBackendOptions {
 }
 
 /**
- * /api/config as the backend builds it (server/src/http/routes/config-route.ts): columns and
+ * /api/config as the backend builds it (server/src/http/routes/config-route.ts): columns,
  * filter definitions from the contract, so this cannot drift from them; the defaults of
  * docs/design.md (limit 100, the last 5 minutes, match=all, newest first).
  */
@@ -75,6 +82,7 @@ const json = (body: unknown, status = 200) =>
 
 export function installStandInBackend(opts: StandInBackendOptions = {}): StandInBackend {
   const requests: URL[] = [];
+  const flowAnswers: FlowsResponse[] = [];
   const original = globalThis.fetch;
   const fake = vi.fn(async (input: RequestInfo | URL) => {
     const url = new URL(String(input), 'http://localhost');
@@ -93,7 +101,14 @@ export function installStandInBackend(opts: StandInBackendOptions = {}): StandIn
         throw e;
       }
       const limit = Number(url.searchParams.get('limit') ?? 100);
-      return json({
+      // the window as the backend resolves it (a relative range against its own clock)
+      const endMs = url.searchParams.has('endTime')
+        ? Number(url.searchParams.get('endTime')) * 1000
+        : Date.now();
+      const startMs = url.searchParams.has('startTime')
+        ? Number(url.searchParams.get('startTime')) * 1000
+        : endMs - Number(url.searchParams.get('timeRange') ?? 300) * 1000;
+      const answer: FlowsResponse = {
         records: records.slice(0, limit),
         stats: {
           queries: 1,
@@ -101,8 +116,12 @@ export function installStandInBackend(opts: StandInBackendOptions = {}): StandIn
           limit,
           limitReached: records.length > limit,
           unreadable: opts.unreadable ?? 0,
+          startMs,
+          endMs,
         },
-      });
+      };
+      flowAnswers.push(answer);
+      return json(answer);
     }
     if (url.pathname.endsWith('/api/interfaces')) {
       return json({
@@ -124,6 +143,7 @@ export function installStandInBackend(opts: StandInBackendOptions = {}): StandIn
   return {
     requests,
     flowRequests: () => requests.filter((u) => u.pathname.endsWith('/api/flows')),
+    flowAnswers,
     restore: () => {
       globalThis.fetch = original;
     },

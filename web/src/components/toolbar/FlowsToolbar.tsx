@@ -103,7 +103,7 @@ export function FlowsToolbar(props: FlowsToolbarProps) {
               aria-label={t('Refresh interval')}
               onChange={(_e, v) => onRefreshChange(Number(v))}
             >
-              {REFRESH_INTERVALS_S.map((s) => (
+              {choicesWith(REFRESH_INTERVALS_S, refreshS).map((s) => (
                 <FormSelectOption
                   key={s}
                   value={String(s)}
