@@ -136,9 +136,23 @@ export const FilterDefSchema = Type.Object({
   ]),
   examples: Type.Array(Str),
 });
+/**
+ * A quick filter: a named set of filters the page offers as a toggle (contract/src/quick-filters.ts).
+ * `filters` is in the `filters` grammar; `default` ones are on when the page opens without a
+ * view in its URL and after "Reset to defaults".
+ */
+export const QuickFilterSchema = Type.Object({
+  id: Str,
+  name: Str,
+  filters: Str,
+  default: Type.Boolean(),
+});
+export type QuickFilter = Static<typeof QuickFilterSchema>;
+
 export const ConfigResponseSchema = Type.Object({
   columns: Type.Array(ColumnSchema),
   filters: Type.Array(FilterDefSchema),
+  quickFilters: Type.Array(QuickFilterSchema),
   defaults: Type.Object({
     timeRange: Num,
     limit: Num,
