@@ -7,6 +7,7 @@ import { vi } from 'vitest';
 import {
   COLUMNS,
   DEFAULT_COLUMNS,
+  DEFAULT_QUICK_FILTERS,
   FILTER_SPECS,
   FilterProblemError,
 } from '@interflow/contract';
@@ -35,7 +36,7 @@ export interface StandInBackendOptions {
 
 /**
  * /api/config as the backend builds it (server/src/http/routes/config-route.ts): columns,
- * filter definitions from the contract, so this cannot drift from them; the defaults of
+ * filter definitions and the built-in quick filters from the contract, so this cannot drift from them; the defaults of
  * docs/design.md (limit 100, the last 5 minutes, match=all, newest first).
  */
 export const STAND_IN_CONFIG: ConfigResponse = {
@@ -47,6 +48,7 @@ export const STAND_IN_CONFIG: ConfigResponse = {
     autocomplete,
     examples: [...examples],
   })),
+  quickFilters: DEFAULT_QUICK_FILTERS.map((q) => ({ ...q })),
   defaults: {
     timeRange: 300,
     limit: 100,

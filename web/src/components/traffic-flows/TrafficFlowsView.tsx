@@ -14,14 +14,15 @@ import {
   Tabs,
   TabTitleText,
 } from '@patternfly/react-core';
-import { checkFilterValue, mergeFlowRecords } from '@interflow/contract';
+import { checkFilterValue, mergeFlowRecords, type QuickFilter } from '@interflow/contract';
 import { exportUrl } from '../../api/client.ts';
 import { useApiBase } from '../../api/api-base.tsx';
 import type { StoredFlowRecord } from '../../api/types.ts';
 import { addFilterValue } from '../../model/filters.ts';
 import { FALLBACK_DEFAULT_COLUMNS, KNOWN_COLUMNS, sortRecords } from '../../model/fields.ts';
 import { columnLabel } from '../../model/labels.ts';
-import { encodeView } from '../../model/url-codec.ts';
+import { encodeView, hasViewParams } from '../../model/url-codec.ts';
+import { resetQuickFilters } from '../../model/quick-filters.ts';
 import { DEFAULT_SORT, exportQueryParams, toApiParams, type ViewState } from '../../model/view.ts';
 import { widerRangeS } from '../../model/time-range.ts';
 import { useConfig } from '../../hooks/useConfig.ts';
@@ -49,6 +50,8 @@ export interface TrafficFlowsViewProps {
 
 // The overview (chart library included) loads after the table's code: the table appears first.
 const Overview = lazy(() => import(/* webpackChunkName: "overview" */ '../overview/Overview.tsx'));
+
+const NO_QUICK_FILTERS: readonly QuickFilter[] = [];
 
 const PER_PAGE_OPTIONS = [20, 50, 100, 500, 1000].map((n) => ({ title: String(n), value: n }));
 
@@ -130,6 +133,18 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
   if (page > pageCount) setPage(pageCount);
   const shownPage = Math.min(page, pageCount);
   const pageRows = sorted.slice((shownPage - 1) * perPage, shownPage * perPage);
+
+  // A page opened without a view in its URL starts with the quick filters configured as on by
+  // default (once, when the configuration arrives); a link with a view keeps its own filters.
+  const defaultsFor = useRef<unknown>(null);
+  useEffect(() => {
+    const quickFilters = config?.quickFilters;
+    if (initialView || !quickFilters?.length || defaultsFor.current === config) return;
+    defaultsFor.current = config;
+    if (hasViewParams(new URLSearchParams(location.search))) return;
+    if (!quickFilters.some((q) => q.default)) return;
+    setView({ ...view, ...resetQuickFilters(view, quickFilters) }, { replace: true });
+  }, [config, initialView, location.search, view, setView]);
 
   // A drawer value becomes a filter only when the backend would take it (FlowDetails offers no other).
   const addFilter = (id: string, value: string) => {
@@ -268,6 +283,7 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
         view={view}
         onViewChange={setView}
         filterDefs={filterDefs}
+        quickFilters={config?.quickFilters ?? NO_QUICK_FILTERS}
         columns={allColumns}
         visibleColumns={visibleIds}
         refreshS={refreshS}
