@@ -30,14 +30,24 @@ interface ServerConfigSeen {
   lokiUrl: string | undefined;
   lokiTenant: string | undefined;
   lokiSelectorText: string;
+  quickFilters: unknown[];
 }
 const moduleUrl = (path: string): string => new URL(`../${path}`, import.meta.url).href;
+const { DEFAULT_QUICK_FILTERS } = (await import(moduleUrl('contract/src/quick-filters.ts'))) as {
+  DEFAULT_QUICK_FILTERS: unknown[];
+};
 const { loadAgentConfig } = (await import(moduleUrl('agent/src/config/config.ts'))) as {
   loadAgentConfig(env: Record<string, string>): AgentConfigSeen;
 };
 const { loadServerConfig } = (await import(moduleUrl('server/src/config/config.ts'))) as {
   loadServerConfig(env: Record<string, string>): ServerConfigSeen;
 };
+
+/** The JSON of the quick filters ConfigMap the backend mounts. */
+function quickFiltersJson(objects: K8sObject[]): string {
+  const data = find(objects, 'ConfigMap', 'interflow-quick-filters').data as Record<string, string>;
+  return data['quick-filters.json']!;
+}
 
 interface EnvVar {
   name: string;
@@ -150,9 +160,11 @@ for (const overlay of OVERLAYS) {
         mkdirSync(dirname(path), { recursive: true });
         writeFileSync(
           path,
-          name.includes('CA')
-            ? '-----BEGIN CERTIFICATE-----\nstand-in\n-----END CERTIFICATE-----\n'
-            : 'stand-in\n',
+          name === 'INTERFLOW_QUICK_FILTERS_FILE'
+            ? quickFiltersJson(objects) // the ConfigMap's own text, held to the loader's checks
+            : name.includes('CA')
+              ? '-----BEGIN CERTIFICATE-----\nstand-in\n-----END CERTIFICATE-----\n'
+              : 'stand-in\n',
         );
       } else {
         mkdirSync(path, { recursive: true });
@@ -169,5 +181,7 @@ for (const overlay of OVERLAYS) {
     assert.equal(cfg.lokiSelectorText, '{app="interflow"}');
     // Every caller checked: per namespace with dev's unauthenticated Loki, by the gateway with forward.
     assert.equal(cfg.authCheck, overlay === 'overlays/dev' ? 'namespaced' : 'authenticated');
+    // the ConfigMap holds the built-in quick filters
+    assert.deepEqual(cfg.quickFilters, DEFAULT_QUICK_FILTERS);
   });
 }

@@ -53,6 +53,12 @@ export const FlowsStatsSchema = Type.Object({
   limitReached: Type.Boolean(),
   /** Lines the store returned that are not a JSON object: not shown, counted (never dropped silently). */
   unreadable: Num,
+  /**
+   * The window queried (epoch ms, end included): a relative `timeRange` resolved against the
+   * backend's clock, so the page can export exactly the window its table showed.
+   */
+  startMs: Num,
+  endMs: Num,
 });
 
 /**
@@ -139,9 +145,23 @@ export const FilterDefSchema = Type.Object({
   ]),
   examples: Type.Array(Str),
 });
+/**
+ * A quick filter: a named set of filters the page offers as a toggle (contract/src/quick-filters.ts).
+ * `filters` is in the `filters` grammar; `default` ones are on when the page opens without a
+ * view in its URL and after "Reset to defaults".
+ */
+export const QuickFilterSchema = Type.Object({
+  id: Str,
+  name: Str,
+  filters: Str,
+  default: Type.Boolean(),
+});
+export type QuickFilter = Static<typeof QuickFilterSchema>;
+
 export const ConfigResponseSchema = Type.Object({
   columns: Type.Array(ColumnSchema),
   filters: Type.Array(FilterDefSchema),
+  quickFilters: Type.Array(QuickFilterSchema),
   defaults: Type.Object({
     timeRange: Num,
     limit: Num,

@@ -13,3 +13,4 @@ export * from './text.ts';
 export * from './readable-values.ts';
 export * from './sort-records.ts';
 export * from './merge-flows.ts';
+export * from './quick-filters.ts';

@@ -43,5 +43,9 @@ export function renderAt(url: string, ui: ReactElement) {
   const search = () => new URLSearchParams(current.location?.search ?? '');
   /** Browser back button. */
   const back = () => current.navigate?.(-1);
-  return { ...result, search, back };
+  /** Browser forward button. */
+  const forward = () => current.navigate?.(1);
+  /** Following a link to `to` (path and query) inside the app. */
+  const go = (to: string) => current.navigate?.(to);
+  return { ...result, search, back, forward, go };
 }

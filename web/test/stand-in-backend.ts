@@ -4,13 +4,21 @@
 // the test gives (the real backend is exercised by test/browser/*.browser.test.ts). Records
 // every request so tests can assert what was asked. Tests using it say "stand-in" in their names.
 import { vi } from 'vitest';
-import { COLUMNS, DEFAULT_COLUMNS, FILTER_SPECS, FilterProblemError } from '@interflow/contract';
-import type { ConfigResponse, InterfaceRow, StoredFlowRecord } from '../src/api/types.ts';
+import {
+  COLUMNS,
+  DEFAULT_COLUMNS,
+  DEFAULT_QUICK_FILTERS,
+  FILTER_SPECS,
+  FilterProblemError,
+} from '@interflow/contract';
+import type { ConfigResponse, FlowsResponse, InterfaceRow, StoredFlowRecord } from '../src/api/types.ts';
 import { selectRecords } from './stand-in-filter.ts';
 
 export interface StandInBackend {
   requests: URL[];
   flowRequests: () => URL[];
+  /** The bodies /api/flows answered, in order. */
+  flowAnswers: FlowsResponse[];
   restore: () => void;
 }
 
@@ -28,8 +36,8 @@ export interface StandInBackendOptions {
 }
 
 /**
- * /api/config as the backend builds it (server/src/http/routes/config-route.ts): columns and
- * filter definitions from the contract, so this cannot drift from them; the defaults of
+ * /api/config as the backend builds it (server/src/http/routes/config-route.ts): columns,
+ * filter definitions and the built-in quick filters from the contract, so this cannot drift from them; the defaults of
  * docs/design.md (limit 100, the last 5 minutes, match=all, newest first).
  */
 export const STAND_IN_CONFIG: ConfigResponse = {
@@ -41,6 +49,7 @@ export const STAND_IN_CONFIG: ConfigResponse = {
     autocomplete,
     examples: [...examples],
   })),
+  quickFilters: DEFAULT_QUICK_FILTERS.map((q) => ({ ...q })),
   defaults: {
     timeRange: 300,
     limit: 100,
@@ -76,6 +85,7 @@ const json = (body: unknown, status = 200) =>
 
 export function installStandInBackend(opts: StandInBackendOptions = {}): StandInBackend {
   const requests: URL[] = [];
+  const flowAnswers: FlowsResponse[] = [];
   const original = globalThis.fetch;
   const fake = vi.fn(async (input: RequestInfo | URL) => {
     const url = new URL(String(input), 'http://localhost');
@@ -94,7 +104,14 @@ export function installStandInBackend(opts: StandInBackendOptions = {}): StandIn
         throw e;
       }
       const limit = Number(url.searchParams.get('limit') ?? 100);
-      return json({
+      // the window as the backend resolves it (a relative range against its own clock)
+      const endMs = url.searchParams.has('endTime')
+        ? Number(url.searchParams.get('endTime')) * 1000
+        : Date.now();
+      const startMs = url.searchParams.has('startTime')
+        ? Number(url.searchParams.get('startTime')) * 1000
+        : endMs - Number(url.searchParams.get('timeRange') ?? 300) * 1000;
+      const answer: FlowsResponse = {
         records: records.slice(0, limit),
         stats: {
           queries: 1,
@@ -102,8 +119,12 @@ export function installStandInBackend(opts: StandInBackendOptions = {}): StandIn
           limit,
           limitReached: records.length > limit,
           unreadable: opts.unreadable ?? 0,
+          startMs,
+          endMs,
         },
-      });
+      };
+      flowAnswers.push(answer);
+      return json(answer);
     }
     if (url.pathname.endsWith('/api/interfaces')) {
       return json({
@@ -128,6 +149,7 @@ export function installStandInBackend(opts: StandInBackendOptions = {}): StandIn
   return {
     requests,
     flowRequests: () => requests.filter((u) => u.pathname.endsWith('/api/flows')),
+    flowAnswers,
     restore: () => {
       globalThis.fetch = original;
     },

@@ -208,3 +208,89 @@ test('TLS files that are no certificate or key, or do not fit, are refused namin
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('quick filters: built-in by default, INTERFLOW_QUICK_FILTERS_FILE when set, a bad file named with its entry', () => {
+  assert.ok(loadServerConfig({}).quickFilters.some((q) => q.name === 'Pod secondary interfaces'));
+  const dir = mkdtempSync(join(tmpdir(), 'interflow-config-'));
+  const write = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  try {
+    const good = write(
+      'good.json',
+      JSON.stringify([{ id: 'net1', name: 'net1', filters: 'interfaces=net1' }]),
+    );
+    assert.deepEqual(loadServerConfig({ INTERFLOW_QUICK_FILTERS_FILE: good }).quickFilters, [
+      { id: 'net1', name: 'net1', filters: 'interfaces=net1', default: false },
+    ]);
+    const bad = (name: string, content: unknown, message: RegExp): void =>
+      fails(
+        {
+          INTERFLOW_QUICK_FILTERS_FILE: write(
+            name,
+            typeof content === 'string' ? content : JSON.stringify(content),
+          ),
+        },
+        'INTERFLOW_QUICK_FILTERS_FILE',
+        message,
+      );
+    fails(
+      { INTERFLOW_QUICK_FILTERS_FILE: join(dir, 'missing.json') },
+      'INTERFLOW_QUICK_FILTERS_FILE',
+      /cannot read/,
+    );
+    bad('not-json.json', 'id: net1', /is not JSON/);
+    bad('object.json', { id: 'net1' }, /JSON array/);
+    bad(
+      'unknown-id.json',
+      [{ id: 'x', name: 'X', filters: 'interface=net1' }],
+      /entry 1 \("x"\): "filters": unknown filter id "interface"/,
+    );
+    bad(
+      'bad-value.json',
+      [{ id: 'x', name: 'X', filters: 'port=http' }],
+      /entry 1 \("x"\): "filters": .*not a number/,
+    );
+    bad('no-filters.json', [{ id: 'x', name: 'X', filters: '' }], /entry 1 \("x"\): "filters" must be/);
+    bad(
+      'twice.json',
+      [
+        { id: 'x', name: 'X', filters: 'interfaces=net1' },
+        { id: 'x', name: 'Y', filters: 'interfaces=net2' },
+      ],
+      /entry 2 \("x"\): the id is used twice/,
+    );
+    bad(
+      'same-name.json',
+      [
+        { id: 'x', name: 'X', filters: 'interfaces=net1' },
+        { id: 'y', name: 'X', filters: 'interfaces=net2' },
+      ],
+      /entry 2 \("y"\): the name "X" is used twice/,
+    );
+    bad(
+      'typo.json',
+      [{ id: 'x', name: 'X', filters: 'interfaces=net1', defaults: true }],
+      /entry 1: unknown key "defaults"/,
+    );
+    bad(
+      'default-text.json',
+      [{ id: 'x', name: 'X', filters: 'interfaces=net1', default: 'yes' }],
+      /"default" must be true or false/,
+    );
+    bad(
+      'bad-id.json',
+      [{ id: 'Pod Interfaces', name: 'X', filters: 'interfaces=net1' }],
+      /entry 1: "id" must be/,
+    );
+    bad(
+      'no-name.json',
+      [{ id: 'x', name: ' ', filters: 'interfaces=net1' }],
+      /entry 1 \("x"\): "name" must be/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import type { LabelMatcher } from '../logql/ast.ts';
 import { parseStreamSelector } from '../logql/selector.ts';
 import { ConfigError } from '../errors.ts';
+import { loadQuickFilters } from './quick-filters-file.ts';
 import {
+  type QuickFilter,
   parseBoolean,
   parseBytes,
   parseDuration,
@@ -71,6 +73,8 @@ export interface ServerConfig {
   /** CSP frame-ancestors sources for the standalone page. */
   frameAncestors: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** The page's quick filters: INTERFLOW_QUICK_FILTERS_FILE, else the built-in ones. */
+  quickFilters: QuickFilter[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -299,5 +303,6 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     ),
     frameAncestors,
     logLevel: parseEnum('INTERFLOW_LOG_LEVEL', get('INTERFLOW_LOG_LEVEL') ?? 'info', LOG_LEVELS),
+    quickFilters: loadQuickFilters(file('INTERFLOW_QUICK_FILTERS_FILE')),
   };
 }

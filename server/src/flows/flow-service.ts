@@ -188,6 +188,8 @@ export class FlowService {
         limit,
         limitReached: records.length >= limit,
         unreadable,
+        startMs: Number(req.window.startNs / 1_000_000n),
+        endMs: Number(req.window.endNs / 1_000_000n),
       },
     };
   }

@@ -79,9 +79,11 @@ describe('API', () => {
     assert.equal(body.records.length, 50);
     assert.deepEqual(Object.keys(body.stats).sort(), [
       'durationMs',
+      'endMs',
       'limit',
       'limitReached',
       'queries',
+      'startMs',
       'unreadable',
     ]);
     assert.equal(body.stats.unreadable, 0);
@@ -94,6 +96,20 @@ describe('API', () => {
     const all = (await t.app.inject(`/api/flows?${window}&limit=10000`)).json();
     assert.equal(all.records.length, 500);
     assert.equal(all.stats.limitReached, false);
+  });
+
+  test('GET /api/flows says which window it queried: the given one, or a relative range resolved by the backend', async () => {
+    const given = (await t.app.inject(`/api/flows?${window}&limit=1`)).json();
+    assert.equal(given.stats.startMs, (Math.floor(now / 1000) - 600) * 1000);
+    assert.equal(given.stats.endMs, (Math.ceil(now / 1000) + 1) * 1000);
+    const before = Date.now();
+    const relative = (await t.app.inject('/api/flows?timeRange=900&limit=1')).json();
+    const after = Date.now();
+    assert.equal(relative.stats.endMs - relative.stats.startMs, 900_000);
+    assert.ok(
+      relative.stats.endMs >= before && relative.stats.endMs <= after,
+      'the end is the time of the query',
+    );
   });
 
   test('GET /api/flows/export writes readable headers and values by default, raw on request, in the asked order', async () => {

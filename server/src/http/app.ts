@@ -193,6 +193,7 @@ export async function buildApp(
   });
   await app.register(resourceRoutes, { flows });
   await app.register(configRoutes, {
+    quickFilters: config.quickFilters,
     store: () => {
       if (!embedded) return { kind: 'loki', url: config.lokiUrl! };
       try {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { fetchInterfaces } from '../api/client.ts';
 import type { InterfacesResponse } from '../api/types.ts';
 import { useApiBase } from '../api/api-base.tsx';
+import { useRefreshTimer } from './useRefreshTimer.ts';
 
 export interface InterfacesState {
   data: InterfacesResponse | null;
@@ -18,7 +19,8 @@ interface Result {
 
 /**
  * Fetches /api/interfaces for the view's query string, like useFlows: again when the query
- * changes, on reload() and every `refreshS` seconds; a newer request aborts the older one.
+ * changes, on reload() and `refreshS` seconds after each answer while the page is visible; a
+ * new query aborts the request in flight, auto-refresh never does.
  */
 export function useInterfaces(query: string, refreshS: number, enabled: boolean): InterfacesState {
   const base = useApiBase();
@@ -40,12 +42,8 @@ export function useInterfaces(query: string, refreshS: number, enabled: boolean)
     return () => ac.abort();
   }, [base, query, key, enabled]);
 
-  useEffect(() => {
-    if (!refreshS || !enabled) return;
-    const id = setInterval(() => setTick((n) => n + 1), refreshS * 1000);
-    return () => clearInterval(id);
-  }, [refreshS, enabled]);
-
   const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { data: result.data, error: result.error, loading: result.key !== key, reload };
+  const loading = result.key !== key;
+  useRefreshTimer(enabled ? refreshS : 0, !loading, key, reload);
+  return { data: result.data, error: result.error, loading, reload };
 }

@@ -10,7 +10,9 @@ export interface OverviewState<T> {
 
 /**
  * One overview route for the given query string (the table's parameters plus `metric`); the
- * previous figures stay on screen while the next ones load, and a newer request aborts the older.
+ * previous figures stay on screen while the next ones load, and a new query aborts the request
+ * in flight. A new `tick` (the table reloaded) is taken up once the request in flight has
+ * answered: a slow aggregation is never cut short by the table's auto-refresh.
  */
 export function useOverview<K extends keyof OverviewResponses>(
   kind: K,
@@ -18,7 +20,8 @@ export function useOverview<K extends keyof OverviewResponses>(
   tick: number,
 ): OverviewState<OverviewResponses[K]> {
   const base = useApiBase();
-  const key = `${base}\n${query}\n${tick}`;
+  const [servedTick, setServedTick] = useState(tick);
+  const key = `${base}\n${query}\n${servedTick}`;
   const [result, setResult] = useState<{
     key: string;
     data: OverviewResponses[K] | null;
@@ -28,6 +31,7 @@ export function useOverview<K extends keyof OverviewResponses>(
     data: null,
     error: null,
   });
+  if (tick !== servedTick && result.key === key) setServedTick(tick);
   useEffect(() => {
     const ac = new AbortController();
     fetchOverview(base, kind, new URLSearchParams(query), ac.signal).then(

@@ -4,13 +4,14 @@
 // entry's state, so they stay on screen until the view is next changed.
 import { useCallback, useEffect, useMemo } from 'react';
 import { useLocation, useNavigate } from '../routing/router.ts';
-import { decodeView, encodeView, hasViewParams, type UrlProblem } from '../model/url-codec.ts';
+import { decodeRefresh, decodeView, encodeView, hasViewParams, type UrlProblem } from '../model/url-codec.ts';
 import type { ViewState } from '../model/view.ts';
 
 export interface UseView {
   view: ViewState;
   problems: UrlProblem[];
-  setView: (next: ViewState) => void;
+  /** `replace`: rewrite the current history entry instead of adding one (a change nobody asked for). */
+  setView: (next: ViewState, options?: { replace?: boolean }) => void;
 }
 
 /** The history state of a rewritten link: the warnings of what it said. */
@@ -28,7 +29,11 @@ export function useView(initial?: ViewState): UseView {
   const navigate = useNavigate();
   const decoded = useMemo(() => {
     const params = new URLSearchParams(location.search);
-    if (!hasViewParams(params) && initial) return { view: initial, problems: [] };
+    if (!hasViewParams(params) && initial) {
+      // the link's auto-refresh still applies to a tab's own initial view
+      const problems: UrlProblem[] = [];
+      return { view: { ...initial, refreshS: decodeRefresh(params, problems) }, problems };
+    }
     return decodeView(params);
   }, [location.search, initial]);
   useEffect(() => {
@@ -39,10 +44,10 @@ export function useView(initial?: ViewState): UseView {
   }, [decoded, navigate, location.pathname, location.search, location.hash]);
 
   const setView = useCallback(
-    (next: ViewState) => {
+    (next: ViewState, options?: { replace?: boolean }) => {
       // other parameters of the URL (e.g. lng) are kept
       const search = `?${encodeView(next, new URLSearchParams(location.search)).toString()}`;
-      navigate({ pathname: location.pathname, search, hash: location.hash });
+      navigate({ pathname: location.pathname, search, hash: location.hash }, { replace: !!options?.replace });
     },
     [navigate, location.pathname, location.search, location.hash],
   );

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FILTER_OPERATORS, type Filter } from '@interflow/contract';
 import { decodeView, encodeView, hasViewParams } from './url-codec.ts';
-import { DEFAULT_VIEW, MAX_LIMIT, toApiParams, type ViewState } from './view.ts';
+import { DEFAULT_VIEW, MAX_LIMIT, MIN_REFRESH_S, toApiParams, type ViewState } from './view.ts';
 
 /** What the browser does: the query string goes through the location and back. */
 function throughUrl(view: ViewState): ViewState {
@@ -69,6 +69,7 @@ describe('page URL codec', () => {
         sort: { field: 'Bytes', direction: 'asc' },
         dedup: true,
         disabledFilters: [{ id: 'if_owner', operator: '=', values: [v === '' ? 'x' : v] }],
+        refreshS: 30,
       };
       expect(throughUrl(view)).toEqual(view);
     }
@@ -140,6 +141,7 @@ describe('page URL codec', () => {
         [],
         [{ id: 'src_address', operator: '=', values: ['192.168.122.0/24'] }],
       ),
+      refreshS: fc.oneof(fc.constant(0), fc.integer({ min: MIN_REFRESH_S, max: 86400 })),
     });
     fc.assert(
       fc.property(view, (v) => {
@@ -169,6 +171,22 @@ describe('page URL codec', () => {
     expect(bad.view.dedup).toBe(false);
     expect(bad.view.disabledFilters).toEqual([]);
     expect(bad.problems.map((p) => p.param)).toEqual(['disabledFilters', 'dedup']);
+  });
+
+  it('carries the auto-refresh interval (refresh=); a link asking for less than the minimum is refused with a warning', () => {
+    expect(decodeView(new URLSearchParams('refresh=30')).view.refreshS).toBe(30);
+    expect(encodeView({ ...DEFAULT_VIEW, refreshS: 60 }).get('refresh')).toBe('60');
+    expect(encodeView(DEFAULT_VIEW).has('refresh')).toBe(false);
+    expect(decodeView(new URLSearchParams('refresh=0')).problems).toEqual([]);
+    for (const bad of ['1', '4', 'soon', '-30', '1.5']) {
+      const { view, problems } = decodeView(new URLSearchParams(`refresh=${bad}`));
+      expect(view.refreshS, bad).toBe(0);
+      expect(problems, bad).toEqual([{ param: 'refresh', value: bad, min: 5 }]);
+    }
+    // not sent to the backend
+    expect(toApiParams({ ...DEFAULT_VIEW, refreshS: 30 }).has('refresh')).toBe(false);
+    // how the page behaves, not what it shows: a tab still opens its own view
+    expect(hasViewParams(new URLSearchParams('refresh=30'))).toBe(false);
   });
 
   it('keeps parameters that are not part of the view', () => {

@@ -1,7 +1,8 @@
 // Page URL <-> ViewState. Opening a URL restores the view; every change writes it back.
 // Parameters (docs/design.md "Page URL"): filters, match, timeRange | startTime+endTime (epoch s),
 // limit, cols (comma-separated column ids), sort (`field:asc|desc`), dedup (`true`: one row per
-// flow), disabledFilters (filters switched off, in the `filters` grammar).
+// flow), disabledFilters (filters switched off, in the `filters` grammar), refresh (auto-refresh
+// interval in seconds, absent = off).
 import {
   COLUMN_IDS,
   FilterProblemError,
@@ -13,7 +14,14 @@ import {
   type Filter,
   type FilterProblem,
 } from '@interflow/contract';
-import { DEFAULT_VIEW, MAX_LIMIT, toApiParams, type TimeSelection, type ViewState } from './view.ts';
+import {
+  DEFAULT_VIEW,
+  MAX_LIMIT,
+  MIN_REFRESH_S,
+  toApiParams,
+  type TimeSelection,
+  type ViewState,
+} from './view.ts';
 
 const VIEW_PARAMS = [
   'filters',
@@ -27,6 +35,12 @@ const VIEW_PARAMS = [
   'dedup',
   'disabledFilters',
 ] as const;
+
+/**
+ * Parameters of how the page behaves rather than what it shows: a link with only these still
+ * opens a tab's own initial view (the Pod tab pre-filtered to its pod).
+ */
+const BEHAVIOUR_PARAMS = ['refresh'] as const;
 
 /**
  * A parameter of the URL that could not be used; the view falls back to the default for it
@@ -43,6 +57,7 @@ export type UrlProblem =
   | { param: 'startTime'; startTime: string | null; endTime: string | null }
   | { param: 'timeRange'; value: string }
   | { param: 'limit'; value: string; max: number }
+  | { param: 'refresh'; value: string; min: number }
   | { param: 'sort'; value: string };
 
 /** Whether the URL carries any part of a view (else a tab may start from its own initial view). */
@@ -58,13 +73,14 @@ export interface DecodedView {
 /** Writes the view into `base` (other parameters are kept), returning a new URLSearchParams. */
 export function encodeView(view: ViewState, base: URLSearchParams = new URLSearchParams()): URLSearchParams {
   const p = new URLSearchParams(base);
-  for (const name of VIEW_PARAMS) p.delete(name);
+  for (const name of [...VIEW_PARAMS, ...BEHAVIOUR_PARAMS]) p.delete(name);
   // The query part is written as the API takes it; the page adds what only the table uses.
   for (const [name, value] of toApiParams(view)) p.set(name, value);
   if (view.cols) p.set('cols', view.cols.join(','));
   if (view.sort) p.set('sort', `${view.sort.field}:${view.sort.direction}`);
   if (view.dedup) p.set('dedup', 'true');
   if (view.disabledFilters.length) p.set('disabledFilters', encodeFilters(view.disabledFilters));
+  if (view.refreshS) p.set('refresh', String(view.refreshS));
   return p;
 }
 
@@ -115,7 +131,19 @@ export function decodeView(params: URLSearchParams): DecodedView {
     if (parsed) view.sort = parsed;
     else problems.push({ param: 'sort', value: sort });
   }
+
+  view.refreshS = decodeRefresh(params, problems);
   return { view, problems };
+}
+
+/** `refresh`: whole seconds, 0 (off) or at least MIN_REFRESH_S. */
+export function decodeRefresh(params: URLSearchParams, problems: UrlProblem[]): number {
+  const refresh = params.get('refresh');
+  if (refresh === null) return DEFAULT_VIEW.refreshS;
+  const n = INTEGER.test(refresh) ? Number(refresh) : NaN;
+  if (n === 0 || n >= MIN_REFRESH_S) return n;
+  problems.push({ param: 'refresh', value: refresh, min: MIN_REFRESH_S });
+  return DEFAULT_VIEW.refreshS;
 }
 
 /**

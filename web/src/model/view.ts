@@ -22,6 +22,8 @@ export interface ViewState {
   dedup: boolean;
   /** Filters switched off without deleting them: kept in the URL, not sent to the backend. */
   disabledFilters: Filter[];
+  /** Auto-refresh interval in seconds (0 = off): the page's, never sent to the backend. */
+  refreshS: number;
 }
 
 /** Newest first (the field is the contract's, checked by the compiler). */
@@ -36,7 +38,11 @@ export const DEFAULT_VIEW: ViewState = {
   sort: null,
   dedup: false,
   disabledFilters: [],
+  refreshS: 0,
 };
+
+/** The shortest auto-refresh a link may ask for (a shared link must not hammer the backend). */
+export const MIN_REFRESH_S = 5;
 
 export const MAX_LIMIT = 10000;
 
@@ -51,5 +57,23 @@ export function toApiParams(view: ViewState): URLSearchParams {
     p.set('endTime', String(view.time.endS));
   }
   p.set('limit', String(view.limit));
+  return p;
+}
+
+/**
+ * The query of the export: the table's, with a relative range replaced by the window the table's
+ * answer covered (`stats.startMs`/`endMs`, resolved by the backend), so the file holds the rows
+ * the table was showing rather than a window resolved again, later. Without an answer for this
+ * query yet, the range stays relative.
+ */
+export function exportQueryParams(
+  view: ViewState,
+  answered: { startMs: number; endMs: number } | undefined,
+): URLSearchParams {
+  const p = toApiParams(view);
+  if (view.time.kind !== 'relative' || !answered) return p;
+  p.delete('timeRange');
+  p.set('startTime', String(answered.startMs / 1000));
+  p.set('endTime', String(answered.endMs / 1000));
   return p;
 }

@@ -1,4 +1,4 @@
-// GET /api/config — columns, filter definitions and defaults for the page.
+// GET /api/config — columns, filter definitions, quick filters and defaults for the page.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DEFAULT_LIMIT, DEFAULT_TIME_RANGE_S } from '../../flows/query-params.ts';
 import {
@@ -7,13 +7,19 @@ import {
   DEFAULT_COLUMNS,
   FILTER_SPECS,
   type ConfigResponse,
+  type QuickFilter,
 } from '@interflow/contract';
 
 export interface ConfigRouteOptions {
   store: () => ConfigResponse['store'];
+  /** Checked at start-up (server/src/config/quick-filters-file.ts). */
+  quickFilters: readonly QuickFilter[];
 }
 
-export const configRoutes: FastifyPluginAsyncTypebox<ConfigRouteOptions> = async (app, { store }) => {
+export const configRoutes: FastifyPluginAsyncTypebox<ConfigRouteOptions> = async (
+  app,
+  { store, quickFilters },
+) => {
   const fixed: Omit<ConfigResponse, 'store'> = {
     columns: COLUMNS.map((c) => ({ ...c })),
     filters: FILTER_SPECS.map(({ id, name, description, autocomplete, examples }) => ({
@@ -23,6 +29,7 @@ export const configRoutes: FastifyPluginAsyncTypebox<ConfigRouteOptions> = async
       autocomplete,
       examples,
     })),
+    quickFilters: quickFilters.map((q) => ({ ...q })),
     defaults: {
       timeRange: DEFAULT_TIME_RANGE_S,
       limit: DEFAULT_LIMIT,

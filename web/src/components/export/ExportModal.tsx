@@ -6,6 +6,7 @@ import {
   Alert,
   Button,
   Checkbox,
+  Content,
   Form,
   FormGroup,
   Modal,
@@ -18,6 +19,7 @@ import type { ExportValues } from '@interflow/contract';
 import { checkExport } from '../../api/client.ts';
 import { useT } from '../../i18n/use-t.ts';
 import { errorText } from '../states/error-text.ts';
+import { formatValue } from '../table/CellValue.tsx';
 
 export interface ExportModalProps {
   isOpen: boolean;
@@ -26,6 +28,8 @@ export interface ExportModalProps {
   initialColumns: readonly string[];
   /** Builds the download URL for the chosen columns and value form. */
   urlFor: (columns: string[], values: ExportValues) => string;
+  /** The time window exported (epoch ms), when known: said in the dialog. */
+  timeWindow?: { startMs: number; endMs: number } | undefined;
 }
 
 type Download = { kind: 'idle' } | { kind: 'asking' } | { kind: 'failed'; error: Error };
@@ -41,7 +45,14 @@ function startDownload(url: string): void {
   a.remove();
 }
 
-export function ExportModal({ isOpen, onClose, columns, initialColumns, urlFor }: ExportModalProps) {
+export function ExportModal({
+  isOpen,
+  onClose,
+  columns,
+  initialColumns,
+  urlFor,
+  timeWindow,
+}: ExportModalProps) {
   const t = useT();
   // The parent mounts the modal when it opens, so the choice starts from the visible columns each time.
   const [chosen, setChosen] = useState<string[]>(() => [...initialColumns]);
@@ -84,6 +95,14 @@ export function ExportModal({ isOpen, onClose, columns, initialColumns, urlFor }
           >
             {errorText(t, download.error)}
           </Alert>
+        )}
+        {timeWindow && (
+          <Content component="p" data-test="export-window">
+            {t('Flows ending from {{start}} to {{end}}: the time range of the table.', {
+              start: formatValue(t, 'TimeFlowEndMs', timeWindow.startMs),
+              end: formatValue(t, 'TimeFlowEndMs', timeWindow.endMs),
+            })}
+          </Content>
         )}
         <Form>
           <FormGroup role="radiogroup" isStack fieldId="interflow-export-values" label={t('Values')}>

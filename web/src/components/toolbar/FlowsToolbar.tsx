@@ -1,4 +1,5 @@
-// The toolbar of the Traffic Flows view: filters, match mode, time, refresh, limit, columns, export.
+// The toolbar of the Traffic Flows view: filters, match mode, time, refresh, limit, columns,
+// export, quick filters.
 import {
   Button,
   Switch,
@@ -13,6 +14,7 @@ import {
 } from '@patternfly/react-core';
 import { DownloadIcon, SyncAltIcon } from '@patternfly/react-icons';
 import type { FilterDef } from '../../api/types.ts';
+import type { QuickFilter } from '@interflow/contract';
 import { addFilterValue, removeFilterValue } from '../../model/filters.ts';
 import { REFRESH_INTERVALS_S, ROW_LIMITS, choicesWith, durationLabel } from '../../model/time-range.ts';
 import type { ViewState } from '../../model/view.ts';
@@ -20,12 +22,15 @@ import { useT } from '../../i18n/use-t.ts';
 import { ColumnChooser } from './ColumnChooser.tsx';
 import { FilterChips } from './FilterChips.tsx';
 import { FilterPicker } from './FilterPicker.tsx';
+import { QuickFilters } from './QuickFilters.tsx';
 import { TimeRangePicker } from './TimeRangePicker.tsx';
 
 export interface FlowsToolbarProps {
   view: ViewState;
   onViewChange: (next: ViewState) => void;
   filterDefs: readonly FilterDef[];
+  /** The configuration's quick filters (none until /api/config answered). */
+  quickFilters: readonly QuickFilter[];
   columns: ReadonlyArray<{ id: string; label: string }>;
   visibleColumns: readonly string[];
   refreshS: number;
@@ -40,6 +45,7 @@ export function FlowsToolbar(props: FlowsToolbarProps) {
     view,
     onViewChange,
     filterDefs,
+    quickFilters,
     columns,
     visibleColumns,
     refreshS,
@@ -104,7 +110,7 @@ export function FlowsToolbar(props: FlowsToolbarProps) {
               aria-label={t('Refresh interval')}
               onChange={(_e, v) => onRefreshChange(Number(v))}
             >
-              {REFRESH_INTERVALS_S.map((s) => (
+              {choicesWith(REFRESH_INTERVALS_S, refreshS).map((s) => (
                 <FormSelectOption
                   key={s}
                   value={String(s)}
@@ -149,6 +155,13 @@ export function FlowsToolbar(props: FlowsToolbarProps) {
           </ToolbarItem>
         </ToolbarGroup>
       </ToolbarContent>
+      {quickFilters.length > 0 && (
+        <ToolbarContent>
+          <ToolbarItem>
+            <QuickFilters quickFilters={quickFilters} view={view} onChange={set} />
+          </ToolbarItem>
+        </ToolbarContent>
+      )}
       <ToolbarContent>
         <ToolbarItem>
           <FilterChips

@@ -19,6 +19,12 @@ export function fromLocalInput(text: string): number | null {
   return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
 }
 
+function sameSelection(a: TimeSelection, b: TimeSelection): boolean {
+  if (a.kind === 'relative') return b.kind === 'relative' && a.rangeS === b.rangeS;
+  if (b.kind === 'relative') return false;
+  return a.startS === b.startS && a.endS === b.endS;
+}
+
 export interface TimeRangePickerProps {
   value: TimeSelection;
   onChange: (next: TimeSelection) => void;
@@ -35,6 +41,17 @@ export function TimeRangePicker({ value, onChange }: TimeRangePickerProps) {
   });
   const [start, setStart] = useState(() => toLocalInput(initial.startS));
   const [end, setEnd] = useState(() => toLocalInput(initial.endS));
+  // The selection can change without this picker (Back/Forward, a new link): the custom fields
+  // then show its range, not the dates typed or opened before, and an unfinished edit is dropped.
+  const [fieldsOf, setFieldsOf] = useState(value);
+  if (!sameSelection(fieldsOf, value)) {
+    setFieldsOf(value);
+    setEditing(false);
+    if (value.kind === 'absolute') {
+      setStart(toLocalInput(value.startS));
+      setEnd(toLocalInput(value.endS));
+    }
+  }
   const startS = fromLocalInput(start);
   const endS = fromLocalInput(end);
   const custom = startS !== null && endS !== null && startS < endS ? { startS, endS } : null;

@@ -14,15 +14,16 @@ import {
   Tabs,
   TabTitleText,
 } from '@patternfly/react-core';
-import { checkFilterValue, mergeFlowRecords } from '@interflow/contract';
+import { checkFilterValue, mergeFlowRecords, type QuickFilter } from '@interflow/contract';
 import { exportUrl } from '../../api/client.ts';
 import { useApiBase } from '../../api/api-base.tsx';
 import type { StoredFlowRecord } from '../../api/types.ts';
 import { addFilterValue } from '../../model/filters.ts';
 import { FALLBACK_DEFAULT_COLUMNS, KNOWN_COLUMNS, sortRecords } from '../../model/fields.ts';
 import { columnLabel } from '../../model/labels.ts';
-import { encodeView } from '../../model/url-codec.ts';
-import { DEFAULT_SORT, toApiParams, type ViewState } from '../../model/view.ts';
+import { encodeView, hasViewParams } from '../../model/url-codec.ts';
+import { resetQuickFilters } from '../../model/quick-filters.ts';
+import { DEFAULT_SORT, exportQueryParams, toApiParams, type ViewState } from '../../model/view.ts';
 import { widerRangeS } from '../../model/time-range.ts';
 import { useConfig } from '../../hooks/useConfig.ts';
 import { useFlows } from '../../hooks/useFlows.ts';
@@ -50,6 +51,8 @@ export interface TrafficFlowsViewProps {
 // The overview (chart library included) loads after the table's code: the table appears first.
 const Overview = lazy(() => import(/* webpackChunkName: "overview" */ '../overview/Overview.tsx'));
 
+const NO_QUICK_FILTERS: readonly QuickFilter[] = [];
+
 const PER_PAGE_OPTIONS = [20, 50, 100, 500, 1000].map((n) => ({ title: String(n), value: n }));
 
 export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: TrafficFlowsViewProps) {
@@ -57,7 +60,9 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
   const base = useApiBase();
   const { config, error: configError } = useConfig();
   const { view, problems, setView } = useView(initialView);
-  const [refreshS, setRefreshS] = useState(0);
+  // in the URL (`refresh=`), so a shared link or a reload keeps refreshing
+  const refreshS = view.refreshS;
+  const setRefreshS = (s: number) => setView({ ...view, refreshS: s });
   const [selected, setSelected] = useState<StoredFlowRecord | null>(null);
   // The row the details were opened from: focus goes back to it when they close.
   const openedFrom = useRef<HTMLElement | null>(null);
@@ -101,7 +106,10 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
     [allColumns, visibleIds],
   );
   const sort = view.sort ?? DEFAULT_SORT;
+  const sortLabel = allColumns.find((c) => c.id === sort.field)?.label ?? sort.field;
 
+  // the stats of an answer to the current query (not the previous query's rows still shown)
+  const answeredStats = flows.dataQuery === apiQuery ? flows.data?.stats : undefined;
   const fetched = flows.data?.records;
   // One row per flow: the records of one flow on several interfaces become one row.
   const records = useMemo(
@@ -112,11 +120,31 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
     () => (records ? sortRecords(records, sort.field, sort.direction) : []),
     [records, sort.field, sort.direction],
   );
+  // The backend returns the newest `limit` matches and the table sorts those: another order
+  // than newest first is then not the order over every match, which the page says.
+  const sortsOnlyFetched =
+    tab === 'flows' &&
+    !flows.loading &&
+    !flows.error &&
+    !!flows.data?.stats.limitReached &&
+    (sort.field !== DEFAULT_SORT.field || sort.direction !== DEFAULT_SORT.direction);
   // after a refresh with fewer rows the page shown is the last one there is
   const pageCount = Math.max(1, Math.ceil(sorted.length / perPage));
   if (page > pageCount) setPage(pageCount);
   const shownPage = Math.min(page, pageCount);
   const pageRows = sorted.slice((shownPage - 1) * perPage, shownPage * perPage);
+
+  // A page opened without a view in its URL starts with the quick filters configured as on by
+  // default (once, when the configuration arrives); a link with a view keeps its own filters.
+  const defaultsFor = useRef<unknown>(null);
+  useEffect(() => {
+    const quickFilters = config?.quickFilters;
+    if (initialView || !quickFilters?.length || defaultsFor.current === config) return;
+    defaultsFor.current = config;
+    if (hasViewParams(new URLSearchParams(location.search))) return;
+    if (!quickFilters.some((q) => q.default)) return;
+    setView({ ...view, ...resetQuickFilters(view, quickFilters) }, { replace: true });
+  }, [config, initialView, location.search, view, setView]);
 
   // A drawer value becomes a filter only when the backend would take it (FlowDetails offers no other).
   const addFilter = (id: string, value: string) => {
@@ -255,6 +283,7 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
         view={view}
         onViewChange={setView}
         filterDefs={filterDefs}
+        quickFilters={config?.quickFilters ?? NO_QUICK_FILTERS}
         columns={allColumns}
         visibleColumns={visibleIds}
         refreshS={refreshS}
@@ -315,6 +344,14 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
           </span>
         ) : null}
       </Content>
+      {sortsOnlyFetched && (
+        <Content component="p" className="interflow-sort-hint" data-test="flows-sort-hint">
+          {t(
+            'Sorted by {{column}} among the {{rows}} newest matches fetched, not over every match: narrow the filters or raise the row limit, or export, which sorts every match.',
+            { column: sortLabel, rows: flows.data?.records.length ?? 0 },
+          )}
+        </Content>
+      )}
       <Drawer isExpanded={tab === 'flows' && selected !== null} isInline position="end">
         <DrawerContent
           panelContent={
@@ -332,8 +369,13 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
           onClose={() => setExportOpen(false)}
           columns={allColumns}
           initialColumns={visibleIds}
+          timeWindow={
+            view.time.kind === 'absolute'
+              ? { startMs: view.time.startS * 1000, endMs: view.time.endS * 1000 }
+              : answeredStats
+          }
           urlFor={(columns, values) =>
-            exportUrl(base, toApiParams(view), {
+            exportUrl(base, exportQueryParams(view, answeredStats), {
               columns,
               values,
               // the table's order; the default (newest first) is the backend's own

@@ -60,6 +60,7 @@ const CASES: [string, string][] = [
   ['limit=10001', '"limit" must be a whole number from 1 to 10000, not "10001".'],
   ['sort=Bytes', '"sort" must look like "field:asc" or "field:desc", not "Bytes".'],
   ['cols=Bogus,Bytes,Nope', '"cols" names columns that do not exist: Bogus, Nope.'],
+  ['refresh=2', '"refresh" must be 0 (off) or a whole number of seconds from 5, not "2".'],
 ];
 
 describe('urlProblemText', () => {

@@ -38,6 +38,11 @@ export function urlProblemText(t: TFunction, problem: UrlProblem): string {
       return t('"sort" must look like "field:asc" or "field:desc", not "{{value}}".', {
         value: problem.value,
       });
+    case 'refresh':
+      return t('"refresh" must be 0 (off) or a whole number of seconds from {{min}}, not "{{value}}".', {
+        value: problem.value,
+        min: problem.min,
+      });
   }
 }
 
