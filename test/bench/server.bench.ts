@@ -38,6 +38,8 @@ async function main(): Promise<void> {
     INTERFLOW_STORE_MAX_BYTES: '64GiB',
     INTERFLOW_STORE_RETENTION: '7d',
     INTERFLOW_STORE_PORT: '0',
+    // a free port, not the default 9101 another server on this machine may hold
+    INTERFLOW_METRICS_PORT: '0',
   });
   const app = await buildApp(config, { logger: false });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

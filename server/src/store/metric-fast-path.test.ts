@@ -9,6 +9,10 @@
 // leave the index equal to the table.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { parseFilters } from '@interflow/contract';
+import { histogramStepMs, OverviewService } from '../flows/overview-service.ts';
+import type { LabelMatcher } from '../logql/ast.ts';
+import { NETOBSERV_APP, netobservEntries } from '../../../test/fixtures/netobserv-records.ts';
 import { tempDir } from '../../../test/support/temp-dir.ts';
 import { waitFor } from '../../../test/support/wait.ts';
 import { parseQuery } from './query/query-parse.ts';
@@ -85,14 +89,18 @@ function fixtures(seed: number, count: number): PushStream[][] {
     return T0 + ns + BigInt(Math.floor(rnd() * 1000));
   };
   for (let i = 0; i < count; i++) {
-    const labels = {
+    const labels: Record<string, string> = {
       app: 'interflow',
       kind: 'flow',
       SrcK8S_Namespace: NAMESPACES[Math.floor(rnd() * NAMESPACES.length)]!,
       DstK8S_Namespace: NAMESPACES[Math.floor(rnd() * NAMESPACES.length)]!,
       FlowDirection: String(Math.floor(rnd() * 3)),
     };
-    streamOf(labels).entries.push({ ts: tsAt(), line: JSON.stringify(record(rnd)) });
+    const r = record(rnd);
+    // half the records as the agent labels them: IfK8S_Namespace also a stream label when known
+    // (queries extracting it then see IfK8S_Namespace_extracted in those streams, as in Loki)
+    if (typeof r.IfK8S_Namespace === 'string' && rnd() < 0.5) labels.IfK8S_Namespace = r.IfK8S_Namespace;
+    streamOf(labels).entries.push({ ts: tsAt(), line: JSON.stringify(r) });
   }
   for (let i = 0; i < count / 50; i++) {
     const r = record(rnd);
@@ -275,6 +283,52 @@ function overviewCases(startNs: bigint, endNs: bigint): Case[] {
   return cases;
 }
 
+const MS = 1_000_000n;
+
+/**
+ * The overview's own queries as OverviewService renders them for the embedded store (no slot
+ * line filters), at the times it asks them: the histogram over the window in buckets, the rest
+ * once at its end over the whole window. `namespaces`: a caller restricted to those.
+ */
+function serviceCases(
+  filters: string,
+  namespaces: string[] | undefined,
+  startNs: bigint,
+  endNs: bigint,
+  selector: LabelMatcher[] = [
+    { label: 'app', op: '=', value: 'interflow' },
+    { label: 'kind', op: '=', value: 'flow' },
+  ],
+): Case[] {
+  const service = new OverviewService(
+    null as never, // only renders queries: no Loki client needed
+    selector,
+    { slotLineFilters: false },
+  );
+  const req = { filters: parseFilters(filters), match: 'all' as const, window: { startNs, endNs } };
+  const rangeMs = Number((endNs - startNs) / MS);
+  const whole = (query: string): Case => ({ query, start: endNs, end: endNs, stepNs: BigInt(rangeMs) * MS });
+  const stepMs = histogramStepMs(rangeMs);
+  const n = Math.max(1, Math.ceil(rangeMs / stepMs));
+  const histogram = (metric: 'bytes' | 'records'): Case => ({
+    query: service.histogramQuery(req, metric, stepMs, namespaces),
+    start: startNs + BigInt(stepMs) * MS,
+    end: startNs + BigInt(n * stepMs) * MS,
+    stepNs: BigInt(stepMs) * MS,
+  });
+  const cases = [
+    histogram('bytes'),
+    histogram('records'),
+    whole(service.totalQuery(req, 'packets', rangeMs, namespaces)),
+    whole(service.overflowQuery(req, rangeMs, namespaces)),
+  ];
+  for (const slot of [0, 1, 2, 3])
+    cases.push(whole(service.interfaceQuery(req, 'bytes', slot, rangeMs, namespaces)));
+  for (const metric of ['records', 'bytes'] as const)
+    for (const q of service.pairsQueries(req, metric, rangeMs, namespaces)) cases.push(whole(q));
+  return cases;
+}
+
 describe('metric queries from the column index equal the pipeline’s answers', () => {
   test('the overview’s queries (histogram, interface slots, overflow, pairs, total)', async (t) => {
     const store = openLoaded(tempDir(t));
@@ -286,6 +340,110 @@ describe('metric queries from the column index equal the pipeline’s answers', 
       assert.equal(r.fast, r.slow, c.query);
       assert.ok(r.fast.length > 20, `empty answer: ${c.query}`);
     }
+  });
+
+  test('the overview’s queries as the server renders them: filters and a restricted caller’s namespaces', async (t) => {
+    const store = openLoaded(tempDir(t));
+    t.after(() => store.close());
+    for (const b of fixtures(2, 3000)) store.push(b);
+    const windows: [bigint, bigint][] = [
+      [T0, T0 + BigInt(SPAN_S) * S],
+      [T0 + 120n * S, T0 + 420n * S],
+    ];
+    let answered = 0;
+    for (const filters of [
+      '',
+      'protocol=tcp',
+      'name~pod-1',
+      'src_namespace=team-a',
+      'namespace!=default',
+      'dst_name=svc-1;protocol=udp',
+      'interfaces=net1',
+    ]) {
+      for (const namespaces of [undefined, ['team-a'], ['team.b', 'sriov-test']]) {
+        for (const [startNs, endNs] of windows) {
+          for (const c of serviceCases(filters, namespaces, startNs, endNs)) {
+            const r = await both(store, c);
+            assert.equal(r.fast, r.slow, c.query);
+            // the interface filter is a line filter (the index holds no lines): the pipeline answers
+            assert.equal(r.answeredBy, filters.includes('interfaces') ? 'pipeline' : 'columns', c.query);
+            if (r.fast.length > 20) answered++;
+          }
+        }
+      }
+    }
+    assert.ok(answered > 300, `${answered} non-empty answers`);
+  });
+
+  test('many series with tied values, rows in time order over several zone-map blocks, ranges inside them', async (t) => {
+    const store = openLoaded(tempDir(t));
+    t.after(() => store.close());
+    const rnd = prng(31);
+    const n = 20_000;
+    const streams = [
+      { app: 'interflow', kind: 'flow', SrcK8S_Namespace: 'team-a', DstK8S_Namespace: 'default' },
+      { app: 'interflow', kind: 'flow', SrcK8S_Namespace: 'team.b', DstK8S_Namespace: 'team-a' },
+    ];
+    for (let i = 0; i < n; i += 500) {
+      const entries = Array.from({ length: 500 }, (_, k) => {
+        const r = record(rnd);
+        // unenriched pairs: thousands of address pairs, sums that tie (topk keeps the first by time)
+        r.SrcAddr = `10.1.${Math.floor(rnd() * 40)}.${Math.floor(rnd() * 40)}`;
+        r.DstAddr = `172.30.0.${Math.floor(rnd() * 60)}`;
+        r.Bytes = [100, 200, 300][Math.floor(rnd() * 3)];
+        // in time order, but one entry in fifty late (pushed minutes after its time)
+        const late = rnd() < 0.02 ? BigInt(Math.floor(rnd() * 300)) * S : 0n;
+        const ts = T0 + (BigInt(i + k) * BigInt(SPAN_S) * S) / BigInt(n) - late;
+        return { ts: ts < T0 ? T0 : ts, line: JSON.stringify(r) };
+      });
+      store.push([{ labels: streams[(i / 500) % 2]!, entries }]);
+    }
+    assert.ok(store.columnIndex.columns.count >= 4 << 12, 'several blocks');
+    const cases: Case[] = [];
+    for (const [a, b] of [
+      [0, SPAN_S],
+      [100, 160],
+      [300, 301],
+      [600, 890],
+    ] as const)
+      cases.push(...serviceCases('', undefined, T0 + BigInt(a) * S, T0 + BigInt(b) * S));
+    const sel = '{kind="flow"} | json SrcAddr="SrcAddr", DstAddr="DstAddr", Bytes="Bytes"';
+    for (const q of [
+      `topk(5, sum by (SrcAddr, DstAddr) (count_over_time({kind="flow"} | json SrcAddr="SrcAddr", DstAddr="DstAddr" [60s])))`,
+      `bottomk(5, sum by (SrcAddr) (sum_over_time(${sel} | unwrap Bytes [60s])))`,
+      `topk(3, sum by (DstAddr) (sum_over_time(${sel} | unwrap Bytes [60s])))`,
+    ])
+      cases.push({ query: q, start: T0 + 200n * S, end: T0 + 500n * S, stepNs: 60n * S });
+    for (const c of cases) {
+      const r = await both(store, c);
+      assert.equal(r.answeredBy, 'columns', c.query);
+      assert.equal(r.fast, r.slow, `${c.query} ${c.start}..${c.end}`);
+    }
+  });
+
+  test('records as NetObserv writes them (interface arrays, fields as stream labels only)', async (t) => {
+    const store = openLoaded(tempDir(t));
+    t.after(() => store.close());
+    const nowMs = Number(T0 / 1_000_000n) + 600_000;
+    const byLabels = new Map<string, PushStream>();
+    for (const e of netobservEntries(nowMs)) {
+      const k = JSON.stringify(e.labels);
+      if (!byLabels.has(k)) byLabels.set(k, { labels: e.labels, entries: [] });
+      byLabels.get(k)!.entries.push({ ts: BigInt(e.ts), line: e.line });
+    }
+    store.push([...byLabels.values()]);
+    const selector: LabelMatcher[] = [{ label: 'app', op: '=', value: NETOBSERV_APP }];
+    const endNs = BigInt(nowMs) * 1_000_000n;
+    let answered = 0;
+    for (const filters of ['', 'protocol=tcp', 'namespace=sriov-test'])
+      for (const namespaces of [undefined, ['sriov-test']])
+        for (const c of serviceCases(filters, namespaces, endNs - 300n * S, endNs, selector)) {
+          const r = await both(store, c);
+          assert.equal(r.fast, r.slow, c.query);
+          assert.equal(r.answeredBy, 'columns', c.query);
+          if (r.fast.length > 20) answered++;
+        }
+    assert.ok(answered > 20, `${answered} non-empty answers`);
   });
 
   test('each interface of a record counted once, in its slot (NetObserv arrays)', async (t) => {
@@ -354,7 +512,17 @@ describe('metric queries from the column index equal the pipeline’s answers', 
     store.push([
       {
         labels: { app: 'interflow', kind: 'clash', if_name: 'stream-value' },
-        entries: [{ ts: T0 + 5n * S, line: JSON.stringify({ Interfaces: ['net1'], Bytes: 5 }) }],
+        entries: [
+          { ts: T0 + 5n * S, line: JSON.stringify({ Interfaces: ['net1'], Bytes: 5 }) },
+          {
+            ts: T0 + 6n * S,
+            line: JSON.stringify({ Interfaces: ['eth0'], Bytes: 6, IfK8S_Namespace: 'team-a' }),
+          },
+        ],
+      },
+      {
+        labels: { app: 'interflow', kind: 'clash2', if_name: 'a', if_name_extracted: 'b' },
+        entries: [{ ts: T0 + 7n * S, line: JSON.stringify({ Interfaces: ['net10'], Bytes: 7 }) }],
       },
     ]);
     const at = (q: string): Case => ({ query: q, start: T0 + 600n * S, end: T0 + 600n * S, stepNs: S });
@@ -373,8 +541,8 @@ describe('metric queries from the column index equal the pipeline’s answers', 
       'sum by (Bytes) (count_over_time({kind="flow"} | json Bytes="Bytes" [600s]))',
       // two json stages
       'sum(count_over_time({kind="flow"} | json a="SrcAddr" | json b="DstAddr" [600s]))',
-      // an extracted label clashing with a stream label (Loki renames it if_name_extracted)
-      'sum by (if_name, if_name_extracted) (count_over_time({app="interflow"} | json if_name="Interfaces[0]" [600s]))',
+      // an extracted label renamed `_extracted` (it clashes with a stream label) that clashes again
+      'sum by (if_name, if_name_extracted) (count_over_time({kind="clash2"} | json if_name="Interfaces[0]" [600s]))',
       // junk lines (not JSON) in range of a query that parses JSON
       'sum(count_over_time({kind="junk"} | json a="SrcAddr" [600s]))',
       // structured metadata (labels per entry)
@@ -396,6 +564,10 @@ describe('metric queries from the column index equal the pipeline’s answers', 
       // values that are not numbers, dropped by the filter after unwrap
       'sum(sum_over_time({kind="odd"} | json Bytes="Bytes" | unwrap Bytes | __error__="" [600s]))',
       'sum by (__error__) (sum_over_time({kind="odd"} | json Bytes="Bytes" | unwrap Bytes | __error__!="SampleExtractionErr" [600s]))',
+      // extracted labels clashing with stream labels in some streams: named `_extracted` there
+      'sum by (if_name, if_name_extracted) (count_over_time({kind=~"flow|clash"} | json if_name="Interfaces[0]" [600s]))',
+      'sum without (kind, FlowDirection, SrcK8S_Namespace, DstK8S_Namespace) (sum_over_time({kind=~"flow|clash"} | json if_name="Interfaces[0]", IfK8S_Namespace="IfK8S_Namespace", Bytes="Bytes" | if_name_extracted!="" or IfK8S_Namespace_extracted=~"team.*" | unwrap Bytes [600s]))',
+      'topk(4, sum by (if_name, IfK8S_Namespace) (sum_over_time({kind=~"flow|clash"} | json if_name="Interfaces[0]", IfK8S_Namespace="IfK8S_Namespace", Bytes="Bytes" | if_name!="" | unwrap Bytes | __error__="" [600s])))',
     ];
     for (const q of stillIndexed) {
       const r = await both(store, at(q));

@@ -35,6 +35,9 @@ export const NUMBER_NONE = 1;
 /** a text strconv.ParseFloat refuses: a SampleExtractionErr sample. */
 export const NUMBER_ERROR = 2;
 
+/** Rows per block of the time zone map: 2^BLOCK_SHIFT. */
+export const BLOCK_SHIFT = 12;
+
 export const FLAG_DEAD = 1;
 /** the line is not JSON: `| json` marks it with __error__ */
 export const FLAG_NOT_JSON = 2;
@@ -98,6 +101,13 @@ export class EntryColumns {
   /** the line's size in bytes (UTF-8), as bytes_over_time counts it */
   lineBytes = new Uint32Array(0);
   flags = new Uint8Array(0);
+  /**
+   * A zone map: the smallest and largest `sec` of each block of 2^BLOCK_SHIFT rows (dead rows
+   * included). Rows come in push order, which is roughly time order, so a query of a short range
+   * skips the blocks that hold none of its rows.
+   */
+  blockMinSec = new Float64Array(0);
+  blockMaxSec = new Float64Array(0);
   strings = new Map<string, StringColumn>();
   arrays = new Map<string, ArrayColumn>();
   numbers = new Map<string, NumberColumn>();
@@ -117,6 +127,8 @@ export class EntryColumns {
     this.stream = new Uint32Array(0);
     this.lineBytes = new Uint32Array(0);
     this.flags = new Uint8Array(0);
+    this.blockMinSec = new Float64Array(0);
+    this.blockMaxSec = new Float64Array(0);
     this.strings = new Map(
       STRING_FIELDS.map((f) => [f, { dict: new Dictionary(), ids: new Uint32Array(0) }]),
     );
@@ -163,6 +175,9 @@ export class EntryColumns {
     this.stream = re(this.stream, cap);
     this.lineBytes = re(this.lineBytes, cap);
     this.flags = re(this.flags, cap);
+    const blocks = (cap >>> BLOCK_SHIFT) + 1;
+    this.blockMinSec = re(this.blockMinSec, blocks);
+    this.blockMaxSec = re(this.blockMaxSec, blocks);
     for (const c of this.strings.values()) c.ids = re(c.ids, cap);
     for (const c of this.arrays.values()) {
       c.offset = re(c.offset, cap);
@@ -192,6 +207,7 @@ export class EntryColumns {
     this.id[i] = id;
     this.sec[i] = Number(sec);
     this.nsec[i] = Number(ns);
+    this.noteTime(i);
     this.stream[i] = streamId;
     this.lineBytes[i] = Buffer.byteLength(line, 'utf8');
     let flags = hasMetadata ? FLAG_METADATA : 0;
@@ -235,6 +251,19 @@ export class EntryColumns {
       if (arr.length >= 2) addMulti(c, i);
     }
     return true;
+  }
+
+  /** Widens the zone map of the row's block to the row's time. */
+  private noteTime(row: number): void {
+    const b = row >>> BLOCK_SHIFT;
+    const s = this.sec[row]!;
+    if ((row & ((1 << BLOCK_SHIFT) - 1)) === 0) {
+      this.blockMinSec[b] = s;
+      this.blockMaxSec[b] = s;
+    } else {
+      if (s < this.blockMinSec[b]!) this.blockMinSec[b] = s;
+      if (s > this.blockMaxSec[b]!) this.blockMaxSec[b] = s;
+    }
   }
 
   /** Row of an id, or -1 (binary search: ids are in ascending order). */
@@ -282,6 +311,7 @@ export class EntryColumns {
       this.id[j] = old.id[i]!;
       this.sec[j] = old.sec[i]!;
       this.nsec[j] = old.nsec[i]!;
+      this.noteTime(j);
       this.stream[j] = old.stream[i]!;
       this.lineBytes[j] = old.lineBytes[i]!;
       this.flags[j] = old.flags[i]!;

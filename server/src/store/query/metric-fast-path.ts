@@ -3,19 +3,26 @@
 // can answer exactly, else null and the store runs the pipeline (metric-eval.ts):
 //  - no line filters; at most one `| json` stage, with parameters, whose paths are indexed fields
 //    (`Field` of STRING_FIELDS, `Field[k]` of ARRAY_FIELDS, and NUMBER_FIELDS only as the
-//    unwrapped label); no extracted label that clashes with a stream label;
+//    unwrapped label); an extracted label a stream already has is `<label>_extracted` there;
 //  - label filters of string matchers (`= != =~ !~`, and/or) on stream labels, extracted labels
 //    and `__error__`; numeric comparisons fall back;
-//  - `sum_over_time` only over `| unwrap` of an indexed number field, filters after it as above.
+//  - `sum_over_time` only over `| unwrap` of an indexed number field, filters after it as above,
+//    of integers whose sum stays exact (below 2^53): then no order of additions shows.
 // The scan meets an entry the index cannot describe (a line that is not JSON when the query
 // parses JSON, structured metadata, a sample with an error that no filter drops) → null as well,
-// so the pipeline gives Loki's answer (or its error). Matchers run once per distinct text (memo),
-// series are keyed by integer ids, and each entry adds to the evaluation times whose
-// (t - range, t] holds it, as SampleCollector does; series come out in the order of their first
-// sample by (ts, id), the pipeline's scan order, so topk ties break the same way.
+// so the pipeline gives Loki's answer (or its error).
+// Cost per entry read is what makes the overview fast or slow (1 M entries, up to 6 queries per
+// request): filters that read no extracted label (stream labels, the namespace scope, `__error__`
+// after unwrap) are decided once per stream; a matcher on an extracted label runs once per
+// distinct text (memo) and is checked inline; series are keyed by integer tuples in a typed-array
+// table (series-table.ts); blocks of rows whose times lie outside the range are skipped (the
+// columns' zone map). Each entry adds to the evaluation times whose (t - range, t] holds it, as
+// SampleCollector does; series keep the order of their first sample by (ts, id), the pipeline's
+// scan order, so topk ties break the same way (top-select.ts picks the k without a full sort).
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
   ARRAY_FIELDS,
+  BLOCK_SHIFT,
   FLAG_DEAD,
   FLAG_METADATA,
   FLAG_NOT_JSON,
@@ -36,7 +43,10 @@ import type {
   RangeAggregation,
 } from './logql-ast.ts';
 import { preGroupingOf, type Evaluated } from './metric-eval.ts';
+import { DUPLICATE_SUFFIX } from './json-labels.ts';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, type Labels } from './pipeline.ts';
+import { SeriesTable } from './series-table.ts';
+import { selectTop } from './top-select.ts';
 
 export interface FastStream {
   id: number;
@@ -89,23 +99,54 @@ export interface FastRangeResult {
   entriesScanned: number;
 }
 
-/** A label value read per entry from an indexed field: its text id in `dict`. */
-interface Extracted {
+/**
+ * Where a label's text id is read per entry: a string column, or element `index` of an array
+ * column. Typed arrays captured when the query starts: appends may replace a column's arrays
+ * with larger copies, but the old ones still hold every row the scan reads (rows below the
+ * count at its start), and compaction, which renumbers rows, makes the scan give up.
+ */
+interface ColumnRef {
   dict: Dictionary;
-  idAt: (row: number) => number;
-  /** `Field[k]`: the array column and k */
-  element?: { column: ArrayColumn; index: number };
+  /** string column: the id per row; array column: its flat element data */
+  ids: Uint32Array;
+  /** array column: per row, the offset of its elements in `ids`, and their count; null for a string column */
+  offset: Uint32Array | null;
+  length: Uint32Array | null;
+  index: number;
+  /** `Field[k]`: the array column (its list of rows with two elements or more) */
+  array: ArrayColumn | null;
+}
+
+function idAt(ref: ColumnRef, r: number): number {
+  const offset = ref.offset;
+  if (offset === null) return ref.ids[r]!;
+  return ref.index < ref.length![r]! ? ref.ids[offset[r]! + ref.index]! : 0;
 }
 
 type Source =
   | { kind: 'absent' }
   | { kind: 'stream'; label: string }
-  | { kind: 'extracted'; x: Extracted }
+  | { kind: 'extracted'; ref: ColumnRef }
   | { kind: 'error' };
 
 type Pred = (row: number, streamId: number, error: boolean) => boolean;
 
-const SCAN_CHUNK = 65_536;
+/** A compiled label filter; `rowDependent` false when it reads only stream labels, `__error__` or absent labels. */
+interface CompiledFilter {
+  pred: Pred;
+  rowDependent: boolean;
+}
+
+/** A string matcher on one extracted label, run once per distinct text (memo: 0 not yet, 1 matches, 2 does not). */
+interface MemoCheck {
+  ref: ColumnRef;
+  matcher: CompiledMatcher;
+  memo: Uint8Array;
+  texts: string[];
+}
+
+/** Rows per scan step (a block of the zone map); the scan yields to the event loop between steps. */
+const STEP_ROWS = 1 << BLOCK_SHIFT;
 const YIELD_EVERY_MS = 20;
 /** Time offsets are computed in doubles: exact below 2^53 ns; keep a margin. */
 const MAX_SPAN_NS = 2 ** 52;
@@ -117,23 +158,17 @@ const NUMBER_SET: ReadonlySet<string> = new Set(NUMBER_FIELDS);
 function extractedOf(
   columns: EntryColumns,
   path: (string | number)[],
-): Extracted | { number: NumberColumn } | null {
+): ColumnRef | { number: NumberColumn } | null {
   const [field, index] = path;
   if (typeof field !== 'string') return null;
   if (path.length === 1 && STRING_SET.has(field)) {
     const c = columns.strings.get(field)!;
-    const ids = c.ids;
-    return { dict: c.dict, idAt: (r) => ids[r]! };
+    return { dict: c.dict, ids: c.ids, offset: null, length: null, index: 0, array: null };
   }
   if (path.length === 1 && NUMBER_SET.has(field)) return { number: columns.numbers.get(field)! };
   if (path.length === 2 && typeof index === 'number' && ARRAY_SET.has(field)) {
     const c = columns.arrays.get(field)!;
-    const { offset, length, data } = c;
-    return {
-      dict: c.dict,
-      idAt: (r) => (index < length[r]! ? data[offset[r]! + index]! : 0),
-      element: { column: c, index },
-    };
+    return { dict: c.dict, ids: c.data, offset: c.offset, length: c.length, index, array: c };
   }
   return null;
 }
@@ -141,24 +176,29 @@ function extractedOf(
 function compileFilter(
   e: LabelFilterExpr,
   resolve: (label: string) => Source | null,
-  streamIds: readonly FastStream[],
-): Pred | null {
+  streams: readonly FastStream[],
+): CompiledFilter | null {
   switch (e.kind) {
     case 'and':
     case 'or': {
-      const l = compileFilter(e.left, resolve, streamIds);
-      const r = compileFilter(e.right, resolve, streamIds);
+      const l = compileFilter(e.left, resolve, streams);
+      const r = compileFilter(e.right, resolve, streams);
       if (!l || !r) return null;
-      return e.kind === 'and'
-        ? (row, s, err) => l(row, s, err) && r(row, s, err)
-        : (row, s, err) => l(row, s, err) || r(row, s, err);
+      const [lp, rp] = [l.pred, r.pred];
+      return {
+        pred:
+          e.kind === 'and'
+            ? (row, s, err) => lp(row, s, err) && rp(row, s, err)
+            : (row, s, err) => lp(row, s, err) || rp(row, s, err),
+        rowDependent: l.rowDependent || r.rowDependent,
+      };
     }
     case 'number':
       return null; // LabelFilterErr semantics: left to the pipeline
     case 'ip':
       return null; // ip("…") filters: left to the pipeline
     case 'string':
-      return compileMatcher(e.matcher, resolve, streamIds);
+      return compileMatcher(e.matcher, resolve, streams);
   }
 }
 
@@ -166,38 +206,43 @@ function compileMatcher(
   m: CompiledMatcher,
   resolve: (label: string) => Source | null,
   streams: readonly FastStream[],
-): Pred | null {
+): CompiledFilter | null {
   const src = resolve(m.label);
   if (!src) return null;
   switch (src.kind) {
     case 'absent': {
       const v = m.matches('');
-      return () => v;
+      return { pred: () => v, rowDependent: false };
     }
     case 'error': {
       const ok = m.matches('');
       const bad = m.matches('SampleExtractionErr');
-      return (_r, _s, err) => (err ? bad : ok);
+      return { pred: (_r, _s, err) => (err ? bad : ok), rowDependent: false };
     }
     case 'stream': {
       const byStream = new Map<number, boolean>();
       for (const s of streams) byStream.set(s.id, m.matches(s.labels[src.label] ?? ''));
-      return (_r, s) => byStream.get(s) === true;
+      return { pred: (_r, s) => byStream.get(s) === true, rowDependent: false };
     }
     case 'extracted': {
-      const { dict, idAt } = src.x;
-      const memo = new Uint8Array(dict.size); // 0 not yet, 1 matches, 2 does not
-      return (r) => {
-        const id = idAt(r);
-        let v = memo[id];
-        if (!v) {
-          v = m.matches(dict.texts[id]!) ? 1 : 2;
-          memo[id] = v;
-        }
-        return v === 1;
-      };
+      const check = memoCheck(src.ref, m);
+      return { pred: (r) => passes(check, r), rowDependent: true };
     }
   }
+}
+
+function memoCheck(ref: ColumnRef, matcher: CompiledMatcher): MemoCheck {
+  return { ref, matcher, memo: new Uint8Array(ref.dict.size), texts: ref.dict.texts };
+}
+
+function passes(c: MemoCheck, r: number): boolean {
+  const id = idAt(c.ref, r);
+  let v = c.memo[id]!;
+  if (v === 0) {
+    v = c.matcher.matches(c.texts[id]!) ? 1 : 2;
+    c.memo[id] = v;
+  }
+  return v === 1;
 }
 
 /** Labels of the series after the range aggregation's and the pre-grouping's `by`/`without`. */
@@ -220,25 +265,85 @@ function seriesLabels(
 /**
  * Evaluates the range aggregation from the columns; null when the query or an entry of its range
  * is outside what the index describes exactly (the caller then runs the pipeline).
+ *
+ * An extracted label that a stream already has is named `<label>_extracted` in that stream's
+ * entries, as Loki names it (the agent puts IfK8S_Namespace both in the line and, when known, in
+ * the stream labels, and the overview's interface queries extract it): streams are split by which
+ * extracted labels they clash with, each part is scanned with its own names, and the series of the
+ * parts are merged by their labels (every range aggregation here adds up over entries).
  */
 export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRangeResult | null> {
-  const { agg, columns, times, streams } = input;
+  const { agg, columns, streams } = input;
   const stages = agg.log.pipeline;
   if (stages.some((s) => s.kind === 'line')) return null;
   const jsonStages = stages.filter((s) => s.kind === 'json');
   if (jsonStages.length > 1) return null;
   const json = jsonStages[0];
   if (json && json.extractions === null) return null;
+  const extractions = json?.extractions ?? [];
+  for (const x of extractions) if (x.label.startsWith('__')) return null;
 
-  // extracted labels (the last extraction of a label wins, at the place of its first, as in a Map)
-  const extracted = new Map<string, Extracted | { number: NumberColumn }>();
-  for (const x of json?.extractions ?? []) {
-    if (x.label.startsWith('__')) return null;
-    const e = extractedOf(columns, x.path);
-    if (!e) return null;
-    extracted.set(x.label, e);
+  const parts = new Map<string, { clashes: Set<string>; streams: FastStream[] }>();
+  for (const s of streams) {
+    const clashes = new Set(extractions.filter((x) => Object.hasOwn(s.labels, x.label)).map((x) => x.label));
+    const k = [...clashes].sort().join('\n');
+    let part = parts.get(k);
+    if (!part) parts.set(k, (part = { clashes, streams: [] }));
+    part.streams.push(s);
   }
-  for (const s of streams) for (const l of extracted.keys()) if (Object.hasOwn(s.labels, l)) return null;
+  if (parts.size === 0) parts.set('', { clashes: new Set(), streams: [] });
+  const sets: SeriesSet[] = [];
+  for (const part of parts.values()) {
+    // extracted labels (the last extraction of a label wins, at the place of its first, as in a Map)
+    const extracted = new Map<string, ColumnRef | { number: NumberColumn }>();
+    for (const x of extractions) {
+      const e = extractedOf(columns, x.path);
+      if (!e) return null;
+      extracted.set(part.clashes.has(x.label) ? x.label + DUPLICATE_SUFFIX : x.label, e);
+    }
+    // a renamed label clashing again, or an unwrapped number named as a stream label: the pipeline
+    for (const s of part.streams)
+      for (const l of extracted.keys()) if (Object.hasOwn(s.labels, l)) return null;
+    const set = await scanPart(input, part.streams, extracted, json !== undefined);
+    if (!set) return null;
+    sets.push(set);
+  }
+  let absTotal = 0;
+  for (const set of sets) absTotal += set.absTotal;
+  // sums of integers below 2^53 are exact in any order; past it, or with fractions, the order of
+  // additions shows (the pipeline adds in time order): the pipeline answers
+  if (absTotal > Number.MAX_SAFE_INTEGER) return null;
+  const all = sets.length === 1 ? sets[0]! : mergeSets(sets, input.times.length);
+  let scanned = 0;
+  for (const set of sets) scanned += set.scanned;
+  return { evaluated: finish(all, input), entriesScanned: scanned };
+}
+
+/**
+ * The series one scan found: per series and evaluation time the sum and count of its samples,
+ * its first sample (offset from the first evaluation time, row), and its labels.
+ */
+interface SeriesSet {
+  count: number;
+  sums: Float64Array;
+  counts: Float64Array;
+  firstD: Float64Array;
+  first: Float64Array;
+  labelsOf(si: number): Labels;
+  scanned: number;
+  /** the sum of the samples' magnitudes (exactness of the sums) */
+  absTotal: number;
+}
+
+/** Scans the rows of some streams, the extracted labels named as in their entries. */
+async function scanPart(
+  input: FastRangeInput,
+  streams: FastStream[],
+  extracted: Map<string, ColumnRef | { number: NumberColumn }>,
+  json: boolean,
+): Promise<SeriesSet | null> {
+  const { agg, columns, times } = input;
+  const stages = agg.log.pipeline;
 
   let unwrapped: NumberColumn | null = null;
   if (agg.unwrap) {
@@ -255,11 +360,19 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
       if (label === ERROR_DETAILS_LABEL) return afterUnwrap ? null : { kind: 'absent' };
       if (afterUnwrap && label === agg.unwrap?.label) return { kind: 'absent' };
       const e = afterJson ? extracted.get(label) : undefined;
-      if (e) return 'number' in e ? null : { kind: 'extracted', x: e };
+      if (e) return 'number' in e ? null : { kind: 'extracted', ref: e };
       return { kind: 'stream', label };
     };
 
-  const preds: Pred[] = [];
+  const maxStream = streams.reduce((a, s) => Math.max(a, s.id), 0);
+  const inStream = new Uint8Array(maxStream + 1);
+  for (const s of streams) inStream[s.id] = 1;
+  // streams whose entries pass the filters that read no extracted label (the namespace scope,
+  // filters on stream labels): decided once per stream, not per entry
+  const streamPasses = new Uint8Array(maxStream + 1);
+  for (const s of streams) streamPasses[s.id] = 1;
+  const checks: MemoCheck[] = [];
+  const rowPreds: Pred[] = [];
   // a filter every entry must pass that refuses "" for `Field[k]`, k >= 1: only entries with two
   // elements or more can pass, so the scan reads the column's list of those rows
   let multiOnly: ArrayColumn | null = null;
@@ -267,65 +380,81 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
   for (const s of stages) {
     if (s.kind === 'json') afterJson = true;
     else if (s.kind === 'labelFilter') {
-      const p = compileFilter(s.expr, resolver(afterJson, false), streams);
-      if (!p) return null;
-      preds.push(p);
-      if (afterJson && s.expr.kind === 'string' && !s.expr.matcher.matches('')) {
-        const e = extracted.get(s.expr.matcher.label);
-        if (e && !('number' in e) && e.element && e.element.index >= 1) multiOnly = e.element.column;
+      const resolve = resolver(afterJson, false);
+      const src = s.expr.kind === 'string' ? resolve(s.expr.matcher.label) : null;
+      if (s.expr.kind === 'string' && src?.kind === 'extracted') {
+        // one matcher on one extracted label (the overview's filters): checked inline in the scan
+        checks.push(memoCheck(src.ref, s.expr.matcher));
+        const { array, index } = src.ref;
+        if (array && index >= 1 && !s.expr.matcher.matches('')) multiOnly = array;
+        continue;
       }
+      const c = compileFilter(s.expr, resolve, streams);
+      if (!c) return null;
+      if (!c.rowDependent) {
+        for (const st of streams) if (!c.pred(-1, st.id, false)) streamPasses[st.id] = 0;
+      } else rowPreds.push(c.pred);
     }
   }
-  const postPreds: Pred[] = [];
+  // filters after unwrap: those that read no extracted label as a table per stream and error state
+  const postFixed: Pred[] = [];
+  const postRow: Pred[] = [];
   for (const f of agg.unwrap?.postFilters ?? []) {
-    const p = compileFilter(f, resolver(true, true), streams);
-    if (!p) return null;
-    postPreds.push(p);
+    const c = compileFilter(f, resolver(true, true), streams);
+    if (!c) return null;
+    (c.rowDependent ? postRow : postFixed).push(c.pred);
   }
+  const postPasses = new Uint8Array((maxStream + 1) * 2);
+  for (const st of streams)
+    for (const err of [0, 1])
+      postPasses[st.id * 2 + err] = postFixed.every((p) => p(-1, st.id, err === 1)) ? 1 : 0;
 
   // series key: a class of the stream's kept labels, then the kept extracted labels' text ids
   const groupings = [agg.grouping, input.preGroup].filter((g): g is Grouping => g !== null);
   const { by, without } = seriesLabels(groupings, new Set(agg.unwrap ? [agg.unwrap.label] : []));
-  const keptExtracted: [string, Extracted][] = [];
+  const kept: [string, ColumnRef][] = [];
   const streamKept = (l: string): boolean => !extracted.has(l);
   if (by) {
     for (const l of by) {
       const e = extracted.get(l);
-      if (e && !('number' in e)) keptExtracted.push([l, e]);
+      if (e && !('number' in e)) kept.push([l, e]);
     }
   } else {
-    for (const [l, e] of extracted) if (!without.has(l) && !('number' in e)) keptExtracted.push([l, e]);
+    for (const [l, e] of extracted) if (!without.has(l) && !('number' in e)) kept.push([l, e]);
   }
-  const classOf = new Int32Array(streams.reduce((a, s) => Math.max(a, s.id), 0) + 1);
+  const parts = kept.map(([, ref]) => ref);
+  const classOf = new Int32Array(maxStream + 1);
   const classLabels: Labels[] = [];
   const classByKey = new Map<string, number>();
   for (const s of streams) {
-    const kept: Labels = {};
+    const labels: Labels = {};
     if (by) {
       for (const l of by)
-        if (streamKept(l) && s.labels[l] !== undefined && s.labels[l] !== '') kept[l] = s.labels[l];
+        if (streamKept(l) && s.labels[l] !== undefined && s.labels[l] !== '') labels[l] = s.labels[l];
     } else {
-      for (const [l, v] of Object.entries(s.labels)) if (!without.has(l) && v !== '') kept[l] = v;
+      for (const [l, v] of Object.entries(s.labels)) if (!without.has(l) && v !== '') labels[l] = v;
     }
-    const k = JSON.stringify(Object.entries(kept));
+    const k = JSON.stringify(Object.entries(labels));
     let c = classByKey.get(k);
     if (c === undefined) {
       c = classLabels.length;
-      classLabels.push(kept);
+      classLabels.push(labels);
       classByKey.set(k, c);
     }
     classOf[s.id] = c;
   }
-  const radices = [classLabels.length, ...keptExtracted.map(([, e]) => e.dict.size)];
-  const numericKeys = radices.reduce((a, b) => a * Math.max(1, b), 1) <= Number.MAX_SAFE_INTEGER;
+  const width = 1 + parts.length;
+  const table = new SeriesTable([classLabels.length, ...parts.map((p) => p.dict.size)]);
+  const key = new Uint32Array(width);
 
   // time: offsets from the first evaluation time, in ns, as doubles
   const m = times.length;
+  if (m === 0) return null;
   const t0 = times[0]!;
   const stepNs = m > 1 ? Number(times[1]! - t0) : 1;
   const rangeNs = Number(agg.rangeNs);
   const endD = Number(input.scanEnd - t0);
-  if (m === 0 || rangeNs + endD >= MAX_SPAN_NS || endD < 0) return null;
+  if (rangeNs + endD >= MAX_SPAN_NS || endD < 0) return null;
   let t0Sec = t0 / 1_000_000_000n;
   let t0Ns = t0 % 1_000_000_000n;
   if (t0Ns < 0n) {
@@ -336,38 +465,45 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
   const t0n = Number(t0Ns);
 
   const { op } = agg;
-  const maxStream = streams.reduce((a, s) => Math.max(a, s.id), 0);
-  const inStream = new Uint8Array(maxStream + 1);
-  for (const s of streams) inStream[s.id] = 1;
   const checkFlags = FLAG_METADATA | (json ? FLAG_NOT_JSON : 0);
+  let absTotal = 0;
+  const addsLineBytes = !unwrapped && (op === 'bytes_over_time' || op === 'bytes_rate');
 
-  const seriesOf = new Map<number | string, number>();
-  const width = radices.length;
-  let nSeries = 0;
   let cap = 64;
-  let comps = new Uint32Array(cap * width);
   let sums = new Float64Array(cap * m);
   let counts = new Float64Array(cap * m);
-  const first: number[] = []; // row of the first sample (rows are in id order)
-  const firstD: number[] = [];
-  const comp: number[] = new Array(radices.length).fill(0);
+  // per series, its first sample in the pipeline's scan order (ts, id): offset and row
+  let firstD = new Float64Array(cap);
+  let first = new Float64Array(cap);
 
-  const rowCount = multiOnly ? multiOnly.multiCount : columns.count;
+  const rowCount = columns.count;
   const generation = columns.generation;
+  // blocks of rows that may hold entries of (t0 - range, scanEnd] (zone map, whole seconds)
+  const blockIn = new Uint8Array((rowCount >>> BLOCK_SHIFT) + 1);
+  for (let b = 0; b < blockIn.length; b++) {
+    const lo = columns.blockMinSec[b]!;
+    const hi = columns.blockMaxSec[b]!;
+    blockIn[b] = (hi - t0s + 1) * 1e9 <= -rangeNs || (lo - t0s - 1) * 1e9 >= endD ? 0 : 1;
+  }
+  const steps = multiOnly ? multiOnly.multiCount : rowCount;
   let scanned = 0;
   let sliceStart = performance.now();
-  for (let base = 0; base < rowCount; base += SCAN_CHUNK) {
+  for (let base = 0; base < steps; base += STEP_ROWS) {
     if (base > 0 && performance.now() - sliceStart > YIELD_EVERY_MS) {
       await yieldToLoop();
       // compaction renumbers rows: start over through the pipeline
       if (columns.generation !== generation || input.signal?.aborted) return null;
       sliceStart = performance.now();
     }
-    const { sec, nsec, stream, flags, lineBytes } = columns;
-    const stop = Math.min(rowCount, base + SCAN_CHUNK);
     const list = multiOnly ? multiOnly.multi : null;
-    for (let q = base; q < stop; q++) {
+    if (!list && blockIn[base >>> BLOCK_SHIFT] === 0) continue;
+    const { sec, nsec, stream, flags, lineBytes } = columns;
+    const numState = unwrapped?.state;
+    const numValue = unwrapped?.value;
+    const stop = Math.min(steps, base + STEP_ROWS);
+    rows: for (let q = base; q < stop; q++) {
       const r = list ? list[q]! : q;
+      if (list && blockIn[r >>> BLOCK_SHIFT] === 0) continue;
       const f = flags[r]!;
       if (f & FLAG_DEAD) continue;
       const sid = stream[r]!;
@@ -376,57 +512,51 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
       if (d <= -rangeNs || d > endD) continue;
       scanned++;
       if (f & checkFlags) return null;
-      let pass = true;
-      for (const p of preds)
-        if (!p(r, sid, false)) {
-          pass = false;
-          break;
-        }
-      if (!pass) continue;
+      if (streamPasses[sid] !== 1) continue;
+      for (let c = 0; c < checks.length; c++) if (!passes(checks[c]!, r)) continue rows;
+      for (let c = 0; c < rowPreds.length; c++) if (!rowPreds[c]!(r, sid, false)) continue rows;
       let value = 1;
-      if (unwrapped) {
-        const st = unwrapped.state[r]!;
+      if (numState) {
+        const st = numState[r]!;
         if (st === NUMBER_NONE) continue; // Loki: no label, no sample
         const err = st === NUMBER_ERROR;
-        for (const p of postPreds)
-          if (!p(r, sid, err)) {
-            pass = false;
-            break;
-          }
-        if (!pass) continue;
+        if (postPasses[sid * 2 + (err ? 1 : 0)] !== 1) continue;
+        for (let c = 0; c < postRow.length; c++) if (!postRow[c]!(r, sid, err)) continue rows;
         if (err) return null; // the pipeline refuses the query, with Loki's message
-        value = unwrapped.value[r]!;
-      } else if (op === 'bytes_over_time' || op === 'bytes_rate') value = lineBytes[r]!;
+        value = numValue![r]!;
+        if (Math.floor(value) !== value) return null; // a fraction (or ±Inf, NaN): see absTotal
+        absTotal += Math.abs(value);
+      } else if (addsLineBytes) {
+        value = lineBytes[r]!;
+        absTotal += value;
+      }
 
-      comp[0] = classOf[sid]!;
-      for (let k = 0; k < keptExtracted.length; k++) comp[k + 1] = keptExtracted[k]![1].idAt(r);
-      let key: number | string;
-      if (numericKeys) {
-        key = 0;
-        for (let k = 0; k < radices.length; k++) key = key * radices[k]! + comp[k]!;
-      } else key = comp.join(',');
-      let si = seriesOf.get(key);
-      if (si === undefined) {
-        si = nSeries++;
-        seriesOf.set(key, si);
+      key[0] = classOf[sid]!;
+      for (let k = 0; k < parts.length; k++) key[k + 1] = idAt(parts[k]!, r);
+      const known = table.size;
+      const si = table.find(key);
+      if (si === known) {
         if (si === cap) {
           cap *= 2;
-          const grow = <T extends Float64Array | Uint32Array>(a: T, n: number): T => {
-            const b = new (a.constructor as new (n: number) => T)(n);
-            b.set(a);
-            return b;
-          };
-          comps = grow(comps, cap * width);
-          sums = grow(sums, cap * m);
-          counts = grow(counts, cap * m);
+          sums = grown(sums, cap * m);
+          counts = grown(counts, cap * m);
+          firstD = grown(firstD, cap);
+          first = grown(first, cap);
         }
-        for (let k = 0; k < width; k++) comps[si * width + k] = comp[k]!;
-        first.push(r);
-        firstD.push(d);
+        first[si] = r;
+        firstD[si] = d;
       } else if (d < firstD[si]!) {
         // rows are in id order, the pipeline reads in (ts, id) order: an older sample comes first
         first[si] = r;
         firstD[si] = d;
+      }
+      if (m === 1) {
+        // one evaluation time (the overview's whole-window queries): (t0 - range, t0] is d <= 0
+        if (d <= 0) {
+          sums[si] = sums[si]! + value;
+          counts[si] = counts[si]! + 1;
+        }
+        continue;
       }
       // evaluation times t_j = t0 + j·step with t_j - range < ts <= t_j: j·step in [d, d + range)
       let jLo = d <= 0 ? 0 : Math.ceil(d / stepNs);
@@ -444,10 +574,99 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
     }
   }
 
-  const rangeS = rangeNs / 1e9;
-  const order = Array.from({ length: nSeries }, (_, i) => i).sort(
-    (a, b) => firstD[a]! - firstD[b]! || first[a]! - first[b]!,
+  const labelsOf = (si: number): Labels => {
+    const ids = table.keys.subarray(si * width, (si + 1) * width);
+    const labels: Labels = {};
+    const cls = classLabels[ids[0]!]!;
+    if (by) {
+      for (const l of by) {
+        const e = kept.findIndex(([name]) => name === l);
+        const v = e >= 0 ? kept[e]![1].dict.texts[ids[e + 1]!]! : cls[l];
+        if (v !== undefined && v !== '') labels[l] = v;
+      }
+    } else {
+      Object.assign(labels, cls);
+      kept.forEach(([l, e], k) => {
+        const v = e.dict.texts[ids[k + 1]!]!;
+        if (v !== '') labels[l] = v;
+      });
+    }
+    return labels;
+  };
+  return { count: table.size, sums, counts, firstD, first, labelsOf, scanned, absTotal };
+}
+
+/** Series of several scans with the same labels added up; labels and first sample of the earliest. */
+function mergeSets(sets: SeriesSet[], m: number): SeriesSet {
+  const index = new Map<string, number>();
+  const merged: {
+    labels: Labels;
+    firstD: number;
+    first: number;
+    sums: Float64Array;
+    counts: Float64Array;
+  }[] = [];
+  for (const set of sets) {
+    for (let si = 0; si < set.count; si++) {
+      const labels = set.labelsOf(si);
+      const k = labelsKey(labels);
+      const sums = set.sums.subarray(si * m, (si + 1) * m);
+      const counts = set.counts.subarray(si * m, (si + 1) * m);
+      const at = index.get(k);
+      if (at === undefined) {
+        index.set(k, merged.length);
+        merged.push({
+          labels,
+          firstD: set.firstD[si]!,
+          first: set.first[si]!,
+          sums: sums.slice(),
+          counts: counts.slice(),
+        });
+        continue;
+      }
+      const s = merged[at]!;
+      for (let j = 0; j < m; j++) {
+        s.sums[j] = s.sums[j]! + sums[j]!;
+        s.counts[j] = s.counts[j]! + counts[j]!;
+      }
+      const d = set.firstD[si]!;
+      const r = set.first[si]!;
+      if (d < s.firstD || (d === s.firstD && r < s.first)) Object.assign(s, { labels, firstD: d, first: r });
+    }
+  }
+  const n = merged.length;
+  const out: SeriesSet = {
+    count: n,
+    sums: new Float64Array(n * m),
+    counts: new Float64Array(n * m),
+    firstD: Float64Array.from(merged, (s) => s.firstD),
+    first: Float64Array.from(merged, (s) => s.first),
+    labelsOf: (si) => merged[si]!.labels,
+    scanned: 0,
+    absTotal: 0,
+  };
+  merged.forEach((s, si) => {
+    out.sums.set(s.sums, si * m);
+    out.counts.set(s.counts, si * m);
+  });
+  return out;
+}
+
+function labelsKey(labels: Labels): string {
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
   );
+}
+
+/** The range aggregation's points of the series, with topk/bottomk right above when planned. */
+function finish(set: SeriesSet, input: FastRangeInput): Evaluated[] {
+  const { sums, counts, firstD, first } = set;
+  const nSeries = set.count;
+  const m = input.times.length;
+  const { op } = input.agg;
+  const rangeS = Number(input.agg.rangeNs) / 1e9;
   const pointAt = (si: number, j: number): number | undefined => {
     const o = si * m + j;
     const c = counts[o]!;
@@ -460,28 +679,42 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
           ? sums[o]! / rangeS
           : sums[o];
   };
-  // topk/bottomk as metric-eval.ts does it (same order in, same stable sort), on numbers only
+  // the pipeline's order of series: by their first sample
+  const before = (a: number, b: number): boolean =>
+    firstD[a]! < firstD[b]! || (firstD[a] === firstD[b] && first[a]! < first[b]!);
+  const inOrder = (list: number[]): number[] =>
+    list.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  let order: number[] | null = null;
+  const allInOrder = (): number[] => (order ??= inOrder(Array.from({ length: nSeries }, (_, i) => i)));
+
+  // topk/bottomk as metric-eval.ts does it, on numbers only (top-select.ts)
   let keptAt: Map<number, Set<number>> | null = null;
   if (input.top) {
     keptAt = new Map();
+    const { k } = input.top;
     const sign = input.top.op === 'topk' ? -1 : 1;
     for (let j = 0; j < m; j++) {
-      const present: { si: number; v: number }[] = [];
-      for (const si of order) {
-        const v = pointAt(si, j);
-        if (v !== undefined) present.push({ si, v });
+      let chosen = selectTop(nSeries, (si) => pointAt(si, j), k, sign, before);
+      if (chosen === null) {
+        // a value that is not finite: the same sort as metric-eval.ts, over the same order
+        const present: { si: number; v: number }[] = [];
+        for (const si of allInOrder()) {
+          const v = pointAt(si, j);
+          if (v !== undefined) present.push({ si, v });
+        }
+        present.sort((a, b) => sign * (a.v - b.v));
+        chosen = present.slice(0, k).map((p) => p.si);
       }
-      present.sort((a, b) => sign * (a.v - b.v));
-      for (const { si } of present.slice(0, input.top.k)) {
-        let set = keptAt.get(si);
-        if (!set) keptAt.set(si, (set = new Set()));
-        set.add(j);
+      for (const si of chosen) {
+        let at = keptAt.get(si);
+        if (!at) keptAt.set(si, (at = new Set()));
+        at.add(j);
       }
     }
   }
+  const emitted = keptAt ? inOrder([...keptAt.keys()]) : allInOrder();
   const evaluated: Evaluated[] = [];
-  for (const si of order) {
-    if (keptAt && !keptAt.has(si)) continue;
+  for (const si of emitted) {
     const keptTimes = keptAt?.get(si);
     const points: (number | undefined)[] = new Array(m);
     let any = false;
@@ -493,23 +726,14 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
       points[j] = v;
     }
     if (!any) continue;
-    const ids = comps.subarray(si * width, (si + 1) * width);
-    const labels: Labels = {};
-    const cls = classLabels[ids[0]!]!;
-    if (by) {
-      for (const l of by) {
-        const e = keptExtracted.findIndex(([name]) => name === l);
-        const v = e >= 0 ? keptExtracted[e]![1].dict.texts[ids[e + 1]!]! : cls[l];
-        if (v !== undefined && v !== '') labels[l] = v;
-      }
-    } else {
-      Object.assign(labels, cls);
-      keptExtracted.forEach(([l, e], k) => {
-        const v = e.dict.texts[ids[k + 1]!]!;
-        if (v !== '') labels[l] = v;
-      });
-    }
+    const labels = set.labelsOf(si);
     evaluated.push({ labels, points });
   }
-  return { evaluated, entriesScanned: scanned };
+  return evaluated;
+}
+
+function grown<T extends Float64Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  return b;
 }

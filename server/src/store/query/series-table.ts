@@ -1,0 +1,103 @@
+// Series of a range aggregation answered from the column index (metric-fast-path.ts), keyed by a
+// tuple of small integers: the class of the stream's kept labels, then the text id of each kept
+// extracted label. A JavaScript Map keyed by strings or by large numbers costs an allocation or a
+// hash of a heap number per entry read; the overview's address pairs make hundreds of thousands
+// of series over 1 M entries, so the keys live in typed arrays instead:
+//  - few possible keys (the product of the radices is small): a dense array indexed by the key
+//    read as a mixed-radix number;
+//  - else open addressing (linear probing) on the tuple's hash, the tuples kept in `keys`.
+// Series are numbered 0, 1, … in the order they are first met.
+
+/** Largest number of possible keys given a dense table (4 bytes each). */
+const DENSE_MAX = 1 << 16;
+
+export class SeriesTable {
+  /** number of series */
+  size = 0;
+  /** the key of series i at keys[i * width … (i + 1) * width) */
+  keys: Uint32Array;
+  private readonly width: number;
+  private readonly radices: number[];
+  private readonly dense: Int32Array | null;
+  /** series + 1 per slot, 0 = empty (open addressing) */
+  private slots: Int32Array;
+  private mask: number;
+
+  /** `radices[k]`: key component k is below it. */
+  constructor(radices: number[]) {
+    this.width = radices.length;
+    this.radices = radices.map((r) => Math.max(1, r));
+    const possible = this.radices.reduce((a, b) => a * b, 1);
+    this.dense = possible <= DENSE_MAX ? new Int32Array(possible) : null;
+    this.slots = new Int32Array(this.dense ? 0 : 1024);
+    this.mask = this.slots.length - 1;
+    this.keys = new Uint32Array(64 * Math.max(1, this.width));
+  }
+
+  /** The series of `key` (its first `width` values), added when new. */
+  find(key: Uint32Array): number {
+    const w = this.width;
+    if (this.dense !== null) {
+      let n = 0;
+      for (let k = 0; k < w; k++) n = n * this.radices[k]! + key[k]!;
+      const s = this.dense[n]!;
+      if (s !== 0) return s - 1;
+      this.dense[n] = this.add(key) + 1;
+      return this.size - 1;
+    }
+    let slot = hashOf(key, 0, w) & this.mask;
+    const keys = this.keys;
+    for (;;) {
+      const s = this.slots[slot]!;
+      if (s === 0) break;
+      const base = (s - 1) * w;
+      let same = true;
+      for (let k = 0; k < w; k++)
+        if (keys[base + k] !== key[k]) {
+          same = false;
+          break;
+        }
+      if (same) return s - 1;
+      slot = (slot + 1) & this.mask;
+    }
+    const si = this.add(key);
+    this.slots[slot] = si + 1;
+    if (this.size * 2 > this.slots.length) this.rehash();
+    return si;
+  }
+
+  private add(key: Uint32Array): number {
+    const w = this.width;
+    const si = this.size++;
+    if ((si + 1) * w > this.keys.length) {
+      const grown = new Uint32Array(this.keys.length * 2);
+      grown.set(this.keys);
+      this.keys = grown;
+    }
+    for (let k = 0; k < w; k++) this.keys[si * w + k] = key[k]!;
+    return si;
+  }
+
+  private rehash(): void {
+    const w = this.width;
+    this.slots = new Int32Array(this.slots.length * 2);
+    this.mask = this.slots.length - 1;
+    for (let si = 0; si < this.size; si++) {
+      let slot = hashOf(this.keys, si * w, w) & this.mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.slots[slot] = si + 1;
+    }
+  }
+}
+
+/** FNV-1a over the components, then a final mix (murmur3's) so that low bits vary. */
+function hashOf(a: Uint32Array, base: number, width: number): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < width; k++) h = Math.imul(h ^ a[base + k]!, 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
