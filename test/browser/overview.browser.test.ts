@@ -109,12 +109,15 @@ describe('Traffic Flows overview (Chromium, real backend, embedded store)', opti
     }
   });
 
-  test('a click on a top interface adds its filters (chips) and narrows the table', async () => {
+  test('a click on a top interface adds its filters (chips) and narrows the table, keeping a row limit chosen since', async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
     const page = await context.newPage();
     try {
-      await page.goto(`${backend.url}/traffic-flows?timeRange=3600&limit=1000`);
+      await page.goto(`${backend.url}/traffic-flows?timeRange=3600&limit=5000`);
       await waitForSummary(page, records.length);
+      // The overview does not redraw for a new row limit; its click must still keep that limit.
+      await page.getByLabel('Row limit').selectOption('1000');
+      await page.waitForURL((u) => u.searchParams.get('limit') === '1000');
       const panel = page.locator('[data-test="top-interfaces"]');
       await panel.waitFor();
       await page.locator('[data-test="top-pairs"]').waitFor();
@@ -133,6 +136,7 @@ describe('Traffic Flows overview (Chromium, real backend, embedded store)', opti
 
       await first.click();
       await page.waitForURL((u) => (u.searchParams.get('filters') ?? '').includes(`interfaces=${topName}`));
+      assert.equal(new URL(page.url()).searchParams.get('limit'), '1000');
       const chips = await page.getByRole('group', { name: 'Active filters' }).textContent();
       assert.match(
         chips ?? '',

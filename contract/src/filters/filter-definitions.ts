@@ -230,6 +230,28 @@ export const FILTER_SPECS: readonly FilterSpec[] = [
     autocomplete: 'networks',
     examples: ['sriov-test/sriov-net'],
   },
+  // A pod's traffic from every side: as source, as destination, or on an interface it owns
+  // (its net1 when a VF forwards for others). The Pod details tab pairs the two.
+  {
+    id: 'pod_namespace',
+    name: 'Pod namespace',
+    description:
+      'Namespace of the source, the destination or the interface owner (SrcK8S_Namespace, DstK8S_Namespace or IfK8S_Namespace)',
+    fields: ['SrcK8S_Namespace', 'DstK8S_Namespace', 'IfK8S_Namespace'],
+    kind: 'string',
+    autocomplete: 'namespaces',
+    examples: ['sriov-test'],
+  },
+  {
+    id: 'pod',
+    name: 'Pod',
+    description:
+      'Name of the source, the destination or the interface owner (SrcK8S_Name, DstK8S_Name or IfK8S_Name)',
+    fields: ['SrcK8S_Name', 'DstK8S_Name', 'IfK8S_Name'],
+    kind: 'string',
+    autocomplete: 'pods',
+    examples: ['sriov-client'],
+  },
   ...PAIRS.flatMap(pairSpecs),
   {
     id: 'protocol',

@@ -30,6 +30,8 @@ describe('API', () => {
         'if_owner_namespace',
         'if_owner',
         'if_network',
+        'pod_namespace',
+        'pod',
         'src_namespace',
         'dst_namespace',
         'namespace',

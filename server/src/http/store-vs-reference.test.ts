@@ -79,6 +79,10 @@ function referenceField(id: string): ReferenceField {
       return { fields: ['IfK8S_Name'] };
     case 'if_network':
       return { fields: ['IfK8S_NetworkName'] };
+    case 'pod_namespace':
+      return { fields: ['SrcK8S_Namespace', 'DstK8S_Namespace', 'IfK8S_Namespace'] };
+    case 'pod':
+      return { fields: ['SrcK8S_Name', 'DstK8S_Name', 'IfK8S_Name'] };
   }
   const [, side, base] = /^(?:(src|dst)_)?(.+)$/.exec(id)!;
   const pair = PAIR_FIELDS[base!];
@@ -128,7 +132,10 @@ function encodeCase(filters: CaseFilter[]): string {
 
 const f = (id: string, op: Op, ...values: string[]): CaseFilter => ({ id, op, values });
 
-/** Workload owners for the generated pods (`pod-17` belongs to `app-2`), as the agent's enricher sets them. */
+/**
+ * Workload owners for the generated pods (`pod-17` belongs to `app-2`), as the agent's enricher
+ * sets them, and an owning pod for every net1 interface.
+ */
 function withOwners(r: FlowRecord): FlowRecord {
   const owner = (name: string | undefined): string | undefined => {
     const n = /^pod-(\d+)$/.exec(name ?? '')?.[1];
@@ -136,8 +143,11 @@ function withOwners(r: FlowRecord): FlowRecord {
   };
   const src = owner(r.SrcK8S_Name);
   const dst = owner(r.DstK8S_Name);
+  // A pod's secondary interface: net1 records name their owner (pod-7 in sriov-test).
+  const ownsInterface = Array.isArray(r.Interfaces) && r.Interfaces[0] === 'net1';
   return {
     ...r,
+    ...(ownsInterface ? { IfK8S_Namespace: 'sriov-test', IfK8S_Name: 'pod-7' } : {}),
     ...(src ? { SrcK8S_OwnerName: src, SrcK8S_OwnerType: 'Deployment' } : {}),
     ...(dst ? { DstK8S_OwnerName: dst, DstK8S_OwnerType: 'Deployment' } : {}),
   };
@@ -225,6 +235,10 @@ describe('embedded store vs reference evaluation', () => {
     [[f('dst_owner_name', '!=', 'app-4')], 'all'],
     [[f('owner_name', '~', 'app')], 'all'],
     [[f('namespace', '=', 'team-a'), f('owner_name', '=', 'app-0')], 'all'],
+    [[f('pod', '=', 'pod-7')], 'all'],
+    [[f('pod_namespace', '=', 'sriov-test'), f('pod', '=', 'pod-7')], 'all'],
+    [[f('pod', '!=', 'pod-7', 'pod-1')], 'all'],
+    [[f('pod_namespace', '~', 'sriov')], 'all'],
     [[f('address', '~', '10.129.')], 'all'],
     [[f('dst_address', '~', 'fd00::')], 'all'],
     [[f('dst_port', '=', '443', '53')], 'all'],

@@ -1,7 +1,7 @@
 // The overview above the table (loaded lazily, so the table does not wait for the chart code):
 // a measure switch, the histogram with time navigation, and the top interfaces and pairs.
 // Every figure comes from the backend's aggregation over the whole range.
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { Alert, Skeleton, ToggleGroup, ToggleGroupItem } from '@patternfly/react-core';
 import type { Filter } from '@interflow/contract';
 import type { OverviewMetric } from '../../api/types.ts';
@@ -16,7 +16,12 @@ import { TopInterfaces, TopPairs, type FilterToAdd } from './TopPanels.tsx';
 
 export interface OverviewProps {
   view: ViewState;
-  setView: (view: ViewState) => void;
+  /**
+   * Changes the view from the overview (a zoom, a clicked filter). A patch applied to the latest
+   * view, not a whole view: the overview does not re-render for what it does not show (a new
+   * row limit, columns, sort), so its own `view` may be older in those parts.
+   */
+  patchView: (patch: Partial<ViewState>) => void;
   /** changes when the table reloads, so the figures reload with it */
   tick: number;
 }
@@ -35,11 +40,10 @@ export function withFilters(filters: readonly Filter[], add: FilterToAdd[]): Fil
   return out;
 }
 
-export default function Overview({ view, setView, tick }: OverviewProps) {
+function OverviewPanel({ view, patchView, tick }: OverviewProps) {
   const t = useT();
   const [metric, setMetric] = useState<OverviewMetric>('bytes');
-  const params = toApiParams(view);
-  params.delete('limit');
+  const params = new URLSearchParams(overviewQuery(view));
   params.set('metric', metric);
   const query = params.toString();
   const histogram = useOverview('histogram', query, tick);
@@ -47,7 +51,7 @@ export default function Overview({ view, setView, tick }: OverviewProps) {
   const pairs = useOverview('topPairs', query, tick);
   // "now" as of the last answer: whether a later range exists is judged against the data shown
   const now = histogram.data ? histogram.data.endMs + (view.time.kind === 'relative' ? 0 : Infinity) : 0;
-  const addFilters = (add: FilterToAdd[]) => setView({ ...view, filters: withFilters(view.filters, add) });
+  const addFilters = (add: FilterToAdd[]) => patchView({ filters: withFilters(view.filters, add) });
   const error = histogram.error ?? interfaces.error ?? pairs.error;
 
   return (
@@ -78,9 +82,9 @@ export default function Overview({ view, setView, tick }: OverviewProps) {
       {histogram.data ? (
         <FlowsHistogram
           data={histogram.data}
-          onZoom={(from, to) => setView({ ...view, time: zoomTo(from, to) })}
-          onPan={(d) => setView({ ...view, time: pan(view.time, d, Date.now()) })}
-          onZoomOut={() => setView({ ...view, time: zoomOut(view.time, Date.now()) })}
+          onZoom={(from, to) => patchView({ time: zoomTo(from, to) })}
+          onPan={(d) => patchView({ time: pan(view.time, d, Date.now()) })}
+          onZoomOut={() => patchView({ time: zoomOut(view.time, Date.now()) })}
           canPanLater={canPanLater(view.time, now)}
         />
       ) : (
@@ -93,3 +97,20 @@ export default function Overview({ view, setView, tick }: OverviewProps) {
     </section>
   );
 }
+
+/** What the overview shows depends on the query's filters, match and range only. */
+function overviewQuery(view: ViewState): string {
+  const params = toApiParams(view);
+  params.delete('limit');
+  return params.toString();
+}
+
+/**
+ * Re-rendered only when its query, its reload tick or its updater changes: a new row limit
+ * (1 000 rows to render) must not redraw the charts as well.
+ */
+export default memo(
+  OverviewPanel,
+  (a, b) =>
+    a.tick === b.tick && a.patchView === b.patchView && overviewQuery(a.view) === overviewQuery(b.view),
+);

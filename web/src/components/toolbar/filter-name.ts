@@ -22,6 +22,10 @@ export function filterName(t: TFunction, def: Pick<FilterDef, 'id' | 'name'>): s
       return t('Interface owner pod');
     case 'if_network':
       return t('Interface network');
+    case 'pod_namespace':
+      return t('Pod namespace');
+    case 'pod':
+      return t('Pod');
     case 'network':
       return t('Network');
     case 'src_network':

@@ -13,9 +13,10 @@ describe('TrafficFlowsTab (Pod and Namespace details, stand-in backend API)', ()
     expect(filtersForObject({ kind: 'Namespace', metadata: { name: 'team-a' } })).toEqual([
       { id: 'namespace', operator: '=', values: ['team-a'] },
     ]);
+    // a pod as source, destination or interface owner
     expect(filtersForObject({ kind: 'Pod', metadata: { name: 'p,1', namespace: 'n;s' } })).toEqual([
-      { id: 'namespace', operator: '=', values: ['n;s'] },
-      { id: 'name', operator: '=', values: ['p,1'] },
+      { id: 'pod_namespace', operator: '=', values: ['n;s'] },
+      { id: 'pod', operator: '=', values: ['p,1'] },
     ]);
     expect(filtersForObject(undefined)).toEqual([]);
     // the backend reads them with the contract's definitions: known ids, values kept as given
@@ -88,10 +89,32 @@ describe('TrafficFlowsTab (Pod and Namespace details, stand-in backend API)', ()
     );
   });
 
+  it('a Pod tab (stand-in backend) shows the flows on interfaces the pod owns as well as those it sends or receives', async () => {
+    backend = installStandInBackend({
+      records: [
+        flow(1, { SrcK8S_Namespace: 'test', SrcK8S_Name: 'p', SrcAddr: '10.0.0.11' }),
+        // forwarded by the pod's net1: neither end is the pod
+        flow(2, { IfK8S_Namespace: 'test', IfK8S_Name: 'p', SrcAddr: '10.0.0.12' }),
+        flow(3, { SrcK8S_Namespace: 'other', SrcK8S_Name: 'q', SrcAddr: '10.0.0.13' }),
+      ],
+    });
+    renderAt(
+      '/k8s/ns/test/pods/p/interflow-traffic-flows',
+      <TrafficFlowsTab obj={{ kind: 'Pod', metadata: { name: 'p', namespace: 'test' } }} />,
+    );
+    await waitFor(() =>
+      expect(backend!.flowRequests().at(-1)?.searchParams.get('filters')).toBe('pod_namespace=test;pod=p'),
+    );
+    await waitFor(() => expect(screen.getAllByTestId('interflow-flow-row')).toHaveLength(2));
+    expect(screen.getByText('10.0.0.11')).toBeTruthy();
+    expect(screen.getByText('10.0.0.12')).toBeTruthy();
+    expect(screen.queryByText('10.0.0.13')).toBeNull();
+  });
+
   it("a Pod tab's Interfaces tab (stand-in backend) asks for the pod's own interfaces, keeping other filters", async () => {
     backend = installStandInBackend({ records: [] });
     renderAt(
-      '/k8s/ns/test/pods/p/interflow-traffic-flows?filters=namespace%3Dtest%3Bname%3Dp%3Binterfaces%3Dnet1&tab=interfaces',
+      '/k8s/ns/test/pods/p/interflow-traffic-flows?filters=pod_namespace%3Dtest%3Bpod%3Dp%3Binterfaces%3Dnet1&tab=interfaces',
       <TrafficFlowsTab obj={{ kind: 'Pod', metadata: { name: 'p', namespace: 'test' } }} />,
     );
     await waitFor(() =>

@@ -32,10 +32,11 @@ export function filtersForObject(obj: TabObject | undefined): Filter[] {
   }
   if (obj?.kind === 'Namespace') return [{ id: 'namespace', operator: '=', values: [name] }];
   if (obj?.kind === 'Node') return [{ id: 'host_name', operator: '=', values: [name] }];
+  // A pod: as source, destination or owner of the interface (its net1 forwarding for others too).
   const filters: Filter[] = [];
   if (obj?.metadata?.namespace)
-    filters.push({ id: 'namespace', operator: '=', values: [obj.metadata.namespace] });
-  filters.push({ id: 'name', operator: '=', values: [name] });
+    filters.push({ id: 'pod_namespace', operator: '=', values: [obj.metadata.namespace] });
+  filters.push({ id: 'pod', operator: '=', values: [name] });
   return filters;
 }
 

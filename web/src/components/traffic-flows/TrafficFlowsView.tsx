@@ -1,6 +1,6 @@
 // The Traffic Flows view (used by the page and by the Pod/Namespace tab): toolbar, table,
 // details drawer and export, with the whole view kept in the URL.
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate } from '../../routing/router.ts';
 import {
   Alert,
@@ -60,6 +60,13 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
   const base = useApiBase();
   const { config, error: configError } = useConfig();
   const { view, problems, setView } = useView(initialView);
+  // The overview's updater: stable, applied to the latest view (Overview.tsx says why).
+  const latest = useRef({ view, setView });
+  latest.current = { view, setView };
+  const patchView = useCallback(
+    (patch: Partial<ViewState>) => latest.current.setView({ ...latest.current.view, ...patch }),
+    [],
+  );
   // in the URL (`refresh=`), so a shared link or a reload keeps refreshing
   const refreshS = view.refreshS;
   const setRefreshS = (s: number) => setView({ ...view, refreshS: s });
@@ -294,7 +301,7 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
       />
       {!linkToPage && (
         <Suspense fallback={null}>
-          <Overview view={view} setView={setView} tick={flows.reloads} />
+          <Overview view={view} patchView={patchView} tick={flows.reloads} />
         </Suspense>
       )}
       <Tabs
