@@ -116,8 +116,8 @@ interface FlowRowProps {
 /**
  * PatternFly's table row and cell classes, written out: the rows are plain <tr>/<td> because
  * PatternFly's Tr/Td cost per cell a state pair, a layout read (is the text truncated?), three
- * inline style properties and a tabindex, which made 1 000 rows render about 4× slower than a
- * plain table. FlowsTable.test.tsx checks these against what PatternFly's own Tr/Td render.
+ * inline style properties and a tabindex (docs/benchmarks.md, "Table render").
+ * FlowsTable.test.tsx checks these classes against what PatternFly's own Tr/Td render.
  */
 export const ROW_CLASS = 'pf-v6-c-table__tr pf-m-clickable';
 export const SELECTED_ROW_CLASS = `${ROW_CLASS} pf-m-selected`;
