@@ -1,6 +1,6 @@
 // The Traffic Flows view (used by the page and by the Pod/Namespace tab): toolbar, table,
 // details drawer and export, with the whole view kept in the URL.
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate } from '../../routing/router.ts';
 import {
   Alert,
@@ -62,7 +62,9 @@ export function TrafficFlowsView({ initialView, linkToPage, interfacesView }: Tr
   const { view, problems, setView } = useView(initialView);
   // The overview's updater: stable, applied to the latest view (Overview.tsx says why).
   const latest = useRef({ view, setView });
-  latest.current = { view, setView };
+  useLayoutEffect(() => {
+    latest.current = { view, setView };
+  });
   const patchView = useCallback(
     (patch: Partial<ViewState>) => latest.current.setView({ ...latest.current.view, ...patch }),
     [],
