@@ -146,7 +146,7 @@ describe.skipIf(skip)('built plugin loaded as the console loads it (stand-in bac
     );
     await waitFor(() =>
       expect(backend.flowRequests().at(-1)!.searchParams.get('filters')).toBe(
-        'namespace=test;name=iperf-server',
+        'pod_namespace=test;pod=iperf-server',
       ),
     );
   });
