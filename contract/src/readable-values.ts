@@ -48,6 +48,11 @@ const READABLE: Readonly<Record<string, Readable>> = {
   IfNetns: (v) => (v === '' ? 'host' : String(v)),
 };
 
+/** Whether readableValue writes the field other than as its stored value (times, codes, names). */
+export function hasReadableForm(field: string): boolean {
+  return Object.hasOwn(READABLE, field);
+}
+
 /**
  * One value of a field (one element of an array field) as the export writes it with
  * `values=readable`. Numbers without a meaning beyond their size (bytes, ports) stay numbers,

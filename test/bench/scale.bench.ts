@@ -14,13 +14,12 @@
 //  - the store's size on disk (database + WAL).
 // Then, for each figure, how it grows from one size to the next: the exponent k of
 // cost ∝ size^k (0 flat, 1 linear), with a word.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { generateFlows, pushBody, type FlowRecord } from '../fixtures/flow-generator.ts';
+import { dirBytes, percentile, rssOf, startBackend } from './backend-process.ts';
 
-const REPO = resolve(import.meta.dirname, '../..');
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '250000,1000000,4000000').split(',').map(Number);
 const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 20);
 const REMOTE = process.env.BENCH_SCALE_REMOTE !== '0';
@@ -31,74 +30,6 @@ const fmt = (n: number, d = 0): string =>
   n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const mib = (b: number): string => `${fmt(b / 2 ** 20)} MiB`;
 const load = (): string => loadavg()[0]!.toFixed(1);
-
-function rssOf(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : 0;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-interface Backend {
-  child: ChildProcess;
-  url: string;
-  /** The embedded store's Loki API ('' when the backend reads another Loki). */
-  storeUrl: string;
-  stop(): Promise<void>;
-}
-
-async function startBackend(env: Record<string, string>): Promise<Backend> {
-  const child = spawn(
-    process.execPath,
-    ['--max-old-space-size=512', '--import', 'tsx', join(REPO, 'server/src/main.ts')],
-    {
-      cwd: REPO,
-      env: {
-        ...process.env,
-        INTERFLOW_PORT: '0',
-        INTERFLOW_HOST: '127.0.0.1',
-        INTERFLOW_LOG_LEVEL: 'info',
-        INTERFLOW_STORE_PORT: '0', // the embedded store's Loki API, on a port of its own
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const embedded = !env.INTERFLOW_LOKI_URL;
-  const [url, storeUrl] = await new Promise<[string, string]>((done, fail) => {
-    let buf = '';
-    let api = '';
-    let store = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      api ||= /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(buf)?.[1] ?? '';
-      store ||= /Embedded store listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(buf)?.[1] ?? '';
-      if (api && (store || !embedded)) done([api, store]);
-      if (buf.length > 100_000) buf = buf.slice(-10_000);
-    });
-    child.once('exit', (code) => fail(new Error(`backend exited with ${code}: ${buf.slice(-500)}`)));
-  });
-  child.stdout!.resume();
-  return {
-    child,
-    url,
-    storeUrl,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-function dirBytes(dir: string): number {
-  let n = 0;
-  for (const f of readdirSync(dir)) n += statSync(join(dir, f)).size;
-  return n;
-}
 
 /** Reads an export to the end; rows/s and the backend's RSS before and at its peak. */
 async function timeExport(

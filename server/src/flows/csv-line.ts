@@ -9,7 +9,8 @@
 const NEEDS_QUOTES = /[",\r\n]/;
 const QUOTE = /"/g;
 
-function csvCell(v: string): string {
+/** One cell's text as it goes into a row: quoted when it holds `"`, `,`, CR or LF. */
+export function csvCell(v: string): string {
   return NEEDS_QUOTES.test(v) ? `"${v.replace(QUOTE, '""')}"` : v;
 }
 

@@ -24,8 +24,8 @@ function schemaFieldsOfType(type: 'number' | 'numberArray'): ReadonlySet<string>
 }
 
 /** Contract fields that are numbers (FlowDirection, Proto, Bytes…), and arrays of numbers (IfDirections). */
-const NUMBER_FIELDS = schemaFieldsOfType('number');
-const NUMBER_ARRAY_FIELDS = schemaFieldsOfType('numberArray');
+const NUMBER_FIELDS = [...schemaFieldsOfType('number')];
+const NUMBER_ARRAY_FIELDS = [...schemaFieldsOfType('numberArray')];
 
 /** Singular fields of older NetObserv releases and the array each one is an element of. */
 const SINGULAR: ReadonlyArray<readonly [singular: string, plural: string]> = [
@@ -67,9 +67,20 @@ function flagNamesToNumber(names: unknown[]): number | undefined {
   return bits;
 }
 
+/**
+ * The [name, value] pairs of a stream's labels. Every entry of a stream shares its labels
+ * object (loki/client.ts), so the pairs are made once per stream and page, not per record.
+ */
+const labelPairs = new WeakMap<Record<string, string>, [string, string][]>();
+function pairsOf(labels: Record<string, string>): [string, string][] {
+  let pairs = labelPairs.get(labels);
+  if (!pairs) labelPairs.set(labels, (pairs = Object.entries(labels)));
+  return pairs;
+}
+
 /** The record of a JSON object, normalised in place (the object is freshly parsed). */
 export function normaliseRecord(r: Json, labels: Record<string, string> = {}): StoredFlowRecord {
-  for (const [name, value] of Object.entries(labels)) {
+  for (const [name, value] of pairsOf(labels)) {
     if (!Object.hasOwn(r, name) && !isNotAStreamField(name, r)) r[name] = value;
   }
   for (const [singular, plural] of SINGULAR) {
@@ -78,10 +89,14 @@ export function normaliseRecord(r: Json, labels: Record<string, string> = {}): S
       delete r[singular];
     }
   }
-  for (const f of NUMBER_FIELDS) if (Object.hasOwn(r, f)) r[f] = asNumber(r[f]);
+  // Only text is changed: our agents write numbers, and their records are left as parsed.
+  for (const f of NUMBER_FIELDS) {
+    const v = r[f];
+    if (typeof v === 'string') r[f] = asNumber(v);
+  }
   for (const f of NUMBER_ARRAY_FIELDS) {
     const v = r[f];
-    if (Array.isArray(v)) r[f] = v.map(asNumber);
+    if (Array.isArray(v) && v.some((x) => typeof x === 'string')) r[f] = v.map(asNumber);
   }
   if (Array.isArray(r.Flags)) {
     const bits = flagNamesToNumber(r.Flags);

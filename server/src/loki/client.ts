@@ -170,6 +170,11 @@ export class LokiClient {
       throw new StoreUnavailableError(this.url, 'query_range answered without a streams result');
     }
     const entries: LokiEntry[] = [];
+    const backward = direction === 'backward';
+    // Loki orders the entries of each stream, not the streams: the page is sorted unless its
+    // entries already come in order (one stream, say), which is checked on the way.
+    let inOrder = true;
+    let last: bigint | undefined;
     for (const s of result) {
       const labels = s.stream ?? {};
       for (const v of s.values ?? []) {
@@ -181,11 +186,14 @@ export class LokiClient {
         ) {
           throw new StoreUnavailableError(this.url, 'query_range answered with a malformed entry');
         }
-        entries.push({ ts: BigInt(v[0]), line: v[1], labels });
+        const ts = BigInt(v[0]);
+        if (last !== undefined && (backward ? ts > last : ts < last)) inOrder = false;
+        last = ts;
+        entries.push({ ts, line: v[1], labels });
       }
     }
-    const sign = direction === 'backward' ? -1 : 1;
-    entries.sort((a, b) => (a.ts === b.ts ? 0 : a.ts < b.ts ? -sign : sign));
+    const sign = backward ? -1 : 1;
+    if (!inOrder) entries.sort((a, b) => (a.ts === b.ts ? 0 : a.ts < b.ts ? -sign : sign));
     return entries;
   }
 
