@@ -18,23 +18,13 @@ import { waitFor } from '../../../test/support/wait.ts';
 import { parseQuery } from './query/query-parse.ts';
 import type { MetricQuery } from './query/logql-ast.ts';
 import { openStore, type EmbeddedStore, type PushStream } from './sqlite/sqlite-store.ts';
+import { prng } from '../../../test/fixtures/flow-generator.ts';
 
 const S = 1_000_000_000n;
 // whole seconds, a day ahead: background retention (real clock) never reaches the fixtures,
 // retention passes given a clock inside the fixtures' span do
 const T0 = (BigInt(Date.now()) / 1000n + 86_400n) * S;
 const SPAN_S = 900;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const IFACES = ['net1', 'net10', 'eth0', 'br-ex', 'ens1f0v3', ''];
 const NAMESPACES = ['default', 'team-a', 'sriov-test', 'team.b'];

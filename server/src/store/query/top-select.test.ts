@@ -3,17 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { selectTop } from './top-select.ts';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../../../test/fixtures/flow-generator.ts';
 
 test('the same series as a stable sort of the input order, for topk and bottomk', () => {
   const rnd = prng(7);
