@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
 import { pushRecords, type FlowRecord } from '../fixtures/flow-generator.ts';
 import { startBackend, webBuildProblem, type RunningBackend } from './server-harness.ts';
+import { eventually } from '../support/wait.ts';
 
 function options(): { skip?: string } {
   const browser = browserAvailable();
@@ -151,7 +152,11 @@ describe('quick filters and the export window (Chromium, real backend, embedded 
       await quick.getByRole('button', { name: 'Reset to defaults' }).click();
       await page.waitForURL((u) => u.searchParams.get('filters') === 'if_network!=');
       await waitForSummary(page, '2 flows found');
-      assert.equal(await quick.getByLabel('UDP only').isChecked(), false);
+      // the URL is written in the click's handler, before React renders the switches: wait for them
+      await eventually('UDP only switched off by Reset', async () =>
+        assert.equal(await quick.getByLabel('UDP only').isChecked(), false),
+      );
+      assert.equal(await quick.getByLabel('Pod secondary interfaces').isChecked(), true);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
