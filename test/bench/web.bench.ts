@@ -183,7 +183,9 @@ async function chromiumRender(): Promise<{ ms: number; baselineMs: number; drive
       await page.evaluate(ARM_CLICK_TIMER);
       const t0 = Date.now();
       await item.click();
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid="interflow-flow-row"]').length === 1000);
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-testid="interflow-flow-row"]').length === 1000,
+      );
       const seen = Date.now() - t0;
       const rendered = (await page.evaluate('window.__interflowRendered')) as number;
       if (i === 0) cells = (await page.evaluate(CELL_TEXTS)) as string[][];
