@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
 import { generateFlows, pushRecords, type FlowRecord } from '../fixtures/flow-generator.ts';
 import { startBackend, webBuildProblem, type RunningBackend } from './server-harness.ts';
+import { eventually } from '../support/wait.ts';
 
 function options(): { skip?: string } {
   const browser = browserAvailable();
@@ -29,6 +30,26 @@ async function headers(page: Page): Promise<string[]> {
 }
 
 /** What has focus: the row's label, the element's text, or its tag. */
+/**
+ * Waits until focus is on the element named `label` (focus may move in an effect after the
+ * render a key caused), failing with where focus is instead.
+ */
+async function focusReaches(page: Page, label: string): Promise<void> {
+  let last = '';
+  try {
+    await eventually(
+      `focus on "${label}"`,
+      async () => {
+        last = await focused(page);
+        assert.equal(last, label);
+      },
+      5_000,
+    );
+  } catch {
+    assert.equal(last, label, `focus should reach "${label}" within 5 s; it is on "${last}"`);
+  }
+}
+
 async function focused(page: Page): Promise<string> {
   return page.evaluate(() => {
     const el = document.activeElement;
@@ -223,31 +244,31 @@ describe('Traffic Flows page for a new user (Chromium, real backend, embedded st
       await page.locator(ROW).first().waitFor();
       // The first Tab reaches the skip link; Enter lands on the first row.
       await page.keyboard.press('Tab');
-      assert.equal(await focused(page), 'Skip to the flows');
+      await focusReaches(page, 'Skip to the flows');
       await page.keyboard.press('Enter');
-      assert.equal(await focused(page), 'Show details of flow 1');
+      await focusReaches(page, 'Show details of flow 1');
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('ArrowDown');
-      assert.equal(await focused(page), 'Show details of flow 3');
+      await focusReaches(page, 'Show details of flow 3');
       await page.keyboard.press('ArrowUp');
-      assert.equal(await focused(page), 'Show details of flow 2');
+      await focusReaches(page, 'Show details of flow 2');
       // The rows are one tab stop: Tab leaves the table.
       await page.keyboard.press('Tab');
       assert.ok(!(await focused(page)).startsWith('Show details of flow'), await focused(page));
       await page.keyboard.press('Shift+Tab');
-      assert.equal(await focused(page), 'Show details of flow 2');
+      await focusReaches(page, 'Show details of flow 2');
 
       // Enter opens the details and moves focus into them; the Close button is one Tab away.
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Flow details' }).waitFor();
-      assert.equal(await focused(page), 'Flow details');
+      await focusReaches(page, 'Flow details');
       await page.keyboard.press('Tab');
-      assert.equal(await focused(page), 'Close flow details');
+      await focusReaches(page, 'Close flow details');
       await page.keyboard.press('Shift+Tab');
       // Escape closes them and focus returns to the row they came from.
       await page.keyboard.press('Escape');
       await page.getByRole('heading', { name: 'Flow details' }).waitFor({ state: 'detached' });
-      assert.equal(await focused(page), 'Show details of flow 2');
+      await focusReaches(page, 'Show details of flow 2');
       assert.deepEqual(errors, []);
     } finally {
       await page.close();
