@@ -1,5 +1,10 @@
 // FIFO of encoded records waiting for (or in) a push. Array with a moving head so taking a
 // batch off the front is O(batch), compacted now and then so memory follows the content.
+// Values are kept as UTF-8 bytes in shared 1 MiB slabs, not as strings: 100 000 values of an
+// eviction (some 50 MB) wait for their pushes, and as strings the garbage collector copied and
+// promoted all of them; a slab is one object to it, and the push body is a copy of the bytes.
+
+/** A record encoded as text (push-body.ts encodeEntry). */
 export interface QueuedEntry {
   /** Increasing per exporter; flush() waits until every seq it saw is settled. */
   seq: number;
@@ -13,9 +18,26 @@ export interface QueuedEntry {
   bytes: number;
 }
 
+/** An entry as the queue holds it: the value's UTF-8 bytes at `offset` in `slab`. */
+export interface HeldEntry {
+  seq: number;
+  enqueuedAt: number;
+  streamKey: string;
+  slab: Buffer;
+  offset: number;
+  /** UTF-8 size of the value. */
+  bytes: number;
+}
+
+const SLAB_BYTES = 1 << 20;
+/** Free space a writer is given at least (a larger record takes the text way). */
+const WRITE_ROOM = 64 * 1024;
+
 export class EntryQueue {
-  private items: QueuedEntry[] = [];
+  private items: HeldEntry[] = [];
   private head = 0;
+  private slab = Buffer.allocUnsafe(0);
+  private slabUsed = 0;
   /** Sum of `bytes` over the queue. */
   bytes = 0;
 
@@ -23,21 +45,43 @@ export class EntryQueue {
     return this.items.length - this.head;
   }
 
-  push(entry: QueuedEntry): void {
-    this.items.push(entry);
-    this.bytes += entry.bytes;
+  /** Queues a text-encoded entry (its value copied into a slab). */
+  push(entry: QueuedEntry): HeldEntry {
+    this.room(entry.bytes);
+    const offset = this.slabUsed;
+    const written = this.slab.write(entry.value, offset);
+    return this.hold(entry.seq, entry.enqueuedAt, entry.streamKey, offset, written);
   }
 
-  peek(): QueuedEntry | undefined {
+  /**
+   * Queues a value written in place by `write(buf, at, limit, item)`, which returns the end of
+   * what it wrote, or -1 to decline (then nothing is queued and this returns false).
+   */
+  pushWritten<T>(
+    seq: number,
+    enqueuedAt: number,
+    streamKey: string,
+    item: T,
+    write: (buf: Buffer, at: number, limit: number, item: T) => number,
+  ): boolean {
+    this.room(WRITE_ROOM);
+    const offset = this.slabUsed;
+    const end = write(this.slab, offset, this.slab.length, item);
+    if (end < 0) return false;
+    this.hold(seq, enqueuedAt, streamKey, offset, end - offset);
+    return true;
+  }
+
+  peek(): HeldEntry | undefined {
     return this.items[this.head];
   }
 
-  at(index: number): QueuedEntry | undefined {
+  at(index: number): HeldEntry | undefined {
     return this.items[this.head + index];
   }
 
   /** Removes and returns the first `n` entries. */
-  shift(n: number): QueuedEntry[] {
+  shift(n: number): HeldEntry[] {
     const taken = this.items.slice(this.head, this.head + n);
     this.head += taken.length;
     for (const e of taken) this.bytes -= e.bytes;
@@ -48,7 +92,22 @@ export class EntryQueue {
     return taken;
   }
 
-  clear(): QueuedEntry[] {
+  clear(): HeldEntry[] {
     return this.shift(this.length);
+  }
+
+  /** A slab with at least `min` free bytes (a new one when the current is short). */
+  private room(min: number): void {
+    if (this.slab.length - this.slabUsed >= min) return;
+    this.slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, min));
+    this.slabUsed = 0;
+  }
+
+  private hold(seq: number, enqueuedAt: number, streamKey: string, offset: number, bytes: number): HeldEntry {
+    const entry: HeldEntry = { seq, enqueuedAt, streamKey, slab: this.slab, offset, bytes };
+    this.slabUsed = offset + bytes;
+    this.items.push(entry);
+    this.bytes += bytes;
+    return entry;
   }
 }
