@@ -9,9 +9,22 @@
 import type { FlowRecord } from '@interflow/contract';
 import { FIELD_KIND, FieldKind } from './record-value.ts';
 
-/** `\"<key>\":` of each field, as bytes. */
-const KEY_BYTES = new Map<string, Uint8Array>();
-for (const key of Object.keys(FIELD_KIND)) KEY_BYTES.set(key, Buffer.from(`\\"${key}\\":`, 'latin1'));
+// Local copies: an imported binding read in the hot loop can cost a getter call per read
+// under the TypeScript loader.
+const NUMBER: number = FieldKind.Number;
+const STRING: number = FieldKind.String;
+const NUMBERS: number = FieldKind.Numbers;
+const STRINGS: number = FieldKind.Strings;
+
+/** Each field: `\"<key>\":` as bytes, and how its value is written. */
+interface Field {
+  keyBytes: Uint8Array;
+  kind: number;
+}
+const FIELDS = new Map<string, Field>();
+for (const key of Object.keys(FIELD_KIND)) {
+  FIELDS.set(key, { keyBytes: Buffer.from(`\\"${key}\\":`, 'latin1'), kind: FIELD_KIND[key]! });
+}
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -126,29 +139,33 @@ export function writeRecordValue(buf: Uint8Array, at: number, limit: number, rec
   buf[at++] = QUOTE;
   buf[at++] = 0x7b; // {
   const r = record as unknown as Record<string, unknown>;
+  // A plain object enumerates only its own keys (Object.prototype has no enumerable ones), so
+  // the per-key own-property check is needed only for other prototypes.
+  const plain = Object.getPrototypeOf(r) === Object.prototype;
   let first = true;
   for (const key in r) {
-    if (!Object.hasOwn(r, key)) return -1;
+    if (!plain && !Object.hasOwn(r, key)) return -1;
     const v = r[key];
     if (v === undefined) continue; // JSON.stringify leaves the key out
-    const keyBytes = KEY_BYTES.get(key);
-    if (keyBytes === undefined) return -1;
+    const field = FIELDS.get(key);
+    if (field === undefined) return -1;
+    const keyBytes = field.keyBytes;
     if (at + keyBytes.length + 1 > limit) return -1;
     if (!first) buf[at++] = COMMA;
     first = false;
     buf.set(keyBytes, at);
     at += keyBytes.length;
-    switch (FIELD_KIND[key]) {
-      case FieldKind.Number:
+    switch (field.kind) {
+      case NUMBER:
         at = num(buf, at, limit, v);
         break;
-      case FieldKind.String:
+      case STRING:
         at = str(buf, at, limit, v);
         break;
-      case FieldKind.Numbers:
+      case NUMBERS:
         at = list(buf, at, limit, v, num);
         break;
-      case FieldKind.Strings:
+      case STRINGS:
         at = list(buf, at, limit, v, str);
         break;
       default:
