@@ -3,6 +3,8 @@
 // Values are kept as UTF-8 bytes in shared 1 MiB slabs, not as strings: 100 000 values of an
 // eviction (some 50 MB) wait for their pushes, and as strings the garbage collector copied and
 // promoted all of them; a slab is one object to it, and the push body is a copy of the bytes.
+// Slabs whose entries have all been taken off are reused (a few kept), so a steady flow of
+// records does not allocate and fault in fresh memory for every megabyte.
 
 /** A record encoded as text (push-body.ts encodeEntry). */
 export interface QueuedEntry {
@@ -32,12 +34,17 @@ export interface HeldEntry {
 const SLAB_BYTES = 1 << 20;
 /** Free space a writer is given at least (a larger record takes the text way). */
 const WRITE_ROOM = 64 * 1024;
+/** Emptied slabs kept for reuse. */
+const SPARE_SLABS = 8;
 
 export class EntryQueue {
   private items: HeldEntry[] = [];
   private head = 0;
   private slab = Buffer.allocUnsafe(0);
   private slabUsed = 0;
+  /** Slabs holding queued entries, oldest first; the current one last. */
+  private slabs: Buffer[] = [];
+  private spare: Buffer[] = [];
   /** Sum of `bytes` over the queue. */
   bytes = 0;
 
@@ -80,7 +87,10 @@ export class EntryQueue {
     return this.items[this.head + index];
   }
 
-  /** Removes and returns the first `n` entries. */
+  /**
+   * Removes and returns the first `n` entries. Their bytes stay readable until the next push
+   * (their slab may be reused after that).
+   */
   shift(n: number): HeldEntry[] {
     const taken = this.items.slice(this.head, this.head + n);
     this.head += taken.length;
@@ -88,6 +98,12 @@ export class EntryQueue {
     if (this.head > 4096 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
+    }
+    // Slabs before the new head's are empty now.
+    const keep = this.peek()?.slab ?? this.slab;
+    while (this.slabs.length > 1 && this.slabs[0] !== keep) {
+      const empty = this.slabs.shift()!;
+      if (empty.length === SLAB_BYTES && this.spare.length < SPARE_SLABS) this.spare.push(empty);
     }
     return taken;
   }
@@ -99,8 +115,9 @@ export class EntryQueue {
   /** A slab with at least `min` free bytes (a new one when the current is short). */
   private room(min: number): void {
     if (this.slab.length - this.slabUsed >= min) return;
-    this.slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, min));
+    this.slab = (min <= SLAB_BYTES && this.spare.pop()) || Buffer.allocUnsafe(Math.max(SLAB_BYTES, min));
     this.slabUsed = 0;
+    this.slabs.push(this.slab);
   }
 
   private hold(seq: number, enqueuedAt: number, streamKey: string, offset: number, bytes: number): HeldEntry {
