@@ -40,7 +40,7 @@ const SPARE_SLABS = 8;
 export class EntryQueue {
   private items: HeldEntry[] = [];
   private head = 0;
-  private slab = Buffer.allocUnsafe(0);
+  private slab: Buffer = Buffer.allocUnsafe(0);
   private slabUsed = 0;
   /** Slabs holding queued entries, oldest first; the current one last. */
   private slabs: Buffer[] = [];
