@@ -242,7 +242,7 @@ async function measureRawDrain(s: NetnsScenario): Promise<{ entries: number; ms:
       stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
-  let rest = Buffer.alloc(0);
+  let rest: Buffer = Buffer.alloc(0);
   let flows = 0;
   const waiters: { test: (ev: Record<string, unknown>) => boolean; done: () => void }[] = [];
   // Event lines, and flow frames: a 0x00 byte, type, record size (u16 LE), count (u32 LE), records.
