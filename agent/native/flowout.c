@@ -1,98 +1,47 @@
 #include "flowout.h"
-#include <arpa/inet.h>
+#include <endian.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Hand-rolled formatting: printf with ~30 conversions per line made draining 100 000
- * entries take ~400 ms; this takes a tenth of that. */
+/* Binary rather than JSON lines: formatting 100 000 lines here and parsing them in the agent
+ * (text, then an array per line, then an object) was a large part of an eviction's CPU; a
+ * fixed-size record is copied here and read field by field there. */
 
-static const unsigned char v4_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-static const char hex[] = "0123456789abcdef";
-
-static char *put_u64(char *p, unsigned long long v)
+void flow_to_wire(const struct iflow_key *k, const struct iflow_stats *v, int origin, struct iflow_wire *w)
 {
-	char tmp[24];
-	int n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
+	w->netns_cookie = htole64(k->netns_cookie);
+	w->bytes = htole64(v->bytes);
+	w->packets = htole64(v->packets);
+	w->first_ns = htole64(v->first_ns);
+	w->last_ns = htole64(v->last_ns);
+	w->netns_ino = htole32(v->netns_ino);
+	w->ifindex = htole32(k->ifindex);
+	w->tcp_flags = htole32(v->tcp_flags);
+	w->etype = htole16(k->etype);
+	w->sport = htole16(k->sport);
+	w->dport = htole16(k->dport);
+	w->vlan = htole16(k->vlan);
+	w->vlan_inner = htole16(k->vlan_inner);
+	w->proto = k->proto;
+	w->dir = k->dir;
+	memcpy(w->src, k->src, sizeof(w->src));
+	memcpy(w->dst, k->dst, sizeof(w->dst));
+	memcpy(w->src_mac, v->src_mac, sizeof(w->src_mac));
+	memcpy(w->dst_mac, v->dst_mac, sizeof(w->dst_mac));
+	w->dscp = v->dscp;
+	w->origin = (__u8)origin;
+	w->pad[0] = w->pad[1] = 0;
 }
 
-static char *put_str(char *p, const char *s)
+void flow_write_frame(const struct iflow_wire *recs, size_t n)
 {
-	size_t n = strlen(s);
-	memcpy(p, s, n);
-	return p + n;
-}
-
-static char *put_addr(char *p, const __u8 *a, __u16 etype)
-{
-	*p++ = '"';
-	if (etype == 0x0800 && memcmp(a, v4_prefix, 12) == 0) {
-		for (int i = 12; i < 16; i++) {
-			if (i > 12)
-				*p++ = '.';
-			p = put_u64(p, a[i]);
-		}
-	} else if (etype == 0x86DD) {
-		char buf[INET6_ADDRSTRLEN];
-		inet_ntop(AF_INET6, a, buf, sizeof(buf));
-		p = put_str(p, buf);
-	} /* not IP: no address */
-	*p++ = '"';
-	return p;
-}
-
-static char *put_mac(char *p, const __u8 *m)
-{
-	*p++ = '"';
-	for (int i = 0; i < 6; i++) {
-		if (i)
-			*p++ = ':';
-		*p++ = hex[m[i] >> 4];
-		*p++ = hex[m[i] & 15];
-	}
-	*p++ = '"';
-	return p;
-}
-
-void flow_print(const struct iflow_key *k, const struct iflow_stats *v, int from_ringbuf)
-{
-	char line[512];
-	char *p = line;
-	const unsigned long long nums1[] = {v->netns_ino, k->ifindex, k->dir, k->etype, k->proto};
-	p = put_str(p, "[\"F\"");
-	for (int i = 0; i < 5; i++) {
-		*p++ = ',';
-		p = put_u64(p, nums1[i]);
-	}
-	*p++ = ',';
-	p = put_addr(p, k->src, k->etype);
-	*p++ = ',';
-	p = put_addr(p, k->dst, k->etype);
-	const unsigned long long nums2[] = {k->sport, k->dport, v->bytes, v->packets, v->first_ns, v->last_ns, v->tcp_flags};
-	for (int i = 0; i < 7; i++) {
-		*p++ = ',';
-		p = put_u64(p, nums2[i]);
-	}
-	*p++ = ',';
-	p = put_mac(p, v->src_mac);
-	*p++ = ',';
-	p = put_mac(p, v->dst_mac);
-	*p++ = ',';
-	p = put_u64(p, v->dscp);
-	*p++ = ',';
-	p = put_u64(p, (unsigned long long)from_ringbuf);
-	const unsigned long long nums3[] = {k->vlan, k->vlan_inner, k->netns_cookie};
-	for (int i = 0; i < 3; i++) {
-		*p++ = ',';
-		p = put_u64(p, nums3[i]);
-	}
-	*p++ = ']';
-	*p++ = '\n';
-	fwrite_unlocked(line, 1, (size_t)(p - line), stdout);
+	if (n == 0)
+		return;
+	unsigned char hdr[8] = {IFLOW_FRAME_MAGIC, IFLOW_FRAME_FLOWS};
+	__u16 size = htole16((__u16)sizeof(struct iflow_wire));
+	__u32 count = htole32((__u32)n);
+	memcpy(hdr + 2, &size, 2);
+	memcpy(hdr + 4, &count, 4);
+	fwrite_unlocked(hdr, 1, sizeof(hdr), stdout);
+	fwrite_unlocked(recs, sizeof(*recs), n, stdout);
 }

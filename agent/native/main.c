@@ -18,11 +18,11 @@
  *     {"ev":"unwatched","id"} {"ev":"stale_removed","id","ifindex","count","qdisc"} {"ev":"resync","id"}
  *     {"ev":"error","id","op","ifindex","errno","msg"}
  *     {"ev":"hook_lost","id","ifindex","reason","dir","foreignProgId","lostMonoNs","exact"}
- *     ["F",netnsIno,ifindex,dir,etype,proto,src,dst,sport,dport,bytes,packets,firstNs,lastNs,
- *      tcpFlags,srcMac,dstMac,dscp,fromRingbuf,vlan,vlanInner,netnsCookie]  one flow (drain or ring buffer;
- *      fromRingbuf 0 flow map, 1 ring buffer, 2 overflow table)
  *     {"ev":"drained","req","count","monoNs","realNs","mapFull","spilled","ringbufDrops","batch","drainUs"}
  *     {"ev":"exit"}
+ *   and, between lines, binary flow frames (flowout.h, README.md "Flow frames"): a 0x00 byte
+ *   (which no JSON line starts with), then the frame; flows of a drain come in frames before its
+ *   "drained" line, ring-buffer flows in frames of their own at any time.
  */
 #include "clsact-owner.h"
 #include "hook-check.h"
@@ -88,8 +88,10 @@ static int on_ringbuf(void *ctx, void *data, size_t size)
 	if (size < sizeof(struct iflow_event))
 		return 0;
 	const struct iflow_event *e = data;
+	struct iflow_wire w;
+	flow_to_wire(&e->key, &e->stats, IFLOW_ORIGIN_RINGBUF, &w);
 	out_begin();
-	flow_print(&e->key, &e->stats, 1);
+	flow_write_frame(&w, 1);
 	out_end();
 	return 0;
 }
@@ -139,16 +141,28 @@ static void widen_key4(const struct iflow_key4 *k4, struct iflow_key *k)
 	k->dir = k4->dir;
 }
 
-/* Prints one drained entry whose key is a struct iflow_key, or an iflow_key4 when flows_v4. */
+/* Drained entries wait here and go out one frame per DRAIN_BATCH (main thread only). */
+static struct iflow_wire wire_out[DRAIN_BATCH];
+static size_t wire_used;
+
+static void wire_flush(void)
+{
+	flow_write_frame(wire_out, wire_used);
+	wire_used = 0;
+}
+
+/* Queues one drained entry whose key is a struct iflow_key, or an iflow_key4 when flows_v4. */
 static void print_entry(const void *key, const struct iflow_stats *val, int marker)
 {
 	if (!flows_v4) {
-		flow_print(key, val, marker);
-		return;
+		flow_to_wire(key, val, marker, &wire_out[wire_used]);
+	} else {
+		struct iflow_key k;
+		widen_key4(key, &k);
+		flow_to_wire(&k, val, marker, &wire_out[wire_used]);
 	}
-	struct iflow_key k;
-	widen_key4(key, &k);
-	flow_print(&k, val, marker);
+	if (++wire_used == DRAIN_BATCH)
+		wire_flush();
 }
 
 /* Fallback for kernels without batch ops: walk the keys and delete each one. */
@@ -172,7 +186,7 @@ static long drain_iterate(int marker)
 }
 
 /* Drains flows_fd (batch ops, key iteration where missing), printing each entry with `marker`
- * (flow_print). Returns the number of entries. */
+ * (IFLOW_ORIGIN_*). Returns the number of entries. */
 static long drain_map(int marker)
 {
 	static struct iflow_key keys[DRAIN_BATCH]; /* the batch packs keys of the map's own size */
@@ -225,10 +239,11 @@ static void drain(long req)
 	for (int f = 0; f < 2; f++) {
 		flows_v4 = f == 1;
 		flows_fd = flow_map_fds[f][drained_idx];
-		total += drain_map(0);
+		total += drain_map(IFLOW_ORIGIN_MAP);
 		flows_fd = spill_map_fds[f][drained_idx];
-		total += drain_map(2);
+		total += drain_map(IFLOW_ORIGIN_SPILL);
 	}
+	wire_flush();
 	unsigned long long mono = ns_of(CLOCK_MONOTONIC);
 	printf("{\"ev\":\"drained\",\"req\":%ld,\"count\":%ld,\"monoNs\":%llu,\"realNs\":%llu,\"mapFull\":%llu,"
 	       "\"spilled\":%llu,\"ringbufDrops\":%llu,\"batch\":%s,\"drainUs\":%llu}\n",
@@ -389,7 +404,7 @@ int main(int argc, char **argv)
 		fatal("ring buffer", errno);
 	pthread_t rb_thread;
 	pthread_create(&rb_thread, NULL, ringbuf_main, rb);
-	out_line("{\"ev\":\"ready\",\"version\":2,\"maxFlows\":%ld,\"ncpus\":%d,\"pid\":%d,\"attachMode\":\"%s\"}", max_flows,
+	out_line("{\"ev\":\"ready\",\"version\":3,\"maxFlows\":%ld,\"ncpus\":%d,\"pid\":%d,\"attachMode\":\"%s\"}", max_flows,
 		 ncpus, getpid(), tc_mode_name(attach_mode));
 
 	static char buf[65536];

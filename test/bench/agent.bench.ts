@@ -10,7 +10,7 @@
 // = another checkout (e.g. main's, with `make -C agent` and node_modules) whose agent runs in
 // alternating CPU rounds of the same run; BENCH_AGENT_CPU_PROF=<dir> writes --cpu-prof profiles.
 // Runs on the reference topology (test/support/netns-scenario.ts); needs root and `make -C agent`.
-// The agent runs as its own process and the raw drain speaks the helper's line protocol:
+// The agent runs as its own process and the raw drain speaks the helper's own protocol:
 // no agent code runs inside the bench process, so the figures are the agent's own.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -230,7 +230,8 @@ async function waitHooked(agent: Agent, n: number): Promise<void> {
 /**
  * Raw drain time through the native helper's own protocol: watch both namespaces, hook net1,
  * spray FLOWS/2 datagrams (one flow each on A/net1 egress and B/net1 ingress), then time one
- * drain until its "drained" line, flow lines parsed as the agent parses them.
+ * drain until its "drained" line (flow frames received and counted, not decoded: the agent
+ * decodes entries while building records, which its eviction time includes).
  */
 async function measureRawDrain(s: NetnsScenario): Promise<{ entries: number; ms: number }> {
   const build = join(REPO_ROOT, 'agent', 'build');
@@ -241,21 +242,31 @@ async function measureRawDrain(s: NetnsScenario): Promise<{ entries: number; ms:
       stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
-  let rest = '';
+  let rest: Buffer = Buffer.alloc(0);
   let flows = 0;
   const waiters: { test: (ev: Record<string, unknown>) => boolean; done: () => void }[] = [];
-  helper.stdout.setEncoding('utf8');
-  helper.stdout.on('data', (chunk: string) => {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop()!;
-    for (const line of lines) {
-      const v = JSON.parse(line) as unknown;
-      if (Array.isArray(v)) {
-        flows++;
+  // Event lines, and flow frames: a 0x00 byte, type, record size (u16 LE), count (u32 LE), records.
+  const messages = function* (buf: Buffer): Generator<Record<string, unknown>> {
+    let at = 0;
+    for (;;) {
+      if (buf[at] === 0 && buf.length - at >= 8) {
+        const end = at + 8 + buf.readUInt16LE(at + 2) * buf.readUInt32LE(at + 4);
+        if (end > buf.length) break;
+        flows += buf.readUInt32LE(at + 4);
+        at = end;
         continue;
       }
+      const nl = buf[at] === 0 ? -1 : buf.indexOf(10, at);
+      if (nl < 0) break;
+      yield JSON.parse(buf.toString('utf8', at, nl)) as Record<string, unknown>;
+      at = nl + 1;
+    }
+    rest = buf.subarray(at);
+  };
+  helper.stdout.on('data', (chunk: Buffer) => {
+    for (const v of messages(rest.length ? Buffer.concat([rest, chunk]) : chunk)) {
       for (const w of [...waiters]) {
-        if (w.test(v as Record<string, unknown>)) {
+        if (w.test(v)) {
           waiters.splice(waiters.indexOf(w), 1);
           w.done();
         }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FlowRecord } from '@interflow/contract';
-import type { RawFlow } from '../kernel-helper/helper-protocol.ts';
+import { flowListOf, type RawFlow } from '../kernel-helper/helper-protocol.ts';
 import { createLogger } from '../log.ts';
 import { createAgentMetrics } from '../metrics.ts';
 import { Evictor } from './evictor.ts';
@@ -39,7 +39,7 @@ test('eviction: 5 000 drained entries reach the sink once each, in order, in bou
   const calls: FlowRecord[][] = [];
   const evictor = new Evictor({
     drain: async () => ({
-      flows: drained,
+      flows: flowListOf(drained),
       meta: {
         ev: 'drained',
         req: 1,

@@ -5,7 +5,7 @@ import type { Enricher } from '../enrich/index.ts';
 import type { AgentMetrics } from '../metrics.ts';
 import type { Logger } from '../log.ts';
 import type { DrainResult } from '../kernel-helper/helper-process.ts';
-import type { RawFlow } from '../kernel-helper/helper-protocol.ts';
+import { allFlows, flowListOf, type FlowList, type RawFlow } from '../kernel-helper/helper-protocol.ts';
 import { buildRecord, mergeFlows, type InterfaceLabel } from './record-builder.ts';
 
 export interface InterfaceResolver {
@@ -26,7 +26,7 @@ export interface EvictorOptions {
   enricher: Pick<Enricher, 'enrich'> | undefined;
   /** Receives the records of an eviction in order, in one or more calls. */
   sink: (records: FlowRecord[]) => void;
-  /** Sees every drained entry (the inventory counts bytes per interface). */
+  /** Sees every drained entry, in one or more calls (the inventory counts bytes per interface). */
   onDrained?: (flows: readonly RawFlow[]) => void;
   agentIp: string;
   nodeName: string;
@@ -70,9 +70,7 @@ export class Evictor {
     if (meta.req < 0) return 0; // helper gone
     const m = this.o.metrics;
     m.flowsEvicted.inc(flows.length);
-    this.o.onDrained?.(flows);
-    const fromRing = flows.reduce((n, f) => n + (f.fromRingbuf ? 1 : 0), 0);
-    if (fromRing) m.ringbufFlows.inc(fromRing);
+    if (flows.ringbufEntries) m.ringbufFlows.inc(flows.ringbufEntries);
     if (meta.mapFull > this.lastMapFull) {
       m.mapFullEvents.inc(meta.mapFull - this.lastMapFull);
       this.o.log.warn(
@@ -99,20 +97,27 @@ export class Evictor {
   }
 
   /**
-   * Builds the records and hands them to the sink SINK_CHUNK at a time: the exporter encodes
-   * each chunk at once, so a record lives only until then and dies young; holding all 100 000
-   * of an eviction first made the garbage collector copy and promote every one of them.
+   * Decodes the entries, builds the records and hands them to the sink SINK_CHUNK at a time:
+   * the exporter encodes each chunk at once, so an entry and its record live only until then
+   * and die young; holding all 100 000 of an eviction first made the garbage collector copy
+   * and promote every one of them.
    */
-  private buildAndSink(flows: RawFlow[], clock: { monoNs: number; realNs: number }): number {
+  private buildAndSink(drained: FlowList, clock: { monoNs: number; realNs: number }): number {
     const ctx = {
       clock,
       agentIp: this.o.agentIp,
       nodeName: this.o.nodeName,
       receivedS: Math.floor(Date.now() / 1000),
     };
+    // Ring-buffer entries (one per packet) may share keys: then all are decoded and merged.
+    const flows = drained.ringbufEntries > 0 ? flowListOf(mergeFlows(allFlows(drained))) : drained;
+    const onDrained = this.o.onDrained;
     let out: FlowRecord[] = [];
+    let seen: RawFlow[] = [];
     let built = 0;
-    for (const f of mergeFlows(flows)) {
+    for (let i = 0; i < flows.length; i++) {
+      const f = flows.at(i);
+      if (onDrained) seen.push(f);
       let label = this.o.resolver.resolve(f.netnsIno, f.ifindex, f.lastNs);
       if (!label) {
         // Never guess a name: say plainly what is known.
@@ -135,12 +140,15 @@ export class Evictor {
       out.push(rec);
       if (out.length === SINK_CHUNK) {
         built += out.length;
+        onDrained?.(seen);
         this.o.sink(out);
         out = [];
+        seen = [];
       }
     }
     if (out.length) {
       built += out.length;
+      onDrained?.(seen);
       this.o.sink(out);
     }
     return built;

@@ -10,8 +10,15 @@ import type { AgentConfig } from '../config/config.ts';
 import type { Logger } from '../log.ts';
 import type { AgentMetrics } from '../metrics.ts';
 import { backoffDelay } from '../retry/backoff.ts';
-import { EntryQueue, type QueuedEntry } from './entry-queue.ts';
-import { buildPushBodyBytes, encodeEntry, encodeInterfaceEntry, nextBatchSize } from './push-body.ts';
+import { EntryQueue, type HeldEntry } from './entry-queue.ts';
+import {
+  buildPushBodyBytes,
+  encodeEntry,
+  encodeInterfaceEntry,
+  nextBatchSize,
+  streamKey,
+} from './push-body.ts';
+import { writeRecordValue } from './record-bytes.ts';
 import { createPushClient, type PushClient, type PushOutcome } from './push-client.ts';
 
 export interface RecordExporter {
@@ -95,14 +102,20 @@ class LokiExporter implements RecordExporter {
   }
 
   enqueue(records: FlowRecord[]): void {
-    this.enqueueEncoded(records, encodeEntry);
+    this.enqueueEach(records, (record, seq, now) => {
+      // Bytes written in place; the text way for what that writer declines.
+      if (!this.queue.pushWritten(seq, now, streamKey(record), record, writeRecordValue)) {
+        this.queue.push(encodeEntry(record, seq, now));
+      }
+    });
   }
 
   enqueueInterfaces(records: InterfaceRecord[]): void {
-    this.enqueueEncoded(records, encodeInterfaceEntry);
+    this.enqueueEach(records, (record, seq, now) => this.queue.push(encodeInterfaceEntry(record, seq, now)));
   }
 
-  private enqueueEncoded<R>(records: R[], encode: (r: R, seq: number, now: number) => QueuedEntry): void {
+  /** Queues each record with `add` (which throws for a record that cannot be serialised). */
+  private enqueueEach<R>(records: R[], add: (r: R, seq: number, now: number) => void): void {
     try {
       const now = performance.now();
       let full = 0;
@@ -117,16 +130,14 @@ class LokiExporter implements RecordExporter {
           full++;
           continue;
         }
-        let entry: QueuedEntry;
         try {
-          entry = encode(record, this.nextSeq, now);
+          add(record, this.nextSeq, now);
         } catch (e) {
           invalid++;
           this.log.warn({ err: (e as Error).message }, 'flow record cannot be serialised; dropped');
           continue;
         }
         this.nextSeq++;
-        this.queue.push(entry);
       }
       if (full > 0) this.noteOverflow(full);
       else if (this.overflowing > 0 && records.length > 0) this.endOverflow();
@@ -202,7 +213,7 @@ class LokiExporter implements RecordExporter {
       }
 
       const n = nextBatchSize(this.queue, this.batchLimit, this.cfg.batchMaxBytes);
-      const batch: QueuedEntry[] = [];
+      const batch: HeldEntry[] = [];
       for (let i = 0; i < n; i++) batch.push(this.queue.at(i)!);
       const outcome = await this.pushBatch(batch);
       if (this.stop.signal.aborted) return;
@@ -260,7 +271,7 @@ class LokiExporter implements RecordExporter {
     }
   }
 
-  private async pushBatch(batch: QueuedEntry[]): Promise<PushOutcome> {
+  private async pushBatch(batch: HeldEntry[]): Promise<PushOutcome> {
     const started = performance.now();
     let outcome: PushOutcome;
     try {

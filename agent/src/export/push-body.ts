@@ -7,7 +7,7 @@ import {
   type FlowRecord,
   type InterfaceRecord,
 } from '@interflow/contract';
-import type { EntryQueue, QueuedEntry } from './entry-queue.ts';
+import type { EntryQueue, HeldEntry, QueuedEntry } from './entry-queue.ts';
 import { fastRecordValue } from './record-value.ts';
 
 /** `app="interflow"` plus every non-empty low-cardinality label field, as strings. */
@@ -122,13 +122,16 @@ export function nextBatchSize(queue: EntryQueue, maxRecords: number, maxBytes: n
   return n;
 }
 
+/** An entry of a push body: as text, or as bytes held by the queue. */
+export type BodyEntry = QueuedEntry | HeldEntry;
+
 /**
  * The push body as UTF-8 bytes, written straight into one buffer: joining the entries into one
  * string first and then encoding it took three times the CPU (two more copies of a body of
  * several MB, one of them in a string the garbage collector then had to free).
  */
-export function buildPushBodyBytes(entries: readonly QueuedEntry[]): Buffer {
-  const streams = new Map<string, QueuedEntry[]>();
+export function buildPushBodyBytes(entries: readonly BodyEntry[]): Buffer {
+  const streams = new Map<string, BodyEntry[]>();
   let size = BODY_OVERHEAD;
   for (const e of entries) {
     let list = streams.get(e.streamKey);
@@ -149,7 +152,9 @@ export function buildPushBodyBytes(entries: readonly QueuedEntry[]): Buffer {
     at += buf.write(',"values":[', at);
     for (let i = 0; i < list.length; i++) {
       if (i > 0) buf[at++] = 0x2c; // ,
-      at += buf.write(list[i]!.value, at);
+      const e = list[i]!;
+      if ('slab' in e) at += e.slab.copy(buf, at, e.offset, e.offset + e.bytes);
+      else at += buf.write(e.value, at);
     }
     at += buf.write(']}', at);
   }
@@ -158,12 +163,12 @@ export function buildPushBodyBytes(entries: readonly QueuedEntry[]): Buffer {
 }
 
 /** The push body as a string (tests and fixtures); within a stream, entries keep their queue order. */
-export function buildPushBody(entries: readonly QueuedEntry[]): string {
+export function buildPushBody(entries: readonly BodyEntry[]): string {
   const streams = new Map<string, string[]>();
   for (const e of entries) {
     let values = streams.get(e.streamKey);
     if (!values) streams.set(e.streamKey, (values = []));
-    values.push(e.value);
+    values.push('slab' in e ? e.slab.toString('utf8', e.offset, e.offset + e.bytes) : e.value);
   }
   const parts: string[] = [];
   for (const [key, values] of streams) parts.push(`{"stream":${key},"values":[${values.join(',')}]}`);

@@ -8,52 +8,57 @@
 // and the caller falls back to the generic way for that record.
 import type { FlowRecord } from '@interflow/contract';
 
-const NUMBER = 1;
-const STRING = 2;
-const NUMBERS = 3;
-const STRINGS = 4;
+/** How a field's value is written. */
+export const FieldKind = { Number: 1, String: 2, Numbers: 3, Strings: 4 } as const;
+const NUMBER = FieldKind.Number;
+const STRING = FieldKind.String;
+const NUMBERS = FieldKind.Numbers;
+const STRINGS = FieldKind.Strings;
 
 /** How each FlowRecord field is written (contract/src/flow-record.ts). */
-const KIND: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
-  TimeFlowStartMs: NUMBER,
-  TimeFlowEndMs: NUMBER,
-  TimeReceived: NUMBER,
-  SrcAddr: STRING,
-  DstAddr: STRING,
-  SrcPort: NUMBER,
-  DstPort: NUMBER,
-  Proto: NUMBER,
-  SrcMac: STRING,
-  DstMac: STRING,
-  Etype: NUMBER,
-  Dscp: NUMBER,
-  Flags: NUMBER,
-  Bytes: NUMBER,
-  Packets: NUMBER,
-  Interfaces: STRINGS,
-  IfDirections: NUMBERS,
-  IfNetns: STRINGS,
-  FlowDirection: NUMBER,
-  AgentIP: STRING,
-  K8S_HostName: STRING,
-  SrcK8S_Namespace: STRING,
-  SrcK8S_Name: STRING,
-  SrcK8S_Type: STRING,
-  SrcK8S_OwnerName: STRING,
-  SrcK8S_OwnerType: STRING,
-  SrcK8S_HostName: STRING,
-  SrcK8S_NetworkName: STRING,
-  DstK8S_Namespace: STRING,
-  DstK8S_Name: STRING,
-  DstK8S_Type: STRING,
-  DstK8S_OwnerName: STRING,
-  DstK8S_OwnerType: STRING,
-  DstK8S_HostName: STRING,
-  DstK8S_NetworkName: STRING,
-  IfK8S_Namespace: STRING,
-  IfK8S_Name: STRING,
-  IfK8S_NetworkName: STRING,
-});
+export const FIELD_KIND: Record<string, number> = Object.assign(
+  Object.create(null) as Record<string, number>,
+  {
+    TimeFlowStartMs: NUMBER,
+    TimeFlowEndMs: NUMBER,
+    TimeReceived: NUMBER,
+    SrcAddr: STRING,
+    DstAddr: STRING,
+    SrcPort: NUMBER,
+    DstPort: NUMBER,
+    Proto: NUMBER,
+    SrcMac: STRING,
+    DstMac: STRING,
+    Etype: NUMBER,
+    Dscp: NUMBER,
+    Flags: NUMBER,
+    Bytes: NUMBER,
+    Packets: NUMBER,
+    Interfaces: STRINGS,
+    IfDirections: NUMBERS,
+    IfNetns: STRINGS,
+    FlowDirection: NUMBER,
+    AgentIP: STRING,
+    K8S_HostName: STRING,
+    SrcK8S_Namespace: STRING,
+    SrcK8S_Name: STRING,
+    SrcK8S_Type: STRING,
+    SrcK8S_OwnerName: STRING,
+    SrcK8S_OwnerType: STRING,
+    SrcK8S_HostName: STRING,
+    SrcK8S_NetworkName: STRING,
+    DstK8S_Namespace: STRING,
+    DstK8S_Name: STRING,
+    DstK8S_Type: STRING,
+    DstK8S_OwnerName: STRING,
+    DstK8S_OwnerType: STRING,
+    DstK8S_HostName: STRING,
+    DstK8S_NetworkName: STRING,
+    IfK8S_Namespace: STRING,
+    IfK8S_Name: STRING,
+    IfK8S_NetworkName: STRING,
+  },
+);
 
 /** Characters JSON escapes (quote, backslash, controls) and every surrogate (lone ones are escaped). */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
@@ -95,7 +100,7 @@ export function fastRecordValue(timestampNs: string, record: FlowRecord): string
     const v = r[key];
     if (v === undefined) continue; // JSON.stringify leaves the key out
     let text: string | undefined;
-    switch (KIND[key]) {
+    switch (FIELD_KIND[key]) {
       case NUMBER:
         text = num(v);
         break;

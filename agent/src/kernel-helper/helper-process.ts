@@ -1,21 +1,24 @@
 // Spawns and talks to the native helper (agent/build/interflow-agent-helper): the only part of
 // the agent that touches the kernel. Events are delivered to one listener; drain() collects
-// the flow lines printed before the matching "drained" event.
+// the flow frames received before the matching "drained" event.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../log.ts';
+import { FLOW_RECORD_BYTES, FlowFrames } from './flow-frames.ts';
+import { FRAME_FLOWS, HelperOutputReader } from './helper-output.ts';
 import {
   commandLine,
-  parseFlowLine,
+  flowListOf,
+  HELPER_PROTOCOL_VERSION,
   type DrainedEvent,
+  type FlowList,
   type HelperEvent,
-  type RawFlow,
 } from './helper-protocol.ts';
 
 export interface DrainResult {
-  flows: RawFlow[];
+  flows: FlowList;
   meta: DrainedEvent;
 }
 
@@ -25,7 +28,7 @@ export interface DrainResult {
  */
 function helperGone(): DrainResult {
   return {
-    flows: [],
+    flows: flowListOf([]),
     meta: {
       ev: 'drained',
       req: -1,
@@ -72,7 +75,8 @@ export class NativeHelper extends EventEmitter<{
   exit: [number | null, NodeJS.Signals | null];
 }> {
   private child: ChildProcess | undefined;
-  private pendingFlows: RawFlow[] = [];
+  private pendingFlows = new FlowFrames();
+  private badFramesLogged = false;
   private drains = new Map<number, (r: DrainResult) => void>();
   private nextReq = 1;
   private exited = false;
@@ -119,15 +123,23 @@ export class NativeHelper extends EventEmitter<{
       },
     );
     this.child = child;
-    // Plain chunk splitting: readline's per-line overhead doubled the time of a 100k drain.
     const lines = new EventEmitter<{ line: [string] }>();
-    let rest = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      const parts = (rest + chunk).split('\n');
-      rest = parts.pop()!;
-      for (const line of parts) lines.emit('line', line);
+    const output = new HelperOutputReader({
+      line: (line) => lines.emit('line', line),
+      frame: (type, recordBytes, records, count) => {
+        if (type === FRAME_FLOWS && recordBytes === FLOW_RECORD_BYTES) {
+          this.pendingFlows.add(records, count);
+        } else if (!this.badFramesLogged) {
+          // Only a helper of another version writes these; "ready" refuses it.
+          this.badFramesLogged = true;
+          this.opts.log.warn(
+            { type, recordBytes, count },
+            'native helper sent a frame this agent cannot read',
+          );
+        }
+      },
     });
+    child.stdout!.on('data', (chunk: Buffer) => output.push(chunk));
     const stderr = createInterface({ input: child.stderr! });
     stderr.on('line', (line) => this.opts.log.warn({ helper: line }, 'native helper'));
     child.stdin!.on('error', () => {
@@ -145,19 +157,25 @@ export class NativeHelper extends EventEmitter<{
           this.opts.log.warn({ line: line.slice(0, 200) }, 'unparsable line from native helper');
           return;
         }
-        if (Array.isArray(v)) {
-          this.pendingFlows.push(parseFlowLine(v));
-          return;
-        }
         const ev = v as HelperEvent;
         if (ev.ev === 'ready' && !ready) {
+          if (ev.version !== HELPER_PROTOCOL_VERSION) {
+            // A helper left from an older build would send flows this agent no longer reads.
+            reject(
+              new HelperStartError(
+                `native helper ${this.opts.helperPath} speaks protocol version ${ev.version}, this agent ${HELPER_PROTOCOL_VERSION}: rebuild it (make -C agent)`,
+              ),
+            );
+            child.kill();
+            return;
+          }
           ready = true;
           resolve({ maxFlows: ev.maxFlows, ncpus: ev.ncpus });
         } else if (ev.ev === 'fatal' && !ready) {
           reject(new HelperStartError(ev.msg, ev.locked === true));
         } else if (ev.ev === 'drained') {
           const flows = this.pendingFlows;
-          this.pendingFlows = [];
+          this.pendingFlows = new FlowFrames();
           const done = this.drains.get(ev.req);
           this.drains.delete(ev.req);
           done?.({ flows, meta: ev });

@@ -1,5 +1,9 @@
-// Wire types of the native helper (agent/native/main.c documents the protocol):
-// commands are TAB-separated lines on its stdin, events are JSON lines on its stdout.
+// Wire types of the native helper (agent/native/README.md documents the protocol): commands
+// are TAB-separated lines on its stdin; on its stdout, events are JSON lines and flows come in
+// binary frames (helper-output.ts, flow-frames.ts).
+
+/** The protocol this agent speaks; the helper says its own in "ready" (version 3: binary flows). */
+export const HELPER_PROTOCOL_VERSION = 3;
 
 /** One flow entry drained from the eBPF map or received through the ring-buffer fallback. */
 export interface RawFlow {
@@ -106,31 +110,34 @@ export interface DrainedEvent {
   drainUs: number;
 }
 
-/** Parses a flow array line `["F", …]`. */
-export function parseFlowLine(a: unknown[]): RawFlow {
+/** The entries of one drain, in drain order; decoded when asked for (flow-frames.ts). */
+export interface FlowList {
+  readonly length: number;
+  /** How many came through the ring-buffer fallback (fromRingbuf), known without decoding. */
+  readonly ringbufEntries: number;
+  at(index: number): RawFlow;
+}
+
+/** A FlowList of entries already decoded (merged entries, tests). */
+export function flowListOf(flows: readonly RawFlow[]): FlowList {
+  let ringbufEntries = 0;
+  for (const f of flows) if (f.fromRingbuf) ringbufEntries++;
   return {
-    netnsIno: a[1] as number,
-    ifindex: a[2] as number,
-    dir: a[3] as number,
-    etype: a[4] as number,
-    proto: a[5] as number,
-    src: a[6] as string,
-    dst: a[7] as string,
-    sport: a[8] as number,
-    dport: a[9] as number,
-    bytes: a[10] as number,
-    packets: a[11] as number,
-    firstNs: a[12] as number,
-    lastNs: a[13] as number,
-    tcpFlags: a[14] as number,
-    srcMac: a[15] as string,
-    dstMac: a[16] as string,
-    dscp: a[17] as number,
-    fromRingbuf: a[18] === 1,
-    vlan: (a[19] as number | undefined) ?? 0,
-    vlanInner: (a[20] as number | undefined) ?? 0,
-    netnsCookie: (a[21] as number | undefined) ?? 0,
+    length: flows.length,
+    ringbufEntries,
+    at(index) {
+      const f = flows[index];
+      if (!f) throw new RangeError(`no flow entry ${index} of ${flows.length}`);
+      return f;
+    },
   };
+}
+
+/** Every entry of a FlowList, decoded. */
+export function allFlows(list: FlowList): RawFlow[] {
+  const out = new Array<RawFlow>(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = list.at(i);
+  return out;
 }
 
 /** A command line for the helper; rejects fields that would break the framing. */
