@@ -45,6 +45,7 @@ import type {
 import { preGroupingOf, type Evaluated } from './metric-eval.ts';
 import { DUPLICATE_SUFFIX } from './json-labels.ts';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, type Labels } from './pipeline.ts';
+import { CHUNK_ROWS, CHUNK_SHIFT, MASK_BITS, MASK_WORDS, type NumberTotals } from './chunk-rollup.ts';
 import { SeriesTable } from './series-table.ts';
 import { selectTop } from './top-select.ts';
 
@@ -97,6 +98,8 @@ export function fastPlan(q: MetricQuery): {
 export interface FastRangeResult {
   evaluated: Evaluated[];
   entriesScanned: number;
+  /** chunks added up from their totals instead of row by row (chunk-rollup.ts) */
+  chunksSummed: number;
 }
 
 /**
@@ -315,8 +318,12 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
   if (absTotal > Number.MAX_SAFE_INTEGER) return null;
   const all = sets.length === 1 ? sets[0]! : mergeSets(sets, input.times.length);
   let scanned = 0;
-  for (const set of sets) scanned += set.scanned;
-  return { evaluated: finish(all, input), entriesScanned: scanned };
+  let chunksSummed = 0;
+  for (const set of sets) {
+    scanned += set.scanned;
+    chunksSummed += set.chunksSummed;
+  }
+  return { evaluated: finish(all, input), entriesScanned: scanned, chunksSummed };
 }
 
 /**
@@ -331,6 +338,7 @@ interface SeriesSet {
   first: Float64Array;
   labelsOf(si: number): Labels;
   scanned: number;
+  chunksSummed: number;
   /** the sum of the samples' magnitudes (exactness of the sums) */
   absTotal: number;
 }
@@ -444,7 +452,6 @@ async function scanPart(
     classOf[s.id] = c;
   }
   const width = 1 + parts.length;
-  const table = new SeriesTable([classLabels.length, ...parts.map((p) => p.dict.size)]);
   const key = new Uint32Array(width);
 
   // time: offsets from the first evaluation time, in ns, as doubles
@@ -485,8 +492,28 @@ async function scanPart(
     const hi = columns.blockMaxSec[b]!;
     blockIn[b] = (hi - t0s + 1) * 1e9 <= -rangeNs || (lo - t0s - 1) * 1e9 >= endD ? 0 : 1;
   }
+  // the rows the scan may read bound the series it can meet: the table is sized for them up front
+  let rowsAhead = 0;
+  if (multiOnly) rowsAhead = multiOnly.multiCount;
+  else for (let b = 0; b < blockIn.length; b++) rowsAhead += blockIn[b]! * STEP_ROWS;
+  const table = new SeriesTable([classLabels.length, ...parts.map((p) => p.dict.size)], rowsAhead);
   const steps = multiOnly ? multiOnly.multiCount : rowCount;
+  const roll = rollupPlan({
+    columns,
+    unwrapped,
+    eligible:
+      multiOnly === null &&
+      parts.length === 0 &&
+      checks.length === 0 &&
+      rowPreds.length === 0 &&
+      postRow.length === 0 &&
+      classLabels.length === 1,
+    inStream,
+    streamPasses,
+    postPasses,
+  });
   let scanned = 0;
+  let chunksSummed = 0;
   let sliceStart = performance.now();
   for (let base = 0; base < steps; base += STEP_ROWS) {
     if (base > 0 && performance.now() - sliceStart > YIELD_EVERY_MS) {
@@ -502,6 +529,64 @@ async function scanPart(
     const numValue = unwrapped?.value;
     const stop = Math.min(steps, base + STEP_ROWS);
     rows: for (let q = base; q < stop; q++) {
+      if (roll !== null && (q & (CHUNK_ROWS - 1)) === 0 && q + CHUNK_ROWS <= rowCount) {
+        // a whole chunk whose rows all count, in the same windows: its totals (chunk-rollup.ts)
+        const ch = q >>> CHUNK_SHIFT;
+        const ru = columns.rollup;
+        const totals = roll.number;
+        if (
+          ru.dirty[ch] === 0 &&
+          (ru.flags[ch]! & checkFlags) === 0 &&
+          masksApart(ru.streamMask, ch, roll.bad) &&
+          (totals === null ||
+            (totals.nonInteger[ch] === 0 && (roll.errorsDropped || totals.errors[ch] === 0)))
+        ) {
+          const dMin = (ru.minSec[ch]! - t0s) * 1e9 + (ru.minNsec[ch]! - t0n);
+          const dMax = (ru.maxSec[ch]! - t0s) * 1e9 + (ru.maxNsec[ch]! - t0n);
+          let jLo = 0;
+          let jHi = 0;
+          let inside = dMin > -rangeNs && dMax <= endD;
+          if (inside && m === 1) inside = dMax <= 0;
+          else if (inside) {
+            jLo = firstWindow(dMin, stepNs);
+            jHi = lastWindow(dMin, rangeNs, stepNs, m);
+            inside = jLo === firstWindow(dMax, stepNs) && jHi === lastWindow(dMax, rangeNs, stepNs, m);
+          }
+          if (inside) {
+            scanned += ru.rows[ch]!;
+            chunksSummed++;
+            q += CHUNK_ROWS - 1;
+            const n = totals ? totals.count[ch]! : ru.rows[ch]!;
+            if (n === 0) continue;
+            const sum = totals ? totals.sum[ch]! : addsLineBytes ? ru.lineBytes[ch]! : n;
+            absTotal += totals ? totals.absSum[ch]! : addsLineBytes ? sum : 0;
+            const fr = totals ? totals.first[ch]! : ru.first[ch]!;
+            const d = totals ? (totals.firstSec[ch]! - t0s) * 1e9 + (totals.firstNsec[ch]! - t0n) : dMin;
+            key[0] = 0; // the one class
+            const known = table.size;
+            const si = table.find(key);
+            if (si === known) {
+              if (si === cap) {
+                cap *= 2;
+                sums = grown(sums, cap * m);
+                counts = grown(counts, cap * m);
+                firstD = grown(firstD, cap);
+                first = grown(first, cap);
+              }
+              first[si] = fr;
+              firstD[si] = d;
+            } else if (d < firstD[si]! || (d === firstD[si] && fr < first[si]!)) {
+              first[si] = fr;
+              firstD[si] = d;
+            }
+            for (let j = jLo, o = si * m + jLo; j <= jHi; j++, o++) {
+              sums[o] = sums[o]! + sum;
+              counts[o] = counts[o]! + n;
+            }
+            continue;
+          }
+        }
+      }
       const r = list ? list[q]! : q;
       if (list && blockIn[r >>> BLOCK_SHIFT] === 0) continue;
       const f = flags[r]!;
@@ -593,7 +678,7 @@ async function scanPart(
     }
     return labels;
   };
-  return { count: table.size, sums, counts, firstD, first, labelsOf, scanned, absTotal };
+  return { count: table.size, sums, counts, firstD, first, labelsOf, scanned, chunksSummed, absTotal };
 }
 
 /** Series of several scans with the same labels added up; labels and first sample of the earliest. */
@@ -643,6 +728,7 @@ function mergeSets(sets: SeriesSet[], m: number): SeriesSet {
     first: Float64Array.from(merged, (s) => s.first),
     labelsOf: (si) => merged[si]!.labels,
     scanned: 0,
+    chunksSummed: 0,
     absTotal: 0,
   };
   merged.forEach((s, si) => {
@@ -736,4 +822,72 @@ function grown<T extends Float64Array>(a: T, n: number): T {
   const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a);
   return b;
+}
+
+/** Evaluation times whose (t - range, t] holds an entry at offset d: the first, as the scan computes it. */
+function firstWindow(d: number, stepNs: number): number {
+  let j = d <= 0 ? 0 : Math.ceil(d / stepNs);
+  while (j > 0 && (j - 1) * stepNs >= d) j--;
+  while (j * stepNs < d) j++;
+  return j;
+}
+
+/** … and the last (may be below the first: none). */
+function lastWindow(d: number, rangeNs: number, stepNs: number, m: number): number {
+  const limit = d + rangeNs - 1;
+  let j = Math.floor(limit / stepNs);
+  while (j * stepNs > limit) j--;
+  while ((j + 1) * stepNs <= limit) j++;
+  return j > m - 1 ? m - 1 : j;
+}
+
+interface RollupPlan {
+  /** stream-mask bits of the streams whose entries do not all count (chunk-rollup.ts) */
+  bad: Uint32Array;
+  /** the unwrapped field's chunk totals; null without unwrap */
+  number: NumberTotals | null;
+  /** a sample with an error is dropped in every stream that counts */
+  errorsDropped: boolean;
+}
+
+/**
+ * Whether the query may add up whole chunks (chunk-rollup.ts): when no entry's own labels
+ * matter (no extracted label kept or filtered, one series class) — the histogram and the total.
+ * A chunk then counts as a whole when every stream it holds is one whose entries all count.
+ */
+function rollupPlan(p: {
+  columns: EntryColumns;
+  unwrapped: NumberColumn | null;
+  eligible: boolean;
+  inStream: Uint8Array;
+  streamPasses: Uint8Array;
+  postPasses: Uint8Array;
+}): RollupPlan | null {
+  if (!p.eligible) return null;
+  const { columns, unwrapped, inStream, streamPasses, postPasses } = p;
+  let number: NumberTotals | null = null;
+  if (unwrapped) {
+    const f = [...columns.numbers.values()].indexOf(unwrapped);
+    if (f < 0) return null;
+    number = columns.rollup.numbers[f]!;
+  }
+  const bad = new Uint32Array(MASK_WORDS);
+  let errorsDropped = true;
+  const last = Math.max(columns.maxStream, inStream.length - 1);
+  for (let sid = 0; sid <= last; sid++) {
+    const counts =
+      inStream[sid] === 1 && streamPasses[sid] === 1 && (!unwrapped || postPasses[sid * 2] === 1);
+    if (!counts) {
+      const bit = sid % MASK_BITS;
+      bad[bit >>> 5] = bad[bit >>> 5]! | (1 << (bit & 31));
+    } else if (unwrapped && postPasses[sid * 2 + 1] === 1) errorsDropped = false;
+  }
+  return { bad, number, errorsDropped };
+}
+
+/** Chunk `ch` holds no stream of `bad`. */
+function masksApart(mask: Uint32Array, ch: number, bad: Uint32Array): boolean {
+  const base = ch * MASK_WORDS;
+  for (let w = 0; w < MASK_WORDS; w++) if ((mask[base + w]! & bad[w]!) !== 0) return false;
+  return true;
 }
