@@ -32,7 +32,6 @@ const STORE_ENV = {
   INTERFLOW_STORE_MAX_BYTES: '64GiB',
   INTERFLOW_STORE_RETENTION: '30d',
   INTERFLOW_LOKI_URL: '',
-  INTERFLOW_LOG_LEVEL: 'warn',
 };
 const ROUTES: Record<string, string[]> = {
   table: ['/api/flows'],

@@ -492,11 +492,7 @@ async function scanPart(
     const hi = columns.blockMaxSec[b]!;
     blockIn[b] = (hi - t0s + 1) * 1e9 <= -rangeNs || (lo - t0s - 1) * 1e9 >= endD ? 0 : 1;
   }
-  // the rows the scan may read bound the series it can meet: the table is sized for them up front
-  let rowsAhead = 0;
-  if (multiOnly) rowsAhead = multiOnly.multiCount;
-  else for (let b = 0; b < blockIn.length; b++) rowsAhead += blockIn[b]! * STEP_ROWS;
-  const table = new SeriesTable([classLabels.length, ...parts.map((p) => p.dict.size)], rowsAhead);
+  const table = new SeriesTable([classLabels.length, ...parts.map((p) => p.dict.size)]);
   const steps = multiOnly ? multiOnly.multiCount : rowCount;
   const roll = rollupPlan({
     columns,

@@ -12,8 +12,6 @@
 const DENSE_MAX = 1 << 16;
 /** Factor by which the open-addressing table grows when half full. */
 const GROWTH = 4;
-/** Largest table allocated up front (8 MiB): 2^20 keys at load factor 1/2. */
-const MAX_INITIAL_SLOTS = 1 << 21;
 
 export class SeriesTable {
   /** number of series */
@@ -27,20 +25,13 @@ export class SeriesTable {
   private slots: Int32Array;
   private mask: number;
 
-  /**
-   * `radices[k]`: key component k is below it. `expectedKeys`: at most how many keys the caller
-   * may meet (the rows it will read): an open-addressing table starts large enough for them,
-   * up to MAX_INITIAL_SLOTS, rather than grow (and move every series) on the way.
-   */
-  constructor(radices: number[], expectedKeys = 0) {
+  /** `radices[k]`: key component k is below it. */
+  constructor(radices: number[]) {
     this.width = radices.length;
     this.radices = radices.map((r) => Math.max(1, r));
     const possible = this.radices.reduce((a, b) => a * b, 1);
     this.dense = possible <= DENSE_MAX ? new Int32Array(possible) : null;
-    let initial = 1024;
-    const wanted = Math.min(expectedKeys, possible) * 2;
-    while (initial < wanted && initial < MAX_INITIAL_SLOTS) initial *= 2;
-    this.slots = new Int32Array(this.dense ? 0 : initial);
+    this.slots = new Int32Array(this.dense ? 0 : 1024);
     this.mask = this.slots.length - 1;
     this.keys = new Uint32Array(64 * Math.max(1, this.width));
   }
