@@ -45,7 +45,14 @@ import type {
 import { preGroupingOf, type Evaluated } from './metric-eval.ts';
 import { DUPLICATE_SUFFIX } from './json-labels.ts';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, type Labels } from './pipeline.ts';
-import { CHUNK_ROWS, CHUNK_SHIFT, MASK_BITS, MASK_WORDS, type NumberTotals } from './chunk-rollup.ts';
+import {
+  CHUNK_ROWS,
+  CHUNK_SHIFT,
+  MASK_BITS,
+  MASK_WORDS,
+  type ChunkRollup,
+  type NumberTotals,
+} from './chunk-rollup.ts';
 import { SeriesTable } from './series-table.ts';
 import { selectTop } from './top-select.ts';
 
@@ -497,6 +504,9 @@ async function scanPart(
   const roll = rollupPlan({
     columns,
     unwrapped,
+    time: { t0s, t0n, rangeNs, endD, stepNs, m },
+    checkFlags,
+    addsLineBytes,
     eligible:
       multiOnly === null &&
       parts.length === 0 &&
@@ -525,63 +535,14 @@ async function scanPart(
     const numValue = unwrapped?.value;
     const stop = Math.min(steps, base + STEP_ROWS);
     rows: for (let q = base; q < stop; q++) {
-      if (roll !== null && (q & (CHUNK_ROWS - 1)) === 0 && q + CHUNK_ROWS <= rowCount) {
-        // a whole chunk whose rows all count, in the same windows: its totals (chunk-rollup.ts)
-        const ch = q >>> CHUNK_SHIFT;
-        const ru = columns.rollup;
-        const totals = roll.number;
-        if (
-          ru.dirty[ch] === 0 &&
-          (ru.flags[ch]! & checkFlags) === 0 &&
-          masksApart(ru.streamMask, ch, roll.bad) &&
-          (totals === null ||
-            (totals.nonInteger[ch] === 0 && (roll.errorsDropped || totals.errors[ch] === 0)))
-        ) {
-          const dMin = (ru.minSec[ch]! - t0s) * 1e9 + (ru.minNsec[ch]! - t0n);
-          const dMax = (ru.maxSec[ch]! - t0s) * 1e9 + (ru.maxNsec[ch]! - t0n);
-          let jLo = 0;
-          let jHi = 0;
-          let inside = dMin > -rangeNs && dMax <= endD;
-          if (inside && m === 1) inside = dMax <= 0;
-          else if (inside) {
-            jLo = firstWindow(dMin, stepNs);
-            jHi = lastWindow(dMin, rangeNs, stepNs, m);
-            inside = jLo === firstWindow(dMax, stepNs) && jHi === lastWindow(dMax, rangeNs, stepNs, m);
-          }
-          if (inside) {
-            scanned += ru.rows[ch]!;
-            chunksSummed++;
-            q += CHUNK_ROWS - 1;
-            const n = totals ? totals.count[ch]! : ru.rows[ch]!;
-            if (n === 0) continue;
-            const sum = totals ? totals.sum[ch]! : addsLineBytes ? ru.lineBytes[ch]! : n;
-            absTotal += totals ? totals.absSum[ch]! : addsLineBytes ? sum : 0;
-            const fr = totals ? totals.first[ch]! : ru.first[ch]!;
-            const d = totals ? (totals.firstSec[ch]! - t0s) * 1e9 + (totals.firstNsec[ch]! - t0n) : dMin;
-            key[0] = 0; // the one class
-            const known = table.size;
-            const si = table.find(key);
-            if (si === known) {
-              if (si === cap) {
-                cap *= 2;
-                sums = grown(sums, cap * m);
-                counts = grown(counts, cap * m);
-                firstD = grown(firstD, cap);
-                first = grown(first, cap);
-              }
-              first[si] = fr;
-              firstD[si] = d;
-            } else if (d < firstD[si]! || (d === firstD[si] && fr < first[si]!)) {
-              first[si] = fr;
-              firstD[si] = d;
-            }
-            for (let j = jLo, o = si * m + jLo; j <= jHi; j++, o++) {
-              sums[o] = sums[o]! + sum;
-              counts[o] = counts[o]! + n;
-            }
-            continue;
-          }
-        }
+      if (
+        roll !== null &&
+        (q & (CHUNK_ROWS - 1)) === 0 &&
+        q + CHUNK_ROWS <= rowCount &&
+        sumChunk(roll, columns.rollup, q >>> CHUNK_SHIFT)
+      ) {
+        q += CHUNK_ROWS - 1; // a whole chunk added up from its totals (chunk-rollup.ts)
+        continue;
       }
       const r = list ? list[q]! : q;
       if (list && blockIn[r >>> BLOCK_SHIFT] === 0) continue;
@@ -653,6 +614,36 @@ async function scanPart(
         counts[o] = counts[o]! + 1;
       }
     }
+  }
+
+  if (roll !== null && roll.samples > 0) {
+    // the chunks' samples: the one series (class 0), its first sample the earliest by (time, row)
+    key[0] = 0;
+    const known = table.size;
+    const si = table.find(key);
+    if (si === known) {
+      if (si === cap) {
+        cap *= 2;
+        sums = grown(sums, cap * m);
+        counts = grown(counts, cap * m);
+        firstD = grown(firstD, cap);
+        first = grown(first, cap);
+      }
+      first[si] = roll.first;
+      firstD[si] = roll.firstD;
+    } else if (roll.firstD < firstD[si]! || (roll.firstD === firstD[si] && roll.first < first[si]!)) {
+      first[si] = roll.first;
+      firstD[si] = roll.firstD;
+    }
+    for (let j = 0, o = si * m; j < m; j++, o++) {
+      sums[o] = sums[o]! + roll.sums[j]!;
+      counts[o] = counts[o]! + roll.counts[j]!;
+    }
+  }
+  if (roll !== null) {
+    scanned += roll.scanned;
+    chunksSummed += roll.chunks;
+    absTotal += roll.absTotal;
   }
 
   const labelsOf = (si: number): Labels => {
@@ -844,6 +835,19 @@ interface RollupPlan {
   number: NumberTotals | null;
   /** a sample with an error is dropped in every stream that counts */
   errorsDropped: boolean;
+  checkFlags: number;
+  addsLineBytes: boolean;
+  time: { t0s: number; t0n: number; rangeNs: number; endD: number; stepNs: number; m: number };
+  /** what the chunks added up so far: per evaluation time the sum and count of samples */
+  sums: Float64Array;
+  counts: Float64Array;
+  /** samples, rows (entries scanned), chunks, magnitude sum; the first sample (offset, row) */
+  samples: number;
+  scanned: number;
+  chunks: number;
+  absTotal: number;
+  firstD: number;
+  first: number;
 }
 
 /**
@@ -854,6 +858,9 @@ interface RollupPlan {
 function rollupPlan(p: {
   columns: EntryColumns;
   unwrapped: NumberColumn | null;
+  time: RollupPlan['time'];
+  checkFlags: number;
+  addsLineBytes: boolean;
   eligible: boolean;
   inStream: Uint8Array;
   streamPasses: Uint8Array;
@@ -878,7 +885,69 @@ function rollupPlan(p: {
       bad[bit >>> 5] = bad[bit >>> 5]! | (1 << (bit & 31));
     } else if (unwrapped && postPasses[sid * 2 + 1] === 1) errorsDropped = false;
   }
-  return { bad, number, errorsDropped };
+  return {
+    bad,
+    number,
+    errorsDropped,
+    checkFlags: p.checkFlags,
+    addsLineBytes: p.addsLineBytes,
+    time: p.time,
+    sums: new Float64Array(p.time.m),
+    counts: new Float64Array(p.time.m),
+    samples: 0,
+    scanned: 0,
+    chunks: 0,
+    absTotal: 0,
+    firstD: 0,
+    first: -1,
+  };
+}
+
+/**
+ * Adds chunk `ch` up from its totals when every row of it counts, in the same evaluation
+ * windows (as the row scan would add each: (t - range, t] holds the entry); false when the chunk
+ * must be read row by row. Kept out of scanPart's loop so that loop stays small for the compiler.
+ */
+function sumChunk(plan: RollupPlan, ru: ChunkRollup, ch: number): boolean {
+  const totals = plan.number;
+  if (
+    ru.dirty[ch] !== 0 ||
+    (ru.flags[ch]! & plan.checkFlags) !== 0 ||
+    !masksApart(ru.streamMask, ch, plan.bad) ||
+    (totals !== null && (totals.nonInteger[ch] !== 0 || (!plan.errorsDropped && totals.errors[ch] !== 0)))
+  )
+    return false;
+  const { t0s, t0n, rangeNs, endD, stepNs, m } = plan.time;
+  const dMin = (ru.minSec[ch]! - t0s) * 1e9 + (ru.minNsec[ch]! - t0n);
+  const dMax = (ru.maxSec[ch]! - t0s) * 1e9 + (ru.maxNsec[ch]! - t0n);
+  if (dMin <= -rangeNs || dMax > endD) return false;
+  let jLo = 0;
+  let jHi = 0;
+  if (m === 1) {
+    if (dMax > 0) return false;
+  } else {
+    jLo = firstWindow(dMin, stepNs);
+    jHi = lastWindow(dMin, rangeNs, stepNs, m);
+    if (jLo !== firstWindow(dMax, stepNs) || jHi !== lastWindow(dMax, rangeNs, stepNs, m)) return false;
+  }
+  plan.scanned += ru.rows[ch]!;
+  plan.chunks++;
+  const n = totals ? totals.count[ch]! : ru.rows[ch]!;
+  if (n === 0) return true;
+  const sum = totals ? totals.sum[ch]! : plan.addsLineBytes ? ru.lineBytes[ch]! : n;
+  plan.absTotal += totals ? totals.absSum[ch]! : plan.addsLineBytes ? sum : 0;
+  const fr = totals ? totals.first[ch]! : ru.first[ch]!;
+  const d = totals ? (totals.firstSec[ch]! - t0s) * 1e9 + (totals.firstNsec[ch]! - t0n) : dMin;
+  if (plan.samples === 0 || d < plan.firstD || (d === plan.firstD && fr < plan.first)) {
+    plan.firstD = d;
+    plan.first = fr;
+  }
+  plan.samples += n;
+  for (let j = jLo; j <= jHi; j++) {
+    plan.sums[j] = plan.sums[j]! + sum;
+    plan.counts[j] = plan.counts[j]! + n;
+  }
+  return true;
 }
 
 /** Chunk `ch` holds no stream of `bad`. */
