@@ -198,9 +198,9 @@ function randomCase(rnd: () => number): Case {
 async function both(
   store: EmbeddedStore,
   c: Case,
-): Promise<{ fast: string; slow: string; answeredBy: string | null }> {
+): Promise<{ fast: string; slow: string; answeredBy: string | null; chunksSummed: number }> {
   const query = (parseQuery(c.query) as { query: MetricQuery }).query;
-  const run = async (pipelineOnly: boolean): Promise<[string, string | null]> => {
+  const run = async (pipelineOnly: boolean): Promise<[string, string | null, number]> => {
     try {
       const r = await store.metricQuery({
         query,
@@ -209,14 +209,14 @@ async function both(
         stepNs: c.stepNs,
         pipelineOnly,
       });
-      return [JSON.stringify(r.result), r.answeredBy];
+      return [JSON.stringify(r.result), r.answeredBy, r.chunksSummed ?? 0];
     } catch (err) {
-      return [`error: ${(err as Error).message}`, null];
+      return [`error: ${(err as Error).message}`, null, 0];
     }
   };
-  const [fast, answeredBy] = await run(false);
+  const [fast, answeredBy, chunksSummed] = await run(false);
   const [slow] = await run(true);
-  return { fast, slow, answeredBy };
+  return { fast, slow, answeredBy, chunksSummed };
 }
 
 function openLoaded(dir: string, opts: { retentionMs?: number; maxBytes?: number } = {}): EmbeddedStore {
@@ -409,6 +409,107 @@ describe('metric queries from the column index equal the pipeline’s answers', 
       assert.equal(r.answeredBy, 'columns', c.query);
       assert.equal(r.fast, r.slow, `${c.query} ${c.start}..${c.end}`);
     }
+  });
+
+  test('whole chunks added up from their totals (histogram, totals) equal the rows read one by one', async (t) => {
+    const store = openLoaded(tempDir(t), { retentionMs: 600_000 });
+    t.after(() => store.close());
+    const rnd = prng(41);
+    const n = 12_000;
+    const flow = (ns: string): Record<string, string> => ({
+      app: 'interflow',
+      kind: 'flow',
+      SrcK8S_Namespace: ns,
+    });
+    // rows in time order (chunks of 512 rows cover about 38 s each), pushed 500 at a time; some
+    // regions hold entries a chunk's totals cannot stand for: values that are not numbers (a
+    // stream of their own), fractions, lines that are not JSON, structured metadata
+    for (let i = 0; i < n; i += 500) {
+      const byLabels = new Map<string, PushStream>();
+      for (let k = i; k < i + 500; k++) {
+        const ts = T0 + (BigInt(k) * BigInt(SPAN_S) * S) / BigInt(n) + BigInt(Math.floor(rnd() * 1000));
+        const r = record(rnd);
+        let labels = flow(rnd() < 0.5 ? 'team-a' : 'default');
+        let line = JSON.stringify(r);
+        let metadata: Record<string, string> | undefined;
+        if (k >= 3000 && k < 3600 && rnd() < 0.3) {
+          labels = { app: 'interflow', kind: 'odd' };
+          line = JSON.stringify({ ...r, Bytes: rnd() < 0.5 ? 'lots' : String(Math.floor(rnd() * 100)) });
+        } else if (k >= 4000 && k < 4100 && rnd() < 0.1) {
+          labels = { app: 'interflow', kind: 'frac' };
+          line = JSON.stringify({ ...r, Bytes: 2.5 });
+        } else if (k >= 6000 && k < 6100 && rnd() < 0.2) {
+          labels = { app: 'interflow', kind: 'junk' };
+          line = `not json ${k}`;
+        } else if (k >= 8000 && k < 8050 && rnd() < 0.2) {
+          labels = { app: 'interflow', kind: 'meta' };
+          metadata = { trace_id: `t${k % 3}` };
+        }
+        const key = JSON.stringify(labels);
+        if (!byLabels.has(key)) byLabels.set(key, { labels, entries: [] });
+        byLabels.get(key)!.entries.push({ ts, line, ...(metadata ? { metadata } : {}) });
+      }
+      store.push([...byLabels.values()]);
+    }
+    const end = T0 + BigInt(SPAN_S) * S;
+    const cases: Case[] = [];
+    for (const sel of [
+      '{kind="flow"}',
+      '{kind=~"flow|odd"}',
+      '{kind=~"flow|frac"}',
+      '{app="interflow"}',
+      '{kind="flow"} | SrcK8S_Namespace!="default"',
+    ]) {
+      const ranges = [
+        `sum_over_time(${sel} | json Bytes="Bytes" | unwrap Bytes | __error__="" [R])`,
+        `sum_over_time(${sel} | json Bytes="Bytes" | unwrap Bytes [R])`,
+        `sum_over_time(${sel} | json Bytes="Bytes" | unwrap Bytes | __error__!="" [R])`,
+        `count_over_time(${sel} [R])`,
+        `count_over_time(${sel} | json Bytes="Bytes" [R])`,
+        `bytes_over_time(${sel} [R])`,
+        `bytes_rate(${sel} [R])`,
+      ];
+      for (const range of ranges) {
+        // one series (chunks may be added up) and a series per stream (read row by row)
+        for (const agg of ['sum(X)', 'X']) {
+          const q = (r: string): string => agg.replace('X', range.replace('R', r));
+          // the overview's totals: once at the end, over the whole window or a part of it
+          cases.push({ query: q(`${SPAN_S}s`), start: end, end, stepNs: S });
+          if (agg === 'sum(X)') cases.push({ query: q('700s'), start: end, end, stepNs: S });
+          // histograms: buckets of a step, and windows shorter than the step
+          for (const [step, r] of [
+            [60, 60],
+            [300, 100],
+          ] as const)
+            cases.push({ query: q(`${r}s`), start: T0 + BigInt(step) * S, end, stepNs: BigInt(step) * S });
+        }
+      }
+    }
+    let summed = 0;
+    const check = async (label: string, only = cases): Promise<void> => {
+      for (const c of only) {
+        const r = await both(store, c);
+        assert.equal(r.fast, r.slow, `${label}: ${c.query} step ${c.stepNs}`);
+        summed += r.chunksSummed;
+      }
+    };
+    await check('all rows');
+    assert.ok(summed > 300, `${summed} chunks added up from their totals`);
+    const whole = cases.find((c) => c.query.startsWith('sum(sum_over_time({kind="flow"} |'))!;
+    const first = await both(store, whole);
+    assert.equal(first.answeredBy, 'columns');
+    // 23 whole chunks, of which those holding other streams' entries are read row by row
+    assert.ok(first.chunksSummed >= 15, `${first.chunksSummed} chunks summed`);
+    // deleted rows: their chunks are read row by row; past half the rows, compaction rebuilds the totals
+    const single = cases.filter((c) => c.query.startsWith('sum('));
+    store.enforceRetention(T0 + 900n * S);
+    assert.ok(store.columnIndex.columns.dead > 0, 'rows deleted, not compacted yet');
+    await check('after deleting the oldest rows', single);
+    store.enforceRetention(T0 + 1300n * S);
+    assert.ok(store.columnIndex.columns.count < n - 4096, 'compacted');
+    summed = 0;
+    await check('after compaction', single);
+    assert.ok(summed > 30, `${summed} chunks added up after compaction`);
   });
 
   test('records as NetObserv writes them (interface arrays, fields as stream labels only)', async (t) => {

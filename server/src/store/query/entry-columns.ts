@@ -11,6 +11,7 @@
 // carry structured metadata (which changes the labels per entry), are marked: a query that meets
 // one falls back to the pipeline.
 // Memory: about 90 bytes per entry for flow records (typed arrays, outside the JS heap).
+import { ChunkRollup } from './chunk-rollup.ts';
 import { elementText, textAtPath } from './json-labels.ts';
 import { parseGoFloat } from './pipeline.ts';
 
@@ -111,6 +112,12 @@ export class EntryColumns {
   strings = new Map<string, StringColumn>();
   arrays = new Map<string, ArrayColumn>();
   numbers = new Map<string, NumberColumn>();
+  /** totals per chunk of rows (chunk-rollup.ts); number fields in NUMBER_FIELDS order */
+  rollup = new ChunkRollup(NUMBER_FIELDS.length);
+  /** largest stream id of a row */
+  maxStream = 0;
+  private readonly rowState = new Uint8Array(NUMBER_FIELDS.length);
+  private readonly rowValue = new Float64Array(NUMBER_FIELDS.length);
 
   constructor() {
     this.reset();
@@ -149,6 +156,8 @@ export class EntryColumns {
     this.numbers = new Map(
       NUMBER_FIELDS.map((f) => [f, { value: new Float64Array(0), state: new Uint8Array(0) }]),
     );
+    this.rollup = new ChunkRollup(NUMBER_FIELDS.length);
+    this.maxStream = 0;
     this.grow(1024);
   }
 
@@ -178,6 +187,7 @@ export class EntryColumns {
     const blocks = (cap >>> BLOCK_SHIFT) + 1;
     this.blockMinSec = re(this.blockMinSec, blocks);
     this.blockMaxSec = re(this.blockMaxSec, blocks);
+    this.rollup.grow(cap);
     for (const c of this.strings.values()) c.ids = re(c.ids, cap);
     for (const c of this.arrays.values()) {
       c.offset = re(c.offset, cap);
@@ -250,7 +260,30 @@ export class EntryColumns {
       c.length[i] = arr.length;
       if (arr.length >= 2) addMulti(c, i);
     }
+    this.noteRollup(i);
     return true;
+  }
+
+  /** Adds row `row`, whose columns are set, to its chunk's totals. */
+  private noteRollup(row: number): void {
+    let f = 0;
+    for (const c of this.numbers.values()) {
+      this.rowState[f] = c.state[row]!;
+      this.rowValue[f] = c.value[row]!;
+      f++;
+    }
+    const stream = this.stream[row]!;
+    if (stream > this.maxStream) this.maxStream = stream;
+    this.rollup.note(
+      row,
+      stream,
+      this.sec[row]!,
+      this.nsec[row]!,
+      this.flags[row]!,
+      this.lineBytes[row]!,
+      this.rowState,
+      this.rowValue,
+    );
   }
 
   /** Widens the zone map of the row's block to the row's time. */
@@ -284,6 +317,7 @@ export class EntryColumns {
       const r = this.rowOf(id);
       if (r < 0 || this.flags[r]! & FLAG_DEAD) continue;
       this.flags[r] = this.flags[r]! | FLAG_DEAD;
+      this.rollup.markDead(r);
       this.dead++;
     }
     if (this.dead > 4096 && this.dead * 2 > this.count) this.compact();
@@ -337,6 +371,7 @@ export class EntryColumns {
         for (let k = 0; k < n; k++) c.data[c.used++] = c.dict.id(o.dict.texts[o.data[o.offset[i]! + k]!]!);
         if (n >= 2) addMulti(c, j);
       }
+      this.noteRollup(j);
       j++;
     }
     this.count = j;

@@ -45,6 +45,14 @@ import type {
 import { preGroupingOf, type Evaluated } from './metric-eval.ts';
 import { DUPLICATE_SUFFIX } from './json-labels.ts';
 import { ERROR_DETAILS_LABEL, ERROR_LABEL, type Labels } from './pipeline.ts';
+import {
+  CHUNK_ROWS,
+  CHUNK_SHIFT,
+  MASK_BITS,
+  MASK_WORDS,
+  type ChunkRollup,
+  type NumberTotals,
+} from './chunk-rollup.ts';
 import { SeriesTable } from './series-table.ts';
 import { selectTop } from './top-select.ts';
 
@@ -97,6 +105,8 @@ export function fastPlan(q: MetricQuery): {
 export interface FastRangeResult {
   evaluated: Evaluated[];
   entriesScanned: number;
+  /** chunks added up from their totals instead of row by row (chunk-rollup.ts) */
+  chunksSummed: number;
 }
 
 /**
@@ -315,8 +325,12 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
   if (absTotal > Number.MAX_SAFE_INTEGER) return null;
   const all = sets.length === 1 ? sets[0]! : mergeSets(sets, input.times.length);
   let scanned = 0;
-  for (const set of sets) scanned += set.scanned;
-  return { evaluated: finish(all, input), entriesScanned: scanned };
+  let chunksSummed = 0;
+  for (const set of sets) {
+    scanned += set.scanned;
+    chunksSummed += set.chunksSummed;
+  }
+  return { evaluated: finish(all, input), entriesScanned: scanned, chunksSummed };
 }
 
 /**
@@ -331,6 +345,7 @@ interface SeriesSet {
   first: Float64Array;
   labelsOf(si: number): Labels;
   scanned: number;
+  chunksSummed: number;
   /** the sum of the samples' magnitudes (exactness of the sums) */
   absTotal: number;
 }
@@ -444,7 +459,6 @@ async function scanPart(
     classOf[s.id] = c;
   }
   const width = 1 + parts.length;
-  const table = new SeriesTable([classLabels.length, ...parts.map((p) => p.dict.size)]);
   const key = new Uint32Array(width);
 
   // time: offsets from the first evaluation time, in ns, as doubles
@@ -485,8 +499,27 @@ async function scanPart(
     const hi = columns.blockMaxSec[b]!;
     blockIn[b] = (hi - t0s + 1) * 1e9 <= -rangeNs || (lo - t0s - 1) * 1e9 >= endD ? 0 : 1;
   }
+  const table = new SeriesTable([classLabels.length, ...parts.map((p) => p.dict.size)]);
   const steps = multiOnly ? multiOnly.multiCount : rowCount;
+  const roll = rollupPlan({
+    columns,
+    unwrapped,
+    time: { t0s, t0n, rangeNs, endD, stepNs, m },
+    checkFlags,
+    addsLineBytes,
+    eligible:
+      multiOnly === null &&
+      parts.length === 0 &&
+      checks.length === 0 &&
+      rowPreds.length === 0 &&
+      postRow.length === 0 &&
+      classLabels.length === 1,
+    inStream,
+    streamPasses,
+    postPasses,
+  });
   let scanned = 0;
+  let chunksSummed = 0;
   let sliceStart = performance.now();
   for (let base = 0; base < steps; base += STEP_ROWS) {
     if (base > 0 && performance.now() - sliceStart > YIELD_EVERY_MS) {
@@ -502,6 +535,15 @@ async function scanPart(
     const numValue = unwrapped?.value;
     const stop = Math.min(steps, base + STEP_ROWS);
     rows: for (let q = base; q < stop; q++) {
+      if (
+        roll !== null &&
+        (q & (CHUNK_ROWS - 1)) === 0 &&
+        q + CHUNK_ROWS <= rowCount &&
+        sumChunk(roll, columns.rollup, q >>> CHUNK_SHIFT)
+      ) {
+        q += CHUNK_ROWS - 1; // a whole chunk added up from its totals (chunk-rollup.ts)
+        continue;
+      }
       const r = list ? list[q]! : q;
       if (list && blockIn[r >>> BLOCK_SHIFT] === 0) continue;
       const f = flags[r]!;
@@ -574,6 +616,36 @@ async function scanPart(
     }
   }
 
+  if (roll !== null && roll.samples > 0) {
+    // the chunks' samples: the one series (class 0), its first sample the earliest by (time, row)
+    key[0] = 0;
+    const known = table.size;
+    const si = table.find(key);
+    if (si === known) {
+      if (si === cap) {
+        cap *= 2;
+        sums = grown(sums, cap * m);
+        counts = grown(counts, cap * m);
+        firstD = grown(firstD, cap);
+        first = grown(first, cap);
+      }
+      first[si] = roll.first;
+      firstD[si] = roll.firstD;
+    } else if (roll.firstD < firstD[si]! || (roll.firstD === firstD[si] && roll.first < first[si]!)) {
+      first[si] = roll.first;
+      firstD[si] = roll.firstD;
+    }
+    for (let j = 0, o = si * m; j < m; j++, o++) {
+      sums[o] = sums[o]! + roll.sums[j]!;
+      counts[o] = counts[o]! + roll.counts[j]!;
+    }
+  }
+  if (roll !== null) {
+    scanned += roll.scanned;
+    chunksSummed += roll.chunks;
+    absTotal += roll.absTotal;
+  }
+
   const labelsOf = (si: number): Labels => {
     const ids = table.keys.subarray(si * width, (si + 1) * width);
     const labels: Labels = {};
@@ -593,7 +665,7 @@ async function scanPart(
     }
     return labels;
   };
-  return { count: table.size, sums, counts, firstD, first, labelsOf, scanned, absTotal };
+  return { count: table.size, sums, counts, firstD, first, labelsOf, scanned, chunksSummed, absTotal };
 }
 
 /** Series of several scans with the same labels added up; labels and first sample of the earliest. */
@@ -643,6 +715,7 @@ function mergeSets(sets: SeriesSet[], m: number): SeriesSet {
     first: Float64Array.from(merged, (s) => s.first),
     labelsOf: (si) => merged[si]!.labels,
     scanned: 0,
+    chunksSummed: 0,
     absTotal: 0,
   };
   merged.forEach((s, si) => {
@@ -736,4 +809,150 @@ function grown<T extends Float64Array>(a: T, n: number): T {
   const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a);
   return b;
+}
+
+/** Evaluation times whose (t - range, t] holds an entry at offset d: the first, as the scan computes it. */
+function firstWindow(d: number, stepNs: number): number {
+  let j = d <= 0 ? 0 : Math.ceil(d / stepNs);
+  while (j > 0 && (j - 1) * stepNs >= d) j--;
+  while (j * stepNs < d) j++;
+  return j;
+}
+
+/** … and the last (may be below the first: none). */
+function lastWindow(d: number, rangeNs: number, stepNs: number, m: number): number {
+  const limit = d + rangeNs - 1;
+  let j = Math.floor(limit / stepNs);
+  while (j * stepNs > limit) j--;
+  while ((j + 1) * stepNs <= limit) j++;
+  return j > m - 1 ? m - 1 : j;
+}
+
+interface RollupPlan {
+  /** stream-mask bits of the streams whose entries do not all count (chunk-rollup.ts) */
+  bad: Uint32Array;
+  /** the unwrapped field's chunk totals; null without unwrap */
+  number: NumberTotals | null;
+  /** a sample with an error is dropped in every stream that counts */
+  errorsDropped: boolean;
+  checkFlags: number;
+  addsLineBytes: boolean;
+  time: { t0s: number; t0n: number; rangeNs: number; endD: number; stepNs: number; m: number };
+  /** what the chunks added up so far: per evaluation time the sum and count of samples */
+  sums: Float64Array;
+  counts: Float64Array;
+  /** samples, rows (entries scanned), chunks, magnitude sum; the first sample (offset, row) */
+  samples: number;
+  scanned: number;
+  chunks: number;
+  absTotal: number;
+  firstD: number;
+  first: number;
+}
+
+/**
+ * Whether the query may add up whole chunks (chunk-rollup.ts): when no entry's own labels
+ * matter (no extracted label kept or filtered, one series class) — the histogram and the total.
+ * A chunk then counts as a whole when every stream it holds is one whose entries all count.
+ */
+function rollupPlan(p: {
+  columns: EntryColumns;
+  unwrapped: NumberColumn | null;
+  time: RollupPlan['time'];
+  checkFlags: number;
+  addsLineBytes: boolean;
+  eligible: boolean;
+  inStream: Uint8Array;
+  streamPasses: Uint8Array;
+  postPasses: Uint8Array;
+}): RollupPlan | null {
+  if (!p.eligible) return null;
+  const { columns, unwrapped, inStream, streamPasses, postPasses } = p;
+  let number: NumberTotals | null = null;
+  if (unwrapped) {
+    const f = [...columns.numbers.values()].indexOf(unwrapped);
+    if (f < 0) return null;
+    number = columns.rollup.numbers[f]!;
+  }
+  const bad = new Uint32Array(MASK_WORDS);
+  let errorsDropped = true;
+  const last = Math.max(columns.maxStream, inStream.length - 1);
+  for (let sid = 0; sid <= last; sid++) {
+    const counts =
+      inStream[sid] === 1 && streamPasses[sid] === 1 && (!unwrapped || postPasses[sid * 2] === 1);
+    if (!counts) {
+      const bit = sid % MASK_BITS;
+      bad[bit >>> 5] = bad[bit >>> 5]! | (1 << (bit & 31));
+    } else if (unwrapped && postPasses[sid * 2 + 1] === 1) errorsDropped = false;
+  }
+  return {
+    bad,
+    number,
+    errorsDropped,
+    checkFlags: p.checkFlags,
+    addsLineBytes: p.addsLineBytes,
+    time: p.time,
+    sums: new Float64Array(p.time.m),
+    counts: new Float64Array(p.time.m),
+    samples: 0,
+    scanned: 0,
+    chunks: 0,
+    absTotal: 0,
+    firstD: 0,
+    first: -1,
+  };
+}
+
+/**
+ * Adds chunk `ch` up from its totals when every row of it counts, in the same evaluation
+ * windows (as the row scan would add each: (t - range, t] holds the entry); false when the chunk
+ * must be read row by row. Kept out of scanPart's loop so that loop stays small for the compiler.
+ */
+function sumChunk(plan: RollupPlan, ru: ChunkRollup, ch: number): boolean {
+  const totals = plan.number;
+  if (
+    ru.dirty[ch] !== 0 ||
+    (ru.flags[ch]! & plan.checkFlags) !== 0 ||
+    !masksApart(ru.streamMask, ch, plan.bad) ||
+    (totals !== null && (totals.nonInteger[ch] !== 0 || (!plan.errorsDropped && totals.errors[ch] !== 0)))
+  )
+    return false;
+  const { t0s, t0n, rangeNs, endD, stepNs, m } = plan.time;
+  const dMin = (ru.minSec[ch]! - t0s) * 1e9 + (ru.minNsec[ch]! - t0n);
+  const dMax = (ru.maxSec[ch]! - t0s) * 1e9 + (ru.maxNsec[ch]! - t0n);
+  if (dMin <= -rangeNs || dMax > endD) return false;
+  let jLo = 0;
+  let jHi = 0;
+  if (m === 1) {
+    if (dMax > 0) return false;
+  } else {
+    jLo = firstWindow(dMin, stepNs);
+    jHi = lastWindow(dMin, rangeNs, stepNs, m);
+    if (jLo !== firstWindow(dMax, stepNs) || jHi !== lastWindow(dMax, rangeNs, stepNs, m)) return false;
+  }
+  plan.scanned += ru.rows[ch]!;
+  plan.chunks++;
+  const n = totals ? totals.count[ch]! : ru.rows[ch]!;
+  if (n === 0) return true;
+  const sum = totals ? totals.sum[ch]! : plan.addsLineBytes ? ru.lineBytes[ch]! : n;
+  plan.absTotal += totals ? totals.absSum[ch]! : plan.addsLineBytes ? sum : 0;
+  const fr = totals ? totals.first[ch]! : ru.first[ch]!;
+  const d = totals ? (totals.firstSec[ch]! - t0s) * 1e9 + (totals.firstNsec[ch]! - t0n) : dMin;
+  if (plan.samples === 0 || d < plan.firstD || (d === plan.firstD && fr < plan.first)) {
+    plan.firstD = d;
+    plan.first = fr;
+  }
+  plan.samples += n;
+  for (let j = jLo; j <= jHi; j++) {
+    plan.sums[j] = plan.sums[j]! + sum;
+    plan.counts[j] = plan.counts[j]! + n;
+  }
+  return true;
+}
+
+/** Chunk `ch` holds no stream of `bad`. */
+function masksApart(mask: Uint32Array, ch: number, bad: Uint32Array): boolean {
+  const base = ch * MASK_WORDS;
+  for (let w = 0; w < MASK_WORDS; w++) if ((mask[base + w]! & bad[w]!) !== 0) return false;
+  return true;
 }

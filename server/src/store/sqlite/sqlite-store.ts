@@ -91,6 +91,8 @@ export interface MetricResult {
   stats: QueryStats;
   /** 'columns': answered from the column index (query/metric-fast-path.ts); 'pipeline': every entry read */
   answeredBy: 'columns' | 'pipeline';
+  /** chunks of rows the column index added up from their totals (query/chunk-rollup.ts) */
+  chunksSummed?: number;
 }
 
 export interface PushResult {
@@ -474,7 +476,7 @@ export class EmbeddedStore {
         stats.entriesScanned = fast.entriesScanned;
         stats.entriesReturned = result.length;
         stats.execTimeMs = performance.now() - t0;
-        return { result, stats, answeredBy: 'columns' };
+        return { result, stats, answeredBy: 'columns', chunksSummed: fast.chunksSummed };
       }
     }
     if (streams.length > 0) {
