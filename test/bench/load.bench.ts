@@ -16,18 +16,20 @@
 // number (written into SrcMac), the acknowledged records that are missing. Retention deletes
 // the oldest entries first, so a missing record at or before the oldest one left was deleted
 // by retention; one after it was lost.
+// BENCH_LOAD_ROOT runs the backend of another checkout (a same-run baseline such as main's tree).
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateFlows, pushBody, type FlowRecord } from '../fixtures/flow-generator.ts';
-import { cpuSecondsOf, dirBytes, percentile, rssOf, startBackend } from './backend-process.ts';
+import { cpuSecondsOf, dirBytes, percentile, REPO, rssOf, startBackend } from './backend-process.ts';
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 300);
 const AGENTS = Number(process.env.BENCH_LOAD_AGENTS ?? 50);
 const RECORDS_PER_EVICTION = Number(process.env.BENCH_LOAD_RECORDS ?? 500);
 const CAP = process.env.BENCH_LOAD_STORE_CAP ?? '256MiB';
+const ROOT = process.env.BENCH_LOAD_ROOT ?? REPO;
 const EVICT_INTERVAL_MS = 5000;
 const BATCH_MAX_RECORDS = 1000;
 const PUSH_TIMEOUT_MS = 10_000;
@@ -77,18 +79,21 @@ async function main(): Promise<void> {
   if (AGENTS > 255) throw new Error('BENCH_LOAD_AGENTS: at most 255 (one byte of the MAC)');
   const cap = parseCap(CAP);
   const dataDir = mkdtempSync(join(tmpdir(), 'interflow-bench-load-'));
-  const backend = await startBackend({
-    INTERFLOW_DATA_DIR: dataDir,
-    INTERFLOW_STORE_MAX_BYTES: CAP,
-    INTERFLOW_STORE_RETENTION: '24h',
-    INTERFLOW_LOKI_URL: '',
-  });
+  const backend = await startBackend(
+    {
+      INTERFLOW_DATA_DIR: dataDir,
+      INTERFLOW_STORE_MAX_BYTES: CAP,
+      INTERFLOW_STORE_RETENTION: '24h',
+      INTERFLOW_LOKI_URL: '',
+    },
+    ROOT,
+  );
   const pid = backend.child.pid!;
   const loads: number[] = [loadavg()[0]!];
   console.log(
     `load bench: ${AGENTS} agents × ${RECORDS_PER_EVICTION} records every ${EVICT_INTERVAL_MS / 1000} s ` +
       `(${fmt((AGENTS * RECORDS_PER_EVICTION * 1000) / EVICT_INTERVAL_MS)} records/s offered), ` +
-      `the page and exports, ${SECONDS} s; store cap ${CAP}; node ${process.version}; load average ${loadavg()
+      `the page and exports, ${SECONDS} s; store cap ${CAP}; backend of ${ROOT}; node ${process.version}; load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}`,
   );
@@ -234,6 +239,15 @@ async function main(): Promise<void> {
   let overCapSamples = 0;
   let samples = 0;
   let maxFiles = 0;
+  let maxWal = 0;
+  let maxFree = 0;
+  const walBytes = (): number => {
+    try {
+      return statSync(join(dataDir, 'interflow-store.sqlite-wal')).size;
+    } catch {
+      return 0;
+    }
+  };
   let maxRss = 0;
   const cpu0 = cpuSecondsOf(pid);
   const sampler = setInterval(() => {
@@ -242,6 +256,12 @@ async function main(): Promise<void> {
     if (used > cap) overCapSamples++;
     maxUsed = Math.max(maxUsed, used);
     maxFiles = Math.max(maxFiles, dirBytes(dataDir));
+    maxWal = Math.max(maxWal, walBytes());
+    maxFree = Math.max(
+      maxFree,
+      (db.pragma('freelist_count', { simple: true }) as number) *
+        (db.pragma('page_size', { simple: true }) as number),
+    );
     maxRss = Math.max(maxRss, rssOf(pid));
     if (samples % 30 === 0) loads.push(loadavg()[0]!);
   }, 1000);
@@ -336,7 +356,7 @@ async function main(): Promise<void> {
     );
     console.log(
       `store     used at most ${mib(maxUsed)} of the ${CAP} cap (${overCapSamples} of ${samples} one-second samples over it); ` +
-        `files (database + WAL) at most ${mib(maxFiles)}; ${fmt(entries)} entries left, the oldest from ${oldestMs === Infinity ? '—' : `${fmt((Date.now() - oldestMs) / 1000)} s ago`}`,
+        `files (database + WAL) at most ${mib(maxFiles)} (free pages in the database at most ${mib(maxFree)}, WAL at most ${mib(maxWal)}); ${fmt(entries)} entries left, the oldest from ${oldestMs === Infinity ? '—' : `${fmt((Date.now() - oldestMs) / 1000)} s ago`}`,
     );
     console.log(
       `records   acknowledged ${fmt(acked)}: read back ${fmt(present)}, deleted by retention (at or before the oldest entry left) ${fmt(retained)}, ` +
@@ -350,6 +370,7 @@ async function main(): Promise<void> {
     console.log(
       `BENCH_RESULT ${JSON.stringify({
         part: 'load',
+        root: ROOT,
         seconds,
         agents: AGENTS,
         recordsPerEviction: RECORDS_PER_EVICTION,
@@ -368,6 +389,9 @@ async function main(): Promise<void> {
         ),
         exports,
         maxUsedBytes: maxUsed,
+        maxFileBytes: maxFiles,
+        maxWalBytes: maxWal,
+        maxFreeBytes: maxFree,
         capBytes: cap,
         maxRss,
         loads,
