@@ -125,6 +125,9 @@ const VACUUM_STEP_PAGES = 1024;
 // Free pages a pass leaves in the file for the next pushes to reuse (with a cap: a sixteenth of
 // it, at most this); the size trimming of pushes frees about one push of pages at a time.
 const FREE_RESERVE_BYTES = 8 * 1024 * 1024;
+// How far below the cap a push that went past it deletes: a 64th of the cap, within these bounds.
+const TRIM_SLACK_MIN = 64 * 1024;
+const TRIM_SLACK_MAX = 4 * 1024 * 1024;
 // After a push deleted entries, the streams' time ranges are refreshed by a pass at most this often.
 const STALE_RANGES_PASS_MS = 1000;
 
@@ -351,7 +354,11 @@ export class EmbeddedStore {
       // The size cap, kept by design: a push that brings the store past it deletes the oldest
       // entries in the same transaction (one fsync for both), so the committed store never
       // holds more than the cap however fast pushes come, and the work is about what it added.
-      if (this.opts.maxBytes > 0 && accepted > 0) trimmed = this.trimToCap(this.opts.maxBytes);
+      // It deletes a little below the cap: fewer, larger deletes write fewer pages per row (the
+      // oldest rows of every stream share the pages of the (stream_id, ts) index).
+      const cap = this.opts.maxBytes;
+      if (cap > 0 && accepted > 0 && this.size.usedBytes() > cap)
+        trimmed = this.trimToCap(cap - Math.min(TRIM_SLACK_MAX, Math.max(TRIM_SLACK_MIN, cap / 64)));
     });
     try {
       tx();
