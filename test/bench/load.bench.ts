@@ -319,6 +319,7 @@ async function main(): Promise<void> {
     let present = 0;
     let retained = 0;
     let lost = 0;
+    let newestLostMs = -Infinity;
     let unacknowledgedPresent = 0;
     agents.forEach((s, a) => {
       for (let seq = 0; seq < s.sent; seq++) {
@@ -327,10 +328,26 @@ async function main(): Promise<void> {
           acked++;
           if (isFound) present++;
           else if (s.endMs[seq]! <= oldestMs) retained++;
-          else lost++;
+          else {
+            lost++;
+            newestLostMs = Math.max(newestLostMs, s.endMs[seq]!);
+          }
         } else if (isFound) unacknowledgedPresent++;
       }
     });
+    // A lost record older than entries that are left but newer than a few stragglers (entries
+    // stored late with old timestamps, e.g. a retry re-storing records retention had deleted)
+    // points at the "oldest entry left" criterion, not at a lost push: count those stragglers.
+    let keptOlderThanNewestLost = 0;
+    let keptNewerThanNewestLost = 0;
+    if (lost > 0)
+      agents.forEach((s, a) => {
+        for (let seq = 0; seq < s.sent; seq++)
+          if (found[a]![seq] === 1) {
+            if (s.endMs[seq]! < newestLostMs) keptOlderThanNewestLost++;
+            else keptNewerThanNewestLost++;
+          }
+      });
     const offered = agents.reduce((n, s) => n + s.sent, 0);
 
     const push = sorted(pushMs);
@@ -360,7 +377,7 @@ async function main(): Promise<void> {
     );
     console.log(
       `records   acknowledged ${fmt(acked)}: read back ${fmt(present)}, deleted by retention (at or before the oldest entry left) ${fmt(retained)}, ` +
-        `LOST ${fmt(lost)}; unacknowledged but stored ${fmt(unacknowledgedPresent)}; read back in ${readSeconds.toFixed(1)} s` +
+        `LOST ${fmt(lost)}${lost > 0 ? ` (the newest of them ${fmt((Date.now() - newestLostMs) / 1000)} s old; entries left older than it ${fmt(keptOlderThanNewestLost)}, newer ${fmt(keptNewerThanNewestLost)})` : ''}; unacknowledged but stored ${fmt(unacknowledgedPresent)}; read back in ${readSeconds.toFixed(1)} s` +
         (tiesSkipped ? ` (${tiesSkipped} timestamps with more than a page of entries stepped over)` : ''),
     );
     console.log(
@@ -379,6 +396,7 @@ async function main(): Promise<void> {
         present,
         retained,
         lost,
+        keptOlderThanNewestLost,
         pushP50Ms: percentile(push, 50),
         pushP99Ms: percentile(push, 99),
         page: Object.fromEntries(
