@@ -15,7 +15,8 @@
 // Afterwards it reads every entry back through query_range and counts, per agent and record
 // number (written into SrcMac), the acknowledged records that are missing. Retention deletes
 // the oldest entries first, so a missing record at or before the oldest one left was deleted
-// by retention; one after it was lost.
+// by retention; one after it was lost. The oldest entry is also sampled every second: one stored
+// late with an old timestamp lowers it at the end, after retention had deleted newer ones.
 // BENCH_LOAD_ROOT runs the backend of another checkout (a same-run baseline such as main's tree).
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -250,7 +251,14 @@ async function main(): Promise<void> {
   };
   let maxRss = 0;
   const cpu0 = cpuSecondsOf(pid);
+  // The oldest entry left, sampled every second: retention deletes the oldest first, so a record
+  // at or before the highest of these was deletable when it was sampled (a record stored late
+  // with an old timestamp lowers the oldest entry again, which the end alone would miss).
+  const oldestTs = db.prepare('SELECT min(ts) FROM entries').pluck().safeIntegers(true);
+  let highestOldestNs = 0n;
   const sampler = setInterval(() => {
+    const oldest = oldestTs.get() as bigint | null;
+    if (oldest !== null && oldest > highestOldestNs) highestOldestNs = oldest;
     const used = usedBytes();
     samples++;
     if (used > cap) overCapSamples++;
@@ -315,6 +323,10 @@ async function main(): Promise<void> {
     const readSeconds = (performance.now() - readStarted) / 1000;
 
     const oldestMs = oldestNs === undefined ? Infinity : Number(oldestNs / 1_000_000n);
+    const retentionReachedMs = Math.max(
+      oldestMs === Infinity ? 0 : oldestMs,
+      Number(highestOldestNs / 1_000_000n),
+    );
     let acked = 0;
     let present = 0;
     let retained = 0;
@@ -327,7 +339,7 @@ async function main(): Promise<void> {
         if (s.acked[seq]) {
           acked++;
           if (isFound) present++;
-          else if (s.endMs[seq]! <= oldestMs) retained++;
+          else if (s.endMs[seq]! <= retentionReachedMs) retained++;
           else {
             lost++;
             newestLostMs = Math.max(newestLostMs, s.endMs[seq]!);
@@ -376,7 +388,7 @@ async function main(): Promise<void> {
         `files (database + WAL) at most ${mib(maxFiles)} (free pages in the database at most ${mib(maxFree)}, WAL at most ${mib(maxWal)}); ${fmt(entries)} entries left, the oldest from ${oldestMs === Infinity ? '—' : `${fmt((Date.now() - oldestMs) / 1000)} s ago`}`,
     );
     console.log(
-      `records   acknowledged ${fmt(acked)}: read back ${fmt(present)}, deleted by retention (at or before the oldest entry left) ${fmt(retained)}, ` +
+      `records   acknowledged ${fmt(acked)}: read back ${fmt(present)}, deleted by retention (at or before the oldest entry left, now or at a one-second sample: ${fmt((Date.now() - retentionReachedMs) / 1000)} s ago) ${fmt(retained)}, ` +
         `LOST ${fmt(lost)}${lost > 0 ? ` (the newest of them ${fmt((Date.now() - newestLostMs) / 1000)} s old; entries left older than it ${fmt(keptOlderThanNewestLost)}, newer ${fmt(keptNewerThanNewestLost)})` : ''}; unacknowledged but stored ${fmt(unacknowledgedPresent)}; read back in ${readSeconds.toFixed(1)} s` +
         (tiesSkipped ? ` (${tiesSkipped} timestamps with more than a page of entries stepped over)` : ''),
     );
