@@ -15,19 +15,22 @@
 // Afterwards it reads every entry back through query_range and counts, per agent and record
 // number (written into SrcMac), the acknowledged records that are missing. Retention deletes
 // the oldest entries first, so a missing record at or before the oldest one left was deleted
-// by retention; one after it was lost.
+// by retention; one after it was lost. The oldest entry is also sampled every second: one stored
+// late with an old timestamp lowers it at the end, after retention had deleted newer ones.
+// BENCH_LOAD_ROOT runs the backend of another checkout (a same-run baseline such as main's tree).
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateFlows, pushBody, type FlowRecord } from '../fixtures/flow-generator.ts';
-import { cpuSecondsOf, dirBytes, percentile, rssOf, startBackend } from './backend-process.ts';
+import { cpuSecondsOf, dirBytes, percentile, REPO, rssOf, startBackend } from './backend-process.ts';
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 300);
 const AGENTS = Number(process.env.BENCH_LOAD_AGENTS ?? 50);
 const RECORDS_PER_EVICTION = Number(process.env.BENCH_LOAD_RECORDS ?? 500);
 const CAP = process.env.BENCH_LOAD_STORE_CAP ?? '256MiB';
+const ROOT = process.env.BENCH_LOAD_ROOT ?? REPO;
 const EVICT_INTERVAL_MS = 5000;
 const BATCH_MAX_RECORDS = 1000;
 const PUSH_TIMEOUT_MS = 10_000;
@@ -77,18 +80,21 @@ async function main(): Promise<void> {
   if (AGENTS > 255) throw new Error('BENCH_LOAD_AGENTS: at most 255 (one byte of the MAC)');
   const cap = parseCap(CAP);
   const dataDir = mkdtempSync(join(tmpdir(), 'interflow-bench-load-'));
-  const backend = await startBackend({
-    INTERFLOW_DATA_DIR: dataDir,
-    INTERFLOW_STORE_MAX_BYTES: CAP,
-    INTERFLOW_STORE_RETENTION: '24h',
-    INTERFLOW_LOKI_URL: '',
-  });
+  const backend = await startBackend(
+    {
+      INTERFLOW_DATA_DIR: dataDir,
+      INTERFLOW_STORE_MAX_BYTES: CAP,
+      INTERFLOW_STORE_RETENTION: '24h',
+      INTERFLOW_LOKI_URL: '',
+    },
+    ROOT,
+  );
   const pid = backend.child.pid!;
   const loads: number[] = [loadavg()[0]!];
   console.log(
     `load bench: ${AGENTS} agents × ${RECORDS_PER_EVICTION} records every ${EVICT_INTERVAL_MS / 1000} s ` +
       `(${fmt((AGENTS * RECORDS_PER_EVICTION * 1000) / EVICT_INTERVAL_MS)} records/s offered), ` +
-      `the page and exports, ${SECONDS} s; store cap ${CAP}; node ${process.version}; load average ${loadavg()
+      `the page and exports, ${SECONDS} s; store cap ${CAP}; backend of ${ROOT}; node ${process.version}; load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}`,
   );
@@ -234,14 +240,36 @@ async function main(): Promise<void> {
   let overCapSamples = 0;
   let samples = 0;
   let maxFiles = 0;
+  let maxWal = 0;
+  let maxFree = 0;
+  const walBytes = (): number => {
+    try {
+      return statSync(join(dataDir, 'interflow-store.sqlite-wal')).size;
+    } catch {
+      return 0;
+    }
+  };
   let maxRss = 0;
   const cpu0 = cpuSecondsOf(pid);
+  // The oldest entry left, sampled every second: retention deletes the oldest first, so a record
+  // at or before the highest of these was deletable when it was sampled (a record stored late
+  // with an old timestamp lowers the oldest entry again, which the end alone would miss).
+  const oldestTs = db.prepare('SELECT min(ts) FROM entries').pluck().safeIntegers(true);
+  let highestOldestNs = 0n;
   const sampler = setInterval(() => {
+    const oldest = oldestTs.get() as bigint | null;
+    if (oldest !== null && oldest > highestOldestNs) highestOldestNs = oldest;
     const used = usedBytes();
     samples++;
     if (used > cap) overCapSamples++;
     maxUsed = Math.max(maxUsed, used);
     maxFiles = Math.max(maxFiles, dirBytes(dataDir));
+    maxWal = Math.max(maxWal, walBytes());
+    maxFree = Math.max(
+      maxFree,
+      (db.pragma('freelist_count', { simple: true }) as number) *
+        (db.pragma('page_size', { simple: true }) as number),
+    );
     maxRss = Math.max(maxRss, rssOf(pid));
     if (samples % 30 === 0) loads.push(loadavg()[0]!);
   }, 1000);
@@ -295,10 +323,15 @@ async function main(): Promise<void> {
     const readSeconds = (performance.now() - readStarted) / 1000;
 
     const oldestMs = oldestNs === undefined ? Infinity : Number(oldestNs / 1_000_000n);
+    const retentionReachedMs = Math.max(
+      oldestMs === Infinity ? 0 : oldestMs,
+      Number(highestOldestNs / 1_000_000n),
+    );
     let acked = 0;
     let present = 0;
     let retained = 0;
     let lost = 0;
+    let newestLostMs = -Infinity;
     let unacknowledgedPresent = 0;
     agents.forEach((s, a) => {
       for (let seq = 0; seq < s.sent; seq++) {
@@ -306,11 +339,27 @@ async function main(): Promise<void> {
         if (s.acked[seq]) {
           acked++;
           if (isFound) present++;
-          else if (s.endMs[seq]! <= oldestMs) retained++;
-          else lost++;
+          else if (s.endMs[seq]! <= retentionReachedMs) retained++;
+          else {
+            lost++;
+            newestLostMs = Math.max(newestLostMs, s.endMs[seq]!);
+          }
         } else if (isFound) unacknowledgedPresent++;
       }
     });
+    // A lost record older than entries that are left but newer than a few stragglers (entries
+    // stored late with old timestamps, e.g. a retry re-storing records retention had deleted)
+    // points at the "oldest entry left" criterion, not at a lost push: count those stragglers.
+    let keptOlderThanNewestLost = 0;
+    let keptNewerThanNewestLost = 0;
+    if (lost > 0)
+      agents.forEach((s, a) => {
+        for (let seq = 0; seq < s.sent; seq++)
+          if (found[a]![seq] === 1) {
+            if (s.endMs[seq]! < newestLostMs) keptOlderThanNewestLost++;
+            else keptNewerThanNewestLost++;
+          }
+      });
     const offered = agents.reduce((n, s) => n + s.sent, 0);
 
     const push = sorted(pushMs);
@@ -336,11 +385,11 @@ async function main(): Promise<void> {
     );
     console.log(
       `store     used at most ${mib(maxUsed)} of the ${CAP} cap (${overCapSamples} of ${samples} one-second samples over it); ` +
-        `files (database + WAL) at most ${mib(maxFiles)}; ${fmt(entries)} entries left, the oldest from ${oldestMs === Infinity ? '—' : `${fmt((Date.now() - oldestMs) / 1000)} s ago`}`,
+        `files (database + WAL) at most ${mib(maxFiles)} (free pages in the database at most ${mib(maxFree)}, WAL at most ${mib(maxWal)}); ${fmt(entries)} entries left, the oldest from ${oldestMs === Infinity ? '—' : `${fmt((Date.now() - oldestMs) / 1000)} s ago`}`,
     );
     console.log(
-      `records   acknowledged ${fmt(acked)}: read back ${fmt(present)}, deleted by retention (at or before the oldest entry left) ${fmt(retained)}, ` +
-        `LOST ${fmt(lost)}; unacknowledged but stored ${fmt(unacknowledgedPresent)}; read back in ${readSeconds.toFixed(1)} s` +
+      `records   acknowledged ${fmt(acked)}: read back ${fmt(present)}, deleted by retention (at or before the oldest entry left, now or at a one-second sample: ${fmt((Date.now() - retentionReachedMs) / 1000)} s ago) ${fmt(retained)}, ` +
+        `LOST ${fmt(lost)}${lost > 0 ? ` (the newest of them ${fmt((Date.now() - newestLostMs) / 1000)} s old; entries left older than it ${fmt(keptOlderThanNewestLost)}, newer ${fmt(keptNewerThanNewestLost)})` : ''}; unacknowledged but stored ${fmt(unacknowledgedPresent)}; read back in ${readSeconds.toFixed(1)} s` +
         (tiesSkipped ? ` (${tiesSkipped} timestamps with more than a page of entries stepped over)` : ''),
     );
     console.log(
@@ -350,6 +399,7 @@ async function main(): Promise<void> {
     console.log(
       `BENCH_RESULT ${JSON.stringify({
         part: 'load',
+        root: ROOT,
         seconds,
         agents: AGENTS,
         recordsPerEviction: RECORDS_PER_EVICTION,
@@ -358,6 +408,7 @@ async function main(): Promise<void> {
         present,
         retained,
         lost,
+        keptOlderThanNewestLost,
         pushP50Ms: percentile(push, 50),
         pushP99Ms: percentile(push, 99),
         page: Object.fromEntries(
@@ -368,6 +419,9 @@ async function main(): Promise<void> {
         ),
         exports,
         maxUsedBytes: maxUsed,
+        maxFileBytes: maxFiles,
+        maxWalBytes: maxWal,
+        maxFreeBytes: maxFree,
         capBytes: cap,
         maxRss,
         loads,

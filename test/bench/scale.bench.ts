@@ -95,6 +95,37 @@ function growth(k: number): string {
   return 'faster than linear';
 }
 
+/** The cost curves as a Markdown table, one row per size (for docs/benchmarks.md). */
+function costTable(steps: Record<string, number>[]): string {
+  const head = [
+    'records',
+    '/api/flows p50 / p95',
+    'interfaces=net1 p50 / p95',
+    'push records/s',
+    'export rows/s',
+    'raw paging rows/s',
+    'export RSS growth',
+    'store on disk',
+    'load',
+  ];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const s of steps)
+    lines.push(
+      `| ${[
+        fmt(s.records!),
+        `${fmt(s.flowsP50Ms!, 1)} / ${fmt(s.flowsP95Ms!, 1)} ms`,
+        `${fmt(s.flowsNet1P50Ms!, 1)} / ${fmt(s.flowsNet1P95Ms!, 1)} ms`,
+        fmt(s.pushRecordsPerSecond!),
+        fmt(s.exportRowsPerSecond!),
+        fmt(s.rawPagingRowsPerSecond!),
+        `+${mib(s.exportRssPeak! - s.exportRssBefore!)}`,
+        `${mib(s.storeBytes!)} (${fmt(s.storeBytes! / s.records!)} B/record)`,
+        `${fmt(s.loadBefore!, 1)}→${fmt(s.loadAfter!, 1)}`,
+      ].join(' | ')} |`,
+    );
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'interflow-bench-scale-'));
   const a = await startBackend({
@@ -221,6 +252,7 @@ async function main(): Promise<void> {
       curves[`${name} ${fmt(p.records!)}→${fmt(q.records!)}`] = `${fmt(k, 2)} (${growth(k)})`;
     }
   }
+  console.log(costTable(steps));
   for (const [k, v] of Object.entries(curves)) console.log(`growth  ${k.padEnd(60)} k = ${v}`);
   console.log(`BENCH_RESULT ${JSON.stringify({ part: 'scale', steps, curves })}`);
 }

@@ -1,4 +1,5 @@
 // Retention by age and by size, on a real database file.
+import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { parseLogQuery } from '../query/logql-parse.ts';
 import { openStore, type EmbeddedStore } from './sqlite-store.ts';
 import { tempDir } from '../../../../test/support/temp-dir.ts';
 import { waitFor } from '../../../../test/support/wait.ts';
+import { WAL_LIMIT_BYTES } from './store-size.ts';
 import { nowNs } from './timestamps.ts';
 
 const MIN_NS = 60_000_000_000n;
@@ -121,8 +123,8 @@ describe('retention', () => {
     store.enforceRetention();
     const used = store.usedBytes();
     assert.ok(used <= maxBytes, `used ${used} > cap ${maxBytes}`);
-    // checks after pushes keep it bounded all along (at most ~one check interval over)
-    assert.ok(maxSeen < maxBytes * 1.5, `peak ${maxSeen} while cap is ${maxBytes}`);
+    // every push keeps the cap itself
+    assert.ok(maxSeen <= maxBytes, `peak ${maxSeen} while cap is ${maxBytes}`);
     const kept = await lines(store);
     assert.ok(kept.length > 1000 && kept.length < total / 2, `kept ${kept.length}`);
     // what remains is exactly the newest entries, in order, with no gap
@@ -134,28 +136,101 @@ describe('retention', () => {
     assert.ok(fileSize < maxBytes * 1.5, `file is ${fileSize} bytes`);
   });
 
-  test('by size, in the background: the push that makes retention due returns before anything is deleted', async (t) => {
-    const maxBytes = 1024 * 1024;
-    const store = openStore({ dataDir: tempDir(t), retentionMs: 0, maxBytes });
-    t.after(() => store.close());
+  test('by size, past the cap with no turn of the event loop: every push keeps it, the oldest go first', (t) => {
+    // Pushes back to back, as fast as they can be made: no background pass can run in between,
+    // so only the pushes themselves can keep the cap. Half the entries arrive late (a stream
+    // whose timestamps trail the others by two pushes, like an agent retrying), so deleting in
+    // insertion order would delete the wrong ones.
+    const dataDir = tempDir(t);
+    const maxBytes = 2 * 1024 * 1024;
+    const store = openStore({ dataDir, retentionMs: 0, maxBytes });
+    // an outside reader sees what is committed, as an operator's `du` or the load bench does
+    const observer = new Database(join(dataDir, 'interflow-store.sqlite'), { readonly: true });
+    t.after(() => {
+      observer.close();
+      store.close();
+    });
+    const pragma = (name: string): number => observer.pragma(name, { simple: true }) as number;
+    const pad = 'p'.repeat(400);
+    const perPush = 300;
+    const pushes = 60; // ~8 MB of lines, 4 times the cap
+    const base = nowNs() - 60n * MIN_NS;
+    const tsOf = (n: number): bigint => base + BigInt(n) * 1_000_000n;
+    // stated bounds: the database file holds the cap plus free pages of about one push's worth
+    // of deletes (reused by the next push), here < 512 KiB; the WAL holds its 4 MiB limit plus
+    // about one push's transaction, < 1 MiB here
+    const fileBound = maxBytes + 512 * 1024;
+    const walBound = WAL_LIMIT_BYTES + 1024 * 1024;
+    let reachedCap = false;
+    const pushedTs: bigint[] = [];
+    for (let b = 0; b < pushes; b++) {
+      const onTime = Array.from({ length: perPush / 2 }, (_, i) => {
+        const n = b * perPush + i;
+        return { ts: tsOf(n), line: `entry ${n} ${pad}` };
+      });
+      const late = Array.from({ length: b >= 2 ? perPush / 2 : 0 }, (_, i) => {
+        const n = (b - 2) * perPush + perPush / 2 + i;
+        return { ts: tsOf(n), line: `late ${n} ${pad}` };
+      });
+      for (const e of [...onTime, ...late]) pushedTs.push(e.ts);
+      const before = store.entryCount();
+      const { accepted } = store.push([
+        { labels: { app: 'interflow', agent: 'a' }, entries: onTime },
+        { labels: { app: 'interflow', agent: 'b' }, entries: late },
+      ]);
+      const deleted = before + accepted - store.entryCount();
+      const used = (pragma('page_count') - pragma('freelist_count')) * pragma('page_size');
+      assert.ok(used <= maxBytes, `push ${b}: ${used} bytes used, over the cap of ${maxBytes}`);
+      const file = statSync(join(dataDir, 'interflow-store.sqlite')).size;
+      assert.ok(file <= fileBound, `push ${b}: database file ${file} bytes, over ${fileBound}`);
+      const { walBytes } = store.sizeOnDisk();
+      assert.ok(walBytes <= walBound, `push ${b}: WAL ${walBytes} bytes, over ${walBound}`);
+      // once at the cap, a push deletes about what it brought: work in proportion to the push
+      if (reachedCap)
+        assert.ok(deleted <= 2 * accepted, `push ${b} added ${accepted} and deleted ${deleted}`);
+      if (deleted > 0) reachedCap = true;
+    }
+    assert.ok(reachedCap, 'the pushes went past the cap');
+    // what is left: the newest entries by time, whatever order they were pushed in
+    const kept = observer
+      .prepare('SELECT ts FROM entries ORDER BY ts')
+      .pluck()
+      .safeIntegers(true)
+      .all() as bigint[];
+    const keptSet = new Set(kept);
+    const oldestKept = kept[0]!;
+    const gone = pushedTs.filter((ts) => ts >= oldestKept && !keptSet.has(ts));
+    assert.deepEqual(gone, [], 'nothing newer than the oldest entry left was deleted');
+    assert.ok(
+      kept.length > 1000 && kept.length < pushedTs.length / 2,
+      `kept ${kept.length} of ${pushedTs.length}`,
+    );
+    // and not much more than needed went: the store is still near its cap
+    assert.ok(store.usedBytes() > maxBytes * 0.75, `used ${store.usedBytes()} after the last push`);
+  });
+
+  test('by size, at open: a store over a lowered cap is brought under it before it serves', async (t) => {
+    const dataDir = tempDir(t);
+    const first = openStore({ dataDir, retentionMs: 0, maxBytes: 0 });
     const base = nowNs() - 60n * MIN_NS;
     const pad = 'p'.repeat(400);
     const entries = Array.from({ length: 8000 }, (_, n) => ({
       ts: base + BigInt(n) * 1000n,
       line: `entry ${n} ${pad}`,
     }));
-    store.push([{ labels: { app: 'interflow' }, entries }]); // ~3.5 MB in one push
-    assert.equal(store.entryCount(), 8000, 'the push itself deletes nothing');
-    assert.ok(store.retentionPending, 'a background pass was started');
-    let turns = 0;
-    while (store.retentionPending) {
-      await nextTurn();
-      turns++;
-    }
-    assert.ok(turns > 1, `the pass yielded between batches (${turns} turns)`);
+    first.push([{ labels: { app: 'interflow' }, entries }]); // ~3.5 MB
+    first.close();
+    const maxBytes = 1024 * 1024;
+    const store = openStore({ dataDir, retentionMs: 0, maxBytes });
+    t.after(() => store.close());
     assert.ok(store.usedBytes() <= maxBytes, `used ${store.usedBytes()} > cap ${maxBytes}`);
+    const size = store.sizeOnDisk();
+    // the free pages past the reserve (a sixteenth of the cap) went back to the file system
+    assert.ok(size.freeBytes <= maxBytes / 16, `${size.freeBytes} bytes free in the file`);
     const kept = await lines(store, 8000);
     assert.ok(kept.length > 0 && kept.length < 8000, `kept ${kept.length}`);
     assert.equal(kept[0], entries[7999]!.line, 'the newest entry is kept');
+    const nums = kept.map((l) => Number(l.split(' ')[1]));
+    for (let i = 1; i < nums.length; i++) assert.equal(nums[i], nums[i - 1]! - 1);
   });
 });

@@ -22,6 +22,7 @@ import {
 import { evaluateFromColumns, fastPlan } from '../query/metric-fast-path.ts';
 import { compilePipeline, type Labels } from '../query/pipeline.ts';
 import { ColumnIndex, type CommittedEntry } from './column-index.ts';
+import { SizeAccount, WAL_LIMIT_BYTES, type StoreSize } from './store-size.ts';
 import { MAX_NS, NS_PER_MS, nowNs } from './timestamps.ts';
 
 export interface StoreOptions {
@@ -29,7 +30,10 @@ export interface StoreOptions {
   dataDir: string;
   /** entries older than this are deleted; 0 = keep forever */
   retentionMs: number;
-  /** cap on the database's used size in bytes (oldest entries go first); 0 = no cap */
+  /**
+   * cap on the pages the database uses, in bytes (store-size.ts); every push that brings the
+   * store past it deletes the oldest entries in its own transaction; 0 = no cap
+   */
   maxBytes: number;
   /** how often retention runs in the background (default 60 s) */
   retentionIntervalMs?: number;
@@ -118,6 +122,16 @@ const YIELD_EVERY_MS = 20;
 // Rows one retention step deletes. Background passes yield to the event loop after every step,
 // so this bounds how long a push or query can wait behind retention (a few ms per step).
 const RETENTION_BATCH = 500;
+// Pages one step of a pass's incremental vacuum gives back to the file system (4 MiB of 4 KiB pages).
+const VACUUM_STEP_PAGES = 1024;
+// Free pages a pass leaves in the file for the next pushes to reuse (with a cap: a sixteenth of
+// it, at most this); the size trimming of pushes frees about one push of pages at a time.
+const FREE_RESERVE_BYTES = 8 * 1024 * 1024;
+// How far below the cap a push that went past it deletes: a 64th of the cap, within these bounds.
+const TRIM_SLACK_MIN = 64 * 1024;
+const TRIM_SLACK_MAX = 4 * 1024 * 1024;
+// After a push deleted entries, the streams' time ranges are refreshed by a pass at most this often.
+const STALE_RANGES_PASS_MS = 1000;
 
 export function labelsKey(labels: Labels): string {
   return JSON.stringify(
@@ -137,10 +151,12 @@ export class EmbeddedStore {
   private readonly byKey = new Map<string, StreamInfo>();
   private readonly byId = new Map<number, StreamInfo>();
   private readonly timer: NodeJS.Timeout | null;
-  private bytesSinceRetention = 0;
   private lastRetention = Date.now();
   private retentionRunning = false;
   private closed = false;
+  /** a push deleted entries: the streams' min_ts (and empty streams) wait for the next pass */
+  private rangesStale = false;
+  private readonly size: SizeAccount;
 
   private readonly stmts: ReturnType<EmbeddedStore['prepare']>;
   /** what the overview's metric queries read instead of the lines (query/entry-columns.ts) */
@@ -148,7 +164,8 @@ export class EmbeddedStore {
 
   constructor(readonly opts: StoreOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
-    this.db = new Database(join(opts.dataDir, 'interflow-store.sqlite'));
+    const file = join(opts.dataDir, 'interflow-store.sqlite');
+    this.db = new Database(file);
     // auto_vacuum must be chosen before the first table exists; it lets retention shrink the file
     this.db.pragma('auto_vacuum = INCREMENTAL');
     this.db.pragma('journal_mode = WAL');
@@ -157,6 +174,8 @@ export class EmbeddedStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('cache_size = -65536'); // 64 MiB page cache
+    // the WAL file shrinks back to this once a checkpoint lets it restart (store-size.ts)
+    this.db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS streams (
         id INTEGER PRIMARY KEY,
@@ -175,6 +194,7 @@ export class EmbeddedStore {
       CREATE INDEX IF NOT EXISTS entries_stream_ts ON entries (stream_id, ts);
     `);
     this.stmts = this.prepare();
+    this.size = new SizeAccount(this.db, `${file}-wal`);
     this.columnIndex = new ColumnIndex(this.db);
     for (const row of this.stmts.allStreams.all() as [bigint, string, bigint | null, bigint | null][]) {
       const labels = Object.fromEntries(JSON.parse(row[1]) as [string, string][]);
@@ -264,10 +284,12 @@ export class EmbeddedStore {
 
   /** Bytes the database uses (pages in use × page size), the measure maxBytes caps. */
   usedBytes(): number {
-    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
-    const pages = this.db.pragma('page_count', { simple: true }) as number;
-    const free = this.db.pragma('freelist_count', { simple: true }) as number;
-    return (pages - free) * pageSize;
+    return this.size.usedBytes();
+  }
+
+  /** Used bytes, free pages inside the file and the WAL file (store-size.ts says how each is bounded). */
+  sizeOnDisk(): StoreSize {
+    return this.size.size();
   }
 
   entryCount(): number {
@@ -293,9 +315,9 @@ export class EmbeddedStore {
     if (this.closed) throw new Error('store is closed');
     let accepted = 0;
     let duplicates = 0;
-    let bytes = 0;
     const created: StreamInfo[] = [];
     const committed: CommittedEntry[] = [];
+    let trimmed: number[] = [];
     const tx = this.db.transaction(() => {
       for (const s of streams) {
         if (s.entries.length === 0) continue;
@@ -315,7 +337,6 @@ export class EmbeddedStore {
             continue;
           }
           accepted++;
-          bytes += e.line.length;
           committed.push({
             id: Number(res.lastInsertRowid),
             streamId: info.id,
@@ -332,6 +353,14 @@ export class EmbeddedStore {
           info.maxTs = hi;
         }
       }
+      // The size cap, kept by design: a push that brings the store past it deletes the oldest
+      // entries in the same transaction (one fsync for both), so the committed store never
+      // holds more than the cap however fast pushes come, and the work is about what it added.
+      // It deletes a little below the cap: fewer, larger deletes write fewer pages per row (the
+      // oldest rows of every stream share the pages of the (stream_id, ts) index).
+      const cap = this.opts.maxBytes;
+      if (cap > 0 && accepted > 0 && this.size.usedBytes() > cap)
+        trimmed = this.trimToCap(cap - Math.min(TRIM_SLACK_MAX, Math.max(TRIM_SLACK_MIN, cap / 64)));
     });
     try {
       tx();
@@ -344,7 +373,10 @@ export class EmbeddedStore {
       throw err;
     }
     this.columnIndex.appendCommitted(committed);
-    this.bytesSinceRetention += bytes;
+    if (trimmed.length > 0) {
+      this.columnIndex.deleted(trimmed);
+      this.rangesStale = true;
+    }
     this.maybeEnforceRetention();
     return { accepted, duplicates };
   }
@@ -600,11 +632,22 @@ export class EmbeddedStore {
     if (batch.length > 0) yield batch;
   }
 
+  /** Deletes the oldest entries until the used pages are at most `target` bytes; returns their ids. */
+  private trimToCap(target: number, maxRows = Infinity): number[] {
+    return this.size.trim(
+      target,
+      (n) => (this.stmts.deleteOldest.all(n) as bigint[]).map(Number),
+      // the index counts without a scan once loaded (it lacks this push's rows: an estimate)
+      () => (this.columnIndex.ready ? this.columnIndex.columns.live : this.entryCount()),
+      maxRows,
+    );
+  }
+
   private maybeEnforceRetention(): void {
-    // cheap checks after pushes: at most every 5 s, or when ~1% of the cap was written
-    const sizeDue =
-      this.opts.maxBytes > 0 && this.bytesSinceRetention > Math.max(64 * 1024, this.opts.maxBytes / 100);
-    if (sizeDue || Date.now() - this.lastRetention > 5_000) this.scheduleRetention();
+    // cheap checks after pushes: age retention at most every 5 s; stream ranges left stale by a
+    // push's size trimming at most every second (a pass also gives free pages back)
+    const sinceLast = Date.now() - this.lastRetention;
+    if (sinceLast > 5_000 || (this.rangesStale && sinceLast > STALE_RANGES_PASS_MS)) this.scheduleRetention();
   }
 
   /** Whether a background retention pass is under way. */
@@ -620,7 +663,6 @@ export class EmbeddedStore {
     if (this.retentionRunning || this.closed) return;
     this.retentionRunning = true;
     this.lastRetention = Date.now();
-    this.bytesSinceRetention = 0;
     const steps = this.retentionSteps(nowNs());
     const step = (): void => {
       if (this.closed) {
@@ -646,7 +688,6 @@ export class EmbeddedStore {
   enforceRetention(now: bigint = nowNs()): { deleted: number } {
     if (this.closed) return { deleted: 0 };
     this.lastRetention = Date.now();
-    this.bytesSinceRetention = 0;
     const steps = this.retentionSteps(now);
     for (;;) {
       const r = steps.next();
@@ -654,7 +695,10 @@ export class EmbeddedStore {
     }
   }
 
-  /** One retention pass; it yields after every batch it deletes and returns how many rows went. */
+  /**
+   * One retention pass; it yields after every step (a batch of deletes, the stream ranges, a
+   * slice of vacuum) and returns how many rows went.
+   */
   private *retentionSteps(now: bigint): Generator<void, number, void> {
     let deleted = 0;
     if (this.opts.retentionMs > 0) {
@@ -669,32 +713,29 @@ export class EmbeddedStore {
       }
     }
     if (this.opts.maxBytes > 0) {
-      // delete down to 90% of the cap so that every push does not trigger a delete
-      const target = this.opts.maxBytes * 0.9;
-      let bytesPerRow: number | undefined;
-      for (let round = 0; round < 10_000; round++) {
-        const used = this.usedBytes();
-        if (used <= this.opts.maxBytes && round === 0) break;
-        if (used <= target) break;
-        // estimated once per pass (counting is a full index scan); rows are alike in size
-        if (bytesPerRow === undefined) {
-          const count = this.entryCount();
-          if (count === 0) break;
-          bytesPerRow = Math.max(1, used / count);
-        }
-        const n = Math.max(1, Math.min(RETENTION_BATCH, Math.ceil((used - target) / bytesPerRow)));
-        const ids = this.stmts.deleteOldest.all(n) as bigint[];
-        this.columnIndex.deleted(ids.map(Number));
-        const gone = ids.length;
-        deleted += gone;
-        if (gone === 0) break;
-        this.db.pragma('incremental_vacuum');
+      // pushes keep the cap themselves; this is for a store opened over it (a lowered cap)
+      const trimStep = this.db.transaction(() => this.trimToCap(this.opts.maxBytes, RETENTION_BATCH));
+      for (;;) {
+        const ids = trimStep();
+        this.columnIndex.deleted(ids);
+        deleted += ids.length;
+        if (ids.length < RETENTION_BATCH) break;
         yield;
       }
     }
-    if (deleted > 0) {
-      this.db.pragma('incremental_vacuum');
+    if (deleted > 0 || this.rangesStale) {
+      this.rangesStale = false;
       this.refreshStreamRanges();
+    }
+    // give free pages back to the file system, keeping a reserve the next pushes reuse
+    const reserveBytes = this.opts.maxBytes > 0 ? Math.min(FREE_RESERVE_BYTES, this.opts.maxBytes / 16) : 0;
+    const reservePages = Math.floor(reserveBytes / this.size.pageSize);
+    for (let free = this.size.freePages(); free > reservePages;) {
+      yield;
+      this.db.pragma(`incremental_vacuum(${Math.min(free - reservePages, VACUUM_STEP_PAGES)})`);
+      const after = this.size.freePages();
+      if (after >= free) break; // a file made before auto_vacuum was set cannot shrink this way
+      free = after;
     }
     return deleted;
   }
