@@ -8,7 +8,8 @@
 //    CPU measured before and subtracted (both printed); rounds with medians and min–max.
 // Environment: BENCH_AGENT_PARTS=hooks,drain,cpu (default all); BENCH_CPU_ROUNDS; BENCH_BASELINE_ROOT
 // = another checkout (e.g. main's, with `make -C agent` and node_modules) whose agent runs in
-// alternating CPU rounds of the same run; BENCH_AGENT_CPU_PROF=<dir> writes --cpu-prof profiles.
+// alternating CPU rounds of the same run; BENCH_AGENT_FLAGS_ARM="--flag ..." runs this tree's agent
+// with those node flags as one more alternating arm; BENCH_AGENT_CPU_PROF=<dir> writes --cpu-prof profiles.
 // Runs on the reference topology (test/support/netns-scenario.ts); needs root and `make -C agent`.
 // The agent runs as its own process and the raw drain speaks the helper's own protocol:
 // no agent code runs inside the bench process, so the figures are the agent's own.
@@ -144,11 +145,12 @@ async function measureAgentCpu(
   root: string,
   env: Record<string, string>,
   arm: string,
+  extraFlags: string[] = [],
 ): Promise<CpuRun> {
   const profDir = process.env.BENCH_AGENT_CPU_PROF;
   const agent = await startAgent(env, {
     root,
-    nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, arm)}`] : [],
+    nodeFlags: [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, arm)}`] : []), ...extraFlags],
   });
   try {
     await waitHooked(agent, 4);
@@ -392,11 +394,14 @@ async function main(): Promise<void> {
     if (PARTS.has('cpu')) {
       const arms: [string, string][] = [['current', REPO_ROOT]];
       if (process.env.BENCH_BASELINE_ROOT) arms.push(['baseline', process.env.BENCH_BASELINE_ROOT]);
+      // BENCH_AGENT_FLAGS_ARM: this tree's agent once more, with these node flags (space-separated).
+      const flagArm = process.env.BENCH_AGENT_FLAGS_ARM?.split(' ').filter(Boolean);
+      if (flagArm?.length) arms.push(['flags', REPO_ROOT]);
       const runs: Record<string, CpuRun[]> = {};
       for (let i = 0; i < CPU_ROUNDS; i++) {
         const order = i % 2 ? [...arms].reverse() : arms;
         for (const [arm, root] of order) {
-          const r = await measureAgentCpu(s, root, agentEnv, arm);
+          const r = await measureAgentCpu(s, root, agentEnv, arm, arm === 'flags' ? flagArm : []);
           (runs[arm] ??= []).push(r);
           console.log(
             `  round ${i + 1} ${arm}: ${r.perRecords.toFixed(2)} CPU s / 100k (busy ${r.busyCpu.toFixed(2)} s over ${r.wallS.toFixed(1)} s, idle ${r.idleRate.toFixed(3)} CPU s/s → ${r.idleSubtracted.toFixed(2)} s subtracted; ${r.exported} records; eviction ${r.evictSeconds.toFixed(2)} s)`,
@@ -409,7 +414,12 @@ async function main(): Promise<void> {
         const idle = spread(list.map((r) => r.idleRate));
         const sub = spread(list.map((r) => r.idleSubtracted));
         const ev = spread(list.map((r) => r.evictSeconds));
-        const label = arm === 'current' ? '' : ` [${arm}: ${process.env.BENCH_BASELINE_ROOT}]`;
+        const label =
+          arm === 'current'
+            ? ''
+            : arm === 'flags'
+              ? ` [node ${flagArm!.join(' ')}]`
+              : ` [${arm}: ${process.env.BENCH_BASELINE_ROOT}]`;
         report(
           `agent CPU seconds per 100 000 records evicted+exported (node + helper, idle subtracted), median (min–max) of ${list.length}${label}`,
           per.text,
@@ -427,9 +437,16 @@ async function main(): Promise<void> {
             evictionSeconds: ev.median,
             cpuRounds: list.length,
           });
+        } else if (arm === 'flags') {
+          Object.assign(result, { flagsCpuSecondsPer100k: per.median, flagsCpuSpread: per.text });
         } else {
           Object.assign(result, { baselineCpuSecondsPer100k: per.median, baselineCpuSpread: per.text });
         }
+      }
+      if (runs.flags) {
+        const ratio = Number(result.flagsCpuSecondsPer100k) / Number(result.cpuSecondsPer100k);
+        report(`agent CPU per record, with node ${flagArm!.join(' ')} / without (ratio of medians)`, ratio.toFixed(2));
+        result.flagsCpuRatio = ratio;
       }
       if (runs.baseline) {
         const ratio = Number(result.cpuSecondsPer100k) / Number(result.baselineCpuSecondsPer100k);

@@ -7,6 +7,8 @@
 //   bare            nothing attached
 //   noop tc         a do-nothing program (agent/bench/noop.bpf.c) on a clsact qdisc (cls_bpf)
 //   noop tcx        the same program on tcx links: the attach path's own cost
+//   interflow prog tc / tcx   Interflow's flows.bpf.o loaded and attached by bench-attach like
+//                   NetObserv's below (no agent process, maps at their built-in sizes)
 //   agent no hooks  the agent process running with an interface filter that matches nothing
 //   agent tc / tcx  the agent hooking net1, INTERFLOW_TC_ATTACH_MODE=tc / tcx
 //   netobserv tc / tcx   only when NETOBSERV_BPF_OBJ names a prebuilt NetObserv bpf/flows.c
@@ -23,7 +25,8 @@
 // machine where packet rates swing. Programs: the do-nothing one, Interflow's flows.bpf.o,
 // NetObserv's tc and tcx programs, and BENCH_PREVIOUS_BPF_OBJ (an earlier Interflow
 // flows.bpf.o, for before/after) when given. Alternating order, BENCH_DATAPATH_RUNS rounds.
-// Environment: BENCH_DATAPATH_ROUNDS (default 7), BENCH_DATAPATH_SECONDS (per measurement,
+// Environment: BENCH_DATAPATH_ARMS (comma-separated arm names; bare and noop tc always run),
+// BENCH_DATAPATH_ROUNDS (default 7), BENCH_DATAPATH_SECONDS (per measurement,
 // default 3), BENCH_DATAPATH_IPERF=0 (skip the packet-rate part), BENCH_DATAPATH_RUNS
 // (default 9), NETOBSERV_BPF_OBJ, BENCH_PREVIOUS_BPF_OBJ.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -45,7 +48,33 @@ const NETOBSERV = process.env.NETOBSERV_BPF_OBJ;
 const PREVIOUS = process.env.BENCH_PREVIOUS_BPF_OBJ;
 const IPERF = process.env.BENCH_DATAPATH_IPERF !== '0';
 const RUNS = Math.max(1, Number(process.env.BENCH_DATAPATH_RUNS ?? 9));
+/**
+ * More Interflow objects to compare (variants of flows.bpf.c built elsewhere), as
+ * `name=path.o@tc` or `@tcx`, separated by `;`: each becomes an arm and an in-kernel target.
+ */
+const EXTRA_OBJS = (process.env.BENCH_DATAPATH_OBJS ?? '')
+  .split(';')
+  .filter(Boolean)
+  .map((spec) => {
+    const m = /^([^=]+)=(.+)@(tcx?)$/.exec(spec.trim());
+    if (!m) throw new Error(`BENCH_DATAPATH_OBJS: "${spec}" is not name=path.o@tc|tcx`);
+    return { name: m[1]!, obj: m[2]!, mode: m[3] as 'tc' | 'tcx' };
+  });
 const PORT = 5301;
+/**
+ * iperf3 client and server under SCHED_FIFO (chrt -f 10), so other work on this shared machine
+ * cannot take their CPUs during a measurement; the packets' kernel path (veth, the hooks, the
+ * receiving softirq) runs in their context. The agent's own processes keep their normal
+ * priority: its user-space cost is item 5's figure (agent CPU per 100 000 records), not this
+ * one. BENCH_DATAPATH_RT=0 measures at normal priority.
+ */
+const RT = process.env.BENCH_DATAPATH_RT !== '0';
+const rt = (cmd: string[]): [string, string[]] =>
+  RT ? ['chrt', ['-f', '10', ...cmd]] : [cmd[0]!, cmd.slice(1)];
+/** Comma-separated arm names to run (bare and noop tc always run: they are the baselines). */
+const ONLY = process.env.BENCH_DATAPATH_ARMS?.split(',')
+  .map((a) => a.trim())
+  .filter(Boolean);
 const BUILD = join(REPO_ROOT, 'agent', 'build');
 
 interface Arm {
@@ -58,7 +87,7 @@ interface Arm {
 let server: ChildProcess | undefined;
 async function startServer(s: NetnsScenario): Promise<void> {
   server?.kill('SIGKILL');
-  server = s.spawn(s.b, 'iperf3', ['-s', '-A', '1', '-B', s.net1.b, '-p', String(PORT)]);
+  server = s.spawn(s.b, ...rt(['iperf3', '-s', '-A', '1', '-B', s.net1.b, '-p', String(PORT)]));
   await new Promise((r) => setTimeout(r, 500));
 }
 
@@ -85,6 +114,7 @@ async function iperf(s: NetnsScenario, args: string[]) {
       '-k',
       '2',
       String(SECONDS + 20),
+      ...(RT ? ['chrt', '-f', '10'] : []),
       'iperf3',
       '-J',
       '-A',
@@ -249,6 +279,8 @@ function programCost(result: Record<string, number | string>): void {
       progs: ['tcx_ingress_flow_parse', 'tcx_egress_flow_parse'],
     });
   }
+  for (const x of EXTRA_OBJS)
+    targets.push({ name: x.name, key: x.name, obj: x.obj, progs: ['interflow_in', 'interflow_eg'] });
   const ns = new Map<string, number[]>(targets.map((t) => [t.key, []]));
   for (let round = 0; round < RUNS; round++) {
     for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
@@ -285,14 +317,20 @@ async function main(): Promise<void> {
   }
   execFileSync('make', ['-s', '-C', join(REPO_ROOT, 'agent'), 'all', 'bench'], { stdio: 'inherit' });
   const noop = join(BUILD, 'bench', 'noop.bpf.o');
-  const arms: Arm[] = [
+  const flowsObj = join(BUILD, 'flows.bpf.o');
+  let arms: Arm[] = [
     { name: 'bare', setup: async () => async () => undefined },
     programArm('noop tc', noop, 'tc', ['noop_in', 'noop_eg']),
     programArm('noop tcx', noop, 'tcx', ['noop_in', 'noop_eg']),
+    // Interflow's own program loaded and attached by the bench's loader, as NetObserv's is: what
+    // separates these arms from the agent's is the agent (its maps' sizes, drain and processes).
+    programArm('interflow prog tc', flowsObj, 'tc', ['interflow_in', 'interflow_eg']),
+    programArm('interflow prog tcx', flowsObj, 'tcx', ['interflow_in', 'interflow_eg']),
     agentArm('agent no hooks', { INTERFLOW_INTERFACES: 'no-such-interface' }, 0),
     agentArm('agent tc', { INTERFLOW_INTERFACES: 'net1', INTERFLOW_TC_ATTACH_MODE: 'tc' }, 2),
     agentArm('agent tcx', { INTERFLOW_INTERFACES: 'net1', INTERFLOW_TC_ATTACH_MODE: 'tcx' }, 2),
   ];
+  for (const x of EXTRA_OBJS) arms.push(programArm(x.name, x.obj, x.mode, ['interflow_in', 'interflow_eg']));
   if (NETOBSERV && existsSync(NETOBSERV)) {
     arms.push(programArm('netobserv tc', NETOBSERV, 'tc', ['tc_ingress_flow_parse', 'tc_egress_flow_parse']));
     arms.push(
@@ -301,10 +339,17 @@ async function main(): Promise<void> {
   } else {
     console.log('datapath bench: NETOBSERV_BPF_OBJ not set (or missing): no NetObserv arms');
   }
+  if (ONLY) {
+    const unknown = ONLY.filter((n) => !arms.some((a) => a.name === n));
+    if (unknown.length) throw new Error(`BENCH_DATAPATH_ARMS: no arm named ${unknown.join(', ')}`);
+    const always = new Set(['bare', 'noop tc', ...EXTRA_OBJS.map((x) => x.name)]);
+    arms = arms.filter((a) => always.has(a.name) || ONLY.includes(a.name));
+  }
   const result: Record<string, number | string> = {
     part: 'datapath',
     source: 'test/bench/datapath.bench.ts',
     rounds: ROUNDS,
+    realtime: RT ? 'iperf3 SCHED_FIFO 10' : 'normal priority',
   };
   programCost(result);
   if (!IPERF) {
@@ -322,7 +367,7 @@ async function main(): Promise<void> {
     await measured(s, () => udpKpps(s));
     await measured(s, () => tcpGbps(s));
     console.log(
-      `datapath bench: ${ROUNDS} rounds x ${arms.length} arms, ${SECONDS}s per measurement, iperf3 -A 0 / -A 1`,
+      `datapath bench: ${ROUNDS} rounds x ${arms.length} arms, ${SECONDS}s per measurement, iperf3 -A 0 / -A 1${RT ? ', SCHED_FIFO' : ''}`,
     );
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? arms : [...arms].reverse();
@@ -368,6 +413,18 @@ async function main(): Promise<void> {
         `${(median(u) / udpBare).toFixed(3)} | ${(median(u) / udpNoop).toFixed(3)} | ` +
         `${median(t).toFixed(2)} (${Math.min(...t).toFixed(2)}–${Math.max(...t).toFixed(2)}) | ` +
         `${(median(t) / tcpBare).toFixed(3)} | ${(median(t) / tcpNoop).toFixed(3)} |`,
+    );
+  }
+  // Ratios within each round (the arm against the do-nothing program measured in the same round,
+  // a minute or so apart): slow drift in the machine's speed cancels out of these.
+  console.log('\nUDP 64 B, per-round ratio to noop tc (paired), median (min–max):');
+  const noopRounds = udp.get('noop tc')!;
+  for (const arm of arms) {
+    const ratios = udp.get(arm.name)!.map((x, i) => x / noopRounds[i]!);
+    const key = arm.name.replace(/ (\w)/g, (_, c: string) => c.toUpperCase());
+    result[`${key}UdpPairedRatioNoopTc`] = median(ratios);
+    console.log(
+      `  ${arm.name}: ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})`,
     );
   }
   console.log('\nper-round UDP kpps:');
