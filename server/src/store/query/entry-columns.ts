@@ -13,6 +13,7 @@
 // Memory: about 90 bytes per entry for flow records (typed arrays, outside the JS heap).
 import { ChunkRollup } from './chunk-rollup.ts';
 import { elementText, textAtPath } from './json-labels.ts';
+import { PAIR_FIELDS, PairColumn } from './pair-column.ts';
 import { parseGoFloat } from './pipeline.ts';
 
 export const STRING_FIELDS = [
@@ -112,6 +113,8 @@ export class EntryColumns {
   strings = new Map<string, StringColumn>();
   arrays = new Map<string, ArrayColumn>();
   numbers = new Map<string, NumberColumn>();
+  /** per row, the id of its pair of texts of two string columns (pair-column.ts; PAIR_FIELDS) */
+  pairs: PairColumn[] = [];
   /** totals per chunk of rows (chunk-rollup.ts); number fields in NUMBER_FIELDS order */
   rollup = new ChunkRollup(NUMBER_FIELDS.length);
   /** largest stream id of a row */
@@ -156,6 +159,8 @@ export class EntryColumns {
     this.numbers = new Map(
       NUMBER_FIELDS.map((f) => [f, { value: new Float64Array(0), state: new Uint8Array(0) }]),
     );
+    // new objects, not cleared ones: a query that started before keeps reading the old ones
+    this.pairs = PAIR_FIELDS.map(([l, r]) => new PairColumn(l, r));
     this.rollup = new ChunkRollup(NUMBER_FIELDS.length);
     this.maxStream = 0;
     this.grow(1024);
@@ -197,6 +202,7 @@ export class EntryColumns {
       c.value = re(c.value, cap);
       c.state = re(c.state, cap);
     }
+    for (const p of this.pairs) p.grow(cap);
     this.capacity = cap;
   }
 
@@ -260,8 +266,14 @@ export class EntryColumns {
       c.length[i] = arr.length;
       if (arr.length >= 2) addMulti(c, i);
     }
+    this.notePairs(i);
     this.noteRollup(i);
     return true;
+  }
+
+  /** Sets the pair ids of row `row`, whose string columns are set. */
+  private notePairs(row: number): void {
+    for (const p of this.pairs) p.note(row, this.strings.get(p.left)!.ids[row]!, this.strings.get(p.right)!.ids[row]!);
   }
 
   /** Adds row `row`, whose columns are set, to its chunk's totals. */
@@ -371,6 +383,7 @@ export class EntryColumns {
         for (let k = 0; k < n; k++) c.data[c.used++] = c.dict.id(o.dict.texts[o.data[o.offset[i]! + k]!]!);
         if (n >= 2) addMulti(c, j);
       }
+      this.notePairs(j);
       this.noteRollup(j);
       j++;
     }

@@ -53,6 +53,7 @@ import {
   type ChunkRollup,
   type NumberTotals,
 } from './chunk-rollup.ts';
+import type { PairColumn } from './pair-column.ts';
 import { SeriesTable } from './series-table.ts';
 import { selectTop } from './top-select.ts';
 
@@ -116,6 +117,8 @@ export interface FastRangeResult {
  * count at its start), and compaction, which renumbers rows, makes the scan give up.
  */
 interface ColumnRef {
+  /** the string column's field (pairs of fields have ids of their own: pair-column.ts); null for an array element */
+  field: string | null;
   dict: Dictionary;
   /** string column: the id per row; array column: its flat element data */
   ids: Uint32Array;
@@ -173,12 +176,12 @@ function extractedOf(
   if (typeof field !== 'string') return null;
   if (path.length === 1 && STRING_SET.has(field)) {
     const c = columns.strings.get(field)!;
-    return { dict: c.dict, ids: c.ids, offset: null, length: null, index: 0, array: null };
+    return { field, dict: c.dict, ids: c.ids, offset: null, length: null, index: 0, array: null };
   }
   if (path.length === 1 && NUMBER_SET.has(field)) return { number: columns.numbers.get(field)! };
   if (path.length === 2 && typeof index === 'number' && ARRAY_SET.has(field)) {
     const c = columns.arrays.get(field)!;
-    return { dict: c.dict, ids: c.data, offset: c.offset, length: c.length, index, array: c };
+    return { field: null, dict: c.dict, ids: c.data, offset: c.offset, length: c.length, index, array: c };
   }
   return null;
 }
@@ -437,7 +440,19 @@ async function scanPart(
   } else {
     for (const [l, e] of extracted) if (!without.has(l) && !('number' in e)) kept.push([l, e]);
   }
-  const parts = kept.map(([, ref]) => ref);
+  // two kept labels that are a pair of columns with ids of their own (the address pair,
+  // pair-column.ts): one key component, the pair id, first, leading the series table
+  const pair = pairOf(columns, kept);
+  const partOf = kept.map((_, e): number => (pair && (e === pair.leftAt || e === pair.rightAt) ? -1 : 0));
+  const parts: ColumnRef[] = [];
+  kept.forEach(([, ref], e) => {
+    if (partOf[e] === -1) return;
+    partOf[e] = parts.length;
+    parts.push(ref);
+  });
+  const pairIds = pair ? pair.ids : null;
+  // key: [pair id,] the class of the stream's kept labels, the other kept labels' text ids
+  const classAt = pair ? 1 : 0;
   const classOf = new Int32Array(maxStream + 1);
   const classLabels: Labels[] = [];
   const classByKey = new Map<string, number>();
@@ -458,7 +473,7 @@ async function scanPart(
     }
     classOf[s.id] = c;
   }
-  const width = 1 + parts.length;
+  const width = classAt + 1 + parts.length;
   const key = new Uint32Array(width);
 
   // time: offsets from the first evaluation time, in ns, as doubles
@@ -499,7 +514,10 @@ async function scanPart(
     const hi = columns.blockMaxSec[b]!;
     blockIn[b] = (hi - t0s + 1) * 1e9 <= -rangeNs || (lo - t0s - 1) * 1e9 >= endD ? 0 : 1;
   }
-  const table = new SeriesTable([classLabels.length, ...parts.map((p) => p.dict.size)]);
+  const table = new SeriesTable(
+    [...(pair ? [pair.size] : []), classLabels.length, ...parts.map((p) => p.dict.size)],
+    pair ? pair.size : 0,
+  );
   const steps = multiOnly ? multiOnly.multiCount : rowCount;
   const roll = rollupPlan({
     columns,
@@ -509,7 +527,7 @@ async function scanPart(
     addsLineBytes,
     eligible:
       multiOnly === null &&
-      parts.length === 0 &&
+      kept.length === 0 &&
       checks.length === 0 &&
       rowPreds.length === 0 &&
       postRow.length === 0 &&
@@ -573,8 +591,9 @@ async function scanPart(
         absTotal += value;
       }
 
-      key[0] = classOf[sid]!;
-      for (let k = 0; k < parts.length; k++) key[k + 1] = idAt(parts[k]!, r);
+      if (pairIds !== null) key[0] = pairIds[r]!;
+      key[classAt] = classOf[sid]!;
+      for (let k = 0; k < parts.length; k++) key[classAt + 1 + k] = idAt(parts[k]!, r);
       const known = table.size;
       const si = table.find(key);
       if (si === known) {
@@ -648,24 +667,48 @@ async function scanPart(
 
   const labelsOf = (si: number): Labels => {
     const ids = table.keys.subarray(si * width, (si + 1) * width);
+    // kept label e's text id: its own key component, or a side of the pair
+    const textOf = (e: number): string => {
+      const p = partOf[e]!;
+      const id =
+        p >= 0 ? ids[classAt + 1 + p]! : e === pair!.leftAt ? pair!.column.lefts[ids[0]!]! : pair!.column.rights[ids[0]!]!;
+      return kept[e]![1].dict.texts[id]!;
+    };
     const labels: Labels = {};
-    const cls = classLabels[ids[0]!]!;
+    const cls = classLabels[ids[classAt]!]!;
     if (by) {
       for (const l of by) {
         const e = kept.findIndex(([name]) => name === l);
-        const v = e >= 0 ? kept[e]![1].dict.texts[ids[e + 1]!]! : cls[l];
+        const v = e >= 0 ? textOf(e) : cls[l];
         if (v !== undefined && v !== '') labels[l] = v;
       }
     } else {
       Object.assign(labels, cls);
-      kept.forEach(([l, e], k) => {
-        const v = e.dict.texts[ids[k + 1]!]!;
+      kept.forEach(([l], e) => {
+        const v = textOf(e);
         if (v !== '') labels[l] = v;
       });
     }
     return labels;
   };
   return { count: table.size, sums, counts, firstD, first, labelsOf, scanned, chunksSummed, absTotal };
+}
+
+/**
+ * The pair of columns (pair-column.ts) two kept labels read, with their places in `kept`; its
+ * ids as the query starts (pairs of later rows are not read; the lefts and rights of earlier
+ * ones never change until a compaction, which replaces the PairColumn and makes the scan give up).
+ */
+function pairOf(
+  columns: EntryColumns,
+  kept: [string, ColumnRef][],
+): { column: PairColumn; ids: Uint32Array; size: number; leftAt: number; rightAt: number } | null {
+  for (const column of columns.pairs) {
+    const leftAt = kept.findIndex(([, ref]) => ref.field === column.left);
+    const rightAt = kept.findIndex(([, ref]) => ref.field === column.right);
+    if (leftAt >= 0 && rightAt >= 0) return { column, ids: column.ids, size: column.size, leftAt, rightAt };
+  }
+  return null;
 }
 
 /** Series of several scans with the same labels added up; labels and first sample of the earliest. */

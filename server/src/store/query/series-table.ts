@@ -5,6 +5,11 @@
 // of series over 1 M entries, so the keys live in typed arrays instead:
 //  - few possible keys (the product of the radices is small): a dense array indexed by the key
 //    read as a mixed-radix number;
+//  - else, when the caller names component 0 a "lead" whose radix is at most the rows of the index
+//    (a pair id, pair-column.ts), an array indexed by it holds the last series of that value,
+//    each series the one before it with the same value: the rest of the key (the stream labels'
+//    class, other labels) is compared along that short chain. No hashing, and series of values
+//    first met one after the other (pair ids follow row order) sit next to each other;
 //  - else open addressing (linear probing) on the tuple's hash, the tuples kept in `keys`.
 // Series are numbered 0, 1, … in the order they are first met.
 
@@ -21,17 +26,26 @@ export class SeriesTable {
   private readonly width: number;
   private readonly radices: number[];
   private readonly dense: Int32Array | null;
+  /** lead mode: per value of component 0, the last series with it + 1 (0 = none) */
+  private readonly head: Int32Array | null;
+  /** lead mode: per series, the series before it with the same component 0, + 1 */
+  private next: Int32Array;
   /** series + 1 per slot, 0 = empty (open addressing) */
   private slots: Int32Array;
   private mask: number;
 
-  /** `radices[k]`: key component k is below it. */
-  constructor(radices: number[]) {
+  /**
+   * `radices[k]`: key component k is below it. `leadMax`: component 0 is a lead (see above) when
+   * its radix is at most this (0: no lead).
+   */
+  constructor(radices: number[], leadMax = 0) {
     this.width = radices.length;
     this.radices = radices.map((r) => Math.max(1, r));
     const possible = this.radices.reduce((a, b) => a * b, 1);
     this.dense = possible <= DENSE_MAX ? new Int32Array(possible) : null;
-    this.slots = new Int32Array(this.dense ? 0 : 1024);
+    this.head = !this.dense && this.radices[0]! <= leadMax ? new Int32Array(this.radices[0]!) : null;
+    this.next = new Int32Array(this.head ? 64 : 0);
+    this.slots = new Int32Array(this.dense || this.head ? 0 : 1024);
     this.mask = this.slots.length - 1;
     this.keys = new Uint32Array(64 * Math.max(1, this.width));
   }
@@ -47,6 +61,7 @@ export class SeriesTable {
       this.dense[n] = this.add(key) + 1;
       return this.size - 1;
     }
+    if (this.head !== null) return this.findLed(key, this.head);
     let slot = hashOf(key, 0, w) & this.mask;
     const keys = this.keys;
     for (;;) {
@@ -65,6 +80,31 @@ export class SeriesTable {
     const si = this.add(key);
     this.slots[slot] = si + 1;
     if (this.size * 2 > this.slots.length) this.rehash();
+    return si;
+  }
+
+  private findLed(key: Uint32Array, head: Int32Array): number {
+    const w = this.width;
+    const keys = this.keys;
+    const lead = key[0]!;
+    let s = head[lead]!;
+    chain: while (s !== 0) {
+      const base = (s - 1) * w;
+      for (let k = 1; k < w; k++)
+        if (keys[base + k] !== key[k]) {
+          s = this.next[s - 1]!;
+          continue chain;
+        }
+      return s - 1;
+    }
+    const si = this.add(key);
+    if (si === this.next.length) {
+      const grown = new Int32Array(this.next.length * 2);
+      grown.set(this.next);
+      this.next = grown;
+    }
+    this.next[si] = head[lead]!;
+    head[lead] = si + 1;
     return si;
   }
 
