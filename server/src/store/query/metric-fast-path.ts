@@ -30,6 +30,8 @@ import {
   NUMBER_FIELDS,
   NUMBER_NONE,
   STRING_FIELDS,
+  TEXT_EMPTY,
+  TEXT_OTHER,
   type ArrayColumn,
   type Dictionary,
   type EntryColumns,
@@ -108,6 +110,10 @@ export interface FastRangeResult {
   entriesScanned: number;
   /** chunks added up from their totals instead of row by row (chunk-rollup.ts) */
   chunksSummed: number;
+  /** chunks passed over: no stream of theirs could count */
+  chunksSkipped: number;
+  /** how each scan's series table found series (series-table.ts): 'dense', 'led' or 'hashed' */
+  seriesTables: string[];
 }
 
 /**
@@ -248,6 +254,28 @@ function memoCheck(ref: ColumnRef, matcher: CompiledMatcher): MemoCheck {
   return { ref, matcher, memo: new Uint8Array(ref.dict.size), texts: ref.dict.texts };
 }
 
+const STRING_INDEX: ReadonlyMap<string, number> = new Map(STRING_FIELDS.map((f, i) => [f, i]));
+
+/**
+ * What a check answers for every row of stream `sid`, from the texts its rows hold (streamTexts
+ * of the column index): true or false, or null when rows may differ.
+ */
+function streamOutcome(c: MemoCheck, sid: number, streamTexts: Uint8Array): boolean | null {
+  const f = c.ref.field === null ? undefined : STRING_INDEX.get(c.ref.field);
+  if (f === undefined) return null;
+  const bits = streamTexts[sid * STRING_FIELDS.length + f] ?? 0;
+  let answer: boolean | null = null;
+  if (bits & TEXT_EMPTY) answer = c.matcher.matches('');
+  if (bits & TEXT_OTHER) {
+    // every other text: known for `= ""` and `!= ""` only
+    const m = c.matcher;
+    const other = m.value === '' && (m.op === '=' || m.op === '!=') ? m.op === '!=' : null;
+    if (other === null || (answer !== null && answer !== other)) return null;
+    answer = other;
+  }
+  return answer ?? true; // no row of the stream in the index: nothing to check
+}
+
 function passes(c: MemoCheck, r: number): boolean {
   const id = idAt(c.ref, r);
   let v = c.memo[id]!;
@@ -329,11 +357,20 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
   const all = sets.length === 1 ? sets[0]! : mergeSets(sets, input.times.length);
   let scanned = 0;
   let chunksSummed = 0;
+  let chunksSkipped = 0;
   for (const set of sets) {
     scanned += set.scanned;
     chunksSummed += set.chunksSummed;
+    chunksSkipped += set.chunksSkipped;
   }
-  return { evaluated: finish(all, input), entriesScanned: scanned, chunksSummed };
+  const seriesTables = sets.map((set) => set.seriesTable);
+  return {
+    evaluated: finish(all, input),
+    entriesScanned: scanned,
+    chunksSummed,
+    chunksSkipped,
+    seriesTables,
+  };
 }
 
 /**
@@ -349,6 +386,8 @@ interface SeriesSet {
   labelsOf(si: number): Labels;
   scanned: number;
   chunksSummed: number;
+  chunksSkipped: number;
+  seriesTable: string;
   /** the sum of the samples' magnitudes (exactness of the sums) */
   absTotal: number;
 }
@@ -426,6 +465,20 @@ async function scanPart(
   for (const st of streams)
     for (const err of [0, 1])
       postPasses[st.id * 2 + err] = postFixed.every((p) => p(-1, st.id, err === 1)) ? 1 : 0;
+  // a check on a string column decided once for a stream whose rows all hold "" there, or all
+  // another text, when the matcher answers the same for those (entry-columns.ts, streamTexts):
+  // the overview's pair queries (`SrcK8S_Name != ""` …) on the agent's streams, which carry the
+  // namespaces as labels. Rows of the other streams are checked one by one.
+  const rowChecks = new Uint8Array(maxStream + 1);
+  let anyRowChecks = false;
+  for (const st of streams) {
+    for (const c of checks) {
+      const v = streamOutcome(c, st.id, columns.streamTexts);
+      if (v === false) streamPasses[st.id] = 0;
+      else if (v === null) rowChecks[st.id] = 1;
+    }
+    if (rowChecks[st.id] === 1 && streamPasses[st.id] === 1) anyRowChecks = true;
+  }
 
   // series key: a class of the stream's kept labels, then the kept extracted labels' text ids
   const groupings = [agg.grouping, input.preGroup].filter((g): g is Grouping => g !== null);
@@ -528,7 +581,7 @@ async function scanPart(
     eligible:
       multiOnly === null &&
       kept.length === 0 &&
-      checks.length === 0 &&
+      !anyRowChecks &&
       rowPreds.length === 0 &&
       postRow.length === 0 &&
       classLabels.length === 1,
@@ -536,6 +589,12 @@ async function scanPart(
     streamPasses,
     postPasses,
   });
+  const chunks: ChunkPlan = {
+    roll,
+    good: goodMask(streams, inStream, streamPasses),
+    checkFlags,
+    skipped: 0,
+  };
   let scanned = 0;
   let chunksSummed = 0;
   let sliceStart = performance.now();
@@ -554,12 +613,11 @@ async function scanPart(
     const stop = Math.min(steps, base + STEP_ROWS);
     rows: for (let q = base; q < stop; q++) {
       if (
-        roll !== null &&
+        list === null &&
         (q & (CHUNK_ROWS - 1)) === 0 &&
-        q + CHUNK_ROWS <= rowCount &&
-        sumChunk(roll, columns.rollup, q >>> CHUNK_SHIFT)
+        passChunk(chunks, columns.rollup, q >>> CHUNK_SHIFT, q + CHUNK_ROWS <= rowCount)
       ) {
-        q += CHUNK_ROWS - 1; // a whole chunk added up from its totals (chunk-rollup.ts)
+        q += CHUNK_ROWS - 1; // a whole chunk skipped or added up from its totals (chunk-rollup.ts)
         continue;
       }
       const r = list ? list[q]! : q;
@@ -573,7 +631,8 @@ async function scanPart(
       scanned++;
       if (f & checkFlags) return null;
       if (streamPasses[sid] !== 1) continue;
-      for (let c = 0; c < checks.length; c++) if (!passes(checks[c]!, r)) continue rows;
+      if (rowChecks[sid] === 1)
+        for (let c = 0; c < checks.length; c++) if (!passes(checks[c]!, r)) continue rows;
       for (let c = 0; c < rowPreds.length; c++) if (!rowPreds[c]!(r, sid, false)) continue rows;
       let value = 1;
       if (numState) {
@@ -671,7 +730,11 @@ async function scanPart(
     const textOf = (e: number): string => {
       const p = partOf[e]!;
       const id =
-        p >= 0 ? ids[classAt + 1 + p]! : e === pair!.leftAt ? pair!.column.lefts[ids[0]!]! : pair!.column.rights[ids[0]!]!;
+        p >= 0
+          ? ids[classAt + 1 + p]!
+          : e === pair!.leftAt
+            ? pair!.column.lefts[ids[0]!]!
+            : pair!.column.rights[ids[0]!]!;
       return kept[e]![1].dict.texts[id]!;
     };
     const labels: Labels = {};
@@ -691,7 +754,19 @@ async function scanPart(
     }
     return labels;
   };
-  return { count: table.size, sums, counts, firstD, first, labelsOf, scanned, chunksSummed, absTotal };
+  return {
+    count: table.size,
+    sums,
+    counts,
+    firstD,
+    first,
+    labelsOf,
+    scanned,
+    chunksSummed,
+    chunksSkipped: chunks.skipped,
+    seriesTable: table.mode,
+    absTotal,
+  };
 }
 
 /**
@@ -759,6 +834,8 @@ function mergeSets(sets: SeriesSet[], m: number): SeriesSet {
     labelsOf: (si) => merged[si]!.labels,
     scanned: 0,
     chunksSummed: 0,
+    chunksSkipped: 0,
+    seriesTable: 'merged',
     absTotal: 0,
   };
   merged.forEach((s, si) => {
@@ -991,6 +1068,43 @@ function sumChunk(plan: RollupPlan, ru: ChunkRollup, ch: number): boolean {
     plan.counts[j] = plan.counts[j]! + n;
   }
   return true;
+}
+
+interface ChunkPlan {
+  roll: RollupPlan | null;
+  /** stream-mask bits of the streams whose entries may count */
+  good: Uint32Array;
+  checkFlags: number;
+  /** chunks passed over */
+  skipped: number;
+}
+
+/** The stream-mask bits (chunk-rollup.ts) of the selected streams that pass the filters decided per stream. */
+function goodMask(
+  streams: readonly FastStream[],
+  inStream: Uint8Array,
+  streamPasses: Uint8Array,
+): Uint32Array {
+  const good = new Uint32Array(MASK_WORDS);
+  for (const s of streams) {
+    if (inStream[s.id] !== 1 || streamPasses[s.id] !== 1) continue;
+    const bit = s.id % MASK_BITS;
+    good[bit >>> 5] = good[bit >>> 5]! | (1 << (bit & 31));
+  }
+  return good;
+}
+
+/**
+ * Whether chunk `ch` needs no reading row by row: it holds no stream whose entries may count
+ * and no entry that would make the query take the pipeline (its flags), so it is passed over;
+ * or it is added up from its totals (sumChunk; `whole`: all its rows are below the scan's end).
+ */
+function passChunk(p: ChunkPlan, ru: ChunkRollup, ch: number, whole: boolean): boolean {
+  if ((ru.flags[ch]! & p.checkFlags) === 0 && masksApart(ru.streamMask, ch, p.good)) {
+    p.skipped++;
+    return true;
+  }
+  return p.roll !== null && whole && sumChunk(p.roll, ru, ch);
 }
 
 /** Chunk `ch` holds no stream of `bad`. */

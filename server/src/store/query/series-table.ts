@@ -50,6 +50,11 @@ export class SeriesTable {
     this.keys = new Uint32Array(64 * Math.max(1, this.width));
   }
 
+  /** How series are found: 'dense', 'led' (by component 0) or 'hashed'. */
+  get mode(): 'dense' | 'led' | 'hashed' {
+    return this.dense ? 'dense' : this.head ? 'led' : 'hashed';
+  }
+
   /** The series of `key` (its first `width` values), added when new. */
   find(key: Uint32Array): number {
     const w = this.width;
