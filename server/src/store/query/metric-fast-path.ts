@@ -14,9 +14,11 @@
 // Cost per entry read is what makes the overview fast or slow (1 M entries, up to 6 queries per
 // request): filters that read no extracted label (stream labels, the namespace scope, `__error__`
 // after unwrap) are decided once per stream; a matcher on an extracted label runs once per
-// distinct text (memo) and is checked inline; series are keyed by integer tuples in a typed-array
-// table (series-table.ts); blocks of rows whose times lie outside the range are skipped (the
-// columns' zone map). Each entry adds to the evaluation times whose (t - range, t] holds it, as
+// distinct text (memo) and is checked inline, or once per stream when its rows all hold "" there
+// or all another text (streamTexts); series are keyed by integer tuples in a typed-array table
+// (series-table.ts), the address pair by its id (pair-column.ts); blocks of rows whose times lie
+// outside the range are skipped (the columns' zone map), and chunks holding no stream that may
+// count (chunk-rollup.ts's stream masks). Each entry adds to the evaluation times whose (t - range, t] holds it, as
 // SampleCollector does; series keep the order of their first sample by (ts, id), the pipeline's
 // scan order, so topk ties break the same way (top-select.ts picks the k without a full sort).
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -333,6 +335,8 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
     part.streams.push(s);
   }
   if (parts.size === 0) parts.set('', { clashes: new Set(), streams: [] });
+  // rows of the parts' scans are compared (first samples): all of one numbering of rows
+  const generation = columns.generation;
   const sets: SeriesSet[] = [];
   for (const part of parts.values()) {
     // extracted labels (the last extraction of a label wins, at the place of its first, as in a Map)
@@ -353,7 +357,7 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
   for (const set of sets) absTotal += set.absTotal;
   // sums of integers below 2^53 are exact in any order; past it, or with fractions, the order of
   // additions shows (the pipeline adds in time order): the pipeline answers
-  if (absTotal > Number.MAX_SAFE_INTEGER) return null;
+  if (absTotal > Number.MAX_SAFE_INTEGER || columns.generation !== generation) return null;
   const all = sets.length === 1 ? sets[0]! : mergeSets(sets, input.times.length);
   let scanned = 0;
   let chunksSummed = 0;
