@@ -84,8 +84,16 @@ function cases(): Case[] {
       `topk(5, sum by (SrcAddr, DstAddr, SrcK8S_Name, FlowDirection) (sum_over_time(${pairs}, SrcK8S_Name="SrcK8S_Name", Bytes="Bytes" | SrcK8S_Name="" | unwrap Bytes | __error__="" [${r}])))`,
       `bottomk(3, sum by (SrcAddr) (count_over_time(${pairs} | DstAddr!="" [${r}])))`,
       `sum by (SrcK8S_Name) (count_over_time({app="interflow"} | json SrcK8S_Name="SrcK8S_Name" | SrcK8S_Name!="" [${r}]))`,
+      // one series, the filter decided per stream: chunks whose streams all count are added up
+      `sum(sum_over_time({app="interflow"} | json DstK8S_Name="DstK8S_Name", Bytes="Bytes" | DstK8S_Name!="" | unwrap Bytes | __error__="" [${r}]))`,
     ])
       out.push(whole(q, startNs, endNs));
+    out.push({
+      query: `sum(count_over_time({app="interflow"} | json SrcK8S_Name="SrcK8S_Name" | SrcK8S_Name="" [30s]))`,
+      start: startNs + 30n * S,
+      end: endNs,
+      stepNs: 30n * S,
+    });
   }
   return out;
 }
