@@ -18,9 +18,10 @@
 // or all another text (streamTexts); series are keyed by integer tuples in a typed-array table
 // (series-table.ts), the address pair by its id (pair-column.ts); blocks of rows whose times lie
 // outside the range are skipped (the columns' zone map), and chunks holding no stream that may
-// count (chunk-rollup.ts's stream masks). Each entry adds to the evaluation times whose (t - range, t] holds it, as
-// SampleCollector does; series keep the order of their first sample by (ts, id), the pipeline's
-// scan order, so topk ties break the same way (top-select.ts picks the k without a full sort).
+// count (chunk-rollup.ts's stream masks). Each entry adds to the evaluation times whose
+// (t - range, t] holds it, as SampleCollector does; series keep the order of their first sample
+// by (ts, id), the pipeline's scan order, so topk ties break the same way (top-select.ts picks
+// the k without a full sort).
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
   ARRAY_FIELDS,
