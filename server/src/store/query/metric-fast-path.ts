@@ -59,6 +59,7 @@ import {
   type NumberTotals,
 } from './chunk-rollup.ts';
 import type { PairColumn } from './pair-column.ts';
+import { giveArray, growArray } from './scratch-arrays.ts';
 import { SeriesTable } from './series-table.ts';
 import { selectTop } from './top-select.ts';
 
@@ -369,8 +370,11 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
     chunksSkipped += set.chunksSkipped;
   }
   const seriesTables = sets.map((set) => set.seriesTable);
+  const evaluated = finish(all, input);
+  // the points are copied out: the series' arrays go back for the next query (scratch-arrays.ts)
+  for (const set of sets) set.release();
   return {
-    evaluated: finish(all, input),
+    evaluated,
     entriesScanned: scanned,
     chunksSummed,
     chunksSkipped,
@@ -393,6 +397,8 @@ interface SeriesSet {
   chunksSummed: number;
   chunksSkipped: number;
   seriesTable: string;
+  /** gives its arrays back (scratch-arrays.ts): nothing of the set is read afterwards */
+  release(): void;
   /** the sum of the samples' magnitudes (exactness of the sums) */
   absTotal: number;
 }
@@ -663,10 +669,10 @@ async function scanPart(
       if (si === known) {
         if (si === cap) {
           cap *= 2;
-          sums = grown(sums, cap * m);
-          counts = grown(counts, cap * m);
-          firstD = grown(firstD, cap);
-          first = grown(first, cap);
+          sums = growArray(Float64Array, sums, cap * m);
+          counts = growArray(Float64Array, counts, cap * m);
+          firstD = growArray(Float64Array, firstD, cap);
+          first = growArray(Float64Array, first, cap);
         }
         first[si] = r;
         firstD[si] = d;
@@ -707,10 +713,10 @@ async function scanPart(
     if (si === known) {
       if (si === cap) {
         cap *= 2;
-        sums = grown(sums, cap * m);
-        counts = grown(counts, cap * m);
-        firstD = grown(firstD, cap);
-        first = grown(first, cap);
+        sums = growArray(Float64Array, sums, cap * m);
+        counts = growArray(Float64Array, counts, cap * m);
+        firstD = growArray(Float64Array, firstD, cap);
+        first = growArray(Float64Array, first, cap);
       }
       first[si] = roll.first;
       firstD[si] = roll.firstD;
@@ -770,6 +776,10 @@ async function scanPart(
     chunksSummed,
     chunksSkipped: chunks.skipped,
     seriesTable: table.mode,
+    release: () => {
+      table.release();
+      for (const a of [sums, counts, firstD, first]) giveArray(a);
+    },
     absTotal,
   };
 }
@@ -841,6 +851,7 @@ function mergeSets(sets: SeriesSet[], m: number): SeriesSet {
     chunksSummed: 0,
     chunksSkipped: 0,
     seriesTable: 'merged',
+    release: () => {},
     absTotal: 0,
   };
   merged.forEach((s, si) => {
@@ -928,12 +939,6 @@ function finish(set: SeriesSet, input: FastRangeInput): Evaluated[] {
     evaluated.push({ labels, points });
   }
   return evaluated;
-}
-
-function grown<T extends Float64Array>(a: T, n: number): T {
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
 }
 
 /** Evaluation times whose (t - range, t] holds an entry at offset d: the first, as the scan computes it. */

@@ -13,6 +13,8 @@
 //  - else open addressing (linear probing) on the tuple's hash, the tuples kept in `keys`.
 // Series are numbered 0, 1, … in the order they are first met.
 
+import { giveArray, growArray, takeArray } from './scratch-arrays.ts';
+
 /** Largest number of possible keys given a dense table (4 bytes each). */
 const DENSE_MAX = 1 << 16;
 /** Factor by which the open-addressing table grows when half full. */
@@ -42,12 +44,22 @@ export class SeriesTable {
     this.width = radices.length;
     this.radices = radices.map((r) => Math.max(1, r));
     const possible = this.radices.reduce((a, b) => a * b, 1);
-    this.dense = possible <= DENSE_MAX ? new Int32Array(possible) : null;
-    this.head = !this.dense && this.radices[0]! <= leadMax ? new Int32Array(this.radices[0]!) : null;
+    // arrays of a few MB for the address pairs: lent (scratch-arrays.ts), given back by release()
+    this.dense = possible <= DENSE_MAX ? takeArray(Int32Array, possible) : null;
+    this.head = !this.dense && this.radices[0]! <= leadMax ? takeArray(Int32Array, this.radices[0]!) : null;
     this.next = new Int32Array(this.head ? 64 : 0);
     this.slots = new Int32Array(this.dense || this.head ? 0 : 1024);
     this.mask = this.slots.length - 1;
     this.keys = new Uint32Array(64 * Math.max(1, this.width));
+  }
+
+  /** Gives the lent arrays back: the table is no longer read (keys included). */
+  release(): void {
+    giveArray(this.dense);
+    giveArray(this.head);
+    giveArray(this.next);
+    giveArray(this.slots);
+    giveArray(this.keys);
   }
 
   /** How series are found: 'dense', 'led' (by component 0) or 'hashed'. */
@@ -103,11 +115,7 @@ export class SeriesTable {
       return s - 1;
     }
     const si = this.add(key);
-    if (si === this.next.length) {
-      const grown = new Int32Array(this.next.length * 2);
-      grown.set(this.next);
-      this.next = grown;
-    }
+    if (si === this.next.length) this.next = growArray(Int32Array, this.next, this.next.length * 2);
     this.next[si] = head[lead]!;
     head[lead] = si + 1;
     return si;
@@ -116,11 +124,7 @@ export class SeriesTable {
   private add(key: Uint32Array): number {
     const w = this.width;
     const si = this.size++;
-    if ((si + 1) * w > this.keys.length) {
-      const grown = new Uint32Array(this.keys.length * 2);
-      grown.set(this.keys);
-      this.keys = grown;
-    }
+    if ((si + 1) * w > this.keys.length) this.keys = growArray(Uint32Array, this.keys, this.keys.length * 2);
     for (let k = 0; k < w; k++) this.keys[si * w + k] = key[k]!;
     return si;
   }
@@ -130,7 +134,9 @@ export class SeriesTable {
     // four times larger: each rehash moves every series to a random slot (a cache miss each), and
     // the overview's address pairs grow to ~300 000 series; doubling moved each series about
     // twice on the way, quadrupling about a third of a time (load factor 1/8 … 1/2)
-    this.slots = new Int32Array(this.slots.length * GROWTH);
+    const old = this.slots;
+    this.slots = takeArray(Int32Array, this.slots.length * GROWTH);
+    giveArray(old);
     this.mask = this.slots.length - 1;
     for (let si = 0; si < this.size; si++) {
       let slot = hashOf(this.keys, si * w, w) & this.mask;
