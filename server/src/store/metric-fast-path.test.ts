@@ -9,8 +9,6 @@
 // leave the index equal to the table.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseFilters } from '@interflow/contract';
-import { histogramStepMs, OverviewService } from '../flows/overview-service.ts';
 import type { LabelMatcher } from '../logql/ast.ts';
 import { NETOBSERV_APP, netobservEntries } from '../../../test/fixtures/netobserv-records.ts';
 import { tempDir } from '../../../test/support/temp-dir.ts';
@@ -19,6 +17,7 @@ import { parseQuery } from './query/query-parse.ts';
 import type { MetricQuery } from './query/logql-ast.ts';
 import { openStore, type EmbeddedStore, type PushStream } from './sqlite/sqlite-store.ts';
 import { prng } from '../../../test/fixtures/flow-generator.ts';
+import { both, openLoaded, serviceCases, type Case } from '../../test/metric-compare.ts';
 
 const S = 1_000_000_000n;
 // whole seconds, a day ahead: background retention (real clock) never reaches the fixtures,
@@ -116,13 +115,6 @@ function fixtures(seed: number, count: number): PushStream[][] {
   return batches;
 }
 
-interface Case {
-  query: string;
-  start: bigint;
-  end: bigint;
-  stepNs: bigint;
-}
-
 /** Random queries of the shapes the overview sends and around them. */
 function randomCase(rnd: () => number): Case {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
@@ -195,36 +187,6 @@ function randomCase(rnd: () => number): Case {
   return { query, start: T0 + startS * S + frac, end: T0 + endS * S + frac, stepNs: stepS * S };
 }
 
-async function both(
-  store: EmbeddedStore,
-  c: Case,
-): Promise<{ fast: string; slow: string; answeredBy: string | null; chunksSummed: number }> {
-  const query = (parseQuery(c.query) as { query: MetricQuery }).query;
-  const run = async (pipelineOnly: boolean): Promise<[string, string | null, number]> => {
-    try {
-      const r = await store.metricQuery({
-        query,
-        start: c.start,
-        end: c.end,
-        stepNs: c.stepNs,
-        pipelineOnly,
-      });
-      return [JSON.stringify(r.result), r.answeredBy, r.chunksSummed ?? 0];
-    } catch (err) {
-      return [`error: ${(err as Error).message}`, null, 0];
-    }
-  };
-  const [fast, answeredBy, chunksSummed] = await run(false);
-  const [slow] = await run(true);
-  return { fast, slow, answeredBy, chunksSummed };
-}
-
-function openLoaded(dir: string, opts: { retentionMs?: number; maxBytes?: number } = {}): EmbeddedStore {
-  const store = openStore({ dataDir: dir, retentionMs: opts.retentionMs ?? 0, maxBytes: opts.maxBytes ?? 0 });
-  store.columnIndex.loadNow();
-  return store;
-}
-
 /** The overview's query shapes (server/src/flows/overview-service.ts, embedded form). */
 function overviewCases(startNs: bigint, endNs: bigint): Case[] {
   const whole = (q: string): Case => ({ query: q, start: endNs, end: endNs, stepNs: endNs - startNs });
@@ -270,52 +232,6 @@ function overviewCases(startNs: bigint, endNs: bigint): Case[] {
       ),
     );
   }
-  return cases;
-}
-
-const MS = 1_000_000n;
-
-/**
- * The overview's own queries as OverviewService renders them for the embedded store (no slot
- * line filters), at the times it asks them: the histogram over the window in buckets, the rest
- * once at its end over the whole window. `namespaces`: a caller restricted to those.
- */
-function serviceCases(
-  filters: string,
-  namespaces: string[] | undefined,
-  startNs: bigint,
-  endNs: bigint,
-  selector: LabelMatcher[] = [
-    { label: 'app', op: '=', value: 'interflow' },
-    { label: 'kind', op: '=', value: 'flow' },
-  ],
-): Case[] {
-  const service = new OverviewService(
-    null as never, // only renders queries: no Loki client needed
-    selector,
-    { slotLineFilters: false },
-  );
-  const req = { filters: parseFilters(filters), match: 'all' as const, window: { startNs, endNs } };
-  const rangeMs = Number((endNs - startNs) / MS);
-  const whole = (query: string): Case => ({ query, start: endNs, end: endNs, stepNs: BigInt(rangeMs) * MS });
-  const stepMs = histogramStepMs(rangeMs);
-  const n = Math.max(1, Math.ceil(rangeMs / stepMs));
-  const histogram = (metric: 'bytes' | 'records'): Case => ({
-    query: service.histogramQuery(req, metric, stepMs, namespaces),
-    start: startNs + BigInt(stepMs) * MS,
-    end: startNs + BigInt(n * stepMs) * MS,
-    stepNs: BigInt(stepMs) * MS,
-  });
-  const cases = [
-    histogram('bytes'),
-    histogram('records'),
-    whole(service.totalQuery(req, 'packets', rangeMs, namespaces)),
-    whole(service.overflowQuery(req, rangeMs, namespaces)),
-  ];
-  for (const slot of [0, 1, 2, 3])
-    cases.push(whole(service.interfaceQuery(req, 'bytes', slot, rangeMs, namespaces)));
-  for (const metric of ['records', 'bytes'] as const)
-    for (const q of service.pairsQueries(req, metric, rangeMs, namespaces)) cases.push(whole(q));
   return cases;
 }
 

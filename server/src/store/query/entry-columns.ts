@@ -10,9 +10,11 @@
 // and one answered by the pipeline read the same values. Entries whose line is not JSON, or that
 // carry structured metadata (which changes the labels per entry), are marked: a query that meets
 // one falls back to the pipeline.
-// Memory: about 90 bytes per entry for flow records (typed arrays, outside the JS heap).
+// Memory: about 90 bytes per entry for flow records (typed arrays, outside the JS heap), and the
+// address pairs' ids (pair-column.ts): 4 bytes per entry and 16–32 per distinct pair.
 import { ChunkRollup } from './chunk-rollup.ts';
 import { elementText, textAtPath } from './json-labels.ts';
+import { PAIR_FIELDS, PairColumn } from './pair-column.ts';
 import { parseGoFloat } from './pipeline.ts';
 
 export const STRING_FIELDS = [
@@ -44,6 +46,11 @@ export const FLAG_DEAD = 1;
 export const FLAG_NOT_JSON = 2;
 /** the entry carries structured metadata (labels of its own) */
 export const FLAG_METADATA = 4;
+
+/** Bits of EntryColumns.streamTexts: a row of the stream has "" in the field, */
+export const TEXT_EMPTY = 1;
+/** a row of the stream has another text. */
+export const TEXT_OTHER = 2;
 
 /** Text ↔ small integer; id 0 is "". */
 export class Dictionary {
@@ -112,6 +119,16 @@ export class EntryColumns {
   strings = new Map<string, StringColumn>();
   arrays = new Map<string, ArrayColumn>();
   numbers = new Map<string, NumberColumn>();
+  /**
+   * Per stream and string field (streamId * STRING_FIELDS.length + field): TEXT_EMPTY | TEXT_OTHER
+   * as its rows were appended. A filter such as `SrcK8S_Name != ""` is then decided once for a
+   * stream whose rows all name a pod or none does (the agent's streams carry the namespaces as
+   * labels, so they split that way). Deletes leave the bits set (they only say what may be
+   * there); compaction recomputes them from the live rows.
+   */
+  streamTexts = new Uint8Array(0);
+  /** per row, the id of its pair of texts of two string columns (pair-column.ts; PAIR_FIELDS) */
+  pairs: PairColumn[] = [];
   /** totals per chunk of rows (chunk-rollup.ts); number fields in NUMBER_FIELDS order */
   rollup = new ChunkRollup(NUMBER_FIELDS.length);
   /** largest stream id of a row */
@@ -156,6 +173,9 @@ export class EntryColumns {
     this.numbers = new Map(
       NUMBER_FIELDS.map((f) => [f, { value: new Float64Array(0), state: new Uint8Array(0) }]),
     );
+    // new objects, not cleared ones: a query that started before keeps reading the old ones
+    this.pairs = PAIR_FIELDS.map(([l, r]) => new PairColumn(l, r));
+    this.streamTexts = new Uint8Array(0);
     this.rollup = new ChunkRollup(NUMBER_FIELDS.length);
     this.maxStream = 0;
     this.grow(1024);
@@ -197,6 +217,7 @@ export class EntryColumns {
       c.value = re(c.value, cap);
       c.state = re(c.state, cap);
     }
+    for (const p of this.pairs) p.grow(cap);
     this.capacity = cap;
   }
 
@@ -260,8 +281,26 @@ export class EntryColumns {
       c.length[i] = arr.length;
       if (arr.length >= 2) addMulti(c, i);
     }
+    this.noteTexts(i);
     this.noteRollup(i);
     return true;
+  }
+
+  /** Sets the pair ids of row `row`, whose string columns are set, and its stream's text bits. */
+  private noteTexts(row: number): void {
+    for (const p of this.pairs)
+      p.note(row, this.strings.get(p.left)!.ids[row]!, this.strings.get(p.right)!.ids[row]!);
+    const base = this.stream[row]! * STRING_FIELDS.length;
+    if (base + STRING_FIELDS.length > this.streamTexts.length) {
+      const t = new Uint8Array(Math.max(base + STRING_FIELDS.length, this.streamTexts.length * 2));
+      t.set(this.streamTexts);
+      this.streamTexts = t;
+    }
+    let f = 0;
+    for (const c of this.strings.values()) {
+      this.streamTexts[base + f] = this.streamTexts[base + f]! | (c.ids[row] === 0 ? TEXT_EMPTY : TEXT_OTHER);
+      f++;
+    }
   }
 
   /** Adds row `row`, whose columns are set, to its chunk's totals. */
@@ -371,6 +410,7 @@ export class EntryColumns {
         for (let k = 0; k < n; k++) c.data[c.used++] = c.dict.id(o.dict.texts[o.data[o.offset[i]! + k]!]!);
         if (n >= 2) addMulti(c, j);
       }
+      this.noteTexts(j);
       this.noteRollup(j);
       j++;
     }

@@ -14,11 +14,14 @@
 // Cost per entry read is what makes the overview fast or slow (1 M entries, up to 6 queries per
 // request): filters that read no extracted label (stream labels, the namespace scope, `__error__`
 // after unwrap) are decided once per stream; a matcher on an extracted label runs once per
-// distinct text (memo) and is checked inline; series are keyed by integer tuples in a typed-array
-// table (series-table.ts); blocks of rows whose times lie outside the range are skipped (the
-// columns' zone map). Each entry adds to the evaluation times whose (t - range, t] holds it, as
-// SampleCollector does; series keep the order of their first sample by (ts, id), the pipeline's
-// scan order, so topk ties break the same way (top-select.ts picks the k without a full sort).
+// distinct text (memo) and is checked inline, or once per stream when its rows all hold "" there
+// or all another text (streamTexts); series are keyed by integer tuples in a typed-array table
+// (series-table.ts), the address pair by its id (pair-column.ts); blocks of rows whose times lie
+// outside the range are skipped (the columns' zone map), and chunks holding no stream that may
+// count (chunk-rollup.ts's stream masks). Each entry adds to the evaluation times whose
+// (t - range, t] holds it, as SampleCollector does; series keep the order of their first sample
+// by (ts, id), the pipeline's scan order, so topk ties break the same way (top-select.ts picks
+// the k without a full sort).
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
   ARRAY_FIELDS,
@@ -30,6 +33,8 @@ import {
   NUMBER_FIELDS,
   NUMBER_NONE,
   STRING_FIELDS,
+  TEXT_EMPTY,
+  TEXT_OTHER,
   type ArrayColumn,
   type Dictionary,
   type EntryColumns,
@@ -53,6 +58,8 @@ import {
   type ChunkRollup,
   type NumberTotals,
 } from './chunk-rollup.ts';
+import type { PairColumn } from './pair-column.ts';
+import { giveArray, growArray } from './scratch-arrays.ts';
 import { SeriesTable } from './series-table.ts';
 import { selectTop } from './top-select.ts';
 
@@ -107,6 +114,10 @@ export interface FastRangeResult {
   entriesScanned: number;
   /** chunks added up from their totals instead of row by row (chunk-rollup.ts) */
   chunksSummed: number;
+  /** chunks passed over: no stream of theirs could count */
+  chunksSkipped: number;
+  /** how each scan's series table found series (series-table.ts): 'dense', 'led' or 'hashed' */
+  seriesTables: string[];
 }
 
 /**
@@ -116,6 +127,8 @@ export interface FastRangeResult {
  * count at its start), and compaction, which renumbers rows, makes the scan give up.
  */
 interface ColumnRef {
+  /** the string column's field (pairs of fields have ids of their own: pair-column.ts); null for an array element */
+  field: string | null;
   dict: Dictionary;
   /** string column: the id per row; array column: its flat element data */
   ids: Uint32Array;
@@ -173,12 +186,12 @@ function extractedOf(
   if (typeof field !== 'string') return null;
   if (path.length === 1 && STRING_SET.has(field)) {
     const c = columns.strings.get(field)!;
-    return { dict: c.dict, ids: c.ids, offset: null, length: null, index: 0, array: null };
+    return { field, dict: c.dict, ids: c.ids, offset: null, length: null, index: 0, array: null };
   }
   if (path.length === 1 && NUMBER_SET.has(field)) return { number: columns.numbers.get(field)! };
   if (path.length === 2 && typeof index === 'number' && ARRAY_SET.has(field)) {
     const c = columns.arrays.get(field)!;
-    return { dict: c.dict, ids: c.data, offset: c.offset, length: c.length, index, array: c };
+    return { field: null, dict: c.dict, ids: c.data, offset: c.offset, length: c.length, index, array: c };
   }
   return null;
 }
@@ -245,6 +258,28 @@ function memoCheck(ref: ColumnRef, matcher: CompiledMatcher): MemoCheck {
   return { ref, matcher, memo: new Uint8Array(ref.dict.size), texts: ref.dict.texts };
 }
 
+const STRING_INDEX: ReadonlyMap<string, number> = new Map(STRING_FIELDS.map((f, i) => [f, i]));
+
+/**
+ * What a check answers for every row of stream `sid`, from the texts its rows hold (streamTexts
+ * of the column index): true or false, or null when rows may differ.
+ */
+function streamOutcome(c: MemoCheck, sid: number, streamTexts: Uint8Array): boolean | null {
+  const f = c.ref.field === null ? undefined : STRING_INDEX.get(c.ref.field);
+  if (f === undefined) return null;
+  const bits = streamTexts[sid * STRING_FIELDS.length + f] ?? 0;
+  let answer: boolean | null = null;
+  if (bits & TEXT_EMPTY) answer = c.matcher.matches('');
+  if (bits & TEXT_OTHER) {
+    // every other text: known for `= ""` and `!= ""` only
+    const m = c.matcher;
+    const other = m.value === '' && (m.op === '=' || m.op === '!=') ? m.op === '!=' : null;
+    if (other === null || (answer !== null && answer !== other)) return null;
+    answer = other;
+  }
+  return answer ?? true; // no row of the stream in the index: nothing to check
+}
+
 function passes(c: MemoCheck, r: number): boolean {
   const id = idAt(c.ref, r);
   let v = c.memo[id]!;
@@ -302,6 +337,8 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
     part.streams.push(s);
   }
   if (parts.size === 0) parts.set('', { clashes: new Set(), streams: [] });
+  // rows of the parts' scans are compared (first samples): all of one numbering of rows
+  const generation = columns.generation;
   const sets: SeriesSet[] = [];
   for (const part of parts.values()) {
     // extracted labels (the last extraction of a label wins, at the place of its first, as in a Map)
@@ -322,15 +359,27 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
   for (const set of sets) absTotal += set.absTotal;
   // sums of integers below 2^53 are exact in any order; past it, or with fractions, the order of
   // additions shows (the pipeline adds in time order): the pipeline answers
-  if (absTotal > Number.MAX_SAFE_INTEGER) return null;
+  if (absTotal > Number.MAX_SAFE_INTEGER || columns.generation !== generation) return null;
   const all = sets.length === 1 ? sets[0]! : mergeSets(sets, input.times.length);
   let scanned = 0;
   let chunksSummed = 0;
+  let chunksSkipped = 0;
   for (const set of sets) {
     scanned += set.scanned;
     chunksSummed += set.chunksSummed;
+    chunksSkipped += set.chunksSkipped;
   }
-  return { evaluated: finish(all, input), entriesScanned: scanned, chunksSummed };
+  const seriesTables = sets.map((set) => set.seriesTable);
+  const evaluated = finish(all, input);
+  // the points are copied out: the series' arrays go back for the next query (scratch-arrays.ts)
+  for (const set of sets) set.release();
+  return {
+    evaluated,
+    entriesScanned: scanned,
+    chunksSummed,
+    chunksSkipped,
+    seriesTables,
+  };
 }
 
 /**
@@ -346,6 +395,10 @@ interface SeriesSet {
   labelsOf(si: number): Labels;
   scanned: number;
   chunksSummed: number;
+  chunksSkipped: number;
+  seriesTable: string;
+  /** gives its arrays back (scratch-arrays.ts): nothing of the set is read afterwards */
+  release(): void;
   /** the sum of the samples' magnitudes (exactness of the sums) */
   absTotal: number;
 }
@@ -423,6 +476,20 @@ async function scanPart(
   for (const st of streams)
     for (const err of [0, 1])
       postPasses[st.id * 2 + err] = postFixed.every((p) => p(-1, st.id, err === 1)) ? 1 : 0;
+  // a check on a string column decided once for a stream whose rows all hold "" there, or all
+  // another text, when the matcher answers the same for those (entry-columns.ts, streamTexts):
+  // the overview's pair queries (`SrcK8S_Name != ""` …) on the agent's streams, which carry the
+  // namespaces as labels. Rows of the other streams are checked one by one.
+  const rowChecks = new Uint8Array(maxStream + 1);
+  let anyRowChecks = false;
+  for (const st of streams) {
+    for (const c of checks) {
+      const v = streamOutcome(c, st.id, columns.streamTexts);
+      if (v === false) streamPasses[st.id] = 0;
+      else if (v === null) rowChecks[st.id] = 1;
+    }
+    if (rowChecks[st.id] === 1 && streamPasses[st.id] === 1) anyRowChecks = true;
+  }
 
   // series key: a class of the stream's kept labels, then the kept extracted labels' text ids
   const groupings = [agg.grouping, input.preGroup].filter((g): g is Grouping => g !== null);
@@ -437,7 +504,19 @@ async function scanPart(
   } else {
     for (const [l, e] of extracted) if (!without.has(l) && !('number' in e)) kept.push([l, e]);
   }
-  const parts = kept.map(([, ref]) => ref);
+  // two kept labels that are a pair of columns with ids of their own (the address pair,
+  // pair-column.ts): one key component, the pair id, first, leading the series table
+  const pair = pairOf(columns, kept);
+  const partOf = kept.map((_, e): number => (pair && (e === pair.leftAt || e === pair.rightAt) ? -1 : 0));
+  const parts: ColumnRef[] = [];
+  kept.forEach(([, ref], e) => {
+    if (partOf[e] === -1) return;
+    partOf[e] = parts.length;
+    parts.push(ref);
+  });
+  const pairIds = pair ? pair.ids : null;
+  // key: [pair id,] the class of the stream's kept labels, the other kept labels' text ids
+  const classAt = pair ? 1 : 0;
   const classOf = new Int32Array(maxStream + 1);
   const classLabels: Labels[] = [];
   const classByKey = new Map<string, number>();
@@ -458,7 +537,7 @@ async function scanPart(
     }
     classOf[s.id] = c;
   }
-  const width = 1 + parts.length;
+  const width = classAt + 1 + parts.length;
   const key = new Uint32Array(width);
 
   // time: offsets from the first evaluation time, in ns, as doubles
@@ -499,7 +578,10 @@ async function scanPart(
     const hi = columns.blockMaxSec[b]!;
     blockIn[b] = (hi - t0s + 1) * 1e9 <= -rangeNs || (lo - t0s - 1) * 1e9 >= endD ? 0 : 1;
   }
-  const table = new SeriesTable([classLabels.length, ...parts.map((p) => p.dict.size)]);
+  const table = new SeriesTable(
+    [...(pair ? [pair.size] : []), classLabels.length, ...parts.map((p) => p.dict.size)],
+    pair ? pair.size : 0,
+  );
   const steps = multiOnly ? multiOnly.multiCount : rowCount;
   const roll = rollupPlan({
     columns,
@@ -509,8 +591,8 @@ async function scanPart(
     addsLineBytes,
     eligible:
       multiOnly === null &&
-      parts.length === 0 &&
-      checks.length === 0 &&
+      kept.length === 0 &&
+      !anyRowChecks &&
       rowPreds.length === 0 &&
       postRow.length === 0 &&
       classLabels.length === 1,
@@ -518,6 +600,12 @@ async function scanPart(
     streamPasses,
     postPasses,
   });
+  const chunks: ChunkPlan = {
+    roll,
+    good: goodMask(streams, inStream, streamPasses),
+    checkFlags,
+    skipped: 0,
+  };
   let scanned = 0;
   let chunksSummed = 0;
   let sliceStart = performance.now();
@@ -536,12 +624,11 @@ async function scanPart(
     const stop = Math.min(steps, base + STEP_ROWS);
     rows: for (let q = base; q < stop; q++) {
       if (
-        roll !== null &&
+        list === null &&
         (q & (CHUNK_ROWS - 1)) === 0 &&
-        q + CHUNK_ROWS <= rowCount &&
-        sumChunk(roll, columns.rollup, q >>> CHUNK_SHIFT)
+        passChunk(chunks, columns.rollup, q >>> CHUNK_SHIFT, q + CHUNK_ROWS <= rowCount)
       ) {
-        q += CHUNK_ROWS - 1; // a whole chunk added up from its totals (chunk-rollup.ts)
+        q += CHUNK_ROWS - 1; // a whole chunk skipped or added up from its totals (chunk-rollup.ts)
         continue;
       }
       const r = list ? list[q]! : q;
@@ -555,7 +642,8 @@ async function scanPart(
       scanned++;
       if (f & checkFlags) return null;
       if (streamPasses[sid] !== 1) continue;
-      for (let c = 0; c < checks.length; c++) if (!passes(checks[c]!, r)) continue rows;
+      if (rowChecks[sid] === 1)
+        for (let c = 0; c < checks.length; c++) if (!passes(checks[c]!, r)) continue rows;
       for (let c = 0; c < rowPreds.length; c++) if (!rowPreds[c]!(r, sid, false)) continue rows;
       let value = 1;
       if (numState) {
@@ -573,17 +661,18 @@ async function scanPart(
         absTotal += value;
       }
 
-      key[0] = classOf[sid]!;
-      for (let k = 0; k < parts.length; k++) key[k + 1] = idAt(parts[k]!, r);
+      if (pairIds !== null) key[0] = pairIds[r]!;
+      key[classAt] = classOf[sid]!;
+      for (let k = 0; k < parts.length; k++) key[classAt + 1 + k] = idAt(parts[k]!, r);
       const known = table.size;
       const si = table.find(key);
       if (si === known) {
         if (si === cap) {
           cap *= 2;
-          sums = grown(sums, cap * m);
-          counts = grown(counts, cap * m);
-          firstD = grown(firstD, cap);
-          first = grown(first, cap);
+          sums = growArray(Float64Array, sums, cap * m);
+          counts = growArray(Float64Array, counts, cap * m);
+          firstD = growArray(Float64Array, firstD, cap);
+          first = growArray(Float64Array, first, cap);
         }
         first[si] = r;
         firstD[si] = d;
@@ -624,10 +713,10 @@ async function scanPart(
     if (si === known) {
       if (si === cap) {
         cap *= 2;
-        sums = grown(sums, cap * m);
-        counts = grown(counts, cap * m);
-        firstD = grown(firstD, cap);
-        first = grown(first, cap);
+        sums = growArray(Float64Array, sums, cap * m);
+        counts = growArray(Float64Array, counts, cap * m);
+        firstD = growArray(Float64Array, firstD, cap);
+        first = growArray(Float64Array, first, cap);
       }
       first[si] = roll.first;
       firstD[si] = roll.firstD;
@@ -648,24 +737,68 @@ async function scanPart(
 
   const labelsOf = (si: number): Labels => {
     const ids = table.keys.subarray(si * width, (si + 1) * width);
+    // kept label e's text id: its own key component, or a side of the pair
+    const textOf = (e: number): string => {
+      const p = partOf[e]!;
+      const id =
+        p >= 0
+          ? ids[classAt + 1 + p]!
+          : e === pair!.leftAt
+            ? pair!.column.lefts[ids[0]!]!
+            : pair!.column.rights[ids[0]!]!;
+      return kept[e]![1].dict.texts[id]!;
+    };
     const labels: Labels = {};
-    const cls = classLabels[ids[0]!]!;
+    const cls = classLabels[ids[classAt]!]!;
     if (by) {
       for (const l of by) {
         const e = kept.findIndex(([name]) => name === l);
-        const v = e >= 0 ? kept[e]![1].dict.texts[ids[e + 1]!]! : cls[l];
+        const v = e >= 0 ? textOf(e) : cls[l];
         if (v !== undefined && v !== '') labels[l] = v;
       }
     } else {
       Object.assign(labels, cls);
-      kept.forEach(([l, e], k) => {
-        const v = e.dict.texts[ids[k + 1]!]!;
+      kept.forEach(([l], e) => {
+        const v = textOf(e);
         if (v !== '') labels[l] = v;
       });
     }
     return labels;
   };
-  return { count: table.size, sums, counts, firstD, first, labelsOf, scanned, chunksSummed, absTotal };
+  return {
+    count: table.size,
+    sums,
+    counts,
+    firstD,
+    first,
+    labelsOf,
+    scanned,
+    chunksSummed,
+    chunksSkipped: chunks.skipped,
+    seriesTable: table.mode,
+    release: () => {
+      table.release();
+      for (const a of [sums, counts, firstD, first]) giveArray(a);
+    },
+    absTotal,
+  };
+}
+
+/**
+ * The pair of columns (pair-column.ts) two kept labels read, with their places in `kept`; its
+ * ids as the query starts (pairs of later rows are not read; the lefts and rights of earlier
+ * ones never change until a compaction, which replaces the PairColumn and makes the scan give up).
+ */
+function pairOf(
+  columns: EntryColumns,
+  kept: [string, ColumnRef][],
+): { column: PairColumn; ids: Uint32Array; size: number; leftAt: number; rightAt: number } | null {
+  for (const column of columns.pairs) {
+    const leftAt = kept.findIndex(([, ref]) => ref.field === column.left);
+    const rightAt = kept.findIndex(([, ref]) => ref.field === column.right);
+    if (leftAt >= 0 && rightAt >= 0) return { column, ids: column.ids, size: column.size, leftAt, rightAt };
+  }
+  return null;
 }
 
 /** Series of several scans with the same labels added up; labels and first sample of the earliest. */
@@ -716,6 +849,9 @@ function mergeSets(sets: SeriesSet[], m: number): SeriesSet {
     labelsOf: (si) => merged[si]!.labels,
     scanned: 0,
     chunksSummed: 0,
+    chunksSkipped: 0,
+    seriesTable: 'merged',
+    release: () => {},
     absTotal: 0,
   };
   merged.forEach((s, si) => {
@@ -803,12 +939,6 @@ function finish(set: SeriesSet, input: FastRangeInput): Evaluated[] {
     evaluated.push({ labels, points });
   }
   return evaluated;
-}
-
-function grown<T extends Float64Array>(a: T, n: number): T {
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
 }
 
 /** Evaluation times whose (t - range, t] holds an entry at offset d: the first, as the scan computes it. */
@@ -948,6 +1078,43 @@ function sumChunk(plan: RollupPlan, ru: ChunkRollup, ch: number): boolean {
     plan.counts[j] = plan.counts[j]! + n;
   }
   return true;
+}
+
+interface ChunkPlan {
+  roll: RollupPlan | null;
+  /** stream-mask bits of the streams whose entries may count */
+  good: Uint32Array;
+  checkFlags: number;
+  /** chunks passed over */
+  skipped: number;
+}
+
+/** The stream-mask bits (chunk-rollup.ts) of the selected streams that pass the filters decided per stream. */
+function goodMask(
+  streams: readonly FastStream[],
+  inStream: Uint8Array,
+  streamPasses: Uint8Array,
+): Uint32Array {
+  const good = new Uint32Array(MASK_WORDS);
+  for (const s of streams) {
+    if (inStream[s.id] !== 1 || streamPasses[s.id] !== 1) continue;
+    const bit = s.id % MASK_BITS;
+    good[bit >>> 5] = good[bit >>> 5]! | (1 << (bit & 31));
+  }
+  return good;
+}
+
+/**
+ * Whether chunk `ch` needs no reading row by row: it holds no stream whose entries may count
+ * and no entry that would make the query take the pipeline (its flags), so it is passed over;
+ * or it is added up from its totals (sumChunk; `whole`: all its rows are below the scan's end).
+ */
+function passChunk(p: ChunkPlan, ru: ChunkRollup, ch: number, whole: boolean): boolean {
+  if ((ru.flags[ch]! & p.checkFlags) === 0 && masksApart(ru.streamMask, ch, p.good)) {
+    p.skipped++;
+    return true;
+  }
+  return p.roll !== null && whole && sumChunk(p.roll, ru, ch);
 }
 
 /** Chunk `ch` holds no stream of `bad`. */

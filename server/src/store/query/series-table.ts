@@ -5,8 +5,15 @@
 // of series over 1 M entries, so the keys live in typed arrays instead:
 //  - few possible keys (the product of the radices is small): a dense array indexed by the key
 //    read as a mixed-radix number;
+//  - else, when the caller names component 0 a "lead" whose radix is at most the rows of the index
+//    (a pair id, pair-column.ts), an array indexed by it holds the last series of that value,
+//    each series the one before it with the same value: the rest of the key (the stream labels'
+//    class, other labels) is compared along that short chain. No hashing, and series of values
+//    first met one after the other (pair ids follow row order) sit next to each other;
 //  - else open addressing (linear probing) on the tuple's hash, the tuples kept in `keys`.
 // Series are numbered 0, 1, … in the order they are first met.
+
+import { giveArray, growArray, takeArray } from './scratch-arrays.ts';
 
 /** Largest number of possible keys given a dense table (4 bytes each). */
 const DENSE_MAX = 1 << 16;
@@ -21,19 +28,43 @@ export class SeriesTable {
   private readonly width: number;
   private readonly radices: number[];
   private readonly dense: Int32Array | null;
+  /** lead mode: per value of component 0, the last series with it + 1 (0 = none) */
+  private readonly head: Int32Array | null;
+  /** lead mode: per series, the series before it with the same component 0, + 1 */
+  private next: Int32Array;
   /** series + 1 per slot, 0 = empty (open addressing) */
   private slots: Int32Array;
   private mask: number;
 
-  /** `radices[k]`: key component k is below it. */
-  constructor(radices: number[]) {
+  /**
+   * `radices[k]`: key component k is below it. `leadMax`: component 0 is a lead (see above) when
+   * its radix is at most this (0: no lead).
+   */
+  constructor(radices: number[], leadMax = 0) {
     this.width = radices.length;
     this.radices = radices.map((r) => Math.max(1, r));
     const possible = this.radices.reduce((a, b) => a * b, 1);
-    this.dense = possible <= DENSE_MAX ? new Int32Array(possible) : null;
-    this.slots = new Int32Array(this.dense ? 0 : 1024);
+    // arrays of a few MB for the address pairs: lent (scratch-arrays.ts), given back by release()
+    this.dense = possible <= DENSE_MAX ? takeArray(Int32Array, possible) : null;
+    this.head = !this.dense && this.radices[0]! <= leadMax ? takeArray(Int32Array, this.radices[0]!) : null;
+    this.next = new Int32Array(this.head ? 64 : 0);
+    this.slots = new Int32Array(this.dense || this.head ? 0 : 1024);
     this.mask = this.slots.length - 1;
     this.keys = new Uint32Array(64 * Math.max(1, this.width));
+  }
+
+  /** Gives the lent arrays back: the table is no longer read (keys included). */
+  release(): void {
+    giveArray(this.dense);
+    giveArray(this.head);
+    giveArray(this.next);
+    giveArray(this.slots);
+    giveArray(this.keys);
+  }
+
+  /** How series are found: 'dense', 'led' (by component 0) or 'hashed'. */
+  get mode(): 'dense' | 'led' | 'hashed' {
+    return this.dense ? 'dense' : this.head ? 'led' : 'hashed';
   }
 
   /** The series of `key` (its first `width` values), added when new. */
@@ -47,6 +78,7 @@ export class SeriesTable {
       this.dense[n] = this.add(key) + 1;
       return this.size - 1;
     }
+    if (this.head !== null) return this.findLed(key, this.head);
     let slot = hashOf(key, 0, w) & this.mask;
     const keys = this.keys;
     for (;;) {
@@ -68,14 +100,31 @@ export class SeriesTable {
     return si;
   }
 
+  private findLed(key: Uint32Array, head: Int32Array): number {
+    const w = this.width;
+    const keys = this.keys;
+    const lead = key[0]!;
+    let s = head[lead]!;
+    chain: while (s !== 0) {
+      const base = (s - 1) * w;
+      for (let k = 1; k < w; k++)
+        if (keys[base + k] !== key[k]) {
+          s = this.next[s - 1]!;
+          continue chain;
+        }
+      return s - 1;
+    }
+    const si = this.add(key);
+    if (si === this.next.length) this.next = growArray(Int32Array, this.next, this.next.length * 2);
+    this.next[si] = head[lead]!;
+    head[lead] = si + 1;
+    return si;
+  }
+
   private add(key: Uint32Array): number {
     const w = this.width;
     const si = this.size++;
-    if ((si + 1) * w > this.keys.length) {
-      const grown = new Uint32Array(this.keys.length * 2);
-      grown.set(this.keys);
-      this.keys = grown;
-    }
+    if ((si + 1) * w > this.keys.length) this.keys = growArray(Uint32Array, this.keys, this.keys.length * 2);
     for (let k = 0; k < w; k++) this.keys[si * w + k] = key[k]!;
     return si;
   }
@@ -85,7 +134,9 @@ export class SeriesTable {
     // four times larger: each rehash moves every series to a random slot (a cache miss each), and
     // the overview's address pairs grow to ~300 000 series; doubling moved each series about
     // twice on the way, quadrupling about a third of a time (load factor 1/8 … 1/2)
-    this.slots = new Int32Array(this.slots.length * GROWTH);
+    const old = this.slots;
+    this.slots = takeArray(Int32Array, this.slots.length * GROWTH);
+    giveArray(old);
     this.mask = this.slots.length - 1;
     for (let si = 0; si < this.size; si++) {
       let slot = hashOf(this.keys, si * w, w) & this.mask;

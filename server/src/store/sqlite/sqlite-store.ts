@@ -97,6 +97,10 @@ export interface MetricResult {
   answeredBy: 'columns' | 'pipeline';
   /** chunks of rows the column index added up from their totals (query/chunk-rollup.ts) */
   chunksSummed?: number;
+  /** chunks of rows it passed over (none of their streams could count) */
+  chunksSkipped?: number;
+  /** how each of its scans found series (query/series-table.ts) */
+  seriesTables?: string[];
 }
 
 export interface PushResult {
@@ -508,7 +512,14 @@ export class EmbeddedStore {
         stats.entriesScanned = fast.entriesScanned;
         stats.entriesReturned = result.length;
         stats.execTimeMs = performance.now() - t0;
-        return { result, stats, answeredBy: 'columns', chunksSummed: fast.chunksSummed };
+        return {
+          result,
+          stats,
+          answeredBy: 'columns',
+          chunksSummed: fast.chunksSummed,
+          chunksSkipped: fast.chunksSkipped,
+          seriesTables: fast.seriesTables,
+        };
       }
     }
     if (streams.length > 0) {
