@@ -42,19 +42,21 @@ export const MAX_SORTED_EXPORT_ROWS = 50_000;
 const STREAM_ORDER = { field: 'TimeFlowEndMs', direction: 'desc' } as const;
 
 async function sortedOrRefused(
-  pages: AsyncGenerator<StoredFlowRecord[]>,
+  pages: AsyncGenerator<Iterable<StoredFlowRecord>>,
   sort: { field: string; direction: 'asc' | 'desc' },
 ): Promise<StoredFlowRecord[]> {
   const all: StoredFlowRecord[] = [];
   for await (const page of pages) {
-    if (all.length + page.length > MAX_SORTED_EXPORT_ROWS) {
-      await pages.return(undefined);
-      throw new BadParamError(
-        'sort',
-        `more than ${MAX_SORTED_EXPORT_ROWS} records match: an export sorted by ${sort.field} is limited to ${MAX_SORTED_EXPORT_ROWS}; export newest first (no sort) or narrow the query`,
-      );
+    for (const r of page) {
+      if (all.length >= MAX_SORTED_EXPORT_ROWS) {
+        await pages.return(undefined);
+        throw new BadParamError(
+          'sort',
+          `more than ${MAX_SORTED_EXPORT_ROWS} records match: an export sorted by ${sort.field} is limited to ${MAX_SORTED_EXPORT_ROWS}; export newest first (no sort) or narrow the query`,
+        );
+      }
+      all.push(r);
     }
-    for (const r of page) all.push(r);
   }
   return sortRecords(all, sort.field, sort.direction);
 }
