@@ -212,7 +212,8 @@ export class LokiClient {
         if (e instanceof NotStreamsAnswer)
           throw new StoreUnavailableError(this.where(), 'query_range answered without a streams result');
         // The answer the store's HTTP route gives for this error (store/http/plugin.ts).
-        if (e instanceof StoreError) throw this.answerError('query_range', e.statusCode, `${e.message}\n`, undefined);
+        if (e instanceof StoreError)
+          throw this.answerError('query_range', e.statusCode, `${e.message}\n`, undefined);
         throw new BusyAnswer(
           '500',
           500,
@@ -223,7 +224,10 @@ export class LokiClient {
       // The store stops a scan whose signal fired and returns what it read so far.
       if (p.signal?.aborted) throw new ClientGoneError();
       if (timeout.aborted)
-        throw new StoreUnavailableError(this.where(), `query_range got no answer within ${this.opts.timeoutMs} ms`);
+        throw new StoreUnavailableError(
+          this.where(),
+          `query_range got no answer within ${this.opts.timeoutMs} ms`,
+        );
       return entries;
     });
   }
@@ -433,7 +437,8 @@ export class LokiClient {
     }
     const detail = text.trim().slice(0, MAX_ERROR_BODY);
     const answered = `${what} answered HTTP ${status}${detail ? `: ${detail}` : ''}`;
-    if (RETRYABLE_STATUSES.has(status)) return new BusyAnswer(String(status), status, answered, retryAfterMs(retryAfter));
+    if (RETRYABLE_STATUSES.has(status))
+      return new BusyAnswer(String(status), status, answered, retryAfterMs(retryAfter));
     if (status === 400) {
       const limit = lokiLimitOf(text.slice(0, MAX_ERROR_BODY));
       if (limit) return new LokiLimitRefusal(limit, LIMIT_ADVICE[limit.kind]);
