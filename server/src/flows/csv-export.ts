@@ -1,22 +1,22 @@
 // CSV rows from a stream of flow records (RFC 4180, csv-line.ts). Readable (the default): the
 // columns' names as the header and values as the table shows them (the contract's
 // readableValue; csv-cells.ts); raw: field names and stored values. Takes records a page at a
-// time (one turn per page, not per record) and yields chunks of at most CHUNK_BYTES so the
-// HTTP layer can apply backpressure and memory stays flat however many rows there are. Each
-// row is written by csv-row-writer.ts and encoded into the chunk's buffer at once: a page's
-// CSV as one string made of row strings cost more to flatten and encode when it was written
-// to the socket (Buffer.from of such a string: about 3 µs per row) than writing its rows, and
-// it outlived young-generation collections.
+// time (one turn per page, not per record) and yields chunks of at most CHUNK_BYTES
+// (csv-chunk-writer.ts), so the HTTP layer can apply backpressure and memory stays flat however
+// many rows there are. Each row is written by csv-row-writer.ts. csv-worker.ts does the same
+// for pages of entries on a worker thread.
 import { COLUMNS, type ExportValues, type StoredFlowRecord } from '@interflow/contract';
+import { ChunkWriter } from './csv-chunk-writer.ts';
 import { csvRows } from './csv-line.ts';
 import { rowWriter } from './csv-row-writer.ts';
 
 const COLUMN_NAMES = new Map(COLUMNS.map((c) => [c.id, c.name]));
 
-/** Bytes of CSV per chunk: about 800 rows of every column. */
-const CHUNK_BYTES = 256 * 1024;
-/** The most bytes UTF-8 takes for one UTF-16 code unit. */
-const MAX_BYTES_PER_UNIT = 3;
+/** The header row: the columns' names (readable) or field names (raw). */
+export function csvHeader(columns: readonly string[], values: ExportValues): Buffer {
+  const header = values === 'readable' ? columns.map((c) => COLUMN_NAMES.get(c) ?? c) : columns;
+  return Buffer.from(csvRows([header]));
+}
 
 export async function* csvChunks(
   pages: AsyncIterable<Iterable<StoredFlowRecord>>,
@@ -24,37 +24,19 @@ export async function* csvChunks(
   onRows?: (n: number) => void,
   values: ExportValues = 'raw',
 ): AsyncGenerator<Buffer> {
-  const readable = values === 'readable';
-  const header = readable ? columns.map((c) => COLUMN_NAMES.get(c) ?? c) : columns;
   // The header is written before the first record so an empty export is still a valid CSV file.
-  yield Buffer.from(csvRows([header]));
+  yield csvHeader(columns, values);
   const row = rowWriter(columns, values);
-  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-  let used = 0;
+  const out = new ChunkWriter();
   for await (const records of pages) {
     let rows = 0;
     for (const r of records) {
-      const text = row(r as Readonly<Record<string, unknown>>);
+      out.add(row(r as Readonly<Record<string, unknown>>));
       rows++;
-      if (used + text.length * MAX_BYTES_PER_UNIT > chunk.length) {
-        if (used > 0) {
-          // The chunk is handed on as it is; the next rows go to a new buffer.
-          yield chunk.subarray(0, used);
-          chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-          used = 0;
-        }
-        if (text.length * MAX_BYTES_PER_UNIT > chunk.length) {
-          yield Buffer.from(text); // a row larger than a chunk
-          continue;
-        }
-      }
-      used += chunk.write(text, used);
+      if (out.ready) yield* out.take();
     }
-    if (used > 0) {
-      yield chunk.subarray(0, used);
-      chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-      used = 0;
-    }
+    out.flush();
+    yield* out.take();
     if (rows > 0) onRows?.(rows);
   }
 }

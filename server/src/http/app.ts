@@ -5,18 +5,19 @@
 // (INTERFLOW_STORE_PORT), never on the port the console proxies; it starts listening when the
 // app is ready and the Loki client reaches it over HTTP (the same code path as a real Loki),
 // except for the log queries of query_range, which it reads from the store in this process
-// (loki/in-process-store.ts: the same checks and answers without a JSON round trip per entry).
+// (in-process-store.ts: the same checks and answers without a JSON round trip per entry).
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ServerConfig } from '../config/config.ts';
 import { loadTlsFiles } from '../config/tls-files.ts';
 import { StoreUnavailableError } from '../errors.ts';
+import { CsvWorkerThread } from '../flows/csv-worker-thread.ts';
 import { FlowService, flowSelector } from '../flows/flow-service.ts';
 import { InterfaceService } from '../flows/interface-service.ts';
 import { OverviewService } from '../flows/overview-service.ts';
 import { LokiClient } from '../loki/client.ts';
-import { InProcessStore } from '../loki/in-process-store.ts';
+import { InProcessStore } from './in-process-store.ts';
 import { DEFAULT_RETRY_POLICY } from '../loki/retry.ts';
 import { COMMON_SECURITY_HEADERS } from '../static/headers.ts';
 import { webPlugin } from '../static/web.ts';
@@ -60,6 +61,8 @@ export interface BuildAppOptions {
    * compare both paths); by default they are read in this process.
    */
   embeddedStoreOverHttp?: boolean;
+  /** Write exports' CSV on the main thread instead of the export worker (tests comparing both). */
+  exportOnMainThread?: boolean;
 }
 
 /** Where this process reaches its store: loopback for wildcard binds, so the store's loopback check passes. */
@@ -202,7 +205,20 @@ export async function buildApp(
     });
   }
   await app.register(healthRoutes, { client, embedded });
-  await app.register(flowRoutes, { flows, metrics });
+  const csvThread = options.exportOnMainThread
+    ? undefined
+    : new CsvWorkerThread((err) =>
+        app.log.error(
+          { err },
+          'the export worker failed; exports are written on the main thread from now on',
+        ),
+      );
+  if (csvThread) {
+    // Loaded with the app, so an export's memory is only what the export itself holds.
+    app.addHook('onReady', async () => csvThread.start());
+    app.addHook('onClose', async () => csvThread.close());
+  }
+  await app.register(flowRoutes, { flows, metrics, csvThread });
   await app.register(interfaceRoutes, { interfaces, flows });
   await app.register(overviewRoutes, {
     overview: new OverviewService(client, flowSelector(config.lokiSelector), { slotLineFilters: !embedded }),

@@ -1,7 +1,8 @@
 // The backend reading its embedded store in process (the default) and over the store's HTTP API
-// (as for a real Loki) answers the API with the same bytes: two apps on one store, the same
-// requests, CSV exports (readable and raw, filters, match=any, sorted, small pages) and the
-// table compared byte for byte.
+// (as for a real Loki), writing exports on its export worker (the default) and on the main
+// thread, answers the API with the same bytes: three apps on one store, the same requests, CSV
+// exports (readable and raw, filters, match=any, sorted, small pages) and the table compared
+// byte for byte.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -20,6 +21,7 @@ describe('in process and over HTTP: the same answers', () => {
   let store: EmbeddedStore;
   let inProcess: FastifyInstance;
   let overHttp: FastifyInstance;
+  let mainThread: FastifyInstance;
   before(async () => {
     const dataDir = tempDir({ after }, 'interflow-export-in-process-');
     store = openStore({ dataDir, retentionMs: 0, maxBytes: 0 });
@@ -32,8 +34,8 @@ describe('in process and over HTTP: the same answers', () => {
     });
     inProcess = await buildApp(config, { logger: false, store });
     overHttp = await buildApp(config, { logger: false, store, embeddedStoreOverHttp: true });
-    await inProcess.listen({ host: '127.0.0.1', port: 0 });
-    await overHttp.listen({ host: '127.0.0.1', port: 0 });
+    mainThread = await buildApp(config, { logger: false, store, exportOnMainThread: true });
+    for (const app of [inProcess, overHttp, mainThread]) await app.listen({ host: '127.0.0.1', port: 0 });
     await pushRecords(inProcess.embeddedStoreUrl()!, [
       ...generateFlows({ count: 3000, seed: 31, startMs: now - 240_000, endMs: now - 1000 }),
       ...generateFlows({ count: 1000, seed: 32, startMs: now - 240_000, endMs: now - 1000, hostile: true }),
@@ -42,6 +44,7 @@ describe('in process and over HTTP: the same answers', () => {
   after(async () => {
     await inProcess?.close();
     await overHttp?.close();
+    await mainThread?.close();
     store?.close();
   });
 
@@ -59,9 +62,10 @@ describe('in process and over HTTP: the same answers', () => {
     test(`export ${query}`, async () => {
       const a = await inProcess.inject(`/api/flows/export?${query}`);
       const b = await overHttp.inject(`/api/flows/export?${query}`);
-      assert.equal(a.statusCode, 200, a.body);
-      assert.equal(b.statusCode, 200, b.body);
+      const c = await mainThread.inject(`/api/flows/export?${query}`);
+      for (const r of [a, b, c]) assert.equal(r.statusCode, 200, r.body);
       assert.ok(a.rawPayload.equals(b.rawPayload), `${a.rawPayload.length} and ${b.rawPayload.length} bytes`);
+      assert.ok(a.rawPayload.equals(c.rawPayload), `${a.rawPayload.length} and ${c.rawPayload.length} bytes`);
     });
   }
 

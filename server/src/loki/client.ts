@@ -1,6 +1,6 @@
 // HTTP client for Loki's query API (a real Loki/LokiStack, or the embedded store, which
 // speaks the same API — one code path). With the embedded store in this process the log
-// queries of query_range skip HTTP (in-process-store.ts: the store's entries as objects, the
+// queries of query_range skip HTTP (http/in-process-store.ts: the store's entries as objects, the
 // same checks, paging and errors); everything else still goes over HTTP. Every failure becomes a StoreUnavailableError that
 // names the URL and what failed; a caller that goes away aborts the request. Queries Loki
 // answers "busy" are asked again after a pause (retry.ts): still busy after every retry, a 429
@@ -15,9 +15,6 @@ import {
   UnauthorizedError,
 } from '../errors.ts';
 import type { LokiAuthMode } from '../config/config.ts';
-import { StoreError } from '../store/errors.ts';
-import type { InProcessStore } from './in-process-store.ts';
-import { NotStreamsAnswer } from './in-process-store.ts';
 import { lokiLimitOf, type LokiLimit } from './loki-limits.ts';
 import {
   DEFAULT_RETRY_POLICY,
@@ -68,8 +65,37 @@ export interface LokiClientOptions {
   /** Told about every retry: the HTTP status or error code that caused it (metrics). */
   onRetry?: (cause: string) => void;
   /** The embedded store of this process: log queries of query_range are read from it directly. */
-  inProcess?: InProcessStore | undefined;
+  inProcess?: InProcessLogQueries | undefined;
 }
+
+/** A log query for a store in this process (http/in-process-store.ts). */
+export interface InProcessQuery {
+  query: string;
+  startNs: bigint;
+  endNs: bigint;
+  limit: number;
+  direction: 'backward' | 'forward';
+  signal: AbortSignal;
+}
+
+/** A store in this process answering log queries of query_range without HTTP. */
+export interface InProcessLogQueries {
+  /** The entries, stream after stream as Loki's answer lists them; throws InProcessRefusal or NotStreamsAnswer. */
+  queryRange(p: InProcessQuery): Promise<LokiEntry[]>;
+}
+
+/** What a store in this process answers instead of entries: the status and text of its HTTP answer. */
+export class InProcessRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly text: string,
+  ) {
+    super(text);
+  }
+}
+
+/** A query_range answer that is not a streams result (a metric query sent as a log query). */
+export class NotStreamsAnswer extends Error {}
 
 /** Loki refused a query for a limit; `limit` says which (callers split a too long range). */
 export class LokiLimitRefusal extends StoreLimitError {
@@ -211,9 +237,8 @@ export class LokiClient {
         if (p.signal?.aborted) throw new ClientGoneError();
         if (e instanceof NotStreamsAnswer)
           throw new StoreUnavailableError(this.where(), 'query_range answered without a streams result');
-        // The answer the store's HTTP route gives for this error (store/http/plugin.ts).
-        if (e instanceof StoreError)
-          throw this.answerError('query_range', e.statusCode, `${e.message}\n`, undefined);
+        // What the store's HTTP API answers for this refusal, read as its answer would be.
+        if (e instanceof InProcessRefusal) throw this.answerError('query_range', e.status, e.text, undefined);
         throw new BusyAnswer(
           '500',
           500,

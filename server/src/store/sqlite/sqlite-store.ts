@@ -416,7 +416,7 @@ export class EmbeddedStore {
 
   /**
    * The same answer with each entry as `value(ts, line, stream)` makes it, for a reader in this
-   * process (the backend's Loki client, loki/in-process-store.ts): no timestamp turned to text
+   * process (the backend's Loki client, http/in-process-store.ts): no timestamp turned to text
    * and back, no JSON between the two. `stream` is the stream's labels object of this answer,
    * the same for every entry of the stream.
    */

@@ -13,7 +13,7 @@ import { parseFlowRequest } from '../flows/query-params.ts';
 import { parseStreamSelector } from '../logql/selector.ts';
 import { createServerMetrics } from '../observability/metrics.ts';
 import { embeddedStorePlugin, openStore, type EmbeddedStore, type PushStream } from '../store/index.ts';
-import { LokiClient, LokiLimitRefusal, type LokiEntry, type QueryRangeParams } from './client.ts';
+import { LokiClient, LokiLimitRefusal, type LokiEntry, type QueryRangeParams } from '../loki/client.ts';
 import { InProcessStore } from './in-process-store.ts';
 
 const NS = 1_000_000n;

@@ -11,33 +11,46 @@
 // restriction written into it (the namespaces of INTERFLOW_AUTH_CHECK=namespaced,
 // logql/build.ts) applies exactly as over HTTP. The store's loopback check has nothing to
 // check here: the caller is this process. Paging, retries and the mapping of the store's
-// refusals to the backend's errors are the Loki client's (client.ts), shared with HTTP.
+// refusals to the backend's errors are the Loki client's (loki/client.ts), shared with HTTP:
+// a StoreError becomes the status and text the store's HTTP API answers it with. This lives in
+// http/, which mounts the store and makes the client: loki/ knows no store, the store no backend.
 // Metric queries and label values still go over HTTP: their answers are a few series or
 // values, not one object per entry.
-import { parseDirection, parseLimit, parseQuery, parseRange, type EmbeddedStore } from '../store/index.ts';
-import type { LokiEntry } from './client.ts';
+import {
+  InProcessRefusal,
+  NotStreamsAnswer,
+  type InProcessLogQueries,
+  type InProcessQuery,
+  type LokiEntry,
+} from '../loki/client.ts';
+import {
+  parseDirection,
+  parseLimit,
+  parseQuery,
+  parseRange,
+  StoreError,
+  type EmbeddedStore,
+} from '../store/index.ts';
 
-export interface InProcessQuery {
-  query: string;
-  startNs: bigint;
-  endNs: bigint;
-  limit: number;
-  direction: 'backward' | 'forward';
-  signal: AbortSignal;
-}
-
-/** A query_range answer that is not a streams result (a metric query sent as a log query). */
-export class NotStreamsAnswer extends Error {}
-
-export class InProcessStore {
+export class InProcessStore implements InProcessLogQueries {
   constructor(private readonly store: EmbeddedStore) {}
 
   /**
    * The entries of a log query, stream after stream, each stream's in the store's order, as
-   * the HTTP answer lists them. Throws the StoreError the HTTP route would answer with; an
+   * the HTTP answer lists them. Throws what the HTTP route would answer (InProcessRefusal); an
    * aborted signal ends the scan early (the caller checks it).
    */
   async queryRange(p: InProcessQuery): Promise<LokiEntry[]> {
+    try {
+      return await this.read(p);
+    } catch (e) {
+      // As store/http/plugin.ts answers a StoreError: its status, its message as plain text.
+      if (e instanceof StoreError) throw new InProcessRefusal(e.statusCode, `${e.message}\n`);
+      throw e;
+    }
+  }
+
+  private async read(p: InProcessQuery): Promise<LokiEntry[]> {
     // As the HTTP route (store/http/plugin.ts) reads its query string.
     const { start, end } = parseRange(p.startNs.toString(), p.endNs.toString());
     const parsed = parseQuery(p.query);
