@@ -1,8 +1,9 @@
 // The main thread's side of the export worker (csv-worker.ts): one worker thread per app,
 // started when the app is ready and shared by all exports, and the export's CSV chunks made
-// there. Loaded, the worker adds 30–60 MB of RSS (its own V8 heap and the modules it loads). The main thread keeps what must stay on it: paging the store, the records' order,
-// the metrics, and the response with its back-pressure. Pages are pipelined: page n + 1 goes
-// to the worker before page n's chunks are handed to the response, so the worker converts one
+// there. Loaded, the worker adds 30–60 MB of RSS (its own V8 heap and the modules it loads).
+// The main thread keeps what must stay on it: paging the store, the records' order, the
+// metrics, and the response with its back-pressure. Pages are pipelined: page n + 1 goes to
+// the worker before page n's chunks are handed to the response, so the worker converts one
 // page while the main thread reads the next and writes the last; the export holds at most
 // those pages (counted by ExportHolding as before).
 import { Worker } from 'node:worker_threads';
