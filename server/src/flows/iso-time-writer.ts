@@ -2,9 +2,10 @@
 // (`2026-12-02T06:45:33.123Z`), without a Date per cell. The text up to the second is kept
 // (rows come newest first: neighbouring end times mostly share it); a new second is written
 // from its numbers with tables of two-digit texts, the date part kept per day (rows of an
-// export mostly share a few days), and the milliseconds from a table of three-digit texts. Profiling the export put the readable times (three
-// Date objects and toISOString calls per row) at about 4 % of its CPU time; keeping only the
-// text up to the second still made a Date for most start times, which differ row by row.
+// export mostly share a few days), and the milliseconds from a table of three-digit texts.
+// Profiling the export put the readable times (three Date objects and toISOString calls per
+// row) at about 4 % of its CPU time; keeping only the text up to the second still made a Date
+// for most start times, which differ row by row.
 
 /** 9999-12-31T23:59:59.999Z: the last time toISOString writes with a four-digit year. */
 const LAST_FOUR_DIGIT_YEAR_MS = 253_402_300_799_999;

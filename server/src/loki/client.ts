@@ -1,11 +1,12 @@
 // HTTP client for Loki's query API (a real Loki/LokiStack, or the embedded store, which
 // speaks the same API — one code path). With the embedded store in this process the log
-// queries of query_range skip HTTP (http/in-process-store.ts: the store's entries as objects, the
-// same checks, paging and errors); everything else still goes over HTTP. Every failure becomes a StoreUnavailableError that
-// names the URL and what failed; a caller that goes away aborts the request. Queries Loki
-// answers "busy" are asked again after a pause (retry.ts): still busy after every retry, a 429
-// becomes StoreOverloadedError; a 400 for one of Loki's limits becomes StoreLimitError
-// (loki-limits.ts), which callers that can split the query catch.
+// queries of query_range skip HTTP (http/in-process-store.ts: the store's entries as objects,
+// the same checks, paging, retries and errors); everything else still goes over HTTP. Every
+// failure becomes a StoreUnavailableError that names the URL and what failed; a caller that
+// goes away aborts the request. Queries Loki answers "busy" are asked again after a pause
+// (retry.ts): still busy after every retry, a 429 becomes StoreOverloadedError; a 400 for one
+// of Loki's limits becomes StoreLimitError (loki-limits.ts), which callers that can split the
+// query catch.
 import { Agent, request, type Dispatcher } from 'undici';
 import {
   ClientGoneError,
