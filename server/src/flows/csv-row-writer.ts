@@ -16,6 +16,9 @@ type CellWriter = (r: Rec) => string;
 
 const DIRECTION_WORD = new Map<unknown, string>(Object.entries(IF_DIRECTION).map(([w, n]) => [n, w]));
 
+/** Fields agents write as arrays whose elements have a readable form. */
+const ARRAY_FIELDS: ReadonlySet<string> = new Set(['IfDirections', 'IfNetns']);
+
 /** Time fields and the factor from their unit to milliseconds. */
 const TIME_FIELDS: ReadonlyMap<string, number> = new Map([
   ['TimeFlowEndMs', 1],
@@ -29,7 +32,30 @@ function storedValueWriter(field: string): CellWriter {
     const v = r[field];
     if (typeof v === 'number') return String(v); // never holds `"`, `,`, CR or LF
     if (typeof v === 'string') return v === '' ? '' : csvCell(guard(v));
+    if (v === undefined) return ''; // a field the record lacks (a quarter of the columns of agents' records)
     return csvCell(cell(v));
+  };
+}
+
+/**
+ * Readable arrays of numbers or of text (IfDirections, IfNetns): each element's readable value
+ * joined with ",", guarded unless every element is a number, as readableCell writes them.
+ */
+function readableArrayWriter(field: string): CellWriter {
+  const general = generalReadable(field);
+  return (r) => {
+    const v = r[field];
+    if (v === undefined) return '';
+    if (!Array.isArray(v) || v.length === 0) return general(r);
+    const numbers = typeof v[0] === 'number';
+    let text = '';
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x !== (numbers ? 'number' : 'string')) return general(r);
+      if (i > 0) text += ',';
+      text += readableValue(field, x, r);
+    }
+    return csvCell(numbers ? text : guard(text));
   };
 }
 
@@ -45,7 +71,7 @@ function timeWriter(field: string, toMs: number): CellWriter {
     const v = r[field];
     // A time is a number, so it is not guarded, and its ISO text needs no quotes.
     if (typeof v === 'number') return iso(v * toMs) ?? general(r);
-    return general(r);
+    return v === undefined ? '' : general(r);
   };
 }
 
@@ -55,6 +81,7 @@ function interfacesWriter(): CellWriter {
   return (r) => {
     const ifs = r.Interfaces;
     const dirs = r.IfDirections;
+    if (ifs === undefined) return '';
     if (!Array.isArray(ifs) || !Array.isArray(dirs)) return general(r);
     let text = '';
     for (let i = 0; i < ifs.length; i++) {
@@ -73,20 +100,25 @@ function readableWriter(field: string): CellWriter {
   const toMs = TIME_FIELDS.get(field);
   if (toMs !== undefined) return timeWriter(field, toMs);
   if (!hasReadableForm(field)) return storedValueWriter(field);
+  if (ARRAY_FIELDS.has(field)) return readableArrayWriter(field);
   const general = generalReadable(field);
   // Protocol and direction codes: a number is never guarded.
   return (r) => {
     const v = r[field];
-    return typeof v === 'number' ? csvCell(readableValue(field, v, r)) : general(r);
+    if (typeof v === 'number') return csvCell(readableValue(field, v, r));
+    return v === undefined ? '' : general(r);
   };
 }
 
 /** The CSV row (CRLF-ended) of a record for these columns. */
 export function rowWriter(columns: readonly string[], values: ExportValues): (r: Rec) => string {
   const writers = columns.map((c) => (values === 'readable' ? readableWriter(c) : storedValueWriter(c)));
+  if (writers.length === 0) return () => '\r\n';
+  const first = writers[0]!;
+  const rest = writers.slice(1);
   return (r) => {
-    let row = '';
-    for (let i = 0; i < writers.length; i++) row += i === 0 ? writers[0]!(r) : `,${writers[i]!(r)}`;
-    return `${row}\r\n`;
+    let row = first(r);
+    for (const w of rest) row = row + ',' + w(r);
+    return row + '\r\n';
   };
 }

@@ -11,7 +11,7 @@ import {
 import type { ServerMetrics } from '../observability/metrics.ts';
 import { type LabelMatcher, renderLogQuery } from '../logql/ast.ts';
 import { buildLogQueries, SCOPE_LABELS, scopeSelectors, type NamespaceScope } from '../logql/build.ts';
-import { elementPairing } from '../logql/element-pairs.ts';
+import { elementPairing, type ElementPairing } from '../logql/element-pairs.ts';
 import type { CallOptions, LokiClient, LokiEntry } from '../loki/client.ts';
 import { streamEntries, streamEntryPages, type StreamOptions } from './entry-stream.ts';
 import { pairCheck } from './pair-check.ts';
@@ -155,7 +155,17 @@ export class FlowService {
 
   /** The check the query leaves to the backend (paired elements past what LogQL compares). */
   recordCheck(req: FlowRequest): (r: StoredFlowRecord) => boolean {
-    return pairCheck(elementPairing(req.filters, req.match));
+    return pairCheck(this.pairing(req));
+  }
+
+  /** The same check as data (for the export worker, csv-worker.ts). */
+  pairing(req: FlowRequest): ElementPairing | undefined {
+    return elementPairing(req.filters, req.match);
+  }
+
+  /** Lines read elsewhere (the export worker) that were not JSON objects: counted as parse() counts them. */
+  countUnreadable(lines: number): void {
+    this.metrics.badLines.inc(lines);
   }
 
   async list(req: FlowRequest, limit: number, call: ScopedCall): Promise<FlowsResponse> {

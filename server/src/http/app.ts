@@ -3,21 +3,25 @@
 // every /api/* call, metrics, health, the flows API, the web build. When INTERFLOW_LOKI_URL is
 // unset the embedded Loki-API store runs as a second server on its own port
 // (INTERFLOW_STORE_PORT), never on the port the console proxies; it starts listening when the
-// app is ready and the Loki client reaches it over HTTP (the same code path as a real Loki).
+// app is ready and the Loki client reaches it over HTTP (the same code path as a real Loki),
+// except for the log queries of query_range, which it reads from the store in this process
+// (in-process-store.ts: the same checks and answers without a JSON round trip per entry).
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ServerConfig } from '../config/config.ts';
 import { loadTlsFiles } from '../config/tls-files.ts';
 import { StoreUnavailableError } from '../errors.ts';
+import { CsvWorkerThread } from '../flows/csv-worker-thread.ts';
 import { FlowService, flowSelector } from '../flows/flow-service.ts';
 import { InterfaceService } from '../flows/interface-service.ts';
 import { OverviewService } from '../flows/overview-service.ts';
 import { LokiClient } from '../loki/client.ts';
+import { InProcessStore } from './in-process-store.ts';
 import { DEFAULT_RETRY_POLICY } from '../loki/retry.ts';
 import { COMMON_SECURITY_HEADERS } from '../static/headers.ts';
 import { webPlugin } from '../static/web.ts';
-import { embeddedStorePlugin, type EmbeddedStore } from '../store/index.ts';
+import { embeddedStorePlugin, openStore, type EmbeddedStore } from '../store/index.ts';
 import { AccessChecker } from '../auth/access.ts';
 import { ClientNodeKubeReviews, loadKubeConfig, type KubeReviews } from '../auth/kube-reviews.ts';
 import { installAccessHook } from './access-hook.ts';
@@ -52,6 +56,13 @@ export interface BuildAppOptions {
   store?: EmbeddedStore;
   /** The Kubernetes API's reviews; by default from config.kubeApi (KUBECONFIG or in-cluster). */
   kubeReviews?: KubeReviews;
+  /**
+   * Read the embedded store's log queries over its HTTP API too, as for a real Loki (tests that
+   * compare both paths); by default they are read in this process.
+   */
+  embeddedStoreOverHttp?: boolean;
+  /** Write exports' CSV on the main thread instead of the export worker (tests comparing both). */
+  exportOnMainThread?: boolean;
 }
 
 /** Where this process reaches its store: loopback for wildcard binds, so the store's loopback check passes. */
@@ -97,8 +108,12 @@ export async function buildApp(
   const reviews =
     options.kubeReviews ??
     (config.kubeApi ? new ClientNodeKubeReviews(loadKubeConfig(config.kubeApi)) : undefined);
-  const storeServer = embedded
-    ? await buildStoreServer(config, fastifyOptions, tls, reviews, options.store)
+  const store = embedded ? (options.store ?? openEmbeddedStore(config, app)) : undefined;
+  const storeServer = store
+    ? await buildStoreServer(config, fastifyOptions, tls, reviews, store).catch((e: unknown) => {
+        if (!options.store) store.close();
+        throw e;
+      })
     : undefined;
   const client = new LokiClient({
     baseUrl: embedded ? () => selfUrl(storeServer!, tls) : config.lokiUrl!,
@@ -114,6 +129,7 @@ export async function buildApp(
     },
     retry: { ...DEFAULT_RETRY_POLICY, retries: config.lokiRetries },
     onRetry: (cause) => metrics.lokiRetries.inc({ cause }),
+    inProcess: store && !options.embeddedStoreOverHttp ? new InProcessStore(store) : undefined,
   });
   app.addHook('onClose', async () => client.close());
   const flows = new FlowService(
@@ -182,10 +198,27 @@ export async function buildApp(
         listenTextResolver: (address) => `Embedded store listening at ${address}`,
       });
     });
-    app.addHook('onClose', async () => storeServer.close());
+    app.addHook('onClose', async () => {
+      await storeServer.close();
+      // A store this app opened closes after its server.
+      if (!options.store) store!.close();
+    });
   }
   await app.register(healthRoutes, { client, embedded });
-  await app.register(flowRoutes, { flows, metrics });
+  const csvThread = options.exportOnMainThread
+    ? undefined
+    : new CsvWorkerThread((err) =>
+        app.log.error(
+          { err },
+          'the export worker failed; exports are written on the main thread from now on',
+        ),
+      );
+  if (csvThread) {
+    // Loaded with the app, so an export's memory is only what the export itself holds.
+    app.addHook('onReady', async () => csvThread.start());
+    app.addHook('onClose', async () => csvThread.close());
+  }
+  await app.register(flowRoutes, { flows, metrics, csvThread });
   await app.register(interfaceRoutes, { interfaces, flows });
   await app.register(overviewRoutes, {
     overview: new OverviewService(client, flowSelector(config.lokiSelector), { slotLineFilters: !embedded }),
@@ -207,13 +240,23 @@ export async function buildApp(
   return app;
 }
 
+/** The embedded store, opened by the app: its HTTP server and the Loki client both read it. */
+function openEmbeddedStore(config: ServerConfig, app: FastifyInstance): EmbeddedStore {
+  return openStore({
+    dataDir: config.dataDir,
+    retentionMs: config.storeRetentionMs,
+    maxBytes: config.storeMaxBytes,
+    onRetentionError: (err) => app.log.error({ err }, 'embedded store: retention pass failed'),
+  });
+}
+
 /** The embedded store's own server: Loki's HTTP API, remote clients only with a credential. */
 async function buildStoreServer(
   config: ServerConfig,
   fastifyOptions: FastifyServerOptions,
   tls: boolean,
   reviews: KubeReviews | undefined,
-  store: EmbeddedStore | undefined,
+  store: EmbeddedStore,
 ): Promise<FastifyInstance> {
   const options: FastifyServerOptions = {
     ...fastifyOptions,
@@ -239,7 +282,7 @@ async function buildStoreServer(
           }),
         }
       : {}),
-    ...(store ? { store } : {}),
+    store,
   });
   return server;
 }

@@ -1,9 +1,12 @@
 // HTTP client for Loki's query API (a real Loki/LokiStack, or the embedded store, which
-// speaks the same API — one code path). Every failure becomes a StoreUnavailableError that
-// names the URL and what failed; a caller that goes away aborts the request. Queries Loki
-// answers "busy" are asked again after a pause (retry.ts): still busy after every retry, a 429
-// becomes StoreOverloadedError; a 400 for one of Loki's limits becomes StoreLimitError
-// (loki-limits.ts), which callers that can split the query catch.
+// speaks the same API — one code path). With the embedded store in this process the log
+// queries of query_range skip HTTP (http/in-process-store.ts: the store's entries as objects,
+// the same checks, paging, retries and errors); everything else still goes over HTTP. Every
+// failure becomes a StoreUnavailableError that names the URL and what failed; a caller that
+// goes away aborts the request. Queries Loki answers "busy" are asked again after a pause
+// (retry.ts): still busy after every retry, a 429 becomes StoreOverloadedError; a 400 for one
+// of Loki's limits becomes StoreLimitError (loki-limits.ts), which callers that can split the
+// query catch.
 import { Agent, request, type Dispatcher } from 'undici';
 import {
   ClientGoneError,
@@ -62,7 +65,38 @@ export interface LokiClientOptions {
   retry?: RetryPolicy;
   /** Told about every retry: the HTTP status or error code that caused it (metrics). */
   onRetry?: (cause: string) => void;
+  /** The embedded store of this process: log queries of query_range are read from it directly. */
+  inProcess?: InProcessLogQueries | undefined;
 }
+
+/** A log query for a store in this process (http/in-process-store.ts). */
+export interface InProcessQuery {
+  query: string;
+  startNs: bigint;
+  endNs: bigint;
+  limit: number;
+  direction: 'backward' | 'forward';
+  signal: AbortSignal;
+}
+
+/** A store in this process answering log queries of query_range without HTTP. */
+export interface InProcessLogQueries {
+  /** The entries, stream after stream as Loki's answer lists them; throws InProcessRefusal or NotStreamsAnswer. */
+  queryRange(p: InProcessQuery): Promise<LokiEntry[]>;
+}
+
+/** What a store in this process answers instead of entries: the status and text of its HTTP answer. */
+export class InProcessRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly text: string,
+  ) {
+    super(text);
+  }
+}
+
+/** A query_range answer that is not a streams result (a metric query sent as a log query). */
+export class NotStreamsAnswer extends Error {}
 
 /** Loki refused a query for a limit; `limit` says which (callers split a too long range). */
 export class LokiLimitRefusal extends StoreLimitError {
@@ -154,6 +188,7 @@ export class LokiClient {
 
   private async queryRangeOnce(p: QueryRangeParams): Promise<LokiEntry[]> {
     const direction = p.direction ?? 'backward';
+    if (this.opts.inProcess) return inAnswerOrder(await this.queryRangeInProcess(p, direction), direction);
     const body = (await this.getJson(
       '/loki/api/v1/query_range',
       {
@@ -170,11 +205,6 @@ export class LokiClient {
       throw new StoreUnavailableError(this.url, 'query_range answered without a streams result');
     }
     const entries: LokiEntry[] = [];
-    const backward = direction === 'backward';
-    // Loki orders the entries of each stream, not the streams: the page is sorted unless its
-    // entries already come in order (one stream, say), which is checked on the way.
-    let inOrder = true;
-    let last: bigint | undefined;
     for (const s of result) {
       const labels = s.stream ?? {};
       for (const v of s.values ?? []) {
@@ -186,15 +216,46 @@ export class LokiClient {
         ) {
           throw new StoreUnavailableError(this.url, 'query_range answered with a malformed entry');
         }
-        const ts = BigInt(v[0]);
-        if (last !== undefined && (backward ? ts > last : ts < last)) inOrder = false;
-        last = ts;
-        entries.push({ ts, line: v[1], labels });
+        entries.push({ ts: BigInt(v[0]), line: v[1], labels });
       }
     }
-    const sign = backward ? -1 : 1;
-    if (!inOrder) entries.sort((a, b) => (a.ts === b.ts ? 0 : a.ts < b.ts ? -sign : sign));
-    return entries;
+    return inAnswerOrder(entries, direction);
+  }
+
+  /** query_range of the store in this process: the HTTP path's retries and errors, no HTTP. */
+  private queryRangeInProcess(p: QueryRangeParams, direction: 'backward' | 'forward'): Promise<LokiEntry[]> {
+    const store = this.opts.inProcess!;
+    return this.withRetries(p, true, async () => {
+      // As over HTTP: forward mode without the caller's credentials is refused, and an
+      // unreadable token file is an error, though the store in this process reads neither.
+      await this.headers(p);
+      const timeout = AbortSignal.timeout(this.opts.timeoutMs);
+      const signal = p.signal ? AbortSignal.any([p.signal, timeout]) : timeout;
+      let entries: LokiEntry[];
+      try {
+        entries = await store.queryRange({ ...p, direction, signal });
+      } catch (e) {
+        if (p.signal?.aborted) throw new ClientGoneError();
+        if (e instanceof NotStreamsAnswer)
+          throw new StoreUnavailableError(this.where(), 'query_range answered without a streams result');
+        // What the store's HTTP API answers for this refusal, read as its answer would be.
+        if (e instanceof InProcessRefusal) throw this.answerError('query_range', e.status, e.text, undefined);
+        throw new BusyAnswer(
+          '500',
+          500,
+          `query_range failed in the embedded store: ${(e as Error).message}`,
+          undefined,
+        );
+      }
+      // The store stops a scan whose signal fired and returns what it read so far.
+      if (p.signal?.aborted) throw new ClientGoneError();
+      if (timeout.aborted)
+        throw new StoreUnavailableError(
+          this.where(),
+          `query_range got no answer within ${this.opts.timeoutMs} ms`,
+        );
+      return entries;
+    });
   }
 
   /** A metric query's matrix (Loki's `resultType: "matrix"`). */
@@ -293,7 +354,7 @@ export class LokiClient {
       try {
         h.authorization = `Bearer ${await this.tokenFile.token()}`;
       } catch (e) {
-        throw new StoreUnavailableError(this.url, `cannot read the token file: ${(e as Error).message}`);
+        throw new StoreUnavailableError(this.where(), `cannot read the token file: ${(e as Error).message}`);
       }
     } else if (this.opts.auth === 'forward') {
       if (!call.authorization) throw new UnauthorizedError();
@@ -311,28 +372,33 @@ export class LokiClient {
     }
   }
 
-  private async send(
+  private send(
     path: string,
     params: Record<string, string>,
     call: CallOptions,
     withAuth: boolean,
     retry = true,
   ): Promise<string> {
+    return this.withRetries(call, retry, () => this.sendOnce(path, params, call, withAuth));
+  }
+
+  /** Runs attempt until it gives anything but a busy answer, or the retries run out. */
+  private async withRetries<T>(call: CallOptions, retry: boolean, attempt: () => Promise<T>): Promise<T> {
     const policy = retry
       ? (this.opts.retry ?? DEFAULT_RETRY_POLICY)
       : { ...DEFAULT_RETRY_POLICY, retries: 0 };
     const started = performance.now();
-    for (let attempt = 0; ; attempt++) {
+    for (let n = 0; ; n++) {
       try {
-        return await this.sendOnce(path, params, call, withAuth);
+        return await attempt();
       } catch (e) {
         if (!(e instanceof BusyAnswer)) throw e;
         const wanted = e.retryAfterMs;
         const tooLong = wanted !== undefined && wanted > policy.maxRetryAfterMs;
-        if (attempt >= policy.retries || tooLong) throw this.exhausted(e, attempt + 1, started);
+        if (n >= policy.retries || tooLong) throw this.exhausted(e, n + 1, started);
         this.opts.onRetry?.(e.reason);
         try {
-          await pause(wanted ?? backoffMs(attempt, policy), call.signal);
+          await pause(wanted ?? backoffMs(n, policy), call.signal);
         } catch {
           throw new ClientGoneError();
         }
@@ -345,9 +411,9 @@ export class LokiClient {
     const over = `${attempts} attempt${attempts === 1 ? '' : 's'} over ${((performance.now() - started) / 1000).toFixed(1)} s`;
     if (e.status === 429) {
       const seconds = Math.max(1, Math.ceil((e.retryAfterMs ?? 30_000) / 1000));
-      return new StoreOverloadedError(this.url, `${e.detail} (${over})`, seconds);
+      return new StoreOverloadedError(this.where(), `${e.detail} (${over})`, seconds);
     }
-    return new StoreUnavailableError(this.url, `${e.detail} (${over})`);
+    return new StoreUnavailableError(this.where(), `${e.detail} (${over})`);
   }
 
   private async sendOnce(
@@ -374,37 +440,45 @@ export class LokiClient {
     } catch (e) {
       throw this.failure(e, what, call.signal, timeout);
     }
-    if (res.statusCode === 401 || res.statusCode === 403) {
-      if (this.opts.auth === 'forward')
-        throw new UnauthorizedError(
-          `Loki at ${base} refused the forwarded credentials (HTTP ${res.statusCode})`,
-        );
-      throw new StoreUnavailableError(
-        base,
-        `${what} was refused (HTTP ${res.statusCode}): check INTERFLOW_LOKI_AUTH / INTERFLOW_LOKI_TOKEN_FILE`,
-      );
-    }
-    if (RETRYABLE_STATUSES.has(res.statusCode)) {
-      const detail = text.trim().slice(0, MAX_ERROR_BODY);
-      throw new BusyAnswer(
-        String(res.statusCode),
-        res.statusCode,
-        `${what} answered HTTP ${res.statusCode}${detail ? `: ${detail}` : ''}`,
-        retryAfterMs(res.headers['retry-after']),
-      );
-    }
-    if (res.statusCode === 400) {
-      const limit = lokiLimitOf(text.slice(0, MAX_ERROR_BODY));
-      if (limit) throw new LokiLimitRefusal(limit, LIMIT_ADVICE[limit.kind]);
-    }
-    if (res.statusCode < 200 || res.statusCode >= 300) {
-      const detail = text.trim().slice(0, MAX_ERROR_BODY);
-      throw new StoreUnavailableError(
-        base,
-        `${what} answered HTTP ${res.statusCode}${detail ? `: ${detail}` : ''}`,
-      );
-    }
+    if (res.statusCode < 200 || res.statusCode >= 300)
+      throw this.answerError(what, res.statusCode, text, res.headers['retry-after']);
     return text;
+  }
+
+  /** The error of an answer with a status that is not 2xx (text: the answer's body). */
+  private answerError(
+    what: string,
+    status: number,
+    text: string,
+    retryAfter: string | string[] | undefined,
+  ): Error {
+    const base = this.where();
+    if (status === 401 || status === 403) {
+      if (this.opts.auth === 'forward')
+        return new UnauthorizedError(`Loki at ${base} refused the forwarded credentials (HTTP ${status})`);
+      return new StoreUnavailableError(
+        base,
+        `${what} was refused (HTTP ${status}): check INTERFLOW_LOKI_AUTH / INTERFLOW_LOKI_TOKEN_FILE`,
+      );
+    }
+    const detail = text.trim().slice(0, MAX_ERROR_BODY);
+    const answered = `${what} answered HTTP ${status}${detail ? `: ${detail}` : ''}`;
+    if (RETRYABLE_STATUSES.has(status))
+      return new BusyAnswer(String(status), status, answered, retryAfterMs(retryAfter));
+    if (status === 400) {
+      const limit = lokiLimitOf(text.slice(0, MAX_ERROR_BODY));
+      if (limit) return new LokiLimitRefusal(limit, LIMIT_ADVICE[limit.kind]);
+    }
+    return new StoreUnavailableError(base, answered);
+  }
+
+  /** The store's URL for messages; the embedded store has one only once it listens. */
+  private where(): string {
+    try {
+      return this.url;
+    } catch {
+      return 'the embedded store';
+    }
   }
 
   private failure(
@@ -425,4 +499,23 @@ export class LokiClient {
     if (code && RETRYABLE_CODES.has(code)) return new BusyAnswer(code, undefined, detail, undefined);
     return new StoreUnavailableError(this.url, detail);
   }
+}
+
+/**
+ * The entries of a page newest first (backward) or oldest first (forward) across streams.
+ * Loki orders the entries of each stream, not the streams: the page is sorted unless its
+ * entries already come in order (one stream, say). The sort is stable: ties keep the answer's
+ * order.
+ */
+function inAnswerOrder(entries: LokiEntry[], direction: 'backward' | 'forward'): LokiEntry[] {
+  const backward = direction === 'backward';
+  for (let i = 1; i < entries.length; i++) {
+    const a = entries[i - 1]!.ts;
+    const b = entries[i]!.ts;
+    if (backward ? b > a : b < a) {
+      const sign = backward ? -1 : 1;
+      return entries.sort((x, y) => (x.ts === y.ts ? 0 : x.ts < y.ts ? -sign : sign));
+    }
+  }
+  return entries;
 }

@@ -9,3 +9,5 @@ export {
 } from './sqlite/sqlite-store.ts';
 export { parseLogQuery } from './query/logql-parse.ts';
 export { StoreError } from './errors.ts';
+export { parseQuery } from './query/query-parse.ts';
+export { parseDirection, parseLimit, parseRange } from './http/http-params.ts';

@@ -2,6 +2,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { csvChunks } from '../../flows/csv-export.ts';
+import { csvChunksInWorker, type CsvWorkerThread } from '../../flows/csv-worker-thread.ts';
 import { ExportHolding, recordPages } from '../../flows/export-pages.ts';
 import type { FlowService } from '../../flows/flow-service.ts';
 import {
@@ -30,6 +31,8 @@ import {
 export interface FlowRoutesOptions {
   flows: FlowService;
   metrics: ServerMetrics;
+  /** Where exports in the store's order make their CSV (csv-worker.ts); on this thread without it. */
+  csvThread?: CsvWorkerThread | undefined;
 }
 
 const ALL_COLUMNS = COLUMNS.map((c) => c.id);
@@ -42,19 +45,21 @@ export const MAX_SORTED_EXPORT_ROWS = 50_000;
 const STREAM_ORDER = { field: 'TimeFlowEndMs', direction: 'desc' } as const;
 
 async function sortedOrRefused(
-  pages: AsyncGenerator<StoredFlowRecord[]>,
+  pages: AsyncGenerator<Iterable<StoredFlowRecord>>,
   sort: { field: string; direction: 'asc' | 'desc' },
 ): Promise<StoredFlowRecord[]> {
   const all: StoredFlowRecord[] = [];
   for await (const page of pages) {
-    if (all.length + page.length > MAX_SORTED_EXPORT_ROWS) {
-      await pages.return(undefined);
-      throw new BadParamError(
-        'sort',
-        `more than ${MAX_SORTED_EXPORT_ROWS} records match: an export sorted by ${sort.field} is limited to ${MAX_SORTED_EXPORT_ROWS}; export newest first (no sort) or narrow the query`,
-      );
+    for (const r of page) {
+      if (all.length >= MAX_SORTED_EXPORT_ROWS) {
+        await pages.return(undefined);
+        throw new BadParamError(
+          'sort',
+          `more than ${MAX_SORTED_EXPORT_ROWS} records match: an export sorted by ${sort.field} is limited to ${MAX_SORTED_EXPORT_ROWS}; export newest first (no sort) or narrow the query`,
+        );
+      }
+      all.push(r);
     }
-    for (const r of page) all.push(r);
   }
   return sortRecords(all, sort.field, sort.direction);
 }
@@ -66,7 +71,10 @@ function exportFileName(now = new Date()): string {
     .replace(/\.\d+Z$/, 'Z')}.csv`;
 }
 
-export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (app, { flows, metrics }) => {
+export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (
+  app,
+  { flows, metrics, csvThread },
+) => {
   /** The largest holdings of any export of this app (the metrics' peaks). */
   const exportPeaks = { heldEntries: 0, queuedBytes: 0 };
   app.get(
@@ -137,10 +145,13 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
       );
       const call = { authorization: req.headers.authorization, signal: ac.signal };
       const namespaces = await callerNamespaces(req, () => flows.namespacesIn(request.window, call));
+      // On the worker, page n + 1 is converted while page n is written (csv-worker-thread.ts),
+      // which takes the place of asking the store for the next page ahead.
+      const inWorker = inStreamOrder && csvThread !== undefined && !csvThread.broken;
       const entryPages = flows.entryPages(request, {
         ...call,
         namespaces,
-        prefetch: true,
+        prefetch: !inWorker,
         onPage: (n) => holding.pageAnswered(n),
       });
       // The first page is fetched before answering, so an unreachable store is a 503, not a broken file.
@@ -154,16 +165,27 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
           await entryPages.return(undefined);
         }
       }
-      const records = recordPages(pages(), (e) => flows.parse(e), flows.recordCheck(request), holding);
-      // Sorted otherwise than the store streams: collected (bounded) before answering, so a
-      // refusal is still a 400 rather than a broken file.
-      const rows = inStreamOrder ? records : toAsync([await sortedOrRefused(records, sort)]);
-      const body = Readable.from(
-        csvChunks(rows, columns, (n) => metrics.exportRows.inc(n), values),
-        {
-          objectMode: false,
-        },
-      );
+      const onRows = (n: number): void => metrics.exportRows.inc(n);
+      let chunks: AsyncGenerator<Buffer>;
+      if (inWorker) {
+        chunks = csvChunksInWorker(
+          csvThread!,
+          pages(),
+          { columns, values, pairing: flows.pairing(request) },
+          {
+            pageHandedOn: (n) => holding.rowsHandedOn(n),
+            onRows,
+            onUnreadable: (n) => flows.countUnreadable(n),
+          },
+        );
+      } else {
+        const records = recordPages(pages(), (e) => flows.parse(e), flows.recordCheck(request), holding);
+        // Sorted otherwise than the store streams: collected (bounded) before answering, so a
+        // refusal is still a 400 rather than a broken file.
+        const rows = inStreamOrder ? records : toAsync([await sortedOrRefused(records, sort)]);
+        chunks = csvChunks(rows, columns, onRows, values);
+      }
+      const body = Readable.from(chunks, { objectMode: false });
       response.body = body;
       body.on('error', (err) => {
         if (!ac.signal.aborted)
