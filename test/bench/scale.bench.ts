@@ -4,7 +4,10 @@
 // queries and reads the export over HTTP on 127.0.0.1, so the backend's RSS is its own.
 // At each size of BENCH_SCALE_SIZES (default 250000,1000000,4000000 records; records are
 // added oldest first until the store holds that many), it measures:
-//  - push rate of the records added in that step (time inside push requests, batches of 5 000);
+//  - push rate of the records added in that step: records over the wall-clock time of the step's
+//    pushes, through the store's real push API, BENCH_SCALE_PUSHERS pushers at once (default 2:
+//    one body is built here while the backend stores the other, as several agents would push),
+//    batches of BENCH_SCALE_BATCH records (default 5 000);
 //  - /api/flows p50/p95, limit 100, over the whole range, without and with interfaces=net1;
 //  - the CSV export of every record: rows/s, the backend's RSS before and its peak (sampled
 //    from /proc every 50 ms), against paging query_range of the same store without CSV
@@ -23,7 +26,8 @@ import { dirBytes, percentile, rssOf, startBackend } from './backend-process.ts'
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '250000,1000000,4000000').split(',').map(Number);
 const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 20);
 const REMOTE = process.env.BENCH_SCALE_REMOTE !== '0';
-const BATCH = 5000;
+const BATCH = Number(process.env.BENCH_SCALE_BATCH ?? 5000);
+const PUSHERS = Number(process.env.BENCH_SCALE_PUSHERS ?? 2);
 const SPAN_MS = 6 * 3_600_000;
 
 const fmt = (n: number, d = 0): string =>
@@ -149,36 +153,43 @@ async function main(): Promise<void> {
   const gen = generateFlows({ count: maxN, seed: 1, startMs, endMs: now });
   const steps: Record<string, number>[] = [];
   let stored = 0;
-  console.log(`scale bench: sizes ${SIZES.join(', ')}; node ${process.version}; load average ${load()}`);
+  console.log(
+    `scale bench: sizes ${SIZES.join(', ')}; ${PUSHERS} pushers, batches of ${BATCH}; node ${process.version}; load average ${load()}`,
+  );
   try {
     for (const size of SIZES) {
       const step: Record<string, number> = { records: size, loadBefore: loadavg()[0]! };
-      // push
-      let pushMs = 0;
+      // push: PUSHERS loops, each taking the next batch of the (shared, oldest first) generator
       let added = 0;
-      let batch: FlowRecord[] = [];
-      const send = async (): Promise<void> => {
-        const body = pushBody(batch);
-        const t0 = performance.now();
-        const res = await fetch(`${a.storeUrl}/loki/api/v1/push`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-        });
-        if (res.status >= 300) throw new Error(`push failed: ${res.status} ${await res.text()}`);
-        pushMs += performance.now() - t0;
-        added += batch.length;
-        batch = [];
+      const target = size - stored;
+      let taken = 0;
+      const nextBatch = (): FlowRecord[] => {
+        const batch: FlowRecord[] = [];
+        while (taken < target && batch.length < BATCH) {
+          const r = gen.next();
+          if (r.done) break;
+          batch.push(r.value);
+          taken++;
+        }
+        return batch;
       };
-      while (stored + added + batch.length < size) {
-        const r = gen.next();
-        if (r.done) break;
-        batch.push(r.value);
-        if (batch.length === BATCH) await send();
-      }
-      if (batch.length) await send();
+      const pusher = async (): Promise<void> => {
+        for (let batch = nextBatch(); batch.length; batch = nextBatch()) {
+          const res = await fetch(`${a.storeUrl}/loki/api/v1/push`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: pushBody(batch),
+          });
+          if (res.status >= 300) throw new Error(`push failed: ${res.status} ${await res.text()}`);
+          added += batch.length;
+        }
+      };
+      const tPush = performance.now();
+      await Promise.all(Array.from({ length: PUSHERS }, pusher));
+      const pushSeconds = (performance.now() - tPush) / 1000;
       stored += added;
-      step.pushRecordsPerSecond = added / (pushMs / 1000);
+      step.pushRecordsPerSecond = added / pushSeconds;
+      step.rssAfterPush = rssOf(a.child.pid!);
       step.storeBytes = dirBytes(dataDir);
       // queries
       for (const [key, filters] of [
@@ -220,7 +231,7 @@ async function main(): Promise<void> {
       step.loadAfter = loadavg()[0]!;
       steps.push(step);
       console.log(
-        `${fmt(size)} records: push ${fmt(step.pushRecordsPerSecond!)} rec/s; /api/flows p50/p95 ${fmt(step.flowsP50Ms!, 1)}/${fmt(step.flowsP95Ms!, 1)} ms, net1 ${fmt(step.flowsNet1P50Ms!, 1)}/${fmt(step.flowsNet1P95Ms!, 1)} ms; ` +
+        `${fmt(size)} records: push ${fmt(step.pushRecordsPerSecond!)} rec/s (backend RSS after ${mib(step.rssAfterPush!)}); /api/flows p50/p95 ${fmt(step.flowsP50Ms!, 1)}/${fmt(step.flowsP95Ms!, 1)} ms, net1 ${fmt(step.flowsNet1P50Ms!, 1)}/${fmt(step.flowsNet1P95Ms!, 1)} ms; ` +
           `export ${fmt(e.rowsPerSecond)} rows/s (${fmt(e.rows)} rows; raw paging ${fmt(step.rawPagingRowsPerSecond!)} rows/s; ratio ${fmt(e.rowsPerSecond / step.rawPagingRowsPerSecond!, 2)}), backend RSS ${mib(e.rssBefore)} → ${mib(e.rssPeak)} (+${mib(e.rssPeak - e.rssBefore)})` +
           (b
             ? `; through a paging Loki-API server ${fmt(step.remoteExportRowsPerSecond!)} rows/s, RSS +${mib(step.remoteRssPeak! - step.remoteRssBefore!)}`
