@@ -445,7 +445,10 @@ async function main(): Promise<void> {
       }
       if (runs.flags) {
         const ratio = Number(result.flagsCpuSecondsPer100k) / Number(result.cpuSecondsPer100k);
-        report(`agent CPU per record, with node ${flagArm!.join(' ')} / without (ratio of medians)`, ratio.toFixed(2));
+        report(
+          `agent CPU per record, with node ${flagArm!.join(' ')} / without (ratio of medians)`,
+          ratio.toFixed(2),
+        );
         result.flagsCpuRatio = ratio;
       }
       if (runs.baseline) {

@@ -2,7 +2,8 @@
 // figures, asserts nothing. The backend runs as `npm run server` runs it (its own process,
 // --max-old-space-size=512, embedded store in a throw-away directory); this process pushes,
 // queries and reads the export over HTTP on 127.0.0.1, so the backend's RSS is its own.
-// At each size of BENCH_SCALE_SIZES (default 250000,1000000,4000000 records; records are
+// At each size of BENCH_SCALE_SIZES (default 250000,1000000,4000000,16000000 records, the issue's
+// sizes: about 11 GB of store and an hour here at 16 M; records are
 // added oldest first until the store holds that many), it measures:
 //  - push rate of the records added in that step: records over the wall-clock time of the step's
 //    pushes, through the store's real push API, BENCH_SCALE_PUSHERS pushers at once (default 2:
@@ -14,16 +15,18 @@
 //    (the same-run baseline);
 //  - the same export through a second backend whose INTERFLOW_LOKI_URL is the first one's
 //    store: a Loki-API server answering in pages of at most 5 000, as Loki does;
-//  - the store's size on disk (database + WAL).
+//  - the store's size on disk (database + WAL);
+//  - the backend's memory once filled: RSS, the V8 heap in use and the column index's arrays
+//    (outside the heap), the last two from its /metrics.
 // Then, for each figure, how it grows from one size to the next: the exponent k of
 // cost ∝ size^k (0 flat, 1 linear), with a word.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFlows, pushBody, type FlowRecord } from '../fixtures/flow-generator.ts';
-import { dirBytes, percentile, rssOf, startBackend } from './backend-process.ts';
+import { dirBytes, percentile, rssOf, scrapeMetric, startBackend } from './backend-process.ts';
 
-const SIZES = (process.env.BENCH_SCALE_SIZES ?? '250000,1000000,4000000').split(',').map(Number);
+const SIZES = (process.env.BENCH_SCALE_SIZES ?? '250000,1000000,4000000,16000000').split(',').map(Number);
 const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 20);
 const REMOTE = process.env.BENCH_SCALE_REMOTE !== '0';
 const BATCH = Number(process.env.BENCH_SCALE_BATCH ?? 5000);
@@ -110,6 +113,7 @@ function costTable(steps: Record<string, number>[]): string {
     'raw paging rows/s',
     'export RSS growth',
     'store on disk',
+    'backend RSS / V8 heap used / column index, filled',
     'load',
   ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
@@ -124,6 +128,7 @@ function costTable(steps: Record<string, number>[]): string {
         fmt(s.rawPagingRowsPerSecond!),
         `+${mib(s.exportRssPeak! - s.exportRssBefore!)}`,
         `${mib(s.storeBytes!)} (${fmt(s.storeBytes! / s.records!)} B/record)`,
+        `${mib(s.rssAfterPush!)} / ${mib(s.heapUsedAfterPush!)} / ${mib(s.columnIndexBytes!)}`,
         `${fmt(s.loadBefore!, 1)}→${fmt(s.loadAfter!, 1)}`,
       ].join(' | ')} |`,
     );
@@ -190,6 +195,11 @@ async function main(): Promise<void> {
       stored += added;
       step.pushRecordsPerSecond = added / pushSeconds;
       step.rssAfterPush = rssOf(a.child.pid!);
+      step.heapUsedAfterPush = await scrapeMetric(
+        a.metricsUrl,
+        'interflow_server_nodejs_heap_size_used_bytes',
+      );
+      step.columnIndexBytes = await scrapeMetric(a.metricsUrl, 'interflow_server_store_column_index_bytes');
       step.storeBytes = dirBytes(dataDir);
       // queries
       for (const [key, filters] of [
@@ -253,19 +263,31 @@ async function main(): Promise<void> {
     'export time': (s) => 1 / s.exportRowsPerSecond!,
     'export RSS growth': (s) => (s.exportRssPeak! - s.exportRssBefore!) / s.records!,
     'store size': (s) => s.storeBytes! / s.records!,
+    'backend RSS, filled': (s) => s.rssAfterPush! / s.records!,
+    'column index bytes': (s) => s.columnIndexBytes! / s.records!,
   };
-  for (let i = 1; i < steps.length; i++) {
-    const [p, q] = [steps[i - 1]!, steps[i]!];
-    const ratio = q.records! / p.records!;
-    for (const [name, perRecord] of Object.entries(costs)) {
+  const growthRows: string[][] = [];
+  for (const [name, perRecord] of Object.entries(costs)) {
+    const row = [name];
+    for (let i = 1; i < steps.length; i++) {
+      const [p, q] = [steps[i - 1]!, steps[i]!];
       // totals: per-record cost × records (so a fixed time per query shows as k = 0)
-      const k = Math.log((perRecord(q) * q.records!) / (perRecord(p) * p.records!)) / Math.log(ratio);
+      const k =
+        Math.log((perRecord(q) * q.records!) / (perRecord(p) * p.records!)) /
+        Math.log(q.records! / p.records!);
       curves[`${name} ${fmt(p.records!)}→${fmt(q.records!)}`] = `${fmt(k, 2)} (${growth(k)})`;
+      row.push(`${fmt(k, 2)} (${growth(k)})`);
     }
+    growthRows.push(row);
   }
-  console.log(costTable(steps));
-  for (const [k, v] of Object.entries(curves)) console.log(`growth  ${k.padEnd(60)} k = ${v}`);
-  console.log(`BENCH_RESULT ${JSON.stringify({ part: 'scale', steps, curves })}`);
+  const head = ['cost', ...steps.slice(1).map((q, i) => `k, ${fmt(steps[i]!.records!)}→${fmt(q.records!)}`)];
+  const growthTable = [head, head.map(() => '---'), ...growthRows]
+    .map((r) => `| ${r.join(' | ')} |`)
+    .join('\n');
+  const table = costTable(steps);
+  console.log(table);
+  console.log(growthTable);
+  console.log(`BENCH_RESULT ${JSON.stringify({ part: 'scale', steps, curves, table, growthTable })}`);
 }
 
 main().catch((e: unknown) => {
