@@ -10,8 +10,11 @@
 // and one answered by the pipeline read the same values. Entries whose line is not JSON, or that
 // carry structured metadata (which changes the labels per entry), are marked: a query that meets
 // one falls back to the pipeline.
-// Memory: about 90 bytes per entry for flow records (typed arrays, outside the JS heap), and the
-// address pairs' ids (pair-column.ts): 4 bytes per entry and 16–32 per distinct pair.
+// Memory: about 110 bytes per entry for flow records (typed arrays, outside the JS heap), and the
+// address pairs' ids (pair-column.ts): 4 bytes per entry and 16–32 per distinct pair; measured
+// with room and chunk totals, about 140 bytes per record of the flow generator (memoryBytes(),
+// the gauge interflow_server_store_column_index_bytes). Deleted rows keep theirs until
+// compaction (at half the rows dead), so a store at its size cap holds up to twice its live rows.
 import { ChunkRollup } from './chunk-rollup.ts';
 import { elementText, textAtPath } from './json-labels.ts';
 import { PAIR_FIELDS, PairColumn } from './pair-column.ts';
