@@ -459,6 +459,8 @@ sudo npm run bench                       # everything, about ${fmt(Math.max(1, M
 BENCH_RECORDS=100000 sudo npm run bench  # smaller store for a quick look
 BENCH_SKIP=agent npm run bench           # without root: no hook overhead / agent CPU
 npm run bench:server                     # one part (also bench:web, bench:agent, bench:retention)
+npm run bench:scale                      # cost curves at 0.25, 1, 4 and 16 M records (~40 min, ~11 GB of disk)
+BENCH_SCALE_SIZES=250000,1000000 npm run bench:scale   # a shorter curve (also BENCH_SKIP=scale for npm run bench)
 npx tsx test/bench/agent-export.bench.ts # exporter alone
 \`\`\`
 
