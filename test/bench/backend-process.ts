@@ -4,6 +4,7 @@
 // backend of another checkout (a same-run baseline such as main's tree).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -13,6 +14,8 @@ export interface Backend {
   url: string;
   /** The embedded store's Loki API ('' when the backend reads another Loki). */
   storeUrl: string;
+  /** Its Prometheus /metrics. */
+  metricsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -21,6 +24,9 @@ export async function startBackend(
   root = REPO,
   nodeOptions: readonly string[] = [],
 ): Promise<Backend> {
+  // the metrics server logs nothing, so its port is chosen here (a free one, just released)
+  const metricsPort = env.INTERFLOW_METRICS_PORT ?? String(await freePort());
+  const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const child = spawn(
     process.execPath,
     ['--max-old-space-size=512', ...nodeOptions, '--import', 'tsx', join(root, 'server/src/main.ts')],
@@ -32,8 +38,9 @@ export async function startBackend(
         INTERFLOW_HOST: '127.0.0.1',
         INTERFLOW_LOG_LEVEL: 'info',
         INTERFLOW_STORE_PORT: '0', // the embedded store's Loki API, on a port of its own
-        INTERFLOW_METRICS_PORT: '0', // other backends on this machine may hold the default
+        INTERFLOW_METRICS_HOST: '127.0.0.1',
         ...env,
+        INTERFLOW_METRICS_PORT: metricsPort, // other backends on this machine may hold the default
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -57,6 +64,7 @@ export async function startBackend(
     child,
     url,
     storeUrl,
+    metricsUrl,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -64,6 +72,24 @@ export async function startBackend(
       await exited;
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** The value of one unlabelled metric of a Prometheus text exposition (NaN when absent). */
+export async function scrapeMetric(metricsUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : NaN;
 }
 
 export function rssOf(pid: number): number {

@@ -33,6 +33,8 @@ interface Row {
 
 const rows: Row[] = [];
 const problems: string[] = [];
+/** Tables a part prints whole (Markdown, with their heading), after the figures. */
+const sections: string[] = [];
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mib = (b: number) => `${fmt(b / 2 ** 20)} MiB`;
@@ -261,8 +263,13 @@ async function serverPart(): Promise<void> {
 }
 
 async function scalePart(): Promise<void> {
-  // BENCH_SCALE_SIZES: records at each step (default 250000,1000000,4000000).
+  // BENCH_SCALE_SIZES: records at each step (default 250000,1000000,4000000,16000000).
   const [f] = await runPart('scale', 'test/bench/scale.bench.ts');
+  sections.push(
+    `## Cost curves as the store grows\n\nFrom test/bench/scale.bench.ts (backend as its own process, store filled through ` +
+      `its push API; load average before→after each step in the last column).\n\n${String(f!.table)}\n\n` +
+      `Growth between sizes, cost ∝ size^k (k < 0.2 flat, < 0.8 sub-linear, ≤ 1.2 linear):\n\n${String(f!.growthTable)}\n`,
+  );
   const steps = f!.steps as unknown as Record<string, number>[];
   for (const s of steps) {
     const n = fmt(s.records!);
@@ -380,6 +387,7 @@ const figuresTable = markdownTable(
   rows.map((r) => [r.figure, r.value, r.baseline, r.source]),
 );
 console.log(`\n${machineTable}\n\n${figuresTable}\n`);
+for (const section of sections) console.log(`${section}\n`);
 if (problems.length) console.log(`Notes:\n${problems.map((p) => `- ${p}`).join('\n')}`);
 
 const doc = `# Benchmarks
@@ -398,7 +406,7 @@ ${machineTable}
 ## Figures
 
 ${figuresTable}
-${problems.length ? `\nNotes from this run:\n\n${problems.map((p) => `- ${p}`).join('\n')}\n` : ''}
+${sections.map((x) => `\n${x}`).join('')}${problems.length ? `\nNotes from this run:\n\n${problems.map((p) => `- ${p}`).join('\n')}\n` : ''}
 ## How the figures are measured
 
 - **Hook overhead** (test/bench/agent.bench.ts): the reference topology (two namespaces
@@ -451,6 +459,8 @@ sudo npm run bench                       # everything, about ${fmt(Math.max(1, M
 BENCH_RECORDS=100000 sudo npm run bench  # smaller store for a quick look
 BENCH_SKIP=agent npm run bench           # without root: no hook overhead / agent CPU
 npm run bench:server                     # one part (also bench:web, bench:agent, bench:retention)
+npm run bench:scale                      # cost curves at 0.25, 1, 4 and 16 M records (~40 min, ~11 GB of disk)
+BENCH_SCALE_SIZES=250000,1000000 npm run bench:scale   # a shorter curve (also BENCH_SKIP=scale for npm run bench)
 npx tsx test/bench/agent-export.bench.ts # exporter alone
 \`\`\`
 

@@ -2,28 +2,35 @@
 // figures, asserts nothing. The backend runs as `npm run server` runs it (its own process,
 // --max-old-space-size=512, embedded store in a throw-away directory); this process pushes,
 // queries and reads the export over HTTP on 127.0.0.1, so the backend's RSS is its own.
-// At each size of BENCH_SCALE_SIZES (default 250000,1000000,4000000 records; records are
+// At each size of BENCH_SCALE_SIZES (default 250000,1000000,4000000,16000000 records, the issue's
+// sizes: about 11 GB of store and an hour here at 16 M; records are
 // added oldest first until the store holds that many), it measures:
-//  - push rate of the records added in that step (time inside push requests, batches of 5 000);
+//  - push rate of the records added in that step: records over the wall-clock time of the step's
+//    pushes, through the store's real push API, BENCH_SCALE_PUSHERS pushers at once (default 2:
+//    one body is built here while the backend stores the other, as several agents would push),
+//    batches of BENCH_SCALE_BATCH records (default 5 000);
 //  - /api/flows p50/p95, limit 100, over the whole range, without and with interfaces=net1;
 //  - the CSV export of every record: rows/s, the backend's RSS before and its peak (sampled
 //    from /proc every 50 ms), against paging query_range of the same store without CSV
 //    (the same-run baseline);
 //  - the same export through a second backend whose INTERFLOW_LOKI_URL is the first one's
 //    store: a Loki-API server answering in pages of at most 5 000, as Loki does;
-//  - the store's size on disk (database + WAL).
+//  - the store's size on disk (database + WAL);
+//  - the backend's memory once filled: RSS, the V8 heap in use and the column index's arrays
+//    (outside the heap), the last two from its /metrics.
 // Then, for each figure, how it grows from one size to the next: the exponent k of
 // cost ∝ size^k (0 flat, 1 linear), with a word.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFlows, pushBody, type FlowRecord } from '../fixtures/flow-generator.ts';
-import { dirBytes, percentile, rssOf, startBackend } from './backend-process.ts';
+import { dirBytes, percentile, rssOf, scrapeMetric, startBackend } from './backend-process.ts';
 
-const SIZES = (process.env.BENCH_SCALE_SIZES ?? '250000,1000000,4000000').split(',').map(Number);
+const SIZES = (process.env.BENCH_SCALE_SIZES ?? '250000,1000000,4000000,16000000').split(',').map(Number);
 const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 20);
 const REMOTE = process.env.BENCH_SCALE_REMOTE !== '0';
-const BATCH = 5000;
+const BATCH = Number(process.env.BENCH_SCALE_BATCH ?? 5000);
+const PUSHERS = Number(process.env.BENCH_SCALE_PUSHERS ?? 2);
 const SPAN_MS = 6 * 3_600_000;
 
 const fmt = (n: number, d = 0): string =>
@@ -106,6 +113,7 @@ function costTable(steps: Record<string, number>[]): string {
     'raw paging rows/s',
     'export RSS growth',
     'store on disk',
+    'backend RSS / V8 heap used / column index, filled',
     'load',
   ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
@@ -120,6 +128,7 @@ function costTable(steps: Record<string, number>[]): string {
         fmt(s.rawPagingRowsPerSecond!),
         `+${mib(s.exportRssPeak! - s.exportRssBefore!)}`,
         `${mib(s.storeBytes!)} (${fmt(s.storeBytes! / s.records!)} B/record)`,
+        `${mib(s.rssAfterPush!)} / ${mib(s.heapUsedAfterPush!)} / ${mib(s.columnIndexBytes!)}`,
         `${fmt(s.loadBefore!, 1)}→${fmt(s.loadAfter!, 1)}`,
       ].join(' | ')} |`,
     );
@@ -134,11 +143,9 @@ async function main(): Promise<void> {
     INTERFLOW_STORE_RETENTION: '7d',
     INTERFLOW_LOKI_URL: '',
   });
+  const dataDirB = mkdtempSync(join(tmpdir(), 'interflow-bench-scale-b-'));
   const b = REMOTE
-    ? await startBackend({
-        INTERFLOW_LOKI_URL: a.storeUrl,
-        INTERFLOW_DATA_DIR: mkdtempSync(join(tmpdir(), 'interflow-bench-scale-b-')),
-      })
+    ? await startBackend({ INTERFLOW_LOKI_URL: a.storeUrl, INTERFLOW_DATA_DIR: dataDirB })
     : undefined;
   const now = Date.now();
   const startMs = now - SPAN_MS;
@@ -149,36 +156,48 @@ async function main(): Promise<void> {
   const gen = generateFlows({ count: maxN, seed: 1, startMs, endMs: now });
   const steps: Record<string, number>[] = [];
   let stored = 0;
-  console.log(`scale bench: sizes ${SIZES.join(', ')}; node ${process.version}; load average ${load()}`);
+  console.log(
+    `scale bench: sizes ${SIZES.join(', ')}; ${PUSHERS} pushers, batches of ${BATCH}; node ${process.version}; load average ${load()}`,
+  );
   try {
     for (const size of SIZES) {
       const step: Record<string, number> = { records: size, loadBefore: loadavg()[0]! };
-      // push
-      let pushMs = 0;
+      // push: PUSHERS loops, each taking the next batch of the (shared, oldest first) generator
       let added = 0;
-      let batch: FlowRecord[] = [];
-      const send = async (): Promise<void> => {
-        const body = pushBody(batch);
-        const t0 = performance.now();
-        const res = await fetch(`${a.storeUrl}/loki/api/v1/push`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-        });
-        if (res.status >= 300) throw new Error(`push failed: ${res.status} ${await res.text()}`);
-        pushMs += performance.now() - t0;
-        added += batch.length;
-        batch = [];
+      const target = size - stored;
+      let taken = 0;
+      const nextBatch = (): FlowRecord[] => {
+        const batch: FlowRecord[] = [];
+        while (taken < target && batch.length < BATCH) {
+          const r = gen.next();
+          if (r.done) break;
+          batch.push(r.value);
+          taken++;
+        }
+        return batch;
       };
-      while (stored + added + batch.length < size) {
-        const r = gen.next();
-        if (r.done) break;
-        batch.push(r.value);
-        if (batch.length === BATCH) await send();
-      }
-      if (batch.length) await send();
+      const pusher = async (): Promise<void> => {
+        for (let batch = nextBatch(); batch.length; batch = nextBatch()) {
+          const res = await fetch(`${a.storeUrl}/loki/api/v1/push`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: pushBody(batch),
+          });
+          if (res.status >= 300) throw new Error(`push failed: ${res.status} ${await res.text()}`);
+          added += batch.length;
+        }
+      };
+      const tPush = performance.now();
+      await Promise.all(Array.from({ length: PUSHERS }, pusher));
+      const pushSeconds = (performance.now() - tPush) / 1000;
       stored += added;
-      step.pushRecordsPerSecond = added / (pushMs / 1000);
+      step.pushRecordsPerSecond = added / pushSeconds;
+      step.rssAfterPush = rssOf(a.child.pid!);
+      step.heapUsedAfterPush = await scrapeMetric(
+        a.metricsUrl,
+        'interflow_server_nodejs_heap_size_used_bytes',
+      );
+      step.columnIndexBytes = await scrapeMetric(a.metricsUrl, 'interflow_server_store_column_index_bytes');
       step.storeBytes = dirBytes(dataDir);
       // queries
       for (const [key, filters] of [
@@ -220,7 +239,7 @@ async function main(): Promise<void> {
       step.loadAfter = loadavg()[0]!;
       steps.push(step);
       console.log(
-        `${fmt(size)} records: push ${fmt(step.pushRecordsPerSecond!)} rec/s; /api/flows p50/p95 ${fmt(step.flowsP50Ms!, 1)}/${fmt(step.flowsP95Ms!, 1)} ms, net1 ${fmt(step.flowsNet1P50Ms!, 1)}/${fmt(step.flowsNet1P95Ms!, 1)} ms; ` +
+        `${fmt(size)} records: push ${fmt(step.pushRecordsPerSecond!)} rec/s (backend RSS after ${mib(step.rssAfterPush!)}); /api/flows p50/p95 ${fmt(step.flowsP50Ms!, 1)}/${fmt(step.flowsP95Ms!, 1)} ms, net1 ${fmt(step.flowsNet1P50Ms!, 1)}/${fmt(step.flowsNet1P95Ms!, 1)} ms; ` +
           `export ${fmt(e.rowsPerSecond)} rows/s (${fmt(e.rows)} rows; raw paging ${fmt(step.rawPagingRowsPerSecond!)} rows/s; ratio ${fmt(e.rowsPerSecond / step.rawPagingRowsPerSecond!, 2)}), backend RSS ${mib(e.rssBefore)} → ${mib(e.rssPeak)} (+${mib(e.rssPeak - e.rssBefore)})` +
           (b
             ? `; through a paging Loki-API server ${fmt(step.remoteExportRowsPerSecond!)} rows/s, RSS +${mib(step.remoteRssPeak! - step.remoteRssBefore!)}`
@@ -232,6 +251,7 @@ async function main(): Promise<void> {
     await b?.stop();
     await a.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dataDirB, { recursive: true, force: true });
   }
   // growth between consecutive sizes: cost ∝ size^k
   const curves: Record<string, string> = {};
@@ -242,19 +262,40 @@ async function main(): Promise<void> {
     'export time': (s) => 1 / s.exportRowsPerSecond!,
     'export RSS growth': (s) => (s.exportRssPeak! - s.exportRssBefore!) / s.records!,
     'store size': (s) => s.storeBytes! / s.records!,
+    'backend RSS, filled': (s) => s.rssAfterPush! / s.records!,
+    'column index bytes': (s) => s.columnIndexBytes! / s.records!,
   };
-  for (let i = 1; i < steps.length; i++) {
-    const [p, q] = [steps[i - 1]!, steps[i]!];
-    const ratio = q.records! / p.records!;
-    for (const [name, perRecord] of Object.entries(costs)) {
-      // totals: per-record cost × records (so a fixed time per query shows as k = 0)
-      const k = Math.log((perRecord(q) * q.records!) / (perRecord(p) * p.records!)) / Math.log(ratio);
+  // k between consecutive sizes, and from the first size to the last: over a 64× range the
+  // machine's load, which moves rates by tens of percent from one step to the next, weighs less
+  const exponent = (
+    perRecord: (s: Record<string, number>) => number,
+    p: Record<string, number>,
+    q: Record<string, number>,
+  ): number =>
+    // totals: per-record cost × records (so a fixed time per query shows as k = 0)
+    Math.log((perRecord(q) * q.records!) / (perRecord(p) * p.records!)) / Math.log(q.records! / p.records!);
+  const pairs: [Record<string, number>, Record<string, number>][] = steps
+    .slice(1)
+    .map((q, i) => [steps[i]!, q]);
+  if (steps.length > 2) pairs.push([steps[0]!, steps.at(-1)!]);
+  const growthRows: string[][] = [];
+  for (const [name, perRecord] of Object.entries(costs)) {
+    const row = [name];
+    for (const [p, q] of pairs) {
+      const k = exponent(perRecord, p, q);
       curves[`${name} ${fmt(p.records!)}→${fmt(q.records!)}`] = `${fmt(k, 2)} (${growth(k)})`;
+      row.push(`${fmt(k, 2)} (${growth(k)})`);
     }
+    growthRows.push(row);
   }
-  console.log(costTable(steps));
-  for (const [k, v] of Object.entries(curves)) console.log(`growth  ${k.padEnd(60)} k = ${v}`);
-  console.log(`BENCH_RESULT ${JSON.stringify({ part: 'scale', steps, curves })}`);
+  const head = ['cost', ...pairs.map(([p, q]) => `k, ${fmt(p.records!)}→${fmt(q.records!)}`)];
+  const growthTable = [head, head.map(() => '---'), ...growthRows]
+    .map((r) => `| ${r.join(' | ')} |`)
+    .join('\n');
+  const table = costTable(steps);
+  console.log(table);
+  console.log(growthTable);
+  console.log(`BENCH_RESULT ${JSON.stringify({ part: 'scale', steps, curves, table, growthTable })}`);
 }
 
 main().catch((e: unknown) => {

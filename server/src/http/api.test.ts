@@ -226,6 +226,9 @@ describe('API', () => {
     assert.equal((await t.app.inject('/metrics')).statusCode, 404, 'not on the port the console proxies');
     assert.match(metricsText, /interflow_server_loki_queries_total\{result="ok"\} \d+/);
     assert.match(metricsText, /interflow_server_http_request_duration_seconds_count\{route="\/api\/flows"/);
+    // what the embedded store holds (store-metrics.ts)
+    assert.match(metricsText, /interflow_server_store_entries [1-9]\d*/);
+    assert.match(metricsText, /interflow_server_store_column_index_bytes [1-9]\d*/);
   });
 
   test('JSON objects are shown whatever they hold; other lines are counted, never dropped silently', async () => {

@@ -30,6 +30,7 @@ import { TokenFile } from '../loki/token.ts';
 import { lingeringClientErrorHandler } from './client-error-handler.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { createServerMetrics } from '../observability/metrics.ts';
+import { registerStoreMetrics } from './store-metrics.ts';
 import { configRoutes } from './routes/config-route.ts';
 import { flowRoutes } from './routes/flows.ts';
 import { overviewRoutes } from './routes/overview.ts';
@@ -109,6 +110,7 @@ export async function buildApp(
     options.kubeReviews ??
     (config.kubeApi ? new ClientNodeKubeReviews(loadKubeConfig(config.kubeApi)) : undefined);
   const store = embedded ? (options.store ?? openEmbeddedStore(config, app)) : undefined;
+  if (store) registerStoreMetrics(metrics.registry, store);
   const storeServer = store
     ? await buildStoreServer(config, fastifyOptions, tls, reviews, store).catch((e: unknown) => {
         if (!options.store) store.close();

@@ -62,6 +62,14 @@ export class ChunkRollup {
     }));
   }
 
+  /** Bytes of its arrays (outside the V8 heap). */
+  memoryBytes(): number {
+    let n = 0;
+    for (const v of [...Object.values(this), ...this.numbers.flatMap((t) => Object.values(t))])
+      if (ArrayBuffer.isView(v)) n += v.byteLength;
+    return n;
+  }
+
   /** Room for the chunks of `rowCapacity` rows (contents kept). */
   grow(rowCapacity: number): void {
     const chunks = (rowCapacity >>> CHUNK_SHIFT) + 1;

@@ -10,8 +10,11 @@
 // and one answered by the pipeline read the same values. Entries whose line is not JSON, or that
 // carry structured metadata (which changes the labels per entry), are marked: a query that meets
 // one falls back to the pipeline.
-// Memory: about 90 bytes per entry for flow records (typed arrays, outside the JS heap), and the
-// address pairs' ids (pair-column.ts): 4 bytes per entry and 16–32 per distinct pair.
+// Memory: about 110 bytes per entry for flow records (typed arrays, outside the JS heap), and the
+// address pairs' ids (pair-column.ts): 4 bytes per entry and 16–32 per distinct pair; measured
+// with room and chunk totals, about 140 bytes per record of the flow generator (memoryBytes(),
+// the gauge interflow_server_store_column_index_bytes). Deleted rows keep theirs until
+// compaction (at half the rows dead), so a store at its size cap holds up to twice its live rows.
 import { ChunkRollup } from './chunk-rollup.ts';
 import { elementText, textAtPath } from './json-labels.ts';
 import { PAIR_FIELDS, PairColumn } from './pair-column.ts';
@@ -93,6 +96,28 @@ export interface StringColumn {
 }
 
 const NS_PER_S = 1_000_000_000n;
+
+/** Below this many rows the arrays double when full; above it they grow by a quarter. */
+export const GROW_DOUBLING_BELOW = 1 << 20;
+
+/**
+ * The length to give an array of `capacity` that must hold `min`. Doubling leaves up to as many
+ * rows again allocated and unused: about 140 bytes each, 1.1 GiB at 8 M rows (measured: 2.4 GB
+ * of arrays for 16 M records, docs/benchmarks.md "Fifth pass"). Growing by a quarter past
+ * GROW_DOUBLING_BELOW bounds that room to a quarter of the rows, and the copying stays linear in
+ * the rows appended (each row is copied about 4 times on average, against 1 when doubling).
+ */
+export function nextCapacity(capacity: number, min: number): number {
+  const grown = capacity < GROW_DOUBLING_BELOW ? capacity * 2 : Math.ceil(capacity * 1.25);
+  return Math.max(min, grown);
+}
+
+/** Bytes of a list of typed arrays (their buffers are outside the V8 heap). */
+export function arrayBytes(arrays: Iterable<ArrayBufferView>): number {
+  let n = 0;
+  for (const a of arrays) n += a.byteLength;
+  return n;
+}
 
 export class EntryColumns {
   /** rows in use (live and dead) */
@@ -190,9 +215,35 @@ export class EntryColumns {
     return this.count === 0 ? 0 : this.id[this.count - 1]!;
   }
 
+  /**
+   * Bytes of the index's typed arrays (outside the V8 heap, so not bounded by
+   * --max-old-space-size): what the store holds in memory per entry, room for rows not yet
+   * appended and dead rows not yet compacted included. The dictionaries' texts (distinct values
+   * of the string fields, on the heap) are not counted.
+   */
+  memoryBytes(): number {
+    const arrays: ArrayBufferView[] = [
+      this.id,
+      this.sec,
+      this.nsec,
+      this.stream,
+      this.lineBytes,
+      this.flags,
+      this.blockMinSec,
+      this.blockMaxSec,
+      this.streamTexts,
+    ];
+    for (const c of this.strings.values()) arrays.push(c.ids);
+    for (const c of this.arrays.values()) arrays.push(c.offset, c.length, c.data, c.multi);
+    for (const c of this.numbers.values()) arrays.push(c.value, c.state);
+    let n = arrayBytes(arrays) + this.rollup.memoryBytes();
+    for (const p of this.pairs) n += p.memoryBytes();
+    return n;
+  }
+
   private grow(min: number): void {
     if (min <= this.capacity) return;
-    const cap = Math.max(min, this.capacity * 2);
+    const cap = nextCapacity(this.capacity, min);
     const re = <T extends Float64Array | Uint32Array | Uint8Array>(a: T, n: number): T => {
       const b = new (a.constructor as new (n: number) => T)(n);
       b.set(a.subarray(0, Math.min(a.length, n)));
@@ -273,7 +324,7 @@ export class EntryColumns {
         continue;
       }
       if (c.used + arr.length > c.data.length) {
-        const d = new Uint32Array(Math.max(c.used + arr.length, c.data.length * 2, 1024));
+        const d = new Uint32Array(Math.max(nextCapacity(c.data.length, c.used + arr.length), 1024));
         d.set(c.data.subarray(0, c.used));
         c.data = d;
       }
@@ -366,6 +417,7 @@ export class EntryColumns {
   compact(): void {
     const old = {
       count: this.count,
+      live: this.live,
       id: this.id,
       sec: this.sec,
       nsec: this.nsec,
@@ -377,7 +429,9 @@ export class EntryColumns {
       numbers: this.numbers,
     };
     this.reset();
-    this.grow(old.count - this.dead);
+    // room for the live rows only (reset() zeroes `dead`: sizing by count − dead here kept the
+    // room of every row ever held, so compaction gave no memory back)
+    this.grow(old.live);
     let j = 0;
     for (let i = 0; i < old.count; i++) {
       if (old.flags[i]! & FLAG_DEAD) continue;
@@ -403,7 +457,7 @@ export class EntryColumns {
         c.offset[j] = c.used;
         c.length[j] = n;
         if (c.used + n > c.data.length) {
-          const d = new Uint32Array(Math.max(c.used + n, c.data.length * 2, 1024));
+          const d = new Uint32Array(Math.max(nextCapacity(c.data.length, c.used + n), 1024));
           d.set(c.data.subarray(0, c.used));
           c.data = d;
         }
@@ -421,7 +475,7 @@ export class EntryColumns {
 
 function addMulti(c: ArrayColumn, row: number): void {
   if (c.multiCount === c.multi.length) {
-    const m = new Uint32Array(Math.max(1024, c.multi.length * 2));
+    const m = new Uint32Array(Math.max(1024, nextCapacity(c.multi.length, c.multiCount + 1)));
     m.set(c.multi);
     c.multi = m;
   }

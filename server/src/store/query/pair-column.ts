@@ -32,9 +32,14 @@ export class PairColumn {
   /** Room for `rowCapacity` rows (contents kept). */
   grow(rowCapacity: number): void {
     if (rowCapacity <= this.ids.length) return;
-    const ids = new Uint32Array(rowCapacity);
+    const ids = new Uint32Array(rowCapacity); // the rows' capacity (entry-columns.ts nextCapacity)
     ids.set(this.ids);
     this.ids = ids;
+  }
+
+  /** Bytes of its arrays (outside the V8 heap). */
+  memoryBytes(): number {
+    return this.ids.byteLength + this.lefts.byteLength + this.rights.byteLength + this.slots.byteLength;
   }
 
   /** Sets row `row`'s pair (row < the capacity given to grow). */
