@@ -14,9 +14,10 @@
 // Environment: BENCH_RECORDS (server, default 1 000 000), BENCH_ROUNDS (agent off/on rounds,
 // default 4 here), BENCH_SKIP=agent,datapath,server,scale,web,export,regex,retention to leave parts out.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, version as osVersion } from 'node:os';
 import { join, resolve } from 'node:path';
+import { withKeptPart } from './kept-sections.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
@@ -470,7 +471,9 @@ Root is needed for the agent figures (network namespaces, eBPF); iperf3 must be 
 // A partial run (parts skipped or failed) prints its table but leaves the recorded figures alone.
 const failed = problems.some((p) => !p.endsWith('skipped (BENCH_SKIP)'));
 if ((SKIP.size === 0 && !failed) || process.env.BENCH_WRITE_DOCS === '1') {
-  writeFileSync(join(root, 'docs/benchmarks.md'), doc);
+  const docPath = join(root, 'docs/benchmarks.md');
+  const previous = existsSync(docPath) ? readFileSync(docPath, 'utf8') : undefined;
+  writeFileSync(docPath, withKeptPart(doc, previous));
   console.log('wrote docs/benchmarks.md');
 } else {
   console.log(
