@@ -185,6 +185,21 @@ test('changes only are reported between periodic reports, with bytes since the l
   assert.deepEqual((await metrics.interfaces.get()).values, []);
 });
 
+test('a namespace still listed but emptied of every link is a namespace going, not links removed', async () => {
+  // Deleting a namespace removes its links (loopback too) before the watcher drops the namespace.
+  const { inv, pod } = rig();
+  pod.links.upsert({ ifindex: 1, name: 'lo', mac: '', up: true, kind: '' }, 1);
+  pod.links.upsert({ ifindex: 2, name: 'net1', mac: '', up: true, kind: '' }, 1);
+  await inv.report(true);
+  pod.links.remove(2, 2);
+  pod.links.remove(1, 3);
+  const gone = await inv.report(false);
+  assert.deepEqual(gone.map((r) => [r.Interfaces[0], r.HookState, r.HookReason]).sort(), [
+    ['lo', 'gone', 'namespace_removed'],
+    ['net1', 'gone', 'namespace_removed'],
+  ]);
+});
+
 test('the interfaces gauge counts by state and reason', async () => {
   const { inv, pod, metrics } = rig();
   pod.links.upsert({ ifindex: 1, name: 'lo', mac: '', up: true, kind: '' }, 1);

@@ -110,6 +110,10 @@ export class InventoryReporter {
     const out: InterfaceRecord[] = [];
     const current = new Set<string>();
     const liveInodes = new Set<number>();
+    // Namespaces that still hold a link. A dying namespace loses its links (its loopback too,
+    // which nothing else removes) before the namespace watcher sees it go, so a report in
+    // between sees it live but empty: that is the namespace going, not its links.
+    const inodesWithLinks = new Set<number>();
     const gauge = new Map<string, { state: string; reason: string; n: number }>();
 
     for (const ns of namespaces) {
@@ -118,6 +122,7 @@ export class InventoryReporter {
       for (const link of ns.links.all()) {
         const key = keyOf(ns.ino, link.ifindex);
         current.add(key);
+        inodesWithLinks.add(ns.ino);
         const description = describeInterface(ns, link, {
           policy: this.o.cfg,
           nodeName: this.o.cfg.nodeName,
@@ -148,9 +153,9 @@ export class InventoryReporter {
 
     for (const [key, last] of this.reported) {
       if (current.has(key)) continue;
-      const reason: HookReason = liveInodes.has(last.description.NetnsInode)
-        ? 'link_removed'
-        : 'namespace_removed';
+      const ino = last.description.NetnsInode;
+      const reason: HookReason =
+        liveInodes.has(ino) && inodesWithLinks.has(ino) ? 'link_removed' : 'namespace_removed';
       const gone: InterfaceDescription = {
         ...last.description,
         HookState: 'gone',
