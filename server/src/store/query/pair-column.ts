@@ -10,6 +10,8 @@
 // per distinct pair 8–16 bytes of texts ids and 8–16 of hash table (at 1 M flow records of the
 // benchmark, nearly every record has a pair of its own).
 
+import { mix32 } from './mix32.ts';
+
 /** The column pairs that get ids: the overview's address pairs. */
 export const PAIR_FIELDS = [['SrcAddr', 'DstAddr']] as const;
 
@@ -89,11 +91,5 @@ function grown(a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
 
 /** murmur3's finaliser over the two ids combined: low bits vary. */
 function hashPair(a: number, b: number): number {
-  let h = Math.imul(a, 0x9e3779b1) ^ b;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return mix32(Math.imul(a, 0x9e3779b1) ^ b);
 }

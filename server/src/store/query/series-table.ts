@@ -14,6 +14,7 @@
 // Series are numbered 0, 1, … in the order they are first met.
 
 import { giveArray, growArray, takeArray } from './scratch-arrays.ts';
+import { mix32 } from './mix32.ts';
 
 /** Largest number of possible keys given a dense table (4 bytes each). */
 const DENSE_MAX = 1 << 16;
@@ -150,10 +151,5 @@ export class SeriesTable {
 function hashOf(a: Uint32Array, base: number, width: number): number {
   let h = 0x811c9dc5;
   for (let k = 0; k < width; k++) h = Math.imul(h ^ a[base + k]!, 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return mix32(h);
 }

@@ -1,0 +1,9 @@
+/** murmur3's 32-bit finaliser: spreads every input bit over the low bits the hash tables mask. */
+export function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
