@@ -298,6 +298,36 @@ for (const overlay of ['base', ...OVERLAYS] as const) {
   });
 }
 
+/** A Kubernetes binary quantity (`1536Mi`, `1Gi`) or the store's own `1GiB` spelling, in bytes. */
+function bytesOf(quantity: string): number {
+  const m = /^(\d+)(Ki|Mi|Gi|Ti|KiB|MiB|GiB|TiB)?$/.exec(quantity);
+  assert.ok(m, `cannot read the quantity ${quantity}`);
+  const power = { K: 1, M: 2, G: 3, T: 4 }[(m[2] ?? ' ')[0] as 'K' | 'M' | 'G' | 'T'] ?? 0;
+  return Number(m[1]) * 1024 ** power;
+}
+
+for (const overlay of ['base', ...OVERLAYS] as const) {
+  // The kubelet evicts a pod whose emptyDir outgrows its sizeLimit, and the embedded store's files
+  // (database + WAL held back by long reads) run over INTERFLOW_STORE_MAX_BYTES: 12 % over in the
+  // load test. The design keeps half the cap again as headroom.
+  test(`${overlay}: the embedded store's data volume has room for its cap and the WAL`, () => {
+    const deploy = find(render(overlay), 'Deployment', 'interflow-plugin');
+    const backend = container(deploy, 'backend');
+    const dataDir = env(backend, 'INTERFLOW_DATA_DIR');
+    assert.ok(dataDir, 'the backend sets INTERFLOW_DATA_DIR');
+    const mount = backend.volumeMounts?.find((m) => m.mountPath === dataDir);
+    assert.ok(mount, `a volume is mounted at ${dataDir}`);
+    const volume = podSpecOf(deploy).volumes?.find((v) => v.name === mount.name);
+    const sizeLimit = volume?.emptyDir?.sizeLimit;
+    if (volume?.emptyDir === undefined || sizeLimit === undefined) return; // a PVC or an unbounded dir
+    const cap = bytesOf(env(backend, 'INTERFLOW_STORE_MAX_BYTES') ?? '1GiB');
+    assert.ok(
+      bytesOf(String(sizeLimit)) >= 1.5 * cap,
+      `data emptyDir sizeLimit ${String(sizeLimit)} is under 1.5 × the store cap (${cap} bytes)`,
+    );
+  });
+}
+
 test('the ConsolePlugin is named like the plugin manifest, lazy i18n, user-token proxy', () => {
   // plugin-manifest.json at the repository root (docs/design.md, "Parts and layout") names the plugin.
   const { name } = JSON.parse(readFileSync(join(REPO_ROOT, 'plugin-manifest.json'), 'utf8')) as {
