@@ -8,6 +8,7 @@ import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import ts from 'typescript';
 import { execFileSync } from 'node:child_process';
+import { backendNodeFlags } from '../test/support/backend-node-flags.ts';
 import { DEPLOY_DIR, REPO_ROOT, find, render } from './test-support/render.ts';
 
 const CONTAINERFILES = {
@@ -123,6 +124,8 @@ test('Containerfile.backend builds the web bundle and keeps production dependenc
     .join(' ');
   assert.match(env, /INTERFLOW_HOST=0\.0\.0\.0/);
   assert.match(env, /INTERFLOW_PORT=9001/);
+  // The image runs the backend with the node flags of `npm run server` (heap and young generation).
+  assert.equal(/NODE_OPTIONS="([^"]*)"/.exec(env)?.[1], backendNodeFlags().join(' '));
   assert.match(readFileSync(CONTAINERFILES.backend, 'utf8'), /^USER 1001$/m);
 });
 

@@ -5,7 +5,8 @@
 // (after 1 s, doubling up to 30 s while it keeps dying); the other keeps running: while the
 // backend restarts, the agent holds its records in its export buffer and delivers them after.
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const port = process.env.INTERFLOW_PORT ?? '9001';
@@ -25,8 +26,13 @@ const children = new Map(); // name → ChildProcess
 const restarts = new Map(); // name → { delayMs, timer }
 let stopping = false;
 
-// Same node flags as the package.json scripts (`npm run server`, `npm run agent`).
-const NODE_FLAGS = { backend: ['--max-old-space-size=512'], agent: [] };
+// The backend's node flags are those of `npm run server` (package.json), read from there so they
+// are set in one place (the V8 heap and young-generation limits, docs in server/README.md).
+const serverScript = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.server;
+const NODE_FLAGS = {
+  backend: serverScript.split(/\s+/).filter((a) => /^--max-[\w-]+=\d+$/.test(a)),
+  agent: [],
+};
 
 function launch(name, script, env = {}) {
   const startedAt = Date.now();

@@ -1,4 +1,4 @@
-// The backend as its own process, as `npm run server` runs it (--max-old-space-size=512,
+// The backend as its own process, as `npm run server` runs it (its node flags,
 // embedded store on a port of its own), for benchmarks that measure it from outside: its RSS
 // and CPU time read from /proc, so the benchmark's own work is not counted. `root` runs the
 // backend of another checkout (a same-run baseline such as main's tree).
@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { backendNodeFlags } from '../support/backend-node-flags.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 
@@ -29,7 +30,7 @@ export async function startBackend(
   const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const child = spawn(
     process.execPath,
-    ['--max-old-space-size=512', ...nodeOptions, '--import', 'tsx', join(root, 'server/src/main.ts')],
+    [...backendNodeFlags(), ...nodeOptions, '--import', 'tsx', join(root, 'server/src/main.ts')],
     {
       cwd: root,
       env: {

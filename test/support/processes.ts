@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { backendNodeFlags } from './backend-node-flags.ts';
 import { waitFor } from './wait.ts';
 
 export { waitFor };
@@ -127,7 +128,7 @@ export async function startBackend(
       INTERFLOW_DATA_DIR: dataDir,
       ...opts.env,
     },
-    ['--max-old-space-size=512'],
+    backendNodeFlags(),
   ); // as `npm run server` runs it
   let url = '';
   let storeUrl = '';

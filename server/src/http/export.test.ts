@@ -15,6 +15,7 @@ import { parse } from 'csv-parse';
 import { generateFlows, pushRecords, type FlowRecord } from '../../../test/fixtures/flow-generator.ts';
 import { startStandInLoki, type RecordedRequest, type StandInLoki } from '../../test/stand-in-loki.ts';
 import { startTestApp, type TestApp } from '../../test/app-harness.ts';
+import { backendNodeFlags } from '../../../test/support/backend-node-flags.ts';
 import { waitFor } from '../../../test/support/wait.ts';
 
 const REPO = resolve(import.meta.dirname, '../../..');
@@ -273,12 +274,8 @@ async function startBackendProcess(
   // Run as `npm run server` runs it: with a bounded V8 heap (--max-old-space-size=512). With
   // V8's default limits the heap lets garbage grow to ~130 MB before its first full collection,
   // whatever the number of rows (no leak, but not "flat" in RSS terms).
-  const serverScript = (
-    JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: { server: string } }
-  ).scripts.server;
-  const heapFlag = /--max-old-space-size=\d+/.exec(serverScript)?.[0];
-  assert.ok(heapFlag, `npm run server sets a heap limit: ${serverScript}`);
-  const child = spawn(process.execPath, [heapFlag, '--import', 'tsx', join(REPO, 'server/src/main.ts')], {
+  const nodeFlags = backendNodeFlags();
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', join(REPO, 'server/src/main.ts')], {
     cwd: REPO,
     env: {
       ...process.env,
