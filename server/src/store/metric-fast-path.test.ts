@@ -271,8 +271,10 @@ describe('metric queries from the column index equal the pipeline’s answers', 
           for (const c of serviceCases(filters, namespaces, startNs, endNs)) {
             const r = await both(store, c);
             assert.equal(r.fast, r.slow, c.query);
-            // the interface filter is a line filter (the index holds no lines): the pipeline answers
-            assert.equal(r.answeredBy, filters.includes('interfaces') ? 'pipeline' : 'columns', c.query);
+            // the interface filter is a line filter, answered by the index from the arrays' texts
+            // (array-line-filter.ts, tested there) but for lines it cannot vouch for: these
+            // fixtures hold records of older NetObserv releases (the singular `Interface`)
+            if (!filters.includes('interfaces')) assert.equal(r.answeredBy, 'columns', c.query);
             if (r.fast.length > 20) answered++;
           }
         }
@@ -534,7 +536,7 @@ describe('metric queries from the column index equal the pipeline’s answers', 
     ]);
     const at = (q: string): Case => ({ query: q, start: T0 + 600n * S, end: T0 + 600n * S, stepNs: S });
     const fallback = [
-      // a line filter (the index has no lines)
+      // a line filter other than the backend's array filters (the index has no lines)
       'sum(sum_over_time({kind="flow"} |= "net1" | json Bytes="Bytes" | unwrap Bytes | __error__="" [600s]))',
       // a numeric label filter (LabelFilterErr semantics)
       'sum(count_over_time({kind="flow"} | json proto="Proto" | proto > 6 [600s]))',

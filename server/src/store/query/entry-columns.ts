@@ -10,11 +10,15 @@
 // and one answered by the pipeline read the same values. Entries whose line is not JSON, or that
 // carry structured metadata (which changes the labels per entry), are marked: a query that meets
 // one falls back to the pipeline.
+//  - LINE_ARRAY_FIELDS: the JSON text of the array as the line writes it, dictionary-coded, for
+//    the backend's array line filters (array-line-filter.ts; lines not in the form it needs are
+//    marked FLAG_ARRAYS_ODD).
 // Memory: about 110 bytes per entry for flow records (typed arrays, outside the JS heap), and the
 // address pairs' ids (pair-column.ts): 4 bytes per entry and 16–32 per distinct pair; measured
 // with room and chunk totals, about 140 bytes per record of the flow generator (memoryBytes(),
 // the gauge interflow_server_store_column_index_bytes). Deleted rows keep theirs until
 // compaction (at half the rows dead), so a store at its size cap holds up to twice its live rows.
+import { arrayTextInLine, LINE_ARRAY_FIELDS } from './array-line-filter.ts';
 import { ChunkRollup } from './chunk-rollup.ts';
 import { elementText, textAtPath } from './json-labels.ts';
 import { PAIR_FIELDS, PairColumn } from './pair-column.ts';
@@ -49,6 +53,8 @@ export const FLAG_DEAD = 1;
 export const FLAG_NOT_JSON = 2;
 /** the entry carries structured metadata (labels of its own) */
 export const FLAG_METADATA = 4;
+/** an array of LINE_ARRAY_FIELDS is not written as array-line-filter.ts needs (its key twice…) */
+export const FLAG_ARRAYS_ODD = 8;
 
 /** Bits of EntryColumns.streamTexts: a row of the stream has "" in the field, */
 export const TEXT_EMPTY = 1;
@@ -144,6 +150,8 @@ export class EntryColumns {
   strings = new Map<string, StringColumn>();
   arrays = new Map<string, ArrayColumn>();
   numbers = new Map<string, NumberColumn>();
+  /** per row, the id of the JSON text of each array of LINE_ARRAY_FIELDS ("" = not in the line) */
+  lineArrays = new Map<string, StringColumn>();
   /**
    * Per stream and string field (streamId * STRING_FIELDS.length + field): TEXT_EMPTY | TEXT_OTHER
    * as its rows were appended. A filter such as `SrcK8S_Name != ""` is then decided once for a
@@ -198,6 +206,9 @@ export class EntryColumns {
     this.numbers = new Map(
       NUMBER_FIELDS.map((f) => [f, { value: new Float64Array(0), state: new Uint8Array(0) }]),
     );
+    this.lineArrays = new Map(
+      LINE_ARRAY_FIELDS.map((f) => [f, { dict: new Dictionary(), ids: new Uint32Array(0) }]),
+    );
     // new objects, not cleared ones: a query that started before keeps reading the old ones
     this.pairs = PAIR_FIELDS.map(([l, r]) => new PairColumn(l, r));
     this.streamTexts = new Uint8Array(0);
@@ -234,6 +245,7 @@ export class EntryColumns {
       this.streamTexts,
     ];
     for (const c of this.strings.values()) arrays.push(c.ids);
+    for (const c of this.lineArrays.values()) arrays.push(c.ids);
     for (const c of this.arrays.values()) arrays.push(c.offset, c.length, c.data, c.multi);
     for (const c of this.numbers.values()) arrays.push(c.value, c.state);
     let n = arrayBytes(arrays) + this.rollup.memoryBytes();
@@ -260,6 +272,7 @@ export class EntryColumns {
     this.blockMaxSec = re(this.blockMaxSec, blocks);
     this.rollup.grow(cap);
     for (const c of this.strings.values()) c.ids = re(c.ids, cap);
+    for (const c of this.lineArrays.values()) c.ids = re(c.ids, cap);
     for (const c of this.arrays.values()) {
       c.offset = re(c.offset, cap);
       c.length = re(c.length, cap);
@@ -299,6 +312,11 @@ export class EntryColumns {
     } catch {
       flags |= FLAG_NOT_JSON;
       doc = undefined;
+    }
+    for (const [field, c] of this.lineArrays) {
+      const text = arrayTextInLine(line, doc, field);
+      if (text === null) flags |= FLAG_ARRAYS_ODD;
+      c.ids[i] = c.dict.id(text ?? '');
     }
     this.flags[i] = flags;
     for (const [field, c] of this.strings) c.ids[i] = c.dict.id(textAtPath(doc, [field]));
@@ -425,6 +443,7 @@ export class EntryColumns {
       lineBytes: this.lineBytes,
       flags: this.flags,
       strings: this.strings,
+      lineArrays: this.lineArrays,
       arrays: this.arrays,
       numbers: this.numbers,
     };
@@ -444,6 +463,10 @@ export class EntryColumns {
       this.flags[j] = old.flags[i]!;
       for (const [f, c] of this.strings) {
         const o = old.strings.get(f)!;
+        c.ids[j] = c.dict.id(o.dict.texts[o.ids[i]!]!);
+      }
+      for (const [f, c] of this.lineArrays) {
+        const o = old.lineArrays.get(f)!;
         c.ids[j] = c.dict.id(o.dict.texts[o.ids[i]!]!);
       }
       for (const [f, c] of this.numbers) {
