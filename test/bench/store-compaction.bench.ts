@@ -4,7 +4,9 @@
 // half and one more row (compaction is then due), and compacts it:
 //  - one pass: `compact()` in one go, as the index did before: the event loop waits for all of it;
 //  - in slices: `compactStep(10)` once per turn of the event loop, as sqlite/column-index.ts
-//    schedules it now.
+//    schedules it now;
+//  - idle: no compaction, the same measure for 2 s: the delays the machine itself causes (a
+//    busy shared machine preempts the process), the floor of the other two.
 // Figures per arm: the wall-clock time of the compaction and the event loop's longest delay
 // while it ran (perf_hooks.monitorEventLoopDelay, 1 ms resolution, plus a 5 ms interval timer
 // whose lateness is recorded too), medians and min–max over BENCH_ROUNDS rounds (default 3),
@@ -38,7 +40,7 @@ interface Figures {
   turns: number;
 }
 
-async function measure(columns: EntryColumns, sliced: boolean): Promise<Figures> {
+async function measure(columns: EntryColumns, sliced: boolean | null): Promise<Figures> {
   const h = monitorEventLoopDelay({ resolution: 1 });
   let late = 0;
   let last = performance.now();
@@ -51,7 +53,9 @@ async function measure(columns: EntryColumns, sliced: boolean): Promise<Figures>
   h.enable();
   const t0 = performance.now();
   let turns = 0;
-  if (sliced) {
+  if (sliced === null) {
+    await new Promise((r) => setTimeout(r, 2000));
+  } else if (sliced) {
     for (;;) {
       turns++;
       if (columns.compactStep(SLICE_MS)) break;
@@ -79,14 +83,14 @@ async function main(): Promise<void> {
     `compaction bench: ${fmt(ROWS)} rows, the oldest half + 1 deleted, ${ROUNDS} alternating rounds; ` +
       `node ${process.version}; load average ${loadavg()[0]!.toFixed(1)}`,
   );
-  const arms: Record<string, Figures[]> = { 'one pass': [], 'in slices': [] };
+  const arms: Record<string, Figures[]> = { 'one pass': [], 'in slices': [], idle: [] };
   const loads: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const order = r % 2 ? ['in slices', 'one pass'] : ['one pass', 'in slices'];
+    const order = r % 2 ? ['in slices', 'one pass', 'idle'] : ['idle', 'one pass', 'in slices'];
     for (const arm of order) {
-      const columns = filled();
+      const columns = arm === 'idle' ? new EntryColumns() : filled();
       const live = columns.live;
-      const f = await measure(columns, arm === 'in slices');
+      const f = await measure(columns, arm === 'idle' ? null : arm === 'in slices');
       if (columns.count !== live) throw new Error(`${arm}: ${columns.count} rows after compaction, ${live} live`);
       arms[arm]!.push(f);
       loads.push(loadavg()[0]!);

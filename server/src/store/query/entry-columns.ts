@@ -107,7 +107,7 @@ const NS_PER_S = 1_000_000_000n;
 export const GROW_DOUBLING_BELOW = 1 << 20;
 
 /** Rows a compaction slice copies between looks at the clock. */
-const COMPACT_STEP_ROWS = 2048;
+const COMPACT_STEP_ROWS = 256;
 
 /**
  * The length to give an array of `capacity` that must hold `min`. Doubling leaves up to as many
