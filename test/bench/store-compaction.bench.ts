@@ -91,7 +91,8 @@ async function main(): Promise<void> {
       const columns = arm === 'idle' ? new EntryColumns() : filled();
       const live = columns.live;
       const f = await measure(columns, arm === 'idle' ? null : arm === 'in slices');
-      if (columns.count !== live) throw new Error(`${arm}: ${columns.count} rows after compaction, ${live} live`);
+      if (columns.count !== live)
+        throw new Error(`${arm}: ${columns.count} rows after compaction, ${live} live`);
       arms[arm]!.push(f);
       loads.push(loadavg()[0]!);
       console.log(
