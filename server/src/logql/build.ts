@@ -9,7 +9,9 @@
 //  - an array (Interfaces, IfNetns, IfDirections) → a line filter regex over the array's JSON
 //    text that matches one whole element, so `net1` never matches `net10`, whatever other
 //    elements the array holds; it also reads NetObserv's ways of writing them: directions as
-//    strings (`["1","0"]`) and the singular `Interface` / `IfDirection` of older releases;
+//    strings (`["1","0"]`) and the singular `Interface` / `IfDirection` of older releases
+//    (array-element-regex.ts, whose exact text the embedded store recognises and answers from
+//    its column index);
 //  - interfaces and directions together (match=all) → also compared element by element, as the
 //    same index of the parallel arrays (element-pairs.ts);
 //  - an exact address that is a CIDR prefix or a range → Loki's `ip("…")` label filter;
