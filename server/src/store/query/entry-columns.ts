@@ -16,7 +16,7 @@
 // Memory: about 110 bytes per entry for flow records (typed arrays, outside the JS heap), and the
 // address pairs' ids (pair-column.ts): 4 bytes per entry and 16–32 per distinct pair; measured
 // with room and chunk totals, about 140 bytes per record of the flow generator (memoryBytes(),
-// the gauge interflow_server_store_column_index_bytes). Deleted rows keep theirs until
+// the gauge interflow_server_store_column_index_bytes), before LINE_ARRAY_FIELDS added 12 more. Deleted rows keep theirs until
 // compaction (at half the rows dead), so a store at its size cap holds up to twice its live rows.
 import { arrayTextInLine, LINE_ARRAY_FIELDS } from './array-line-filter.ts';
 import { ChunkRollup } from './chunk-rollup.ts';
