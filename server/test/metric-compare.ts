@@ -1,7 +1,7 @@
 // Helpers of the tests comparing the store's two ways of answering a metric query: from the
 // column index (query/metric-fast-path.ts) and by reading every line (the pipeline). Each query
 // runs both ways on the same store; the answers (or errors) must be identical once serialised.
-import { parseFilters } from '@interflow/contract';
+import { parseFilters, type Filter, type MatchMode } from '@interflow/contract';
 import { histogramStepMs, OverviewService } from '../src/flows/overview-service.ts';
 import type { LabelMatcher } from '../src/logql/ast.ts';
 import { parseQuery } from '../src/store/query/query-parse.ts';
@@ -67,10 +67,11 @@ const MS = 1_000_000n;
 /**
  * The overview's own queries as OverviewService renders them for the embedded store (no slot
  * line filters), at the times it asks them: the histogram over the window in buckets, the rest
- * once at its end over the whole window. `namespaces`: a caller restricted to those.
+ * once at its end over the whole window. `namespaces`: a caller restricted to those; `filters`
+ * as the page's URL writes them, or as parsed (values parseFilters would refuse).
  */
 export function serviceCases(
-  filters: string,
+  filters: string | Filter[],
   namespaces: string[] | undefined,
   startNs: bigint,
   endNs: bigint,
@@ -78,13 +79,18 @@ export function serviceCases(
     { label: 'app', op: '=', value: 'interflow' },
     { label: 'kind', op: '=', value: 'flow' },
   ],
+  match: MatchMode = 'all',
 ): Case[] {
   const service = new OverviewService(
     null as never, // only renders queries: no Loki client needed
     selector,
     { slotLineFilters: false },
   );
-  const req = { filters: parseFilters(filters), match: 'all' as const, window: { startNs, endNs } };
+  const req = {
+    filters: typeof filters === 'string' ? parseFilters(filters) : filters,
+    match,
+    window: { startNs, endNs },
+  };
   const rangeMs = Number((endNs - startNs) / MS);
   const whole = (query: string): Case => ({ query, start: endNs, end: endNs, stepNs: BigInt(rangeMs) * MS });
   const stepMs = histogramStepMs(rangeMs);

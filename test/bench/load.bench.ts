@@ -184,7 +184,9 @@ async function main(): Promise<void> {
         } catch (e) {
           why = (e as Error).message;
         }
-        if (why) pageErrors.set(`${name} ${why}`, (pageErrors.get(`${name} ${why}`) ?? 0) + 1);
+        // errors by filter: the overview's interface filter was the one timing out (issue 18)
+        const key = `${name} ${why} (${filter || 'no filter'})`;
+        if (why) pageErrors.set(key, (pageErrors.get(key) ?? 0) + 1);
         const list = pageMs.get(name) ?? [];
         list.push(performance.now() - started);
         pageMs.set(name, list);
@@ -194,9 +196,11 @@ async function main(): Promise<void> {
         timed('/api/flows', '/api/flows'),
         ...OVERVIEW.map((p) => timed(p.replace('/api/flows/', ''), p)),
       ]);
-      const list = pageMs.get('whole page') ?? [];
-      list.push(performance.now() - started);
-      pageMs.set('whole page', list);
+      for (const name of ['whole page', `whole page, ${filter || 'no filter'}`]) {
+        const list = pageMs.get(name) ?? [];
+        list.push(performance.now() - started);
+        pageMs.set(name, list);
+      }
       await sleep(PAGE_PAUSE_MS);
     }
   }
@@ -371,7 +375,7 @@ async function main(): Promise<void> {
     for (const [name, times] of pageMs) {
       const t = sorted(times);
       console.log(
-        `page      ${name.padEnd(16)} p50 ${fmt(percentile(t, 50))} ms, p95 ${fmt(percentile(t, 95))} ms, max ${fmt(t.at(-1)!)} ms (${t.length} requests)`,
+        `page      ${name.padEnd(33)} p50 ${fmt(percentile(t, 50))} ms, p95 ${fmt(percentile(t, 95))} ms, max ${fmt(t.at(-1)!)} ms (${t.length} requests)`,
       );
     }
     if (pageErrors.size)

@@ -10,10 +10,13 @@
 //   BENCH_OVERVIEW_RUNS     requests per route per round (default 7)
 //   BENCH_OVERVIEW_CPU_PROF a directory: each backend writes a V8 CPU profile there (node --cpu-prof)
 // Routes, each over the 1-hour range holding every record, no filter: /api/flows/histogram,
-// /api/flows/top-interfaces, /api/flows/top-pairs, then the three together as the page asks;
-// the same-round baseline is /api/flows (limit 100) over the same hour. Per arm: p50, p95 and
-// min–max of every request of every round, with the 1-minute load average. The answers (without
-// their `stats`) of every request of both arms must be identical; the bench says when not.
+// /api/flows/top-interfaces, /api/flows/top-pairs, then the three together as the page asks,
+// and the three with the filter interfaces=net1 (a line filter regex over the records' JSON
+// arrays, which the store answers from its column index: store/query/array-line-filter.ts);
+// the same-round baseline is /api/flows (limit 100) over the same hour. Requests alternate
+// between routes (one of each, RUNS times). Per arm: p50, p95 and min–max of every request of
+// every round, with the 1-minute load average. The answers (without their `stats`) of every
+// request of both arms must be identical; the bench says when not.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -39,6 +42,11 @@ const ROUTES: Record<string, string[]> = {
   'top-interfaces': ['/api/flows/top-interfaces'],
   'top-pairs': ['/api/flows/top-pairs'],
   'all three': ['/api/flows/histogram', '/api/flows/top-interfaces', '/api/flows/top-pairs'],
+  'all three net1': [
+    '/api/flows/histogram?filters=interfaces%3Dnet1',
+    '/api/flows/top-interfaces?filters=interfaces%3Dnet1',
+    '/api/flows/top-pairs?filters=interfaces%3Dnet1',
+  ],
 };
 
 const fmt = (n: number, d = 0): string =>
@@ -117,20 +125,19 @@ async function round(root: string, dir: string, data: StoreData): Promise<RoundF
     const hour = `startTime=${endS - 3600}&endTime=${endS}`;
     const figures: RoundFigures = { times: {}, answers: {}, load: 0 };
     const ask = async (path: string): Promise<void> => {
-      const res = await fetch(`${b.url}${path}?${hour}`);
+      const res = await fetch(`${b.url}${path}${path.includes('?') ? '&' : '?'}${hour}`);
       const body = await res.text();
       if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${body.slice(0, 300)}`);
       (figures.answers[path] ??= new Set()).add(answerHash(body));
     };
     for (const paths of Object.values(ROUTES)) await Promise.all(paths.map(ask)); // warm-up
-    for (const [name, paths] of Object.entries(ROUTES)) {
-      const times: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
+    // one request of each route in turn: routes compared under the same load
+    for (let i = 0; i < RUNS; i++) {
+      for (const [name, paths] of Object.entries(ROUTES)) {
         const t0 = performance.now();
         await Promise.all(paths.map(ask));
-        times.push(performance.now() - t0);
+        (figures.times[name] ??= []).push(performance.now() - t0);
       }
-      figures.times[name] = times;
     }
     figures.load = loadavg()[0]!;
     return figures;

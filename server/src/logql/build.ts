@@ -9,7 +9,9 @@
 //  - an array (Interfaces, IfNetns, IfDirections) → a line filter regex over the array's JSON
 //    text that matches one whole element, so `net1` never matches `net10`, whatever other
 //    elements the array holds; it also reads NetObserv's ways of writing them: directions as
-//    strings (`["1","0"]`) and the singular `Interface` / `IfDirection` of older releases;
+//    strings (`["1","0"]`) and the singular `Interface` / `IfDirection` of older releases
+//    (array-element-regex.ts, whose exact text the embedded store recognises and answers from
+//    its column index);
 //  - interfaces and directions together (match=all) → also compared element by element, as the
 //    same index of the parallel arrays (element-pairs.ts);
 //  - an exact address that is a CIDR prefix or a range → Loki's `ip("…")` label filter;
@@ -27,6 +29,7 @@ import {
   type MatchMode,
 } from '@interflow/contract';
 import { escapeRegex } from './literals.ts';
+import { alternation, arrayElementRegex } from './array-element-regex.ts';
 import { elementPairing, pairingStage } from './element-pairs.ts';
 
 export type { MatchMode } from '@interflow/contract';
@@ -53,21 +56,6 @@ const isContains = (op: FilterOperator): boolean => op === '~' || op === '!~';
  * matchers), so `.` matches newlines there too.
  */
 const ANY = '.';
-/** One character of a JSON string body as JSON.stringify writes it: plain, \uXXXX, or a short escape. */
-const JSON_STRING_UNIT = String.raw`(?:[^"\\]|\\u[0-9a-fA-F]{4}|\\[^u])`;
-/** One character of a number in a JSON number array. */
-const JSON_NUMBER_UNIT = String.raw`[^,\]]`;
-/**
- * Any preceding elements of the array, then the one the filter looks for. Unbounded: Loki (Go
- * regexp, RE2) and the embedded store (re2js) match in linear time, and RE2 refuses bounded
- * repetitions nested past 1000 copies (`{0,256}` inside `{0,32}` is 8192).
- */
-const PRECEDING_STRINGS = `(?:"${JSON_STRING_UNIT}*",)*`;
-const PRECEDING_NUMBERS = `(?:${JSON_NUMBER_UNIT}*,)*`;
-
-function alternation(escaped: string[]): string {
-  return escaped.length === 1 ? escaped[0]! : `(?:${escaped.join('|')})`;
-}
 
 /** Regex for a whole label value: equal to one of the values, or containing one. */
 function scalarRegex(values: string[], contains: boolean): string {
@@ -107,47 +95,13 @@ function scalarExpr(spec: FilterSpec, filter: Filter): LabelExpr {
   return { kind: isNegated(filter.operator) ? 'and' : 'or', items };
 }
 
-/** The singular field older NetObserv releases write instead of the array (one element). */
-const SINGULAR_FIELD: Readonly<Record<string, string>> = {
-  Interfaces: 'Interface',
-  IfDirections: 'IfDirection',
-};
-
-/**
- * Unanchored regex that finds `"Field":[…]` with an element equal to (or containing) one of the
- * values, or the singular `"Field":value` where the producer writes one. Relies on compact JSON
- * (no spaces), as JSON.stringify and Go's encoding/json write it. Numbers may be written as
- * strings (`"IfDirections":["1","0"]`, as NetObserv does).
- */
-function arrayElementRegex(field: string, numeric: boolean, values: string[], contains: boolean): string {
-  const key = `${escapeRegex(JSON.stringify(field))}:\\[`;
-  const singularName = SINGULAR_FIELD[field];
-  const singularKey =
-    singularName === undefined ? undefined : `${escapeRegex(JSON.stringify(singularName))}:`;
-  const either = (inArray: string, single: string): string =>
-    singularKey === undefined ? inArray : `(?:${inArray}|${singularKey}${single})`;
-  if (numeric) {
-    const alt = alternation(values.map(escapeRegex));
-    const inside = `${JSON_NUMBER_UNIT}*`;
-    return contains
-      ? either(`${key}${PRECEDING_NUMBERS}${inside}${alt}`, `[^,}]*${alt}`)
-      : either(`${key}${PRECEDING_NUMBERS}"?${alt}"?[,\\]]`, `"?${alt}"?[,}]`);
-  }
-  // Match the value's JSON encoding, so quotes and backslashes in it compare as the line holds them.
-  const alt = alternation(values.map((v) => escapeRegex(JSON.stringify(v).slice(1, -1))));
-  const inside = `${JSON_STRING_UNIT}*`;
-  return contains
-    ? either(`${key}${PRECEDING_STRINGS}"${inside}${alt}`, `"${inside}${alt}`)
-    : either(`${key}${PRECEDING_STRINGS}"${alt}"[,\\]]`, `"${alt}"`);
-}
-
 function arrayLineFilter(spec: FilterSpec, filter: Filter): LineFilter {
-  const re = arrayElementRegex(
-    spec.fields[0]!,
-    spec.kind === 'numberArray',
-    filter.values,
-    isContains(filter.operator),
-  );
+  const re = arrayElementRegex({
+    field: spec.fields[0]!,
+    numeric: spec.kind === 'numberArray',
+    values: filter.values,
+    contains: isContains(filter.operator),
+  });
   return { op: isNegated(filter.operator) ? '!~' : '|~', value: re };
 }
 

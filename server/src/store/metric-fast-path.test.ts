@@ -271,8 +271,10 @@ describe('metric queries from the column index equal the pipeline’s answers', 
           for (const c of serviceCases(filters, namespaces, startNs, endNs)) {
             const r = await both(store, c);
             assert.equal(r.fast, r.slow, c.query);
-            // the interface filter is a line filter (the index holds no lines): the pipeline answers
-            assert.equal(r.answeredBy, filters.includes('interfaces') ? 'pipeline' : 'columns', c.query);
+            // the interface filter is a line filter, answered by the index from the arrays' texts
+            // (array-line-filter.ts, tested there) but for lines it cannot vouch for: these
+            // fixtures hold records of older NetObserv releases (the singular `Interface`)
+            if (!filters.includes('interfaces')) assert.equal(r.answeredBy, 'columns', c.query);
             if (r.fast.length > 20) answered++;
           }
         }
@@ -534,7 +536,7 @@ describe('metric queries from the column index equal the pipeline’s answers', 
     ]);
     const at = (q: string): Case => ({ query: q, start: T0 + 600n * S, end: T0 + 600n * S, stepNs: S });
     const fallback = [
-      // a line filter (the index has no lines)
+      // a line filter other than the backend's array filters (the index has no lines)
       'sum(sum_over_time({kind="flow"} |= "net1" | json Bytes="Bytes" | unwrap Bytes | __error__="" [600s]))',
       // a numeric label filter (LabelFilterErr semantics)
       'sum(count_over_time({kind="flow"} | json proto="Proto" | proto > 6 [600s]))',
@@ -619,6 +621,37 @@ describe('the column index follows the table', () => {
     await assertSame(store, 'after size retention and reopen');
     // compaction happened: the index holds no dead rows beyond its threshold
     assert.ok(store.columnIndex.columns.count < 12_000);
+  });
+
+  test('compaction in slices: answers stay exact while it runs, with pushes and deletes in between', async (t) => {
+    const store = openLoaded(tempDir(t), { retentionMs: 600_000 });
+    t.after(() => store.close());
+    for (const b of fixtures(26, 6000)) store.push(b);
+    // a retention pass deleting under half the rows: no compaction due yet
+    store.enforceRetention(T0 + 1000n * S);
+    const columns = store.columnIndex.columns;
+    assert.ok(columns.dead > 0 && !columns.compactionDue, 'rows dead, not compacted');
+    const cases = overview().filter((_, i) => i % 3 === 0);
+    const more = fixtures(27, 1500);
+    let steps = 0;
+    while (!columns.compactStep(0)) {
+      steps++;
+      assert.ok(columns.compacting);
+      // pushes land past the copy's cursor (copied later) or before it: either way in the copy
+      store.push(more[steps % more.length]!);
+      if (steps % 2 === 1)
+        for (const c of cases) {
+          const r = await both(store, c);
+          assert.equal(r.answeredBy, 'columns', `step ${steps}: ${c.query}`);
+          assert.equal(r.fast, r.slow, `step ${steps}: ${c.query}`);
+        }
+      // deletes while the copy is half done reach the rows already copied too (the pass then
+      // finishes the compaction in one go, as retention passes in one go do)
+      if (steps === 3) store.enforceRetention(T0 + 1200n * S);
+    }
+    assert.ok(steps >= 3, `${steps} slices`);
+    assert.ok(!columns.compacting);
+    await assertSame(store, 'after a compaction in slices');
   });
 
   test('background loading at open: the pipeline answers until the index has caught up', async (t) => {

@@ -45,6 +45,8 @@ test('memoryBytes counts the arrays per row, and compaction gives the dead rows 
   assert.ok(perRow > 80 && perRow < 200, `${perRow} bytes per row`);
   // retention deletes the oldest 15 000: compaction (more than half dead) keeps only the live rows
   columns.remove(Array.from({ length: 15_000 }, (_, i) => i + 1));
+  assert.ok(columns.compactionDue);
+  columns.compact();
   assert.equal(columns.live, 5_000);
   assert.equal(columns.count, 5_000, 'compacted');
   assert.ok(columns.memoryBytes() < full / 2, `${columns.memoryBytes()} of ${full}`);

@@ -10,11 +10,15 @@
 // and one answered by the pipeline read the same values. Entries whose line is not JSON, or that
 // carry structured metadata (which changes the labels per entry), are marked: a query that meets
 // one falls back to the pipeline.
+//  - LINE_ARRAY_FIELDS: the JSON text of the array as the line writes it, dictionary-coded, for
+//    the backend's array line filters (array-line-filter.ts; lines not in the form it needs are
+//    marked FLAG_ARRAYS_ODD).
 // Memory: about 110 bytes per entry for flow records (typed arrays, outside the JS heap), and the
 // address pairs' ids (pair-column.ts): 4 bytes per entry and 16–32 per distinct pair; measured
 // with room and chunk totals, about 140 bytes per record of the flow generator (memoryBytes(),
-// the gauge interflow_server_store_column_index_bytes). Deleted rows keep theirs until
+// the gauge interflow_server_store_column_index_bytes), before LINE_ARRAY_FIELDS added 12 more. Deleted rows keep theirs until
 // compaction (at half the rows dead), so a store at its size cap holds up to twice its live rows.
+import { arrayTextInLine, LINE_ARRAY_FIELDS } from './array-line-filter.ts';
 import { ChunkRollup } from './chunk-rollup.ts';
 import { elementText, textAtPath } from './json-labels.ts';
 import { PAIR_FIELDS, PairColumn } from './pair-column.ts';
@@ -49,6 +53,8 @@ export const FLAG_DEAD = 1;
 export const FLAG_NOT_JSON = 2;
 /** the entry carries structured metadata (labels of its own) */
 export const FLAG_METADATA = 4;
+/** an array of LINE_ARRAY_FIELDS is not written as array-line-filter.ts needs (its key twice…) */
+export const FLAG_ARRAYS_ODD = 8;
 
 /** Bits of EntryColumns.streamTexts: a row of the stream has "" in the field, */
 export const TEXT_EMPTY = 1;
@@ -100,6 +106,9 @@ const NS_PER_S = 1_000_000_000n;
 /** Below this many rows the arrays double when full; above it they grow by a quarter. */
 export const GROW_DOUBLING_BELOW = 1 << 20;
 
+/** Rows a compaction slice copies between looks at the clock. */
+const COMPACT_STEP_ROWS = 256;
+
 /**
  * The length to give an array of `capacity` that must hold `min`. Doubling leaves up to as many
  * rows again allocated and unused: about 140 bytes each, 1.1 GiB at 8 M rows (measured: 2.4 GB
@@ -144,6 +153,8 @@ export class EntryColumns {
   strings = new Map<string, StringColumn>();
   arrays = new Map<string, ArrayColumn>();
   numbers = new Map<string, NumberColumn>();
+  /** per row, the id of the JSON text of each array of LINE_ARRAY_FIELDS ("" = not in the line) */
+  lineArrays = new Map<string, StringColumn>();
   /**
    * Per stream and string field (streamId * STRING_FIELDS.length + field): TEXT_EMPTY | TEXT_OTHER
    * as its rows were appended. A filter such as `SrcK8S_Name != ""` is then decided once for a
@@ -158,6 +169,8 @@ export class EntryColumns {
   rollup = new ChunkRollup(NUMBER_FIELDS.length);
   /** largest stream id of a row */
   maxStream = 0;
+  /** a compaction under way (compactStep): the copy and the next row of this index to copy */
+  private compaction: { target: EntryColumns; cursor: number } | null = null;
   private readonly rowState = new Uint8Array(NUMBER_FIELDS.length);
   private readonly rowValue = new Float64Array(NUMBER_FIELDS.length);
 
@@ -167,6 +180,7 @@ export class EntryColumns {
 
   reset(): void {
     this.generation++;
+    this.compaction = null;
     this.count = 0;
     this.dead = 0;
     this.capacity = 0;
@@ -197,6 +211,9 @@ export class EntryColumns {
     );
     this.numbers = new Map(
       NUMBER_FIELDS.map((f) => [f, { value: new Float64Array(0), state: new Uint8Array(0) }]),
+    );
+    this.lineArrays = new Map(
+      LINE_ARRAY_FIELDS.map((f) => [f, { dict: new Dictionary(), ids: new Uint32Array(0) }]),
     );
     // new objects, not cleared ones: a query that started before keeps reading the old ones
     this.pairs = PAIR_FIELDS.map(([l, r]) => new PairColumn(l, r));
@@ -234,6 +251,7 @@ export class EntryColumns {
       this.streamTexts,
     ];
     for (const c of this.strings.values()) arrays.push(c.ids);
+    for (const c of this.lineArrays.values()) arrays.push(c.ids);
     for (const c of this.arrays.values()) arrays.push(c.offset, c.length, c.data, c.multi);
     for (const c of this.numbers.values()) arrays.push(c.value, c.state);
     let n = arrayBytes(arrays) + this.rollup.memoryBytes();
@@ -260,6 +278,7 @@ export class EntryColumns {
     this.blockMaxSec = re(this.blockMaxSec, blocks);
     this.rollup.grow(cap);
     for (const c of this.strings.values()) c.ids = re(c.ids, cap);
+    for (const c of this.lineArrays.values()) c.ids = re(c.ids, cap);
     for (const c of this.arrays.values()) {
       c.offset = re(c.offset, cap);
       c.length = re(c.length, cap);
@@ -299,6 +318,11 @@ export class EntryColumns {
     } catch {
       flags |= FLAG_NOT_JSON;
       doc = undefined;
+    }
+    for (const [field, c] of this.lineArrays) {
+      const text = arrayTextInLine(line, doc, field);
+      if (text === null) flags |= FLAG_ARRAYS_ODD;
+      c.ids[i] = c.dict.id(text ?? '');
     }
     this.flags[i] = flags;
     for (const [field, c] of this.strings) c.ids[i] = c.dict.id(textAtPath(doc, [field]));
@@ -401,75 +425,111 @@ export class EntryColumns {
     return lo < this.count && this.id[lo] === id ? lo : -1;
   }
 
-  /** Marks deleted entries dead; compacts when half the rows are dead. */
+  /**
+   * Marks deleted entries dead (in the compaction's copy too, for rows it has copied). Compaction
+   * is the caller's to run, in slices (compactStep), once compactionDue says half the rows are dead.
+   */
   remove(ids: Iterable<number>): void {
+    const target = this.compaction?.target;
     for (const id of ids) {
-      const r = this.rowOf(id);
-      if (r < 0 || this.flags[r]! & FLAG_DEAD) continue;
-      this.flags[r] = this.flags[r]! | FLAG_DEAD;
-      this.rollup.markDead(r);
-      this.dead++;
+      target?.markDead(id);
+      this.markDead(id);
     }
-    if (this.dead > 4096 && this.dead * 2 > this.count) this.compact();
   }
 
-  /** Drops dead rows and the texts only they used (dictionaries would otherwise only grow). */
+  private markDead(id: number): void {
+    const r = this.rowOf(id);
+    if (r < 0 || this.flags[r]! & FLAG_DEAD) return;
+    this.flags[r] = this.flags[r]! | FLAG_DEAD;
+    this.rollup.markDead(r);
+    this.dead++;
+  }
+
+  /** More than half the rows are dead (and enough of them to be worth a copy). */
+  get compactionDue(): boolean {
+    return this.dead > 4096 && this.dead * 2 > this.count;
+  }
+
+  /** Whether a compaction has started and not yet been swapped in. */
+  get compacting(): boolean {
+    return this.compaction !== null;
+  }
+
+  /** Drops dead rows and the texts only they used, in one go (tests; see compactStep). */
   compact(): void {
-    const old = {
-      count: this.count,
-      live: this.live,
-      id: this.id,
-      sec: this.sec,
-      nsec: this.nsec,
-      stream: this.stream,
-      lineBytes: this.lineBytes,
-      flags: this.flags,
-      strings: this.strings,
-      arrays: this.arrays,
-      numbers: this.numbers,
-    };
-    this.reset();
-    // room for the live rows only (reset() zeroes `dead`: sizing by count − dead here kept the
-    // room of every row ever held, so compaction gave no memory back)
-    this.grow(old.live);
-    let j = 0;
-    for (let i = 0; i < old.count; i++) {
-      if (old.flags[i]! & FLAG_DEAD) continue;
-      this.id[j] = old.id[i]!;
-      this.sec[j] = old.sec[i]!;
-      this.nsec[j] = old.nsec[i]!;
-      this.noteTime(j);
-      this.stream[j] = old.stream[i]!;
-      this.lineBytes[j] = old.lineBytes[i]!;
-      this.flags[j] = old.flags[i]!;
-      for (const [f, c] of this.strings) {
-        const o = old.strings.get(f)!;
-        c.ids[j] = c.dict.id(o.dict.texts[o.ids[i]!]!);
-      }
-      for (const [f, c] of this.numbers) {
-        const o = old.numbers.get(f)!;
-        c.value[j] = o.value[i]!;
-        c.state[j] = o.state[i]!;
-      }
-      for (const [f, c] of this.arrays) {
-        const o = old.arrays.get(f)!;
-        const n = o.length[i]!;
-        c.offset[j] = c.used;
-        c.length[j] = n;
-        if (c.used + n > c.data.length) {
-          const d = new Uint32Array(Math.max(nextCapacity(c.data.length, c.used + n), 1024));
-          d.set(c.data.subarray(0, c.used));
-          c.data = d;
-        }
-        for (let k = 0; k < n; k++) c.data[c.used++] = c.dict.id(o.dict.texts[o.data[o.offset[i]! + k]!]!);
-        if (n >= 2) addMulti(c, j);
-      }
-      this.noteTexts(j);
-      this.noteRollup(j);
-      j++;
+    while (!this.compactStep(Infinity));
+  }
+
+  /**
+   * Compaction in slices: copies the live rows, in id order, into a new index (dead rows and the
+   * texts only they used left behind: dictionaries would otherwise only grow) for about
+   * `budgetMs`, and returns true once the copy holds every row and has replaced this index's
+   * arrays. Between slices this index serves queries, appends (copied when the cursor gets
+   * there) and deletes (applied to both); the swap renumbers rows, so a query that yielded
+   * across it starts over (generation). One pass over 600k rows took 2.1–2.6 s, which blocked
+   * the event loop as long (docs/benchmarks.md, issue 18).
+   */
+  compactStep(budgetMs: number): boolean {
+    let c = this.compaction;
+    if (c === null) {
+      const target = new EntryColumns();
+      // room for the live rows only (sizing by every row held kept the room of the dead ones)
+      target.grow(this.live);
+      c = this.compaction = { target, cursor: 0 };
     }
-    this.count = j;
-    this.dead = 0;
+    const t0 = performance.now();
+    while (c.cursor < this.count) {
+      const end = Math.min(this.count, c.cursor + COMPACT_STEP_ROWS);
+      for (let i = c.cursor; i < end; i++) if ((this.flags[i]! & FLAG_DEAD) === 0) c.target.copyRow(this, i);
+      c.cursor = end;
+      if (c.cursor < this.count && performance.now() - t0 > budgetMs) return false;
+    }
+    const generation = this.generation + 1;
+    Object.assign(this, c.target);
+    this.generation = generation;
+    this.compaction = null;
+    return true;
+  }
+
+  /** Appends row `i` of `from` (a live row), its texts coded in this index's dictionaries. */
+  private copyRow(from: EntryColumns, i: number): void {
+    if (this.count === this.capacity) this.grow(this.count + 1);
+    const j = this.count++;
+    this.id[j] = from.id[i]!;
+    this.sec[j] = from.sec[i]!;
+    this.nsec[j] = from.nsec[i]!;
+    this.noteTime(j);
+    this.stream[j] = from.stream[i]!;
+    this.lineBytes[j] = from.lineBytes[i]!;
+    this.flags[j] = from.flags[i]!;
+    for (const [f, c] of this.strings) {
+      const o = from.strings.get(f)!;
+      c.ids[j] = c.dict.id(o.dict.texts[o.ids[i]!]!);
+    }
+    for (const [f, c] of this.lineArrays) {
+      const o = from.lineArrays.get(f)!;
+      c.ids[j] = c.dict.id(o.dict.texts[o.ids[i]!]!);
+    }
+    for (const [f, c] of this.numbers) {
+      const o = from.numbers.get(f)!;
+      c.value[j] = o.value[i]!;
+      c.state[j] = o.state[i]!;
+    }
+    for (const [f, c] of this.arrays) {
+      const o = from.arrays.get(f)!;
+      const n = o.length[i]!;
+      c.offset[j] = c.used;
+      c.length[j] = n;
+      if (c.used + n > c.data.length) {
+        const d = new Uint32Array(Math.max(nextCapacity(c.data.length, c.used + n), 1024));
+        d.set(c.data.subarray(0, c.used));
+        c.data = d;
+      }
+      for (let k = 0; k < n; k++) c.data[c.used++] = c.dict.id(o.dict.texts[o.data[o.offset[i]! + k]!]!);
+      if (n >= 2) addMulti(c, j);
+    }
+    this.noteTexts(j);
+    this.noteRollup(j);
   }
 }
 

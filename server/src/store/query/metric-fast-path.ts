@@ -1,7 +1,8 @@
 // The range aggregation of a metric query answered from the column index (entry-columns.ts)
 // instead of reading and parsing every line of the range — when the query has a shape the index
 // can answer exactly, else null and the store runs the pipeline (metric-eval.ts):
-//  - no line filters; at most one `| json` stage, with parameters, whose paths are indexed fields
+//  - no line filters but the backend's array filters (`interfaces=net1`…), answered from the
+//    array's text per row (array-line-filter.ts); at most one `| json` stage, with parameters, whose paths are indexed fields
 //    (`Field` of STRING_FIELDS, `Field[k]` of ARRAY_FIELDS, and NUMBER_FIELDS only as the
 //    unwrapped label); an extracted label a stream already has is `<label>_extracted` there;
 //  - label filters of string matchers (`= != =~ !~`, and/or) on stream labels, extracted labels
@@ -26,6 +27,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
   ARRAY_FIELDS,
   BLOCK_SHIFT,
+  FLAG_ARRAYS_ODD,
   FLAG_DEAD,
   FLAG_METADATA,
   FLAG_NOT_JSON,
@@ -59,6 +61,7 @@ import {
   type NumberTotals,
 } from './chunk-rollup.ts';
 import type { PairColumn } from './pair-column.ts';
+import { lineArrayCheck, linePasses, type LineArrayCheck } from './array-line-filter.ts';
 import { giveArray, growArray } from './scratch-arrays.ts';
 import { SeriesTable } from './series-table.ts';
 import { selectTop } from './top-select.ts';
@@ -320,7 +323,14 @@ function seriesLabels(
 export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRangeResult | null> {
   const { agg, columns, streams } = input;
   const stages = agg.log.pipeline;
-  if (stages.some((s) => s.kind === 'line')) return null;
+  // line filters: only the backend's array filters, each checked through its array's text per row
+  const lineChecks: LineArrayCheck[] = [];
+  for (const s of stages) {
+    if (s.kind !== 'line') continue;
+    const c = lineArrayCheck(s.filter, (field) => columns.lineArrays.get(field)?.dict);
+    if (!c) return null;
+    lineChecks.push(c);
+  }
   const jsonStages = stages.filter((s) => s.kind === 'json');
   if (jsonStages.length > 1) return null;
   const json = jsonStages[0];
@@ -351,7 +361,7 @@ export async function evaluateFromColumns(input: FastRangeInput): Promise<FastRa
     // a renamed label clashing again, or an unwrapped number named as a stream label: the pipeline
     for (const s of part.streams)
       for (const l of extracted.keys()) if (Object.hasOwn(s.labels, l)) return null;
-    const set = await scanPart(input, part.streams, extracted, json !== undefined);
+    const set = await scanPart(input, part.streams, extracted, json !== undefined, lineChecks);
     if (!set) return null;
     sets.push(set);
   }
@@ -409,6 +419,7 @@ async function scanPart(
   streams: FastStream[],
   extracted: Map<string, ColumnRef | { number: NumberColumn }>,
   json: boolean,
+  lineChecks: LineArrayCheck[],
 ): Promise<SeriesSet | null> {
   const { agg, columns, times } = input;
   const stages = agg.log.pipeline;
@@ -441,6 +452,11 @@ async function scanPart(
   for (const s of streams) streamPasses[s.id] = 1;
   const checks: MemoCheck[] = [];
   const rowPreds: Pred[] = [];
+  for (const c of lineChecks) {
+    // the ids as the query starts: rows appended later are not read (see ColumnRef)
+    const ids = columns.lineArrays.get(c.field)!.ids;
+    rowPreds.push((r) => linePasses(c, ids[r]!));
+  }
   // a filter every entry must pass that refuses "" for `Field[k]`, k >= 1: only entries with two
   // elements or more can pass, so the scan reads the column's list of those rows
   let multiOnly: ArrayColumn | null = null;
@@ -558,7 +574,8 @@ async function scanPart(
   const t0n = Number(t0Ns);
 
   const { op } = agg;
-  const checkFlags = FLAG_METADATA | (json ? FLAG_NOT_JSON : 0);
+  const checkFlags =
+    FLAG_METADATA | (json ? FLAG_NOT_JSON : 0) | (lineChecks.length > 0 ? FLAG_ARRAYS_ODD : 0);
   let absTotal = 0;
   const addsLineBytes = !unwrapped && (op === 'bytes_over_time' || op === 'bytes_rate');
 

@@ -3,7 +3,9 @@
 //    time slice per turn of the event loop); until it has caught up, metric queries take the
 //    pipeline and pushes are left to the loader (their ids are above its cursor);
 //  - once loaded, every committed push appends its accepted entries (ids grow);
-//  - every retention delete hands over the ids it deleted (DELETE … RETURNING id).
+//  - every retention delete hands over the ids it deleted (DELETE … RETURNING id); once half the
+//    rows are dead, the index is compacted in slices of COMPACT_SLICE_MS, one per turn of the
+//    event loop (EntryColumns.compactStep), queries and pushes served in between.
 // An id that does not grow (SQLite reuses the largest rowid once that row is deleted) starts a
 // reload rather than leave the index out of order.
 import type Database from 'better-sqlite3';
@@ -19,11 +21,13 @@ export interface CommittedEntry {
 
 const LOAD_CHUNK = 2000;
 const LOAD_SLICE_MS = 20;
+const COMPACT_SLICE_MS = 10;
 
 export class ColumnIndex {
   readonly columns = new EntryColumns();
   private loadedUpTo = 0;
   private loading = false;
+  private compacting = false;
   private isReady = false;
   private closed = false;
   private readonly readChunk: Database.Statement;
@@ -105,6 +109,28 @@ export class ColumnIndex {
   /** Ids retention deleted. */
   deleted(ids: Iterable<number>): void {
     this.columns.remove(ids);
+    if (this.columns.compactionDue) this.scheduleCompaction();
+  }
+
+  /** Compaction in slices, one per turn of the event loop, until it is swapped in. */
+  private scheduleCompaction(): void {
+    if (this.compacting) return;
+    this.compacting = true;
+    const step = (): void => {
+      // a rebuild (reset) drops the compaction under way: start again only if still due
+      if (this.closed || !(this.columns.compacting || this.columns.compactionDue)) {
+        this.compacting = false;
+        return;
+      }
+      if (this.columns.compactStep(COMPACT_SLICE_MS)) this.compacting = false;
+      else setImmediate(step);
+    };
+    setImmediate(step);
+  }
+
+  /** Finishes a compaction that is due or under way now (one retention pass in one go: start-up, tests). */
+  compactNow(): void {
+    if (this.columns.compacting || this.columns.compactionDue) this.columns.compact();
   }
 
   close(): void {

@@ -731,7 +731,10 @@ export class EmbeddedStore {
     const steps = this.retentionSteps(now);
     for (;;) {
       const r = steps.next();
-      if (r.done) return { deleted: r.value };
+      if (r.done) {
+        this.columnIndex.compactNow();
+        return { deleted: r.value };
+      }
     }
   }
 
