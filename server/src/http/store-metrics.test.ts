@@ -1,5 +1,5 @@
 // The embedded store's gauges (store-metrics.ts): what it holds, against its cap, and the
-// column index's memory, read when the registry is scraped.
+// column index's memory, the retention horizon, read when the registry is scraped.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Registry } from 'prom-client';
@@ -39,4 +39,26 @@ test('store gauges: entries, used bytes against the cap, column index bytes', as
   assert.ok(
     full.interflow_server_store_column_index_bytes! > empty.interflow_server_store_column_index_bytes!,
   );
+});
+
+test('retention horizon gauge: 0 until retention deletes, then the newest deleted time in seconds', async (t) => {
+  const store = openStore({ dataDir: tempDir(t), retentionMs: 60_000, maxBytes: 0 });
+  t.after(() => store.close());
+  const registry = new Registry();
+  registerStoreMetrics(registry, store);
+  const nowMs = Date.now();
+  // written down from the design: an entry 10 minutes old goes with 1 minute of retention
+  const oldMs = nowMs - 600_000;
+  store.push([
+    {
+      labels: { app: 'interflow' },
+      entries: [
+        { ts: BigInt(oldMs) * 1_000_000n + 123_456n, line: 'old' },
+        { ts: BigInt(nowMs) * 1_000_000n, line: 'new' },
+      ],
+    },
+  ]);
+  assert.equal((await gauges(registry)).interflow_server_store_retention_horizon_seconds, 0);
+  store.enforceRetention();
+  assert.equal((await gauges(registry)).interflow_server_store_retention_horizon_seconds, oldMs / 1000);
 });

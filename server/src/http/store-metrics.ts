@@ -10,7 +10,7 @@ export function registerStoreMetrics(registry: Registry, store: EmbeddedStore): 
   const registers = [registry];
   new Gauge({
     name: 'interflow_server_store_entries',
-    help: 'Entries the embedded store holds (those its column index holds live; absent while the index loads at start)',
+    help: 'Entries the embedded store holds (those its column index holds live; 0 while the index loads at start)',
     registers,
     collect() {
       const index = store.columnIndex;
@@ -32,6 +32,15 @@ export function registerStoreMetrics(registry: Registry, store: EmbeddedStore): 
     registers,
     collect() {
       this.set(store.opts.maxBytes);
+    },
+  });
+  new Gauge({
+    name: 'interflow_server_store_retention_horizon_seconds',
+    help: 'Time (Unix seconds) of the newest entry retention (age or size cap) deleted since start: no newer entry was ever deleted (0 until one is)',
+    registers,
+    collect() {
+      const ns = store.retentionHorizonNs;
+      this.set(ns === undefined ? 0 : Number(ns / 1_000_000n) / 1000);
     },
   });
   new Gauge({

@@ -209,6 +209,70 @@ describe('retention', () => {
     assert.ok(store.usedBytes() > maxBytes * 0.75, `used ${store.usedBytes()} after the last push`);
   });
 
+  test('the retention horizon: every missing entry is at or before it, it never moves back, age retention moves it too', async (t) => {
+    // What makes "nothing lost" checkable from outside (the load bench reads it from /metrics):
+    // a pushed entry that is not stored must be at or before the newest time retention deleted.
+    const dataDir = tempDir(t);
+    const store = openStore({ dataDir, retentionMs: 0, maxBytes: 1024 * 1024 });
+    t.after(() => store.close());
+    const pad = 'h'.repeat(400);
+    const base = nowNs() - 60n * MIN_NS;
+    const pushed: bigint[] = [];
+    assert.equal(store.retentionHorizonNs, undefined, 'nothing deleted yet: no horizon');
+    let last: bigint | undefined;
+    for (let b = 0; b < 30; b++) {
+      // on-time entries, and stragglers from far back (older than anything deleted so far)
+      const entries = Array.from({ length: 200 }, (_, i) => ({
+        ts: base + BigInt(b * 200 + i) * 1_000_000n,
+        line: `entry ${b} ${i} ${pad}`,
+      }));
+      const stragglers = Array.from({ length: b % 3 === 0 ? 20 : 0 }, (_, i) => ({
+        ts: base + BigInt(b * 7 + i) * 1_000_000n - 1n,
+        line: `straggler ${b} ${i} ${pad}`,
+      }));
+      for (const e of [...entries, ...stragglers]) pushed.push(e.ts);
+      store.push([
+        { labels: { app: 'interflow', agent: 'a' }, entries },
+        { labels: { app: 'interflow', agent: 'late' }, entries: stragglers },
+      ]);
+      const horizon: bigint | undefined = store.retentionHorizonNs;
+      if (last !== undefined)
+        assert.ok(horizon !== undefined && horizon >= last, `push ${b}: the horizon moved back`);
+      last = horizon;
+      const stored = new Set<bigint>(
+        (
+          await store.queryRange({
+            query: all,
+            start: 0n,
+            end: nowNs() + MIN_NS,
+            limit: 100_000,
+            direction: 'forward',
+          })
+        ).result.flatMap((r) => r.values.map((v) => BigInt(v[0]))),
+      );
+      const missing = pushed.filter((ts) => !stored.has(ts));
+      if (missing.length > 0) assert.ok(horizon !== undefined, `push ${b}: entries gone with no horizon`);
+      const past: bigint[] = missing.filter((ts) => ts > horizon!);
+      assert.deepEqual(past, [], `push ${b}: entries missing after the horizon`);
+    }
+    assert.ok(last !== undefined, 'the pushes went past the cap');
+    // age retention: everything older than now − retention goes, and the horizon follows it
+    const aged = openStore({ dataDir: tempDir(t), retentionMs: 60_000, maxBytes: 0 });
+    t.after(() => aged.close());
+    const old = nowNs() - 10n * MIN_NS;
+    aged.push([
+      {
+        labels: { app: 'interflow' },
+        entries: [
+          { ts: old, line: 'old' },
+          { ts: nowNs(), line: 'new' },
+        ],
+      },
+    ]);
+    aged.enforceRetention();
+    assert.equal(aged.retentionHorizonNs, old);
+  });
+
   test('by size, at open: a store over a lowered cap is brought under it before it serves', async (t) => {
     const dataDir = tempDir(t);
     const first = openStore({ dataDir, retentionMs: 0, maxBytes: 0 });

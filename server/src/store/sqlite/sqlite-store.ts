@@ -157,6 +157,8 @@ export class EmbeddedStore {
   private readonly timer: NodeJS.Timeout | null;
   private lastRetention = Date.now();
   private retentionRunning = false;
+  /** see retentionHorizonNs */
+  private horizonNs: bigint | undefined;
   private closed = false;
   /** a push deleted entries: the streams' min_ts (and empty streams) wait for the next pass */
   private rangesStale = false;
@@ -264,21 +266,22 @@ export class EmbeddedStore {
       oldestIds: safe(
         db.prepare('SELECT id FROM entries INDEXED BY entries_ts ORDER BY ts ASC, id ASC LIMIT ?').pluck(),
       ),
-      // RETURNING: the column index forgets exactly the rows that went
+      // RETURNING: the column index forgets exactly the rows that went, and their times move
+      // the retention horizon
       deleteOlderThan: safe(
         db
           .prepare(
             `DELETE FROM entries WHERE id IN
-           (SELECT id FROM entries INDEXED BY entries_ts WHERE ts < ? ORDER BY ts LIMIT ?) RETURNING id`,
+           (SELECT id FROM entries INDEXED BY entries_ts WHERE ts < ? ORDER BY ts LIMIT ?) RETURNING id, ts`,
           )
-          .pluck(),
+          .raw(true),
       ),
       deleteOldest: safe(
         db
           .prepare(
-            'DELETE FROM entries WHERE id IN (SELECT id FROM entries INDEXED BY entries_ts ORDER BY ts ASC, id ASC LIMIT ?) RETURNING id',
+            'DELETE FROM entries WHERE id IN (SELECT id FROM entries INDEXED BY entries_ts ORDER BY ts ASC, id ASC LIMIT ?) RETURNING id, ts',
           )
-          .pluck(),
+          .raw(true),
       ),
       countEntries: safe(db.prepare('SELECT count(*) FROM entries').pluck()),
       streamMinTs: safe(db.prepare('SELECT min(ts) FROM entries WHERE stream_id = ?').pluck()),
@@ -672,11 +675,37 @@ export class EmbeddedStore {
     if (batch.length > 0) yield batch;
   }
 
+  /**
+   * The ids of rows retention deleted ([id, ts] as RETURNING gives them), the horizon moved to
+   * the newest of their times. Set in the transaction that deletes: a push that rolls back can
+   * leave the horizon ahead of what went, never behind it, so "at or before the horizon" always
+   * covers every row retention removed.
+   */
+  private retentionDeleted(rows: readonly [bigint, bigint][]): number[] {
+    const ids = new Array<number>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const [id, ts] = rows[i]!;
+      ids[i] = Number(id);
+      if (this.horizonNs === undefined || ts > this.horizonNs) this.horizonNs = ts;
+    }
+    return ids;
+  }
+
+  /**
+   * The newest timestamp (ns) of any row retention (age or size cap) deleted since the store
+   * opened; undefined while it deleted none. Records pushed late with older times can still be
+   * stored below it, but no row newer than it was ever deleted: an entry newer than the horizon
+   * that is not stored was never stored.
+   */
+  get retentionHorizonNs(): bigint | undefined {
+    return this.horizonNs;
+  }
+
   /** Deletes the oldest entries until the used pages are at most `target` bytes; returns their ids. */
   private trimToCap(target: number, maxRows = Infinity): number[] {
     return this.size.trim(
       target,
-      (n) => (this.stmts.deleteOldest.all(n) as bigint[]).map(Number),
+      (n) => this.retentionDeleted(this.stmts.deleteOldest.all(n) as [bigint, bigint][]),
       // the index counts without a scan once loaded (it lacks this push's rows: an estimate)
       () => (this.columnIndex.ready ? this.columnIndex.columns.live : this.entryCount()),
       maxRows,
@@ -747,8 +776,10 @@ export class EmbeddedStore {
     if (this.opts.retentionMs > 0) {
       const cutoff = now - BigInt(Math.floor(this.opts.retentionMs)) * NS_PER_MS;
       for (;;) {
-        const ids = this.stmts.deleteOlderThan.all(cutoff, RETENTION_BATCH) as bigint[];
-        this.columnIndex.deleted(ids.map(Number));
+        const ids = this.retentionDeleted(
+          this.stmts.deleteOlderThan.all(cutoff, RETENTION_BATCH) as [bigint, bigint][],
+        );
+        this.columnIndex.deleted(ids);
         const n = ids.length;
         deleted += n;
         if (n < RETENTION_BATCH) break;
