@@ -13,10 +13,11 @@
 // the store's used bytes (page_count − freelist_count, what the cap applies to, read through a
 // read-only SQLite connection) against the cap, BENCH_LOAD_STORE_CAP (default 256MiB).
 // Afterwards it reads every entry back through query_range and counts, per agent and record
-// number (written into SrcMac), the acknowledged records that are missing. Retention deletes
-// the oldest entries first, so a missing record at or before the oldest one left was deleted
-// by retention; one after it was lost. The oldest entry is also sampled every second: one stored
-// late with an old timestamp lowers it at the end, after retention had deleted newer ones.
+// number (written into SrcMac), the acknowledged records that are missing. A missing record at
+// or before the store's retention horizon (/metrics: the newest time retention ever deleted)
+// was deleted by retention; one after it was lost. (For a baseline without that gauge: the
+// oldest entry left, also sampled every second, since one stored late with an old timestamp
+// lowers it at the end, after retention had deleted newer ones.)
 // BENCH_LOAD_ROOT runs the backend of another checkout (a same-run baseline such as main's tree).
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -24,7 +25,15 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateFlows, pushBody, type FlowRecord } from '../fixtures/flow-generator.ts';
-import { cpuSecondsOf, dirBytes, percentile, REPO, rssOf, startBackend } from './backend-process.ts';
+import {
+  cpuSecondsOf,
+  dirBytes,
+  percentile,
+  REPO,
+  rssOf,
+  scrapeMetric,
+  startBackend,
+} from './backend-process.ts';
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 300);
 const AGENTS = Number(process.env.BENCH_LOAD_AGENTS ?? 50);
@@ -327,10 +336,18 @@ async function main(): Promise<void> {
     const readSeconds = (performance.now() - readStarted) / 1000;
 
     const oldestMs = oldestNs === undefined ? Infinity : Number(oldestNs / 1_000_000n);
-    const retentionReachedMs = Math.max(
-      oldestMs === Infinity ? 0 : oldestMs,
-      Number(highestOldestNs / 1_000_000n),
+    // The store's retention horizon, read after the read-back: no entry newer than it was ever
+    // deleted, so an acknowledged record newer than it that is missing was lost, exactly. A
+    // baseline backend without that gauge falls back on the oldest entries sampled every second
+    // (which a starved bench can sample too seldom: records pushed late lower the oldest again).
+    const horizonSeconds = await scrapeMetric(
+      backend.metricsUrl,
+      'interflow_server_store_retention_horizon_seconds',
     );
+    const horizonKnown = Number.isFinite(horizonSeconds);
+    const retentionReachedMs = horizonKnown
+      ? horizonSeconds * 1000
+      : Math.max(oldestMs === Infinity ? 0 : oldestMs, Number(highestOldestNs / 1_000_000n));
     let acked = 0;
     let present = 0;
     let retained = 0;
@@ -392,7 +409,7 @@ async function main(): Promise<void> {
         `files (database + WAL) at most ${mib(maxFiles)} (free pages in the database at most ${mib(maxFree)}, WAL at most ${mib(maxWal)}); ${fmt(entries)} entries left, the oldest from ${oldestMs === Infinity ? '—' : `${fmt((Date.now() - oldestMs) / 1000)} s ago`}`,
     );
     console.log(
-      `records   acknowledged ${fmt(acked)}: read back ${fmt(present)}, deleted by retention (at or before the oldest entry left, now or at a one-second sample: ${fmt((Date.now() - retentionReachedMs) / 1000)} s ago) ${fmt(retained)}, ` +
+      `records   acknowledged ${fmt(acked)}: read back ${fmt(present)}, deleted by retention (at or before ${horizonKnown ? "the store's retention horizon" : 'the oldest entry left, now or at a one-second sample'}: ${fmt((Date.now() - retentionReachedMs) / 1000)} s ago) ${fmt(retained)}, ` +
         `LOST ${fmt(lost)}${lost > 0 ? ` (the newest of them ${fmt((Date.now() - newestLostMs) / 1000)} s old; entries left older than it ${fmt(keptOlderThanNewestLost)}, newer ${fmt(keptNewerThanNewestLost)})` : ''}; unacknowledged but stored ${fmt(unacknowledgedPresent)}; read back in ${readSeconds.toFixed(1)} s` +
         (tiesSkipped ? ` (${tiesSkipped} timestamps with more than a page of entries stepped over)` : ''),
     );
