@@ -66,7 +66,9 @@ function netnsReferences(pids: number[]): Set<number> {
 
 test(
   '200 namespaces created and deleted under traffic: each got hooks, none are left, fds and memory return to baseline',
-  { ...privileged(), timeout: 300_000 },
+  // With three whole-suite runs at once (load 13–18) it took 214–266 s when it passed and once ran
+  // past 300 s: a bound that fails the test rather than hangs the suite, not a speed target.
+  { ...privileged(), timeout: 900_000 },
   async (t) => {
     // Every interface, so the churned namespaces' links are hooked too; pushes at the default pace.
     const rig = await startProduct({
