@@ -76,6 +76,41 @@ describe('overview API', () => {
     assert.equal(h.total, want);
   });
 
+  test('interfaces with ifdirections (match=all) count only records where one element is net1 in egress, as the table does', async () => {
+    const filters = encodeURIComponent('interfaces=net1;ifdirections=egress');
+    const paired = (r: FlowRecord) =>
+      r.Interfaces.some((n, i) => n === 'net1' && Number(r.IfDirections[i]) === 1);
+    const loose = (r: FlowRecord) =>
+      r.Interfaces.includes('net1') && r.IfDirections.some((d) => Number(d) === 1);
+    const want = records.filter(paired);
+    assert.ok(want.length > 0);
+    assert.ok(records.filter(loose).length > want.length, 'the fixture tells pairing from "somewhere"');
+    const hist = await t.app.inject(`/api/flows/histogram?${window}&metric=records&filters=${filters}`);
+    assert.equal(hist.statusCode, 200, hist.body);
+    assert.equal((hist.json() as HistogramResponse).total, want.length);
+    const bytes = await t.app.inject(`/api/flows/top-interfaces?${window}&filters=${filters}`);
+    assert.equal(bytes.statusCode, 200, bytes.body);
+    const top = bytes.json() as TopInterfacesResponse;
+    assert.equal(
+      top.total,
+      want.reduce((a, r) => a + r.Bytes, 0),
+    );
+    const sums = new Map<string, number>();
+    for (const r of want) {
+      r.Interfaces.slice(0, MAX_IF_SLOTS).forEach((name, i) => {
+        const k = JSON.stringify([name, r.IfNetns[i] ?? '', r.IfK8S_Namespace ?? '', r.IfK8S_Name ?? '']);
+        sums.set(k, (sums.get(k) ?? 0) + r.Bytes);
+      });
+    }
+    assert.deepEqual(
+      top.rows.map((r) => [JSON.stringify([r.interface, r.netns, r.namespace, r.pod]), r.value]),
+      [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10),
+    );
+    const pairs = await t.app.inject(`/api/flows/top-pairs?${window}&metric=records&filters=${filters}`);
+    assert.equal(pairs.statusCode, 200, pairs.body);
+    assert.equal((pairs.json() as TopPairsResponse).total, want.length);
+  });
+
   test('top interfaces: bytes per (interface, netns, pod), a record counted once per interface', async () => {
     const res = await t.app.inject(`/api/flows/top-interfaces?${window}`);
     assert.equal(res.statusCode, 200, res.body);
@@ -205,6 +240,25 @@ describe('overview queries', () => {
     assert.ok(!embeddedQueries[0]!.includes(slotFilter), embeddedQueries[0]);
     assert.match(embeddedQueries[0]!, /if_name="Interfaces\[2\]".*\| if_name!=""/s);
     assert.match(embeddedQueries[1]!, /if_overflow="Interfaces\[4\]".*\| if_overflow!=""/s);
+  });
+
+  test('with interfaces and ifdirections paired (match=all): the table’s element pairing, and it parses', () => {
+    const pairedReq = {
+      ...req,
+      filters: [...req.filters, { id: 'ifdirections', operator: '=' as const, values: ['1'] }],
+    };
+    for (const q of [
+      service.histogramQuery(pairedReq, 'bytes', 30_000),
+      service.interfaceQuery(pairedReq, 'packets', 1, 3_600_000),
+      ...service.pairsQueries(pairedReq, 'records', 3_600_000),
+    ]) {
+      const tree = parser.parse(q);
+      let bad = false;
+      tree.iterate({ enter: (n) => void (n.type.isError && (bad = true)) });
+      assert.equal(bad, false, q);
+      assert.match(q, /interflow_pair_if_0="Interfaces\[0\]"/, q);
+      assert.match(q, /\| \(interflow_pair_if_0="net1" and interflow_pair_dir_0="1"\) or /, q);
+    }
   });
 
   test('of a restricted caller: one query each, the namespaces as one ORed label filter before any aggregation', () => {

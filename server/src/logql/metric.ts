@@ -65,7 +65,11 @@ function renderLogRange(q: RangeAggregation): string {
   for (const e of log.streamLabelFilters) out += ` | ${renderExpr(e)}`;
   const extract = new Map<string, string>();
   for (const e of log.jsonLabelFilters) for (const f of fieldsOf(e, new Set())) extract.set(f, f);
-  for (const x of q.extract) {
+  // The interface/direction pairing of match=all (element-pairs.ts): the same extractions and
+  // label filter as the table's query, so the overview counts exactly the records the table
+  // shows. Its labels are dropped by the vector aggregation every metric query ends in.
+  const pairing = log.extracted?.extractions ?? [];
+  for (const x of [...pairing, ...q.extract]) {
     if (!JSON_PATH.test(x.path)) throw new TypeError(`not a JSON expression: ${JSON.stringify(x.path)}`);
     extract.set(x.label, x.path);
   }
@@ -73,6 +77,7 @@ function renderLogRange(q: RangeAggregation): string {
     out += ` | json ${[...extract].map(([label, path]) => `${identifier(label)}=${quoteString(path)}`).join(', ')}`;
   }
   for (const e of log.jsonLabelFilters) out += ` | ${renderExpr(e)}`;
+  for (const e of log.extracted?.filters ?? []) out += ` | ${renderExpr(e)}`;
   for (const e of q.extractedFilters) out += ` | ${renderExpr(e)}`;
   if (q.unwrap !== undefined) {
     if (q.op !== 'sum_over_time') throw new TypeError(`${q.op} takes no unwrap`);
