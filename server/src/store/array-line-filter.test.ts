@@ -69,7 +69,7 @@ function record(rnd: Rnd): Record<string, unknown> {
 function oddLine(rnd: Rnd): string {
   const r = record(rnd);
   const ifs = JSON.stringify(['net1']);
-  switch (Math.floor(rnd() * 7)) {
+  switch (Math.floor(rnd() * 9)) {
     case 0: // nested: the key belongs to another object
       return JSON.stringify({ ...r, Interfaces: undefined, Inner: { Interfaces: ['net1'] } });
     case 1: // the key twice (JSON.parse keeps the last)
@@ -80,6 +80,12 @@ function oddLine(rnd: Rnd): string {
       return JSON.stringify({ ...r, Interfaces: ['a<b'] }).replace('a<b', 'a\\u003cb');
     case 4: // older NetObserv: one interface
       return JSON.stringify({ ...r, Interfaces: undefined, Interface: 'net1' });
+    case 7: // older NetObserv: one direction
+      return JSON.stringify({ ...r, IfDirections: undefined, IfDirection: pick(rnd, [1, '1', 0]) });
+    case 8: // singular keys spelt with escapes: the line holds no `"Interface":` nor `"IfDirection":`
+      return JSON.stringify({ ...r, Interface: 'net1', IfDirection: 1 })
+        .replace('"Interface"', '"Interf\\u0061ce"')
+        .replace('"IfDirection"', '"IfDirecti\\u006fn"');
     case 5: // a key ending in the field's name
       return JSON.stringify({ ...r, 'a"Interfaces': ['net1'] });
     default: // not JSON
@@ -119,6 +125,13 @@ function filterSets(rnd: Rnd): { filters: Filter[]; match: MatchMode }[] {
   out.push({ filters: [f('interfaces', '=', 'net1')], match: 'any' });
   out.push({ filters: [f('interfaces', '=', 'net1'), f('ifdirections', '=', '1')], match: 'all' });
   out.push({ filters: [f('interfaces', '~', 'net'), f('ifdirections', '!=', '0')], match: 'all' });
+  // paired on one element (logql/element-pairs.ts): several values, two filters of a kind, a regex
+  out.push({ filters: [f('interfaces', '=', 'net1', 'a"b'), f('ifdirections', '=', '0')], match: 'all' });
+  out.push({
+    filters: [f('interfaces', '~', 'net'), f('interfaces', '!=', 'net10'), f('ifdirections', '=', '1', '0')],
+    match: 'all',
+  });
+  out.push({ filters: [f('interfaces', '~', 'et'), f('ifdirections', '~', '1')], match: 'all' });
   out.push({
     filters: [f('interfaces', '=', 'net1'), f('netns', '!=', 'cni-1'), f('src_name', '=', 'pod-1')],
     match: 'all',
@@ -176,6 +189,36 @@ describe('array line filters from the column index equal the pipeline’s answer
       }
     }
     assert.ok(byWindow.columns > 150 && byWindow.pipeline > 150, JSON.stringify(byWindow));
+  });
+
+  test('a singular key spelt with an escape is read by the pipeline: the paired filter counts its record', async (t) => {
+    const store = openLoaded(tempDir(t));
+    t.after(() => store.close());
+    const plain = { Interfaces: ['net1', 'eth0'], IfNetns: ['', ''], IfDirections: [0, 1], Bytes: 5 };
+    // `| json` reads `"Interf\u0061ce"` as Interface: net1 in egress, on this record only
+    const escaped = JSON.stringify({ ...plain, Interface: 'net1', IfDirection: 1 })
+      .replace('"Interface"', '"Interf\\u0061ce"')
+      .replace('"IfDirection"', '"IfDirecti\\u006fn"');
+    store.push([
+      {
+        labels: { app: 'interflow', kind: 'flow' },
+        entries: [
+          { ts: T0 + S, line: JSON.stringify(plain) },
+          { ts: T0 + 2n * S, line: escaped },
+        ],
+      },
+    ]);
+    const at = T0 + BigInt(SPAN_S) * S;
+    const paired = [f('interfaces', '=', 'net1'), f('ifdirections', '=', '1')];
+    for (const c of serviceCases(paired, undefined, T0, at, undefined, 'all')) {
+      const r = await both(store, c);
+      assert.equal(r.fast, r.slow, c.query);
+      assert.notEqual(r.answeredBy, 'columns', c.query);
+    }
+    const count = `sum(count_over_time({kind="flow"} | json i="Interface", d="IfDirection" | i="net1" and d="1" [${SPAN_S}s]))`;
+    const r = await both(store, { query: count, start: at, end: at, stepNs: S });
+    assert.equal(r.fast, r.slow);
+    assert.match(r.fast, /"1"\]/, r.fast);
   });
 
   test('line filters of other shapes take the pipeline', async (t) => {

@@ -23,10 +23,16 @@ import { recogniseArrayElementRegex, SINGULAR_FIELD } from '../../logql/array-el
 /** Arrays whose text per row the index keeps for line filters. */
 export const LINE_ARRAY_FIELDS = ['Interfaces', 'IfNetns', 'IfDirections'] as const;
 
-const KEYS: ReadonlyMap<string, { key: string; singularKey: string | undefined }> = new Map(
+const KEYS: ReadonlyMap<
+  string,
+  { key: string; singularKey: string | undefined; singular: string | undefined }
+> = new Map(
   LINE_ARRAY_FIELDS.map((f) => {
     const singular = SINGULAR_FIELD[f];
-    return [f, { key: `${JSON.stringify(f)}:`, singularKey: singular && `${JSON.stringify(singular)}:` }];
+    return [
+      f,
+      { key: `${JSON.stringify(f)}:`, singularKey: singular && `${JSON.stringify(singular)}:`, singular },
+    ];
   }),
 );
 
@@ -35,15 +41,19 @@ const KEYS: ReadonlyMap<string, { key: string; singularKey: string | undefined }
  * `"field":[` nowhere, or null when the line is not in the form the proof above needs.
  */
 export function arrayTextInLine(line: string, doc: unknown, field: string): string | null {
-  const { key, singularKey } = KEYS.get(field)!;
+  const { key, singularKey, singular } = KEYS.get(field)!;
   if (singularKey !== undefined && line.includes(singularKey)) return null;
+  const record =
+    doc !== null && typeof doc === 'object' && !Array.isArray(doc)
+      ? (doc as Record<string, unknown>)
+      : undefined;
+  // the singular key spelt otherwise (`"Interf\u0061ce":`): the index reads it as absent
+  // (line-array-elements.ts), so such a line is not one it vouches for
+  if (singular !== undefined && record !== undefined && Object.hasOwn(record, singular)) return null;
   const at = line.indexOf(`${key}[`);
   if (at < 0) return '';
   if (line.indexOf(`${key}[`, at + 1) >= 0) return null;
-  const value =
-    doc !== null && typeof doc === 'object' && !Array.isArray(doc)
-      ? (doc as Record<string, unknown>)[field]
-      : undefined;
+  const value = record?.[field];
   if (!Array.isArray(value)) return null; // the key belongs to something else (a nested object…)
   const text = JSON.stringify(value);
   return line.startsWith(text, at + key.length) ? text : null;

@@ -4,7 +4,8 @@
 //  - no line filters but the backend's array filters (`interfaces=net1`…), answered from the
 //    array's text per row (array-line-filter.ts); at most one `| json` stage, with parameters, whose paths are indexed fields
 //    (`Field` of STRING_FIELDS, `Field[k]` of ARRAY_FIELDS, and NUMBER_FIELDS only as the
-//    unwrapped label); an extracted label a stream already has is `<label>_extracted` there;
+//    unwrapped label; the interface/direction pairing's `IfDirections[k]` and singular keys from
+//    the arrays' texts, line-array-elements.ts); an extracted label a stream already has is `<label>_extracted` there;
 //  - label filters of string matchers (`= != =~ !~`, and/or) on stream labels, extracted labels
 //    and `__error__`; numeric comparisons fall back;
 //  - `sum_over_time` only over `| unwrap` of an indexed number field, filters after it as above,
@@ -38,7 +39,6 @@ import {
   TEXT_EMPTY,
   TEXT_OTHER,
   type ArrayColumn,
-  type Dictionary,
   type EntryColumns,
   type NumberColumn,
 } from './entry-columns.ts';
@@ -61,7 +61,9 @@ import {
   type NumberTotals,
 } from './chunk-rollup.ts';
 import type { PairColumn } from './pair-column.ts';
-import { lineArrayCheck, linePasses, type LineArrayCheck } from './array-line-filter.ts';
+import { lineArrayCheck, linePasses, LINE_ARRAY_FIELDS, type LineArrayCheck } from './array-line-filter.ts';
+import { elementTexts, emptyTexts, type TextTable } from './line-array-elements.ts';
+import { SINGULAR_FIELD } from '../../logql/array-element-regex.ts';
 import { giveArray, growArray } from './scratch-arrays.ts';
 import { SeriesTable } from './series-table.ts';
 import { selectTop } from './top-select.ts';
@@ -132,7 +134,7 @@ export interface FastRangeResult {
 interface ColumnRef {
   /** the string column's field (pairs of fields have ids of their own: pair-column.ts); null for an array element */
   field: string | null;
-  dict: Dictionary;
+  dict: TextTable;
   /** string column: the id per row; array column: its flat element data */
   ids: Uint32Array;
   /** array column: per row, the offset of its elements in `ids`, and their count; null for a string column */
@@ -141,6 +143,8 @@ interface ColumnRef {
   index: number;
   /** `Field[k]`: the array column (its list of rows with two elements or more) */
   array: ArrayColumn | null;
+  /** read from the array texts kept for line filters (line-array-elements.ts): rows marked FLAG_ARRAYS_ODD make the scan give up */
+  fromLineText?: true;
 }
 
 function idAt(ref: ColumnRef, r: number): number {
@@ -168,7 +172,7 @@ interface MemoCheck {
   ref: ColumnRef;
   matcher: CompiledMatcher;
   memo: Uint8Array;
-  texts: string[];
+  texts: readonly string[];
 }
 
 /** Rows per scan step (a block of the zone map); the scan yields to the event loop between steps. */
@@ -180,6 +184,11 @@ const MAX_SPAN_NS = 2 ** 52;
 const STRING_SET: ReadonlySet<string> = new Set(STRING_FIELDS);
 const ARRAY_SET: ReadonlySet<string> = new Set(ARRAY_FIELDS);
 const NUMBER_SET: ReadonlySet<string> = new Set(NUMBER_FIELDS);
+const LINE_ARRAY_SET: ReadonlySet<string> = new Set(LINE_ARRAY_FIELDS);
+/** `Interface` → `Interfaces`: the singular keys of older NetObserv records, by their arrays */
+const PLURAL_OF: ReadonlyMap<string, string> = new Map(
+  Object.entries(SINGULAR_FIELD).map(([plural, singular]) => [singular, plural]),
+);
 
 function extractedOf(
   columns: EntryColumns,
@@ -195,6 +204,26 @@ function extractedOf(
   if (path.length === 2 && typeof index === 'number' && ARRAY_SET.has(field)) {
     const c = columns.arrays.get(field)!;
     return { field: null, dict: c.dict, ids: c.data, offset: c.offset, length: c.length, index, array: c };
+  }
+  // the pairing's other extractions, from the arrays' texts (line-array-elements.ts)
+  const lineText = (ids: Uint32Array, dict: TextTable): ColumnRef => ({
+    field: null,
+    dict,
+    ids,
+    offset: null,
+    length: null,
+    index: 0,
+    array: null,
+    fromLineText: true,
+  });
+  if (path.length === 2 && typeof index === 'number' && LINE_ARRAY_SET.has(field)) {
+    const c = columns.lineArrays.get(field)!;
+    return lineText(c.ids, elementTexts(c.dict, index));
+  }
+  const plural = path.length === 1 ? PLURAL_OF.get(field) : undefined;
+  if (plural !== undefined) {
+    const c = columns.lineArrays.get(plural)!;
+    return lineText(c.ids, emptyTexts(c.dict));
   }
   return null;
 }
@@ -574,8 +603,11 @@ async function scanPart(
   const t0n = Number(t0Ns);
 
   const { op } = agg;
+  const readsLineText = [...extracted.values()].some((e) => !('number' in e) && e.fromLineText === true);
   const checkFlags =
-    FLAG_METADATA | (json ? FLAG_NOT_JSON : 0) | (lineChecks.length > 0 ? FLAG_ARRAYS_ODD : 0);
+    FLAG_METADATA |
+    (json ? FLAG_NOT_JSON : 0) |
+    (lineChecks.length > 0 || readsLineText ? FLAG_ARRAYS_ODD : 0);
   let absTotal = 0;
   const addsLineBytes = !unwrapped && (op === 'bytes_over_time' || op === 'bytes_rate');
 
