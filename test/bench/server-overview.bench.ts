@@ -11,8 +11,10 @@
 //   BENCH_OVERVIEW_CPU_PROF a directory: each backend writes a V8 CPU profile there (node --cpu-prof)
 // Routes, each over the 1-hour range holding every record, no filter: /api/flows/histogram,
 // /api/flows/top-interfaces, /api/flows/top-pairs, then the three together as the page asks,
-// and the three with the filter interfaces=net1 (a line filter regex over the records' JSON
-// arrays, which the store answers from its column index: store/query/array-line-filter.ts);
+// the three with the filter interfaces=net1 (a line filter regex over the records' JSON
+// arrays, which the store answers from its column index: store/query/array-line-filter.ts),
+// and the three with interfaces=net1;ifdirections=egress (net1 in egress on one element: the
+// pairing's `| json` of IfDirections[k], also from the index: store/query/line-array-elements.ts);
 // the same-round baseline is /api/flows (limit 100) over the same hour. Requests alternate
 // between routes (one of each, RUNS times). Per arm: p50, p95 and min–max of every request of
 // every round, with the 1-minute load average. The answers (without their `stats`) of every
@@ -46,6 +48,11 @@ const ROUTES: Record<string, string[]> = {
     '/api/flows/histogram?filters=interfaces%3Dnet1',
     '/api/flows/top-interfaces?filters=interfaces%3Dnet1',
     '/api/flows/top-pairs?filters=interfaces%3Dnet1',
+  ],
+  'all three net1 egress': [
+    '/api/flows/histogram?filters=interfaces%3Dnet1%3Bifdirections%3Degress',
+    '/api/flows/top-interfaces?filters=interfaces%3Dnet1%3Bifdirections%3Degress',
+    '/api/flows/top-pairs?filters=interfaces%3Dnet1%3Bifdirections%3Degress',
   ],
 };
 
