@@ -20,7 +20,8 @@ export default defineConfig({
     globals: true,
     // Stylesheets do not matter to jsdom: imported .css files are replaced by empty modules.
     css: false,
-    testTimeout: 20000,
+    // several waits of up to 15 s each (vitest.setup.ts): the bound of a test that hangs, not of a slow one
+    testTimeout: 120_000,
     pool: 'threads',
     poolOptions: { threads: { maxThreads: 2, minThreads: 1 } },
   },
