@@ -77,14 +77,23 @@ test(
       }
     });
 
-    const metricsUrl = await waitFor(
-      'the agent running under npm start',
-      () => {
-        const m = /"metricsPort":(\d+).*"msg":"interflow agent running"/.exec(out);
-        return m && `http://127.0.0.1:${m[1]}/metrics`;
-      },
-      180_000,
-    );
+    // Fails as soon as npm start exits, and either way says what it printed: a soak run once
+    // waited the whole 180 s here without a word of why.
+    const metricsUrl = await Promise.race([
+      waitFor(
+        'the agent running under npm start',
+        () => {
+          const m = /"metricsPort":(\d+).*"msg":"interflow agent running"/.exec(out);
+          return m && `http://127.0.0.1:${m[1]}/metrics`;
+        },
+        180_000,
+      ),
+      exited.then((code) => {
+        throw new Error(`npm start exited (code ${code}) before its agent ran`);
+      }),
+    ]).catch((e: Error) => {
+      throw new Error(`${e.message}\nnpm start's output (last 4000 characters):\n${out.slice(-4000)}`);
+    });
     await waitFor(
       '4 hooked interfaces',
       async () => (await scrape(metricsUrl)).get('interflow_agent_interfaces_hooked') === 4,
