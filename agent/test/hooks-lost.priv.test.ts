@@ -33,9 +33,10 @@ async function gapSeconds(metrics: AgentMetrics): Promise<number> {
   return (await metrics.hooksLostSeconds.get()).values[0]?.value ?? 0;
 }
 
-/** The filters at Interflow's spot on one hook, as `tc filter show` prints them. */
+/** The filters at Interflow's spot on one hook, as `tc filter show` prints them (no clsact prints
+ * nothing and exits 0, so any error is a real failure and fails the test). */
 async function spot(s: NetnsScenario, ns: ScenarioNamespace, dev: string, dir: string): Promise<string> {
-  const out = await s.exec(ns, 'tc', ['filter', 'show', 'dev', dev, dir]).catch(() => '');
+  const out = await s.exec(ns, 'tc', ['filter', 'show', 'dev', dev, dir]);
   return out
     .split('\n')
     .filter((l) => l.includes('handle 0x49464c57') && / chain 0 /.test(l))

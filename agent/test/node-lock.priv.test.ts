@@ -27,13 +27,14 @@ function runDir(t: TestContext): string {
   return dir;
 }
 
-/** Every filter line at Interflow's spot on the scenario's eight hook points (with program ids). */
+/** Every filter line at Interflow's spot on the scenario's eight hook points (with program ids); a
+ * failing `tc filter show` fails the test rather than reading as "no filters". */
 async function spots(s: NetnsScenario): Promise<string[]> {
   const out: string[] = [];
   for (const ns of [s.a, s.b])
     for (const dev of ['net1', 'eth0'])
       for (const dir of ['ingress', 'egress']) {
-        const text = await s.exec(ns, 'tc', ['filter', 'show', 'dev', dev, dir]).catch(() => '');
+        const text = await s.exec(ns, 'tc', ['filter', 'show', 'dev', dev, dir]);
         for (const l of text.split('\n'))
           if (l.includes('handle 0x49464c57') && / chain 0 /.test(l))
             out.push(`${ns.name}/${dev}/${dir}: ${l}`);
