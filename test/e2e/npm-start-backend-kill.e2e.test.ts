@@ -56,6 +56,9 @@ test(
         INTERFLOW_HOST_NETNS: 'false',
         INTERFLOW_INTERFACES: 'net1,eth0',
         INTERFLOW_TC_ATTACH_MODE: 'tc',
+        // Metrics on port 0 as well: the defaults (9101, 9437) are taken by any other npm start
+        // on this machine, such as this same test in a parallel run of the suite.
+        INTERFLOW_METRICS_PORT: '0',
         INTERFLOW_AGENT_METRICS_PORT: '0',
         INTERFLOW_EVICT_INTERVAL: '1s',
         INTERFLOW_BATCH_MAX_WAIT: '200ms',
