@@ -6,6 +6,7 @@
 // backend restarts, the agent holds its records in its export buffer and delivers them after.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -16,6 +17,9 @@ const storePort = process.env.INTERFLOW_STORE_PORT ?? '3100';
 const storeUrl = `http://127.0.0.1:${storePort}`;
 const STOP_GRACE_MS = 15_000;
 const AGENT_CANNOT_RUN = 3; // exit code the agent uses for "cannot run here", with its reason on stderr
+// Exit code of both processes for a setting that must change (a bad variable, a port another
+// process holds), with the variable named on stderr: starting it again would fail the same way.
+const NEEDS_SETTING = 2;
 
 const RESTART_MIN_MS = 1000;
 const RESTART_MAX_MS = 30_000;
@@ -25,6 +29,7 @@ const say = (msg) => console.log(`[start] ${msg}`);
 const children = new Map(); // name → ChildProcess
 const restarts = new Map(); // name → { delayMs, timer }
 let stopping = false;
+let backendHealthy = false;
 
 // The backend's node flags are those of `npm run server` (package.json), read from there so they
 // are set in one place (the V8 heap and young-generation limits, docs in server/README.md).
@@ -47,10 +52,13 @@ function launch(name, script, env = {}) {
   child.on('exit', (code, signal) => {
     children.delete(name);
     if (stopping) return;
-    if (name === 'agent' && code === AGENT_CANNOT_RUN) {
+    if (name === 'agent' && (code === AGENT_CANNOT_RUN || code === NEEDS_SETTING)) {
       say('agent is not running (reason above); the backend and the page keep working');
       return;
     }
+    // Not healthy yet: it never ran, so trying again would only repeat the failure; the start-up
+    // below reports it and stops.
+    if (name === 'backend' && !backendHealthy) return;
     // Restart it; the other child keeps running (the agent buffers while the backend is away).
     const r = restarts.get(name) ?? { delayMs: RESTART_MIN_MS, timer: undefined };
     if (Date.now() - startedAt >= STEADY_MS) r.delayMs = RESTART_MIN_MS;
@@ -108,12 +116,35 @@ async function stop(code) {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
+/** Whether something already accepts connections on the page's port (say, another npm start). */
+function portAnswers() {
+  return new Promise((done) => {
+    const socket = connect({ host: '127.0.0.1', port: Number(port) });
+    socket.setTimeout(2000);
+    socket.once('connect', () => (socket.destroy(), done(true)));
+    socket.once('timeout', () => (socket.destroy(), done(false)));
+    socket.once('error', () => done(false));
+  });
+}
+
+// Checked first because its /healthz would answer for our backend, which would then fail to
+// listen while start-up took the other process's answer for its own.
+if (port !== '0' && (await portAnswers())) {
+  say(
+    `INTERFLOW_PORT: 127.0.0.1:${port} is already in use by another process (another npm start?); set INTERFLOW_PORT to a free port`,
+  );
+  process.exit(1);
+}
+
 const t0 = Date.now();
 launch('backend', 'server/src/main.ts', { INTERFLOW_PORT: port, INTERFLOW_STORE_PORT: storePort });
 if (!(await waitForHealth(60_000))) {
-  say(`backend did not answer ${backendUrl}/healthz within 60 s`);
+  const backend = children.get('backend');
+  if (backend) say(`backend did not answer ${backendUrl}/healthz within 60 s`);
+  else say('backend exited during start-up (its reason is above)');
   await stop(1);
 }
+backendHealthy = true;
 say(`backend healthy after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
 // The agent checks for itself whether it can run here (root, BTF, built objects); when it

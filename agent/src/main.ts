@@ -1,7 +1,8 @@
 // Interflow agent process (`npm run agent`): capture → enrich → export, metrics on
 // INTERFLOW_AGENT_METRICS_PORT. On SIGTERM/SIGINT it removes every hook it added, exports what
-// is left and exits. When it cannot run here it prints one line saying why and exits with 3.
-import { ConfigError } from '@interflow/contract';
+// is left and exits. When it cannot run here it prints one line saying why and exits with 3; a
+// bad variable, or a metrics port another process holds, exits with 2 and names the variable.
+import { ConfigError, ListenError, listenError } from '@interflow/contract';
 import { Capture, captureProblem } from './capture.ts';
 import { loadAgentConfig, type AgentConfig } from './config/config.ts';
 import { createEnricher } from './enrich/index.ts';
@@ -13,6 +14,8 @@ import { readyFile } from './ready-file.ts';
 
 const EXIT_CANNOT_RUN = 3;
 const SHUTDOWN_FLUSH_MS = 5000;
+// Every address: Prometheus scrapes the node (the agent runs in the host's network namespace).
+const METRICS_HOST = '0.0.0.0';
 
 function cannotRun(why: string): never {
   process.stderr.write(`interflow-agent: cannot run: ${why}\n`);
@@ -58,7 +61,24 @@ async function main(): Promise<void> {
     if (e instanceof HelperStartError) cannotRun(e.locked ? e.message : `eBPF set-up failed: ${e.message}`);
     throw e;
   }
-  const metricsServer = await startMetricsServer(metrics, cfg.metricsPort);
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>>;
+  try {
+    metricsServer = await startMetricsServer(metrics, cfg.metricsPort, METRICS_HOST);
+  } catch (e) {
+    // The hooks are on by now: take them off, and deliver what they caught, before going.
+    await capture.stop();
+    await exporter.close(SHUTDOWN_FLUSH_MS);
+    await enricher.close();
+    const err = listenError(
+      { portVariable: 'INTERFLOW_AGENT_METRICS_PORT', host: METRICS_HOST, port: cfg.metricsPort },
+      e,
+    );
+    if (err instanceof ListenError) {
+      process.stderr.write(`interflow-agent: cannot start: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
   ready.set('capturing');
   log.info(
     { metricsPort: metricsServer.port, lokiUrl: cfg.lokiUrl, node: cfg.nodeName },

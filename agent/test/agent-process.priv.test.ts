@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { startAgent, type Agent } from '../../test/support/processes.ts';
 import { iperfServer } from '../../test/support/iperf.ts';
@@ -310,5 +311,44 @@ test(
       },
       10_000,
     );
+  },
+);
+
+test(
+  'a metrics port another process holds: exit 2 naming INTERFLOW_AGENT_METRICS_PORT, hooks taken off on the way out (records to a stand-in Loki receiver)',
+  privileged(),
+  async (t) => {
+    const s = await createNetnsScenario();
+    t.after(() => s.teardown());
+    const rx = await startStandInLokiReceiver();
+    t.after(() => rx.close());
+    // Held on every address, as the agent listens (the kernel picks the port).
+    const holder = createServer((socket) => socket.destroy());
+    await new Promise<void>((done) => holder.listen(0, '0.0.0.0', done));
+    t.after(() => holder.close());
+    const held = (holder.address() as AddressInfo).port;
+    // The hooks go on before the port is taken: a successor waiting for the node lock must not
+    // find the port held by the agent it replaces (main.ts).
+    const failed = await startAgent({
+      INTERFLOW_LOKI_URL: rx.url,
+      INTERFLOW_NETNS_DIRS: s.dir,
+      INTERFLOW_HOST_NETNS: 'false',
+      INTERFLOW_TC_ATTACH_MODE: 'tc',
+      INTERFLOW_AGENT_METRICS_PORT: String(held),
+    }).then(
+      () => assert.fail('the agent started on a port another process holds'),
+      (e: Error) => e.message,
+    );
+    assert.match(failed, /^agent exited with 2: /);
+    assert.ok(
+      failed.includes(
+        `interflow-agent: cannot start: INTERFLOW_AGENT_METRICS_PORT: 0.0.0.0:${held} is already in use by another process; set INTERFLOW_AGENT_METRICS_PORT to a free port, or to 0 to let the system choose one\n`,
+      ),
+      failed,
+    );
+    assert.ok(failed.includes('capture stopped: every Interflow hook removed'), failed);
+    const st = await tcState(s);
+    assert.deepEqual([...st.interflow.keys()], [], 'no Interflow filter anywhere');
+    assert.deepEqual([...st.clsact], [], 'no clsact qdisc left');
   },
 );

@@ -8,6 +8,7 @@ export * from './filters/ip-pattern.ts';
 export * from './filters/match-modes.ts';
 export * from './columns.ts';
 export * from './config-values.ts';
+export * from './listen-error.ts';
 export * from './api.ts';
 export * from './text.ts';
 export * from './readable-values.ts';

@@ -6,6 +6,7 @@
 
 export type ErrorCode =
   | 'CONFIG_INVALID'
+  | 'LISTEN_FAILED'
   | 'BAD_PARAM'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
@@ -25,6 +26,13 @@ export abstract class InterflowError extends Error {
  * in the contract (the agent reads its variables the same way) and listed here with the rest.
  */
 export { ConfigError } from '@interflow/contract';
+
+/**
+ * A port or address the backend cannot listen on (taken, privileged, not on this machine),
+ * naming the variable to change; start-up stops with this message (exit 2). With ConfigError
+ * in the contract: the agent reports its metrics port the same way.
+ */
+export { ListenError, listenError } from '@interflow/contract';
 
 /** Anything wrong with what the client sent; `param` names the query parameter. */
 export class BadParamError extends InterflowError {

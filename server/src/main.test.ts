@@ -1,6 +1,7 @@
 // The listening process: fails fast naming a bad variable; serves; exits cleanly on SIGTERM.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -87,5 +88,34 @@ test('serves on the configured address and exits 0 on SIGTERM', async () => {
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a port another process holds stops start-up with exit code 2, naming its variable', async (t) => {
+  // One held port, offered in turn as each of the three ports the backend listens on; the other
+  // two get port 0. The embedded store and the metrics listen before the page's port.
+  const holder = createServer();
+  await new Promise<void>((done) => holder.listen(0, '127.0.0.1', done));
+  t.after(() => holder.close());
+  const held = String((holder.address() as AddressInfo).port);
+  const dataDir = mkdtempSync(join(tmpdir(), 'interflow-main-test-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  for (const variable of ['INTERFLOW_PORT', 'INTERFLOW_STORE_PORT', 'INTERFLOW_METRICS_PORT']) {
+    const child = run({
+      INTERFLOW_HOST: '127.0.0.1',
+      INTERFLOW_PORT: '0',
+      INTERFLOW_STORE_PORT: '0',
+      INTERFLOW_METRICS_PORT: '0',
+      INTERFLOW_DATA_DIR: dataDir,
+      [variable]: held,
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise((r) => child.once('exit', r));
+    assert.equal(code, 2, `${variable}: ${stderr}`);
+    assert.equal(
+      stderr,
+      `interflow-server: cannot start: ${variable}: 127.0.0.1:${held} is already in use by another process; set ${variable} to a free port, or to 0 to let the system choose one\n`,
+    );
   }
 });

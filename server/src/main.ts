@@ -1,10 +1,10 @@
-// The listening backend process (`npm run server`). Configuration errors stop it at once
-// with the variable's name; SIGTERM/SIGINT close it gracefully (in-flight requests finish,
-// the embedded store is closed by the app's onClose hooks).
+// The listening backend process (`npm run server`). Configuration errors, and ports it cannot
+// have, stop it at once with the variable's name (exit 2); SIGTERM/SIGINT close it gracefully
+// (in-flight requests finish, the embedded store is closed by the app's onClose hooks).
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.ts';
 import { loadServerConfig, type ServerConfig } from './config/config.ts';
-import { ConfigError } from './errors.ts';
+import { ConfigError, ListenError, listenError } from './errors.ts';
 import { loggerOptions, logFormat } from './observability/log-options.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -47,7 +47,26 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
 
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    // Also where the metrics and store ports are taken (the app's onReady hooks).
+    await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    const err = listenError(
+      {
+        portVariable: 'INTERFLOW_PORT',
+        hostVariable: 'INTERFLOW_HOST',
+        host: config.host,
+        port: config.port,
+      },
+      e,
+    );
+    if (err instanceof ListenError) {
+      process.stderr.write(`interflow-server: cannot start: ${err.message}\n`);
+      await app.close().catch(() => undefined);
+      process.exit(2);
+    }
+    throw err;
+  }
   const store = config.lokiUrl ? `Loki at ${config.lokiUrl}` : `embedded store (data in ${config.dataDir})`;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const pageUrl = `${config.tlsCertFile ? 'https' : 'http'}://${shownHost}:${config.port}/traffic-flows`;

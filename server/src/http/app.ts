@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ServerConfig } from '../config/config.ts';
 import { loadTlsFiles } from '../config/tls-files.ts';
-import { StoreUnavailableError } from '../errors.ts';
+import { StoreUnavailableError, listenError } from '../errors.ts';
 import { CsvWorkerThread } from '../flows/csv-worker-thread.ts';
 import { FlowService, flowSelector } from '../flows/flow-service.ts';
 import { InterfaceService } from '../flows/interface-service.ts';
@@ -183,22 +183,46 @@ export async function buildApp(
     }
   });
   app.addHook('onReady', async () => {
-    await metricsServer.listen({
-      host: config.metricsHost,
-      port: config.metricsPort,
-      listenTextResolver: (address) => `Metrics listening at ${address}/metrics`,
-    });
+    await metricsServer
+      .listen({
+        host: config.metricsHost,
+        port: config.metricsPort,
+        listenTextResolver: (address) => `Metrics listening at ${address}/metrics`,
+      })
+      .catch((e: unknown) => {
+        throw listenError(
+          {
+            portVariable: 'INTERFLOW_METRICS_PORT',
+            hostVariable: 'INTERFLOW_METRICS_HOST',
+            host: config.metricsHost,
+            port: config.metricsPort,
+          },
+          e,
+        );
+      });
   });
   app.addHook('onClose', async () => metricsServer.close());
 
   if (storeServer) {
     // The store listens with the app and closes with it.
     app.addHook('onReady', async () => {
-      await storeServer.listen({
-        host: config.storeHost,
-        port: config.storePort,
-        listenTextResolver: (address) => `Embedded store listening at ${address}`,
-      });
+      await storeServer
+        .listen({
+          host: config.storeHost,
+          port: config.storePort,
+          listenTextResolver: (address) => `Embedded store listening at ${address}`,
+        })
+        .catch((e: unknown) => {
+          throw listenError(
+            {
+              portVariable: 'INTERFLOW_STORE_PORT',
+              hostVariable: 'INTERFLOW_STORE_HOST',
+              host: config.storeHost,
+              port: config.storePort,
+            },
+            e,
+          );
+        });
     });
     app.addHook('onClose', async () => {
       await storeServer.close();
