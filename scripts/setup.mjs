@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { missingWorkspaceNodeModules } from './locked-node-modules.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const buildOnly = process.argv.includes('--build-only');
@@ -81,10 +82,12 @@ function ensureNodeModules() {
   const lock = join(root, 'package-lock.json');
   const stamp = join(root, 'node_modules', '.interflow-lock-sha256');
   const want = createHash('sha256').update(readFileSync(lock)).update(process.version).digest('hex');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === want) {
+  const missing = missingWorkspaceNodeModules(root, JSON.parse(readFileSync(lock, 'utf8')));
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === want && missing.length === 0) {
     say('npm packages: up to date');
     return;
   }
+  if (missing.length) say(`npm packages: ${missing.join(', ')} missing`);
   run('npm', ['ci', '--no-audit', '--no-fund']);
   writeFileSync(stamp, `${want}\n`);
 }
