@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
+import { waitForSummary } from '../support/page-summary.ts';
 import { pushRecords, type FlowRecord } from '../fixtures/flow-generator.ts';
 import { startBackend, webBuildProblem, type RunningBackend } from './server-harness.ts';
 
@@ -78,13 +79,6 @@ const RECORDS: FlowRecord[] = [
 ];
 
 const rows = (page: Page) => page.locator('[data-testid="interflow-flow-row"]');
-
-async function waitForSummary(page: Page, start: string): Promise<void> {
-  await page.waitForFunction(
-    (s) => document.querySelector('.interflow-summary')?.textContent?.trim().startsWith(s),
-    start,
-  );
-}
 
 describe('one row per flow of a pod (Chromium, real backend, embedded store)', options(), () => {
   let backend: RunningBackend;

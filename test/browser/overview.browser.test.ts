@@ -6,8 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
+import { waitForSummary } from '../support/page-summary.ts';
 import { generateFlows, pushRecords, type FlowRecord } from '../fixtures/flow-generator.ts';
 import { REPO, startBackend, webBuildProblem, type RunningBackend } from './server-harness.ts';
 
@@ -21,14 +22,6 @@ function options(): { skip?: string } {
 }
 
 const RESULTS = join(REPO, 'test-results');
-
-async function waitForSummary(page: Page, n: number): Promise<void> {
-  await page.waitForFunction(
-    (count) =>
-      document.querySelector('.interflow-summary')?.textContent?.trim().startsWith(`${count} flows found`),
-    n,
-  );
-}
 
 describe('Traffic Flows overview (Chromium, real backend, embedded store)', options(), () => {
   let backend: RunningBackend;
@@ -57,7 +50,7 @@ describe('Traffic Flows overview (Chromium, real backend, embedded store)', opti
     page.on('pageerror', (e) => errors.push(e.message));
     try {
       await page.goto(`${backend.url}/traffic-flows?timeRange=3600&limit=1000`);
-      await waitForSummary(page, records.length);
+      await waitForSummary(page, `${records.length} flows found`);
       const histogram = page.locator('[data-test="flows-histogram"]');
       await histogram.waitFor();
       // bars are drawn (one path per non-empty bucket)
@@ -87,7 +80,7 @@ describe('Traffic Flows overview (Chromium, real backend, embedded store)', opti
         (r) => r.TimeFlowEndMs >= startS * 1000 && r.TimeFlowEndMs < endS * 1000,
       ).length;
       assert.ok(inRange > 0 && inRange < records.length);
-      await waitForSummary(page, inRange);
+      await waitForSummary(page, `${inRange} flows found`);
 
       // keyboard: "-" zooms out to twice the span
       await page.locator('.interflow-histogram__chart').focus();
@@ -102,7 +95,7 @@ describe('Traffic Flows overview (Chromium, real backend, embedded store)', opti
       await page.waitForURL(
         (u) => u.searchParams.get('timeRange') === '3600' && !u.searchParams.has('startTime'),
       );
-      await waitForSummary(page, records.length);
+      await waitForSummary(page, `${records.length} flows found`);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -114,7 +107,7 @@ describe('Traffic Flows overview (Chromium, real backend, embedded store)', opti
     const page = await context.newPage();
     try {
       await page.goto(`${backend.url}/traffic-flows?timeRange=3600&limit=5000`);
-      await waitForSummary(page, records.length);
+      await waitForSummary(page, `${records.length} flows found`);
       // The overview does not redraw for a new row limit; its click must still keep that limit.
       await page.getByLabel('Row limit').selectOption('1000');
       await page.waitForURL((u) => u.searchParams.get('limit') === '1000');
@@ -146,7 +139,7 @@ describe('Traffic Flows overview (Chromium, real backend, embedded store)', opti
         (r) => r.Interfaces.includes(topName) && r.IfNetns.includes(topNetns),
       ).length;
       assert.ok(narrowed > 0 && narrowed < records.length);
-      await waitForSummary(page, narrowed);
+      await waitForSummary(page, `${narrowed} flows found`);
     } finally {
       await context.close();
     }

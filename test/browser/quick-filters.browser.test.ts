@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
+import { waitForSummary } from '../support/page-summary.ts';
 import { pushRecords, type FlowRecord } from '../fixtures/flow-generator.ts';
 import { startBackend, webBuildProblem, type RunningBackend } from './server-harness.ts';
 import { eventually } from '../support/wait.ts';
@@ -96,13 +97,6 @@ const QUICK_FILTERS = [
   },
   { id: 'udp', name: 'UDP only', filters: 'protocol=udp' },
 ];
-
-async function waitForSummary(page: Page, start: string): Promise<void> {
-  await page.waitForFunction(
-    (s) => document.querySelector('.interflow-summary')?.textContent?.trim().startsWith(s),
-    start,
-  );
-}
 
 describe('quick filters and the export window (Chromium, real backend, embedded store)', options(), () => {
   let backend: RunningBackend;
