@@ -65,7 +65,8 @@ async function main(): Promise<void> {
   try {
     metricsServer = await startMetricsServer(metrics, cfg.metricsPort, METRICS_HOST);
   } catch (e) {
-    // The hooks are on by now: take them off, and deliver what they caught, before going.
+    // Capture has started (the helper holds the node lock; hooks may be going on): stop it,
+    // which takes off any hook and delivers what was caught, before going.
     await capture.stop();
     await exporter.close(SHUTDOWN_FLUSH_MS);
     await enricher.close();

@@ -315,7 +315,7 @@ test(
 );
 
 test(
-  'a metrics port another process holds: exit 2 naming INTERFLOW_AGENT_METRICS_PORT, hooks taken off on the way out (records to a stand-in Loki receiver)',
+  'a metrics port another process holds: exit 2 naming INTERFLOW_AGENT_METRICS_PORT, capture started then stopped, nothing left behind (records to a stand-in Loki receiver)',
   privileged(),
   async (t) => {
     const s = await createNetnsScenario();
@@ -327,8 +327,11 @@ test(
     await new Promise<void>((done) => holder.listen(0, '0.0.0.0', done));
     t.after(() => holder.close());
     const held = (holder.address() as AddressInfo).port;
-    // The hooks go on before the port is taken: a successor waiting for the node lock must not
-    // find the port held by the agent it replaces (main.ts).
+    // The port is taken once capture has started (the node lock is held: a successor waiting
+    // for it must not find the port held by the agent it replaces, main.ts). That is before
+    // the helper's first link dump comes back, so no hook is on yet when it fails (the log
+    // shows no "hooks attached" here): that stopping takes hooks off is the SIGTERM test's
+    // proof above. This one proves the failure stops the capture it started.
     const failed = await startAgent({
       INTERFLOW_LOKI_URL: rx.url,
       INTERFLOW_NETNS_DIRS: s.dir,
@@ -346,7 +349,9 @@ test(
       ),
       failed,
     );
-    assert.ok(failed.includes('capture stopped: every Interflow hook removed'), failed);
+    const started = failed.indexOf('"capture started"');
+    const stopped = failed.indexOf('"capture stopped: every Interflow hook removed"');
+    assert.ok(started >= 0 && stopped > started, `capture started, then stopped: ${failed}`);
     const st = await tcState(s);
     assert.deepEqual([...st.interflow.keys()], [], 'no Interflow filter anywhere');
     assert.deepEqual([...st.clsact], [], 'no clsact qdisc left');
